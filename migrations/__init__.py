@@ -1,0 +1,1 @@
+"""Schema migrations, applied in order by workbench.store.migrate; never edit a shipped one."""
