@@ -1,0 +1,81 @@
+"""Money, periods and clock stamps."""
+
+from datetime import date
+
+import pytest
+
+from workbench.domain.hlc import HLC, HLCError, Stamp
+from workbench.domain.money import format_money, parse_amount
+from workbench.domain.periods import Period, PeriodKind
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [("12500", "CNY", 1_250_000), ("12,500.50", "CNY", 1_250_050), ("¥99", "CNY", 9900),
+     ("$1,000", "USD", 100_000), ("500", "JPY", 500), ("1.5 EUR", "EUR", 150)],
+)  # fmt: skip
+def test_parse_amount(text: str, currency: str, minor: int) -> None:
+    assert parse_amount(text, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("-5", "zero or more"), ("abc", "not an amount"), ("1.234", "more decimals"),
+     ("1e30", "too large"), ("nan", "zero or more")],
+)  # fmt: skip
+def test_parse_amount_rejects(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_amount(text, "CNY")
+
+
+def test_format_money() -> None:
+    assert format_money(1_250_050, "CNY") == "¥12,501"
+    assert format_money(1_250_050, "CNY", cents=True) == "¥12,500.50"
+    assert format_money(500, "JPY") == "¥500"
+    assert format_money(123_400, "CHF") == "1,234 CHF"
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "start", "end"),
+    [("2026", "year", "2026-01-01", "2027-01-01"),
+     ("2026-Q4", "quarter", "2026-10-01", "2027-01-01"),
+     ("2026-11", "month", "2026-11-01", "2026-12-01"),
+     ("2026-W48", "week", "2026-11-23", "2026-11-30"),
+     ("2026-W01", "week", "2025-12-29", "2026-01-05")],
+)  # fmt: skip
+def test_periods(key: str, kind: str, start: str, end: str) -> None:
+    period = Period.parse(key)
+    assert (period.kind, str(period.start), str(period.end), period.key) == (kind, start, end, key)
+
+
+def test_period_containing_and_errors() -> None:
+    assert Period.containing(PeriodKind.QUARTER, date(2026, 11, 23)).key == "2026-Q4"
+    assert Period.containing(PeriodKind.WEEK, date(2027, 1, 1)).key == "2026-W53"
+    for bad in ("2026-13", "2026-Q0", "26", "2026-W54"):
+        with pytest.raises(ValueError, match="is not a period"):
+            Period.parse(bad)
+    with pytest.raises(ValueError, match="has no ISO week 53"):
+        Period.parse("2027-W53")
+
+
+def test_hlc_stamps_increase_and_sort_as_text() -> None:
+    clock = HLC("dev1")
+    stamps = [clock.tick(1000), clock.tick(1000), clock.tick(999), clock.tick(2000)]
+    assert stamps == sorted(stamps)
+    assert [str(s) for s in stamps] == sorted(str(s) for s in stamps)
+    assert len(set(stamps)) == 4
+    assert Stamp.parse(str(stamps[1])) == stamps[1]
+
+
+def test_hlc_receive_moves_past_remote_and_refuses_far_future() -> None:
+    clock = HLC("dev1")
+    clock.receive(Stamp(5000, 3, "dev2"), wall_ms=1000)
+    assert clock.tick(1000) > Stamp(5000, 3, "dev2")
+    day_ms = 24 * 60 * 60 * 1000
+    with pytest.raises(HLCError, match="device dev2 has a clock more than 24 hours ahead"):
+        clock.receive(Stamp(1000 + day_ms + 1, 0, "dev2"), wall_ms=1000)
+
+
+def test_hlc_parse_rejects_garbage() -> None:
+    with pytest.raises(HLCError):
+        Stamp.parse("yesterday-ish")

@@ -1,0 +1,169 @@
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbench.domain.when import When, WhenError, describe_rrule, next_occurrence, parse_when
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=CST)  # a Monday morning
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", When(d("2026-11-23"))),
+        ("Tomorrow", When(d("2026-11-24"))),
+        ("tue", When(d("2026-11-24"))),
+        ("mon", When(d("2026-11-30"))),  # a weekday name is never today
+        ("next tue", When(d("2026-12-01"))),  # the Tuesday of next week
+        ("next Monday", When(d("2026-11-30"))),
+        ("in 3 days", When(d("2026-11-26"))),
+        ("3d", When(d("2026-11-26"))),
+        ("2w", When(d("2026-12-07"))),
+        ("in a week", When(d("2026-11-30"))),
+        ("in two weeks", When(d("2026-12-07"))),
+        ("1m", When(d("2026-12-23"))),
+        ("end of month", When(d("2026-11-30"))),
+        ("end of week", When(d("2026-11-27"))),
+        ("end of next month", When(d("2026-12-31"))),
+        ("end of quarter", When(d("2026-12-31"))),
+        ("next week", When(d("2026-11-30"))),
+        ("next month", When(d("2026-12-01"))),
+        ("2026-12-01", When(d("2026-12-01"))),
+        ("2026-12-01T14:00", When(d("2026-12-01"), time(14))),
+        ("dec 5 3pm", When(d("2026-12-05"), time(15))),
+        ("5 December", When(d("2026-12-05"))),
+        ("jan 5", When(d("2027-01-05"))),  # month-day without a year looks forward
+        ("feb 29", When(d("2028-02-29"))),
+        ("december 5th 2027", When(d("2027-12-05"))),
+        ("3pm", When(d("2026-11-23"), time(15))),
+        ("9am", When(d("2026-11-24"), time(9))),  # 9am has passed: tomorrow
+        ("tomorrow at 10:15", When(d("2026-11-24"), time(10, 15))),
+        ("noon", When(d("2026-11-23"), time(12))),
+        ("every 2 weeks", When(d("2026-12-07"), None, "FREQ=WEEKLY;INTERVAL=2")),
+        ("weekly", When(d("2026-11-30"), None, "FREQ=WEEKLY")),
+        ("every other week", When(d("2026-12-07"), None, "FREQ=WEEKLY;INTERVAL=2")),
+        ("every month on the 1st", When(d("2026-12-01"), None, "FREQ=MONTHLY;BYMONTHDAY=1")),
+        ("every month on the last day", When(d("2026-11-30"), None, "FREQ=MONTHLY;BYMONTHDAY=-1")),
+        ("every weekday", When(d("2026-11-24"), None, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
+        ("every mon and thu", When(d("2026-11-26"), None, "FREQ=WEEKLY;BYDAY=MO,TH")),
+        ("every tuesday at 9am", When(d("2026-11-24"), time(9), "FREQ=WEEKLY;BYDAY=TU")),
+        ("daily", When(d("2026-11-24"), None, "FREQ=DAILY")),
+        ("every 3 months", When(d("2027-02-23"), None, "FREQ=MONTHLY;INTERVAL=3")),
+        ("今天", When(d("2026-11-23"))),
+        ("明天", When(d("2026-11-24"))),
+        ("后天", When(d("2026-11-25"))),
+        ("下周二", When(d("2026-12-01"))),
+        ("周五", When(d("2026-11-27"))),
+        ("3天后", When(d("2026-11-26"))),
+        ("三天后", When(d("2026-11-26"))),
+        ("两周后", When(d("2026-12-07"))),
+        ("１２月５日", When(d("2026-12-05"))),  # full-width digits
+        ("明天下午3点", When(d("2026-11-24"), time(15))),
+        ("下周一上午10点", When(d("2026-11-30"), time(10))),
+        ("月底", When(d("2026-11-30"))),
+        ("每周", When(d("2026-11-30"), None, "FREQ=WEEKLY")),
+        ("每周二", When(d("2026-11-24"), None, "FREQ=WEEKLY;BYDAY=TU")),
+        ("每两周", When(d("2026-12-07"), None, "FREQ=WEEKLY;INTERVAL=2")),
+        ("每月1号", When(d("2026-12-01"), None, "FREQ=MONTHLY;BYMONTHDAY=1")),
+        ("每个工作日", When(d("2026-11-24"), None, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
+    ],
+)
+def test_phrases(text: str, expected: When) -> None:
+    assert parse_when(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "e.g. today"),
+        ("blah", "can't read 'blah'"),
+        ("every blah", "as a repeat"),
+        ("2026-02-30", "not a real date"),
+        ("feb 30", "not a real date"),
+        ("25:00", "not a time"),
+        ("13pm", "not a time"),
+        ("yesterday", "in the past"),
+        ("2025-01-01", "in the past"),
+        ("in 99999 days", "too far ahead"),
+        ("x" * 500, "too long"),
+    ],
+)
+def test_bad_input_says_why_and_what_works(text: str, message: str) -> None:
+    with pytest.raises(WhenError, match=message):
+        parse_when(text, NOW)
+
+
+def test_error_lists_examples() -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when("sometime soon", NOW)
+    for example in ("tomorrow", "next tue", "in 3 days", "every 2 weeks", "下周二"):
+        assert example in str(caught.value)
+
+
+def test_past_allowed_when_asked() -> None:
+    assert parse_when("yesterday", NOW, allow_past=True) == When(d("2026-11-22"))
+
+
+def test_describe() -> None:
+    today = NOW.date()
+    assert parse_when("next tue", NOW).describe(today) == "Tue 1 Dec"
+    assert parse_when("dec 5 2027 3pm", NOW).describe(today) == "Sun 5 Dec 2027 15:00"
+    assert parse_when("every 2 weeks", NOW).describe(today) == "Mon 7 Dec, every 2 weeks"
+    assert describe_rrule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR") == "every weekday"
+    assert describe_rrule("FREQ=MONTHLY;BYMONTHDAY=1") == "every month on the 1st"
+
+
+def test_next_occurrence_keeps_the_rhythm() -> None:
+    # every 2 weeks from Mon 2 Nov; done late on 23 Nov: next is 30 Nov, not 7 Dec
+    assert next_occurrence("FREQ=WEEKLY;INTERVAL=2", d("2026-11-02"), d("2026-11-23")) == d(
+        "2026-11-30"
+    )
+    assert next_occurrence("FREQ=MONTHLY;BYMONTHDAY=1", d("2026-11-01"), d("2026-11-01")) == d(
+        "2026-12-01"
+    )
+
+
+FORWARD = st.one_of(
+    st.sampled_from(
+        ["today", "tomorrow", "next week", "next month", "end of week", "end of month",
+         "end of quarter", "end of year", "今天", "明天", "后天", "下周", "月底", "每周", "每天",
+         "every weekday", "every month on the 1st", "every month on the last day", "daily"]
+    ),
+    st.builds("{} {}".format, st.sampled_from(["", "next", "this"]),
+              st.sampled_from(["mon", "tue", "wednesday", "thu", "fri", "sat", "sunday"])),
+    st.builds("in {} {}".format, st.integers(0, 100), st.sampled_from(["days", "weeks", "months"])),
+    st.builds("{}{}".format, st.integers(0, 100), st.sampled_from(["d", "w", "m"])),
+    st.builds("{} {}".format, st.sampled_from(["jan", "feb", "jun", "dec"]), st.integers(1, 28)),
+    st.builds("every {} {}".format, st.integers(1, 12), st.sampled_from(["days", "weeks"])),
+    st.builds("{}天后".format, st.integers(0, 400)),
+    st.builds("下周{}".format, st.sampled_from("一二三四五六日")),
+    st.builds("每月{}号".format, st.integers(1, 28)),
+)  # fmt: skip
+
+
+@given(
+    phrase=FORWARD,
+    today=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    hour=st.integers(0, 23),
+)
+def test_forward_phrases_never_land_before_today(phrase: str, today: date, hour: int) -> None:
+    now = datetime.combine(today, time(hour), tzinfo=CST)
+    assert parse_when(phrase, now).day >= today
+
+
+@given(st.text(max_size=40))
+def test_any_text_parses_or_raises_when_error(text: str) -> None:
+    """Whatever a rep types, the answer is a date or a WhenError, never a crash."""
+    try:
+        when = parse_when(text, NOW)
+    except WhenError as error:
+        assert str(error)
+    else:
+        assert when.day >= NOW.date()

@@ -1,0 +1,87 @@
+"""Constrained field types shared by the record models.
+
+Each type says in one place what a valid value is, so models read as plain
+declarations and every error message is phrased the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from workbench.domain.money import MAX_MINOR, check_currency
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+((ext\.?|x|#|转)\s*[0-9]+)?$", re.IGNORECASE)
+
+
+def _no_control(text: str, allow: str = "") -> str:
+    for char in text:
+        if char not in allow and unicodedata.category(char) == "Cc":
+            raise ValueError(f"must not contain control characters (found {char!r})")
+    return text
+
+
+def _single_line(text: str) -> str:
+    return _no_control(text)
+
+
+def _multi_line(text: str) -> str:
+    return _no_control(text, allow="\n\t")
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"{value!r} is not a valid id")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} does not look like an email address (name@example.com)")
+    return value.lower()
+
+
+def _check_phone(value: str) -> str:
+    digits = sum(char.isdigit() for char in value)
+    if not _PHONE_CHARS.match(value) or not 5 <= digits <= 20:
+        raise ValueError(f"{value!r} does not look like a phone number (e.g. +86 21 5555 0100)")
+    return value
+
+
+_SingleLine = AfterValidator(_single_line)
+_MultiLine = AfterValidator(_multi_line)
+
+
+def _length(max_length: int, min_length: int = 0) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Name = Annotated[str, _length(200, min_length=1), _SingleLine]
+ShortText = Annotated[str, _length(80), _SingleLine]
+Text = Annotated[str, _length(500), _SingleLine]
+Note = Annotated[str, _length(20_000), _MultiLine]
+Tag = Annotated[str, _length(40, min_length=1), _SingleLine]
+
+OptionalId = Annotated[Id | None, BeforeValidator(_blank_to_none)]
+OptionalShort = Annotated[ShortText | None, BeforeValidator(_blank_to_none)]
+OptionalText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
+OptionalNote = Annotated[Note | None, BeforeValidator(_blank_to_none)]
+_EmailText = Annotated[str, _length(254), AfterValidator(_check_email)]
+_PhoneText = Annotated[str, _length(40), AfterValidator(_check_phone)]
+Email = Annotated[_EmailText | None, BeforeValidator(_blank_to_none)]
+Phone = Annotated[_PhoneText | None, BeforeValidator(_blank_to_none)]
+
+Currency = Annotated[str, AfterValidator(check_currency)]
+Minor = Annotated[int, Field(ge=0, le=MAX_MINOR, strict=True)]
+Probability = Annotated[int, Field(ge=0, le=100)]
+Satisfaction = Annotated[int, Field(ge=1, le=5)]

@@ -1,0 +1,367 @@
+"""The records Workbench keeps, as pydantic models.
+
+Every record has an id, a creation time, an owner (the rep it belongs to)
+and a `deleted` tombstone flag. `updated_at` is the clock stamp of the
+record's latest change; the store sets it, nobody types it.
+
+Validation that needs to know other records ("stage must exist") reads
+them from the validation context: `Deal.model_validate(data,
+context={"stages": {key: kind}})`. The store always passes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import ClassVar
+
+from dateutil.rrule import rrulestr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from workbench.domain.fields import (
+    Currency,
+    Email,
+    Id,
+    Minor,
+    Name,
+    OptionalId,
+    OptionalNote,
+    OptionalShort,
+    OptionalText,
+    Phone,
+    Probability,
+    Satisfaction,
+    ShortText,
+    Tag,
+)
+from workbench.domain.periods import Period
+from workbench.domain.stages import StageKind
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Record(BaseModel):
+    """Fields every synced record has."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    entity: ClassVar[str]  # the table name, and the entity name in the change log
+
+    id: Id = Field(default_factory=new_id)
+    created_at: AwareDatetime = Field(default_factory=utc_now)
+    owner: OptionalId = None
+    deleted: bool = False
+    updated_at: str | None = None
+
+
+class Tier(StrEnum):
+    """Key-account level (重点客户): A gets the most attention."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class CustomerKind(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class ActivityKind(StrEnum):
+    CALL = "call"
+    VISIT = "visit"
+    MEETING = "meeting"
+    EMAIL = "email"
+    NOTE = "note"
+    COMPLAINT = "complaint"
+
+
+class Outcome(StrEnum):
+    CONNECTED = "connected"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+    MEETING_HELD = "meeting_held"
+    NOT_MET = "not_met"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+    SENT = "sent"
+    REPLIED = "replied"
+    BOUNCED = "bounced"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+OUTCOMES_BY_KIND: dict[ActivityKind, tuple[Outcome, ...]] = {
+    ActivityKind.CALL: (
+        Outcome.CONNECTED,
+        Outcome.NO_ANSWER,
+        Outcome.LEFT_MESSAGE,
+        Outcome.BUSY,
+        Outcome.WRONG_NUMBER,
+    ),
+    ActivityKind.VISIT: (Outcome.MEETING_HELD, Outcome.NOT_MET, Outcome.RESCHEDULED),
+    ActivityKind.MEETING: (Outcome.MEETING_HELD, Outcome.RESCHEDULED, Outcome.CANCELLED),
+    ActivityKind.EMAIL: (Outcome.SENT, Outcome.REPLIED, Outcome.BOUNCED),
+    ActivityKind.NOTE: (),
+    ActivityKind.COMPLAINT: (),
+}
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Metric(StrEnum):
+    REVENUE = "revenue"
+    WON_DEALS = "won_deals"
+    NEW_CUSTOMERS = "new_customers"
+    CALLS = "calls"
+    VISITS = "visits"
+
+
+class Theme(StrEnum):
+    DARK = "dark"
+    LIGHT = "light"
+
+
+class Rep(Record):
+    entity = "reps"
+
+    name: Name
+    email: Email = None
+    phone: Phone = None
+
+
+class Customer(Record):
+    """An account (客户): a company or a person the rep sells to."""
+
+    entity = "customers"
+
+    name: Name
+    kind: CustomerKind = CustomerKind.COMPANY
+    industry: OptionalShort = None
+    size: OptionalShort = None
+    segment: OptionalShort = None
+    tier: Tier = Tier.C
+    source: OptionalShort = None
+    address: OptionalText = None
+    phone: Phone = None
+    email: Email = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    notes: OptionalNote = None
+
+
+class Contact(Record):
+    """A person at a customer."""
+
+    entity = "contacts"
+
+    customer_id: Id
+    name: Name
+    title: OptionalShort = None
+    phone: Phone = None
+    email: Email = None
+    notes: OptionalNote = None
+
+
+class Stage(Record):
+    """A pipeline stage. Its id is its key (see workbench.domain.stages)."""
+
+    entity = "stages"
+
+    label: ShortText = Field(min_length=1)
+    position: int = Field(ge=0, le=1000)
+    probability: Probability
+    kind: StageKind = StageKind.OPEN
+    rot_days: int | None = Field(default=None, ge=1, le=3650)
+
+    @field_validator("id")
+    @classmethod
+    def _key_shape(cls, key: str) -> str:
+        if not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha():
+            raise ValueError(f"{key!r} is not a stage key (lowercase letters, digits and _)")
+        return key.lower()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Deal(Record):
+    """An opportunity (商机) moving through the stages."""
+
+    entity = "deals"
+
+    customer_id: Id
+    title: Name
+    amount: Minor = 0
+    currency: Currency
+    stage: str
+    probability: Probability | None = None  # overrides the stage's default
+    expected_close: date | None = None
+    next_step: OptionalText = None
+    reason: OptionalText = None  # why it was won or lost
+    closed_on: date | None = None
+
+    @field_validator("stage")
+    @classmethod
+    def _stage_exists(cls, stage: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("stages")
+        if known is not None and stage not in known:
+            raise ValueError(f"no stage {stage!r} (stages: {', '.join(known)})")
+        return stage
+
+    @model_validator(mode="after")
+    def _closed_only_when_closed(self, info: ValidationInfo) -> Deal:
+        kinds = (info.context or {}).get("stages")
+        if kinds and self.closed_on is not None and kinds[self.stage] == StageKind.OPEN:
+            raise ValueError(f"an open deal (stage {self.stage}) has no close date")
+        return self
+
+
+class StageMove(Record):
+    """One row of a deal's stage history; `owner` is the rep who moved it."""
+
+    entity = "stage_history"
+
+    deal_id: Id
+    from_stage: str | None = None  # None when the deal was created
+    to_stage: str
+    at: AwareDatetime
+
+
+class Activity(Record):
+    """A call, visit, meeting, email, note or complaint, as it happened."""
+
+    entity = "activities"
+
+    kind: ActivityKind
+    customer_id: Id
+    deal_id: OptionalId = None
+    contact_id: OptionalId = None
+    at: AwareDatetime
+    duration_min: int | None = Field(default=None, ge=0, le=24 * 60)
+    outcome: Outcome | None = None
+    satisfaction: Satisfaction | None = None
+    notes: OptionalNote = None
+    complaint_status: ComplaintStatus | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Activity:
+        allowed = OUTCOMES_BY_KIND[self.kind]
+        if self.outcome is not None and self.outcome not in allowed:
+            names = ", ".join(o.value for o in allowed) or "none"
+            raise ValueError(
+                f"{self.outcome.value!r} is not an outcome of a {self.kind.value} "
+                f"(possible: {names})"
+            )
+        if self.kind == ActivityKind.COMPLAINT:
+            if self.complaint_status is None:
+                self.complaint_status = ComplaintStatus.OPEN
+        elif self.complaint_status is not None:
+            raise ValueError("only a complaint has an open/resolved status")
+        return self
+
+
+class FollowUp(Record):
+    """Something to do for a customer by a date: one-off or recurring (RRULE)."""
+
+    entity = "follow_ups"
+
+    title: Name
+    customer_id: Id
+    deal_id: OptionalId = None
+    due_date: date
+    due_time: time | None = None
+    recurrence: str | None = None
+    done_at: AwareDatetime | None = None
+    snoozed_until: date | None = None
+
+    @field_validator("recurrence")
+    @classmethod
+    def _valid_rrule(cls, rule: str | None) -> str | None:
+        if rule is None or not rule.strip():
+            return None
+        try:
+            rrulestr(rule, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{rule!r} is not a recurrence rule ({error})") from None
+        return rule.strip()
+
+
+class Target(Record):
+    """A rep's goal for one metric over one period (目标)."""
+
+    entity = "targets"
+
+    rep_id: Id
+    period: str
+    metric: Metric
+    amount: Minor
+    currency: Currency | None = None  # revenue targets only
+
+    @field_validator("period")
+    @classmethod
+    def _valid_period(cls, key: str) -> str:
+        return Period.parse(key).key
+
+    @model_validator(mode="after")
+    def _currency_for_revenue(self) -> Target:
+        if (self.metric == Metric.REVENUE) != (self.currency is not None):
+            raise ValueError("a revenue target has a currency; other targets have none")
+        return self
+
+    @staticmethod
+    def id_for(rep_id: str, metric: Metric | str, period: str) -> str:
+        """Targets have a deterministic id, so the same target set on two
+        devices is one record after sync (the later amount wins)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:target:{rep_id}:{metric}:{period}"))
+
+
+class Settings(BaseModel):
+    """This install's preferences. Local to the database, never synced."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    me: OptionalId = None
+    theme: Theme = Theme.DARK
+    currency: Currency = "CNY"
+    # Days a key account may go untouched before Today suggests a visit.
+    touch_days: dict[Tier, int] = Field(
+        default_factory=lambda: {Tier.A: 30, Tier.B: 60, Tier.C: 120}
+    )
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Rep,
+    Customer,
+    Contact,
+    Stage,
+    Deal,
+    StageMove,
+    Activity,
+    FollowUp,
+    Target,
+)
+MODELS: dict[str, type[Record]] = {model.entity: model for model in RECORD_TYPES}
+

@@ -1,0 +1,71 @@
+"""Money: an integer amount in minor units (cents, fen) with an ISO 4217 code."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Active ISO 4217 codes. Kept in code rather than a dependency: the list
+# changes about once a year and we need nothing but membership.
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
+    BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
+    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
+    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+    SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+    USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+
+# Currencies whose minor unit is not 1/100.
+_DECIMALS = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}  # fmt: skip
+
+_SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+
+MAX_MINOR = 10**15  # a quadrillion minor units: far above any deal, far below int64
+
+
+def decimals(currency: str) -> int:
+    return _DECIMALS.get(currency, 2)
+
+
+def check_currency(code: str) -> str:
+    code = code.strip().upper()
+    if code not in ISO_4217:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)")
+    return code
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """'12,500.50' in CNY -> 1250050 minor units. Rejects negatives and excess decimals."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    for symbol in (*_SYMBOLS.values(), currency):
+        cleaned = cleaned.removeprefix(symbol).removesuffix(symbol).strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount (e.g. 12500 or 12,500.50)") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"amount must be zero or more, not {text!r}")
+    minor = value.scaleb(decimals(currency))
+    if minor != minor.to_integral_value():
+        raise ValueError(f"{text!r} has more decimals than {currency} allows")
+    if minor > MAX_MINOR:
+        raise ValueError(f"{text!r} is too large")
+    return int(minor)
+
+
+def format_money(minor: int, currency: str, *, cents: bool = False) -> str:
+    """1250050, 'CNY' -> '¥12,500' (or '¥12,500.50' with cents=True)."""
+    places = decimals(currency)
+    shown_places = places if cents else 0
+    value = Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-shown_places), ROUND_HALF_UP)
+    shown = f"{value:,.{shown_places}f}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{shown}" if symbol else f"{shown} {currency}"

@@ -1,0 +1,94 @@
+"""Target periods: a year, quarter, month or ISO week, written as a key.
+
+`2026`, `2026-Q4`, `2026-11`, `2026-W48`. Keys sort within a kind and
+name one exact date range, so a target's period is just its key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+
+class PeriodKind(StrEnum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+    WEEK = "week"
+
+
+_FORMS = (
+    (PeriodKind.YEAR, re.compile(r"^(\d{4})$")),
+    (PeriodKind.QUARTER, re.compile(r"^(\d{4})-Q([1-4])$")),
+    (PeriodKind.MONTH, re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+    (PeriodKind.WEEK, re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    start: date
+    end: date  # exclusive
+
+    @property
+    def key(self) -> str:
+        s = self.start
+        match self.kind:
+            case PeriodKind.YEAR:
+                return f"{s.year}"
+            case PeriodKind.QUARTER:
+                return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+            case PeriodKind.MONTH:
+                return f"{s.year}-{s.month:02d}"
+            case PeriodKind.WEEK:
+                year, week, _ = s.isocalendar()
+                return f"{year}-W{week:02d}"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @classmethod
+    def parse(cls, key: str) -> Period:
+        key = key.strip().upper()
+        for kind, pattern in _FORMS:
+            if match := pattern.match(key):
+                year, part = int(match[1]), int(match[2]) if match.lastindex == 2 else 1
+                return cls._build(kind, year, part)
+        raise ValueError(f"{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)")
+
+    @classmethod
+    def containing(cls, kind: PeriodKind, day: date) -> Period:
+        match kind:
+            case PeriodKind.YEAR:
+                return cls._build(kind, day.year, 1)
+            case PeriodKind.QUARTER:
+                return cls._build(kind, day.year, (day.month - 1) // 3 + 1)
+            case PeriodKind.MONTH:
+                return cls._build(kind, day.year, day.month)
+            case PeriodKind.WEEK:
+                year, week, _ = day.isocalendar()
+                return cls._build(kind, year, week)
+
+    @classmethod
+    def _build(cls, kind: PeriodKind, year: int, part: int) -> Period:
+        match kind:
+            case PeriodKind.YEAR:
+                start = date(year, 1, 1)
+                return cls(kind, start, start + relativedelta(years=1))
+            case PeriodKind.QUARTER:
+                start = date(year, 3 * part - 2, 1)
+                return cls(kind, start, start + relativedelta(months=3))
+            case PeriodKind.MONTH:
+                start = date(year, part, 1)
+                return cls(kind, start, start + relativedelta(months=1))
+            case PeriodKind.WEEK:
+                try:
+                    start = date.fromisocalendar(year, part, 1)
+                except ValueError:
+                    raise ValueError(f"{year} has no ISO week {part}") from None
+                return cls(kind, start, start + timedelta(days=7))
