@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from workbench.domain.money import MAX_MINOR, check_currency
 
@@ -85,3 +86,11 @@ Currency = Annotated[str, AfterValidator(check_currency)]
 Minor = Annotated[int, Field(ge=0, le=MAX_MINOR, strict=True)]
 Probability = Annotated[int, Field(ge=0, le=100)]
 Satisfaction = Annotated[int, Field(ge=1, le=5)]
+
+
+def _to_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# Moments are stored in UTC to the second, so ISO text sorts in time order.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]

@@ -18,7 +18,6 @@ from typing import ClassVar
 
 from dateutil.rrule import rrulestr
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -42,6 +41,7 @@ from workbench.domain.fields import (
     Satisfaction,
     ShortText,
     Tag,
+    UtcDatetime,
 )
 from workbench.domain.periods import Period
 from workbench.domain.stages import StageKind
@@ -52,7 +52,7 @@ def new_id() -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Record(BaseModel):
@@ -63,7 +63,7 @@ class Record(BaseModel):
     entity: ClassVar[str]  # the table name, and the entity name in the change log
 
     id: Id = Field(default_factory=new_id)
-    created_at: AwareDatetime = Field(default_factory=utc_now)
+    created_at: UtcDatetime = Field(default_factory=utc_now)
     owner: OptionalId = None
     deleted: bool = False
     updated_at: str | None = None
@@ -247,7 +247,7 @@ class StageMove(Record):
     deal_id: Id
     from_stage: str | None = None  # None when the deal was created
     to_stage: str
-    at: AwareDatetime
+    at: UtcDatetime
 
 
 class Activity(Record):
@@ -259,7 +259,7 @@ class Activity(Record):
     customer_id: Id
     deal_id: OptionalId = None
     contact_id: OptionalId = None
-    at: AwareDatetime
+    at: UtcDatetime
     duration_min: int | None = Field(default=None, ge=0, le=24 * 60)
     outcome: Outcome | None = None
     satisfaction: Satisfaction | None = None
@@ -294,7 +294,7 @@ class FollowUp(Record):
     due_date: date
     due_time: time | None = None
     recurrence: str | None = None
-    done_at: AwareDatetime | None = None
+    done_at: UtcDatetime | None = None
     snoozed_until: date | None = None
 
     @field_validator("recurrence")

@@ -1,0 +1,283 @@
+"""The store: one SQLite database, opened safely, written through the change log.
+
+Every write runs in `Store.transaction()`: one `BEGIN IMMEDIATE` transaction
+under a lock, one clock stamp, and one change-log row per changed field.
+Tables hold the log's current state; nothing is deleted, only tombstoned.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from workbench.domain.clock import Clock, SystemClock
+from workbench.domain.hlc import HLC, Stamp
+from workbench.domain.models import Deal, Record, Settings, Stage
+from workbench.store.location import DeviceRegistry, resolve_device
+from workbench.store.migrate import migrate
+from workbench.store.schema import Entity, decode, dump, entity_of
+
+R = TypeVar("R", bound=Record)
+BUSY_TIMEOUT_MS = 5000
+
+
+class NotFound(LookupError):
+    pass
+
+
+def fetch_all(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Rows as dicts, straight from a cursor (reads need no savepoint)."""
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _get_local(db: Database, key: str) -> str | None:
+    found = db.execute("SELECT value FROM local_state WHERE key = ?", [key]).fetchone()
+    return found[0] if found else None
+
+
+def _set_local(db: Database, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO local_state VALUES (?, ?)", [key, value])
+
+
+@dataclass
+class Batch:
+    """What one write transaction stamps its changes with."""
+
+    stamp: Stamp
+    next_seq: int
+
+
+class Store:
+    def __init__(self, db: Database, clock: Clock, device: str, path: Path | None) -> None:
+        self.db = db
+        self.clock = clock
+        self.device = device
+        self.path = path
+        self.hlc = HLC(device)
+        self._lock = threading.RLock()
+        self._batch: Batch | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Batch]:
+        """One atomic write. Nested calls join the outer transaction."""
+        with self._lock:
+            if self._batch is not None:
+                yield self._batch
+                return
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            last = self.hlc.last
+            try:
+                self._batch = self._start_batch()
+                yield self._batch
+                _set_local(self.db, "hlc", str(self._batch.stamp))
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self.hlc.last = last
+                raise
+            finally:
+                self._batch = None
+
+    def _start_batch(self) -> Batch:
+        # Another process may have written since we last looked: continue
+        # after its stamp and its sequence numbers, never beside them.
+        if stored := _get_local(self.db, "hlc"):
+            seen = Stamp.parse(stored)
+            self.hlc.last = max(self.hlc.last, Stamp(seen.wall_ms, seen.counter, self.device))
+        (top,) = self.db.execute(
+            "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [self.device]
+        ).fetchone()
+        wall_ms = int(self.clock.now().timestamp() * 1000)
+        return Batch(self.hlc.tick(wall_ms), top + 1)
+
+    def _log(self, entity: Entity, row_id: str, values: dict[str, Any]) -> None:
+        """Append one change per field in `values`, superseding the field's heads."""
+        batch = self._batch
+        assert batch is not None, "writes happen inside Store.transaction()"
+        heads = self._heads(entity.name, row_id) if values else {}
+        rows = []
+        for field, value in values.items():
+            prev = heads.get(field)
+            rows.append(
+                (
+                    self.device,
+                    batch.next_seq,
+                    str(batch.stamp),
+                    entity.name,
+                    row_id,
+                    field,
+                    json.dumps(value, ensure_ascii=False),
+                    json.dumps(prev) if prev else None,
+                )
+            )
+            batch.next_seq += 1
+        self.db.conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:
+        """Per field, the changes no other change supersedes."""
+        seen: dict[str, set[str]] = {}
+        superseded: set[str] = set()
+        for origin, seq, field, prev in self.db.execute(
+            "SELECT origin, seq, field, prev FROM changes WHERE entity = ? AND row_id = ?",
+            [entity, row_id],
+        ):
+            seen.setdefault(field, set()).add(f"{origin}:{seq}")
+            superseded.update(json.loads(prev) if prev else ())
+        return {field: sorted(ids - superseded) for field, ids in seen.items()}
+
+    # --- records ------------------------------------------------------------
+
+    def get(self, model: type[R], record_id: str) -> R | None:
+        row = self._row(entity_of(model), record_id)
+        return None if row is None else self._validate(model, row)
+
+    def require(self, model: type[R], record_id: str) -> R:
+        record = self.get(model, record_id)
+        if record is None:
+            raise NotFound(f"no {model.__name__.lower()} with id {record_id}")
+        return record
+
+    def add(self, record: R) -> R:
+        """Write a new record (or, if its id exists, the fields that differ)."""
+        entity = entity_of(type(record))
+        with self.transaction() as batch:
+            if self._row(entity, record.id) is not None:
+                fields = dump(record)
+                fields.pop("id")
+                return self.update(type(record), record.id, **fields)
+            defaults: dict[str, Any] = {}
+            if record.owner is None:
+                defaults["owner"] = self.me
+            if "created_at" not in record.model_fields_set:
+                defaults["created_at"] = self.clock.now()  # the store's clock, which tests pin
+            record = self._validate(type(record), dump(record) | defaults)
+            data = dump(record)
+            values = {f: v for f, v in entity.values(data).items() if v not in (None, [], False)}
+            self._log(entity, record.id, values)
+            row = entity.encode(data) | {"updated_at": str(batch.stamp)}
+            columns = ", ".join(row)
+            self.db.execute(
+                f"INSERT INTO {entity.name} ({columns}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+        return record.model_copy(update={"updated_at": str(batch.stamp)})
+
+    def update(self, model: type[R], record_id: str, **fields: Any) -> R:
+        """Change some fields of a record; only fields whose value differs are logged."""
+        if {"id", "updated_at"} & fields.keys():
+            raise ValueError("id and updated_at cannot be changed")
+        entity = entity_of(model)
+        with self.transaction() as batch:
+            current = self.require(model, record_id)
+            updated = self._validate(model, current.model_dump() | fields)
+            old, new = entity.values(dump(current)), entity.values(dump(updated))
+            changed = {field: value for field, value in new.items() if value != old[field]}
+            if not changed:
+                return current
+            self._log(entity, record_id, changed)
+            columns = entity.encode(
+                {col: dump(updated)[col] for field in changed for col in entity.fields[field]}
+            ) | {"updated_at": str(batch.stamp)}
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            self.db.execute(
+                f"UPDATE {entity.name} SET {assignments} WHERE id = ?",
+                [*columns.values(), record_id],
+            )
+        return updated.model_copy(update={"updated_at": str(batch.stamp)})
+
+    def delete(self, model: type[Record], record_id: str) -> None:
+        """Tombstone a record: it stays in the log and can be restored."""
+        self.update(model, record_id, deleted=True)
+
+    def _row(self, entity: Entity, record_id: str) -> dict[str, Any] | None:
+        found = fetch_all(self.db, f"SELECT * FROM {entity.name} WHERE id = ?", [record_id])
+        return decode(entity, found[0]) if found else None
+
+    def _validate(self, model: type[R], data: dict[str, Any]) -> R:
+        context = {"stages": self.stage_kinds()} if model is Deal else None
+        return model.model_validate(data, context=context)
+
+    # --- stages, settings and local state ------------------------------------
+
+    def stages(self) -> list[Stage]:
+        """The pipeline in order, deleted stages left out."""
+        rows = fetch_all(self.db, "SELECT * FROM stages WHERE deleted = 0 ORDER BY position, id")
+        return [Stage.model_validate(row) for row in rows]
+
+    def stage_kinds(self) -> dict[str, str]:
+        return {key: kind for key, kind in self.db.execute(
+            "SELECT id, kind FROM stages WHERE deleted = 0 ORDER BY position"
+        )}  # fmt: skip
+
+    def settings(self) -> Settings:
+        known = Settings.model_fields.keys()
+        stored = {key: json.loads(value) for key, value in self.db.execute(
+            "SELECT key, value FROM settings"
+        ) if key in known}  # fmt: skip
+        return Settings.model_validate(stored)
+
+    def save_settings(self, settings: Settings) -> None:
+        rows = [(key, json.dumps(value)) for key, value in settings.model_dump(mode="json").items()]
+        with self.transaction():
+            self.db.conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", rows)
+
+    @property
+    def me(self) -> str | None:
+        """The id of the rep using this database."""
+        return self.settings().me
+
+    def register_device(self) -> None:
+        """Note which rep this device writes for (sync shows it beside changes)."""
+        me = self.me
+        found = self.db.execute("SELECT rep_id FROM devices WHERE origin = ?", [self.device])
+        if me and found.fetchone() != (me,):
+            with self.transaction():
+                self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
+
+
+def open_store(
+    path: Path | str,
+    *,
+    clock: Clock | None = None,
+    registry: DeviceRegistry | None = None,
+) -> Store:
+    """Open (creating and upgrading as needed) the database at `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        db = Database(conn, execute_plugins=False)
+        migrate(db, path)  # before any pragma that writes: a refused file stays untouched
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
+        conn.execute("PRAGMA foreign_keys = ON")  # only local tables declare any
+        stored = _get_local(db, "device")
+        device = resolve_device(stored, registry, path)
+        if device != stored:
+            with conn:
+                _set_local(db, "device", device)
+        store = Store(db, clock or SystemClock(), device, path)
+        store.register_device()
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
