@@ -18,13 +18,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/workbench today --demo
 
-test: $(STAMP)
-	$(BIN)/ruff check workbench tests
-	$(BIN)/mypy
+test: lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests
+	$(BIN)/ruff format --check workbench tests
 	$(BIN)/mypy
 
 clean:

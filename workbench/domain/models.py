@@ -364,4 +364,3 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Target,
 )
 MODELS: dict[str, type[Record]] = {model.entity: model for model in RECORD_TYPES}
-

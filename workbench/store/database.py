@@ -280,4 +280,3 @@ def open_store(
         conn.close()
         raise
     return store
-

@@ -1,0 +1,46 @@
+"""Shared fixtures: a pinned clock and a fresh store per test."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer, Rep
+from workbench.store.database import Store, open_store
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config or database."""
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("WORKBENCH_NOW", f"{TODAY}T09:30:00+08:00")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock.at(f"{TODAY}T09:30:00+08:00")
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: FixedClock) -> Iterator[Store]:
+    opened = open_store(tmp_path / "test.db", clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def me(store: Store) -> Rep:
+    rep = store.add(Rep(name="Li Wei"))
+    settings = store.settings()
+    settings.me = rep.id
+    store.save_settings(settings)
+    return rep
+
+
+@pytest.fixture
+def acme(store: Store, me: Rep) -> Customer:
+    return store.add(Customer(name="Acme Pumps", tier="A", phone="+86 21 5555 0100"))

@@ -1,0 +1,126 @@
+import json
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from workbench.domain.clock import FixedClock
+from workbench.domain.hlc import Stamp
+from workbench.domain.models import Customer, Deal, Rep, Settings
+from workbench.store.database import NotFound, Store, fetch_all, open_store
+from workbench.store.location import DeviceRegistry
+
+
+def changes(store: Store, row_id: str | None = None) -> list[dict]:
+    where, params = ("WHERE row_id = ?", [row_id]) if row_id else ("", [])
+    return fetch_all(store.db, f"SELECT * FROM changes {where} ORDER BY origin, seq", params)
+
+
+def test_add_logs_one_change_per_set_field(store: Store, me: Rep) -> None:
+    customer = store.add(Customer(name="Acme", tier="A", tags=["vip"]))
+    logged = {c["field"]: json.loads(c["value"]) for c in changes(store, customer.id)}
+    assert logged == {
+        "created_at": "2026-11-23T01:30:00Z",
+        "owner": me.id,
+        "name": "Acme",
+        "kind": "company",
+        "tier": "A",
+        "tags": ["vip"],
+    }
+    assert {c["hlc"] for c in changes(store, customer.id)} == {customer.updated_at}
+    assert customer.owner == me.id
+
+
+def test_update_logs_only_what_changed_and_supersedes_head(store: Store, acme: Customer) -> None:
+    before = {c["field"]: c for c in changes(store, acme.id)}
+    updated = store.update(Customer, acme.id, tier="B", name="Acme Pumps")
+    after = [c for c in changes(store, acme.id) if c["hlc"] == updated.updated_at]
+    assert {c["field"] for c in after} == {"tier"}  # the name did not change
+    (tier,) = after
+    prev = before["tier"]
+    assert json.loads(tier["prev"]) == [f"{prev['origin']}:{prev['seq']}"]
+    assert store.require(Customer, acme.id).tier == "B"
+
+
+def test_grouped_fields_travel_together(store: Store, acme: Customer) -> None:
+    deal = store.add(Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY",
+                          stage="lead"))  # fmt: skip
+    store.update(Deal, deal.id, amount=250)
+    amounts = [json.loads(c["value"]) for c in changes(store, deal.id) if c["field"] == "amount"]
+    assert amounts == [{"amount": 100, "currency": "CNY"}, {"amount": 250, "currency": "CNY"}]
+
+
+def test_stamps_and_sequence_numbers_always_increase(store: Store, clock: FixedClock) -> None:
+    for step in (timedelta(0), timedelta(0), timedelta(hours=-3), timedelta(days=1)):
+        clock.advance(step)  # the wall clock may stand still or jump back
+        store.add(Customer(name="C"))
+    rows = changes(store)
+    stamps = [Stamp.parse(c["hlc"]) for c in rows]
+    assert stamps == sorted(stamps)
+    assert [c["seq"] for c in rows] == list(range(1, len(rows) + 1))
+
+
+def test_delete_is_a_tombstone(store: Store, acme: Customer) -> None:
+    store.delete(Customer, acme.id)
+    assert store.require(Customer, acme.id).deleted is True
+    assert [json.loads(c["value"]) for c in changes(store, acme.id) if c["field"] == "deleted"] == [
+        True
+    ]
+
+
+def test_invalid_update_changes_nothing(store: Store, acme: Customer) -> None:
+    before = changes(store)
+    with pytest.raises(ValidationError):
+        store.update(Customer, acme.id, email="not-an-email")
+    with pytest.raises(ValidationError, match="no stage 'nope'"):
+        store.add(Deal(customer_id=acme.id, title="x", currency="CNY", stage="nope"))
+    assert changes(store) == before
+    assert store.require(Customer, acme.id).email is None
+
+
+def test_failed_transaction_rolls_back_every_write(store: Store, acme: Customer) -> None:
+    before = changes(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update(Customer, acme.id, tier="C")
+        store.add(Customer(name="Other"))
+        raise RuntimeError("interrupted")
+    assert changes(store) == before
+    assert store.require(Customer, acme.id).tier == "A"
+    store.add(Customer(name="After"))  # the next write continues the sequence cleanly
+    assert [c["seq"] for c in changes(store)] == list(range(1, len(changes(store)) + 1))
+
+
+def test_unknown_records_and_fixed_fields(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.update(Customer, "no-such-id", tier="A")
+    with pytest.raises(ValueError, match="cannot be changed"):
+        store.update(Customer, "x", id="y")
+
+
+def test_two_connections_on_one_file_never_reuse_a_change_name(tmp_path: Path) -> None:
+    first, second = open_store(tmp_path / "db.db"), open_store(tmp_path / "db.db")
+    for i in range(5):
+        (first if i % 2 else second).add(Customer(name=f"C{i}"))
+    rows = changes(first)
+    assert len({(c["origin"], c["seq"]) for c in rows}) == len(rows)
+    assert [Stamp.parse(c["hlc"]) for c in rows] == sorted(Stamp.parse(c["hlc"]) for c in rows)
+    first.close()
+    second.close()
+
+
+def test_copied_database_takes_a_new_device_id(tmp_path: Path) -> None:
+    registry = DeviceRegistry(tmp_path / "config" / "devices.json")
+    original = open_store(tmp_path / "a.db", registry=registry)
+    device = original.device
+    original.close()
+    assert open_store(tmp_path / "a.db", registry=registry).device == device
+    shutil.copy(tmp_path / "a.db", tmp_path / "copy.db")
+    assert open_store(tmp_path / "copy.db", registry=registry).device != device
+
+
+def test_settings_round_trip(store: Store) -> None:
+    assert store.settings() == Settings()
+    store.save_settings(Settings(theme="light", currency="USD"))
+    assert (store.settings().theme, store.settings().currency) == ("light", "USD")
