@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ from workbench.store.schema import Entity, decode, dump, entity_of
 
 R = TypeVar("R", bound=Record)
 BUSY_TIMEOUT_MS = 5000
+INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class NotFound(LookupError):
@@ -38,6 +40,18 @@ def fetch_all(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _set_values(entity: Entity, data: dict[str, Any]) -> dict[str, Any]:
+    """A new record's change-log values, leaving out the unset ones: an empty
+    field needs no change to say so."""
+    return {f: v for f, v in entity.values(data).items() if v not in (None, [], False)}
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _get_local(db: Database, key: str) -> str | None:
@@ -112,23 +126,28 @@ class Store:
         batch = self._batch
         assert batch is not None, "writes happen inside Store.transaction()"
         heads = self._heads(entity.name, row_id) if values else {}
-        rows = []
-        for field, value in values.items():
-            prev = heads.get(field)
-            rows.append(
-                (
-                    self.device,
-                    batch.next_seq,
-                    str(batch.stamp),
-                    entity.name,
-                    row_id,
-                    field,
-                    json.dumps(value, ensure_ascii=False),
-                    json.dumps(prev) if prev else None,
-                )
-            )
-            batch.next_seq += 1
-        self.db.conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        rows = [
+            self._change_row(batch, entity, row_id, field, value, heads.get(field))
+            for field, value in values.items()
+        ]
+        self.db.conn.executemany(INSERT_CHANGE, rows)
+
+    def _change_row(
+        self, batch: Batch, entity: Entity, row_id: str, field: str, value: Any, prev: Any
+    ) -> tuple[Any, ...]:
+        """One `changes` row, taking the batch's next sequence number."""
+        seq = batch.next_seq
+        batch.next_seq += 1
+        return (
+            self.device,
+            seq,
+            str(batch.stamp),
+            entity.name,
+            row_id,
+            field,
+            json.dumps(value, ensure_ascii=False),
+            json.dumps(prev) if prev else None,
+        )
 
     def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:
         """Per field, the changes no other change supersedes."""
@@ -169,8 +188,7 @@ class Store:
                 defaults["created_at"] = self.clock.now()  # the store's clock, which tests pin
             record = self._validate(type(record), dump(record) | defaults)
             data = dump(record)
-            values = {f: v for f, v in entity.values(data).items() if v not in (None, [], False)}
-            self._log(entity, record.id, values)
+            self._log(entity, record.id, _set_values(entity, data))
             row = entity.encode(data) | {"updated_at": str(batch.stamp)}
             columns = ", ".join(row)
             self.db.execute(
@@ -178,6 +196,34 @@ class Store:
                 list(row.values()),
             )
         return record.model_copy(update={"updated_at": str(batch.stamp)})
+
+    def add_many(self, model: type[Record], dumps: Iterable[dict[str, Any]]) -> int:
+        """Bulk-insert new records given as JSON-ready dumps (`schema.dump`) that are
+        already valid: the demo generator's, or imported rows checked by the model.
+        Runs inside the caller's transaction; returns how many were written."""
+        entity = entity_of(model)
+        batch = self._batch
+        assert batch is not None, "add_many runs inside Store.transaction()"
+        stamp, columns = str(batch.stamp), (*entity.columns, "updated_at")
+        insert_row = (
+            f"INSERT INTO {entity.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        written = 0
+        for chunk in _chunks(dumps, 5000):
+            rows: list[list[Any]] = []
+            log: list[tuple[Any, ...]] = []
+            for data in chunk:
+                row = entity.encode(data)
+                rows.append([*(row[column] for column in entity.columns), stamp])
+                log.extend(
+                    self._change_row(batch, entity, data["id"], field, value, None)
+                    for field, value in _set_values(entity, data).items()
+                )
+            self.db.conn.executemany(insert_row, rows)
+            self.db.conn.executemany(INSERT_CHANGE, log)
+            written += len(rows)
+        return written
 
     def update(self, model: type[R], record_id: str, **fields: Any) -> R:
         """Change some fields of a record; only fields whose value differs are logged."""

@@ -1,0 +1,117 @@
+"""What a rep does, as writes: each action is one transaction, so a logged
+call and its next follow-up are saved together or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.domain.models import (
+    Activity,
+    ActivityKind,
+    Customer,
+    Deal,
+    FollowUp,
+    Outcome,
+    Rep,
+    StageMove,
+)
+from workbench.domain.when import When
+from workbench.store.database import NotFound, Store
+from workbench.store.queries import CustomerRow, customers_named
+
+
+def set_me(store: Store, name: str) -> Rep:
+    """Make `name` the rep using this database (creating the rep, or renaming)."""
+    with store.transaction():
+        settings = store.settings()
+        if settings.me and store.get(Rep, settings.me):
+            return store.update(Rep, settings.me, name=name)
+        rep = Rep(name=name)
+        rep = store.add(rep.model_copy(update={"owner": rep.id}))  # reps own their record
+        settings.me = rep.id
+        store.save_settings(settings)
+        store.register_device()
+    return rep
+
+
+class Ambiguous(LookupError):
+    def __init__(self, text: str, candidates: list[CustomerRow]) -> None:
+        names = ", ".join(c.name for c in candidates[:8])
+        more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
+        super().__init__(f"{text!r} matches {len(candidates)} customers: {names}{more}")
+        self.candidates = candidates
+
+
+def find_customer(store: Store, text: str) -> Customer:
+    """A customer by id, exact name, or a name prefix that only one customer has."""
+    text = text.strip()
+    if not text:
+        raise NotFound("name a customer")
+    by_id = store.get(Customer, text)
+    if by_id is not None and not by_id.deleted:
+        return by_id
+    candidates = customers_named(store, text, limit=50)
+    exact = [c for c in candidates if c.name.casefold() == text.casefold()]
+    if len(exact) == 1 or len(candidates) == 1:
+        return store.require(Customer, (exact or candidates)[0].id)
+    if not candidates:
+        raise NotFound(f"no customer named {text!r}")
+    raise Ambiguous(text, candidates)
+
+
+@dataclass(frozen=True)
+class Logged:
+    activity: Activity
+    follow_up: FollowUp | None
+
+
+def log_activity(
+    store: Store,
+    kind: ActivityKind,
+    customer: Customer,
+    *,
+    note: str | None = None,
+    outcome: Outcome | None = None,
+    deal_id: str | None = None,
+    next_when: When | None = None,
+    next_title: str | None = None,
+) -> Logged:
+    """Record what happened with a customer and, optionally, when to follow up."""
+    with store.transaction():
+        activity = store.add(
+            Activity(
+                kind=kind,
+                customer_id=customer.id,
+                deal_id=deal_id,
+                at=store.clock.now(),
+                outcome=outcome,
+                notes=note,
+            )
+        )
+        follow_up = None
+        if next_when is not None:
+            follow_up = store.add(
+                FollowUp(
+                    title=next_title or _follow_up_title(kind, note),
+                    customer_id=customer.id,
+                    deal_id=deal_id,
+                    due_date=next_when.day,
+                    due_time=next_when.at,
+                    recurrence=next_when.rrule,
+                )
+            )
+    return Logged(activity, follow_up)
+
+
+def _follow_up_title(kind: ActivityKind, note: str | None) -> str:
+    first_line = (note or "").strip().splitlines()[0] if note and note.strip() else ""
+    title = f"Follow up on {kind.value}"
+    return f"{title}: {first_line[:80]}" if first_line else title
+
+
+def add_deal(store: Store, deal: Deal) -> Deal:
+    """A new deal, with the first row of its stage history."""
+    with store.transaction():
+        deal = store.add(deal)
+        store.add(StageMove(deal_id=deal.id, to_stage=deal.stage, at=store.clock.now()))
+    return deal

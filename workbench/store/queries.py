@@ -1,0 +1,214 @@
+"""Reads: one function per question the app asks.
+
+Each returns small frozen rows shaped for the screen or command that asks,
+not whole records. Every query skips tombstoned rows. `owner=None` means
+everyone's records; pass a rep id for one rep's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from workbench.store.database import Store, fetch_all
+
+
+def _only(column: str, value: str | None) -> str:
+    """An `AND column = :column` filter when `value` is given. Chosen here rather than
+    written as `(:x IS NULL OR ...)`, which stops SQLite from using the index."""
+    return f"AND {column} = :{column.split('.')[-1]}" if value is not None else ""
+
+
+def _like(text: str) -> str:
+    """`text` as a LIKE pattern that matches it literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    id: str
+    title: str
+    due_date: date
+    due_time: time | None
+    recurrence: str | None
+    snoozed_until: date | None
+    customer_id: str
+    customer_name: str | None
+    deal_id: str | None
+    deal_title: str | None
+    amount: int | None
+    currency: str | None
+
+    @property
+    def shown_on(self) -> date:
+        """When it comes up: its due date, or the day it was snoozed to."""
+        return max(self.due_date, self.snoozed_until or self.due_date)
+
+
+def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFollowUp]:
+    """Open follow-ups that come up on or before `until`, earliest first."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT f.id, f.title, f.due_date, f.due_time, f.recurrence, f.snoozed_until,
+               f.customer_id, c.name AS customer_name,
+               f.deal_id, d.title AS deal_title, d.amount, d.currency
+        FROM follow_ups f
+        LEFT JOIN customers c ON c.id = f.customer_id
+        LEFT JOIN deals d ON d.id = f.deal_id AND d.deleted = 0
+        WHERE f.done_at IS NULL AND f.deleted = 0 {_only("f.owner", owner)}
+          AND f.due_date <= :until
+          AND coalesce(f.snoozed_until, f.due_date) <= :until
+        ORDER BY max(f.due_date, coalesce(f.snoozed_until, f.due_date)), f.due_time
+        """,
+        {"owner": owner, "until": until.isoformat()},
+    )
+    return [
+        DueFollowUp(
+            **row
+            | {
+                "due_date": date.fromisoformat(row["due_date"]),
+                "due_time": time.fromisoformat(row["due_time"]) if row["due_time"] else None,
+                "snoozed_until": _date(row["snoozed_until"]),
+            }
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DealRow:
+    id: str
+    title: str
+    customer_id: str
+    customer_name: str | None
+    stage: str
+    amount: int
+    currency: str
+    probability: int  # the deal's own, or its stage's default
+    expected_close: date | None
+    owner: str | None
+
+
+def deals(store: Store, owner: str | None, stage: str | None = None) -> list[DealRow]:
+    """Deals in pipeline order (stage, then expected close), optionally of one stage."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, d.stage,
+               d.amount, d.currency, coalesce(d.probability, s.probability, 0) AS probability,
+               d.expected_close, d.owner
+        FROM deals d
+        LEFT JOIN customers c ON c.id = d.customer_id
+        LEFT JOIN stages s ON s.id = d.stage
+        WHERE d.deleted = 0 {_only("d.owner", owner)} {_only("d.stage", stage)}
+        ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title
+        """,
+        {"owner": owner, "stage": stage},
+    )
+    return [DealRow(**row | {"expected_close": _date(row["expected_close"])}) for row in rows]
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: str
+    name: str
+    tier: str | None
+    industry: str | None
+    segment: str | None
+    phone: str | None
+    email: str | None
+    owner: str | None
+
+
+_CUSTOMER_COLUMNS = "id, name, tier, industry, segment, phone, email, owner"
+
+
+def customers(store: Store, search: str | None = None, limit: int = 200) -> list[CustomerRow]:
+    """Customers by name; with `search`, those whose name, phone, email, tags
+    or contacts contain it."""
+    if not search:
+        rows = fetch_all(
+            store.db,
+            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0 ORDER BY name LIMIT ?",
+            [limit],
+        )
+        return [CustomerRow(**row) for row in rows]
+    pattern = f"%{_like(search)}%"
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT {_CUSTOMER_COLUMNS} FROM customers c
+        WHERE deleted = 0 AND (
+            name LIKE :p ESCAPE '\\' OR phone LIKE :p ESCAPE '\\' OR email LIKE :p ESCAPE '\\'
+            OR tags LIKE :p ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.deleted = 0
+                       AND (k.name LIKE :p ESCAPE '\\' OR k.phone LIKE :p ESCAPE '\\'
+                            OR k.email LIKE :p ESCAPE '\\')))
+        ORDER BY name LIMIT :limit
+        """,
+        {"p": pattern, "limit": limit},
+    )
+    return [CustomerRow(**row) for row in rows]
+
+
+def customers_named(store: Store, prefix: str, limit: int = 20) -> list[CustomerRow]:
+    """Customers whose name starts with `prefix` (any case), for picking one by name."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT {_CUSTOMER_COLUMNS} FROM customers
+        WHERE deleted = 0 AND name LIKE :p ESCAPE '\\'
+        ORDER BY name LIMIT :limit
+        """,
+        {"p": f"{_like(prefix)}%", "limit": limit},
+    )
+    return [CustomerRow(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: str
+    kind: str
+    at: datetime
+    outcome: str | None
+    notes: str | None
+    satisfaction: int | None
+    complaint_status: str | None
+    deal_id: str | None
+    deal_title: str | None
+    owner: str | None
+
+
+def customer_timeline(store: Store, customer_id: str, limit: int = 300) -> list[TimelineEntry]:
+    """A customer's activities, newest first."""
+    rows = fetch_all(
+        store.db,
+        """
+        SELECT a.id, a.kind, a.at, a.outcome, a.notes, a.satisfaction, a.complaint_status,
+               a.deal_id, d.title AS deal_title, a.owner
+        FROM activities a LEFT JOIN deals d ON d.id = a.deal_id
+        WHERE a.customer_id = ? AND a.deleted = 0
+        ORDER BY a.at DESC LIMIT ?
+        """,
+        [customer_id, limit],
+    )
+    return [TimelineEntry(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
+
+
+def counts(store: Store) -> dict[str, int]:
+    """How many live records of each kind the database holds."""
+    tables = ("reps", "customers", "contacts", "deals", "activities", "follow_ups", "targets")
+    return {
+        table: store.db.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
+        for table in tables
+    }
+
+
+def rep_names(store: Store) -> dict[str, str]:
+    return dict(store.db.execute("SELECT id, name FROM reps WHERE deleted = 0").fetchall())
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
