@@ -1,2 +1,414 @@
+"""The `workbench` command.
+
+Heavy modules (pydantic models, the store, rich) are imported inside the
+commands, so `workbench --help` answers at once. User errors print one line
+and exit with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from workbench import __version__
+
+if TYPE_CHECKING:
+    from workbench.domain.clock import Clock
+    from workbench.store.database import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+KINDS = ("call", "visit", "meeting", "email", "note")
+
+
+class UserError(click.ClickException):
+    """A mistake in what the user asked: one line, exit status 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class Env:
+    """What the commands share: which database, and what time it is."""
+
+    db: Path | None = None
+    demo: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    def clock(self) -> Clock:
+        from workbench.domain.clock import FixedClock, SystemClock
+
+        pinned = os.environ.get("WORKBENCH_NOW")  # for tests and reproducible demos
+        return FixedClock.at(pinned) if pinned else SystemClock()
+
+    def path(self) -> Path:
+        from workbench.store.location import default_db_path
+
+        return self.db or default_db_path()
+
+    def store(self) -> Store:
+        """Open the database (once); with --demo, a throw-away demo database."""
+        if self._store is None:
+            self._store = self._open_demo() if self.demo else self._open(self.path())
+        return self._store
+
+    def _open(self, path: Path, registry: bool = True) -> Store:
+        from workbench.store.database import open_store
+        from workbench.store.location import DeviceRegistry
+
+        if path.is_dir():
+            raise UserError(f"{path} is a folder; --db takes a database file")
+        try:
+            return open_store(
+                path, clock=self.clock(), registry=DeviceRegistry.default() if registry else None
+            )
+        except sqlite3.DatabaseError as error:
+            raise UserError(f"{path} is not a Workbench database ({error})") from None
+
+    def _open_demo(self) -> Store:
+        from workbench.demo import generate
+
+        folder = Path(tempfile.mkdtemp(prefix="workbench-demo-"))
+        click.get_current_context().call_on_close(lambda: shutil.rmtree(folder, True))
+        store = self._open(folder / "demo.db", registry=False)
+        generate(store)
+        return store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _explain(error: Exception) -> str:
+    from pydantic import ValidationError
+
+    from workbench.domain.errors import explain
+
+    return explain(error) if isinstance(error, ValidationError) else str(error)
+
+
+class WorkbenchGroup(click.Group):
+    """Turns the errors a user can cause into one clear line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from pydantic import ValidationError
+
+        from workbench.demo import NotEmpty
+        from workbench.domain.when import WhenError
+        from workbench.store.migrate import MigrationError
+
+        try:
+            return super().invoke(ctx)
+        except (ValidationError, WhenError, LookupError, MigrationError, NotEmpty) as error:
+            raise UserError(_explain(error)) from None
+
+
+def store_options(command: F) -> F:
+    """--db and --demo, accepted after the subcommand as well as before it."""
+
+    def set_db(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            ctx.ensure_object(Env).db = value
+
+    def set_demo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.ensure_object(Env).demo = True
+
+    command = click.option(
+        "--demo", is_flag=True, expose_value=False, callback=set_demo,
+        help="Run on a throw-away demo database.",
+    )(command)  # fmt: skip
+    return click.option(
+        "--db", type=click.Path(path_type=Path), expose_value=False, callback=set_db,
+        help="Database file (default: your user data folder, or $WORKBENCH_DB).",
+    )(command)  # fmt: skip
+
+
+@click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+@store_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Workbench: plan your sales day offline.
+
+    Follow-ups, deals, customers and targets in a local database; times in
+    plain words ("next tue", "in 3 days", "每周"). Try it on demo data:
+
+        workbench --demo today
+    """
+    env = ctx.ensure_object(Env)
+    ctx.call_on_close(env.close)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def _table(*headers: str) -> Iterator[Callable[..., None]]:
+    """Rows printed as an aligned table (wide characters included); cells are
+    shown as plain text, never read as markup."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = 1000  # piped: whole rows, never cut
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for header in headers:  # one line per row; long cells end in an ellipsis
+        table.add_column(header, no_wrap=True, overflow="ellipsis")
+    yield lambda *cells: table.add_row(*(Text(_plain(cell)) for cell in cells))
+    console.print(table)
+
+
+def _plain(value: object) -> str:
+    """Text safe to print: control characters (terminal escapes) shown as '?'."""
+    text = "" if value is None else str(value)
+    return "".join("?" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
+
+
+# --- commands --------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same data.")
+@click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--force", is_flag=True, help="Add the demo even if the database has customers.")
+@store_options
+@click.pass_obj
+def demo(env: Env, seed: int, customers: int, force: bool) -> None:
+    """Fill a database with realistic demo data (deterministic for a seed)."""
+    import time
+
+    from workbench.demo import Shape, generate
+    from workbench.store.queries import counts
+
+    store = env.store()
+    started = time.perf_counter()
+    generate(store, seed=seed, shape=Shape(customers=customers), force=force)
+    made = ", ".join(f"{n:,} {table.replace('_', '-')}" for table, n in counts(store).items())
+    click.echo(f"Demo data in {store.path} ({time.perf_counter() - started:.1f}s): {made}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@store_options
+@click.pass_obj
+def me(env: Env, name: str | None) -> None:
+    """Show who you are in this database, or set your name."""
+    from workbench.domain.models import Rep
+    from workbench.store.actions import set_me
+
+    store = env.store()
+    if name is not None:
+        rep = set_me(store, name)
+        click.echo(f"You are {rep.name}.")
+        return
+    current = store.get(Rep, store.me) if store.me else None
+    if current is None:
+        raise UserError('no rep set yet: run `workbench me "Your Name"`')
+    click.echo(current.name)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def today(env: Env, as_json: bool) -> None:
+    """Overdue follow-ups, today's, and the next 7 days'."""
+    from datetime import timedelta
+
+    from workbench.store.queries import follow_ups_due
+
+    store = env.store()
+    day = store.clock.today()
+    rows = follow_ups_due(store, day + timedelta(days=7), owner=store.me)
+    sections = {
+        "overdue": [r for r in rows if r.shown_on < day],
+        "today": [r for r in rows if r.shown_on == day],
+        "next_7_days": [r for r in rows if r.shown_on > day],
+    }
+    if as_json:
+        _echo_json({"date": day, **{k: [_due_json(r) for r in v] for k, v in sections.items()}})
+        return
+    if not rows:
+        click.echo("Nothing due in the next 7 days.")
+        return
+    titles = {"overdue": "Overdue", "today": "Today", "next_7_days": "Next 7 days"}
+    for key, found in sections.items():
+        if found:
+            click.echo(f"\n{titles[key]} ({len(found)})")
+            _print_due(found, day)
+
+
+def _due_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "due_date": row.due_date,
+        "due_time": row.due_time.strftime("%H:%M") if row.due_time else None,
+        "snoozed_until": row.snoozed_until,
+        "recurrence": row.recurrence,
+        "customer_id": row.customer_id,
+        "customer": row.customer_name,
+        "deal_id": row.deal_id,
+        "deal": row.deal_title,
+        "amount": row.amount,
+        "currency": row.currency,
+    }
+
+
+def _print_due(rows: list[Any], day: date) -> None:
+    from workbench.domain.money import format_money
+    from workbench.domain.when import describe_due
+
+    with _table("Due", "Customer", "What", "Deal") as add:
+        for row in rows:
+            deal = ""
+            if row.deal_title:
+                deal = f"{row.deal_title} {format_money(row.amount or 0, row.currency or 'CNY')}"
+            repeat = " ↻" if row.recurrence else ""
+            add(describe_due(row.shown_on, row.due_time, day), row.customer_name,
+                row.title + repeat, deal)  # fmt: skip
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(KINDS, case_sensitive=False))
+@click.argument("customer")
+@click.option("--note", help="What happened.")
+@click.option("--outcome", help="e.g. connected, no_answer, left_message, meeting_held, sent.")
+@click.option("--next", "next_when", metavar="WHEN", help='Next follow-up: "next tue", "3d"...')
+@click.option("--deal", help="Deal id or title (one of this customer's).")
+@store_options
+@click.pass_obj
+def log(
+    env: Env,
+    kind: str,
+    customer: str,
+    note: str | None,
+    outcome: str | None,
+    next_when: str | None,
+    deal: str | None,
+) -> None:
+    """Log a call, visit, meeting, email or note with CUSTOMER (id or name)."""
+    from workbench.domain.models import ActivityKind
+    from workbench.domain.when import parse_when
+    from workbench.store.actions import find_customer, log_activity
+
+    store = env.store()
+    found = find_customer(store, customer)
+    when = parse_when(next_when, store.clock.now()) if next_when is not None else None
+    deal_id = _find_deal(store, found.id, deal) if deal else None
+    result = log_activity(
+        store,
+        ActivityKind(kind.lower()),
+        found,
+        note=note,
+        outcome=_outcome(outcome, kind) if outcome else None,
+        deal_id=deal_id,
+        next_when=when,
+    )
+    done = f"Logged {kind.lower()} with {_plain(found.name)}"
+    if result.activity.outcome:
+        done += f" ({result.activity.outcome.label})"
+    click.echo(done + ".")
+    if result.follow_up and when:
+        click.echo(f"Next: {when.describe(store.clock.today())} — {result.follow_up.title}")
+
+
+def _outcome(text: str, kind: str) -> Any:
+    from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Outcome
+
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return Outcome(key)
+    except ValueError:
+        names = ", ".join(o.value for o in OUTCOMES_BY_KIND[ActivityKind(kind.lower())])
+        raise UserError(f"unknown outcome {text!r}; a {kind} can be: {names or 'none'}") from None
+
+
+def _find_deal(store: Store, customer_id: str, text: str) -> str:
+    from workbench.store.queries import deals
+
+    mine = [d for d in deals(store, owner=None) if d.customer_id == customer_id]
+    matches = [d for d in mine if d.id == text] or [
+        d for d in mine if d.title.casefold().startswith(text.casefold())
+    ]
+    if len(matches) != 1:
+        known = ", ".join(d.title for d in mine) or "none"
+        problem = "matches several deals" if matches else "matches no deal"
+        raise UserError(f"{text!r} {problem} of this customer (deals: {known})")
+    return matches[0].id
+
+
+@cli.command()
+@click.option("--search", "-s", help="Text in the name, phone, email, tags or a contact.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
+    """List customers, or find them."""
+    from dataclasses import asdict
+
+    from workbench.store.queries import customers as find
+
+    rows = find(env.store(), search, limit)
+    if as_json:
+        _echo_json([asdict(row) for row in rows])
+        return
+    if not rows:
+        click.echo("No customers match." if search else "No customers yet.")
+        return
+    with _table("Name", "Tier", "Industry", "Phone", "Email") as add:
+        for row in rows:
+            add(row.name, row.tier, row.industry, row.phone, row.email)
+
+
+@cli.command()
+@click.option("--stage", help="Only this stage (key, e.g. proposal).")
+@click.option("--all", "everyone", is_flag=True, help="Everyone's deals, not just yours.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
+    """List deals in pipeline order."""
+    from dataclasses import asdict
+
+    from workbench.domain.money import format_money
+    from workbench.store.queries import deals as find
+
+    store = env.store()
+    stages = store.stage_kinds()
+    if stage is not None and stage not in stages:
+        raise UserError(f"no stage {stage!r} (stages: {', '.join(stages)})")
+    rows = find(store, owner=None if everyone else store.me, stage=stage)
+    if as_json:
+        _echo_json([asdict(row) for row in rows])
+        return
+    if not rows:
+        click.echo("No deals.")
+        return
+    with _table("Stage", "Deal", "Customer", "Amount", "Prob.", "Close") as add:
+        for row in rows:
+            add(row.stage, row.title, row.customer_name, format_money(row.amount, row.currency),
+                f"{row.probability}%", row.expected_close)  # fmt: skip
+
+
 def main() -> None:
-    print("hi")
+    cli(prog_name="workbench")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.domain.when import When, WhenError, describe_rrule, next_occurrence, parse_when
+from workbench.domain.when import (
+    When,
+    WhenError,
+    describe_due,
+    describe_rrule,
+    next_occurrence,
+    parse_when,
+)
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=CST)  # a Monday morning
@@ -167,3 +174,13 @@ def test_any_text_parses_or_raises_when_error(text: str) -> None:
         assert str(error)
     else:
         assert when.day >= NOW.date()
+
+
+@pytest.mark.parametrize(
+    ("due", "at", "expected"),
+    [("2026-11-21", None, "2d overdue"), ("2026-11-23", time(14), "today 14:00"),
+     ("2026-11-23", None, "today"), ("2026-11-24", None, "tomorrow"),
+     ("2026-11-26", time(9, 5), "in 3d 09:05"), ("2026-12-07", None, "Mon 7 Dec")],
+)  # fmt: skip
+def test_describe_due(due: str, at: time | None, expected: str) -> None:
+    assert describe_due(d(due), at, NOW.date()) == expected

@@ -446,3 +446,19 @@ def _checked(when: When, today: date, allow_past: bool, source: str) -> When:
     if (when.day - today).days > MAX_DAYS_AHEAD:
         raise WhenError(f"{source.strip()!r} is more than ten years ahead")
     return when
+
+
+def describe_due(day: date, at: time | None, today: date) -> str:
+    """How far off a due date is, as a rep scans a list: '2d overdue',
+    'today 14:00', 'tomorrow', 'in 3d', 'Mon 7 Dec'."""
+    clock = f" {at:%H:%M}" if at is not None else ""
+    days = (day - today).days
+    if days < 0:
+        return f"{-days}d overdue"
+    if days == 0:
+        return f"today{clock}"
+    if days == 1:
+        return f"tomorrow{clock}"
+    if days < 7:
+        return f"in {days}d{clock}"
+    return f"{day:%a} {day.day} {day:%b}{clock}"

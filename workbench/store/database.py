@@ -27,8 +27,10 @@ from workbench.store.migrate import migrate
 from workbench.store.schema import Entity, decode, dump, entity_of
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class NotFound(LookupError):
@@ -48,7 +50,8 @@ def _set_values(entity: Entity, data: dict[str, Any]) -> dict[str, Any]:
     return {f: v for f, v in entity.values(data).items() if v not in (None, [], False)}
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last may be shorter)."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -69,6 +72,9 @@ class Batch:
 
     stamp: Stamp
     next_seq: int
+
+    def __post_init__(self) -> None:
+        self.stamp_text = str(self.stamp)  # formatted once: bulk writes use it per row
 
 
 class Store:
@@ -141,12 +147,12 @@ class Store:
         return (
             self.device,
             seq,
-            str(batch.stamp),
+            batch.stamp_text,
             entity.name,
             row_id,
             field,
-            json.dumps(value, ensure_ascii=False),
-            json.dumps(prev) if prev else None,
+            _to_json(value),
+            _to_json(prev) if prev else None,
         )
 
     def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:
@@ -189,13 +195,13 @@ class Store:
             record = self._validate(type(record), dump(record) | defaults)
             data = dump(record)
             self._log(entity, record.id, _set_values(entity, data))
-            row = entity.encode(data) | {"updated_at": str(batch.stamp)}
+            row = entity.encode(data) | {"updated_at": batch.stamp_text}
             columns = ", ".join(row)
             self.db.execute(
                 f"INSERT INTO {entity.name} ({columns}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
-        return record.model_copy(update={"updated_at": str(batch.stamp)})
+        return record.model_copy(update={"updated_at": batch.stamp_text})
 
     def add_many(self, model: type[Record], dumps: Iterable[dict[str, Any]]) -> int:
         """Bulk-insert new records given as JSON-ready dumps (`schema.dump`) that are
@@ -204,13 +210,13 @@ class Store:
         entity = entity_of(model)
         batch = self._batch
         assert batch is not None, "add_many runs inside Store.transaction()"
-        stamp, columns = str(batch.stamp), (*entity.columns, "updated_at")
+        stamp, columns = batch.stamp_text, (*entity.columns, "updated_at")
         insert_row = (
             f"INSERT INTO {entity.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})"
         )
         written = 0
-        for chunk in _chunks(dumps, 5000):
+        for chunk in chunks(dumps, 5000):
             rows: list[list[Any]] = []
             log: list[tuple[Any, ...]] = []
             for data in chunk:
@@ -240,13 +246,13 @@ class Store:
             self._log(entity, record_id, changed)
             columns = entity.encode(
                 {col: dump(updated)[col] for field in changed for col in entity.fields[field]}
-            ) | {"updated_at": str(batch.stamp)}
+            ) | {"updated_at": batch.stamp_text}
             assignments = ", ".join(f"{column} = ?" for column in columns)
             self.db.execute(
                 f"UPDATE {entity.name} SET {assignments} WHERE id = ?",
                 [*columns.values(), record_id],
             )
-        return updated.model_copy(update={"updated_at": str(batch.stamp)})
+        return updated.model_copy(update={"updated_at": batch.stamp_text})
 
     def delete(self, model: type[Record], record_id: str) -> None:
         """Tombstone a record: it stays in the log and can be restored."""
