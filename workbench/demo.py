@@ -29,7 +29,6 @@ from workbench.domain.models import (
     Deal,
     FollowUp,
     Rep,
-    Settings,
     StageMove,
     Target,
 )
@@ -387,6 +386,7 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
         raise NotEmpty("the database already has customers; use --force to add the demo anyway")
     now = store.clock.now()
     maker = _Maker(random.Random(seed), now.date(), now, shape)
+    settings = store.settings()
     reps = [
         maker.base("", datetime(now.year - 2, 3, 1, tzinfo=UTC)) | {"name": name, "email": None,
                                                                      "phone": None}
@@ -395,10 +395,14 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     for rep in reps:
         rep["owner"] = rep["id"]
     maker.reps = [rep["id"] for rep in reps]
+    if store.get(Rep, maker.reps[0]) is not None:
+        raise NotEmpty(f"the demo for seed {seed} is already in this database; try another --seed")
     with store.transaction():
         store.add_many(Rep, reps)
-        store.save_settings(Settings(me=maker.reps[0], currency=CURRENCY))
-        store.register_device()
+        if settings.me is None:  # a forced demo never takes over an existing rep's database
+            store.save_settings(settings.model_copy(update={"me": maker.reps[0],
+                                                            "currency": CURRENCY}))  # fmt: skip
+            store.register_device()
         store.add_many(Target, maker.targets())
     # One transaction per chunk keeps the write-ahead log small at 100k customers.
     for chunk in chunks(_customers(maker), 500):

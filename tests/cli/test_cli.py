@@ -1,0 +1,202 @@
+"""Each command through click's runner, good input and bad."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workbench import __version__
+from workbench.cli import cli
+
+Run = Callable[..., Result]
+DUE_KEYS = {"id", "title", "due_date", "due_time", "snoozed_until", "recurrence",
+            "customer_id", "customer", "deal_id", "deal", "amount", "currency"}  # fmt: skip
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+@pytest.fixture
+def run(db_path: Path) -> Run:
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def demo_db(run: Run) -> Run:
+    assert run("demo").exit_code == 0
+    return run
+
+
+def test_version_and_help() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    result = CliRunner().invoke(cli, ["--help"])
+    for command in ("demo", "today", "log", "customers", "deals", "me"):
+        assert command in result.output
+
+
+def test_demo_fills_and_then_refuses(run: Run) -> None:
+    first = run("demo", "--customers", "30")
+    assert first.exit_code == 0, first.output
+    assert "30 customers" in first.output
+    again = run("demo")
+    assert again.exit_code == 2
+    assert "already has customers; use --force" in again.output
+    same_seed = run("demo", "--force")
+    assert same_seed.exit_code == 2 and "seed 7 is already in this database" in same_seed.output
+    assert run("demo", "--customers", "5", "--seed", "8", "--force").exit_code == 0
+    assert len(json.loads(run("customers", "--json").output)) == 35
+
+
+def test_demo_keeps_an_existing_rep(run: Run) -> None:
+    run("me", "Li Wei")
+    assert run("demo", "--customers", "3").exit_code == 0
+    assert run("me").output.strip() == "Li Wei"
+
+
+def test_today_json_has_stable_keys(demo_db: Run) -> None:
+    result = demo_db("today", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["date"] == "2026-11-23"
+    assert set(data) == {"date", "overdue", "today", "next_7_days"}
+    every = data["overdue"] + data["today"] + data["next_7_days"]
+    assert every, "the demo has follow-ups around today"
+    assert set(every[0]) == DUE_KEYS
+    assert all(item["due_date"] < "2026-11-23" for item in data["overdue"])
+    assert all("2026-11-23" < item["due_date"] <= "2026-11-30" for item in data["next_7_days"])
+
+
+def test_today_text(demo_db: Run) -> None:
+    result = demo_db("today")
+    assert result.exit_code == 0
+    assert "Overdue (" in result.output and "d overdue" in result.output
+
+
+def test_today_on_empty_database(run: Run) -> None:
+    assert run("today").output.strip() == "Nothing due in the next 7 days."
+
+
+def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
+    name = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["name"]
+    result = demo_db("log", "call", name, "--outcome", "no answer", "--next", "fri 3pm",
+                     "--note", "rang twice")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"Logged call with {name} (no answer)." in result.output
+    assert "Next: Fri 27 Nov 15:00 — Follow up on call: rang twice" in result.output
+    upcoming = json.loads(demo_db("today", "--json").output)["next_7_days"]
+    assert any(
+        i["customer"] == name and (i["due_date"], i["due_time"]) == ("2026-11-27", "15:00")
+        for i in upcoming
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("log", "call", "No Such Customer"), "no customer named 'No Such Customer'"),
+        (("log", "fax", "x"), "'fax' is not one of"),
+        (("log", "call", "{first}", "--next", "someday"), "can't read 'someday' as a date"),
+        (("log", "call", "{first}", "--next", "2026-02-30"), "not a real date"),
+        (("log", "call", "{first}", "--outcome", "sent"), "'sent' is not an outcome of a call"),
+        (("log", "call", "{first}", "--outcome", "great"), "unknown outcome 'great'"),
+        (("log", "call", "{first}", "--deal", "zzz"), "'zzz' matches no deal"),
+        (("log", "note", "{first}", "--note", "x" * 20_001), "notes: is too long"),
+        (("deals", "--stage", "dreaming"), "no stage 'dreaming'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    demo_db: Run, args: tuple[str, ...], message: str
+) -> None:
+    first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["name"]
+    before = demo_db("today", "--json").output
+    result = demo_db(*(arg.replace("{first}", first) for arg in args))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert demo_db("today", "--json").output == before
+
+
+def test_ambiguous_customer_lists_candidates(demo_db: Run) -> None:
+    result = demo_db("log", "call", "B")
+    assert result.exit_code == 2
+    assert "'B' matches" in result.output and "customers:" in result.output
+
+
+def test_customers_and_deals(demo_db: Run) -> None:
+    everyone = json.loads(demo_db("customers", "--json", "--limit", "1000").output)
+    assert len(everyone) == 200
+    found = json.loads(demo_db("customers", "--search", "教育", "--json").output)
+    assert found and all("教育" in c["name"] for c in found)
+    proposals = json.loads(demo_db("deals", "--stage", "proposal", "--json").output)
+    assert proposals and {d["stage"] for d in proposals} == {"proposal"}
+    assert "Stage" in demo_db("deals", "--all").output
+
+
+def test_markup_and_escape_codes_print_as_text(run: Run, db_path: Path) -> None:
+    from workbench.domain.models import Customer
+    from workbench.store.database import open_store
+
+    store = open_store(db_path)
+    store.add(Customer(name="[bold red]Loud[/] Ltd"))
+    # A name the models refuse, as a foreign writer could leave it in the table.
+    store.db.execute("INSERT INTO customers (id, updated_at, name) VALUES ('x', '', ?)",
+                     ["Evil\x1b[2J Corp"])  # fmt: skip
+    store.close()
+    output = run("customers").output
+    assert "[bold red]Loud[/] Ltd" in output
+    assert "Evil?[2J Corp" in output and "\x1b" not in output
+
+
+def test_me(run: Run) -> None:
+    missing = run("me")
+    assert missing.exit_code == 2 and "no rep set yet" in missing.output
+    assert run("me", "Li Wei").output.strip() == "You are Li Wei."
+    assert run("me").output.strip() == "Li Wei"
+    assert run("me", "Li Wei-Zhang").exit_code == 0
+    assert run("me").output.strip() == "Li Wei-Zhang"
+
+
+def test_demo_flag_before_or_after_the_command(db_path: Path) -> None:
+    for args in (["--demo", "today", "--json"], ["today", "--demo", "--json"]):
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0
+        assert json.loads(result.output)["overdue"]
+    assert not db_path.exists(), "a throw-away demo never touches the real database"
+
+
+def test_bad_database_paths(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("this is not sqlite, just a text file that is long enough" * 20)
+    result = CliRunner().invoke(cli, ["--db", str(junk), "today"])
+    assert result.exit_code == 2 and "is not a Workbench database" in result.output
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path), "today"])
+    assert result.exit_code == 2 and "is a folder" in result.output
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    path = tmp_path / "newer.db"
+    assert CliRunner().invoke(cli, ["--db", str(path), "today"]).exit_code == 0
+    Database(path)["_sqlite_migrations"].insert(
+        {"migration_set": "workbench", "name": "9999_future", "applied_at": "2027"}
+    )
+    result = CliRunner().invoke(cli, ["--db", str(path), "today"])
+    assert result.exit_code == 2
+    assert "written by a newer Workbench" in result.output
+
+
+def test_default_database_location_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "env.db"))
+    assert CliRunner().invoke(cli, ["demo", "--customers", "3"]).exit_code == 0
+    assert (tmp_path / "env.db").exists()

@@ -1,0 +1,140 @@
+from datetime import date, time, timedelta
+
+import pytest
+
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import (
+    Activity,
+    ActivityKind,
+    Contact,
+    Customer,
+    Deal,
+    FollowUp,
+    Outcome,
+    Rep,
+)
+from workbench.domain.when import parse_when
+from workbench.store.actions import Ambiguous, add_deal, find_customer, log_activity
+from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.queries import (
+    customer_timeline,
+    customers,
+    customers_named,
+    deals,
+    follow_ups_due,
+)
+
+TODAY = date(2026, 11, 23)
+
+
+def follow_up(store: Store, customer: Customer, due: str, **extra: object) -> FollowUp:
+    return store.add(FollowUp(title=f"due {due}", customer_id=customer.id, due_date=due, **extra))
+
+
+def test_follow_ups_due_in_order_without_done_deleted_or_snoozed(
+    store: Store, acme: Customer, me: Rep
+) -> None:
+    follow_up(store, acme, "2026-11-25", due_time="14:00")
+    follow_up(store, acme, "2026-11-20")
+    follow_up(store, acme, "2026-11-25", due_time="09:00")
+    follow_up(store, acme, "2026-12-05")  # beyond the window
+    done = follow_up(store, acme, "2026-11-21")
+    store.update(FollowUp, done.id, done_at=store.clock.now())
+    gone = follow_up(store, acme, "2026-11-22")
+    store.delete(FollowUp, gone.id)
+    snoozed = follow_up(store, acme, "2026-11-19", snoozed_until="2026-11-27")
+    later = follow_up(store, acme, "2026-11-18", snoozed_until="2026-12-10")
+    rows = follow_ups_due(store, TODAY + timedelta(days=7), owner=me.id)
+    assert [(r.title, r.due_time) for r in rows] == [
+        ("due 2026-11-20", None),
+        ("due 2026-11-25", time(9)),
+        ("due 2026-11-25", time(14)),
+        ("due 2026-11-19", None),  # shown on the 27th, where it was snoozed to
+    ]
+    assert rows[-1].shown_on == date(2026, 11, 27) and rows[-1].id == snoozed.id
+    assert later.id not in {r.id for r in rows}
+    assert rows[0].customer_name == "Acme Pumps"
+
+
+def test_follow_ups_due_for_one_rep_or_everyone(store: Store, acme: Customer, me: Rep) -> None:
+    other = store.add(Rep(name="Wang Fang"))
+    follow_up(store, acme, "2026-11-23")
+    store.add(FollowUp(title="theirs", customer_id=acme.id, due_date=TODAY, owner=other.id))
+    assert [r.title for r in follow_ups_due(store, TODAY, owner=me.id)] == ["due 2026-11-23"]
+    assert len(follow_ups_due(store, TODAY, owner=None)) == 2
+
+
+def test_deals_in_pipeline_order_with_effective_probability(
+    store: Store, acme: Customer, me: Rep
+) -> None:
+    for stage, title, probability in (("proposal", "B", None), ("lead", "A", 35)):
+        add_deal(store, Deal(customer_id=acme.id, title=title, amount=100, currency="CNY",
+                             stage=stage, probability=probability))  # fmt: skip
+    rows = deals(store, owner=me.id)
+    assert [(d.stage, d.probability) for d in rows] == [("lead", 35), ("proposal", 60)]
+    assert [d.title for d in deals(store, owner=me.id, stage="proposal")] == ["B"]
+    assert deals(store, owner="someone else") == []
+
+
+def test_add_deal_records_its_first_stage(store: Store, acme: Customer, me: Rep) -> None:
+    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="lead"))
+    history = fetch_all(store.db, "SELECT * FROM stage_history WHERE deal_id = ?", [deal.id])
+    assert [(h["from_stage"], h["to_stage"], h["owner"]) for h in history] == [
+        (None, "lead", me.id)
+    ]
+
+
+def test_customer_search(store: Store, me: Rep) -> None:
+    store.add(Customer(name="上海恒泰机械有限公司", phone="+86 21 5555 0100"))
+    beta = store.add(Customer(name="Beta 100% Foods", email="hi@beta.cn", tags=["vip"]))
+    store.add(Contact(customer_id=beta.id, name="Zhang Wei", phone="13800138000"))
+    store.add(Customer(name="Gamma_Ltd"))
+    assert [c.name for c in customers(store, "恒泰")] == ["上海恒泰机械有限公司"]
+    assert [c.name for c in customers(store, "100%")] == ["Beta 100% Foods"]
+    assert [c.name for c in customers(store, "a_L")] == ["Gamma_Ltd"]  # _ is not a wildcard
+    assert [c.name for c in customers(store, "zhang")] == ["Beta 100% Foods"]  # via a contact
+    assert [c.name for c in customers(store, "vip")] == ["Beta 100% Foods"]
+    assert [c.name for c in customers(store, "5555")] == ["上海恒泰机械有限公司"]
+    assert [c.name for c in customers_named(store, "beta")] == ["Beta 100% Foods"]
+    assert len(customers(store)) == 3
+
+
+def test_find_customer(store: Store, me: Rep) -> None:
+    store.add(Customer(name="Acme"))
+    store.add(Customer(name="Acme Pumps"))
+    store.add(Customer(name="Beta Foods"))
+    assert find_customer(store, "acme").name == "Acme"  # an exact name wins
+    assert find_customer(store, "acme p").name == "Acme Pumps"
+    assert find_customer(store, "BETA").name == "Beta Foods"
+    beta = find_customer(store, "beta")
+    assert find_customer(store, beta.id) == beta
+    with pytest.raises(Ambiguous, match="'Ac' matches 2 customers: Acme, Acme Pumps"):
+        find_customer(store, "Ac")
+    with pytest.raises(NotFound):
+        find_customer(store, "Zeta")
+    store.delete(type(beta), beta.id)
+    with pytest.raises(NotFound):
+        find_customer(store, "beta")
+
+
+def test_log_activity_and_its_follow_up_are_one_write(
+    store: Store, acme: Customer, clock: FixedClock
+) -> None:
+    when = parse_when("every 2 weeks", clock.now())
+    logged = log_activity(store, ActivityKind.CALL, acme, note="Asked for a quote\nby Friday",
+                          outcome=Outcome.CONNECTED, next_when=when)  # fmt: skip
+    assert logged.follow_up is not None
+    assert logged.follow_up.title == "Follow up on call: Asked for a quote"
+    assert logged.follow_up.recurrence == "FREQ=WEEKLY;INTERVAL=2"
+    assert logged.follow_up.due_date == date(2026, 12, 7)
+    assert {c["hlc"] for c in fetch_all(store.db, "SELECT hlc FROM changes WHERE row_id IN (?, ?)",
+                                        [logged.activity.id, logged.follow_up.id])} == {
+        logged.activity.updated_at
+    }  # fmt: skip
+
+
+def test_timeline_newest_first(store: Store, acme: Customer, clock: FixedClock) -> None:
+    for hours in (0, 48, 24):
+        store.add(Activity(kind="note", customer_id=acme.id, notes=f"{hours}h",
+                           at=clock.now() - timedelta(hours=hours)))  # fmt: skip
+    assert [e.notes for e in customer_timeline(store, acme.id)] == ["0h", "24h", "48h"]
