@@ -22,13 +22,13 @@ APP = "workbench"
 def default_db_path() -> Path:
     if env := os.environ.get("WORKBENCH_DB"):
         return Path(env).expanduser()
-    return platformdirs.user_data_path(APP) / "workbench.db"
+    return platformdirs.user_data_path(APP, appauthor=False) / "workbench.db"
 
 
 def config_dir() -> Path:
     if env := os.environ.get("WORKBENCH_CONFIG_DIR"):
         return Path(env).expanduser()
-    return platformdirs.user_config_path(APP)
+    return platformdirs.user_config_path(APP, appauthor=False)
 
 
 def new_device_id() -> str:
