@@ -124,3 +124,16 @@ def test_settings_round_trip(store: Store) -> None:
     assert store.settings() == Settings()
     store.save_settings(Settings(theme="light", currency="USD"))
     assert (store.settings().theme, store.settings().currency) == ("light", "USD")
+
+
+def test_failed_nested_write_undoes_only_itself(store: Store, acme: Customer) -> None:
+    with store.transaction():
+        store.update(Customer, acme.id, tier="B")
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add(Customer(name="Half-written"))
+            raise RuntimeError("interrupted")
+        store.add(Customer(name="Kept"))
+    names = [row["name"] for row in fetch_all(store.db, "SELECT name FROM customers ORDER BY name")]
+    assert names == ["Acme Pumps", "Kept"]
+    assert store.require(Customer, acme.id).tier == "B"
+    assert [c["seq"] for c in changes(store)] == list(range(1, len(changes(store)) + 1))

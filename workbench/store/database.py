@@ -94,10 +94,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Batch]:
-        """One atomic write. Nested calls join the outer transaction."""
+        """One atomic write. A nested call joins the outer transaction as a
+        savepoint: if it fails, only its own writes are undone."""
         with self._lock:
             if self._batch is not None:
-                yield self._batch
+                yield from self._savepoint(self._batch)
                 return
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -114,6 +115,18 @@ class Store:
                 raise
             finally:
                 self._batch = None
+
+    def _savepoint(self, batch: Batch) -> Iterator[Batch]:
+        conn, next_seq = self.db.conn, batch.next_seq
+        conn.execute("SAVEPOINT nested_write")
+        try:
+            yield batch
+        except BaseException:
+            conn.execute("ROLLBACK TO nested_write")
+            batch.next_seq = next_seq
+            raise
+        finally:
+            conn.execute("RELEASE nested_write")
 
     def _start_batch(self) -> Batch:
         # Another process may have written since we last looked: continue
