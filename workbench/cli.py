@@ -155,9 +155,12 @@ def _echo_json(data: Any) -> None:
 
 
 @contextmanager
-def _table(*headers: str) -> Iterator[Callable[..., None]]:
-    """Rows printed as an aligned table (wide characters included); cells are
-    shown as plain text, never read as markup."""
+def _table(
+    *headers: str, whole: tuple[str, ...] = (), right: tuple[str, ...] = ()
+) -> Iterator[Callable[..., None]]:
+    """Rows printed as an aligned table (wide characters included), one line
+    each: columns in `whole` are never cut, the others end in an ellipsis when
+    the terminal is narrow. Cells are plain text, never read as markup."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -166,9 +169,16 @@ def _table(*headers: str) -> Iterator[Callable[..., None]]:
     if not console.is_terminal:
         console.width = 1000  # piped: whole rows, never cut
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for header in headers:  # one line per row; long cells end in an ellipsis
-        table.add_column(header, no_wrap=True, overflow="ellipsis")
-    yield lambda *cells: table.add_row(*(Text(_plain(cell)) for cell in cells))
+    for header in headers:
+        # Only columns that may wrap get narrowed; each cell stays one line.
+        table.add_column(header, no_wrap=header in whole,
+                         justify="right" if header in right else "left")  # fmt: skip
+    rows: list[list[Text]] = []
+    yield lambda *cells: rows.append(
+        [Text(_plain(cell), no_wrap=True, overflow="ellipsis") for cell in cells]
+    )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -273,14 +283,13 @@ def _print_due(rows: list[Any], day: date) -> None:
     from workbench.domain.money import format_money
     from workbench.domain.when import describe_due
 
-    with _table("Due", "Customer", "What", "Deal") as add:
+    with _table("Due", "Customer", "What", "Deal", "Value", whole=("Due", "Value"),
+                right=("Value",)) as add:  # fmt: skip
         for row in rows:
-            deal = ""
-            if row.deal_title:
-                deal = f"{row.deal_title} {format_money(row.amount or 0, row.currency or 'CNY')}"
+            value = format_money(row.amount, row.currency) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
             add(describe_due(row.shown_on, row.due_time, day), row.customer_name,
-                row.title + repeat, deal)  # fmt: skip
+                row.title + repeat, row.deal_title, value)  # fmt: skip
 
 
 @cli.command()
@@ -371,7 +380,7 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
     if not rows:
         click.echo("No customers match." if search else "No customers yet.")
         return
-    with _table("Name", "Tier", "Industry", "Phone", "Email") as add:
+    with _table("Name", "Tier", "Industry", "Phone", "Email", whole=("Tier", "Phone")) as add:
         for row in rows:
             add(row.name, row.tier, row.industry, row.phone, row.email)
 
@@ -400,7 +409,9 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     if not rows:
         click.echo("No deals.")
         return
-    with _table("Stage", "Deal", "Customer", "Amount", "Prob.", "Close") as add:
+    with _table("Stage", "Deal", "Customer", "Amount", "Prob.", "Close",
+                whole=("Stage", "Amount", "Prob.", "Close"),
+                right=("Amount", "Prob.")) as add:  # fmt: skip
         for row in rows:
             add(row.stage, row.title, row.customer_name, format_money(row.amount, row.currency),
                 f"{row.probability}%", row.expected_close)  # fmt: skip
