@@ -405,6 +405,11 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
             store.register_device()
         store.add_many(Target, maker.targets())
     # One transaction per chunk keeps the write-ahead log small at 100k customers.
+    with store.bulk_load():
+        _write_customers(store, maker)
+
+
+def _write_customers(store: Store, maker: _Maker) -> None:
     for chunk in chunks(_customers(maker), 500):
         with store.transaction():
             store.add_many(Customer, (c.customer for c in chunk))

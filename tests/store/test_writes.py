@@ -11,6 +11,7 @@ from workbench.domain.hlc import Stamp
 from workbench.domain.models import Customer, Deal, Rep, Settings
 from workbench.store.database import NotFound, Store, fetch_all, open_store
 from workbench.store.location import DeviceRegistry
+from workbench.store.schema import dump
 
 
 def changes(store: Store, row_id: str | None = None) -> list[dict]:
@@ -137,3 +138,24 @@ def test_failed_nested_write_undoes_only_itself(store: Store, acme: Customer) ->
     assert names == ["Acme Pumps", "Kept"]
     assert store.require(Customer, acme.id).tier == "B"
     assert [c["seq"] for c in changes(store)] == list(range(1, len(changes(store)) + 1))
+
+
+def _index_sql(store: Store) -> set[str]:
+    sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    return {row["sql"] for row in fetch_all(store.db, sql)}
+
+
+def test_bulk_load_rebuilds_every_index_even_after_a_failure(store: Store, me: Rep) -> None:
+    before = _index_sql(store)
+    assert any("changes_field" in sql for sql in before)
+    with store.bulk_load():
+        assert not any("changes_field" in sql for sql in _index_sql(store))
+        with store.transaction():
+            store.add_many(Customer, [dump(Customer(name=f"C{i}", owner=me.id)) for i in range(3)])
+    assert _index_sql(store) == before
+    with pytest.raises(RuntimeError), store.bulk_load():
+        raise RuntimeError("interrupted")
+    assert _index_sql(store) == before
+    plan = store.db.execute("EXPLAIN QUERY PLAN SELECT * FROM changes WHERE entity = 'customers' "
+                            "AND row_id = 'x'").fetchall()  # fmt: skip
+    assert "changes_field" in str(plan)

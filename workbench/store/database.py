@@ -24,7 +24,7 @@ from workbench.domain.hlc import HLC, Stamp
 from workbench.domain.models import Deal, Record, Settings, Stage
 from workbench.store.location import DeviceRegistry, resolve_device
 from workbench.store.migrate import migrate
-from workbench.store.schema import Entity, decode, dump, entity_of
+from workbench.store.schema import ENTITIES, Entity, decode, dump, entity_of
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -243,6 +243,29 @@ class Store:
             self.db.conn.executemany(INSERT_CHANGE, log)
             written += len(rows)
         return written
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Many `add_many` transactions in a row: secondary indexes are dropped
+        and rebuilt once at the end (by sorting), instead of taking millions of
+        scattered random-key inserts. Their definitions are read back from the
+        schema, so they always match the migrations. Other readers see
+        slower queries meanwhile, never wrong answers."""
+        indexes = fetch_all(
+            self.db,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN (" + ", ".join("?" * len(ENTITIES)) + ", 'changes')",
+            list(ENTITIES),
+        )
+        with self.transaction():
+            for index in indexes:
+                self.db.execute(f'DROP INDEX "{index["name"]}"')
+        try:
+            yield
+        finally:
+            with self.transaction():
+                for index in indexes:
+                    self.db.execute(index["sql"])
 
     def update(self, model: type[R], record_id: str, **fields: Any) -> R:
         """Change some fields of a record; only fields whose value differs are logged."""
