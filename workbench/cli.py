@@ -195,18 +195,24 @@ def _plain(value: object) -> str:
 @click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same data.")
 @click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
 @click.option("--force", is_flag=True, help="Add the demo even if the database has customers.")
+@click.option(
+    "--reference", is_flag=True,
+    help="The benchmark data set instead: 100k customers, 300k contacts, 200k deals, "
+    "2M activities, 200k follow-ups (takes minutes).",
+)  # fmt: skip
 @store_options
 @click.pass_obj
-def demo(env: Env, seed: int, customers: int, force: bool) -> None:
+def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> None:
     """Fill a database with realistic demo data (deterministic for a seed)."""
     import time
 
-    from workbench.demo import Shape, generate
+    from workbench.demo import REFERENCE, Shape, generate
     from workbench.store.queries import counts
 
     store = env.store()
     started = time.perf_counter()
-    generate(store, seed=seed, shape=Shape(customers=customers), force=force)
+    shape = REFERENCE if reference else Shape(customers=customers)
+    generate(store, seed=seed, shape=shape, force=force)
     made = ", ".join(f"{n:,} {table.replace('_', '-')}" for table, n in counts(store).items())
     click.echo(f"Demo data in {store.path} ({time.perf_counter() - started:.1f}s): {made}")
 

@@ -84,6 +84,18 @@ _PRODUCTS = ("Pump upgrade", "Annual service contract", "Conveyor line", "ERP ro
 _SOURCES = ("Referral", "Trade show", "Website", "Cold call", "Partner")
 _SIZES = ("1-10", "11-50", "51-200", "201-1000", "1000+")
 _SEGMENTS = {"A": "Enterprise", "B": "Mid-market", "C": "SMB"}
+_TIER_SHARES = {"A": 0.1, "B": 0.3, "C": 0.6}
+
+
+def _per_tier(weights: dict[str, float]) -> dict[str, float]:
+    """Weights scaled to average 1 over the tiers, so a Shape rate stays a mean."""
+    mean = sum(_TIER_SHARES[tier] * weight for tier, weight in weights.items())
+    return {tier: weight / mean for tier, weight in weights.items()}
+
+
+# Key accounts get more attention: more deals, more calls and visits.
+_DEAL_WEIGHTS = _per_tier({"A": 2.0, "B": 1.2, "C": 0.6})
+_ACTIVITY_WEIGHTS = _per_tier({"A": 2.0, "B": 1.0, "C": 0.6})
 _AMOUNTS = {"A": (200_000, 2_000_000), "B": (50_000, 500_000), "C": (8_000, 120_000)}
 _ACTIVITY_KINDS = (
     ("call",) * 9
@@ -160,7 +172,7 @@ class _Maker:
         (py1, zh1), (py2, zh2) = rng.sample(_SYLLABLES, 2)
         city, city_zh, area = rng.choice(_CITIES)
         trade, trade_zh, industry = rng.choice(_TRADES)
-        tier = rng.choices("ABC", weights=(1, 3, 6))[0]
+        tier = rng.choices("ABC", weights=tuple(_TIER_SHARES.values()))[0]
         chinese = rng.random() < 0.25
         name = (
             f"{city_zh}{zh1}{zh2}{trade_zh}有限公司"
@@ -256,7 +268,7 @@ class _Maker:
         self, customer: dict[str, Any], contacts: list[dict[str, Any]], deals: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         rng = self.rng
-        weight = {"A": 2.0, "B": 1.0, "C": 0.6}[customer["tier"]]
+        weight = _ACTIVITY_WEIGHTS[customer["tier"]]
         # Some customers go quiet for a while: key accounts the Today pane should flag.
         quiet = rng.choice((0, 0, 0, 20, 45, 90, 150))
         made = []
@@ -359,7 +371,7 @@ def _customers(maker: _Maker) -> Iterator[_Customer360]:
     for _ in range(maker.shape.customers):
         customer = maker.customer()
         contacts = maker.contacts(customer)
-        weight = {"A": 2.0, "B": 1.2, "C": 0.6}[customer["tier"]]
+        weight = _DEAL_WEIGHTS[customer["tier"]]
         deals, moves = [], []
         for _ in range(maker.count(maker.shape.deals, weight)):
             deal, history = maker.deal(customer)

@@ -85,8 +85,9 @@ def test_today_on_empty_database(run: Run) -> None:
 
 
 def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
-    name = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["name"]
-    result = demo_db("log", "call", name, "--outcome", "no answer", "--next", "fri 3pm",
+    first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]
+    name = first["name"]
+    result = demo_db("log", "call", first["id"][:8], "--outcome", "no answer", "--next", "fri 3pm",
                      "--note", "rang twice")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"Logged call with {name} (no answer)." in result.output
@@ -115,7 +116,7 @@ def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     demo_db: Run, args: tuple[str, ...], message: str
 ) -> None:
-    first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["name"]
+    first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["id"]
     before = demo_db("today", "--json").output
     result = demo_db(*(arg.replace("{first}", first) for arg in args))
     assert result.exit_code == 2

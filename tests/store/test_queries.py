@@ -108,11 +108,16 @@ def test_find_customer(store: Store, me: Rep) -> None:
     assert find_customer(store, "BETA").name == "Beta Foods"
     beta = find_customer(store, "beta")
     assert find_customer(store, beta.id) == beta
-    with pytest.raises(Ambiguous, match="'Ac' matches 2 customers: Acme, Acme Pumps"):
+    with pytest.raises(Ambiguous, match=r"'Ac' matches 2 customers: Acme \(\w{8}\), Acme Pumps"):
         find_customer(store, "Ac")
+    twin = store.add(Customer(name="Beta Foods"))
+    with pytest.raises(Ambiguous, match="the id in brackets"):
+        find_customer(store, "Beta Foods")  # two customers, one name: only the id tells
+    assert find_customer(store, twin.id[:8]) == twin
     with pytest.raises(NotFound):
         find_customer(store, "Zeta")
     store.delete(type(beta), beta.id)
+    store.delete(type(twin), twin.id)
     with pytest.raises(NotFound):
         find_customer(store, "beta")
 

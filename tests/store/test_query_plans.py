@@ -30,6 +30,7 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "my deals in a stage": lambda s, _: queries.deals(s, owner=s.me, stage="proposal"),
     "a customer's timeline": lambda s, customer: queries.customer_timeline(s, customer),
     "customers by name": lambda s, _: queries.customers_named(s, "Heng"),
+    "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(s, customer[:8]),
     "customers in order": lambda s, _: queries.customers(s, limit=50),
 }
 

@@ -17,7 +17,7 @@ from workbench.domain.models import (
 )
 from workbench.domain.when import When
 from workbench.store.database import NotFound, Store
-from workbench.store.queries import CustomerRow, customers_named
+from workbench.store.queries import CustomerRow, customers_by_id_prefix, customers_named
 
 
 def set_me(store: Store, name: str) -> Rep:
@@ -34,22 +34,29 @@ def set_me(store: Store, name: str) -> Rep:
     return rep
 
 
+SHORT_ID = 8  # enough of an id to tell customers apart, and to type
+
+
 class Ambiguous(LookupError):
     def __init__(self, text: str, candidates: list[CustomerRow]) -> None:
-        names = ", ".join(c.name for c in candidates[:8])
+        names = ", ".join(f"{c.name} ({c.id[:SHORT_ID]})" for c in candidates[:8])
         more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
-        super().__init__(f"{text!r} matches {len(candidates)} customers: {names}{more}")
+        super().__init__(
+            f"{text!r} matches {len(candidates)} customers: {names}{more}; "
+            "type more of the name, or the id in brackets"
+        )
         self.candidates = candidates
 
 
 def find_customer(store: Store, text: str) -> Customer:
-    """A customer by id, exact name, or a name prefix that only one customer has."""
+    """A customer by id (or its first 8+ characters), exact name, or a name
+    prefix that only one customer has."""
     text = text.strip()
     if not text:
         raise NotFound("name a customer")
-    by_id = store.get(Customer, text)
-    if by_id is not None and not by_id.deleted:
-        return by_id
+    by_id = customers_by_id_prefix(store, text) if len(text) >= SHORT_ID else []
+    if len(by_id) == 1:
+        return store.require(Customer, by_id[0].id)
     candidates = customers_named(store, text, limit=50)
     exact = [c for c in candidates if c.name.casefold() == text.casefold()]
     if len(exact) == 1 or len(candidates) == 1:

@@ -167,6 +167,17 @@ def customers_named(store: Store, prefix: str, limit: int = 20) -> list[Customer
     return [CustomerRow(**row) for row in rows]
 
 
+def customers_by_id_prefix(store: Store, prefix: str) -> list[CustomerRow]:
+    """Customers whose id starts with `prefix` (ids are shown shortened)."""
+    rows = fetch_all(
+        store.db,
+        f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0 "
+        "AND id >= :p AND id < :p || char(1114111) LIMIT 2",
+        {"p": prefix.lower()},
+    )
+    return [CustomerRow(**row) for row in rows]
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     id: str
