@@ -58,7 +58,7 @@ def utc_now() -> datetime:
 class Record(BaseModel):
     """Fields every synced record has."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     entity: ClassVar[str]  # the table name, and the entity name in the change log
 
