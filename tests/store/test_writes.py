@@ -159,3 +159,26 @@ def test_bulk_load_rebuilds_every_index_even_after_a_failure(store: Store, me: R
     plan = store.db.execute("EXPLAIN QUERY PLAN SELECT * FROM changes WHERE entity = 'customers' "
                             "AND row_id = 'x'").fetchall()  # fmt: skip
     assert "changes_field" in str(plan)
+
+
+def test_setting_a_target_again_updates_only_what_was_given(store: Store, me: Rep) -> None:
+    from workbench.domain.models import Target
+
+    target_id = Target.id_for(me.id, "calls", "2026-W48")
+    first = store.add(Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls",
+                             amount=50))  # fmt: skip
+    again = store.add(Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls",
+                             amount=60))  # fmt: skip
+    assert (again.amount, again.created_at) == (60, first.created_at)
+    fields = [c["field"] for c in changes(store, target_id) if c["hlc"] == again.updated_at]
+    assert fields == ["amount"]
+
+
+def test_a_deal_whose_stage_is_gone_can_still_be_read(store: Store, acme: Customer) -> None:
+    from workbench.domain.models import Stage
+
+    deal = store.add(Deal(customer_id=acme.id, title="x", currency="CNY", stage="needs"))
+    store.delete(Stage, "needs")
+    assert store.require(Deal, deal.id).stage == "needs"
+    with pytest.raises(ValidationError, match="no stage 'needs'"):
+        store.update(Deal, deal.id, title="y")  # writing checks it

@@ -183,8 +183,10 @@ class Store:
     # --- records ------------------------------------------------------------
 
     def get(self, model: type[R], record_id: str) -> R | None:
+        """A record as stored. Reading never checks references (a deal's stage
+        may arrive by sync after the deal); writing does."""
         row = self._row(entity_of(model), record_id)
-        return None if row is None else self._validate(model, row)
+        return None if row is None else model.model_validate(row)
 
     def require(self, model: type[R], record_id: str) -> R:
         record = self.get(model, record_id)
@@ -193,12 +195,13 @@ class Store:
         return record
 
     def add(self, record: R) -> R:
-        """Write a new record (or, if its id exists, the fields that differ)."""
+        """Write a new record. If its id exists (targets and stages have
+        deterministic ids), the fields the caller set are updated instead."""
         entity = entity_of(type(record))
         with self.transaction() as batch:
             if self._row(entity, record.id) is not None:
-                fields = dump(record)
-                fields.pop("id")
+                given = record.model_fields_set - {"id"}
+                fields = {key: value for key, value in dump(record).items() if key in given}
                 return self.update(type(record), record.id, **fields)
             defaults: dict[str, Any] = {}
             if record.owner is None:
@@ -275,13 +278,14 @@ class Store:
         with self.transaction() as batch:
             current = self.require(model, record_id)
             updated = self._validate(model, current.model_dump() | fields)
-            old, new = entity.values(dump(current)), entity.values(dump(updated))
+            data = dump(updated)
+            old, new = entity.values(dump(current)), entity.values(data)
             changed = {field: value for field, value in new.items() if value != old[field]}
             if not changed:
                 return current
             self._log(entity, record_id, changed)
             columns = entity.encode(
-                {col: dump(updated)[col] for field in changed for col in entity.fields[field]}
+                {col: data[col] for field in changed for col in entity.fields[field]}
             ) | {"updated_at": batch.stamp_text}
             assignments = ", ".join(f"{column} = ?" for column in columns)
             self.db.execute(
