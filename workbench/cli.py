@@ -386,9 +386,12 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
     if not rows:
         click.echo("No customers match." if search else "No customers yet.")
         return
-    with _table("Name", "Tier", "Industry", "Phone", "Email", whole=("Tier", "Phone")) as add:
+    from workbench.store.actions import SHORT_ID
+
+    with _table("Name", "Tier", "Industry", "Phone", "Email", "Id",
+                whole=("Tier", "Phone", "Id")) as add:  # fmt: skip
         for row in rows:
-            add(row.name, row.tier, row.industry, row.phone, row.email)
+            add(row.name, row.tier, row.industry, row.phone, row.email, row.id[:SHORT_ID])
 
 
 @cli.command()
