@@ -238,10 +238,12 @@ def me(env: Env, name: str | None) -> None:
 
 
 @cli.command()
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="Rows shown per section (JSON has them all).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
 @store_options
 @click.pass_obj
-def today(env: Env, as_json: bool) -> None:
+def today(env: Env, limit: int, as_json: bool) -> None:
     """Overdue follow-ups, today's, and the next 7 days'."""
     from datetime import timedelta
 
@@ -265,7 +267,9 @@ def today(env: Env, as_json: bool) -> None:
     for key, found in sections.items():
         if found:
             click.echo(f"\n{titles[key]} ({len(found)})")
-            _print_due(found, day)
+            _print_due(found[:limit], day)
+            if len(found) > limit:
+                click.echo(f"… and {len(found) - limit} more (--limit {len(found)} shows them)")
 
 
 def _due_json(row: Any) -> dict[str, Any]:

@@ -53,6 +53,9 @@ class Shape:
 REFERENCE = Shape(customers=100_000, contacts=3.0, deals=2.0, activities=20.0, follow_ups=2.0)
 
 REPS = ("Alex Chen", "Wang Fang", "Sam Patel", "Liu Yang")  # the first is me
+# A rep looks after a few hundred accounts: larger data sets have more reps,
+# so "me" keeps a realistic book (and Today a realistic list) at any size.
+CUSTOMERS_PER_REP = 250
 _SYLLABLES = (
     ("Heng", "恒"), ("Tai", "泰"), ("Xin", "鑫"), ("Hua", "华"), ("Da", "达"), ("Jin", "金"),
     ("Feng", "丰"), ("Yuan", "源"), ("Sheng", "盛"), ("Tong", "通"), ("Kang", "康"), ("Rui", "瑞"),
@@ -144,6 +147,8 @@ class _Maker:
     now: datetime
     shape: Shape
     reps: list[str] = field(default_factory=list)
+    # Me twice as likely as each teammate to own a customer (cumulative weights).
+    owner_weights: list[int] = field(default_factory=list)
 
     def id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -180,7 +185,7 @@ class _Maker:
             else f"{py1}{py2.lower()} {trade} Co., Ltd."
         )
         domain = f"{py1}{py2}-{trade}.cn".lower()
-        owner = rng.choices(self.reps, weights=(4, 2, 2, 2))[0]
+        owner = rng.choices(self.reps, cum_weights=self.owner_weights)[0]
         return self.base(owner, self.moment(1000, 200)) | {
             "name": name,
             "kind": "company",
@@ -328,7 +333,7 @@ class _Maker:
         year = str(self.today.year)
         made = []
         for index, rep in enumerate(self.reps):
-            scale = 1.0 if index == 0 else 0.8 + 0.1 * index
+            scale = 1.0 if index == 0 else 0.8 + 0.1 * (index % 4)
             for metric, amount, currency in (
                 ("revenue", int(12_000_000 * scale) * 100, CURRENCY),
                 ("won_deals", int(40 * scale), None),
@@ -387,6 +392,11 @@ def _customers(maker: _Maker) -> Iterator[_Customer360]:
         )
 
 
+def _rep_names(rng: random.Random, count: int) -> list[str]:
+    extra = [f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)}" for _ in range(count - len(REPS))]
+    return [*REPS, *extra]
+
+
 class NotEmpty(Exception):
     pass
 
@@ -402,11 +412,12 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     reps = [
         maker.base("", datetime(now.year - 2, 3, 1, tzinfo=UTC)) | {"name": name, "email": None,
                                                                      "phone": None}
-        for name in REPS
+        for name in _rep_names(maker.rng, max(len(REPS), -(-shape.customers // CUSTOMERS_PER_REP)))
     ]  # fmt: skip
     for rep in reps:
         rep["owner"] = rep["id"]
     maker.reps = [rep["id"] for rep in reps]
+    maker.owner_weights = [2 * index + 4 for index in range(len(reps))]
     if store.get(Rep, maker.reps[0]) is not None:
         raise NotEmpty(f"the demo for seed {seed} is already in this database; try another --seed")
     with store.transaction():

@@ -80,6 +80,14 @@ def test_today_text(demo_db: Run) -> None:
     assert "Overdue (" in result.output and "d overdue" in result.output
 
 
+def test_today_text_is_capped_per_section(demo_db: Run) -> None:
+    overdue = len(json.loads(demo_db("today", "--json").output)["overdue"])
+    assert overdue > 2
+    output = demo_db("today", "--limit", "2").output
+    assert f"Overdue ({overdue})" in output
+    assert f"… and {overdue - 2} more (--limit {overdue} shows them)" in output
+
+
 def test_today_on_empty_database(run: Run) -> None:
     assert run("today").output.strip() == "Nothing due in the next 7 days."
 
