@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from workbench import __version__
+from workbench.domain.display import printable
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
@@ -175,17 +176,11 @@ def _table(
                          justify="right" if header in right else "left")  # fmt: skip
     rows: list[list[Text]] = []
     yield lambda *cells: rows.append(
-        [Text(_plain(cell), no_wrap=True, overflow="ellipsis") for cell in cells]
+        [Text(printable(cell), no_wrap=True, overflow="ellipsis") for cell in cells]
     )
     for row in rows:
         table.add_row(*row)
     console.print(table)
-
-
-def _plain(value: object) -> str:
-    """Text safe to print: control characters (terminal escapes) shown as '?'."""
-    text = "" if value is None else str(value)
-    return "".join("?" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
 
 
 # --- commands --------------------------------------------------------------
@@ -338,7 +333,7 @@ def log(
         deal_id=deal_id,
         next_when=when,
     )
-    done = f"Logged {kind.lower()} with {_plain(found.name)}"
+    done = f"Logged {kind.lower()} with {printable(found.name)}"
     if result.activity.outcome:
         done += f" ({result.activity.outcome.label})"
     click.echo(done + ".")

@@ -143,3 +143,22 @@ def test_timeline_newest_first(store: Store, acme: Customer, clock: FixedClock) 
         store.add(Activity(kind="note", customer_id=acme.id, notes=f"{hours}h",
                            at=clock.now() - timedelta(hours=hours)))  # fmt: skip
     assert [e.notes for e in customer_timeline(store, acme.id)] == ["0h", "24h", "48h"]
+
+
+def test_open_deal_health_and_last_contact(store: Store, acme: Customer, me: Rep) -> None:
+    from workbench.store.queries import accounts_last_contact, open_deal_health
+
+    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY",
+                                stage="proposal"))  # fmt: skip
+    add_deal(store, Deal(customer_id=acme.id, title="Won one", currency="CNY", stage="won",
+                         closed_on="2026-11-01"))  # fmt: skip
+    follow_up(store, acme, "2026-11-30", deal_id=deal.id)
+    (health,) = open_deal_health(store, TODAY, me.id)
+    assert (health.title, health.stage_label, health.rot_days, health.probability) == (
+        "Pumps", "Proposal", 21, 60)  # fmt: skip
+    assert health.has_future_follow_up and health.has_open_follow_up
+    assert health.entered_stage == store.clock.now().replace(microsecond=0)
+    (account,) = accounts_last_contact(store, me.id)
+    assert account.last_contact is None and account.has_open_follow_up
+    store.add(Activity(kind="call", customer_id=acme.id, at=store.clock.now()))
+    assert accounts_last_contact(store, me.id)[0].last_contact == store.clock.now()

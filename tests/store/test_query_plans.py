@@ -32,6 +32,8 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "customers by name": lambda s, _: queries.customers_named(s, "Heng"),
     "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(s, customer[:8]),
     "customers in order": lambda s, _: queries.customers(s, limit=50),
+    "open deal health": lambda s, _: queries.open_deal_health(s, date(2026, 11, 23), s.me),
+    "accounts' last contact": lambda s, _: queries.accounts_last_contact(s, s.me),
 }
 
 

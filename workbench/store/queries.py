@@ -39,6 +39,8 @@ class DueFollowUp:
     deal_title: str | None
     amount: int | None
     currency: str | None
+    tier: str | None
+    probability: int | None  # the deal's, or its stage's default
 
     @property
     def shown_on(self) -> date:
@@ -53,10 +55,12 @@ def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFoll
         f"""
         SELECT f.id, f.title, f.due_date, f.due_time, f.recurrence, f.snoozed_until,
                f.customer_id, c.name AS customer_name,
-               f.deal_id, d.title AS deal_title, d.amount, d.currency
+               f.deal_id, d.title AS deal_title, d.amount, d.currency, c.tier,
+               coalesce(d.probability, s.probability) AS probability
         FROM follow_ups f
         LEFT JOIN customers c ON c.id = f.customer_id
         LEFT JOIN deals d ON d.id = f.deal_id AND d.deleted = 0
+        LEFT JOIN stages s ON s.id = d.stage
         WHERE f.done_at IS NULL AND f.deleted = 0 {_only("f.owner", owner)}
           AND f.due_date <= :until
           AND coalesce(f.snoozed_until, f.due_date) <= :until
@@ -208,6 +212,96 @@ def customer_timeline(store: Store, customer_id: str, limit: int = 300) -> list[
     return [TimelineEntry(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
 
 
+@dataclass(frozen=True)
+class OpenDealHealth:
+    """An open deal with what tells whether it needs attention."""
+
+    id: str
+    title: str
+    customer_id: str
+    customer_name: str | None
+    tier: str | None
+    stage_label: str
+    rot_days: int | None
+    entered_stage: datetime | None
+    next_step: str | None
+    amount: int
+    currency: str
+    probability: int
+    has_future_follow_up: bool
+    has_open_follow_up: bool
+
+
+def open_deal_health(store: Store, today: date, owner: str | None) -> list[OpenDealHealth]:
+    """A rep's open deals: when each entered its stage, and its follow-ups."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, c.tier,
+               s.label AS stage_label, s.rot_days, d.next_step, d.amount, d.currency,
+               coalesce(d.probability, s.probability, 0) AS probability,
+               (SELECT max(h.at) FROM stage_history h
+                 WHERE h.deal_id = d.id AND h.deleted = 0) AS entered_stage,
+               EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.deleted = 0
+                       AND f.done_at IS NULL AND f.due_date >= :today) AS has_future_follow_up,
+               EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.deleted = 0
+                       AND f.done_at IS NULL) AS has_open_follow_up
+        FROM deals d
+        JOIN stages s ON s.id = d.stage AND s.kind = 'open'
+        LEFT JOIN customers c ON c.id = d.customer_id
+        WHERE d.deleted = 0 {_only("d.owner", owner)}
+        """,
+        {"owner": owner, "today": today.isoformat()},
+    )
+    return [
+        OpenDealHealth(
+            **row
+            | {
+                "entered_stage": _moment(row["entered_stage"]),
+                "has_future_follow_up": bool(row["has_future_follow_up"]),
+                "has_open_follow_up": bool(row["has_open_follow_up"]),
+            }
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class AccountContact:
+    id: str
+    name: str
+    tier: str | None
+    last_contact: datetime | None
+    has_open_follow_up: bool
+
+
+def accounts_last_contact(store: Store, owner: str | None) -> list[AccountContact]:
+    """A rep's customers with when they were last contacted (any activity)."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT c.id, c.name, c.tier,
+               (SELECT max(a.at) FROM activities a
+                 WHERE a.customer_id = c.id AND a.deleted = 0) AS last_contact,
+               EXISTS (SELECT 1 FROM follow_ups f WHERE f.customer_id = c.id
+                       AND f.deleted = 0 AND f.done_at IS NULL) AS has_open_follow_up
+        FROM customers c
+        WHERE c.deleted = 0 {_only("c.owner", owner)}
+        """,
+        {"owner": owner},
+    )
+    return [
+        AccountContact(
+            **row
+            | {
+                "last_contact": _moment(row["last_contact"]),
+                "has_open_follow_up": bool(row["has_open_follow_up"]),
+            }
+        )
+        for row in rows
+    ]
+
+
 def counts(store: Store) -> dict[str, int]:
     """How many live records of each kind the database holds."""
     tables = ("reps", "customers", "contacts", "deals", "activities", "follow_ups", "targets")
@@ -223,3 +317,7 @@ def rep_names(store: Store) -> dict[str, str]:
 
 def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _moment(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
