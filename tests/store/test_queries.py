@@ -162,3 +162,39 @@ def test_open_deal_health_and_last_contact(store: Store, acme: Customer, me: Rep
     assert account.last_contact is None and account.has_open_follow_up
     store.add(Activity(kind="call", customer_id=acme.id, at=store.clock.now()))
     assert accounts_last_contact(store, me.id)[0].last_contact == store.clock.now()
+
+
+def test_completing_a_recurring_follow_up_keeps_its_rhythm(store: Store, acme: Customer) -> None:
+    from workbench.store.actions import complete_follow_up
+
+    fu = follow_up(store, acme, "2026-11-09", recurrence="FREQ=WEEKLY;INTERVAL=2", due_time="10:00")
+    nxt = complete_follow_up(store, fu.id)
+    assert store.require(FollowUp, fu.id).done_at == store.clock.now()
+    assert nxt is not None
+    # every 2 weeks from Mon 9 Nov, done late on the 23rd: the next is 7 Dec
+    assert (nxt.due_date, nxt.due_time, nxt.recurrence) == (
+        date(2026, 12, 7), time(10), "FREQ=WEEKLY;INTERVAL=2")  # fmt: skip
+    assert complete_follow_up(store, nxt.id, repeat=False) is None
+
+
+def test_completing_with_a_typed_next_and_one_offs(store: Store, acme: Customer,
+                                                   clock: FixedClock) -> None:  # fmt: skip
+    from workbench.store.actions import complete_follow_up
+
+    one_off = follow_up(store, acme, "2026-11-20")
+    assert complete_follow_up(store, one_off.id) is None
+    other = follow_up(store, acme, "2026-11-21")
+    nxt = complete_follow_up(store, other.id, next_when=parse_when("fri", clock.now()))
+    assert nxt is not None and nxt.due_date == date(2026, 11, 27) and nxt.title == other.title
+
+
+def test_snooze_and_reschedule(store: Store, acme: Customer, me: Rep, clock: FixedClock) -> None:
+    from workbench.store.actions import reschedule, snooze
+
+    fu = follow_up(store, acme, "2026-11-20")
+    snooze(store, fu.id, date(2026, 11, 24))
+    assert follow_ups_due(store, TODAY, me.id) == []
+    assert follow_ups_due(store, date(2026, 11, 24), me.id)[0].shown_on == date(2026, 11, 24)
+    moved = reschedule(store, fu.id, parse_when("dec 1 3pm", clock.now()))
+    assert (moved.due_date, moved.due_time, moved.snoozed_until) == (date(2026, 12, 1), time(15),
+                                                                     None)  # fmt: skip

@@ -4,6 +4,7 @@ call and its next follow-up are saved together or not at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from workbench.domain.models import (
     Activity,
@@ -15,7 +16,7 @@ from workbench.domain.models import (
     Rep,
     StageMove,
 )
-from workbench.domain.when import When
+from workbench.domain.when import When, next_occurrence
 from workbench.store.database import NotFound, Store
 from workbench.store.queries import CustomerRow, customers_by_id_prefix, customers_named
 
@@ -122,3 +123,51 @@ def add_deal(store: Store, deal: Deal) -> Deal:
         deal = store.add(deal)
         store.add(StageMove(deal_id=deal.id, to_stage=deal.stage, at=store.clock.now()))
     return deal
+
+
+def add_follow_up(
+    store: Store, customer_id: str, title: str, when: When, deal_id: str | None = None
+) -> FollowUp:
+    return store.add(
+        FollowUp(
+            title=title,
+            customer_id=customer_id,
+            deal_id=deal_id,
+            due_date=when.day,
+            due_time=when.at,
+            recurrence=when.rrule,
+        )
+    )
+
+
+def complete_follow_up(
+    store: Store, follow_up_id: str, *, next_when: When | None = None, repeat: bool = True
+) -> FollowUp | None:
+    """Mark a follow-up done. The next one is `next_when` if given; otherwise a
+    recurring follow-up (unless `repeat` is False) continues on its own rhythm,
+    anchored at its due date. Returns the next follow-up, if any."""
+    with store.transaction():
+        done = store.update(FollowUp, follow_up_id, done_at=store.clock.now())
+        if next_when is not None:
+            return add_follow_up(store, done.customer_id, done.title, next_when, done.deal_id)
+        if done.recurrence and repeat:
+            after = max(store.clock.today(), done.due_date)
+            day = next_occurrence(done.recurrence, done.due_date, after)
+            return add_follow_up(
+                store, done.customer_id, done.title, When(day, done.due_time, done.recurrence),
+                done.deal_id,
+            )  # fmt: skip
+    return None
+
+
+def snooze(store: Store, follow_up_id: str, until: date) -> FollowUp:
+    """Hide a follow-up until `until`; its due date (the promise) stays."""
+    return store.update(FollowUp, follow_up_id, snoozed_until=until)
+
+
+def reschedule(store: Store, follow_up_id: str, when: When) -> FollowUp:
+    """Move a follow-up to a new date (and time, and rhythm if `when` has one)."""
+    fields: dict[str, object] = {"due_date": when.day, "due_time": when.at, "snoozed_until": None}
+    if when.rrule:
+        fields["recurrence"] = when.rrule
+    return store.update(FollowUp, follow_up_id, **fields)
