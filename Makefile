@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/workbench today --demo
+	$(BIN)/workbench --demo
 
 test: lint
 	$(BIN)/pytest

@@ -135,20 +135,29 @@ def store_options(command: F) -> F:
     )(command)  # fmt: skip
 
 
-@click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=WorkbenchGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="workbench")
 @store_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Workbench: plan your sales day offline.
 
-    Follow-ups, deals, customers and targets in a local database; times in
-    plain words ("next tue", "in 3 days", "每周"). Try it on demo data:
+    Without a command, opens the full-screen app. Follow-ups, deals, customers
+    and targets in a local database; times in plain words ("next tue",
+    "in 3 days", "每周"). Try it on demo data:
 
-        workbench --demo today
+        workbench --demo
     """
     env = ctx.ensure_object(Env)
     ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is None:
+        from workbench.tui.app import WorkbenchApp  # the app loads only when asked for
+
+        WorkbenchApp(env.store()).run()
 
 
 def _echo_json(data: Any) -> None:

@@ -168,6 +168,6 @@ def test_stage_move_and_rep() -> None:
 def test_settings_defaults() -> None:
     settings = Settings()
     assert settings.touch_days == {Tier.A: 30, Tier.B: 60, Tier.C: 120}
-    assert settings.theme == "dark"
+    assert settings.theme == "textual-dark"
     with pytest.raises(ValidationError):
-        Settings(theme="pink")
+        Settings(theme="x" * 81)

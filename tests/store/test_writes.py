@@ -123,8 +123,8 @@ def test_copied_database_takes_a_new_device_id(tmp_path: Path) -> None:
 
 def test_settings_round_trip(store: Store) -> None:
     assert store.settings() == Settings()
-    store.save_settings(Settings(theme="light", currency="USD"))
-    assert (store.settings().theme, store.settings().currency) == ("light", "USD")
+    store.save_settings(Settings(theme="textual-light", currency="USD"))
+    assert (store.settings().theme, store.settings().currency) == ("textual-light", "USD")
 
 
 def test_failed_nested_write_undoes_only_itself(store: Store, acme: Customer) -> None:

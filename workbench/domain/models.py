@@ -139,11 +139,6 @@ class Metric(StrEnum):
     VISITS = "visits"
 
 
-class Theme(StrEnum):
-    DARK = "dark"
-    LIGHT = "light"
-
-
 class Rep(Record):
     entity = "reps"
 
@@ -344,7 +339,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     me: OptionalId = None
-    theme: Theme = Theme.DARK
+    theme: ShortText = "textual-dark"  # a Textual theme name; the app falls back if unknown
     currency: Currency = "CNY"
     # Days a key account may go untouched before Today suggests a visit.
     touch_days: dict[Tier, int] = Field(

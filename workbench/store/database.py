@@ -84,7 +84,8 @@ class Store:
         self.device = device
         self.path = path
         self.hlc = HLC(device)
-        self._lock = threading.RLock()
+        # Serialises use of the one connection across threads (app workers).
+        self.lock = threading.RLock()
         self._batch: Batch | None = None
 
     def close(self) -> None:
@@ -96,7 +97,7 @@ class Store:
     def transaction(self) -> Iterator[Batch]:
         """One atomic write. A nested call joins the outer transaction as a
         savepoint: if it fails, only its own writes are undone."""
-        with self._lock:
+        with self.lock:
             if self._batch is not None:
                 yield from self._savepoint(self._batch)
                 return

@@ -1,0 +1,1 @@
+"""The full-screen app (Textual). Nothing below this package imports Textual."""

@@ -1,0 +1,225 @@
+"""The Workbench app: panes as modes, keys, the command palette and themes.
+
+The app only wires things together. Panes and forms live in their own
+modules; every database call runs in a worker thread under the store's
+lock, and every write is followed by a refresh of the pane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from pydantic import ValidationError
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from workbench.domain import agenda
+from workbench.domain.errors import explain
+from workbench.domain.models import Customer, Rep
+from workbench.domain.when import When
+from workbench.store import actions, queries
+from workbench.store.database import Store
+from workbench.tui.customer import CustomerScreen
+from workbench.tui.forms import (
+    FollowUpRequest,
+    LogRequest,
+    NewFollowUpScreen,
+    QuickLogScreen,
+    WhenScreen,
+    recurrence_text,
+)
+from workbench.tui.palette import WorkbenchCommands
+from workbench.tui.today import TodayScreen
+from workbench.tui.welcome import Welcome, WelcomeScreen
+
+FALLBACK_THEME = "textual-dark"
+
+
+class WorkbenchApp(App[None]):
+    CSS_PATH = "workbench.tcss"
+    TITLE = "Workbench"
+    MODES = {"today": TodayScreen}
+    DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS = [
+        Binding("1", "switch_mode('today')", "Today", id="pane.today"),
+        Binding("l", "quick_log", "Log", id="app.log"),
+        Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        settings = self.store.settings()
+        self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
+        self._show_who_and_when()
+        self._refresh_at_midnight()
+        if settings.me is None:
+            self.push_screen(WelcomeScreen(), self._welcomed)
+
+    def _show_who_and_when(self) -> None:
+        me = self.store.get(Rep, self.store.me) if self.store.me else None
+        today = self.store.clock.today()
+        self.sub_title = f"{me.name if me else 'no rep yet'} · {today:%a %d %b %Y}"
+
+    def _refresh_at_midnight(self) -> None:
+        now = self.store.clock.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
+        self.set_timer((midnight - now).total_seconds() + 1, self._midnight)
+
+    def _midnight(self) -> None:
+        self._show_who_and_when()
+        self.refresh_panes()
+        self._refresh_at_midnight()
+
+    def refresh_panes(self) -> None:
+        if isinstance(self.screen, TodayScreen):
+            self.screen.reload()
+
+    # --- writes: in a worker, then refresh ------------------------------------
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def write(self, change: Callable[[], Any], done: str) -> None:
+        with self.store.lock:
+            change()
+        self.call_from_thread(self._written, done)
+
+    def _written(self, done: str) -> None:
+        self.notify(done, timeout=3)
+        self._show_who_and_when()
+        self.refresh_panes()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place where a failed database call becomes a visible message."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            message = explain(error) if isinstance(error, ValidationError) else str(error)
+            self.notify(message, title="Not saved", severity="error", timeout=8)
+
+    # --- actions the panes and the palette call -------------------------------
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
+    def watch_theme(self, name: str) -> None:
+        settings = self.store.settings()
+        if settings.theme != name:
+            chosen = settings.model_copy(update={"theme": name})
+            self.write(partial(self.store.save_settings, chosen), f"Theme: {name}")
+
+    def open_customer(self, customer_id: str) -> None:
+        self.push_screen(CustomerScreen(self.store, customer_id))
+
+    def action_quick_log(self) -> None:
+        self.quick_log(None)
+
+    def quick_log(self, item: agenda.Item | None = None) -> None:
+        if item is None:
+            self._ask_log(None, None, None)
+        else:
+            self._ask_log(item.customer_id, item.customer, item.deal_id)
+
+    def quick_log_for(self, customer_id: str, deal_id: str | None = None) -> None:
+        customer = self.store.require(Customer, customer_id)
+        self._ask_log(customer.id, customer.name, deal_id)
+
+    def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
+        screen = QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
+                                customer_name=name, lookup=self._names)  # fmt: skip
+        self.push_screen(screen, partial(self._log_asked, deal_id))
+
+    def _names(self, start: str) -> list[str]:
+        with self.store.lock:
+            return [c.name for c in queries.customers_named(self.store, start, limit=1)]
+
+    def _log_asked(self, deal_id: str | None, request: object) -> None:
+        if isinstance(request, LogRequest):
+            self.write(partial(self._save_log, request, deal_id, None), _logged(request))
+
+    def _save_log(self, request: LogRequest, deal_id: str | None, follow_up_id: str | None) -> None:
+        customer = actions.find_customer(self.store, request.customer)
+        with self.store.transaction():
+            actions.log_activity(self.store, request.kind, customer, note=request.note,
+                                 outcome=request.outcome, deal_id=deal_id,
+                                 next_when=None if follow_up_id else request.next_when)  # fmt: skip
+            if follow_up_id:
+                actions.complete_follow_up(self.store, follow_up_id, next_when=request.next_when,
+                                           repeat=request.repeat)  # fmt: skip
+
+    def complete(self, item: agenda.Item) -> None:
+        screen = QuickLogScreen(
+            self.store.clock.now(), customer_id=item.customer_id, customer_name=item.customer,
+            heading=f"Done: {item.what}", next_text=recurrence_text(item.recurrence),
+        )  # fmt: skip
+        self.push_screen(screen, partial(self._completed, item))
+
+    def _completed(self, item: agenda.Item, request: object) -> None:
+        if isinstance(request, LogRequest):
+            self.write(partial(self._save_log, request, item.deal_id, item.follow_up_id),
+                       f"Done: {item.what}")  # fmt: skip
+
+    def snooze(self, item: agenda.Item) -> None:
+        screen = WhenScreen(self.store.clock.now(), f"Snooze “{item.what}” until", "tomorrow")
+        self.push_screen(screen, partial(self._snoozed, item))
+
+    def _snoozed(self, item: agenda.Item, when: object) -> None:
+        if isinstance(when, When) and item.follow_up_id:
+            self.write(partial(actions.snooze, self.store, item.follow_up_id, when.day),
+                       f"Snoozed until {when.describe(self.store.clock.today())}")  # fmt: skip
+
+    def reschedule(self, item: agenda.Item) -> None:
+        screen = WhenScreen(self.store.clock.now(), f"Move “{item.what}” to")
+        self.push_screen(screen, partial(self._rescheduled, item))
+
+    def _rescheduled(self, item: agenda.Item, when: object) -> None:
+        if isinstance(when, When) and item.follow_up_id:
+            self.write(partial(actions.reschedule, self.store, item.follow_up_id, when),
+                       f"Moved to {when.describe(self.store.clock.today())}")  # fmt: skip
+
+    def new_follow_up(self, item: agenda.Item) -> None:
+        self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
+
+    def new_follow_up_for(self, customer_id: str) -> None:
+        customer = self.store.require(Customer, customer_id)
+        self._ask_follow_up(customer.id, customer.name, None)
+
+    def _ask_follow_up(self, customer_id: str, name: str, deal_id: str | None) -> None:
+        screen = NewFollowUpScreen(self.store.clock.now(), name)
+        self.push_screen(screen, partial(self._follow_up_asked, customer_id, deal_id))
+
+    def _follow_up_asked(self, customer_id: str, deal_id: str | None, request: object) -> None:
+        if isinstance(request, FollowUpRequest):
+            change = partial(actions.add_follow_up, self.store, customer_id, request.title,
+                             request.when, deal_id)  # fmt: skip
+            self.write(change, f"Follow-up on {request.when.describe(self.store.clock.today())}")
+
+    def _welcomed(self, welcome: Welcome | None) -> None:
+        if welcome is not None:
+            self.write(partial(self._set_up, welcome), f"Welcome, {welcome.name}")
+
+    def _set_up(self, welcome: Welcome) -> None:
+        if welcome.demo:
+            from workbench.demo import generate  # only when asked: it is not small
+
+            generate(self.store)
+        actions.set_me(self.store, welcome.name)
+
+
+def _logged(request: LogRequest) -> str:
+    text = f"Logged {request.kind.value}"
+    if request.next_when:
+        text += f"; next {request.next_when.day:%a %d %b}"
+    return text

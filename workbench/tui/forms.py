@@ -1,0 +1,271 @@
+"""Modal forms: quick log, "when?" (snooze, reschedule) and new follow-up.
+
+Each returns what the rep asked for with `dismiss`; the app does the write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, Static
+
+from workbench.domain.display import printable
+from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Outcome
+from workbench.domain.when import When, WhenError, describe_rrule
+from workbench.tui.fields import Choice, KeyPicker, WhenField
+
+KINDS = (
+    Choice("c", ActivityKind.CALL, "call"),
+    Choice("v", ActivityKind.VISIT, "visit"),
+    Choice("m", ActivityKind.MEETING, "meeting"),
+    Choice("e", ActivityKind.EMAIL, "email"),
+    Choice("n", ActivityKind.NOTE, "note"),
+)
+
+
+def outcome_choices(kind: ActivityKind) -> list[Choice]:
+    return [
+        Choice(str(number), outcome.value, outcome.label)
+        for number, outcome in enumerate(OUTCOMES_BY_KIND[kind], start=1)
+    ]
+
+
+class NameSuggester(Suggester):
+    """Completes a customer name from the start the rep has typed."""
+
+    def __init__(self, lookup: Callable[[str], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.lookup = lookup
+
+    async def get_suggestion(self, value: str) -> str | None:
+        names = self.lookup(value) if value.strip() else []
+        return names[0] if names else None
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    customer: str  # the customer's id, or the name typed when none was given
+    kind: ActivityKind
+    outcome: Outcome | None
+    note: str | None
+    next_when: When | None
+    repeat: bool  # completing a recurring follow-up: continue its rhythm
+
+
+class FormScreen(ModalScreen["object | None"]):
+    """A centred form: esc cancels, ctrl+s saves."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+
+class QuickLogScreen(FormScreen):
+    """Log a call or visit: one key for the kind, one for the outcome, a note,
+    and the next follow-up in plain words. `l c 1 <note> ctrl+s` logs a call."""
+
+    def __init__(
+        self,
+        now: datetime,
+        *,
+        customer_id: str | None = None,
+        customer_name: str | None = None,
+        heading: str | None = None,
+        next_text: str = "",
+        lookup: Callable[[str], list[str]] = lambda _: [],
+    ) -> None:
+        super().__init__()
+        self.now = now
+        self.customer_id = customer_id
+        self.customer_name = customer_name
+        self.heading = heading
+        self.next_text = next_text  # a recurring follow-up's rhythm, prefilled
+        self.lookup = lookup
+        self.kind: ActivityKind | None = None
+        self.outcome: Outcome | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            title = self.heading or "Log"
+            if self.customer_name:
+                title += f" — {printable(self.customer_name)}"
+            yield Label(Text(title), classes="form-title")
+            if self.customer_id is None:
+                yield Input(
+                    placeholder="Customer (type a name; tab completes)",
+                    suggester=NameSuggester(self.lookup),
+                    id="customer",
+                )
+            yield Label("Kind", classes="field-label")
+            yield KeyPicker(KINDS, id="kind")
+            yield Label("Outcome", classes="field-label")
+            yield KeyPicker([], id="outcome")
+            yield Input(placeholder="Note: what happened", id="note")
+            yield Label("Next follow-up", classes="field-label")
+            yield WhenField(
+                self.now,
+                value=self.next_text,
+                id="next",
+                placeholder="e.g. next tue, 3d, every 2 weeks, 明天 (empty: none)",
+            )
+            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+
+    def on_mount(self) -> None:
+        first = "#customer" if self.customer_id is None else "#kind"
+        self.query_one(first).focus()
+
+    @on(Input.Submitted, "#customer")
+    def _customer_done(self) -> None:
+        self.query_one("#kind").focus()
+
+    @on(KeyPicker.Picked, "#kind")
+    def _kind_picked(self, event: KeyPicker.Picked) -> None:
+        self.kind = ActivityKind(event.value)
+        self.outcome = None
+        outcome = self.query_one("#outcome", KeyPicker)
+        outcome.set_choices(outcome_choices(self.kind))
+        (outcome if outcome.choices else self.query_one("#note")).focus()
+
+    @on(KeyPicker.Picked, "#outcome")
+    def _outcome_picked(self, event: KeyPicker.Picked) -> None:
+        self.outcome = Outcome(event.value)
+        self.query_one("#note").focus()
+
+    @on(Input.Submitted, "#note")
+    def _note_done(self) -> None:
+        self.query_one("#next", WhenField).input.focus()
+
+    @on(Input.Submitted, "#next Input")
+    def _next_done(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.kind is None:
+            self.notify(
+                "Pick the kind first: c call, v visit, m meeting, e email, n note",
+                severity="warning",
+            )
+            self.query_one("#kind").focus()
+            return
+        customer = self.customer_id or self.query_one("#customer", Input).value.strip()
+        if not customer:
+            self.notify("Name the customer", severity="warning")
+            self.query_one("#customer").focus()
+            return
+        field = self.query_one("#next", WhenField)
+        repeat = bool(self.next_text) and field.input.value.strip() == self.next_text
+        try:
+            when = None if repeat else field.when()
+        except WhenError as error:
+            field.show_error(str(error))
+            field.input.focus()
+            return
+        note = self.query_one("#note", Input).value.strip() or None
+        self.dismiss(LogRequest(customer, self.kind, self.outcome, note, when, repeat))
+
+
+class WhenScreen(FormScreen):
+    """Ask for one date in plain words (snooze, reschedule)."""
+
+    def __init__(self, now: datetime, title: str, value: str = "") -> None:
+        super().__init__()
+        self.now = now
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield WhenField(
+                self.now,
+                value=self.value,
+                optional=False,
+                id="when",
+                placeholder="e.g. tomorrow, next tue, in 3 days",
+            )
+            yield Static("enter or ctrl+s save · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#when", WhenField).input.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        field = self.query_one("#when", WhenField)
+        try:
+            self.dismiss(field.when())
+        except WhenError as error:
+            field.show_error(str(error))
+
+
+@dataclass(frozen=True)
+class FollowUpRequest:
+    title: str
+    when: When
+
+
+class NewFollowUpScreen(FormScreen):
+    def __init__(self, now: datetime, customer_name: str) -> None:
+        super().__init__()
+        self.now = now
+        self.customer_name = customer_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(
+                Text(f"New follow-up — {printable(self.customer_name)}"), classes="form-title"
+            )
+            yield Input(placeholder="What to do (e.g. Send the revised quote)", id="title")
+            yield Label("When", classes="field-label")
+            yield WhenField(
+                self.now,
+                optional=False,
+                id="when",
+                placeholder="e.g. tomorrow 10am, next tue, every month on the 1st",
+            )
+            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#title").focus()
+
+    @on(Input.Submitted, "#title")
+    def _title_done(self) -> None:
+        self.query_one("#when", WhenField).input.focus()
+
+    @on(Input.Submitted, "#when Input")
+    def _when_done(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        title = self.query_one("#title", Input).value.strip() or "Follow up"
+        field = self.query_one("#when", WhenField)
+        try:
+            when = field.when()
+        except WhenError as error:
+            field.show_error(str(error))
+            return
+        assert when is not None  # the field is not optional
+        self.dismiss(FollowUpRequest(title, when))
+
+
+def recurrence_text(rrule: str | None) -> str:
+    """The phrase that prefills 'next' when completing a recurring follow-up."""
+    return describe_rrule(rrule) if rrule else ""

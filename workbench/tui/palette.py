@@ -1,0 +1,65 @@
+"""Ctrl+P: find customers, contacts and deals by name and act on them;
+switch panes; pick a theme."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from workbench.domain.display import printable
+from workbench.store import queries
+from workbench.store.database import Store
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+def find(store: Store, text: str) -> tuple[list[queries.CustomerRow], list[queries.DealRow]]:
+    """Customers (by name, contact, phone, email or tag) and deals (by title)."""
+    with store.lock:
+        return queries.customers(store, text, limit=8), queries.deals_titled(store, text, limit=8)
+
+
+class WorkbenchCommands(Provider):
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.workbench
+        return [
+            ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
+            ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
+            ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
+            ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),
+        ]
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands():
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands():
+            if (score := matcher.match(text)) > 0:
+                yield Hit(score, matcher.highlight(text), command, help=help_text)
+        if len(query.strip()) < 2:
+            return
+        app = self.workbench
+        found, deals = await asyncio.to_thread(find, app.store, query.strip())
+        for customer in found:
+            name = printable(customer.name)
+            for verb, action in (("Open", app.open_customer), ("Log with", app.quick_log_for),
+                                 ("New follow-up for", app.new_follow_up_for)):  # fmt: skip
+                text = f"{verb} {name}"
+                yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
+                          partial(action, customer.id), help=f"tier {customer.tier}")  # fmt: skip
+        for deal in deals:
+            text = f"Log on deal {printable(deal.title)} — {printable(deal.customer_name)}"
+            yield Hit(max(matcher.match(text), 0.4), matcher.highlight(text),
+                      partial(app.quick_log_for, deal.customer_id, deal.id),
+                      help=f"{deal.stage}")  # fmt: skip

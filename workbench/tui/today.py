@@ -1,0 +1,206 @@
+"""Pane 1, Today: what to do now, in priority order, acted on in one or two keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workbench.domain import agenda
+from workbench.domain.display import printable
+from workbench.domain.money import format_money
+from workbench.store import queries
+from workbench.store.database import Store
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+SECTION = "section:"  # row keys of section titles, which the cursor skips
+
+
+def load_agenda(store: Store) -> list[agenda.Item]:
+    """Everything Today shows (called from a worker thread)."""
+    with store.lock:
+        today, me = store.clock.today(), store.me
+        touch = {tier.value: days for tier, days in store.settings().touch_days.items()}
+        return agenda.build(
+            today,
+            queries.follow_ups_due(store, today + timedelta(days=agenda.WINDOW_DAYS), me),
+            queries.open_deal_health(store, today, me),
+            queries.accounts_last_contact(store, me),
+            touch,
+        )
+
+
+class AgendaTable(DataTable[Text]):
+    """The agenda: one row per item under section titles the cursor skips."""
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._off_titles(+1)
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._off_titles(-1)
+
+    def current_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def _off_titles(self, step: int) -> None:
+        row = self.cursor_row
+        while 0 <= row < self.row_count and self._is_title(row):
+            row += step
+        if 0 <= row < self.row_count:
+            self.move_cursor(row=row)
+        elif self._is_title(self.cursor_row):  # at an edge: go the other way
+            self._off_titles(-step)
+
+    def _is_title(self, row: int) -> bool:
+        key = self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value or ""
+        return key.startswith(SECTION)
+
+
+class TodayScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Customer", id="today.open"),
+        Binding("d", "done", "Done", id="today.done"),
+        Binding("s", "snooze", "Snooze", id="today.snooze"),
+        Binding("r", "reschedule", "Reschedule", id="today.reschedule"),
+        Binding("l", "log", "Log", id="today.log"),
+        Binding("n", "new_follow_up", "New follow-up", id="today.new"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, agenda.Item] = {}
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield AgendaTable(id="agenda", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="today-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.show(list(self.items.values()))
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        items = load_agenda(self.workbench.store)
+        self.app.call_from_thread(self.show, items)
+
+    def show(self, items: list[agenda.Item]) -> None:
+        table = self.query_one(AgendaTable)
+        keep = table.current_key()
+        table.clear(columns=True)
+        for (label, key), width in zip(COLUMNS, _widths(items, self.size.width), strict=True):
+            table.add_column(label, key=key, width=width)
+        self.items = {item.key: item for item in items}
+        for section in agenda.Section:
+            rows = [item for item in items if item.section == section]
+            if not rows:
+                continue
+            title = Text(f"{section} ({len(rows)})", style="bold")
+            table.add_row(title, Text(""), Text(""), Text(""), Text(""), key=SECTION + section)
+            for item in rows:
+                table.add_row(*_cells(item), key=item.key)
+        self.query_one("#today-empty", Static).update(
+            "" if items else "Nothing due and nothing to suggest. Press l to log, ctrl+p to find."
+        )
+        self._restore(table, keep)
+
+    def _restore(self, table: AgendaTable, key: str | None) -> None:
+        if key in self.items:
+            table.move_cursor(row=table.get_row_index(key))
+        elif table.row_count > 1:
+            table.move_cursor(row=1)  # the first item, under the first title
+
+    # --- the keys -----------------------------------------------------------
+
+    def selected(self) -> agenda.Item | None:
+        return self.items.get(self.query_one(AgendaTable).current_key() or "")
+
+    def _follow_up(self) -> agenda.Item | None:
+        item = self.selected()
+        if item is not None and item.follow_up_id is None:
+            self.notify("This is a suggestion, not a follow-up: press n to plan one.")
+            return None
+        return item
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if item := self.selected():
+            self.workbench.open_customer(item.customer_id)
+
+    def action_done(self) -> None:
+        if item := self._follow_up():
+            self.workbench.complete(item)
+
+    def action_snooze(self) -> None:
+        if item := self._follow_up():
+            self.workbench.snooze(item)
+
+    def action_reschedule(self) -> None:
+        if item := self._follow_up():
+            self.workbench.reschedule(item)
+
+    def action_log(self) -> None:
+        item = self.selected()
+        self.workbench.quick_log(item)
+
+    def action_new_follow_up(self) -> None:
+        if item := self.selected():
+            self.workbench.new_follow_up(item)
+
+
+COLUMNS = (("Due", "due"), ("Customer", "customer"), ("What", "what"), ("Deal", "deal"),
+           ("Value", "value"))  # fmt: skip
+SHARES = (0.36, 0.40, 0.24)  # how Customer, What and Deal split what Due and Value leave
+
+
+def _widths(items: list[agenda.Item], screen: int) -> list[int]:
+    """Due and Value whole; the text columns share the rest of the screen."""
+    titles = [f"{section} ({len(items)})" for section in agenda.Section]
+    due = max([len(i.due) for i in items] + [len(t) for t in titles])
+    value = max([len(_value(i)) for i in items] + [5])
+    rest = max(screen - due - value - 2 * len(COLUMNS) - 2, 30)
+    return [due, *(max(int(rest * share), 8) for share in SHARES), value]
+
+
+def _value(item: agenda.Item) -> str:
+    return format_money(item.amount, item.currency) if item.amount and item.currency else ""
+
+
+def _cells(item: agenda.Item) -> list[Text]:
+    """A row's cells as plain text: names can never be read as markup."""
+    value = _value(item)
+    what = printable(item.what) + (" ↻" if item.recurrence else "")
+    due_style = "bold red" if item.section == agenda.Section.OVERDUE else ""
+    return [
+        Text(item.due, style=due_style),
+        Text(printable(item.customer), overflow="ellipsis", no_wrap=True),
+        Text(what, overflow="ellipsis", no_wrap=True),
+        Text(printable(item.deal or ""), overflow="ellipsis", no_wrap=True),
+        Text(value, justify="right"),
+    ]

@@ -1,0 +1,54 @@
+"""First run: who is using this database, and do they want to try the demo?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
+
+
+@dataclass(frozen=True)
+class Welcome:
+    name: str
+    demo: bool
+
+
+class WelcomeScreen(Screen[Welcome]):
+    BINDINGS = [Binding("ctrl+d", "start(True)", "Start with demo data", id="welcome.demo")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form welcome"):
+            yield Label("Welcome to Workbench", classes="form-title")
+            yield Static(
+                "Plan your day: follow-ups, deals, customers and targets, all offline.\n"
+                "What is your name? It marks your follow-ups, deals and customers."
+            )
+            yield Input(placeholder="Your name", id="name")
+            with Horizontal(classes="buttons"):
+                yield Button("Start", variant="primary", id="start")
+                yield Button("Start with demo data (ctrl+d)", id="demo")
+            yield Static("", id="welcome-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_start(False)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_start(event.button.id == "demo")
+
+    def action_start(self, demo: bool) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#welcome-error", Static).update("Type your name first.")
+            self.query_one("#name").focus()
+            return
+        self.dismiss(Welcome(name, demo))
