@@ -1,0 +1,202 @@
+"""The Today pane driven by its keys, checked in the database afterwards."""
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from workbench.demo import Shape, generate
+from workbench.domain.agenda import Item, Section
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer, FollowUp
+from workbench.store.database import Store, fetch_all, open_store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.customer import CustomerScreen
+from workbench.tui.forms import QuickLogScreen, WhenScreen
+from workbench.tui.today import AgendaTable, TodayScreen
+from workbench.tui.welcome import WelcomeScreen
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at(NOW))
+    generate(store, shape=Shape(customers=60))
+    return store
+
+
+async def settle(app: WorkbenchApp) -> None:
+    await app.workers.wait_for_complete()
+    await app.workers.wait_for_complete()  # a write's refresh starts one more
+
+
+class Driver:
+    def __init__(self, app: WorkbenchApp, pilot: Pilot[None]) -> None:
+        self.app, self.pilot = app, pilot
+
+    @property
+    def today(self) -> TodayScreen:
+        screen = self.app.screen
+        assert isinstance(screen, TodayScreen)
+        return screen
+
+    async def select(self, predicate: Callable[[Item], object]) -> Item:
+        """Put the cursor on the first agenda item matching `predicate`."""
+        item = next(i for i in self.today.items.values() if predicate(i))
+        table = self.today.query_one(AgendaTable)
+        table.move_cursor(row=table.get_row_index(item.key))
+        await self.pilot.pause()
+        return item
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await settle(self.app)
+        await self.pilot.pause()
+
+
+@pytest.fixture
+async def driver(demo: Store) -> AsyncIterator[Driver]:
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        await pilot.pause()
+        yield Driver(app, pilot)
+
+
+async def test_sections_in_order_with_the_cursor_on_an_item(driver: Driver) -> None:
+    items = list(driver.today.items.values())
+    order = list(Section)
+    assert [order.index(i.section) for i in items] == sorted(order.index(i.section) for i in items)
+    assert {i.section for i in items} >= {Section.OVERDUE, Section.NEXT, Section.SUGGESTED}
+    table = driver.today.query_one(AgendaTable)
+    assert table.current_key() in driver.today.items
+    await driver.press("up", "up")
+    assert table.current_key() in driver.today.items, "section titles are skipped"
+    assert "Alex Chen · Mon 23 Nov 2026" in driver.app.sub_title
+
+
+async def test_done_logs_the_outcome_and_closes_the_follow_up(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.follow_up_id and not i.recurrence)
+    await driver.press("d")
+    assert isinstance(driver.app.screen, QuickLogScreen)
+    await driver.press("c", "1", *"Agreed on the quote", "ctrl+s")
+    assert demo.require(FollowUp, item.follow_up_id).done_at is not None
+    (logged,) = fetch_all(demo.db, "SELECT * FROM activities WHERE notes = 'Agreed on the quote'")
+    assert (logged["kind"], logged["outcome"], logged["customer_id"]) == (
+        "call", "connected", item.customer_id)  # fmt: skip
+    assert item.key not in driver.today.items
+
+
+async def test_done_on_a_recurring_follow_up_schedules_the_next(
+    driver: Driver, demo: Store
+) -> None:
+    item = await driver.select(lambda i: i.follow_up_id and i.recurrence)
+    await driver.press("d")
+    await driver.press("c", "1", "ctrl+s")  # the next field is prefilled with its rhythm
+    done = demo.require(FollowUp, item.follow_up_id)
+    assert done.done_at is not None
+    sql = "SELECT * FROM follow_ups WHERE customer_id = ? AND done_at IS NULL AND recurrence = ?"
+    following = fetch_all(demo.db, sql, [done.customer_id, done.recurrence])
+    assert any(row["due_date"] > done.due_date.isoformat() for row in following)
+
+
+async def test_snooze_defaults_to_tomorrow(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.follow_up_id)
+    await driver.press("s")
+    assert isinstance(driver.app.screen, WhenScreen)
+    await driver.press("enter")
+    fu = demo.require(FollowUp, item.follow_up_id)
+    assert fu.snoozed_until == date(2026, 11, 24)
+
+
+async def test_reschedule_takes_plain_words(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.follow_up_id)
+    await driver.press("r", *"dec 1 3pm", "enter")
+    fu = demo.require(FollowUp, item.follow_up_id)
+    assert (fu.due_date, fu.due_time) == (date(2026, 12, 1), time(15))
+
+
+async def test_a_bad_date_is_explained_and_nothing_is_saved(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.follow_up_id)
+    before = demo.require(FollowUp, item.follow_up_id)
+    await driver.press("r", *"someday", "enter")
+    assert isinstance(driver.app.screen, WhenScreen), "stays open"
+    preview = str(driver.app.screen.query_one(".preview").render())
+    assert "can't read 'someday'" in preview
+    await driver.press("escape")
+    assert demo.require(FollowUp, item.follow_up_id) == before
+
+
+async def test_quick_log_a_call_in_four_keys_plus_the_note(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.section == Section.SUGGESTED)
+    await driver.press("l", "c", "2", *"rang, no answer", "ctrl+s")  # l c 2 … ctrl+s
+    (logged,) = fetch_all(demo.db, "SELECT * FROM activities WHERE notes = 'rang, no answer'")
+    assert (logged["customer_id"], logged["outcome"]) == (item.customer_id, "no_answer")
+
+
+async def test_quick_log_with_a_next_follow_up(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.follow_up_id)
+    await driver.press("l", "v", "1", *"toured the plant", "enter", *"fri 10am", "enter")
+    rows = fetch_all(demo.db, "SELECT * FROM follow_ups WHERE customer_id = ? AND due_date = "
+                     "'2026-11-27' AND due_time = '10:00:00'", [item.customer_id])  # fmt: skip
+    assert len(rows) == 1 and rows[0]["title"] == "Follow up on visit: toured the plant"
+
+
+async def test_bad_next_date_in_quick_log_does_not_save(driver: Driver, demo: Store) -> None:
+    await driver.select(lambda i: i.follow_up_id)
+    count = len(fetch_all(demo.db, "SELECT id FROM activities"))
+    await driver.press("l", "c", "1", *"x", "enter", *"next blursday", "enter")
+    assert isinstance(driver.app.screen, QuickLogScreen)
+    assert "can't read" in str(driver.app.screen.query_one("#next .preview").render())
+    assert len(fetch_all(demo.db, "SELECT id FROM activities")) == count
+
+
+async def test_new_follow_up(driver: Driver, demo: Store) -> None:
+    item = await driver.select(lambda i: i.section == Section.SUGGESTED)
+    await driver.press("n", *"Send the brochure", "enter", *"every month on the 1st", "enter")
+    (row,) = fetch_all(demo.db, "SELECT * FROM follow_ups WHERE title = 'Send the brochure'")
+    assert (row["customer_id"], row["due_date"], row["recurrence"]) == (
+        item.customer_id, "2026-12-01", "FREQ=MONTHLY;BYMONTHDAY=1")  # fmt: skip
+
+
+async def test_enter_opens_the_customer_and_escape_comes_back(driver: Driver) -> None:
+    item = await driver.select(lambda i: i.follow_up_id)
+    await driver.press("enter")
+    assert isinstance(driver.app.screen, CustomerScreen)
+    card = str(driver.app.screen.query_one("#customer-card").render())
+    assert item.customer in card
+    await driver.press("escape")
+    assert isinstance(driver.app.screen, TodayScreen)
+
+
+async def test_names_show_literally(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "x.db", clock=FixedClock.at(NOW))
+    from workbench.store.actions import set_me
+
+    set_me(store, "Li Wei")
+    loud = store.add(Customer(name="[bold red]Loud[/] Ltd"))
+    store.add(FollowUp(title="[blink]call[/]", customer_id=loud.id, due_date="2026-11-23"))
+    store.db.execute("UPDATE customers SET name = ? WHERE id = ?", ["Evil\x1b[2J", loud.id])
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        await pilot.pause()
+        drawn = app.export_screenshot()  # what the terminal shows, not what was stored
+        assert "[blink]call[/]" in drawn
+        assert "Evil?[2J" in drawn and "\x1b" not in drawn
+
+
+async def test_first_run_asks_for_a_name(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "new.db", clock=FixedClock.at(NOW))
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press(*"Li Wei", "enter")
+        await settle(app)
+        await pilot.pause()
+        assert store.me is not None
+        assert "Li Wei" in app.sub_title
