@@ -111,7 +111,8 @@ class TodayScreen(Screen[None]):
         table = self.query_one(AgendaTable)
         keep = table.current_key()
         table.clear(columns=True)
-        for (label, key), width in zip(COLUMNS, _widths(items, self.size.width), strict=True):
+        widths = _widths(items, self.size.width)
+        for (label, key), width in zip(COLUMNS, widths, strict=True):
             table.add_column(label, key=key, width=width)
         self.items = {item.key: item for item in items}
         for section in agenda.Section:
@@ -121,7 +122,7 @@ class TodayScreen(Screen[None]):
             title = Text(f"{section} ({len(rows)})", style="bold")
             table.add_row(title, Text(""), Text(""), Text(""), Text(""), key=SECTION + section)
             for item in rows:
-                table.add_row(*_cells(item), key=item.key)
+                table.add_row(*_cells(item, widths[-1]), key=item.key)
         self.query_one("#today-empty", Static).update(
             "" if items else "Nothing due and nothing to suggest. Press l to log, ctrl+p to find."
         )
@@ -192,7 +193,7 @@ def _value(item: agenda.Item) -> str:
     return format_money(item.amount, item.currency) if item.amount and item.currency else ""
 
 
-def _cells(item: agenda.Item) -> list[Text]:
+def _cells(item: agenda.Item, value_width: int) -> list[Text]:
     """A row's cells as plain text: names can never be read as markup."""
     value = _value(item)
     what = printable(item.what) + (" ↻" if item.recurrence else "")
@@ -202,5 +203,7 @@ def _cells(item: agenda.Item) -> list[Text]:
         Text(printable(item.customer), overflow="ellipsis", no_wrap=True),
         Text(what, overflow="ellipsis", no_wrap=True),
         Text(printable(item.deal or ""), overflow="ellipsis", no_wrap=True),
-        Text(value, justify="right"),
+        Text(
+            value.rjust(value_width), no_wrap=True
+        ),  # cells neither justify nor keep spaces when wrapped
     ]
