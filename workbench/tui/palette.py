@@ -17,6 +17,17 @@ from workbench.store.database import Store
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
+# "log with heng" searches for "heng": the verb picks the action, the rest the name.
+VERBS = ("new follow-up for", "follow-up for", "log on deal", "log with", "open", "log")
+
+
+def search_term(query: str) -> str:
+    text = query.strip()
+    for verb in VERBS:
+        if text.lower().startswith(verb + " "):
+            return text[len(verb) :].strip()
+    return text
+
 
 def find(store: Store, text: str) -> tuple[list[queries.CustomerRow], list[queries.DealRow]]:
     """Customers (by name, contact, phone, email or tag) and deals (by title)."""
@@ -47,10 +58,11 @@ class WorkbenchCommands(Provider):
         for text, command, help_text in self._commands():
             if (score := matcher.match(text)) > 0:
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
-        if len(query.strip()) < 2:
+        term = search_term(query)
+        if len(term) < 2:
             return
         app = self.workbench
-        found, deals = await asyncio.to_thread(find, app.store, query.strip())
+        found, deals = await asyncio.to_thread(find, app.store, term)
         for customer in found:
             name = printable(customer.name)
             for verb, action in (("Open", app.open_customer), ("Log with", app.quick_log_for),

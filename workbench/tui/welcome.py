@@ -19,7 +19,7 @@ class Welcome:
 
 
 class WelcomeScreen(Screen[Welcome]):
-    BINDINGS = [Binding("ctrl+d", "start(True)", "Start with demo data", id="welcome.demo")]
+    BINDINGS = [Binding("ctrl+t", "start(True)", "Try it with demo data", id="welcome.demo")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form welcome"):
@@ -31,7 +31,7 @@ class WelcomeScreen(Screen[Welcome]):
             yield Input(placeholder="Your name", id="name")
             with Horizontal(classes="buttons"):
                 yield Button("Start", variant="primary", id="start")
-                yield Button("Start with demo data (ctrl+d)", id="demo")
+                yield Button("Try it with demo data (ctrl+t)", id="demo")
             yield Static("", id="welcome-error", classes="error")
 
     def on_mount(self) -> None:

@@ -1,0 +1,113 @@
+"""The shell around the panes: palette, keys help, themes, logging from anywhere."""
+
+from pathlib import Path
+
+import pytest
+
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer
+from workbench.store.actions import set_me
+from workbench.store.database import Store, fetch_all, open_store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.forms import QuickLogScreen
+from workbench.tui.today import TodayScreen
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "small.db", clock=FixedClock.at(NOW))
+    set_me(store, "Li Wei")
+    store.add(Customer(name="Hengtai Machinery", tier="A"))
+    store.add(Customer(name="Beta Foods"))
+    return store
+
+
+async def settle(app: WorkbenchApp) -> None:
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+
+
+async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None:
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        await pilot.press("ctrl+p", *"log with hengtai")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLogScreen)
+        assert app.screen.customer_name == "Hengtai Machinery"
+        await pilot.press("c", "1", *"from the palette", "ctrl+s")
+        await settle(app)
+    (row,) = fetch_all(small.db, "SELECT c.name FROM activities a JOIN customers c "
+                       "ON c.id = a.customer_id WHERE a.notes = 'from the palette'")  # fmt: skip
+    assert row["name"] == "Hengtai Machinery"
+
+
+async def test_quick_log_from_anywhere_completes_the_customer(small: Store) -> None:
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        app.action_quick_log()
+        await pilot.pause()
+        await pilot.press(*"bet", "right", "enter")  # right accepts the suggestion
+        await pilot.press("e", "1", *"sent the brochure", "ctrl+s")
+        await settle(app)
+    (row,) = fetch_all(small.db, "SELECT c.name, a.kind FROM activities a JOIN customers c "
+                       "ON c.id = a.customer_id WHERE a.notes = 'sent the brochure'")  # fmt: skip
+    assert (row["name"], row["kind"]) == ("Beta Foods", "email")
+
+
+async def test_question_mark_shows_every_key(small: Store) -> None:
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_theme_is_remembered(small: Store) -> None:
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        app.set_theme("textual-light")
+        await settle(app)
+        await pilot.pause()
+    assert small.settings().theme == "textual-light"
+    again = WorkbenchApp(small)
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == "textual-light"
+
+
+async def test_welcome_with_demo_data(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "fresh.db", clock=FixedClock.at(NOW))
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Li Wei", "ctrl+t")
+        await settle(app)
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert app.screen.items, "the demo's follow-ups are Li Wei's now"
+    assert "Li Wei" in app.sub_title
+    assert len(fetch_all(store.db, "SELECT id FROM customers")) == 200
+
+
+async def test_midnight_moves_the_day(small: Store) -> None:
+    from datetime import timedelta
+
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        assert "Mon 23 Nov 2026" in app.sub_title
+        small.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+        app._midnight()
+        await settle(app)
+        await pilot.pause()
+        assert "Tue 24 Nov 2026" in app.sub_title
