@@ -92,7 +92,7 @@ class WhenField(Vertical):
         self.now = now
         self.optional = optional
         self.allow_past = allow_past
-        self._input = Input(value=value, placeholder=placeholder)
+        self._input = Input(value=value, compact=True, placeholder=placeholder)
         self._preview = Static("", classes="preview")
 
     def compose(self) -> ComposeResult:

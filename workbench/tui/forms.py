@@ -108,7 +108,8 @@ class QuickLogScreen(FormScreen):
             yield Label(Text(title), classes="form-title")
             if self.customer_id is None:
                 yield Input(
-                    placeholder="Customer (type a name; tab completes)",
+                    compact=True,
+                    placeholder="Customer: type a name (→ accepts the suggestion)",
                     suggester=NameSuggester(self.lookup),
                     id="customer",
                 )
@@ -116,7 +117,7 @@ class QuickLogScreen(FormScreen):
             yield KeyPicker(KINDS, id="kind")
             yield Label("Outcome", classes="field-label")
             yield KeyPicker([], id="outcome")
-            yield Input(placeholder="Note: what happened", id="note")
+            yield Input(compact=True, placeholder="Note: what happened", id="note")
             yield Label("Next follow-up", classes="field-label")
             yield WhenField(
                 self.now,
@@ -233,7 +234,9 @@ class NewFollowUpScreen(FormScreen):
             yield Label(
                 Text(f"New follow-up — {printable(self.customer_name)}"), classes="form-title"
             )
-            yield Input(placeholder="What to do (e.g. Send the revised quote)", id="title")
+            yield Input(
+                compact=True, placeholder="What to do (e.g. Send the revised quote)", id="title"
+            )
             yield Label("When", classes="field-label")
             yield WhenField(
                 self.now,
