@@ -198,3 +198,14 @@ def test_snooze_and_reschedule(store: Store, acme: Customer, me: Rep, clock: Fix
     moved = reschedule(store, fu.id, parse_when("dec 1 3pm", clock.now()))
     assert (moved.due_date, moved.due_time, moved.snoozed_until) == (date(2026, 12, 1), time(15),
                                                                      None)  # fmt: skip
+
+
+def test_deals_titled(store: Store, acme: Customer) -> None:
+    from workbench.store.queries import deals_titled
+
+    for title in ("Pump upgrade", "pumps 100% steel", "Service"):
+        store.add(Deal(customer_id=acme.id, title=title, currency="CNY", stage="lead"))
+    assert [d.title for d in deals_titled(store, "PUMP")] == ["Pump upgrade", "pumps 100% steel"]
+    assert [d.title for d in deals_titled(store, "pumps 100%")] == ["pumps 100% steel"]
+    assert deals_titled(store, "%") == []  # a literal percent sign, not a wildcard
+    assert deals_titled(store, "pump")[0].customer_name == "Acme Pumps"

@@ -30,6 +30,7 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "my deals in a stage": lambda s, _: queries.deals(s, owner=s.me, stage="proposal"),
     "a customer's timeline": lambda s, customer: queries.customer_timeline(s, customer),
     "customers by name": lambda s, _: queries.customers_named(s, "Heng"),
+    "deals by title": lambda s, _: queries.deals_titled(s, "Pump"),
     "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(s, customer[:8]),
     "customers in order": lambda s, _: queries.customers(s, limit=50),
     "open deal health": lambda s, _: queries.open_deal_health(s, date(2026, 11, 23), s.me),

@@ -95,42 +95,39 @@ class DealRow:
     owner: str | None
 
 
+_DEALS = """
+    SELECT d.id, d.title, d.customer_id, c.name AS customer_name, d.stage,
+           d.amount, d.currency, coalesce(d.probability, s.probability, 0) AS probability,
+           d.expected_close, d.owner
+    FROM deals d
+    LEFT JOIN customers c ON c.id = d.customer_id
+    LEFT JOIN stages s ON s.id = d.stage
+    WHERE d.deleted = 0
+"""
+
+
+def _deal_rows(store: Store, where_and_order: str, params: dict[str, Any]) -> list[DealRow]:
+    rows = fetch_all(store.db, _DEALS + where_and_order, params)
+    return [DealRow(**row | {"expected_close": _date(row["expected_close"])}) for row in rows]
+
+
 def deals(store: Store, owner: str | None, stage: str | None = None) -> list[DealRow]:
     """Deals in pipeline order (stage, then expected close), optionally of one stage."""
-    rows = fetch_all(
-        store.db,
-        f"""
-        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, d.stage,
-               d.amount, d.currency, coalesce(d.probability, s.probability, 0) AS probability,
-               d.expected_close, d.owner
-        FROM deals d
-        LEFT JOIN customers c ON c.id = d.customer_id
-        LEFT JOIN stages s ON s.id = d.stage
-        WHERE d.deleted = 0 {_only("d.owner", owner)} {_only("d.stage", stage)}
-        ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title
-        """,
+    return _deal_rows(
+        store,
+        f"""{_only("d.owner", owner)} {_only("d.stage", stage)}
+        ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title""",
         {"owner": owner, "stage": stage},
     )
-    return [DealRow(**row | {"expected_close": _date(row["expected_close"])}) for row in rows]
 
 
 def deals_titled(store: Store, text: str, limit: int = 20) -> list[DealRow]:
     """Live deals whose title starts with `text` (any case)."""
-    rows = fetch_all(
-        store.db,
-        """
-        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, d.stage,
-               d.amount, d.currency, coalesce(d.probability, s.probability, 0) AS probability,
-               d.expected_close, d.owner
-        FROM deals d
-        LEFT JOIN customers c ON c.id = d.customer_id
-        LEFT JOIN stages s ON s.id = d.stage
-        WHERE d.deleted = 0 AND d.title LIKE :p ESCAPE '\\'
-        ORDER BY d.title LIMIT :limit
-        """,
+    return _deal_rows(
+        store,
+        "AND d.title LIKE :p ESCAPE '\\' ORDER BY d.title LIMIT :limit",
         {"p": f"{_like(text)}%", "limit": limit},
     )
-    return [DealRow(**row | {"expected_close": _date(row["expected_close"])}) for row in rows]
 
 
 @dataclass(frozen=True)
