@@ -145,15 +145,15 @@ def test_timeline_newest_first(store: Store, acme: Customer, clock: FixedClock) 
     assert [e.notes for e in customer_timeline(store, acme.id)] == ["0h", "24h", "48h"]
 
 
-def test_open_deal_health_and_last_contact(store: Store, acme: Customer, me: Rep) -> None:
-    from workbench.store.queries import accounts_last_contact, open_deal_health
+def test_deal_cards_and_last_contact(store: Store, acme: Customer, me: Rep) -> None:
+    from workbench.store.queries import accounts_last_contact, deal_cards
 
     deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY",
                                 stage="proposal"))  # fmt: skip
     add_deal(store, Deal(customer_id=acme.id, title="Won one", currency="CNY", stage="won",
                          closed_on="2026-11-01"))  # fmt: skip
     follow_up(store, acme, "2026-11-30", deal_id=deal.id)
-    (health,) = open_deal_health(store, TODAY, me.id)
+    (health,) = deal_cards(store, TODAY, me.id)
     assert (health.title, health.stage_label, health.rot_days, health.probability) == (
         "Pumps", "Proposal", 21, 60)  # fmt: skip
     assert health.has_future_follow_up and health.has_open_follow_up

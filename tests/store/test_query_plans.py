@@ -33,7 +33,10 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "deals by title": lambda s, _: queries.deals_titled(s, "Pump"),
     "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(s, customer[:8]),
     "customers in order": lambda s, _: queries.customers(s, limit=50),
-    "open deal health": lambda s, _: queries.open_deal_health(s, date(2026, 11, 23), s.me),
+    "open deal cards": lambda s, _: queries.deal_cards(s, date(2026, 11, 23), s.me),
+    "pipeline with recent wins and losses": lambda s, _: queries.deal_cards(
+        s, date(2026, 11, 23), s.me, closed_since=date(2026, 8, 1)
+    ),
     "accounts' last contact": lambda s, _: queries.accounts_last_contact(s, s.me),
 }
 

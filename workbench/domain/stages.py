@@ -27,3 +27,13 @@ DEFAULT_STAGES: tuple[tuple[str, str, int, StageKind, int | None], ...] = (
     ("won", "Won", 100, StageKind.WON, None),
     ("lost", "Lost", 0, StageKind.LOST, None),
 )
+
+# The pick list offered when a deal is lost (free text is allowed too).
+LOST_REASONS = (
+    "Price too high",
+    "Went with a competitor",
+    "No budget",
+    "Project cancelled",
+    "No decision",
+    "Timing",
+)

@@ -229,52 +229,95 @@ def customer_timeline(store: Store, customer_id: str, limit: int = 300) -> list[
 
 
 @dataclass(frozen=True)
-class OpenDealHealth:
-    """An open deal with what tells whether it needs attention."""
+class DealCard:
+    """A deal as the pipeline and Today see it."""
 
     id: str
     title: str
     customer_id: str
     customer_name: str | None
     tier: str | None
+    owner: str | None
+    stage: str
     stage_label: str
     rot_days: int | None
-    entered_stage: datetime | None
-    next_step: str | None
     amount: int
     currency: str
-    probability: int
-    has_future_follow_up: bool
-    has_open_follow_up: bool
+    probability: int  # the deal's own, or its stage's default
+    expected_close: date | None
+    closed_on: date | None
+    next_step: str | None
+    reason: str | None
+    entered_stage: datetime | None  # when it moved into its current stage
+    next_follow_up: date | None  # the earliest open follow-up due today or later
+    has_open_follow_up: bool  # any open follow-up, overdue ones included
+
+    @property
+    def has_future_follow_up(self) -> bool:
+        return self.next_follow_up is not None
 
 
-def open_deal_health(store: Store, today: date, owner: str | None) -> list[OpenDealHealth]:
-    """A rep's open deals: when each entered its stage, and its follow-ups."""
+def deal_cards(
+    store: Store,
+    today: date,
+    owner: str | None,
+    *,
+    closed_since: date | None = None,
+    customer_id: str | None = None,
+    min_amount: int = 0,
+    close_from: date | None = None,
+    close_until: date | None = None,
+) -> list[DealCard]:
+    """Open deals (and, with `closed_since`, deals won or lost since then),
+    optionally only one customer's, at least `min_amount`, or closing (or
+    closed) in [close_from, close_until)."""
+    filters = [
+        _only("d.owner", owner),
+        _only("d.customer_id", customer_id),
+        "AND (s.kind = 'open' OR d.closed_on >= :closed_since)"
+        if closed_since
+        else "AND s.kind = 'open'",
+        "AND d.amount >= :min_amount" if min_amount else "",
+        "AND coalesce(d.closed_on, d.expected_close) >= :close_from" if close_from else "",
+        "AND coalesce(d.closed_on, d.expected_close) < :close_until" if close_until else "",
+    ]
     rows = fetch_all(
         store.db,
         f"""
-        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, c.tier,
-               s.label AS stage_label, s.rot_days, d.next_step, d.amount, d.currency,
+        SELECT d.id, d.title, d.customer_id, c.name AS customer_name, c.tier, d.owner,
+               d.stage, s.label AS stage_label, s.rot_days, d.amount, d.currency,
                coalesce(d.probability, s.probability, 0) AS probability,
+               d.expected_close, d.closed_on, d.next_step, d.reason,
                (SELECT max(h.at) FROM stage_history h
                  WHERE h.deal_id = d.id AND h.deleted = 0) AS entered_stage,
-               EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.deleted = 0
-                       AND f.done_at IS NULL AND f.due_date >= :today) AS has_future_follow_up,
+               (SELECT min(f.due_date) FROM follow_ups f WHERE f.deal_id = d.id
+                 AND f.deleted = 0 AND f.done_at IS NULL AND f.due_date >= :today)
+                 AS next_follow_up,
                EXISTS (SELECT 1 FROM follow_ups f WHERE f.deal_id = d.id AND f.deleted = 0
                        AND f.done_at IS NULL) AS has_open_follow_up
         FROM deals d
-        JOIN stages s ON s.id = d.stage AND s.kind = 'open'
+        JOIN stages s ON s.id = d.stage
         LEFT JOIN customers c ON c.id = d.customer_id
-        WHERE d.deleted = 0 {_only("d.owner", owner)}
+        WHERE d.deleted = 0 {" ".join(filters)}
         """,
-        {"owner": owner, "today": today.isoformat()},
+        {
+            "owner": owner,
+            "customer_id": customer_id,
+            "today": today.isoformat(),
+            "closed_since": closed_since.isoformat() if closed_since else None,
+            "min_amount": min_amount,
+            "close_from": close_from.isoformat() if close_from else None,
+            "close_until": close_until.isoformat() if close_until else None,
+        },
     )
     return [
-        OpenDealHealth(
+        DealCard(
             **row
             | {
+                "expected_close": _date(row["expected_close"]),
+                "closed_on": _date(row["closed_on"]),
                 "entered_stage": _moment(row["entered_stage"]),
-                "has_future_follow_up": bool(row["has_future_follow_up"]),
+                "next_follow_up": _date(row["next_follow_up"]),
                 "has_open_follow_up": bool(row["has_open_follow_up"]),
             }
         )

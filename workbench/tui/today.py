@@ -33,7 +33,7 @@ def load_agenda(store: Store) -> list[agenda.Item]:
         return agenda.build(
             today,
             queries.follow_ups_due(store, today + timedelta(days=agenda.WINDOW_DAYS), me),
-            queries.open_deal_health(store, today, me),
+            queries.deal_cards(store, today, me),
             queries.accounts_last_contact(store, me),
             touch,
         )

@@ -1,0 +1,121 @@
+"""Writes that shape the pipeline: moving deals between stages, and the
+stages themselves. Each is one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workbench.domain.models import Deal, Stage, StageMove
+from workbench.domain.stages import StageKind
+from workbench.store.database import NotFound, Store, fetch_all
+
+
+class StageError(ValueError):
+    """A stage change that would lose or strand something; the message says what to do."""
+
+
+def move_deal(
+    store: Store, deal_id: str, to_stage: str, *, closed_on: date | None = None,
+    reason: str | None = None,
+) -> Deal:  # fmt: skip
+    """Move a deal to `to_stage`, recording a stage-history row. Won and Lost
+    take a close date (default today, never in the future) and a reason;
+    moving back to an open stage reopens the deal."""
+    with store.transaction():
+        deal = store.require(Deal, deal_id)
+        kinds = store.stage_kinds()
+        if to_stage not in kinds:
+            raise NotFound(f"no stage {to_stage!r} (stages: {', '.join(kinds)})")
+        if to_stage == deal.stage:
+            return deal
+        today = store.clock.today()
+        if kinds[to_stage] == StageKind.OPEN:
+            fields: dict[str, object] = {"stage": to_stage, "closed_on": None, "reason": None}
+        else:
+            if closed_on is not None and closed_on > today:
+                raise StageError(f"the close date {closed_on} is in the future")
+            fields = {"stage": to_stage, "closed_on": closed_on or today, "reason": reason}
+        moved = store.update(Deal, deal_id, **fields)
+        store.add(StageMove(deal_id=deal_id, from_stage=deal.stage, to_stage=to_stage,
+                            at=store.clock.now()))  # fmt: skip
+    return moved
+
+
+def deal_counts(store: Store) -> dict[str, int]:
+    """How many live deals each stage holds."""
+    rows = fetch_all(store.db, "SELECT stage, count(*) AS n FROM deals WHERE deleted = 0 "
+                     "GROUP BY stage")  # fmt: skip
+    return {row["stage"]: row["n"] for row in rows}
+
+
+def set_stage(
+    store: Store, key: str, *, label: str | None = None, probability: int | None = None,
+    rot_days: int | None = None,
+) -> Stage:  # fmt: skip
+    given = {"label": label, "probability": probability, "rot_days": rot_days}
+    changes = {name: value for name, value in given.items() if value is not None}
+    if not changes:
+        raise StageError("say what to change: --label, --probability or --rot-days")
+    return store.update(Stage, _live(store, key).key, **changes)
+
+
+def add_stage(
+    store: Store, key: str, label: str, probability: int, *, rot_days: int | None = None,
+    after: str | None = None,
+) -> Stage:  # fmt: skip
+    """A new open stage, after `after` (default: after the last open stage)."""
+    with store.transaction():
+        stages = store.stages()
+        if any(stage.key == key for stage in stages):
+            raise StageError(f"there is already a stage {key!r}")
+        anchor = after or [s.key for s in stages if s.kind == StageKind.OPEN][-1]
+        _live(store, anchor)
+        stage = store.add(Stage(id=key, label=label, probability=probability,
+                                rot_days=rot_days, position=len(stages) + 1))  # fmt: skip
+        order = [s.key for s in stages]
+        order.insert(order.index(anchor) + 1, key)
+        _renumber(store, order)
+    return store.require(Stage, stage.key)
+
+
+def move_stage(store: Store, key: str, *, after: str) -> None:
+    """Put open stage `key` right after `after` (both open: Won and Lost stay last)."""
+    with store.transaction():
+        for name in (key, after):
+            if _live(store, name).kind != StageKind.OPEN:
+                raise StageError(f"{name!r} is not an open stage; Won and Lost stay at the end")
+        order = [s.key for s in store.stages() if s.key != key]
+        order.insert(order.index(after) + 1, key)
+        _renumber(store, order)
+
+
+def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
+    """Delete an open stage; its deals must move (to `move_to`) first.
+    Returns how many deals were moved."""
+    with store.transaction():
+        stage = _live(store, key)
+        if stage.kind != StageKind.OPEN:
+            raise StageError("Won and Lost are built in and cannot be deleted")
+        deals = fetch_all(store.db, "SELECT id FROM deals WHERE stage = ? AND deleted = 0", [key])
+        if deals and move_to is None:
+            raise StageError(f"stage {key!r} has {len(deals)} deals; move them first "
+                             "(--move-to STAGE)")  # fmt: skip
+        if move_to == key:
+            raise StageError("move its deals to another stage")
+        for deal in deals:
+            move_deal(store, deal["id"], move_to or "")
+        store.delete(Stage, key)
+    return len(deals)
+
+
+def _live(store: Store, key: str) -> Stage:
+    stage = store.get(Stage, key)
+    if stage is None or stage.deleted:
+        known = ", ".join(s.key for s in store.stages())
+        raise NotFound(f"no stage {key!r} (stages: {known})")
+    return stage
+
+
+def _renumber(store: Store, order: list[str]) -> None:
+    for position, key in enumerate(order, start=1):
+        store.update(Stage, key, position=position)  # unchanged positions log nothing
