@@ -107,10 +107,13 @@ class WorkbenchGroup(click.Group):
         from workbench.demo import NotEmpty
         from workbench.domain.when import WhenError
         from workbench.store.migrate import MigrationError
+        from workbench.store.pipeline import StageError
 
         try:
             return super().invoke(ctx)
-        except (ValidationError, WhenError, LookupError, MigrationError, NotEmpty) as error:
+        except (
+            ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError
+        ) as error:  # fmt: skip
             raise UserError(_explain(error)) from None
 
 
@@ -432,6 +435,91 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
         for row in rows:
             add(row.stage, row.title, row.customer_name, format_money(row.amount, row.currency),
                 f"{row.probability}%", row.expected_close)  # fmt: skip
+
+
+@cli.group(invoke_without_command=True)
+@store_options
+@click.pass_context
+def stages(ctx: click.Context) -> None:
+    """List the pipeline stages, or change them (set, add, move, delete)."""
+    if ctx.invoked_subcommand is None:
+        _print_stages(ctx.find_object(Env))
+
+
+def _print_stages(env: Env | None) -> None:
+    from workbench.store.pipeline import deal_counts
+
+    assert env is not None
+    store = env.store()
+    counts = deal_counts(store)
+    with _table("Key", "Label", "Prob.", "Rot days", "Kind", "Deals",
+                whole=("Key", "Prob.", "Rot days", "Kind", "Deals"),
+                right=("Prob.", "Rot days", "Deals")) as add:  # fmt: skip
+        for stage in store.stages():
+            add(stage.key, stage.label, f"{stage.probability}%", stage.rot_days or "",
+                stage.kind.value, counts.get(stage.key, 0))  # fmt: skip
+
+
+@stages.command("set")
+@click.argument("key")
+@click.option("--label", help="The name shown on the column.")
+@click.option("--probability", type=int, help="Default win probability, 0-100.")
+@click.option("--rot-days", type=int, help="Days idle before a deal counts as stale.")
+@store_options
+@click.pass_obj
+def stages_set(
+    env: Env, key: str, label: str | None, probability: int | None, rot_days: int | None
+) -> None:
+    """Change a stage's label, probability or rot days."""
+    from workbench.store.pipeline import set_stage
+
+    set_stage(env.store(), key, label=label, probability=probability, rot_days=rot_days)
+    _print_stages(env)
+
+
+@stages.command("add")
+@click.argument("key")
+@click.option("--label", required=True, help="The name shown on the column.")
+@click.option("--probability", type=int, required=True, help="Win probability, 0-100.")
+@click.option("--rot-days", type=int, help="Days idle before a deal counts as stale.")
+@click.option("--after", help="The stage it follows (default: the last open stage).")
+@store_options
+@click.pass_obj
+def stages_add(
+    env: Env, key: str, label: str, probability: int, rot_days: int | None, after: str | None
+) -> None:
+    """Add an open stage."""
+    from workbench.store.pipeline import add_stage
+
+    add_stage(env.store(), key, label, probability, rot_days=rot_days, after=after)
+    _print_stages(env)
+
+
+@stages.command("move")
+@click.argument("key")
+@click.option("--after", required=True, help="The stage it should follow.")
+@store_options
+@click.pass_obj
+def stages_move(env: Env, key: str, after: str) -> None:
+    """Put an open stage right after another."""
+    from workbench.store.pipeline import move_stage
+
+    move_stage(env.store(), key, after=after)
+    _print_stages(env)
+
+
+@stages.command("delete")
+@click.argument("key")
+@click.option("--move-to", help="Where its deals go (required if it has any).")
+@store_options
+@click.pass_obj
+def stages_delete(env: Env, key: str, move_to: str | None) -> None:
+    """Delete an open stage, moving its deals first."""
+    from workbench.store.pipeline import delete_stage
+
+    moved = delete_stage(env.store(), key, move_to=move_to)
+    click.echo(f"Deleted {key}" + (f"; moved {moved} deals to {move_to}." if moved else "."))
+    _print_stages(env)
 
 
 def main() -> None:

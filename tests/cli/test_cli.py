@@ -209,3 +209,40 @@ def test_default_database_location_follows_the_environment(
     monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "env.db"))
     assert CliRunner().invoke(cli, ["demo", "--customers", "3"]).exit_code == 0
     assert (tmp_path / "env.db").exists()
+
+
+def test_stages_list_and_change(demo_db: Run) -> None:
+    listed = demo_db("stages").output
+    assert "negotiation" in listed and "Rot days" in listed
+    changed = demo_db("stages", "set", "needs", "--label", "Discovery", "--rot-days", "30")
+    assert changed.exit_code == 0 and "Discovery" in changed.output
+    added = demo_db("stages", "add", "demo", "--label", "Demo", "--probability", "50",
+                    "--after", "needs")  # fmt: skip
+    lines = [line.split()[0] for line in added.output.splitlines()[1:]]
+    assert lines[:5] == ["lead", "qualified", "needs", "demo", "proposal"]
+    assert demo_db("stages", "move", "demo", "--after", "lead").exit_code == 0
+    deleted = demo_db("stages", "delete", "proposal", "--move-to", "demo")
+    assert (
+        deleted.exit_code == 0
+        and "moved" in deleted.output
+        and "proposal" not in deleted.output.split("\n", 1)[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("stages", "delete", "proposal"), "move them first (--move-to STAGE)"),
+        (("stages", "delete", "won"), "built in"),
+        (("stages", "move", "won", "--after", "lead"), "Won and Lost stay at the end"),
+        (("stages", "set", "needs", "--probability", "150"), "probability: must be at most 100"),
+        (("stages", "set", "needs"), "say what to change"),
+        (("stages", "set", "nope", "--label", "x"), "no stage 'nope'"),
+        (("stages", "add", "lead", "--label", "x", "--probability", "5"), "already a stage"),
+    ],
+)
+def test_stage_mistakes(demo_db: Run, args: tuple[str, ...], message: str) -> None:
+    before = demo_db("stages").output
+    result = demo_db(*args)
+    assert result.exit_code == 2 and message in result.output
+    assert demo_db("stages").output == before
