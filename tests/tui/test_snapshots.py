@@ -21,3 +21,10 @@ def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_loaded)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_pipeline(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    generate(store, shape=Shape(customers=60))
+    assert snap_compare(WorkbenchApp(store), press=["2"], terminal_size=size, run_before=_loaded)

@@ -20,12 +20,15 @@ from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
 from workbench.domain.errors import explain
-from workbench.domain.models import Customer, Rep
+from workbench.domain.models import Customer, Rep, Stage
+from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.store import actions, queries
+from workbench.store import actions, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.forms import (
+    CloseDealScreen,
+    CloseRequest,
     FollowUpRequest,
     LogRequest,
     NewFollowUpScreen,
@@ -34,6 +37,7 @@ from workbench.tui.forms import (
     recurrence_text,
 )
 from workbench.tui.palette import WorkbenchCommands
+from workbench.tui.pipeline import PipelineScreen
 from workbench.tui.today import TodayScreen
 from workbench.tui.welcome import Welcome, WelcomeScreen
 
@@ -43,11 +47,12 @@ FALLBACK_THEME = "textual-dark"
 class WorkbenchApp(App[None]):
     CSS_PATH = "workbench.tcss"
     TITLE = "Workbench"
-    MODES = {"today": TodayScreen}
+    MODES = {"today": TodayScreen, "pipeline": PipelineScreen}
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="pane.today"),
+        Binding("2", "switch_mode('pipeline')", "Pipeline", id="pane.pipeline"),
         Binding("l", "quick_log", "Log", id="app.log"),
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
     ]
@@ -80,7 +85,7 @@ class WorkbenchApp(App[None]):
         self._refresh_at_midnight()
 
     def refresh_panes(self) -> None:
-        if isinstance(self.screen, TodayScreen):
+        if isinstance(self.screen, TodayScreen | PipelineScreen):
             self.screen.reload()
 
     # --- writes: in a worker, then refresh ------------------------------------
@@ -205,6 +210,20 @@ class WorkbenchApp(App[None]):
             change = partial(actions.add_follow_up, self.store, customer_id, request.title,
                              request.when, deal_id)  # fmt: skip
             self.write(change, f"Follow-up on {request.when.describe(self.store.clock.today())}")
+
+    def move_deal(self, card: queries.DealCard, stage: Stage) -> None:
+        if stage.kind == StageKind.OPEN:
+            self.write(partial(pipeline.move_deal, self.store, card.id, stage.key),
+                       f"{card.title} → {stage.label}")  # fmt: skip
+            return
+        screen = CloseDealScreen(self.store.clock.now(), card.title, stage.kind == StageKind.WON)
+        self.push_screen(screen, partial(self._deal_closed, card, stage))
+
+    def _deal_closed(self, card: queries.DealCard, stage: Stage, request: object) -> None:
+        if isinstance(request, CloseRequest):
+            change = partial(pipeline.move_deal, self.store, card.id, stage.key,
+                             closed_on=request.closed_on, reason=request.reason)  # fmt: skip
+            self.write(change, f"{card.title} → {stage.label}")
 
     def _welcomed(self, welcome: Welcome | None) -> None:
         if welcome is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Outcome
+from workbench.domain.stages import LOST_REASONS
 from workbench.domain.when import When, WhenError, describe_rrule
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 
@@ -267,6 +268,68 @@ class NewFollowUpScreen(FormScreen):
             return
         assert when is not None  # the field is not optional
         self.dismiss(FollowUpRequest(title, when))
+
+
+@dataclass(frozen=True)
+class CloseRequest:
+    closed_on: date
+    reason: str | None
+
+
+class CloseDealScreen(FormScreen):
+    """Moving a deal to Won or Lost: when it closed, and why (lost: a pick
+    list, 1-6, or free text)."""
+
+    def __init__(self, now: datetime, deal: str, won: bool) -> None:
+        super().__init__()
+        self.now = now
+        self.deal = deal
+        self.won = won
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            verb = "Won" if self.won else "Lost"
+            yield Label(Text(f"{verb}: {printable(self.deal)}"), classes="form-title")
+            yield Label("Closed on", classes="field-label")
+            yield WhenField(self.now, value="today", optional=False, allow_past=True, id="closed")
+            yield Label("Why", classes="field-label")
+            if not self.won:
+                yield KeyPicker(
+                    [Choice(str(n), reason, reason) for n, reason in enumerate(LOST_REASONS, 1)],
+                    id="reasons",
+                )
+            yield Input(compact=True, placeholder="Reason (free text)", id="reason")
+            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#closed", WhenField).input.focus()
+
+    @on(Input.Submitted, "#closed Input")
+    def _closed_done(self) -> None:
+        self.query_one("#reasons" if not self.won else "#reason").focus()
+
+    @on(KeyPicker.Picked, "#reasons")
+    def _reason_picked(self, event: KeyPicker.Picked) -> None:
+        self.query_one("#reason", Input).value = event.value
+        self.query_one("#reason").focus()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_done(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        field = self.query_one("#closed", WhenField)
+        try:
+            when = field.when()
+        except WhenError as error:
+            field.show_error(str(error))
+            return
+        assert when is not None
+        if when.day > self.now.date():
+            field.show_error("a deal closes today or earlier")
+            return
+        reason = self.query_one("#reason", Input).value.strip() or None
+        self.dismiss(CloseRequest(when.day, reason))
 
 
 def recurrence_text(rrule: str | None) -> str:

@@ -44,6 +44,7 @@ class WorkbenchCommands(Provider):
         app = self.workbench
         return [
             ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
+            ("Go to Pipeline", partial(app.switch_mode, "pipeline"), "Pane 2: deals by stage"),
             ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
             ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
             ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),

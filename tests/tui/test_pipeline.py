@@ -1,0 +1,168 @@
+"""The Pipeline pane driven by its keys, checked in the database afterwards."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from workbench.demo import Shape, generate
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer, Deal
+from workbench.store.actions import add_deal, set_me
+from workbench.store.database import Store, fetch_all, open_store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.forms import CloseDealScreen
+from workbench.tui.pipeline import Cards, PipelineScreen
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def one_deal(tmp_path: Path) -> tuple[Store, Deal]:
+    store = open_store(tmp_path / "p.db", clock=FixedClock.at(NOW))
+    set_me(store, "Li Wei")
+    acme = store.add(Customer(name="Acme"))
+    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100_000_00,
+                                currency="CNY", stage="lead"))  # fmt: skip
+    return store, deal
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def history(store: Store, deal_id: str) -> list[tuple[str | None, str]]:
+    rows = fetch_all(store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
+                     "ORDER BY rowid", [deal_id])  # fmt: skip
+    return [(r["from_stage"], r["to_stage"]) for r in rows]
+
+
+async def test_a_deal_walks_every_stage(one_deal: tuple[Store, Deal]) -> None:
+    store, deal = one_deal
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        for _ in range(4):  # lead → qualified → needs → proposal → negotiation
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+        assert store.require(Deal, deal.id).stage == "negotiation"
+        await pilot.press("greater_than_sign")  # → Won asks when and why
+        await settle(pilot)
+        assert isinstance(app.screen, CloseDealScreen)
+        await pilot.press(*"yesterday", "enter", *"Best total cost", "enter")
+        await settle(pilot)
+        won = store.require(Deal, deal.id)
+        assert (won.stage, won.closed_on, won.reason) == (
+            "won",
+            date(2026, 11, 22),
+            "Best total cost",
+        )
+        await pilot.press("w")  # show Won and Lost, where the deal now is
+        await settle(pilot)
+        await pilot.press("shift+left")  # back to negotiation: reopened
+        await settle(pilot)
+        reopened = store.require(Deal, deal.id)
+        assert (reopened.stage, reopened.closed_on) == ("negotiation", None)
+        await pilot.press(">", ">")  # Won (asks), so cancel; then Lost needs two steps
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert store.require(Deal, deal.id).stage == "negotiation"
+    assert history(store, deal.id) == [
+        (None, "lead"), ("lead", "qualified"), ("qualified", "needs"), ("needs", "proposal"),
+        ("proposal", "negotiation"), ("negotiation", "won"), ("won", "negotiation"),
+    ]  # fmt: skip
+
+
+async def test_lost_with_a_picked_reason(one_deal: tuple[Store, Deal]) -> None:
+    store, deal = one_deal
+    from workbench.store.pipeline import move_deal
+
+    move_deal(store, deal.id, "won")
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "w")
+        await settle(pilot)
+        await pilot.press(">")  # won → lost
+        await settle(pilot)
+        assert isinstance(app.screen, CloseDealScreen)
+        await pilot.press("enter", "2", "ctrl+s")  # today; "Went with a competitor"
+        await settle(pilot)
+    lost = store.require(Deal, deal.id)
+    assert (lost.stage, lost.closed_on, lost.reason) == ("lost", date(2026, 11, 23),
+                                                         "Went with a competitor")  # fmt: skip
+
+
+async def test_a_future_close_date_is_refused(one_deal: tuple[Store, Deal]) -> None:
+    store, deal = one_deal
+    from workbench.store.pipeline import move_deal
+
+    move_deal(store, deal.id, "negotiation")
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press(">", *"next friday", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CloseDealScreen)
+        assert "closes today or earlier" in str(app.screen.query_one("#closed .preview").render())
+    assert store.require(Deal, deal.id).stage == "negotiation"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at(NOW))
+    generate(store, shape=Shape(customers=60))
+    return store
+
+
+def column_titles(screen: PipelineScreen, key: str) -> list[str]:
+    cards = screen.query_one(f"#cards-{key}", Cards)
+    return [screen.cards[cards.get_option_at_index(i).id or ""].title
+            for i in range(cards.option_count) if cards.get_option_at_index(i).id]  # fmt: skip
+
+
+async def test_columns_sort_and_won_lost(demo: Store) -> None:
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        assert [c.id for c in screen.query(".column")] == [
+            "column-lead", "column-qualified", "column-needs", "column-proposal",
+            "column-negotiation"]  # fmt: skip
+        lead = [c for c in screen.board.cards if c.stage == "lead"]  # type: ignore[union-attr]
+        by_close = sorted(
+            lead, key=lambda c: (c.expected_close is None, c.expected_close or date.max)
+        )
+        assert [c.expected_close for c in by_close] == [
+            screen.cards[i].expected_close for i in _ids(screen, "lead")]  # fmt: skip
+        await pilot.press("o")  # by amount
+        await settle(pilot)
+        amounts = [screen.cards[i].amount for i in _ids(screen, "lead")]
+        assert amounts == sorted(amounts, reverse=True)
+        await pilot.press("o")  # by days in stage: the longest first
+        await settle(pilot)
+        entered = [screen.cards[i].entered_stage for i in _ids(screen, "lead")]
+        assert entered == sorted(entered)  # type: ignore[type-var]
+        await pilot.press("w")
+        await settle(pilot)
+        assert screen.query("#column-won") and screen.query("#column-lost")
+        title = str(screen.query_one("#title-lead").render())
+        assert f"Lead ({len(lead)})" in title
+
+
+def _ids(screen: PipelineScreen, key: str) -> list[str]:
+    cards = screen.query_one(f"#cards-{key}", Cards)
+    options = (cards.get_option_at_index(i) for i in range(cards.option_count))
+    return [option.id for option in options if option.id]

@@ -1,0 +1,242 @@
+"""Pane 2, Pipeline: the rep's deals as a kanban, driven from the keyboard.
+
+Each stage is a column: an OptionList, which draws only the cards in view,
+so thousands of deals stay smooth. Won and Lost (the last 90 days) are
+hidden until `w`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from workbench.domain import pipeline
+from workbench.domain.display import printable
+from workbench.domain.models import Stage
+from workbench.domain.money import format_money
+from workbench.domain.stages import StageKind
+from workbench.store import queries
+from workbench.store.database import Store
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+CLOSED_DAYS = 90  # how far back the Won and Lost columns look
+STALE, OVERDUE = "◔", "!"  # the marks, beside their colours, for monochrome terminals
+CARD_WIDTH = 24  # a column's inside less its scrollbar: card lines are cut, never wrapped
+
+
+@dataclass(frozen=True)
+class Board:
+    today: date
+    stages: list[Stage]
+    cards: list[queries.DealCard]
+
+
+def load_board(store: Store) -> Board:
+    """The stages and the rep's cards (called from a worker thread)."""
+    with store.lock:
+        today = store.clock.today()
+        cards = queries.deal_cards(store, today, store.me,
+                                   closed_since=today - timedelta(days=CLOSED_DAYS))  # fmt: skip
+        return Board(today, store.stages(), cards)
+
+
+def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
+    """Three lines: title and marks; customer; amount, close date, days in stage, next step."""
+    title = Text()  # the marks first, where a long title cannot push them out of view
+    if pipeline.is_overdue(card, stage, today):
+        title.append(OVERDUE, style="bold red")
+    if pipeline.is_stale(card, stage, today):
+        title.append(STALE, style="bold yellow")
+    title.append((" " if title else "") + printable(card.title), style="bold")
+    facts = [format_money(card.amount, card.currency)]
+    if close := card.closed_on or card.expected_close:
+        facts.append(f"{close:%d %b}")
+    if (days := pipeline.days_in_stage(card, today)) is not None:
+        facts.append(f"{days}d")
+    if card.next_follow_up:
+        facts.append(f"→{card.next_follow_up:%d %b}")
+    lines = [title, Text(printable(card.customer_name or "?"), style="dim"),
+             Text(" · ".join(facts))]  # fmt: skip
+    for line in lines:
+        line.truncate(CARD_WIDTH, overflow="ellipsis")
+    return Text("\n").join(lines)
+
+
+def column_title(column: pipeline.Column, currency: str) -> Text:
+    total = format_money(column.total.get(currency, 0), currency)
+    weighted = format_money(column.weighted.get(currency, 0), currency)
+    title = Text(f"{column.label} ({column.count})", style="bold")
+    title.append(f"\n{total} · w {weighted}", style="dim")
+    return title
+
+
+class Cards(OptionList):
+    """One column's cards; j/k move like the arrows."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+
+class PipelineScreen(Screen[None]):
+    BINDINGS = [
+        Binding("h,left", "column(-1)", "Previous column", show=False, id="pipeline.left"),
+        Binding("l,right", "column(1)", "Next column", show=False, id="pipeline.right"),
+        Binding("less_than_sign,shift+left", "move(-1)", "Stage back", id="pipeline.back"),
+        Binding("greater_than_sign,shift+right", "move(1)", "Stage on", id="pipeline.forward"),
+        Binding("w", "toggle_closed", "Won/Lost", id="pipeline.closed"),
+        Binding("o", "sort", "Sort", id="pipeline.sort"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: Board | None = None
+        self.show_closed = False
+        self.sort_by = pipeline.SortBy.CLOSE
+        self.cards: dict[str, queries.DealCard] = {}
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="pipeline-status")
+        yield HorizontalScroll(id="board")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(group="db", exclusive=True, exit_on_error=False)
+    async def reload(self) -> None:
+        board = await asyncio.to_thread(load_board, self.workbench.store)
+        await self.show(board)
+
+    def visible_stages(self) -> list[Stage]:
+        assert self.board is not None
+        return [s for s in self.board.stages if self.show_closed or s.kind == StageKind.OPEN]
+
+    async def show(self, board: Board) -> None:
+        keep = self.focused_card()
+        self.board = board
+        self.cards = {card.id: card for card in board.cards}
+        stages = self.visible_stages()
+        figures = {c.key: c for c in pipeline.columns(board.stages, board.cards)}
+        currency = self.workbench.store.settings().currency
+        holder = self.query_one("#board", HorizontalScroll)
+        existing = [column.id for column in holder.children]
+        wanted = [f"column-{stage.key}" for stage in stages]
+        if existing != wanted:  # the stages changed (or Won/Lost toggled): new columns
+            await holder.remove_children()
+            await holder.mount_all(
+                Vertical(Static(id=f"title-{s.key}", classes="column-title"),
+                         Cards(id=f"cards-{s.key}"), id=f"column-{s.key}", classes="column")
+                for s in stages
+            )  # fmt: skip
+        self._fill(stages, figures, currency, keep)
+
+    def _fill(
+        self, stages: list[Stage], figures: dict[str, pipeline.Column], currency: str,
+        keep: str | None,
+    ) -> None:  # fmt: skip
+        assert self.board is not None
+        order = pipeline.sorter(self.sort_by)
+        for stage in stages:
+            self.query_one(f"#title-{stage.key}", Static).update(
+                column_title(figures[stage.key], currency)
+            )
+            cards = sorted((c for c in self.board.cards if c.stage == stage.key), key=order)
+            column = self.query_one(f"#cards-{stage.key}", Cards)
+            column.clear_options()
+            options: list[Option | None] = []
+            for card in cards:
+                options += [Option(card_prompt(card, stage, self.board.today), id=card.id), None]
+            column.add_options(options[:-1])  # None draws a rule between cards
+        closed = "shown" if self.show_closed else "hidden"
+        status = (f"{OVERDUE} overdue  {STALE} stale · sorted by {self.sort_by} (o) · "
+                  f"Won/Lost {closed} (w)")  # fmt: skip
+        self.query_one("#pipeline-status", Static).update(Text(status, style="dim"))
+        self._focus(keep)
+
+    def _focus(self, deal_id: str | None) -> None:
+        columns = list(self.query(Cards))
+        for column in columns:
+            if deal_id is None:
+                break
+            try:
+                index = column.get_option_index(deal_id)
+            except OptionDoesNotExist:
+                continue
+            column.focus()
+            column.highlighted = index
+            return
+        if columns and not any(c.has_focus for c in columns):
+            target = next((c for c in columns if c.option_count), columns[0])
+            target.focus()
+            if target.option_count:
+                target.highlighted = 0
+
+    def focused_card(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, Cards) and focused.highlighted is not None:
+            return focused.get_option_at_index(focused.highlighted).id
+        return None
+
+    # --- keys -----------------------------------------------------------------
+
+    def action_column(self, step: int) -> None:
+        columns = list(self.query(Cards))
+        if not columns:
+            return
+        current = columns.index(self.focused) if self.focused in columns else 0
+        target = columns[max(0, min(len(columns) - 1, current + step))]
+        target.focus()
+        if target.option_count and target.highlighted is None:
+            target.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        deal_id = self.focused_card()
+        if deal_id is None or self.board is None:
+            self.notify("Pick a deal first (arrows or h j k l).")
+            return
+        card = self.cards[deal_id]
+        target = pipeline.neighbour(self.board.stages, card.stage, step)
+        if target is None:
+            self.notify("No stage that way.")
+            return
+        self.workbench.move_deal(card, next(s for s in self.board.stages if s.key == target))
+
+    async def action_toggle_closed(self) -> None:
+        self.show_closed = not self.show_closed
+        if self.board is not None:
+            await self.show(self.board)
+
+    async def action_sort(self) -> None:
+        choices = list(pipeline.SortBy)
+        self.sort_by = choices[(choices.index(self.sort_by) + 1) % len(choices)]
+        if self.board is not None:
+            await self.show(self.board)
+
+    @on(OptionList.OptionHighlighted)
+    def _keep_in_view(self, event: OptionList.OptionHighlighted) -> None:
+        column = event.option_list.parent
+        if isinstance(column, Vertical):
+            column.scroll_visible()  # the column, within the board's horizontal scroll
