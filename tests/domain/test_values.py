@@ -79,3 +79,22 @@ def test_hlc_receive_moves_past_remote_and_refuses_far_future() -> None:
 def test_hlc_parse_rejects_garbage() -> None:
     with pytest.raises(HLCError):
         Stamp.parse("yesterday-ish")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("this month", "2026-11"), ("next month", "2026-12"), ("last month", "2026-10"),
+     ("this quarter", "2026-Q4"), ("next quarter", "2027-Q1"), ("this week", "2026-W48"),
+     ("next year", "2027"), ("2026-Q3", "2026-Q3"), (" This Month ", "2026-11")],
+)  # fmt: skip
+def test_period_named(text: str, key: str) -> None:
+    from workbench.domain.periods import period_named
+
+    assert period_named(text, date(2026, 11, 23)).key == key
+
+
+def test_period_named_rejects() -> None:
+    from workbench.domain.periods import period_named
+
+    with pytest.raises(ValueError, match=r"e\.g\. this month, next quarter"):
+        period_named("someday", date(2026, 11, 23))

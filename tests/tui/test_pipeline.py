@@ -166,3 +166,39 @@ def _ids(screen: PipelineScreen, key: str) -> list[str]:
     cards = screen.query_one(f"#cards-{key}", Cards)
     options = (cards.get_option_at_index(i) for i in range(cards.option_count))
     return [option.id for option in options if option.id]
+
+
+async def test_filter_whose_when_which_customer_how_big(demo: Store) -> None:
+    from workbench.store.queries import deal_cards
+
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        mine = set(screen.cards)
+        await pilot.press("slash", "home", "ctrl+k", *"everyone", "ctrl+s")
+        await settle(pilot)
+        everyone = set(screen.cards)
+        assert mine < everyone
+        owners = {c.owner for c in screen.cards.values()}
+        assert len(owners) > 1
+        q4 = (date(2026, 10, 1), date(2027, 1, 1))
+        closing = {c.id: c.closed_on or c.expected_close or date.min for c in screen.cards.values()}
+        quarter = [c for c in screen.cards.values() if q4[0] <= closing[c.id] < q4[1]]
+        big = max(quarter, key=lambda c: c.amount)
+        name = big.customer_name or ""
+        await pilot.press("slash", "tab", *"this quarter", "tab", *name, "tab",
+                          *str(big.amount // 100), "enter")  # fmt: skip
+        await settle(pilot)
+        shown = list(screen.cards.values())
+        assert big.id in screen.cards
+        assert all(c.customer_name == name and c.amount >= big.amount for c in shown)
+        assert "closing this quarter" in str(screen.query_one("#pipeline-status").render())
+        await pilot.press("slash", "tab", *"someday", "ctrl+s")
+        await pilot.pause()
+        assert "is not a period" in str(app.screen.query_one("#filter-error").render())
+    expected = deal_cards(demo, date(2026, 11, 23), None, closed_since=date(2026, 8, 25))
+    assert everyone == {c.id for c in expected}

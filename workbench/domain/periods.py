@@ -92,3 +92,25 @@ class Period:
                 except ValueError:
                     raise ValueError(f"{year} has no ISO week {part}") from None
                 return cls(kind, start, start + timedelta(days=7))
+
+
+_RELATIVE = {"this": 0, "next": 1, "last": -1}
+
+
+def period_named(text: str, today: date) -> Period:
+    """A period key ("2026-Q4") or words relative to today ("this month",
+    "next quarter", "last week")."""
+    words = text.strip().lower().split()
+    if len(words) == 2 and words[0] in _RELATIVE and words[1] in PeriodKind.__members__.values():
+        kind = PeriodKind(words[1])
+        period = Period.containing(kind, today)
+        for _ in range(abs(_RELATIVE[words[0]])):
+            step = period.end if _RELATIVE[words[0]] > 0 else period.start - timedelta(days=1)
+            period = Period.containing(kind, step)
+        return period
+    try:
+        return Period.parse(text)
+    except ValueError:
+        raise ValueError(
+            f"{text.strip()!r} is not a period (e.g. this month, next quarter, 2026-Q4, 2026-11)"
+        ) from None

@@ -121,3 +121,23 @@ def neighbour(stages: Sequence[StageLike], key: str, step: int) -> str | None:
         return None
     index = keys.index(key) + step
     return keys[index] if 0 <= index < len(keys) else None
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """Which deals the board shows. Names are resolved by the store."""
+
+    who: str = "me"  # "me", "everyone", or a teammate's name
+    period: str | None = None  # close period: "this month", "2026-Q4", ...
+    customer: str | None = None  # a customer's name (or the start of it)
+    min_amount: int = 0  # minor units
+
+    def describe(self, format_amount: Callable[[int], str]) -> str:
+        parts = [self.who]
+        if self.period:
+            parts.append(f"closing {self.period}")
+        if self.customer:
+            parts.append(self.customer)
+        if self.min_amount:
+            parts.append(f"≥ {format_amount(self.min_amount)}")
+        return " · ".join(parts)

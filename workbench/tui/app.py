@@ -21,12 +21,14 @@ from textual.worker import Worker, WorkerState
 from workbench.domain import agenda
 from workbench.domain.errors import explain
 from workbench.domain.models import Customer, Rep, Stage
+from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
 from workbench.store import actions, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.forms import (
+    BoardFilterScreen,
     CloseDealScreen,
     CloseRequest,
     FollowUpRequest,
@@ -106,7 +108,7 @@ class WorkbenchApp(App[None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             message = explain(error) if isinstance(error, ValidationError) else str(error)
-            self.notify(message, title="Not saved", severity="error", timeout=8)
+            self.notify(message, severity="error", timeout=8)
 
     # --- actions the panes and the palette call -------------------------------
 
@@ -224,6 +226,20 @@ class WorkbenchApp(App[None]):
             change = partial(pipeline.move_deal, self.store, card.id, stage.key,
                              closed_on=request.closed_on, reason=request.reason)  # fmt: skip
             self.write(change, f"{card.title} → {stage.label}")
+
+    def ask_board_filter(
+        self, current: BoardFilter, then: Callable[[BoardFilter | None], None]
+    ) -> None:
+        screen = BoardFilterScreen(self.store.clock.today(), current,
+                                   self.store.settings().currency, self._rep_names,
+                                   self._names)  # fmt: skip
+        self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, BoardFilter)
+                                                     else None))  # fmt: skip
+
+    def _rep_names(self, start: str) -> list[str]:
+        with self.store.lock:
+            names = ["everyone", *sorted(queries.rep_names(self.store).values())]
+        return [name for name in names if name.casefold().startswith(start.casefold())]
 
     def _welcomed(self, welcome: Welcome | None) -> None:
         if welcome is not None:

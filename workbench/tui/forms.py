@@ -20,6 +20,9 @@ from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Outcome
+from workbench.domain.money import decimals, parse_amount
+from workbench.domain.periods import period_named
+from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import LOST_REASONS
 from workbench.domain.when import When, WhenError, describe_rrule
 from workbench.tui.fields import Choice, KeyPicker, WhenField
@@ -330,6 +333,64 @@ class CloseDealScreen(FormScreen):
             return
         reason = self.query_one("#reason", Input).value.strip() or None
         self.dismiss(CloseRequest(when.day, reason))
+
+
+class BoardFilterScreen(FormScreen):
+    """Which deals the board shows: whose, closing when, which customer, how big."""
+
+    def __init__(
+        self, today: date, current: BoardFilter, currency: str,
+        reps: Callable[[str], list[str]], customers: Callable[[str], list[str]],
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.today = today
+        self.current = current
+        self.currency = currency
+        self.reps = reps
+        self.customers = customers
+
+    def compose(self) -> ComposeResult:
+        current = self.current
+        amount = (
+            f"{current.min_amount / 10 ** decimals(self.currency):g}" if current.min_amount else ""
+        )
+        with Vertical(classes="form"):
+            yield Label("Show deals", classes="form-title")
+            yield Label("Whose: me, everyone, or a teammate's name", classes="field-label")
+            yield Input(current.who, compact=True, id="who", suggester=NameSuggester(self.reps))
+            yield Label("Closing in (empty: any time)", classes="field-label")
+            yield Input(current.period or "", compact=True, id="period",
+                        placeholder="this month, next quarter, 2026-Q4")  # fmt: skip
+            yield Label("Customer (empty: all)", classes="field-label")
+            yield Input(current.customer or "", compact=True, id="customer",
+                        suggester=NameSuggester(self.customers))  # fmt: skip
+            yield Label(f"At least ({self.currency}; empty: any amount)", classes="field-label")
+            yield Input(amount, compact=True, id="amount", placeholder="e.g. 100000")
+            yield Static("", id="filter-error", classes="error")
+            yield Static("enter next field · ctrl+s apply · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#who").focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "amount":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        value = {key: self.query_one(f"#{key}", Input).value.strip()
+                 for key in ("who", "period", "customer", "amount")}  # fmt: skip
+        try:
+            if value["period"]:
+                period_named(value["period"], self.today)
+            minimum = parse_amount(value["amount"], self.currency) if value["amount"] else 0
+        except ValueError as error:
+            self.query_one("#filter-error", Static).update(Text(str(error)))
+            return
+        self.dismiss(BoardFilter(value["who"] or "me", value["period"] or None,
+                                 value["customer"] or None, minimum))  # fmt: skip
 
 
 def recurrence_text(rrule: str | None) -> str:

@@ -25,8 +25,10 @@ from workbench.domain import pipeline
 from workbench.domain.display import printable
 from workbench.domain.models import Stage
 from workbench.domain.money import format_money
+from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
 from workbench.store import queries
+from workbench.store.actions import find_customer
 from workbench.store.database import Store
 
 if TYPE_CHECKING:
@@ -44,13 +46,37 @@ class Board:
     cards: list[queries.DealCard]
 
 
-def load_board(store: Store) -> Board:
-    """The stages and the rep's cards (called from a worker thread)."""
+def load_board(store: Store, board_filter: pipeline.BoardFilter) -> Board:
+    """The stages and the cards the filter asks for (called from a worker thread)."""
     with store.lock:
         today = store.clock.today()
-        cards = queries.deal_cards(store, today, store.me,
-                                   closed_since=today - timedelta(days=CLOSED_DAYS))  # fmt: skip
+        period = period_named(board_filter.period, today) if board_filter.period else None
+        customer = find_customer(store, board_filter.customer) if board_filter.customer else None
+        cards = queries.deal_cards(
+            store,
+            today,
+            _owner(store, board_filter.who),
+            closed_since=today - timedelta(days=CLOSED_DAYS),
+            customer_id=customer.id if customer else None,
+            min_amount=board_filter.min_amount,
+            close_from=period.start if period else None,
+            close_until=period.end if period else None,
+        )
         return Board(today, store.stages(), cards)
+
+
+def _owner(store: Store, who: str) -> str | None:
+    """'me' is this rep, 'everyone' is None, anything else a teammate by name."""
+    text = who.strip().casefold()
+    if text in ("", "me", "mine"):
+        return store.me
+    if text in ("everyone", "all", "team"):
+        return None
+    found = [rep_id for rep_id, name in queries.rep_names(store).items()
+             if name.casefold().startswith(text)]  # fmt: skip
+    if len(found) != 1:
+        raise LookupError(f"{who!r} matches {len(found)} teammates; type more of the name")
+    return found[0]
 
 
 def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
@@ -100,6 +126,7 @@ class PipelineScreen(Screen[None]):
         Binding("greater_than_sign,shift+right", "move(1)", "Stage on", id="pipeline.forward"),
         Binding("w", "toggle_closed", "Won/Lost", id="pipeline.closed"),
         Binding("o", "sort", "Sort", id="pipeline.sort"),
+        Binding("slash", "filter", "Filter", id="pipeline.filter"),
     ]
 
     def __init__(self) -> None:
@@ -107,6 +134,7 @@ class PipelineScreen(Screen[None]):
         self.board: Board | None = None
         self.show_closed = False
         self.sort_by = pipeline.SortBy.CLOSE
+        self.filter = pipeline.BoardFilter()
         self.cards: dict[str, queries.DealCard] = {}
 
     @property
@@ -127,7 +155,7 @@ class PipelineScreen(Screen[None]):
 
     @work(group="db", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
-        board = await asyncio.to_thread(load_board, self.workbench.store)
+        board = await asyncio.to_thread(load_board, self.workbench.store, self.filter)
         await self.show(board)
 
     def visible_stages(self) -> list[Stage]:
@@ -171,8 +199,9 @@ class PipelineScreen(Screen[None]):
                 options += [Option(card_prompt(card, stage, self.board.today), id=card.id), None]
             column.add_options(options[:-1])  # None draws a rule between cards
         closed = "shown" if self.show_closed else "hidden"
-        status = (f"{OVERDUE} overdue  {STALE} stale · sorted by {self.sort_by} (o) · "
-                  f"Won/Lost {closed} (w)")  # fmt: skip
+        shown = self.filter.describe(lambda minor: format_money(minor, currency))
+        status = (f"Deals: {shown} (/ to filter) · {OVERDUE} overdue  {STALE} stale · "
+                  f"sorted by {self.sort_by} (o) · Won/Lost {closed} (w)")  # fmt: skip
         self.query_one("#pipeline-status", Static).update(Text(status, style="dim"))
         self._focus(keep)
 
@@ -234,6 +263,14 @@ class PipelineScreen(Screen[None]):
         self.sort_by = choices[(choices.index(self.sort_by) + 1) % len(choices)]
         if self.board is not None:
             await self.show(self.board)
+
+    def action_filter(self) -> None:
+        self.workbench.ask_board_filter(self.filter, self._filtered)
+
+    def _filtered(self, chosen: pipeline.BoardFilter | None) -> None:
+        if chosen is not None:
+            self.filter = chosen
+            self.reload()
 
     @on(OptionList.OptionHighlighted)
     def _keep_in_view(self, event: OptionList.OptionHighlighted) -> None:
