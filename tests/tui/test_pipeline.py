@@ -202,3 +202,29 @@ async def test_filter_whose_when_which_customer_how_big(demo: Store) -> None:
         assert "is not a period" in str(app.screen.query_one("#filter-error").render())
     expected = deal_cards(demo, date(2026, 11, 23), None, closed_since=date(2026, 8, 25))
     assert everyone == {c.id for c in expected}
+
+
+async def test_deal_detail_and_logging_on_the_deal(one_deal: tuple[Store, Deal]) -> None:
+    from workbench.tui.deal import DealScreen
+
+    store, deal = one_deal
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press(">")  # lead → qualified, so the history has a move
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        shown = str(app.screen.query_one("#deal-card").render())
+        assert "Pumps" in shown and "Acme · Qualified · ¥100,000" in shown
+        assert "created → Lead  (Li Wei)" in shown and "Lead → Qualified  (Li Wei)" in shown
+        await pilot.press("l", "m", "1", *"demo for the plant team", "ctrl+s")
+        await settle(pilot)
+        assert "demo for the plant team" in str(app.screen.query_one("#deal-card").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, PipelineScreen)
+    (row,) = fetch_all(store.db, "SELECT deal_id, kind FROM activities")
+    assert (row["deal_id"], row["kind"]) == (deal.id, "meeting")

@@ -361,6 +361,52 @@ def accounts_last_contact(store: Store, owner: str | None) -> list[AccountContac
     ]
 
 
+@dataclass(frozen=True)
+class StageStep:
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    rep: str | None  # the rep's name
+
+
+def deal_history(store: Store, deal_id: str) -> list[StageStep]:
+    """A deal's moves between stages, oldest first."""
+    rows = fetch_all(
+        store.db,
+        """
+        SELECT h.from_stage, h.to_stage, h.at, r.name AS rep
+        FROM stage_history h LEFT JOIN reps r ON r.id = h.owner
+        WHERE h.deal_id = ? AND h.deleted = 0 ORDER BY h.at, h.rowid
+        """,
+        [deal_id],
+    )
+    return [StageStep(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
+
+
+def deal_activities(store: Store, deal_id: str, limit: int = 200) -> list[TimelineEntry]:
+    """What happened on a deal, newest first."""
+    rows = fetch_all(
+        store.db,
+        """
+        SELECT a.id, a.kind, a.at, a.outcome, a.notes, a.satisfaction, a.complaint_status,
+               a.deal_id, NULL AS deal_title, a.owner
+        FROM activities a WHERE a.deal_id = ? AND a.deleted = 0 ORDER BY a.at DESC LIMIT ?
+        """,
+        [deal_id, limit],
+    )
+    return [TimelineEntry(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
+
+
+def deal_follow_ups(store: Store, deal_id: str) -> list[tuple[date, str]]:
+    """A deal's open follow-ups: (due date, what), earliest first."""
+    rows = store.db.execute(
+        "SELECT due_date, title FROM follow_ups WHERE deal_id = ? AND deleted = 0 "
+        "AND done_at IS NULL ORDER BY due_date",
+        [deal_id],
+    ).fetchall()
+    return [(date.fromisoformat(due), title) for due, title in rows]
+
+
 def counts(store: Store) -> dict[str, int]:
     """How many live records of each kind the database holds."""
     tables = ("reps", "customers", "contacts", "deals", "activities", "follow_ups", "targets")

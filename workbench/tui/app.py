@@ -27,6 +27,7 @@ from workbench.domain.when import When
 from workbench.store import actions, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.customer import CustomerScreen
+from workbench.tui.deal import DealScreen
 from workbench.tui.forms import (
     BoardFilterScreen,
     CloseDealScreen,
@@ -87,7 +88,7 @@ class WorkbenchApp(App[None]):
         self._refresh_at_midnight()
 
     def refresh_panes(self) -> None:
-        if isinstance(self.screen, TodayScreen | PipelineScreen):
+        if isinstance(self.screen, TodayScreen | PipelineScreen | DealScreen):
             self.screen.reload()
 
     # --- writes: in a worker, then refresh ------------------------------------
@@ -129,6 +130,9 @@ class WorkbenchApp(App[None]):
 
     def open_customer(self, customer_id: str) -> None:
         self.push_screen(CustomerScreen(self.store, customer_id))
+
+    def open_deal(self, deal_id: str) -> None:
+        self.push_screen(DealScreen(self.store, deal_id))
 
     def action_quick_log(self) -> None:
         self.quick_log(None)

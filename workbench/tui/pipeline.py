@@ -127,6 +127,7 @@ class PipelineScreen(Screen[None]):
         Binding("w", "toggle_closed", "Won/Lost", id="pipeline.closed"),
         Binding("o", "sort", "Sort", id="pipeline.sort"),
         Binding("slash", "filter", "Filter", id="pipeline.filter"),
+        Binding("enter", "open", "Deal", id="pipeline.open"),
     ]
 
     def __init__(self) -> None:
@@ -263,6 +264,14 @@ class PipelineScreen(Screen[None]):
         self.sort_by = choices[(choices.index(self.sort_by) + 1) % len(choices)]
         if self.board is not None:
             await self.show(self.board)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if deal_id := self.focused_card():
+            self.workbench.open_deal(deal_id)
 
     def action_filter(self) -> None:
         self.workbench.ask_board_filter(self.filter, self._filtered)

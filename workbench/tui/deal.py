@@ -1,0 +1,124 @@
+"""One deal: its fields, how it moved through the stages, what happened on
+it, and what is planned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from workbench.domain.display import printable
+from workbench.domain.models import Customer, Deal
+from workbench.domain.money import format_money
+from workbench.store import queries
+from workbench.store.database import Store
+
+
+@dataclass(frozen=True)
+class DealView:
+    deal: Deal
+    customer: Customer | None
+    stage_labels: dict[str, str]
+    history: list[queries.StageStep]
+    activities: list[queries.TimelineEntry]
+    follow_ups: list[tuple[date, str]]
+
+
+def load_deal(store: Store, deal_id: str) -> DealView:
+    with store.lock:
+        deal = store.require(Deal, deal_id)
+        return DealView(
+            deal,
+            store.get(Customer, deal.customer_id),
+            {stage.key: stage.label for stage in store.stages()},
+            queries.deal_history(store, deal_id),
+            queries.deal_activities(store, deal_id),
+            queries.deal_follow_ups(store, deal_id),
+        )
+
+
+def render_deal(view: DealView, store: Store) -> Text:
+    deal, labels = view.deal, view.stage_labels
+    local = store.clock.now().tzinfo
+    text = Text(printable(deal.title), style="bold")
+    customer = printable(view.customer.name) if view.customer else "?"
+    text.append(f"\n{customer} · {labels.get(deal.stage, deal.stage)} · "
+                f"{format_money(deal.amount, deal.currency)}", style="")  # fmt: skip
+    facts = [
+        (
+            "Probability",
+            f"{deal.probability}%" if deal.probability is not None else "stage default",
+        ),
+        ("Expected close", str(deal.expected_close or "—")),
+        ("Next step", printable(deal.next_step or "—")),
+    ]
+    if deal.closed_on:
+        facts += [("Closed", str(deal.closed_on)), ("Why", printable(deal.reason or "—"))]
+    for name, value in facts:
+        text.append(f"\n{name}: ", style="dim")
+        text.append(value)
+    text.append("\n\nStage history", style="bold")
+    for step in view.history:
+        came = labels.get(step.from_stage or "", step.from_stage or "created")
+        text.append(f"\n  {step.at.astimezone(local):%Y-%m-%d %H:%M}  {printable(came)} → "
+                    f"{printable(labels.get(step.to_stage, step.to_stage))}"
+                    f"  ({printable(step.rep or '?')})")  # fmt: skip
+    text.append("\n\nFollow-ups", style="bold")
+    for due, what in view.follow_ups:
+        text.append(f"\n  {due}  {printable(what)}")
+    if not view.follow_ups:
+        text.append("\n  none planned")
+    text.append("\n\nActivity", style="bold")
+    for entry in view.activities:
+        note = (entry.notes or "").splitlines()[0] if entry.notes else ""
+        outcome = (entry.outcome or "").replace("_", " ")
+        text.append(f"\n  {entry.at.astimezone(local):%Y-%m-%d}  {entry.kind:<8} "
+                    f"{outcome:<13} {printable(note)}")  # fmt: skip
+    if not view.activities:
+        text.append("\n  nothing logged on this deal yet")
+    return text
+
+
+class DealScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="deal.back"),
+        Binding("l", "log", "Log", id="deal.log"),
+    ]
+
+    def __init__(self, store: Store, deal_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.deal_id = deal_id
+        self.customer_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("Loading…", id="deal-card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        view = load_deal(self.store, self.deal_id)
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view: DealView) -> None:
+        self.customer_id = view.deal.customer_id
+        self.query_one("#deal-card", Static).update(render_deal(view, self.store))
+
+    def action_log(self) -> None:
+        if self.customer_id:
+            self.app.quick_log_for(self.customer_id, self.deal_id)  # type: ignore[attr-defined]
