@@ -228,3 +228,41 @@ async def test_deal_detail_and_logging_on_the_deal(one_deal: tuple[Store, Deal])
         assert isinstance(app.screen, PipelineScreen)
     (row,) = fetch_all(store.db, "SELECT deal_id, kind FROM activities")
     assert (row["deal_id"], row["kind"]) == (deal.id, "meeting")
+
+
+async def test_new_deal_and_edit(one_deal: tuple[Store, Deal]) -> None:
+    store, first = one_deal
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n", *"acm", "right", "enter", *"Conveyor line", "enter",
+                          *"250,000", "enter", "3", *"end of next month", "enter")  # fmt: skip
+        await settle(pilot)
+        (new,) = [d for d in fetch_all(store.db, "SELECT * FROM deals") if d["id"] != first.id]
+        assert (new["title"], new["amount"], new["stage"], new["expected_close"]) == (
+            "Conveyor line", 250_000_00, "needs", "2026-12-31")  # fmt: skip
+        assert history(store, new["id"]) == [(None, "needs")]
+        await pilot.press("h", "h")  # back to the lead column, where the first deal is
+        await pilot.press("e", "ctrl+u", *"Pumps and valves", "enter", "ctrl+u", *"120000",
+                          "enter", "enter", *"35", "enter", *"Meet the CFO", "enter")  # fmt: skip
+        await settle(pilot)
+        edited = store.require(Deal, first.id)
+        assert (edited.title, edited.amount, edited.probability, edited.next_step) == (
+            "Pumps and valves", 120_000_00, 35, "Meet the CFO")  # fmt: skip
+
+
+async def test_new_deal_needs_a_known_customer_and_a_title(one_deal: tuple[Store, Deal]) -> None:
+    store, _ = one_deal
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n", *"Acme", "ctrl+s")
+        await pilot.pause()
+        assert "title" in str(app.screen.query_one("#deal-error").render())
+        await pilot.press("escape", "n", *"Nobody", "tab", *"x", "tab", "tab", "1", "ctrl+s")
+        await settle(pilot)
+    assert len(fetch_all(store.db, "SELECT id FROM deals")) == 1

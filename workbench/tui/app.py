@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
 from workbench.domain.errors import explain
-from workbench.domain.models import Customer, Rep, Stage
+from workbench.domain.models import Customer, Deal, Rep, Stage
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
@@ -28,10 +28,14 @@ from workbench.store import actions, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.deal import DealScreen
+from workbench.tui.fields import Choice
 from workbench.tui.forms import (
     BoardFilterScreen,
     CloseDealScreen,
     CloseRequest,
+    DealDraft,
+    DealFormScreen,
+    DealRequest,
     FollowUpRequest,
     LogRequest,
     NewFollowUpScreen,
@@ -230,6 +234,45 @@ class WorkbenchApp(App[None]):
             change = partial(pipeline.move_deal, self.store, card.id, stage.key,
                              closed_on=request.closed_on, reason=request.reason)  # fmt: skip
             self.write(change, f"{card.title} → {stage.label}")
+
+    def new_deal(self, stage: str | None) -> None:
+        open_stages = [st for st in self.store.stages() if st.kind == StageKind.OPEN]
+        choices = [Choice(str(n), st.key, st.label) for n, st in enumerate(open_stages, 1)]
+        screen = DealFormScreen(self.store.clock.now(), self.store.settings().currency, choices,
+                                DealDraft(stage=stage), self._names)  # fmt: skip
+        self.push_screen(screen, self._deal_asked)
+
+    def edit_deal(self, deal_id: str) -> None:
+        deal = self.store.require(Deal, deal_id)
+        customer = self.store.get(Customer, deal.customer_id)
+        draft = DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
+                          deal.amount, deal.stage, deal.expected_close, deal.probability,
+                          deal.next_step)  # fmt: skip
+        screen = DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names)
+        self.push_screen(screen, partial(self._deal_edited, deal_id))
+
+    def _deal_asked(self, request: object) -> None:
+        if isinstance(request, DealRequest):
+            self.write(partial(self._add_deal, request), f"New deal: {request.title}")
+
+    def _add_deal(self, request: DealRequest) -> None:
+        customer = actions.find_customer(self.store, request.customer)
+        deal = Deal(customer_id=customer.id, title=request.title, amount=request.amount,
+                    currency=self.store.settings().currency, stage=request.stage or "lead",
+                    expected_close=request.expected_close)  # fmt: skip
+        actions.add_deal(self.store, deal)
+
+    def _deal_edited(self, deal_id: str, request: object) -> None:
+        if isinstance(request, DealRequest):
+            fields = {
+                "title": request.title,
+                "amount": request.amount,
+                "expected_close": request.expected_close,
+                "probability": request.probability,
+                "next_step": request.next_step,
+            }
+            change = partial(self.store.update, Deal, deal_id, **fields)
+            self.write(change, f"Saved: {request.title}")
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

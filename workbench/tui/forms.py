@@ -27,6 +27,7 @@ from workbench.domain.stages import LOST_REASONS
 from workbench.domain.when import When, WhenError, describe_rrule
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 
+CUSTOMER_HINT = "Customer: type a name (→ accepts the suggestion)"
 KINDS = (
     Choice("c", ActivityKind.CALL, "call"),
     Choice("v", ActivityKind.VISIT, "visit"),
@@ -113,7 +114,7 @@ class QuickLogScreen(FormScreen):
             if self.customer_id is None:
                 yield Input(
                     compact=True,
-                    placeholder="Customer: type a name (→ accepts the suggestion)",
+                    placeholder=CUSTOMER_HINT,
                     suggester=NameSuggester(self.lookup),
                     id="customer",
                 )
@@ -391,6 +392,119 @@ class BoardFilterScreen(FormScreen):
             return
         self.dismiss(BoardFilter(value["who"] or "me", value["period"] or None,
                                  value["customer"] or None, minimum))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DealRequest:
+    customer: str  # an id when editing, the name typed for a new deal
+    title: str
+    amount: int
+    stage: str | None  # new deals only: moves go through < and >
+    expected_close: date | None
+    probability: int | None
+    next_step: str | None
+
+
+@dataclass(frozen=True)
+class DealDraft:
+    """What the form starts with."""
+
+    customer_id: str | None = None
+    customer_name: str = ""
+    title: str = ""
+    amount: int = 0
+    stage: str | None = None
+    expected_close: date | None = None
+    probability: int | None = None
+    next_step: str | None = None
+
+
+class DealFormScreen(FormScreen):
+    """A new deal (customer, title, amount, stage, expected close) or an edit."""
+
+    def __init__(
+        self, now: datetime, currency: str, stages: list[Choice], draft: DealDraft,
+        lookup: Callable[[str], list[str]],
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.now = now
+        self.currency = currency
+        self.stages = stages
+        self.draft = draft
+        self.lookup = lookup
+        self.editing = draft.customer_id is not None
+        self.stage = draft.stage
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        amount = f"{draft.amount / 10 ** decimals(self.currency):g}" if draft.amount else ""
+        close = f"{draft.expected_close}" if draft.expected_close else ""
+        with Vertical(classes="form"):
+            title = f"Edit deal — {printable(draft.customer_name)}" if self.editing else "New deal"
+            yield Label(Text(title), classes="form-title")
+            if not self.editing:
+                yield Input(compact=True, id="customer", suggester=NameSuggester(self.lookup),
+                            placeholder=CUSTOMER_HINT)  # fmt: skip
+            yield Input(draft.title, compact=True, id="title", placeholder="What is being sold")
+            yield Input(amount, compact=True, id="amount", placeholder=f"Amount ({self.currency})")
+            if not self.editing:
+                yield Label("Stage", classes="field-label")
+                picker = KeyPicker(self.stages, id="stage")
+                picker.chosen = self.stage
+                yield picker
+            yield Label("Expected close", classes="field-label")
+            yield WhenField(self.now, value=close, id="close", allow_past=True,
+                            placeholder="e.g. end of month, dec 15, 2027-02-01")  # fmt: skip
+            if self.editing:
+                yield Input("" if draft.probability is None else str(draft.probability),
+                            compact=True, id="probability",
+                            placeholder="Probability % (empty: the stage's)")  # fmt: skip
+                yield Input(draft.next_step or "", compact=True, id="next_step",
+                            placeholder="Next step")  # fmt: skip
+            yield Static("", id="deal-error", classes="error")
+            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#title" if self.editing else "#customer").focus()
+
+    @on(KeyPicker.Picked, "#stage")
+    def _stage_picked(self, event: KeyPicker.Picked) -> None:
+        self.stage = event.value
+        self.query_one("#close", WhenField).input.focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        last = "next_step" if self.editing else None
+        if event.input.id == last or (not self.editing and event.input.parent is not None
+                                      and event.input.parent.id == "close"):  # fmt: skip
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _fail(self, message: str) -> None:
+        self.query_one("#deal-error", Static).update(Text(message))
+
+    def action_save(self) -> None:
+        value = {widget.id: widget.value.strip() for widget in self.query(Input) if widget.id}
+        customer = self.draft.customer_id or value.get("customer", "")
+        if not customer:
+            return self._fail("Name the customer.")
+        if not value.get("title"):
+            return self._fail("Say what is being sold (the title).")
+        if not self.editing and self.stage is None:
+            return self._fail("Pick the stage (a digit).")
+        try:
+            amount = parse_amount(value["amount"], self.currency) if value["amount"] else 0
+            when = self.query_one("#close", WhenField).when()
+            probability = int(value["probability"]) if value.get("probability") else None
+        except (ValueError, WhenError) as error:
+            return self._fail(str(error))
+        if probability is not None and not 0 <= probability <= 100:
+            return self._fail("Probability is 0 to 100.")
+        self.dismiss(DealRequest(customer, value["title"], amount,
+                                 None if self.editing else self.stage,
+                                 when.day if when else None, probability,
+                                 value.get("next_step") or None))  # fmt: skip
 
 
 def recurrence_text(rrule: str | None) -> str:

@@ -128,6 +128,8 @@ class PipelineScreen(Screen[None]):
         Binding("o", "sort", "Sort", id="pipeline.sort"),
         Binding("slash", "filter", "Filter", id="pipeline.filter"),
         Binding("enter", "open", "Deal", id="pipeline.open"),
+        Binding("n", "new_deal", "New deal", id="pipeline.new"),
+        Binding("e", "edit_deal", "Edit", id="pipeline.edit"),
     ]
 
     def __init__(self) -> None:
@@ -272,6 +274,17 @@ class PipelineScreen(Screen[None]):
     def action_open(self) -> None:
         if deal_id := self.focused_card():
             self.workbench.open_deal(deal_id)
+
+    def action_new_deal(self) -> None:
+        focused = self.focused
+        column = (
+            focused.id.removeprefix("cards-") if isinstance(focused, Cards) and focused.id else None
+        )
+        self.workbench.new_deal(column)
+
+    def action_edit_deal(self) -> None:
+        if deal_id := self.focused_card():
+            self.workbench.edit_deal(deal_id)
 
     def action_filter(self) -> None:
         self.workbench.ask_board_filter(self.filter, self._filtered)
