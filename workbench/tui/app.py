@@ -45,6 +45,7 @@ from workbench.tui.forms import (
 )
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pipeline import PipelineScreen
+from workbench.tui.stages import StagesScreen
 from workbench.tui.today import TodayScreen
 from workbench.tui.welcome import Welcome, WelcomeScreen
 
@@ -92,7 +93,7 @@ class WorkbenchApp(App[None]):
         self._refresh_at_midnight()
 
     def refresh_panes(self) -> None:
-        if isinstance(self.screen, TodayScreen | PipelineScreen | DealScreen):
+        if isinstance(self.screen, TodayScreen | PipelineScreen | DealScreen | StagesScreen):
             self.screen.reload()
 
     # --- writes: in a worker, then refresh ------------------------------------
@@ -134,6 +135,9 @@ class WorkbenchApp(App[None]):
 
     def open_customer(self, customer_id: str) -> None:
         self.push_screen(CustomerScreen(self.store, customer_id))
+
+    def action_open_stages(self) -> None:
+        self.push_screen(StagesScreen())
 
     def open_deal(self, deal_id: str) -> None:
         self.push_screen(DealScreen(self.store, deal_id))

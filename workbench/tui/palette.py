@@ -45,6 +45,7 @@ class WorkbenchCommands(Provider):
         return [
             ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
             ("Go to Pipeline", partial(app.switch_mode, "pipeline"), "Pane 2: deals by stage"),
+            ("Pipeline stages", app.action_open_stages, "Labels, probabilities, rot days, order"),
             ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
             ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
             ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),

@@ -130,6 +130,7 @@ class PipelineScreen(Screen[None]):
         Binding("enter", "open", "Deal", id="pipeline.open"),
         Binding("n", "new_deal", "New deal", id="pipeline.new"),
         Binding("e", "edit_deal", "Edit", id="pipeline.edit"),
+        Binding("S", "app.open_stages", "Stages", id="pipeline.stages"),
     ]
 
     def __init__(self) -> None:

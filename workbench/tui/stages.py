@@ -1,0 +1,228 @@
+"""The pipeline's stages, edited from the app: the same rules as `workbench stages`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from workbench.domain.display import printable
+from workbench.domain.models import Stage
+from workbench.domain.stages import StageKind
+from workbench.store import pipeline
+from workbench.store.database import Store
+from workbench.tui.forms import FormScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+def load_stages(store: Store) -> tuple[list[Stage], dict[str, int]]:
+    with store.lock:
+        return store.stages(), pipeline.deal_counts(store)
+
+
+@dataclass(frozen=True)
+class StageRequest:
+    key: str
+    label: str
+    probability: int
+    rot_days: int | None
+
+
+class StageFormScreen(FormScreen):
+    """A stage's key (new stages only), label, probability and rot days."""
+
+    def __init__(self, stage: Stage | None) -> None:
+        super().__init__()
+        self.stage = stage
+
+    def compose(self) -> ComposeResult:
+        stage = self.stage
+        with Vertical(classes="form"):
+            title = f"Stage {printable(stage.key)}" if stage else "New stage"
+            yield Label(Text(title), classes="form-title")
+            if stage is None:
+                yield Input(compact=True, id="key", placeholder="Key: lowercase, e.g. demo")
+            yield Input(stage.label if stage else "", compact=True, id="label",
+                        placeholder="Label shown on the column")  # fmt: skip
+            yield Input(str(stage.probability) if stage else "", compact=True, id="probability",
+                        placeholder="Win probability %")  # fmt: skip
+            yield Input(str(stage.rot_days or "") if stage else "", compact=True, id="rot_days",
+                        placeholder="Rot days before a deal is stale (empty: never)")  # fmt: skip
+            yield Static("", id="stage-error", classes="error")
+            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "rot_days":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        value = {widget.id: widget.value.strip() for widget in self.query(Input) if widget.id}
+        key = self.stage.key if self.stage else value["key"].lower()
+        try:
+            probability = int(value["probability"])
+            rot_days = int(value["rot_days"]) if value["rot_days"] else None
+        except ValueError:
+            self.query_one("#stage-error", Static).update("Probability and rot days are numbers.")
+            return
+        if not key or not value["label"]:
+            self.query_one("#stage-error", Static).update("A stage needs a key and a label.")
+            return
+        self.dismiss(StageRequest(key, value["label"], probability, rot_days))
+
+
+@dataclass(frozen=True)
+class DeleteRequest:
+    move_to: str | None
+
+
+class DeleteStageScreen(FormScreen):
+    """Confirm deleting a stage, and if it holds deals, say where they go."""
+
+    def __init__(self, stage: Stage, deals: int) -> None:
+        super().__init__()
+        self.stage = stage
+        self.deals = deals
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(f"Delete stage {printable(self.stage.label)}?"), classes="form-title")
+            if self.deals:
+                yield Static(f"It holds {self.deals} deals. Move them to (a stage key):")
+                yield Input(compact=True, id="target", placeholder="e.g. proposal")
+            else:
+                yield Static("It holds no deals.")
+            yield Static("enter or ctrl+s delete · esc keep it", classes="form-hint")
+
+    def on_mount(self) -> None:
+        if self.deals:
+            self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def key_enter(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        target = self.query_one(Input).value.strip() if self.deals else None
+        self.dismiss(DeleteRequest(target or None))
+
+
+class StagesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="stages.back"),
+        Binding("e", "edit", "Edit", id="stages.edit"),
+        Binding("a", "add", "Add after", id="stages.add"),
+        Binding("K", "move(-1)", "Move up", id="stages.up"),
+        Binding("J", "move(1)", "Move down", id="stages.down"),
+        Binding("x", "delete", "Delete", id="stages.delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stages: list[Stage] = []
+        self.counts: dict[str, int] = {}
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Pipeline stages (Won and Lost are built in and stay last)", classes="hint")
+        yield DataTable(id="stages", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("Key", "Label", "Probability", "Rot days", "Kind", "Deals"):
+            table.add_column(label)
+        self.reload()
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        stages, counts = load_stages(self.workbench.store)
+        self.app.call_from_thread(self.show, stages, counts)
+
+    def show(self, stages: list[Stage], counts: dict[str, int]) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.stages, self.counts = stages, counts
+        table.clear()
+        for stage in stages:
+            table.add_row(*(Text(printable(cell)) for cell in (
+                stage.key, stage.label, f"{stage.probability}%", stage.rot_days or "",
+                stage.kind.value, counts.get(stage.key, 0))), key=stage.key)  # fmt: skip
+        table.move_cursor(row=min(row, len(stages) - 1))
+
+    def selected(self) -> Stage | None:
+        table = self.query_one(DataTable)
+        return self.stages[table.cursor_row] if self.stages else None
+
+    def action_edit(self) -> None:
+        if stage := self.selected():
+            self.app.push_screen(StageFormScreen(stage), partial(self._edited, stage))
+
+    def _edited(self, stage: Stage, request: object) -> None:
+        if isinstance(request, StageRequest):
+            self.workbench.write(partial(pipeline.set_stage, self.workbench.store, stage.key,
+                                label=request.label, probability=request.probability,
+                                rot_days=request.rot_days), f"Saved {request.label}")  # fmt: skip
+
+    def action_add(self) -> None:
+        stage = self.selected()
+        after = stage.key if stage and stage.kind == StageKind.OPEN else None
+        self.app.push_screen(StageFormScreen(None), partial(self._added, after))
+
+    def _added(self, after: str | None, request: object) -> None:
+        if isinstance(request, StageRequest):
+            self.workbench.write(partial(pipeline.add_stage, self.workbench.store, request.key,
+                                request.label, request.probability, rot_days=request.rot_days,
+                                after=after), f"Added {request.label}")  # fmt: skip
+
+    def action_move(self, step: int) -> None:
+        stage = self.selected()
+        opens = [s.key for s in self.stages if s.kind == StageKind.OPEN]
+        if stage is None or stage.key not in opens:
+            self.notify("Only open stages move; Won and Lost stay last.")
+            return
+        index = opens.index(stage.key)
+        if not 0 <= index + step < len(opens):
+            return
+        store = self.workbench.store
+        if step > 0:
+            change = partial(pipeline.move_stage, store, stage.key, after=opens[index + 1])
+        elif index == 1:  # becoming the first: the first steps behind it
+            change = partial(pipeline.move_stage, store, opens[0], after=stage.key)
+        else:
+            change = partial(pipeline.move_stage, store, stage.key, after=opens[index - 2])
+        self.workbench.write(change, f"Moved {stage.label}")
+        self.query_one(DataTable).move_cursor(row=index + step)
+
+    def action_delete(self) -> None:
+        if stage := self.selected():
+            screen = DeleteStageScreen(stage, self.counts.get(stage.key, 0))
+            self.app.push_screen(screen, partial(self._delete, stage))
+
+    def _delete(self, stage: Stage, request: object) -> None:
+        if isinstance(request, DeleteRequest):
+            change = partial(pipeline.delete_stage, self.workbench.store, stage.key,
+                             move_to=request.move_to)  # fmt: skip
+            self.workbench.write(change, f"Deleted {stage.label}")
