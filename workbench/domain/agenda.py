@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from workbench.domain.pipeline import CardLike
 from workbench.domain.when import describe_due
 
 TIER_POINTS = {"A": 30, "B": 15, "C": 0}
@@ -67,11 +68,11 @@ class FollowUpRow(Protocol):
     def shown_on(self) -> date: ...
 
 
-class DealRow(Protocol):
+class DealRow(CardLike, Protocol):
+    """A pipeline card, plus what Today needs to judge it."""
+
     @property
     def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
     @property
     def customer_id(self) -> str: ...
     @property
@@ -83,15 +84,7 @@ class DealRow(Protocol):
     @property
     def rot_days(self) -> int | None: ...
     @property
-    def entered_stage(self) -> datetime | None: ...
-    @property
     def next_step(self) -> str | None: ...
-    @property
-    def amount(self) -> int: ...
-    @property
-    def currency(self) -> str: ...
-    @property
-    def probability(self) -> int: ...
     @property
     def has_future_follow_up(self) -> bool: ...
     @property
