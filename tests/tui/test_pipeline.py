@@ -34,6 +34,12 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_board(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
 def history(store: Store, deal_id: str) -> list[tuple[str | None, str]]:
     rows = fetch_all(store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
                      "ORDER BY rowid", [deal_id])  # fmt: skip
@@ -44,9 +50,7 @@ async def test_a_deal_walks_every_stage(one_deal: tuple[Store, Deal]) -> None:
     store, deal = one_deal
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         assert isinstance(app.screen, PipelineScreen)
         for _ in range(4):  # lead → qualified → needs → proposal → negotiation
             await pilot.press("greater_than_sign")
@@ -107,9 +111,7 @@ async def test_a_future_close_date_is_refused(one_deal: tuple[Store, Deal]) -> N
     move_deal(store, deal.id, "negotiation")
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         await pilot.press(">", *"next friday", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CloseDealScreen)
@@ -133,9 +135,7 @@ def column_titles(screen: PipelineScreen, key: str) -> list[str]:
 async def test_columns_sort_and_won_lost(demo: Store) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
         assert [c.id for c in screen.query(".column")] == [
@@ -173,9 +173,7 @@ async def test_filter_whose_when_which_customer_how_big(demo: Store) -> None:
 
     app = WorkbenchApp(demo)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
         mine = set(screen.cards)
@@ -210,9 +208,7 @@ async def test_deal_detail_and_logging_on_the_deal(one_deal: tuple[Store, Deal])
     store, deal = one_deal
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         await pilot.press(">")  # lead → qualified, so the history has a move
         await settle(pilot)
         await pilot.press("enter")
@@ -234,9 +230,7 @@ async def test_new_deal_and_edit(one_deal: tuple[Store, Deal]) -> None:
     store, first = one_deal
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         await pilot.press("n", *"acm", "right", "enter", *"Conveyor line", "enter",
                           *"250,000", "enter", "3", *"end of next month", "enter")  # fmt: skip
         await settle(pilot)
@@ -257,9 +251,7 @@ async def test_new_deal_needs_a_known_customer_and_a_title(one_deal: tuple[Store
     store, _ = one_deal
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await open_board(pilot)
         await pilot.press("n", *"Acme", "ctrl+s")
         await pilot.pause()
         assert "title" in str(app.screen.query_one("#deal-error").render())

@@ -44,6 +44,7 @@ from workbench.tui.forms import (
     recurrence_text,
 )
 from workbench.tui.palette import WorkbenchCommands
+from workbench.tui.pane import Pane
 from workbench.tui.pipeline import PipelineScreen
 from workbench.tui.stages import StagesScreen
 from workbench.tui.today import TodayScreen
@@ -93,7 +94,7 @@ class WorkbenchApp(App[None]):
         self._refresh_at_midnight()
 
     def refresh_panes(self) -> None:
-        if isinstance(self.screen, TodayScreen | PipelineScreen | DealScreen | StagesScreen):
+        if isinstance(self.screen, Pane):
             self.screen.reload()
 
     # --- writes: in a worker, then refresh ------------------------------------

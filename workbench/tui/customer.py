@@ -7,13 +7,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Customer
 from workbench.store.database import Store
 from workbench.store.queries import TimelineEntry, customer_timeline
+from workbench.tui.pane import Pane
 
 
 def load_customer(store: Store, customer_id: str) -> tuple[Customer, list[TimelineEntry]]:
@@ -21,7 +21,7 @@ def load_customer(store: Store, customer_id: str) -> tuple[Customer, list[Timeli
         return store.require(Customer, customer_id), customer_timeline(store, customer_id)
 
 
-class CustomerScreen(Screen[None]):
+class CustomerScreen(Pane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="customer.back"),
         Binding("l", "log", "Log", id="customer.log"),
@@ -42,10 +42,10 @@ class CustomerScreen(Screen[None]):
         table = self.query_one(DataTable)
         for label in ("When", "Kind", "Outcome", "Note"):
             table.add_column(label)
-        self.load()
+        self.reload()
 
     @work(thread=True, group="db", exit_on_error=False)
-    def load(self) -> None:
+    def reload(self) -> None:
         customer, timeline = load_customer(self.store, self.customer_id)
         self.app.call_from_thread(self.show, customer, timeline)
 
@@ -67,4 +67,4 @@ class CustomerScreen(Screen[None]):
             )
 
     def action_log(self) -> None:
-        self.app.quick_log_for(self.customer_id)  # type: ignore[attr-defined]
+        self.workbench.quick_log_for(self.customer_id)

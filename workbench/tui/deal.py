@@ -11,7 +11,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from workbench.domain.display import printable
@@ -19,6 +18,7 @@ from workbench.domain.models import Customer, Deal
 from workbench.domain.money import format_money
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui.pane import Pane
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def render_deal(view: DealView, store: Store) -> Text:
     return text
 
 
-class DealScreen(Screen[None]):
+class DealScreen(Pane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deal.back"),
         Binding("l", "log", "Log", id="deal.log"),
@@ -121,4 +121,4 @@ class DealScreen(Screen[None]):
 
     def action_log(self) -> None:
         if self.customer_id:
-            self.app.quick_log_for(self.customer_id, self.deal_id)  # type: ignore[attr-defined]
+            self.workbench.quick_log_for(self.customer_id, self.deal_id)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -30,9 +28,7 @@ from workbench.domain.stages import StageKind
 from workbench.store import queries
 from workbench.store.actions import find_customer
 from workbench.store.database import Store
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.tui.pane import Pane
 
 CLOSED_DAYS = 90  # how far back the Won and Lost columns look
 STALE, OVERDUE = "◔", "!"  # the marks, beside their colours, for monochrome terminals
@@ -118,7 +114,7 @@ class Cards(OptionList):
     ]
 
 
-class PipelineScreen(Screen[None]):
+class PipelineScreen(Pane):
     BINDINGS = [
         Binding("h,left", "column(-1)", "Previous column", show=False, id="pipeline.left"),
         Binding("l,right", "column(1)", "Next column", show=False, id="pipeline.right"),
@@ -140,10 +136,6 @@ class PipelineScreen(Screen[None]):
         self.sort_by = pipeline.SortBy.CLOSE
         self.filter = pipeline.BoardFilter()
         self.cards: dict[str, queries.DealCard] = {}
-
-    @property
-    def workbench(self) -> WorkbenchApp:
-        return cast("WorkbenchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

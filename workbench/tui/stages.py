@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from workbench.domain.display import printable
@@ -20,9 +18,7 @@ from workbench.domain.stages import StageKind
 from workbench.store import pipeline
 from workbench.store.database import Store
 from workbench.tui.forms import FormScreen
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.tui.pane import Pane
 
 
 def load_stages(store: Store) -> tuple[list[Stage], dict[str, int]]:
@@ -125,7 +121,7 @@ class DeleteStageScreen(FormScreen):
         self.dismiss(DeleteRequest(target or None))
 
 
-class StagesScreen(Screen[None]):
+class StagesScreen(Pane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="stages.back"),
         Binding("e", "edit", "Edit", id="stages.edit"),
@@ -139,10 +135,6 @@ class StagesScreen(Screen[None]):
         super().__init__()
         self.stages: list[Stage] = []
         self.counts: dict[str, int] = {}
-
-    @property
-    def workbench(self) -> WorkbenchApp:
-        return cast("WorkbenchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

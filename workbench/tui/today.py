@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.domain import agenda
@@ -18,9 +16,7 @@ from workbench.domain.display import printable
 from workbench.domain.money import format_money
 from workbench.store import queries
 from workbench.store.database import Store
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.tui.pane import Pane
 
 SECTION = "section:"  # row keys of section titles, which the cursor skips
 
@@ -69,7 +65,7 @@ class AgendaTable(DataTable[Text]):
         return key.startswith(SECTION)
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(Pane):
     BINDINGS = [
         Binding("enter", "open", "Customer", id="today.open"),
         Binding("d", "done", "Done", id="today.done"),
@@ -82,10 +78,6 @@ class TodayScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, agenda.Item] = {}
-
-    @property
-    def workbench(self) -> WorkbenchApp:
-        return cast("WorkbenchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
