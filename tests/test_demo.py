@@ -71,3 +71,11 @@ def test_follow_ups_around_today(tmp_path: Path) -> None:
     assert any(r["due_date"] > "2026-11-23" for r in open_ones), "some ahead"
     assert any(r["recurrence"] for r in rows), "some recurring"
     assert any(r["done_at"] for r in rows), "some done"
+
+
+def test_activities_on_a_deal_come_after_it_was_created(tmp_path: Path) -> None:
+    store = make(tmp_path / "demo.db")
+    early = fetch_all(store.db, "SELECT count(*) AS n FROM activities a JOIN deals d "
+                      "ON d.id = a.deal_id WHERE a.at < d.created_at")  # fmt: skip
+    linked = fetch_all(store.db, "SELECT count(*) AS n FROM activities WHERE deal_id IS NOT NULL")
+    assert early[0]["n"] == 0 and linked[0]["n"] > 100

@@ -280,13 +280,16 @@ class _Maker:
         for _ in range(self.count(self.shape.activities, weight)):
             kind = rng.choice(_ACTIVITY_KINDS)
             at = self.moment(365, quiet)
+            open_then = [d for d in deals if d["created_at"] <= _iso(at)]  # no calls before a deal
             outcomes = OUTCOMES_BY_KIND[ActivityKind(kind)]
             made.append(
                 self.base(customer["owner"], at)
                 | {
                     "kind": kind,
                     "customer_id": customer["id"],
-                    "deal_id": rng.choice(deals)["id"] if deals and rng.random() < 0.4 else None,
+                    "deal_id": (
+                        rng.choice(open_then)["id"] if open_then and rng.random() < 0.4 else None
+                    ),
                     "contact_id": rng.choice(contacts)["id"] if contacts else None,
                     "at": _iso(at),
                     "duration_min": rng.choice((5, 10, 15, 30, 60, 90)) if kind != "note" else None,
