@@ -1,6 +1,6 @@
 """The Pipeline pane driven by its keys, checked in the database afterwards."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -138,7 +138,7 @@ async def test_columns_sort_and_won_lost(demo: Store) -> None:
         await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
-        assert [c.id for c in screen.query(".column")] == [
+        assert [c.id for c in screen.query(".column") if c.display] == [
             "column-lead", "column-qualified", "column-needs", "column-proposal",
             "column-negotiation"]  # fmt: skip
         lead = [c for c in screen.board.cards if c.stage == "lead"]  # type: ignore[union-attr]
@@ -157,7 +157,7 @@ async def test_columns_sort_and_won_lost(demo: Store) -> None:
         assert entered == sorted(entered)  # type: ignore[type-var]
         await pilot.press("w")
         await settle(pilot)
-        assert screen.query("#column-won") and screen.query("#column-lost")
+        assert screen.query_one("#column-won").display and screen.query_one("#column-lost").display
         title = str(screen.query_one("#title-lead").render())
         assert f"Lead ({len(lead)})" in title
 
@@ -258,3 +258,34 @@ async def test_new_deal_needs_a_known_customer_and_a_title(one_deal: tuple[Store
         await pilot.press("escape", "n", *"Nobody", "tab", *"x", "tab", "tab", "1", "ctrl+s")
         await settle(pilot)
     assert len(fetch_all(store.db, "SELECT id FROM deals")) == 1
+
+
+async def test_a_long_column_pages_in_and_a_moved_deal_stays_in_focus(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "long.db", clock=FixedClock.at(NOW))
+    set_me(store, "Li Wei")
+    acme = store.add(Customer(name="Acme"))
+    deals = [add_deal(store, Deal(customer_id=acme.id, title=f"Deal {i}", amount=1_000_00,
+                                  currency="CNY", stage="lead",
+                                  expected_close=date(2027, 1, 1) + timedelta(days=i)))
+             for i in range(2 * Cards.PAGE + 5)]  # fmt: skip
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        lead = screen.query_one("#cards-lead", Cards)
+        assert lead.has_focus and lead.shown == Cards.PAGE  # a page, not the whole column
+        assert f"Lead ({len(deals)})" in str(screen.query_one("#title-lead").render())
+        while lead.highlighted is not None and lead.highlighted < Cards.PAGE:
+            await pilot.press("pagedown")  # nearing the last card drawn: the next page
+            await settle(pilot)
+        assert lead.shown == 2 * Cards.PAGE
+        await pilot.press("end")  # the column's real end
+        await settle(pilot)
+        assert lead.shown == len(deals)
+        assert screen.focused_card() == deals[-1].id
+        await pilot.press("greater_than_sign", "less_than_sign")  # out and back, refilled
+        await settle(pilot)
+        assert store.require(Deal, deals[-1].id).stage == "lead"
+        assert screen.focused_card() == deals[-1].id  # paged back in, at the bottom
+        assert lead.has_focus and lead.shown == len(deals)

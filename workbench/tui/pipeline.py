@@ -1,15 +1,18 @@
 """Pane 2, Pipeline: the rep's deals as a kanban, driven from the keyboard.
 
-Each stage is a column: an OptionList, which draws only the cards in view,
-so thousands of deals stay smooth. Won and Lost (the last 90 days) are
-hidden until `w`.
+Each stage is a column: an OptionList that is given its cards a page at a
+time, as the cursor or the scroll nears the end, so a board of thousands of
+deals opens and sorts at once. Won and Lost (the last 90 days) are hidden
+until `w`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -106,12 +109,97 @@ def column_title(column: pipeline.Column, currency: str) -> Text:
 
 
 class Cards(OptionList):
-    """One column's cards; j/k move like the arrows."""
+    """One column's cards; j/k move like the arrows.
+
+    An option's height is measured when it is added (~0.2 ms a card), so a
+    column of a thousand would block the screen: it takes PAGE cards at a
+    time instead, and the next page when the cursor or the scroll comes
+    near the last card drawn.
+    """
+
+    PAGE = 40
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.deals: list[queries.DealCard] = []
+        self.prompt: Callable[[queries.DealCard], Text] = lambda card: Text(card.title)
+        self.shown = 0
+
+    def show_deals(
+        self, deals: list[queries.DealCard], prompt: Callable[[queries.DealCard], Text]
+    ) -> None:
+        self.deals, self.prompt, self.shown = deals, prompt, 0
+        self.clear_options()
+        self.more()
+
+    def more(self) -> None:
+        """Add the next page of cards, a rule between each two."""
+        page = self.deals[self.shown : self.shown + self.PAGE]
+        if not page:
+            return
+        options: list[Option | None] = [None] if self.shown else []
+        for card in page:
+            options += [Option(self.prompt(card), id=card.id), None]
+        self.shown += len(page)
+        self.add_options(options[:-1])
+
+    def reveal(self, deal_id: str) -> int | None:
+        """The option index of the deal, paging it in if it is further down."""
+        if not any(card.id == deal_id for card in self.deals):
+            return None
+        while True:
+            try:
+                return self.get_option_index(deal_id)
+            except OptionDoesNotExist:
+                self.more()
+
+    def action_last(self) -> None:
+        """End goes to the column's real last card, drawing the rest first."""
+        while self.shown < len(self.deals):
+            self.more()
+        super().action_last()
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        # A card and its rule take four lines: within two screenfuls of the last card drawn
+        if highlighted is not None and highlighted >= self.option_count - self.size.height // 2:
+            self.more()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value > old_value and new_value >= self.max_scroll_y - self.size.height:
+            self.more()
+
+
+def _enter(column: Cards) -> None:
+    """Focus a column, on its first card unless it remembers one."""
+    column.focus()
+    if column.option_count and column.highlighted is None:
+        column.highlighted = 0
+
+
+class Column(Vertical):
+    """A stage: its heading (count, total, weighted) over its cards.
+
+    Columns are mounted once per set of stages and hidden, never remounted,
+    for Won/Lost: the screen's query cache keeps up to 1,024 removed widgets,
+    with all they drew, alive; remounting on each toggle grew the app by
+    ~90k objects a time, and every garbage collection slowed with it.
+    """
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(id=f"column-{stage.key}", classes="column")
+        self.heading = Static(id=f"title-{stage.key}", classes="column-title")
+        self.cards = Cards(id=f"cards-{stage.key}")
+
+    def compose(self) -> ComposeResult:
+        yield self.heading
+        yield self.cards
 
 
 class PipelineScreen(Pane):
@@ -136,11 +224,14 @@ class PipelineScreen(Pane):
         self.sort_by = pipeline.SortBy.CLOSE
         self.filter = pipeline.BoardFilter()
         self.cards: dict[str, queries.DealCard] = {}
+        self.columns: dict[str, Column] = {}
+        self.status = Static("", id="pipeline-status")
+        self.holder = HorizontalScroll(id="board")
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="pipeline-status")
-        yield HorizontalScroll(id="board")
+        yield self.status
+        yield self.holder
         yield Footer()
 
     def on_mount(self) -> None:
@@ -158,66 +249,53 @@ class PipelineScreen(Pane):
         assert self.board is not None
         return [s for s in self.board.stages if self.show_closed or s.kind == StageKind.OPEN]
 
+    def visible_columns(self) -> list[Cards]:
+        return [self.columns[stage.key].cards for stage in self.visible_stages()]
+
     async def show(self, board: Board) -> None:
         keep = self.focused_card()
         self.board = board
         self.cards = {card.id: card for card in board.cards}
+        if list(self.columns) != [stage.key for stage in board.stages]:
+            await self.holder.remove_children()
+            self.columns = {stage.key: Column(stage) for stage in board.stages}
+            await self.holder.mount_all(self.columns.values())
         stages = self.visible_stages()
-        figures = {c.key: c for c in pipeline.columns(board.stages, board.cards)}
-        currency = self.workbench.store.settings().currency
-        holder = self.query_one("#board", HorizontalScroll)
-        existing = [column.id for column in holder.children]
-        wanted = [f"column-{stage.key}" for stage in stages]
-        if existing != wanted:  # the stages changed (or Won/Lost toggled): new columns
-            await holder.remove_children()
-            await holder.mount_all(
-                Vertical(Static(id=f"title-{s.key}", classes="column-title"),
-                         Cards(id=f"cards-{s.key}"), id=f"column-{s.key}", classes="column")
-                for s in stages
-            )  # fmt: skip
-        self._fill(stages, figures, currency, keep)
+        for key, column in self.columns.items():
+            column.display = any(stage.key == key for stage in stages)
+        self._fill(stages, keep)
 
-    def _fill(
-        self, stages: list[Stage], figures: dict[str, pipeline.Column], currency: str,
-        keep: str | None,
-    ) -> None:  # fmt: skip
+    def _fill(self, stages: list[Stage], keep: str | None) -> None:
         assert self.board is not None
+        figures = {c.key: c for c in pipeline.columns(self.board.stages, self.board.cards)}
+        currency = self.workbench.store.settings().currency
         order = pipeline.sorter(self.sort_by)
         for stage in stages:
-            self.query_one(f"#title-{stage.key}", Static).update(
-                column_title(figures[stage.key], currency)
-            )
+            column = self.columns[stage.key]
+            column.heading.update(column_title(figures[stage.key], currency))
             cards = sorted((c for c in self.board.cards if c.stage == stage.key), key=order)
-            column = self.query_one(f"#cards-{stage.key}", Cards)
-            column.clear_options()
-            options: list[Option | None] = []
-            for card in cards:
-                options += [Option(card_prompt(card, stage, self.board.today), id=card.id), None]
-            column.add_options(options[:-1])  # None draws a rule between cards
+            column.cards.show_deals(
+                cards, partial(card_prompt, stage=stage, today=self.board.today)
+            )
         closed = "shown" if self.show_closed else "hidden"
         shown = self.filter.describe(lambda minor: format_money(minor, currency))
         status = (f"Deals: {shown} (/ to filter) · {OVERDUE} overdue  {STALE} stale · "
                   f"sorted by {self.sort_by} (o) · Won/Lost {closed} (w)")  # fmt: skip
-        self.query_one("#pipeline-status", Static).update(Text(status, style="dim"))
+        self.status.update(Text(status, style="dim"))
         self._focus(keep)
 
     def _focus(self, deal_id: str | None) -> None:
-        columns = list(self.query(Cards))
+        columns = self.visible_columns()
         for column in columns:
             if deal_id is None:
                 break
-            try:
-                index = column.get_option_index(deal_id)
-            except OptionDoesNotExist:
+            if (index := column.reveal(deal_id)) is None:
                 continue
             column.focus()
             column.highlighted = index
             return
         if columns and not any(c.has_focus for c in columns):
-            target = next((c for c in columns if c.option_count), columns[0])
-            target.focus()
-            if target.option_count:
-                target.highlighted = 0
+            _enter(next((c for c in columns if c.option_count), columns[0]))
 
     def focused_card(self) -> str | None:
         focused = self.focused
@@ -228,14 +306,13 @@ class PipelineScreen(Pane):
     # --- keys -----------------------------------------------------------------
 
     def action_column(self, step: int) -> None:
-        columns = list(self.query(Cards))
+        if self.board is None:
+            return
+        columns = self.visible_columns()
         if not columns:
             return
         current = columns.index(self.focused) if self.focused in columns else 0
-        target = columns[max(0, min(len(columns) - 1, current + step))]
-        target.focus()
-        if target.option_count and target.highlighted is None:
-            target.highlighted = 0
+        _enter(columns[max(0, min(len(columns) - 1, current + step))])
 
     def action_move(self, step: int) -> None:
         deal_id = self.focused_card()
@@ -251,8 +328,15 @@ class PipelineScreen(Pane):
 
     async def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed
-        if self.board is not None:
-            await self.show(self.board)
+        if self.board is None:
+            return
+        await self.show(self.board)
+        if self.show_closed:  # shown to be looked at: go to the first of them with deals
+            closed = [
+                self.columns[s.key].cards for s in self.board.stages if s.kind != StageKind.OPEN
+            ]
+            if target := next((c for c in closed if c.option_count), None):
+                _enter(target)
 
     async def action_sort(self) -> None:
         choices = list(pipeline.SortBy)
