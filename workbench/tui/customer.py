@@ -7,12 +7,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Customer
 from workbench.store.database import Store
 from workbench.store.queries import TimelineEntry, customer_timeline
+from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 

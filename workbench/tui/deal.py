@@ -11,13 +11,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Customer, Deal
 from workbench.domain.money import format_money
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 

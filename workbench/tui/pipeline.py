@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.domain import pipeline
@@ -31,6 +31,7 @@ from workbench.domain.stages import StageKind
 from workbench.store import queries
 from workbench.store.actions import find_customer
 from workbench.store.database import Store
+from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 CLOSED_DAYS = 90  # how far back the Won and Lost columns look

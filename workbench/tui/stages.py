@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Stage
 from workbench.domain.stages import StageKind
 from workbench.store import pipeline
 from workbench.store.database import Store
+from workbench.tui.footer import Footer
 from workbench.tui.forms import FormScreen
 from workbench.tui.pane import Pane
 

@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from workbench.domain import agenda
 from workbench.domain.display import printable
 from workbench.domain.money import format_money
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 SECTION = "section:"  # row keys of section titles, which the cursor skips
