@@ -87,16 +87,48 @@ def test_add_deal_records_its_first_stage(store: Store, acme: Customer, me: Rep)
 def test_customer_search(store: Store, me: Rep) -> None:
     store.add(Customer(name="上海恒泰机械有限公司", phone="+86 21 5555 0100"))
     beta = store.add(Customer(name="Beta 100% Foods", email="hi@beta.cn", tags=["vip"]))
-    store.add(Contact(customer_id=beta.id, name="Zhang Wei", phone="13800138000"))
-    store.add(Customer(name="Gamma_Ltd"))
-    assert [c.name for c in customers(store, "恒泰")] == ["上海恒泰机械有限公司"]
-    assert [c.name for c in customers(store, "100%")] == ["Beta 100% Foods"]
-    assert [c.name for c in customers(store, "a_L")] == ["Gamma_Ltd"]  # _ is not a wildcard
-    assert [c.name for c in customers(store, "zhang")] == ["Beta 100% Foods"]  # via a contact
-    assert [c.name for c in customers(store, "vip")] == ["Beta 100% Foods"]
-    assert [c.name for c in customers(store, "5555")] == ["上海恒泰机械有限公司"]
+    store.add(Contact(customer_id=beta.id, name="Zhang Wei", phone="138-0013-8000"))
+    store.add(Customer(name="Gamma_Ltd", address="Pudong, Shanghai"))
+    found = {
+        typed: [c.name for c in customers(store, typed)]
+        for typed in ("恒泰", "机械", "上海恒泰机械有限公司", "100%", "gam", "ltd", "amma", "zhang",
+                      "wei zh", "vip", "5555", "13800138000", "0013", "beta.cn", "pudong", "%", "")
+    }  # fmt: skip
+    assert found == {
+        "恒泰": ["上海恒泰机械有限公司"],  # Chinese: any run of characters in the name
+        "机械": ["上海恒泰机械有限公司"],
+        "上海恒泰机械有限公司": ["上海恒泰机械有限公司"],
+        "100%": ["Beta 100% Foods"],  # punctuation is not searched, nor is it an error
+        "gam": ["Gamma_Ltd"],  # words by their start
+        "ltd": ["Gamma_Ltd"],
+        "amma": [],  # not from a word's middle
+        "zhang": ["Beta 100% Foods"],  # through a contact
+        "wei zh": ["Beta 100% Foods"],  # every word, in any order
+        "vip": ["Beta 100% Foods"],  # tags
+        "5555": ["上海恒泰机械有限公司"],  # phones as written...
+        "13800138000": ["Beta 100% Foods"],  # ...and as digits only
+        "0013": ["Beta 100% Foods"],
+        "beta.cn": ["Beta 100% Foods"],  # e-mail
+        "pudong": ["Gamma_Ltd"],  # address
+        "%": [],
+        "": ["Beta 100% Foods", "Gamma_Ltd", "上海恒泰机械有限公司"],  # no search: all, by name
+    }
     assert [c.name for c in customers_named(store, "beta")] == ["Beta 100% Foods"]
-    assert len(customers(store)) == 3
+
+
+def test_search_follows_edits_contacts_and_deletes(store: Store, me: Rep) -> None:
+    acme = store.add(Customer(name="Acme"))
+    contact = store.add(Contact(customer_id=acme.id, name="Li Wei"))
+    other = store.add(Customer(name="Other"))
+    assert [c.name for c in customers(store, "li")] == ["Acme"]
+    store.update(Customer, acme.id, name="Acme Pumps")
+    assert [c.name for c in customers(store, "pumps li")] == ["Acme Pumps"]
+    store.update(Contact, contact.id, customer_id=other.id)  # moved to another customer
+    assert [c.name for c in customers(store, "li")] == ["Other"]
+    store.delete(Contact, contact.id)
+    assert customers(store, "li") == []
+    store.delete(Customer, acme.id)
+    assert customers(store, "acme") == []
 
 
 def test_find_customer(store: Store, me: Rep) -> None:

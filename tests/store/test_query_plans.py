@@ -36,6 +36,8 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "a deal's follow-ups": lambda s, _: queries.deal_follow_ups(s, "some-deal"),
     "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(s, customer[:8]),
     "customers in order": lambda s, _: queries.customers(s, limit=50),
+    "customer search": lambda s, _: queries.customers(s, "heng ta"),
+    "customer search in Chinese": lambda s, _: queries.customers(s, "恒泰"),
     "open deal cards": lambda s, _: queries.deal_cards(s, date(2026, 11, 23), s.me),
     "pipeline with recent wins and losses": lambda s, _: queries.deal_cards(
         s, date(2026, 11, 23), s.me, closed_since=date(2026, 8, 1)

@@ -252,24 +252,32 @@ class Store:
     def bulk_load(self) -> Iterator[None]:
         """Many `add_many` transactions in a row: secondary indexes are dropped
         and rebuilt once at the end (by sorting), instead of taking millions of
-        scattered random-key inserts. Their definitions are read back from the
-        schema, so they always match the migrations. Other readers see
-        slower queries meanwhile, never wrong answers."""
-        indexes = fetch_all(
+        scattered random-key inserts, and the customer search index is filled
+        once instead of by its triggers, row by row. Definitions are read back
+        from the schema, so they always match the migrations. Other readers
+        see slower queries (and a search that finds nothing) meanwhile, never
+        wrong answers."""
+        schema = fetch_all(
             self.db,
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN (" + ", ".join("?" * len(ENTITIES)) + ", 'changes')",
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+            "(type = 'index' AND tbl_name IN (" + ", ".join("?" * len(ENTITIES)) + ", 'changes'))"
+            " OR (type = 'trigger' AND name LIKE 'customer_search_%'))",
             list(ENTITIES),
         )
         with self.transaction():
-            for index in indexes:
-                self.db.execute(f'DROP INDEX "{index["name"]}"')
+            for item in schema:
+                self.db.execute(f'DROP {item["type"].upper()} "{item["name"]}"')
         try:
             yield
         finally:
             with self.transaction():
-                for index in indexes:
-                    self.db.execute(index["sql"])
+                for item in schema:
+                    self.db.execute(item["sql"])
+                self.db.execute("DELETE FROM customer_search")
+                self.db.execute(
+                    "INSERT INTO customer_search (rowid, body) "
+                    "SELECT rowid, body FROM customer_search_source"
+                )
 
     def update(self, model: type[R], record_id: str, **fields: Any) -> R:
         """Change some fields of a record; only fields whose value differs are logged."""

@@ -8,7 +8,10 @@ it applies. Around it we add what it lacks:
 - copy the file aside (SQLite's backup API, so WAL content is included)
   before changing anything;
 - apply all pending migrations in one transaction, so a failure leaves the
-  file exactly as it was.
+  file exactly as it was;
+- register the SQL functions the schema's views and triggers call (see
+  `register_functions`) on the connection, first, so every connection that
+  goes through here can read and write.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
+
+from workbench.domain.search import fold
 
 MIGRATION_SET = "workbench"
 
@@ -68,6 +73,7 @@ def migrate(
 ) -> list[str]:
     """Apply pending migrations; return their names. `path` is where to copy
     the file aside first (None for a database that is not a file)."""
+    register_functions(db.conn)
     known = list(migrations if migrations is not None else shipped_migrations())
     registry = build(known)
     _refuse_newer(registry, db, path, {name for name, _ in known})
@@ -84,6 +90,12 @@ def migrate(
             f"could not upgrade the database ({error}); it was left as it was{kept}"
         ) from error
     return pending
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The Python functions the schema calls: without them a write to
+    customers or contacts fails, as their search triggers need wb_fold."""
+    conn.create_function("wb_fold", 1, fold, deterministic=True)
 
 
 def _refuse_newer(registry: Migrations, db: Database, path: Path | None, known: set[str]) -> None:

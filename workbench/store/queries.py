@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from workbench.domain.search import match_query
 from workbench.store.database import Store, fetch_all
 
 
@@ -146,29 +147,27 @@ _CUSTOMER_COLUMNS = "id, name, tier, industry, segment, phone, email, owner"
 
 
 def customers(store: Store, search: str | None = None, limit: int = 200) -> list[CustomerRow]:
-    """Customers by name; with `search`, those whose name, phone, email, tags
-    or contacts contain it."""
-    if not search:
+    """Customers by name; with `search`, those whose name, tags, phone, e-mail,
+    address or contacts have every word typed (see domain.search), best
+    matches first."""
+    query = match_query(search) if search else None
+    if search and query is None:
+        return []  # only punctuation typed: nothing can match it
+    if query is None:
         rows = fetch_all(
             store.db,
             f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0 ORDER BY name LIMIT ?",
             [limit],
         )
         return [CustomerRow(**row) for row in rows]
-    pattern = f"%{_like(search)}%"
     rows = fetch_all(
         store.db,
         f"""
-        SELECT {_CUSTOMER_COLUMNS} FROM customers c
-        WHERE deleted = 0 AND (
-            name LIKE :p ESCAPE '\\' OR phone LIKE :p ESCAPE '\\' OR email LIKE :p ESCAPE '\\'
-            OR tags LIKE :p ESCAPE '\\'
-            OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.deleted = 0
-                       AND (k.name LIKE :p ESCAPE '\\' OR k.phone LIKE :p ESCAPE '\\'
-                            OR k.email LIKE :p ESCAPE '\\')))
-        ORDER BY name LIMIT :limit
+        SELECT {_CUSTOMER_COLUMNS} FROM customer_search s JOIN customers c ON c.rowid = s.rowid
+        WHERE customer_search MATCH :query AND c.deleted = 0
+        ORDER BY s.rank, c.name LIMIT :limit
         """,
-        {"p": pattern, "limit": limit},
+        {"query": query, "limit": limit},
     )
     return [CustomerRow(**row) for row in rows]
 

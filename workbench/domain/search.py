@@ -1,0 +1,44 @@
+"""Customer search: what the index holds and what a typed search asks it.
+
+SQLite's FTS5 `unicode61` tokenizer splits text at spaces and punctuation,
+which suits names, e-mail addresses and tags, but Chinese is written without
+spaces: "深圳隆通能源有限公司" would be one token that only its first
+characters find. So both sides are folded the same way before FTS5 sees them:
+every CJK character becomes a token of its own, and a run of them typed in
+a search becomes a phrase (those characters, adjacent, in order) — "隆通"
+then finds it, as does "能源". Latin words match by prefix ("acm" finds Acme),
+and a phone number is also indexed as its digits alone, so "13812345678"
+finds "+86 138-1234-5678".
+"""
+
+from __future__ import annotations
+
+import re
+
+# CJK ideographs (with extension A and compatibility forms), kana and hangul.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"([{_CJK}])")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+# What a search is made of: runs of CJK characters, or other word characters.
+_TERM = re.compile(f"[{_CJK}]+|[^\\W_]+")
+
+
+def fold(text: str) -> str:
+    """The index's form of a customer's searchable text."""
+    digits = " ".join(re.sub(r"\D", "", phone) for phone in _PHONE.findall(text))
+    spaced = _CJK_CHAR.sub(r" \1 ", text.casefold())
+    return f"{spaced} {digits}" if digits else spaced
+
+
+def match_query(typed: str) -> str | None:
+    """An FTS5 MATCH expression finding every customer whose text has each of
+    the typed terms; None when nothing searchable was typed.
+
+    Every term is quoted, so nothing typed can be read as FTS5 syntax."""
+    clauses = []
+    for term in _TERM.findall(typed.casefold()):
+        if _CJK_CHAR.match(term):
+            clauses.append('"' + " ".join(term) + '"')
+        else:
+            clauses.append(f'"{term}"*')
+    return " AND ".join(clauses) or None
