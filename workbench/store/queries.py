@@ -146,10 +146,15 @@ class CustomerRow:
 _CUSTOMER_COLUMNS = "id, name, tier, industry, segment, phone, email, owner"
 
 
+# A search is answered from at most this many matches: ranking every match of
+# a word most customers share ("a", "+86") took 50-110 ms at 100k customers.
+SEARCH_CAP = 2000
+
+
 def customers(store: Store, search: str | None = None, limit: int = 200) -> list[CustomerRow]:
     """Customers by name; with `search`, those whose name, tags, phone, e-mail,
     address or contacts have every word typed (see domain.search), best
-    matches first."""
+    matches first among the first SEARCH_CAP found."""
     query = match_query(search) if search else None
     if search and query is None:
         return []  # only punctuation typed: nothing can match it
@@ -163,11 +168,13 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
     rows = fetch_all(
         store.db,
         f"""
-        SELECT {_CUSTOMER_COLUMNS} FROM customer_search s JOIN customers c ON c.rowid = s.rowid
-        WHERE customer_search MATCH :query AND c.deleted = 0
-        ORDER BY s.rank, c.name LIMIT :limit
+        WITH hits AS (SELECT rowid, rank FROM customer_search
+                      WHERE customer_search MATCH :query LIMIT :cap)
+        SELECT {_CUSTOMER_COLUMNS} FROM hits JOIN customers c ON c.rowid = hits.rowid
+        WHERE c.deleted = 0
+        ORDER BY hits.rank, c.name LIMIT :limit
         """,
-        {"query": query, "limit": limit},
+        {"query": query, "cap": SEARCH_CAP, "limit": limit},
     )
     return [CustomerRow(**row) for row in rows]
 
