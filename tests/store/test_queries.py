@@ -17,6 +17,8 @@ from workbench.domain.when import parse_when
 from workbench.store.actions import Ambiguous, add_deal, find_customer, log_activity
 from workbench.store.database import NotFound, Store, fetch_all
 from workbench.store.queries import (
+    CustomerSort,
+    customer_list,
     customer_timeline,
     customers,
     customers_named,
@@ -241,3 +243,45 @@ def test_deals_titled(store: Store, acme: Customer) -> None:
     assert [d.title for d in deals_titled(store, "pumps 100%")] == ["pumps 100% steel"]
     assert deals_titled(store, "%") == []  # a literal percent sign, not a wildcard
     assert deals_titled(store, "pump")[0].customer_name == "Acme Pumps"
+
+
+def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
+    from datetime import UTC, datetime
+
+    other = store.add(Rep(name="Sam"))
+    acme = store.add(Customer(name="Acme", tier="A"))
+    beta = store.add(Customer(name="Beta", tier="C"))
+    store.add(Customer(name="Gamma", tier="A", owner=other.id))
+    for customer, title, amount, currency, stage in [
+        (acme, "Open one", 100_00, "CNY", "proposal"),
+        (acme, "Open two", 50_00, "CNY", "lead"),
+        (acme, "In dollars", 999_00, "USD", "lead"),  # not added into CNY figures
+        (acme, "Won", 70_00, "CNY", "won"),
+        (beta, "Won big", 500_00, "CNY", "won"),
+        (beta, "Lost", 900_00, "CNY", "lost"),  # neither open nor won
+    ]:
+        add_deal(store, Deal(customer_id=customer.id, title=title, amount=amount,
+                             currency=currency, stage=stage))  # fmt: skip
+    dropped = add_deal(store, Deal(customer_id=beta.id, title="Gone", amount=1, currency="CNY",
+                                   stage="lead"))  # fmt: skip
+    store.delete(Deal, dropped.id)
+    called = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=called))
+    store.add(Activity(kind=ActivityKind.VISIT, customer_id=acme.id, at=called.replace(day=2)))
+
+    def names(**kw: object) -> list[str]:
+        return [row.name for row in customer_list(store, "CNY", **kw)]  # type: ignore[arg-type]
+
+    rows = {row.name: row for row in customer_list(store, "CNY")}
+    assert (rows["Acme"].open_pipeline, rows["Acme"].won_revenue) == (150_00, 70_00)
+    assert (rows["Beta"].open_pipeline, rows["Beta"].won_revenue) == (0, 500_00)
+    assert rows["Acme"].last_contact == called and rows["Beta"].last_contact is None
+    assert names() == ["Acme", "Beta", "Gamma"]
+    assert names(owner=me.id) == ["Acme", "Beta"]
+    assert names(tier="A") == ["Acme", "Gamma"]
+    assert names(sort=CustomerSort.REVENUE) == ["Beta", "Acme", "Gamma"]
+    assert names(sort=CustomerSort.PIPELINE) == ["Acme", "Beta", "Gamma"]
+    assert names(sort=CustomerSort.LAST_CONTACT) == ["Beta", "Gamma", "Acme"]  # never, first
+    assert names(sort=CustomerSort.TIER) == ["Acme", "Gamma", "Beta"]
+    assert names(search="gam") == ["Gamma"]
+    assert names(search="%") == []

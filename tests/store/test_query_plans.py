@@ -38,6 +38,11 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
     "customers in order": lambda s, _: queries.customers(s, limit=50),
     "customer search": lambda s, _: queries.customers(s, "heng ta"),
     "customer search in Chinese": lambda s, _: queries.customers(s, "恒泰"),
+    "my customers with figures": lambda s, _: queries.customer_list(s, "CNY", owner=s.me),
+    "everyone's customers by name": lambda s, _: queries.customer_list(s, "CNY"),
+    "customers searched, by revenue": lambda s, _: queries.customer_list(
+        s, "CNY", search="heng", sort=queries.CustomerSort.REVENUE
+    ),
     "open deal cards": lambda s, _: queries.deal_cards(s, date(2026, 11, 23), s.me),
     "pipeline with recent wins and losses": lambda s, _: queries.deal_cards(
         s, date(2026, 11, 23), s.me, closed_since=date(2026, 8, 1)

@@ -28,3 +28,16 @@ def test_pipeline(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None: 
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
     assert snap_compare(WorkbenchApp(store), press=["2"], terminal_size=size, run_before=_loaded)
+
+
+async def _customers(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    await pilot.press("3")
+    await _loaded(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_customers(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    generate(store, shape=Shape(customers=60))
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from workbench.domain.search import match_query
@@ -177,6 +178,85 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
         {"query": query, "cap": SEARCH_CAP, "limit": limit},
     )
     return [CustomerRow(**row) for row in rows]
+
+
+class CustomerSort(StrEnum):
+    NAME = "name"  # while searching: best match first
+    TIER = "tier"
+    LAST_CONTACT = "last contact"  # never contacted first, then the longest ago
+    PIPELINE = "open pipeline"  # largest first
+    REVENUE = "won revenue"  # largest first
+
+
+_CUSTOMER_ORDER = {
+    CustomerSort.NAME: "c.name",
+    CustomerSort.TIER: "c.tier IS NULL, c.tier, c.name",
+    CustomerSort.LAST_CONTACT: "last_contact IS NOT NULL, last_contact, c.name",
+    CustomerSort.PIPELINE: "open_pipeline DESC, c.name",
+    CustomerSort.REVENUE: "won_revenue DESC, c.name",
+}
+
+
+@dataclass(frozen=True)
+class CustomerListRow:
+    id: str
+    name: str
+    tier: str | None
+    segment: str | None
+    industry: str | None
+    owner: str | None
+    last_contact: datetime | None
+    open_pipeline: int  # minor units of `currency`, open deals in it only
+    won_revenue: int  # the same, won deals
+
+
+def customer_list(
+    store: Store,
+    currency: str,
+    *,
+    search: str | None = None,
+    owner: str | None = None,
+    tier: str | None = None,
+    sort: CustomerSort = CustomerSort.NAME,
+    limit: int = 200,
+) -> list[CustomerListRow]:
+    """The Customers pane's rows: a rep's (or everyone's) customers, perhaps
+    searched and of one tier, with their last contact, open pipeline and won
+    revenue in `currency` (deals in other currencies are not added in)."""
+    query = match_query(search) if search else None
+    if search and query is None:
+        return []
+    source = (
+        "(SELECT rowid, rank FROM customer_search WHERE customer_search MATCH :query LIMIT :cap)"
+        " AS hits JOIN customers c ON c.rowid = hits.rowid"
+        if query
+        else "customers c"
+    )
+    order = _CUSTOMER_ORDER[sort]
+    if query and sort == CustomerSort.NAME:
+        order = "hits.rank, c.name"
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT c.id, c.name, c.tier, c.segment, c.industry, c.owner,
+               (SELECT max(a.at) FROM activities a
+                 WHERE a.customer_id = c.id AND a.deleted = 0) AS last_contact,
+               {_deal_sum("open")} AS open_pipeline,
+               {_deal_sum("won")} AS won_revenue
+        FROM {source}
+        WHERE c.deleted = 0 {_only("c.owner", owner)} {_only("c.tier", tier)}
+        ORDER BY {order} LIMIT :limit
+        """,
+        {"query": query, "cap": SEARCH_CAP, "owner": owner, "tier": tier,
+         "currency": currency, "limit": limit},
+    )  # fmt: skip
+    return [CustomerListRow(**row | {"last_contact": _moment(row["last_contact"])}) for row in rows]
+
+
+def _deal_sum(kind: str) -> str:
+    return f"""(SELECT coalesce(sum(d.amount), 0) FROM deals d JOIN stages s ON s.id = d.stage
+                 WHERE d.customer_id = c.id AND d.deleted = 0 AND d.currency = :currency
+                 AND s.kind = '{kind}')"""
 
 
 def customers_named(store: Store, prefix: str, limit: int = 20) -> list[CustomerRow]:

@@ -28,6 +28,7 @@ from workbench.store import actions, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.customer import CustomerScreen
+from workbench.tui.customers import CustomersScreen
 from workbench.tui.deal import DealScreen
 from workbench.tui.fields import Choice
 from workbench.tui.forms import (
@@ -57,12 +58,13 @@ FALLBACK_THEME = "textual-dark"
 class WorkbenchApp(App[None]):
     CSS_PATH = "workbench.tcss"
     TITLE = "Workbench"
-    MODES = {"today": TodayScreen, "pipeline": PipelineScreen}
+    MODES = {"today": TodayScreen, "pipeline": PipelineScreen, "customers": CustomersScreen}
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="pane.today"),
         Binding("2", "switch_mode('pipeline')", "Pipeline", id="pane.pipeline"),
+        Binding("3", "switch_mode('customers')", "Customers", id="pane.customers"),
         Binding("l", "quick_log", "Log", id="app.log"),
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
     ]

@@ -1,0 +1,87 @@
+"""The Customers pane: search as you type, narrow and sort, open one."""
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Contact, Customer, Rep
+from workbench.store.actions import set_me
+from workbench.store.database import Store, open_store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.customer import CustomerScreen
+from workbench.tui.customers import CustomersScreen
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "c.db", clock=FixedClock.at(NOW))
+    set_me(store, "Li Wei")
+    sam = store.add(Rep(name="Sam"))
+    hengtai = store.add(Customer(name="上海恒泰机械有限公司", tier="A"))
+    store.add(Contact(customer_id=hengtai.id, name="Zhang Min", phone="138-0013-8000"))
+    store.add(Customer(name="Acme Pumps", tier="B"))
+    store.add(Customer(name="Beta Foods", tier="C", owner=sam.id))
+    return store
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def listed(app: WorkbenchApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, CustomersScreen)
+    return [str(screen.table.get_row_at(i)[0]) for i in range(screen.table.row_count)]
+
+
+async def test_search_as_you_type_then_open(book: Store) -> None:
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert listed(app) == ["Acme Pumps", "上海恒泰机械有限公司"]  # mine, by name
+        await pilot.press(*"恒泰")
+        await settle(pilot)
+        assert listed(app) == ["上海恒泰机械有限公司"]
+        await pilot.press("escape")  # clears the search, to the list
+        await settle(pilot)
+        assert len(listed(app)) == 2
+        await pilot.press("slash", *"1380013")  # a contact's phone, by its digits
+        await settle(pilot)
+        assert listed(app) == ["上海恒泰机械有限公司"]
+        await pilot.press("enter", "enter")  # to the list, then open
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+
+
+async def test_whose_tier_and_sort(book: Store) -> None:
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("o")  # while the search box has focus, a letter is a search
+        await settle(pilot)
+        assert listed(app) == []
+        await pilot.press("escape", "w")  # everyone's
+        await settle(pilot)
+        assert listed(app) == ["Acme Pumps", "Beta Foods", "上海恒泰机械有限公司"]
+        await pilot.press("o")  # by tier
+        await settle(pilot)
+        assert listed(app) == ["上海恒泰机械有限公司", "Acme Pumps", "Beta Foods"]
+        await pilot.press("t", "t")  # tier B only
+        await settle(pilot)
+        assert listed(app) == ["Acme Pumps"]
+        screen = app.screen
+        assert isinstance(screen, CustomersScreen)
+        assert "tier B" in str(screen.status.render())

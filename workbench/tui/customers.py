@@ -1,0 +1,188 @@
+"""Pane 3, Customers: find one as you type, sort and narrow the list, open it.
+
+The search box answers every keystroke from the full-text index (see
+domain.search) in a worker; the table shows at most SHOWN rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Input, Static
+
+from workbench.domain.display import printable
+from workbench.domain.models import Tier
+from workbench.domain.money import format_money
+from workbench.store import queries
+from workbench.store.database import Store
+from workbench.tui.footer import Footer
+from workbench.tui.pane import Pane
+
+TIERS: list[str | None] = [None, *(tier.value for tier in Tier)]
+SHOWN = 200  # rows at most: a search narrows as you type
+PROMPT = "Search: name, contact, phone, e-mail, tag…  (/ to search, enter for the list)"
+WHEN, MONEY = 12, 14  # column widths
+
+
+@dataclass(frozen=True)
+class ListView:
+    """What the list shows: the search typed, whose, which tier, in what order."""
+
+    search: str = ""
+    mine: bool = True
+    tier: str | None = None
+    sort: queries.CustomerSort = queries.CustomerSort.NAME
+
+    def describe(self) -> str:
+        whose = "mine" if self.mine else "everyone's"
+        tier = f"tier {self.tier}" if self.tier else "all tiers"
+        return f"{whose} (w) · {tier} (t) · sorted by {self.sort} (o)"
+
+
+def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerListRow], str]:
+    """The rows and the currency their figures are in (called from a worker)."""
+    with store.lock:
+        currency = store.settings().currency
+        rows = queries.customer_list(
+            store, currency, search=view.search or None, owner=store.me if view.mine else None,
+            tier=view.tier, sort=view.sort, limit=SHOWN,
+        )  # fmt: skip
+        return rows, currency
+
+
+def _since(moment: datetime | None, today: date) -> Text:
+    if moment is None:
+        return Text("never", style="dim", justify="right")
+    days = (today - moment.astimezone().date()).days
+    return Text("today" if days <= 0 else f"{days}d ago", justify="right")
+
+
+def _money(minor: int, currency: str) -> Text:
+    return Text(format_money(minor, currency), justify="right")
+
+
+class CustomersScreen(Pane):
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="customers.search"),
+        Binding("enter", "open", "Open", id="customers.open"),
+        Binding("o", "sort", "Sort", id="customers.sort"),
+        Binding("t", "tier", "Tier", id="customers.tier"),
+        Binding("w", "whose", "Mine/all", id="customers.whose"),
+        Binding("escape", "clear", "Clear search", show=False, id="customers.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = ListView()
+        self.box = Input(placeholder=PROMPT, compact=True, id="customer-search")
+        self.status = Static("", id="customers-status")
+        self.table: DataTable[Text] = DataTable(id="customer-list", cursor_type="row")
+        self.shown: tuple[ListView, list[queries.CustomerListRow], str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.box
+        yield self.status
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.box.focus()
+        self.reload()
+
+    def on_resize(self) -> None:
+        """The name takes what the figures leave; the segment, last, is cut first."""
+        self.table.clear(columns=True)
+        name = max(18, min(40, self.size.width - 62))
+        columns = [("Customer", name), ("Tier", 4), ("Last contact", WHEN),
+                   ("Open pipeline", MONEY), ("Won", MONEY), ("Segment", 12)]  # fmt: skip
+        for label, width in columns:
+            self.table.add_column(label, width=width)
+        if self.shown:
+            self.show(*self.shown)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="customers", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        view = self.view
+        rows, currency = load_customers(self.workbench.store, view)
+        self.app.call_from_thread(self.show, view, rows, currency)
+
+    def show(self, view: ListView, rows: list[queries.CustomerListRow], currency: str) -> None:
+        if view != self.view:
+            return  # typed on meanwhile: a newer answer is coming
+        # The same list again (after a write, a resize) keeps its row; a new one starts at the top.
+        keep = self._current() if self.shown and self.shown[0] == view else None
+        self.shown = view, rows, currency
+        self.table.clear()
+        today = self.workbench.store.clock.today()
+        for row in rows:
+            self.table.add_row(
+                Text(printable(row.name), overflow="ellipsis", no_wrap=True),
+                Text(row.tier or ""),
+                _since(row.last_contact, today),
+                _money(row.open_pipeline, currency),
+                _money(row.won_revenue, currency),
+                Text(printable(row.segment or "")),
+                key=row.id,
+            )
+        if keep and keep in {row.id for row in rows}:
+            self.table.move_cursor(row=self.table.get_row_index(keep))
+        found = f"{len(rows)}{'+' if len(rows) == SHOWN else ''} customers"
+        if not rows:
+            found = "No match (esc clears)" if view.search else "No customers"
+        self.status.update(Text(f"{found} · {view.describe()}", style="dim"))
+
+    def _current(self) -> str | None:
+        if not self.table.row_count:
+            return None
+        return self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
+
+    def _change(self, **changes: object) -> None:
+        self.view = replace(self.view, **changes)  # type: ignore[arg-type]
+        self.reload()
+
+    @on(Input.Changed, "#customer-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._change(search=event.value.strip())
+
+    @on(Input.Submitted, "#customer-search")
+    def _to_list(self) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        self.box.focus()
+
+    def action_clear(self) -> None:
+        if self.box.value:
+            self.box.value = ""  # Changed reloads
+        self.table.focus()
+
+    def action_open(self) -> None:
+        if customer_id := self._current():
+            self.workbench.open_customer(customer_id)
+
+    @on(DataTable.RowSelected, "#customer-list")
+    def _chosen(self) -> None:
+        self.action_open()
+
+    def action_sort(self) -> None:
+        choices = list(queries.CustomerSort)
+        self._change(sort=choices[(choices.index(self.view.sort) + 1) % len(choices)])
+
+    def action_tier(self) -> None:
+        self._change(tier=TIERS[(TIERS.index(self.view.tier) + 1) % len(TIERS)])
+
+    def action_whose(self) -> None:
+        self._change(mine=not self.view.mine)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While typing a search, letters are the search's, not the list's keys."""
+        return not (self.box.has_focus and action in ("sort", "tier", "whose", "search", "open"))
