@@ -34,6 +34,11 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def keys(pilot: Pilot[None], *pressed: str) -> None:
+    await pilot.press(*pressed)
+    await settle(pilot)
+
+
 def listed(app: WorkbenchApp) -> list[str]:
     screen = app.screen
     assert isinstance(screen, CustomersScreen)
@@ -43,44 +48,33 @@ def listed(app: WorkbenchApp) -> list[str]:
 async def test_search_as_you_type_then_open(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await settle(pilot)  # Today first
+        await keys(pilot, "3")
         assert listed(app) == ["Acme Pumps", "上海恒泰机械有限公司"]  # mine, by name
-        await pilot.press(*"恒泰")
-        await settle(pilot)
+        await keys(pilot, *"恒泰")
         assert listed(app) == ["上海恒泰机械有限公司"]
-        await pilot.press("escape")  # clears the search, to the list
-        await settle(pilot)
+        await keys(pilot, "escape")  # clears the search, to the list
         assert len(listed(app)) == 2
-        await pilot.press("slash", *"1380013")  # a contact's phone, by its digits
-        await settle(pilot)
+        await keys(pilot, "slash", *"1380013")  # a contact's phone, by its digits
         assert listed(app) == ["上海恒泰机械有限公司"]
-        await pilot.press("enter", "enter")  # to the list, then open
-        await settle(pilot)
+        await keys(pilot, "enter", "enter")  # to the list, then open
         assert isinstance(app.screen, CustomerScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        await keys(pilot, "escape")
         assert isinstance(app.screen, CustomersScreen)
 
 
 async def test_whose_tier_and_sort(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("o")  # while the search box has focus, a letter is a search
-        await settle(pilot)
+        await settle(pilot)  # Today first
+        await keys(pilot, "3")
+        await keys(pilot, "o")  # while the search box has focus, a letter is a search
         assert listed(app) == []
-        await pilot.press("escape", "w")  # everyone's
-        await settle(pilot)
+        await keys(pilot, "escape", "w")  # everyone's
         assert listed(app) == ["Acme Pumps", "Beta Foods", "上海恒泰机械有限公司"]
-        await pilot.press("o")  # by tier
-        await settle(pilot)
+        await keys(pilot, "o")  # by tier
         assert listed(app) == ["上海恒泰机械有限公司", "Acme Pumps", "Beta Foods"]
-        await pilot.press("t", "t")  # tier B only
-        await settle(pilot)
+        await keys(pilot, "t", "t")  # tier B only
         assert listed(app) == ["Acme Pumps"]
         screen = app.screen
         assert isinstance(screen, CustomersScreen)
