@@ -298,18 +298,22 @@ class TimelineEntry:
     owner: str | None
 
 
-def customer_timeline(store: Store, customer_id: str, limit: int = 300) -> list[TimelineEntry]:
-    """A customer's activities, newest first."""
+def customer_timeline(
+    store: Store, customer_id: str, limit: int | None = 300, *, feedback_only: bool = False
+) -> list[TimelineEntry]:
+    """A customer's activities, newest first; `feedback_only`: those with a
+    satisfaction score, and complaints."""
+    feedback = "AND (a.satisfaction IS NOT NULL OR a.kind = 'complaint')" if feedback_only else ""
     rows = fetch_all(
         store.db,
-        """
+        f"""
         SELECT a.id, a.kind, a.at, a.outcome, a.notes, a.satisfaction, a.complaint_status,
                a.deal_id, d.title AS deal_title, a.owner
         FROM activities a LEFT JOIN deals d ON d.id = a.deal_id
-        WHERE a.customer_id = ? AND a.deleted = 0
+        WHERE a.customer_id = ? AND a.deleted = 0 {feedback}
         ORDER BY a.at DESC LIMIT ?
         """,
-        [customer_id, limit],
+        [customer_id, -1 if limit is None else limit],
     )
     return [TimelineEntry(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
 
