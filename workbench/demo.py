@@ -199,6 +199,7 @@ class _Maker:
             "email": f"info@{domain}",
             "tags": ["key account"] if tier == "A" and rng.random() < 0.5 else [],
             "notes": None,
+            "merged_into": None,
         }
 
     def contacts(self, customer: dict[str, Any]) -> list[dict[str, Any]]:

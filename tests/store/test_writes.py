@@ -153,6 +153,11 @@ def test_bulk_load_rebuilds_every_index_even_after_a_failure(store: Store, me: R
         with store.transaction():
             store.add_many(Customer, [dump(Customer(name=f"C{i}", owner=me.id)) for i in range(3)])
     assert _index_sql(store) == before
+    # the tables derived from customers are filled, and their triggers are back
+    derived = "SELECT (SELECT count(*) FROM customer_keys), (SELECT count(*) FROM customer_search)"
+    assert store.db.execute(derived).fetchone() == (3, 3)
+    store.add(Customer(name="C3"))
+    assert store.db.execute(derived).fetchone() == (4, 4)
     with pytest.raises(RuntimeError), store.bulk_load():
         raise RuntimeError("interrupted")
     assert _index_sql(store) == before

@@ -47,3 +47,11 @@ def explain(error: ValidationError) -> str:
         phrase = _phrase(item)
         parts.append(f"{where}: {phrase}" if where else phrase)
     return "; ".join(parts)
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """The first problem with each field, by field name ('' for the record as a whole)."""
+    found: dict[str, str] = {}
+    for item in error.errors():
+        found.setdefault(str(item["loc"][0]) if item["loc"] else "", _phrase(item))
+    return found

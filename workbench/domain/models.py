@@ -164,6 +164,7 @@ class Customer(Record):
     email: Email = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
     notes: OptionalNote = None
+    merged_into: OptionalId = None  # set when merged into another customer (then deleted)
 
 
 class Contact(Record):

@@ -33,6 +33,16 @@ INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+# Tables the schema derives from customers and contacts, kept in step by
+# triggers named after them (migrations 0002, 0003), and how to refill each.
+DERIVED = {
+    "customer_search": "INSERT INTO customer_search (rowid, body) "
+    "SELECT rowid, body FROM customer_search_source",
+    "customer_keys": "INSERT INTO customer_keys (key, customer_id) "
+    "SELECT key, customer_id FROM customer_keys_source",
+}
+
+
 class NotFound(LookupError):
     pass
 
@@ -252,17 +262,18 @@ class Store:
     def bulk_load(self) -> Iterator[None]:
         """Many `add_many` transactions in a row: secondary indexes are dropped
         and rebuilt once at the end (by sorting), instead of taking millions of
-        scattered random-key inserts, and the customer search index is filled
-        once instead of by its triggers, row by row. Definitions are read back
-        from the schema, so they always match the migrations. Other readers
-        see slower queries (and a search that finds nothing) meanwhile, never
-        wrong answers."""
+        scattered random-key inserts, and the DERIVED tables (search index,
+        match keys) are filled once instead of by their triggers, row by row.
+        Definitions are read back from the schema, so they always match the
+        migrations. Other readers see slower queries (and a search that finds
+        nothing) meanwhile, never wrong answers."""
+        tables = [*ENTITIES, "changes", *DERIVED]
         schema = fetch_all(
             self.db,
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
-            "(type = 'index' AND tbl_name IN (" + ", ".join("?" * len(ENTITIES)) + ", 'changes'))"
-            " OR (type = 'trigger' AND name LIKE 'customer_search_%'))",
-            list(ENTITIES),
+            f"(type = 'index' AND tbl_name IN ({', '.join('?' * len(tables))}))"
+            " OR (type = 'trigger' AND (" + " OR ".join(["name LIKE ?"] * len(DERIVED)) + ")))",
+            [*tables, *(f"{name}_%" for name in DERIVED)],
         )
         with self.transaction():
             for item in schema:
@@ -273,11 +284,9 @@ class Store:
             with self.transaction():
                 for item in schema:
                     self.db.execute(item["sql"])
-                self.db.execute("DELETE FROM customer_search")
-                self.db.execute(
-                    "INSERT INTO customer_search (rowid, body) "
-                    "SELECT rowid, body FROM customer_search_source"
-                )
+                for name, refill in DERIVED.items():
+                    self.db.execute(f"DELETE FROM {name}")
+                    self.db.execute(refill)
 
     def update(self, model: type[R], record_id: str, **fields: Any) -> R:
         """Change some fields of a record; only fields whose value differs are logged."""
@@ -313,7 +322,23 @@ class Store:
 
     def _validate(self, model: type[R], data: dict[str, Any]) -> R:
         context = {"stages": self.stage_kinds()} if model is Deal else None
+        if data.get("customer_id"):
+            data = data | {"customer_id": self.surviving_customer(data["customer_id"])}
         return model.model_validate(data, context=context)
+
+    def surviving_customer(self, customer_id: str) -> str:
+        """The customer a record for `customer_id` belongs to: the one it was
+        merged into, if it was (following merges of merges)."""
+        seen = {customer_id}
+        while found := self.db.execute(
+            "SELECT merged_into FROM customers WHERE id = ? AND merged_into IS NOT NULL",
+            [customer_id],
+        ).fetchone():
+            if found[0] in seen:
+                break  # a cycle (two devices merged each into the other): stop anywhere
+            customer_id = found[0]
+            seen.add(customer_id)
+        return customer_id
 
     # --- stages, settings and local state ------------------------------------
 
@@ -338,6 +363,17 @@ class Store:
         rows = [(key, json.dumps(value)) for key, value in settings.model_dump(mode="json").items()]
         with self.transaction():
             self.db.conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", rows)
+
+    def local(self, key: str) -> str | None:
+        """A value this device keeps for itself (never synced)."""
+        return _get_local(self.db, key)
+
+    def set_local(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            if value is None:
+                self.db.execute("DELETE FROM local_state WHERE key = ?", [key])
+            else:
+                _set_local(self.db, key, value)
 
     @property
     def me(self) -> str | None:

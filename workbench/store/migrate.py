@@ -16,6 +16,7 @@ it applies. Around it we add what it lacks:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from importlib.resources import files
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from workbench.domain.duplicates import match_keys
 from workbench.domain.search import fold
 
 MIGRATION_SET = "workbench"
@@ -94,8 +96,13 @@ def migrate(
 
 def register_functions(conn: sqlite3.Connection) -> None:
     """The Python functions the schema calls: without them a write to
-    customers or contacts fails, as their search triggers need wb_fold."""
+    customers or contacts fails, as their triggers need them."""
     conn.create_function("wb_fold", 1, fold, deterministic=True)
+    conn.create_function("wb_match_keys", 3, _match_keys_json, deterministic=True)
+
+
+def _match_keys_json(name: str | None, email: str | None, phone: str | None) -> str:
+    return json.dumps(match_keys(name, email, phone), ensure_ascii=False)
 
 
 def _refuse_newer(registry: Migrations, db: Database, path: Path | None, known: set[str]) -> None:

@@ -1,0 +1,156 @@
+"""Finding duplicate customers, merging them without losing anything, and undo."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from workbench.domain.models import (
+    Activity,
+    ActivityKind,
+    Contact,
+    Customer,
+    Deal,
+    FollowUp,
+    Rep,
+)
+from workbench.store import duplicates
+from workbench.store.account import load_account
+from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.queries import customers
+
+
+def test_look_alikes_name_their_reason(store: Store, acme: Customer) -> None:
+    found = duplicates.look_alikes(store, {"name": "ACME PUMPS Co., Ltd."})
+    assert [(f.name, f.reasons) for f in found] == [
+        ("Acme Pumps", ["same name once legal suffixes are dropped"])
+    ]
+    by_phone = duplicates.look_alikes(store, {"name": "Other", "phone": "021 5555 0100"})
+    assert by_phone[0].reasons == ["same phone (…0100)"]
+    assert duplicates.look_alikes(store, {"name": "Acme Valves", "email": "x@gmail.com"}) == []
+    # editing Acme itself does not warn about Acme
+    assert duplicates.look_alikes(store, {"id": acme.id, "name": "Acme Pumps"}) == []
+    assert "Looks like Acme Pumps (same phone" in (duplicates.warning(by_phone) or "")
+
+
+def test_keys_follow_edits_and_deletes(store: Store, acme: Customer) -> None:
+    store.update(Customer, acme.id, name="Hengtai Pumps", phone=None)
+    assert duplicates.look_alikes(store, {"name": "Acme Pumps"}) == []
+    assert duplicates.look_alikes(store, {"name": "Hengtai Pumps Ltd"})
+    store.delete(Customer, acme.id)
+    assert duplicates.look_alikes(store, {"name": "Hengtai Pumps Ltd"}) == []
+
+
+def test_candidate_pairs_true_and_false_positives(store: Store, me: Rep) -> None:
+    def add(name: str, **extra: object) -> Customer:
+        return store.add(Customer(name=name, **extra))
+
+    older = add("Hengtai Pumps Co., Ltd.", email="info@hengtai.cn", phone="+86 21 5555 0100")
+    newer = add("HENGTAI PUMPS", email="li@hengtai.cn")
+    phone_twin = add("Shanghai Office", phone="021-5555-0100")
+    add("Hengtai Valves", email="a@gmail.com")  # webmail and another name: no pair
+    add("Acme", email="b@gmail.com")
+    pairs = duplicates.candidate_pairs(store)
+    seen = {(p.first.name, p.second.name): p.reasons for p in pairs}
+    assert seen == {
+        ("Hengtai Pumps Co., Ltd.", "HENGTAI PUMPS"): [
+            "same e-mail domain (hengtai.cn)", "same name once legal suffixes are dropped"],
+        ("Hengtai Pumps Co., Ltd.", "Shanghai Office"): ["same phone (…0100)"],
+    }  # fmt: skip
+    assert pairs[0].first.id == older.id and pairs[0].first.owner == me.name  # most reasons first
+    duplicates.dismiss(store, newer.id, older.id)
+    assert [(p.first.id, p.second.id) for p in duplicates.candidate_pairs(store)] == [
+        (older.id, phone_twin.id)
+    ]
+
+
+def test_a_key_shared_by_a_crowd_makes_no_pairs(store: Store, me: Rep) -> None:
+    for n in range(duplicates.GROUP_CAP + 1):
+        store.add(Customer(name=f"Branch {n}", email=f"b{n}@bigcorp.com"))
+    assert duplicates.candidate_pairs(store) == []
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def twins(store: Store, acme: Customer) -> tuple[Customer, Customer]:
+    twin = store.add(Customer(name="ACME Pumps Ltd", tier="B", segment="SMB", tags=["export"],
+                              email="buyer@acme.cn", notes="Met at the fair"))  # fmt: skip
+    store.update(Customer, acme.id, tags=["key"], notes="Pays late")
+    for owner in (acme, twin):
+        store.add(Contact(customer_id=owner.id, name=f"Buyer at {owner.name}"))
+        store.add(Deal(customer_id=owner.id, title=f"Deal of {owner.name}", currency="CNY",
+                       stage="proposal", amount=100_000))  # fmt: skip
+        store.add(Activity(customer_id=owner.id, kind=ActivityKind.CALL, at=at("2026-11-01T02:00")))
+        store.add(FollowUp(customer_id=owner.id, title="Call", due_date=date(2026, 12, 1)))
+    return store.require(Customer, acme.id), twin
+
+
+def belongings(store: Store, customer_id: str) -> dict[str, int]:
+    return {
+        model.entity: len(
+            fetch_all(
+                store.db, f"SELECT id FROM {model.entity} WHERE customer_id = ?", [customer_id]
+            )
+        )
+        for model in duplicates.BELONGINGS
+    }
+
+
+def test_merge_keeps_everything_and_redirects(
+    store: Store, twins: tuple[Customer, Customer]
+) -> None:
+    survivor, merged = twins
+    assert duplicates.differences(survivor, merged) == {"name": ("Acme Pumps", "ACME Pumps Ltd"),
+                                                        "tier": ("A", "B")}  # fmt: skip
+    result = duplicates.merge(store, survivor.id, merged.id, {"tier": "B"})
+    assert belongings(store, survivor.id) == {"contacts": 2, "deals": 2, "activities": 2,
+                                              "follow_ups": 2}  # fmt: skip
+    assert belongings(store, merged.id) == {"contacts": 0, "deals": 0, "activities": 0,
+                                            "follow_ups": 0}  # fmt: skip
+    assert (result.name, result.tier, result.segment, result.email) == (
+        "Acme Pumps", "B", "SMB", "buyer@acme.cn")  # fmt: skip
+    assert result.tags == ["key", "export"]
+    assert result.notes == "Pays late\n\n(from ACME Pumps Ltd) Met at the fair"
+    gone = store.require(Customer, merged.id)
+    assert gone.deleted and gone.merged_into == survivor.id
+    assert [c.name for c in customers(store)] == ["Acme Pumps"]
+    assert load_account(store, survivor.id).figures.open == {"CNY": 200_000}
+    # a record arriving later under the merged id lands on the survivor
+    late = store.add(Contact(customer_id=merged.id, name="Arrived by sync"))
+    assert late.customer_id == survivor.id
+
+
+def test_undo_takes_the_last_merge_back(store: Store, twins: tuple[Customer, Customer]) -> None:
+    survivor, merged = twins
+    duplicates.merge(store, survivor.id, merged.id, {"tier": "B", "name": "ACME Pumps Ltd"})
+    restored = duplicates.undo_last_merge(store)
+    assert restored.id == merged.id and not restored.deleted and restored.merged_into is None
+    again = store.require(Customer, survivor.id)
+    assert (again.name, again.tier, again.tags, again.notes) == (
+        survivor.name, survivor.tier, survivor.tags, survivor.notes)  # fmt: skip
+    assert belongings(store, merged.id) == belongings(store, survivor.id) == {
+        "contacts": 1, "deals": 1, "activities": 1, "follow_ups": 1}  # fmt: skip
+    with pytest.raises(NotFound, match="no merge to undo"):
+        duplicates.undo_last_merge(store)
+
+
+def test_only_the_last_merge_can_be_undone(store: Store, twins: tuple[Customer, Customer]) -> None:
+    survivor, merged = twins
+    third = store.add(Customer(name="Acme Pumps (Shanghai)"))
+    duplicates.merge(store, survivor.id, merged.id, {})
+    duplicates.merge(store, survivor.id, third.id, {})
+    assert duplicates.undo_last_merge(store).id == third.id
+    assert store.require(Customer, merged.id).deleted
+
+
+def test_a_merge_that_cannot_be(store: Store, twins: tuple[Customer, Customer]) -> None:
+    survivor, merged = twins
+    with pytest.raises(ValueError, match="itself"):
+        duplicates.merge(store, survivor.id, survivor.id, {})
+    with pytest.raises(ValueError, match="not a field to choose: id"):
+        duplicates.merge(store, survivor.id, merged.id, {"id": "x"})
+    duplicates.merge(store, survivor.id, merged.id, {})
+    with pytest.raises(NotFound, match="merged already"):
+        duplicates.merge(store, survivor.id, merged.id, {})

@@ -1,0 +1,213 @@
+"""Duplicate customers: the look-alikes of a draft, the candidate pairs, and
+merging one customer into another (and taking the last merge back).
+
+The rules are in workbench.domain.duplicates; the `customer_keys` table
+holds every live customer's keys (migration 0003).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.domain.duplicates import explain, match_keys
+from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
+from workbench.store.database import NotFound, Store, fetch_all
+
+# A key shared by more customers than this says little (a group's shared
+# switchboard, a common person's name) and would make too many pairs to review.
+GROUP_CAP = 12
+UNDO_KEY = "last_merge"
+# What belongs to a customer, and moves with it when it is merged.
+BELONGINGS: tuple[type[Record], ...] = (Contact, Deal, Activity, FollowUp)
+# Fields merged without asking: nothing of either side may be lost.
+COMBINED = ("tags", "notes")
+# Fields the rep chooses between when the two customers differ.
+CHOSEN = ("name", "kind", "tier", "segment", "industry", "size", "source", "address",
+          "phone", "email", "owner")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    id: str
+    name: str
+    reasons: list[str]
+
+
+def look_alikes(store: Store, values: dict[str, Any], limit: int = 5) -> list[LookAlike]:
+    """Live customers that share a match key with `values` (a draft's name,
+    email and phone), other than the draft itself (`values['id']`)."""
+    keys = match_keys(values.get("name"), values.get("email"), values.get("phone"))
+    if not keys:
+        return []
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT c.id, c.name, group_concat(k.key, char(31)) AS keys
+        FROM customer_keys k JOIN customers c ON c.id = k.customer_id
+        WHERE k.key IN ({", ".join("?" * len(keys))}) AND c.id IS NOT ? AND c.deleted = 0
+        GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT ?
+        """,
+        [*keys, values.get("id"), limit],
+    )
+    return [LookAlike(row["id"], row["name"], explain(row["keys"].split("\x1f"))) for row in rows]
+
+
+def warning(found: list[LookAlike]) -> str | None:
+    """One line for a form: 'Looks like Acme Pumps Ltd (same phone …0100)'."""
+    if not found:
+        return None
+    first = found[0]
+    more = f"; and {len(found) - 1} more" if len(found) > 1 else ""
+    return f"Looks like {first.name} ({', '.join(first.reasons)}){more}. Saving adds it anyway."
+
+
+@dataclass(frozen=True)
+class Side:
+    id: str
+    name: str
+    owner: str | None  # the owner's name
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: Side  # the older customer: the usual survivor
+    second: Side
+    reasons: list[str]
+
+
+def candidate_pairs(store: Store, limit: int = 500) -> list[Pair]:
+    """Pairs of live customers sharing match keys, most reasons first, leaving
+    out pairs a rep dismissed on this device."""
+    rows = fetch_all(
+        store.db,
+        """
+        WITH shared AS (SELECT key FROM customer_keys GROUP BY key
+                        HAVING count(*) BETWEEN 2 AND :cap),
+        pairs AS (
+            SELECT a.customer_id AS a_id, b.customer_id AS b_id,
+                   group_concat(a.key, char(31)) AS keys, count(*) AS n
+            FROM shared JOIN customer_keys a ON a.key = shared.key
+            JOIN customer_keys b ON b.key = a.key AND a.customer_id < b.customer_id
+            GROUP BY a.customer_id, b.customer_id)
+        SELECT p.keys, ca.id AS a_id, ca.name AS a_name, ra.name AS a_owner,
+               ca.created_at AS a_created, ca.rowid AS a_row, cb.id AS b_id,
+               cb.name AS b_name, rb.name AS b_owner, cb.created_at AS b_created,
+               cb.rowid AS b_row
+        FROM pairs p
+        JOIN customers ca ON ca.id = p.a_id JOIN customers cb ON cb.id = p.b_id
+        LEFT JOIN reps ra ON ra.id = ca.owner LEFT JOIN reps rb ON rb.id = cb.owner
+        WHERE NOT EXISTS (SELECT 1 FROM duplicate_dismissals d
+                          WHERE d.first_id = p.a_id AND d.second_id = p.b_id)
+        ORDER BY p.n DESC, ca.name, cb.name LIMIT :limit
+        """,
+        {"cap": GROUP_CAP, "limit": limit},
+    )
+    pairs = []
+    for row in rows:
+        a, b = (Side(row[f"{x}_id"], row[f"{x}_name"], row[f"{x}_owner"])
+                for x in "ab")  # fmt: skip
+        older = (row["a_created"] or "", row["a_row"]) <= (row["b_created"] or "", row["b_row"])
+        first, second = (a, b) if older else (b, a)
+        pairs.append(Pair(first, second, explain(sorted(row["keys"].split("\x1f")))))
+    return pairs
+
+
+def dismiss(store: Store, first_id: str, second_id: str) -> None:
+    """Say two customers are not the same: the pair is not offered again here."""
+    pair = sorted((first_id, second_id))
+    with store.transaction():
+        store.db.execute("INSERT OR IGNORE INTO duplicate_dismissals VALUES (?, ?)", pair)
+
+
+def differences(survivor: Customer, merged: Customer) -> dict[str, tuple[Any, Any]]:
+    """The fields the rep chooses between: {field: (survivor's, merged's)},
+    only where both have a value and they differ."""
+    found = {}
+    for name in CHOSEN:
+        mine, theirs = getattr(survivor, name), getattr(merged, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            found[name] = (mine, theirs)
+    return found
+
+
+def merged_fields(survivor: Customer, merged: Customer, chosen: dict[str, Any]) -> dict[str, Any]:
+    """The survivor's new values: what the rep chose, the merged customer's
+    value where the survivor has none, tags of both, and both notes."""
+    values: dict[str, Any] = {
+        name: getattr(merged, name)
+        for name in CHOSEN
+        if getattr(survivor, name) is None and getattr(merged, name)
+    }
+    values |= chosen
+    values["tags"] = list(dict.fromkeys([*survivor.tags, *merged.tags]))[:20]
+    notes = [n for n in (survivor.notes, merged.notes) if n]
+    if len(notes) == 2 and notes[0] != notes[1]:
+        values["notes"] = f"{notes[0]}\n\n(from {merged.name}) {notes[1]}"
+    elif notes:
+        values["notes"] = notes[0]
+    return values
+
+
+@dataclass
+class MergeRecord:
+    """What a merge changed, so it can be taken back."""
+
+    survivor: str
+    merged: str
+    survivor_before: dict[str, Any]
+    moved: dict[str, list[str]] = field(default_factory=dict)  # entity -> ids
+
+
+def merge(store: Store, survivor_id: str, merged_id: str, chosen: dict[str, Any]) -> Customer:
+    """Merge customer `merged_id` into `survivor_id`: every contact, deal,
+    activity and follow-up moves over, the survivor takes `chosen` values
+    (see merged_fields), and the merged customer is tombstoned pointing at the
+    survivor. One transaction; undoable (undo_last_merge) until the next merge."""
+    if survivor_id == merged_id:
+        raise ValueError("a customer cannot be merged into itself")
+    unknown = chosen.keys() - set(CHOSEN)
+    if unknown:
+        raise ValueError(f"not a field to choose: {', '.join(sorted(unknown))}")
+    with store.transaction():
+        survivor = store.require(Customer, survivor_id)
+        merged = store.require(Customer, merged_id)
+        if merged.deleted or survivor.deleted:
+            raise NotFound("both customers must exist (one was deleted or merged already)")
+        values = merged_fields(survivor, merged, chosen)
+        before = survivor.model_dump(mode="json", include=set(values))
+        record = MergeRecord(survivor_id, merged_id, before)
+        for model in BELONGINGS:
+            ids = [row[0] for row in store.db.execute(
+                f"SELECT id FROM {model.entity} WHERE customer_id = ?", [merged_id])]  # fmt: skip
+            for record_id in ids:
+                store.update(model, record_id, customer_id=survivor_id)
+            record.moved[model.entity] = ids
+        store.update(Customer, merged_id, deleted=True, merged_into=survivor_id)
+        result = store.update(Customer, survivor_id, **values)
+        store.set_local(UNDO_KEY, json.dumps(asdict(record)))
+    return result
+
+
+def last_merge(store: Store) -> MergeRecord | None:
+    saved = store.local(UNDO_KEY)
+    return MergeRecord(**json.loads(saved)) if saved else None
+
+
+def undo_last_merge(store: Store) -> Customer:
+    """Take the last merge back: the merged customer returns with what was
+    moved off it, and the survivor gets its old values. Returns the restored
+    customer. Records added to the survivor since stay with the survivor."""
+    record = last_merge(store)
+    if record is None:
+        raise NotFound("no merge to undo (only the last merge can be undone)")
+    models = {model.entity: model for model in BELONGINGS}
+    with store.transaction():
+        restored = store.update(Customer, record.merged, deleted=False, merged_into=None)
+        for entity, ids in record.moved.items():
+            for record_id in ids:
+                store.update(models[entity], record_id, customer_id=record.merged)
+        store.update(Customer, record.survivor, **record.survivor_before)
+        store.set_local(UNDO_KEY, None)
+    return restored
