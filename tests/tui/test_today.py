@@ -166,7 +166,7 @@ async def test_enter_opens_the_customer_and_escape_comes_back(driver: Driver) ->
     item = await driver.select(lambda i: i.follow_up_id)
     await driver.press("enter")
     assert isinstance(driver.app.screen, CustomerScreen)
-    card = str(driver.app.screen.query_one("#customer-card").render())
+    card = str(driver.app.screen.query_one("#account-profile").render())
     assert item.customer in card
     await driver.press("escape")
     assert isinstance(driver.app.screen, TodayScreen)

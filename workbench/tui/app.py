@@ -20,11 +20,11 @@ from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
 from workbench.domain.errors import explain
-from workbench.domain.models import Customer, Deal, Rep, Stage
+from workbench.domain.models import Contact, Customer, Deal, Rep, Stage
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.store import actions, pipeline, queries
+from workbench.store import actions, duplicates, pipeline, queries
 from workbench.store.database import Store
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.customer import CustomerScreen
@@ -48,6 +48,7 @@ from workbench.tui.forms import (
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
 from workbench.tui.pipeline import PipelineScreen
+from workbench.tui.record_form import contact_form, customer_form
 from workbench.tui.stages import StagesScreen
 from workbench.tui.today import TodayScreen
 from workbench.tui.welcome import Welcome, WelcomeScreen
@@ -255,11 +256,18 @@ class WorkbenchApp(App[None]):
             self.write(change, f"{card.title} → {stage.label}")
 
     def new_deal(self, stage: str | None) -> None:
+        self._ask_deal(DealDraft(stage=stage))
+
+    def _ask_deal(self, draft: DealDraft) -> None:
         open_stages = [st for st in self.store.stages() if st.kind == StageKind.OPEN]
         choices = [Choice(str(n), st.key, st.label) for n, st in enumerate(open_stages, 1)]
         screen = DealFormScreen(self.store.clock.now(), self.store.settings().currency, choices,
-                                DealDraft(stage=stage), self._names)  # fmt: skip
+                                draft, self._names)  # fmt: skip
         self.push_screen(screen, self._deal_asked)
+
+    def new_deal_for(self, customer_id: str) -> None:
+        customer = self.store.require(Customer, customer_id)
+        self._ask_deal(DealDraft(customer_id=customer.id, customer_name=customer.name))
 
     def edit_deal(self, deal_id: str) -> None:
         deal = self.store.require(Deal, deal_id)
@@ -267,7 +275,8 @@ class WorkbenchApp(App[None]):
         draft = DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
                           deal.amount, deal.stage, deal.expected_close, deal.probability,
                           deal.next_step)  # fmt: skip
-        screen = DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names)
+        screen = DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names,
+                                editing=True)  # fmt: skip
         self.push_screen(screen, partial(self._deal_edited, deal_id))
 
     def _deal_asked(self, request: object) -> None:
@@ -292,6 +301,40 @@ class WorkbenchApp(App[None]):
             }
             change = partial(self.store.update, Deal, deal_id, **fields)
             self.write(change, f"Saved: {request.title}")
+
+    def new_customer(self) -> None:
+        self.push_screen(customer_form(None, warn=self._look_alikes), self._customer_asked)
+
+    def _look_alikes(self, values: dict[str, Any]) -> str | None:
+        with self.store.lock:
+            found = duplicates.look_alikes(self.store, values)
+        return duplicates.warning(found)
+
+    def _customer_asked(self, values: object) -> None:
+        if isinstance(values, dict):
+            self.write(partial(self._add_customer, values), f"Added {values['name']}")
+
+    def _add_customer(self, values: dict[str, Any]) -> None:
+        customer = self.store.add(Customer(**values))
+        self.call_from_thread(self.open_customer, customer.id)
+
+    def edit_customer(self, customer_id: str) -> None:
+        customer = self.store.require(Customer, customer_id)
+        self.push_screen(customer_form(customer), partial(self._customer_edited, customer_id))
+
+    def _customer_edited(self, customer_id: str, values: object) -> None:
+        if isinstance(values, dict):
+            change = partial(self.store.update, Customer, customer_id, **values)
+            self.write(change, f"Saved {values['name']}")
+
+    def add_contact(self, customer_id: str) -> None:
+        customer = self.store.require(Customer, customer_id)
+        self.push_screen(contact_form(customer), partial(self._contact_asked, customer_id))
+
+    def _contact_asked(self, customer_id: str, values: object) -> None:
+        if isinstance(values, dict):
+            contact = Contact(customer_id=customer_id, **values)
+            self.write(partial(self.store.add, contact), f"Added {contact.name}")
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

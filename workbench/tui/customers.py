@@ -70,6 +70,7 @@ class CustomersScreen(Pane):
     BINDINGS = [
         Binding("slash", "search", "Search", id="customers.search"),
         Binding("enter", "open", "Open", id="customers.open"),
+        Binding("n", "new", "New", id="customers.new"),
         Binding("o", "sort", "Sort", id="customers.sort"),
         Binding("t", "tier", "Tier", id="customers.tier"),
         Binding("w", "whose", "Mine/all", id="customers.whose"),
@@ -173,6 +174,9 @@ class CustomersScreen(Pane):
     def _chosen(self) -> None:
         self.action_open()
 
+    def action_new(self) -> None:
+        self.workbench.new_customer()
+
     def action_sort(self) -> None:
         choices = list(queries.CustomerSort)
         self._change(sort=choices[(choices.index(self.view.sort) + 1) % len(choices)])
@@ -185,4 +189,6 @@ class CustomersScreen(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While typing a search, letters are the search's, not the list's keys."""
-        return not (self.box.has_focus and action in ("sort", "tier", "whose", "search", "open"))
+        return not (
+            self.box.has_focus and action in ("sort", "tier", "whose", "search", "open", "new")
+        )

@@ -424,7 +424,7 @@ class DealFormScreen(FormScreen):
 
     def __init__(
         self, now: datetime, currency: str, stages: list[Choice], draft: DealDraft,
-        lookup: Callable[[str], list[str]],
+        lookup: Callable[[str], list[str]], *, editing: bool = False,
     ) -> None:  # fmt: skip
         super().__init__()
         self.now = now
@@ -432,7 +432,7 @@ class DealFormScreen(FormScreen):
         self.stages = stages
         self.draft = draft
         self.lookup = lookup
-        self.editing = draft.customer_id is not None
+        self.editing = editing
         self.stage = draft.stage
 
     def compose(self) -> ComposeResult:
@@ -440,9 +440,11 @@ class DealFormScreen(FormScreen):
         amount = f"{draft.amount / 10 ** decimals(self.currency):g}" if draft.amount else ""
         close = f"{draft.expected_close}" if draft.expected_close else ""
         with Vertical(classes="form"):
-            title = f"Edit deal — {printable(draft.customer_name)}" if self.editing else "New deal"
+            title = "Edit deal" if self.editing else "New deal"
+            if draft.customer_id:
+                title += f" — {printable(draft.customer_name)}"
             yield Label(Text(title), classes="form-title")
-            if not self.editing:
+            if not draft.customer_id:
                 yield Input(compact=True, id="customer", suggester=NameSuggester(self.lookup),
                             placeholder=CUSTOMER_HINT)  # fmt: skip
             yield Input(draft.title, compact=True, id="title", placeholder="What is being sold")
@@ -465,7 +467,7 @@ class DealFormScreen(FormScreen):
             yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#title" if self.editing else "#customer").focus()
+        self.query_one("#title" if self.draft.customer_id else "#customer").focus()
 
     @on(KeyPicker.Picked, "#stage")
     def _stage_picked(self, event: KeyPicker.Picked) -> None:
