@@ -406,6 +406,31 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def duplicates(env: Env, as_json: bool) -> None:
+    """Customers that look like one: pairs with the reasons (merge them in the app, key M)."""
+    from dataclasses import asdict
+
+    from workbench.store.duplicates import candidate_pairs
+
+    pairs = candidate_pairs(env.store())
+    if as_json:
+        _echo_json([asdict(pair) for pair in pairs])
+        return
+    if not pairs:
+        click.echo("No likely duplicates.")
+        return
+    from workbench.store.actions import SHORT_ID
+
+    with _table("Customer", "Id", "Looks like", "Id", "Why", whole=("Id",)) as add:
+        for pair in pairs:
+            add(pair.first.name, pair.first.id[:SHORT_ID], pair.second.name,
+                pair.second.id[:SHORT_ID], "; ".join(pair.reasons))  # fmt: skip
+
+
+@cli.command()
 @click.option("--stage", help="Only this stage (key, e.g. proposal).")
 @click.option("--all", "everyone", is_flag=True, help="Everyone's deals, not just yours.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")

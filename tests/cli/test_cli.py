@@ -149,6 +149,24 @@ def test_customers_and_deals(demo_db: Run) -> None:
     assert "Stage" in demo_db("deals", "--all").output
 
 
+def test_duplicates(run: Run, db_path: Path) -> None:
+    from workbench.domain.models import Customer
+    from workbench.store.database import open_store
+
+    assert "No likely duplicates" in run("duplicates").output
+    store = open_store(db_path)
+    store.add(Customer(name="Hengtai Pumps Co., Ltd.", email="info@hengtai.cn"))
+    store.add(Customer(name="HENGTAI PUMPS", email="li@hengtai.cn"))
+    store.add(Customer(name="Somebody Else", email="x@gmail.com"))
+    store.close()
+    (pair,) = json.loads(run("duplicates", "--json").output)
+    assert (pair["first"]["name"], pair["second"]["name"]) == ("Hengtai Pumps Co., Ltd.",
+                                                               "HENGTAI PUMPS")  # fmt: skip
+    assert pair["reasons"] == ["same e-mail domain (hengtai.cn)",
+                               "same name once legal suffixes are dropped"]  # fmt: skip
+    assert "same e-mail domain (hengtai.cn)" in run("duplicates").output
+
+
 def test_markup_and_escape_codes_print_as_text(run: Run, db_path: Path) -> None:
     from workbench.domain.models import Customer
     from workbench.store.database import open_store

@@ -20,6 +20,7 @@ from workbench.store.queries import (
     CustomerSort,
     customer_list,
     customer_timeline,
+    customer_values,
     customers,
     customers_named,
     deals,
@@ -249,9 +250,10 @@ def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
     from datetime import UTC, datetime
 
     other = store.add(Rep(name="Sam"))
-    acme = store.add(Customer(name="Acme", tier="A"))
-    beta = store.add(Customer(name="Beta", tier="C"))
-    store.add(Customer(name="Gamma", tier="A", owner=other.id))
+    acme = store.add(Customer(name="Acme", tier="A", segment="SMB", industry="Pumps"))
+    beta = store.add(Customer(name="Beta", tier="C", segment="SMB", industry="Food"))
+    store.add(Customer(name="Gamma", tier="A", owner=other.id, segment="Enterprise",
+                       industry="Pumps"))  # fmt: skip
     for customer, title, amount, currency, stage in [
         (acme, "Open one", 100_00, "CNY", "proposal"),
         (acme, "Open two", 50_00, "CNY", "lead"),
@@ -279,6 +281,10 @@ def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
     assert names() == ["Acme", "Beta", "Gamma"]
     assert names(owner=me.id) == ["Acme", "Beta"]
     assert names(tier="A") == ["Acme", "Gamma"]
+    assert names(segment="SMB") == ["Acme", "Beta"]
+    assert names(industry="Pumps", segment="SMB") == ["Acme"]
+    assert customer_values(store, "segment") == ["SMB", "Enterprise"]  # most used first
+    assert customer_values(store, "industry") == ["Pumps", "Food"]
     assert names(sort=CustomerSort.REVENUE) == ["Beta", "Acme", "Gamma"]
     assert names(sort=CustomerSort.PIPELINE) == ["Acme", "Beta", "Gamma"]
     assert names(sort=CustomerSort.LAST_CONTACT) == ["Beta", "Gamma", "Acme"]  # never, first

@@ -21,9 +21,10 @@ def book(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "c.db", clock=FixedClock.at(NOW))
     set_me(store, "Li Wei")
     sam = store.add(Rep(name="Sam"))
-    hengtai = store.add(Customer(name="上海恒泰机械有限公司", tier="A"))
+    hengtai = store.add(Customer(name="上海恒泰机械有限公司", tier="A", segment="Enterprise",
+                                 industry="Machinery"))  # fmt: skip
     store.add(Contact(customer_id=hengtai.id, name="Zhang Min", phone="138-0013-8000"))
-    store.add(Customer(name="Acme Pumps", tier="B"))
+    store.add(Customer(name="Acme Pumps", tier="B", segment="SMB", industry="Machinery"))
     store.add(Customer(name="Beta Foods", tier="C", owner=sam.id))
     return store
 
@@ -79,3 +80,19 @@ async def test_whose_tier_and_sort(book: Store) -> None:
         screen = app.screen
         assert isinstance(screen, CustomersScreen)
         assert "tier B" in str(screen.status.render())
+
+
+async def test_filter_by_segment_and_industry(book: Store) -> None:
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "3", "escape", "f", *"ent", "right", "enter", "enter")
+        assert listed(app) == ["上海恒泰机械有限公司"]
+        await keys(pilot, "f", *["backspace"] * 12, "enter", *"nope", "enter")
+        error = str(app.screen.query_one("#filter-error").render())
+        assert "No customer has industry “nope”" in error
+        await keys(pilot, *["backspace"] * 4, *"machinery", "ctrl+s")
+        assert listed(app) == ["Acme Pumps", "上海恒泰机械有限公司"]
+        screen = app.screen
+        assert isinstance(screen, CustomersScreen)
+        assert "Machinery (f)" in str(screen.status.render())

@@ -41,3 +41,18 @@ def test_customers(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customers)
+
+
+async def _customer_360(pilot: Pilot[None]) -> None:
+    await _customers(pilot)
+    await pilot.press("escape", "w", "o", "o", "o", "o")  # everyone's, by won revenue
+    await _loaded(pilot)
+    await pilot.press("enter")  # the biggest customer: deals, feedback, a long timeline
+    await _loaded(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_customer_360(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    generate(store, shape=Shape(customers=60))
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customer_360)

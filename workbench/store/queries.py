@@ -217,12 +217,15 @@ def customer_list(
     search: str | None = None,
     owner: str | None = None,
     tier: str | None = None,
+    segment: str | None = None,
+    industry: str | None = None,
     sort: CustomerSort = CustomerSort.NAME,
     limit: int = 200,
 ) -> list[CustomerListRow]:
     """The Customers pane's rows: a rep's (or everyone's) customers, perhaps
-    searched and of one tier, with their last contact, open pipeline and won
-    revenue in `currency` (deals in other currencies are not added in)."""
+    searched and of one tier, segment and industry, with their last contact,
+    open pipeline and won revenue in `currency` (deals in other currencies are
+    not added in)."""
     query = match_query(search) if search else None
     if search and query is None:
         return []
@@ -245,10 +248,11 @@ def customer_list(
                {_deal_sum("won")} AS won_revenue
         FROM {source}
         WHERE c.deleted = 0 {_only("c.owner", owner)} {_only("c.tier", tier)}
+              {_only("c.segment", segment)} {_only("c.industry", industry)}
         ORDER BY {order} LIMIT :limit
         """,
-        {"query": query, "cap": SEARCH_CAP, "owner": owner, "tier": tier,
-         "currency": currency, "limit": limit},
+        {"query": query, "cap": SEARCH_CAP, "owner": owner, "tier": tier, "segment": segment,
+         "industry": industry, "currency": currency, "limit": limit},
     )  # fmt: skip
     return [CustomerListRow(**row | {"last_contact": _moment(row["last_contact"])}) for row in rows]
 
@@ -257,6 +261,17 @@ def _deal_sum(kind: str) -> str:
     return f"""(SELECT coalesce(sum(d.amount), 0) FROM deals d JOIN stages s ON s.id = d.stage
                  WHERE d.customer_id = c.id AND d.deleted = 0 AND d.currency = :currency
                  AND s.kind = '{kind}')"""
+
+
+def customer_values(store: Store, field: str) -> list[str]:
+    """The segments (or industries) customers have, for picking one; most used first."""
+    if field not in ("segment", "industry"):
+        raise ValueError(f"not a customer field to list: {field!r}")
+    rows = store.db.execute(
+        f"SELECT {field} FROM customers WHERE deleted = 0 AND {field} IS NOT NULL "
+        f"GROUP BY {field} ORDER BY count(*) DESC, {field}"
+    ).fetchall()
+    return [value for (value,) in rows]
 
 
 def customers_named(store: Store, prefix: str, limit: int = 20) -> list[CustomerRow]:

@@ -30,11 +30,14 @@ from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.customers import CustomersScreen
 from workbench.tui.deal import DealScreen
+from workbench.tui.duplicates import DuplicatesScreen, MergeRequest, MergeScreen
 from workbench.tui.fields import Choice
 from workbench.tui.forms import (
     BoardFilterScreen,
     CloseDealScreen,
     CloseRequest,
+    CustomerFilter,
+    CustomerFilterScreen,
     DealDraft,
     DealFormScreen,
     DealRequest,
@@ -335,6 +338,45 @@ class WorkbenchApp(App[None]):
         if isinstance(values, dict):
             contact = Contact(customer_id=customer_id, **values)
             self.write(partial(self.store.add, contact), f"Added {contact.name}")
+
+    def ask_customer_filter(
+        self, current: CustomerFilter, then: Callable[[CustomerFilter | None], None]
+    ) -> None:
+        with self.store.lock:
+            known = {field: queries.customer_values(self.store, field)
+                     for field in ("segment", "industry")}  # fmt: skip
+        screen = CustomerFilterScreen(current, known)
+        self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, CustomerFilter)
+                                                     else None))  # fmt: skip
+
+    def action_open_duplicates(self) -> None:
+        self.push_screen(DuplicatesScreen())
+
+    def ask_merge(self, survivor_id: str, merged_id: str) -> None:
+        survivor = self.store.require(Customer, survivor_id)
+        merged = self.store.require(Customer, merged_id)
+        screen = MergeScreen(survivor, merged, queries.rep_names(self.store))
+        self.push_screen(screen, self._merge_asked)
+
+    def _merge_asked(self, request: object) -> None:
+        if not isinstance(request, MergeRequest):
+            return
+        if request.swap:
+            self.ask_merge(request.survivor, request.merged)
+            return
+        change = partial(duplicates.merge, self.store, request.survivor, request.merged,
+                         request.chosen)  # fmt: skip
+        self.write(change, "Merged · u on the Duplicates screen undoes it")
+
+    def dismiss_duplicate(self, pair: duplicates.Pair) -> None:
+        change = partial(duplicates.dismiss, self.store, pair.first.id, pair.second.id)
+        self.write(change, f"{pair.first.name} and {pair.second.name}: not the same")
+
+    def action_undo_merge(self) -> None:
+        self.write(partial(self._undo_merge), "Merge undone")
+
+    def _undo_merge(self) -> None:
+        duplicates.undo_last_merge(self.store)
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

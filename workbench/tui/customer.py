@@ -135,8 +135,7 @@ def feedback_lines(account: Account, local: object) -> Text:
 
 
 def timeline_lines(account: Account, local: object) -> Text:
-    text = Text(f"Timeline ({account.activities})", style="bold", no_wrap=True,
-                overflow="ellipsis")  # fmt: skip
+    text = Text(f"Timeline ({account.activities})", style="bold")
     month = None
     for entry in account.timeline:
         moment: datetime = entry.at.astimezone(local)  # type: ignore[arg-type]

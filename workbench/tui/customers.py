@@ -6,7 +6,7 @@ domain.search) in a worker; the table shows at most SHOWN rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from rich.text import Text
@@ -21,6 +21,7 @@ from workbench.domain.money import format_money
 from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
+from workbench.tui.forms import CustomerFilter
 from workbench.tui.pane import Pane
 
 TIERS: list[str | None] = [None, *(tier.value for tier in Tier)]
@@ -36,12 +37,15 @@ class ListView:
     search: str = ""
     mine: bool = True
     tier: str | None = None
+    kinds: CustomerFilter = field(default_factory=CustomerFilter)  # segment and industry
     sort: queries.CustomerSort = queries.CustomerSort.NAME
 
     def describe(self) -> str:
         whose = "mine" if self.mine else "everyone's"
         tier = f"tier {self.tier}" if self.tier else "all tiers"
-        return f"{whose} (w) · {tier} (t) · sorted by {self.sort} (o)"
+        kinds = [printable(k) for k in (self.kinds.segment, self.kinds.industry) if k]
+        narrowed = f"{' · '.join(kinds)} (f)" if kinds else "any segment (f)"
+        return f"{whose} (w) · {tier} (t) · {narrowed} · by {self.sort} (o)"
 
 
 def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerListRow], str]:
@@ -50,7 +54,8 @@ def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerL
         currency = store.settings().currency
         rows = queries.customer_list(
             store, currency, search=view.search or None, owner=store.me if view.mine else None,
-            tier=view.tier, sort=view.sort, limit=SHOWN,
+            tier=view.tier, segment=view.kinds.segment, industry=view.kinds.industry,
+            sort=view.sort, limit=SHOWN,
         )  # fmt: skip
         return rows, currency
 
@@ -71,9 +76,11 @@ class CustomersScreen(Pane):
         Binding("slash", "search", "Search", id="customers.search"),
         Binding("enter", "open", "Open", id="customers.open"),
         Binding("n", "new", "New", id="customers.new"),
+        Binding("d", "duplicates", "Duplicates", id="customers.duplicates"),
         Binding("o", "sort", "Sort", id="customers.sort"),
         Binding("t", "tier", "Tier", id="customers.tier"),
         Binding("w", "whose", "Mine/all", id="customers.whose"),
+        Binding("f", "filter", "Filter", id="customers.filter"),
         Binding("escape", "clear", "Clear search", show=False, id="customers.clear"),
     ]
 
@@ -177,6 +184,9 @@ class CustomersScreen(Pane):
     def action_new(self) -> None:
         self.workbench.new_customer()
 
+    def action_duplicates(self) -> None:
+        self.workbench.action_open_duplicates()
+
     def action_sort(self) -> None:
         choices = list(queries.CustomerSort)
         self._change(sort=choices[(choices.index(self.view.sort) + 1) % len(choices)])
@@ -186,6 +196,13 @@ class CustomersScreen(Pane):
 
     def action_whose(self) -> None:
         self._change(mine=not self.view.mine)
+
+    def action_filter(self) -> None:
+        self.workbench.ask_customer_filter(self.view.kinds, self._filtered)
+
+    def _filtered(self, chosen: CustomerFilter | None) -> None:
+        if chosen is not None:
+            self._change(kinds=chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While typing a search, letters are the search's, not the list's keys."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -392,6 +393,62 @@ class BoardFilterScreen(FormScreen):
             return
         self.dismiss(BoardFilter(value["who"] or "me", value["period"] or None,
                                  value["customer"] or None, minimum))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    segment: str | None = None
+    industry: str | None = None
+
+
+class CustomerFilterScreen(FormScreen):
+    """Narrow the customer list to one segment and/or industry (empty: any)."""
+
+    def __init__(self, current: CustomerFilter, known: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.current = current
+        self.known = known  # field -> the values customers have, most used first
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label("Show customers", classes="form-title")
+            for field in ("segment", "industry"):
+                values = self.known[field]
+                yield Label(f"{field.capitalize()} (empty: any)", classes="field-label")
+                yield Input(getattr(self.current, field) or "", compact=True, id=field,
+                            placeholder=", ".join(values[:4]) + (" …" if len(values) > 4 else ""),
+                            suggester=NameSuggester(partial(_starting, values)))  # fmt: skip
+            yield Static("", id="filter-error", classes="error")
+            yield Static("enter next field · ctrl+s apply · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#segment").focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "industry":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        chosen: dict[str, str | None] = {}
+        for field in ("segment", "industry"):
+            typed = self.query_one(f"#{field}", Input).value.strip()
+            match = [v for v in self.known[field] if v.casefold() == typed.casefold()]
+            if typed and not match:
+                known = ", ".join(self.known[field][:8]) or "none yet"
+                self.query_one("#filter-error", Static).update(
+                    Text(f"No customer has {field} “{typed}” (there are: {known})")
+                )
+                self.query_one(f"#{field}").focus()
+                return
+            chosen[field] = match[0] if typed else None
+        self.dismiss(CustomerFilter(**chosen))
+
+
+def _starting(values: list[str], start: str) -> list[str]:
+    return [value for value in values if value.casefold().startswith(start.casefold())]
 
 
 @dataclass(frozen=True)

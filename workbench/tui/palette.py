@@ -45,7 +45,15 @@ class WorkbenchCommands(Provider):
         return [
             ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
             ("Go to Pipeline", partial(app.switch_mode, "pipeline"), "Pane 2: deals by stage"),
+            ("Go to Customers", partial(app.switch_mode, "customers"), "Pane 3: find, sort, open"),
             ("Pipeline stages", app.action_open_stages, "Labels, probabilities, rot days, order"),
+            ("New customer", app.new_customer, "Checked for duplicates as you type"),
+            (
+                "Duplicates: review and merge",
+                app.action_open_duplicates,
+                "Customers that look like one",
+            ),
+            ("Undo the last merge", app.action_undo_merge, "Until the next merge"),
             ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
             ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
             ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),

@@ -1,0 +1,185 @@
+"""Reviewing likely duplicate customers, and merging a pair.
+
+The list shows each candidate pair with its reasons (see domain.duplicates).
+Merging asks only about fields where both customers have different values;
+everything else of both is kept. The last merge can be undone (u).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Header, Label, Static
+
+from workbench.domain.display import printable
+from workbench.domain.models import Customer
+from workbench.store import duplicates
+from workbench.tui.fields import Choice, KeyPicker
+from workbench.tui.footer import Footer
+from workbench.tui.forms import FormScreen
+from workbench.tui.pane import Pane
+
+
+class DuplicatesScreen(Pane):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="duplicates.back"),
+        Binding("enter", "merge", "Merge…", id="duplicates.merge"),
+        Binding("x", "dismiss_pair", "Not the same", id="duplicates.dismiss"),
+        Binding("u", "app.undo_merge", "Undo last merge", id="duplicates.undo"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[duplicates.Pair] = []
+        self.undoable = False
+        self.status = Static("Looking for duplicates…", id="duplicates-status")
+        self.table: DataTable[Text] = DataTable(id="duplicates", cursor_type="row")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.status
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    def on_resize(self) -> None:
+        """Names share what the reasons (at least 34 wide) leave."""
+        name = max(16, min(36, (self.size.width - 40) // 2))
+        self.table.clear(columns=True)
+        for label, width in (("Customer", name), ("Looks like", name),
+                             ("Why", max(34, self.size.width - 2 * name - 8))):  # fmt: skip
+            self.table.add_column(label, width=width)
+        self.show(self.pairs, self.undoable)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        store = self.workbench.store
+        with store.lock:
+            pairs = duplicates.candidate_pairs(store)
+            undoable = duplicates.last_merge(store) is not None
+        self.app.call_from_thread(self.show, pairs, undoable)
+
+    def show(self, pairs: list[duplicates.Pair], undoable: bool) -> None:
+        row = self.table.cursor_row
+        self.pairs, self.undoable = pairs, undoable
+        self.table.clear()
+        for pair in pairs:
+            self.table.add_row(
+                _name(pair.first), _name(pair.second), Text("; ".join(pair.reasons), style="dim")
+            )
+        self.table.move_cursor(row=min(row, max(0, len(pairs) - 1)))
+        found = f"{len(pairs)} likely duplicate pairs" if pairs else "No likely duplicates"
+        hint = " · enter merge · x not the same"
+        undo = " · u undo the last merge" if undoable else ""
+        self.status.update(Text(found + (hint if pairs else "") + undo, style="dim"))
+
+    def _pair(self) -> duplicates.Pair | None:
+        return self.pairs[self.table.cursor_row] if self.pairs else None
+
+    def action_merge(self) -> None:
+        if pair := self._pair():
+            self.workbench.ask_merge(pair.first.id, pair.second.id)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self) -> None:
+        self.action_merge()
+
+    def action_dismiss_pair(self) -> None:
+        if pair := self._pair():
+            self.workbench.dismiss_duplicate(pair)
+
+
+def _name(side: duplicates.Side) -> Text:
+    text = Text(printable(side.name), overflow="ellipsis", no_wrap=True)
+    if side.owner:
+        text.append(f" ({printable(side.owner)})", style="dim")
+    return text
+
+
+@dataclass(frozen=True)
+class MergeRequest:
+    survivor: str
+    merged: str
+    chosen: dict[str, Any]
+    swap: bool = False  # the rep wants the other one to stay: ask again
+
+
+class MergeScreen(FormScreen):
+    """Which customer stays, and for each field where they differ, whose value."""
+
+    BINDINGS = [Binding("s", "swap", "Swap which stays", id="merge.swap")]
+
+    def __init__(self, survivor: Customer, merged: Customer, reps: dict[str, str]) -> None:
+        super().__init__()
+        self.survivor = survivor
+        self.merged = merged
+        self.reps = reps  # id -> name, to show owners by name
+
+    def _label(self, customer: Customer) -> str:
+        owner = self.reps.get(customer.owner or "", "no owner")
+        return f"{printable(customer.name)} ({printable(owner)}’s)"
+
+    def _shown(self, field: str, value: Any) -> str:
+        return printable(self.reps.get(value, value) if field == "owner" else value)
+
+    def compose(self) -> ComposeResult:
+        differs = duplicates.differences(self.survivor, self.merged)
+        keep, lose = self._label(self.survivor), self._label(self.merged)
+        with VerticalScroll(classes="form record-form"):
+            yield Static(Text(f"Merge “{lose}” into “{keep}”"), classes="form-title")
+            yield Static(
+                Text(f"“{keep}” stays and gets every contact, deal, activity and follow-up of "
+                     f"both, and both sets of tags and notes; “{lose}” is removed, and anything "
+                     "arriving for it later goes to the one that stays."),
+                classes="form-hint",
+            )  # fmt: skip
+            if differs:
+                yield Static(Text(f"Where they differ, keep 1 (“{keep}”) or 2 (“{lose}”):"),
+                             classes="field-label")  # fmt: skip
+            for name, (mine, theirs) in differs.items():
+                with Horizontal(classes="record-field"):
+                    yield Label(name.capitalize(), classes="record-label")
+                    picker = KeyPicker(
+                        [
+                            Choice("1", "1", self._shown(name, mine)),
+                            Choice("2", "2", self._shown(name, theirs)),
+                        ],
+                        id=f"pick-{name}",
+                    )
+                    picker.chosen = "1"
+                    yield picker
+            yield Static("1/2 choose · s swap which stays · ctrl+s merge · esc cancel",
+                         classes="form-hint")  # fmt: skip
+
+    def on_mount(self) -> None:
+        pickers = self.query(KeyPicker)
+        if pickers:
+            pickers.first().focus()
+
+    @on(KeyPicker.Picked)
+    def _picked(self) -> None:
+        self.focus_next()
+
+    def action_swap(self) -> None:
+        self.dismiss(MergeRequest(self.merged.id, self.survivor.id, {}, swap=True))
+
+    def action_save(self) -> None:
+        differs = duplicates.differences(self.survivor, self.merged)
+        chosen = {
+            name: theirs
+            for name, (_, theirs) in differs.items()
+            if self.query_one(f"#pick-{name}", KeyPicker).chosen == "2"
+        }
+        self.dismiss(MergeRequest(self.survivor.id, self.merged.id, chosen))
