@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from workbench.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-KINDS = ("call", "visit", "meeting", "email", "note")
+KINDS = ("call", "visit", "meeting", "email", "note", "complaint")
 
 
 class UserError(click.ClickException):
@@ -316,6 +316,8 @@ def _print_due(rows: list[Any], day: date) -> None:
 @click.option("--outcome", help="e.g. connected, no_answer, left_message, meeting_held, sent.")
 @click.option("--next", "next_when", metavar="WHEN", help='Next follow-up: "next tue", "3d"...')
 @click.option("--deal", help="Deal id or title (one of this customer's).")
+@click.option("--satisfaction", type=click.IntRange(1, 5),
+              help="How satisfied the customer is, 1-5 (calls, visits, meetings).")  # fmt: skip
 @store_options
 @click.pass_obj
 def log(
@@ -326,8 +328,9 @@ def log(
     outcome: str | None,
     next_when: str | None,
     deal: str | None,
+    satisfaction: int | None,
 ) -> None:
-    """Log a call, visit, meeting, email or note with CUSTOMER (id or name)."""
+    """Log a call, visit, meeting, email, note or complaint with CUSTOMER (id or name)."""
     from workbench.domain.models import ActivityKind
     from workbench.domain.when import parse_when
     from workbench.store.actions import find_customer, log_activity
@@ -344,6 +347,7 @@ def log(
         outcome=_outcome(outcome, kind) if outcome else None,
         deal_id=deal_id,
         next_when=when,
+        satisfaction=satisfaction,
     )
     done = f"Logged {kind.lower()} with {printable(found.name)}"
     if result.activity.outcome:

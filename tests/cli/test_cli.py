@@ -107,6 +107,20 @@ def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
     )
 
 
+def test_log_a_rated_visit_and_a_complaint(demo_db: Run, db_path: Path) -> None:
+    from workbench.store.database import fetch_all, open_store
+
+    first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]["id"]
+    assert demo_db("log", "visit", first, "--satisfaction", "5").exit_code == 0
+    assert demo_db("log", "complaint", first, "--note", "Late again").exit_code == 0
+    store = open_store(db_path)
+    newest = ("SELECT kind, satisfaction, complaint_status FROM activities "
+              "WHERE customer_id = ? ORDER BY rowid DESC LIMIT 2")  # fmt: skip
+    rows = fetch_all(store.db, newest, [first])
+    store.close()
+    assert [tuple(r.values()) for r in rows] == [("complaint", None, "open"), ("visit", 5, None)]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -118,6 +132,7 @@ def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
         (("log", "call", "{first}", "--outcome", "great"), "unknown outcome 'great'"),
         (("log", "call", "{first}", "--deal", "zzz"), "'zzz' matches no deal"),
         (("log", "note", "{first}", "--note", "x" * 20_001), "notes: is too long"),
+        (("log", "visit", "{first}", "--satisfaction", "6"), "6 is not in the range 1<=x<=5"),
         (("deals", "--stage", "dreaming"), "no stage 'dreaming'"),
     ],
 )

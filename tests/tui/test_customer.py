@@ -136,3 +136,24 @@ async def test_markup_in_a_contact_shows_literally(book: Store) -> None:
     async with WorkbenchApp(book).run_test(size=(100, 40)) as pilot:
         screen = await open_acme(pilot)
         assert "[bold]Loud[/] Wang" in shown(screen, "account-contacts")
+
+
+async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
+    async with WorkbenchApp(book).run_test(size=(100, 40)) as pilot:
+        screen = await open_acme(pilot)
+        await keys(pilot, "l", "v", "1", *"Good visit", "tab", "4", "ctrl+s")
+        await keys(pilot, "l", "!", *"Late delivery", "ctrl+s")
+        await keys(pilot, "l", "!", *"Wrong part", "ctrl+s")
+        feedback = shown(screen, "account-feedback")
+        assert "★★★★☆ visit" in feedback and feedback.count("complaint open") == 2
+        assert "4.0 / 5" in " ".join(
+            str(c.render()) for c in screen.query(".figure").results(Static)
+        )
+        await keys(pilot, "r")  # two open: pick which, oldest first
+        await keys(pilot, "1")
+        rows = fetch_all(book.db, "SELECT notes, complaint_status FROM activities "
+                                  "WHERE kind = 'complaint' ORDER BY notes")  # fmt: skip
+        assert [(r["notes"], r["complaint_status"]) for r in rows] == [
+            ("Late delivery", "resolved"), ("Wrong part", "open")]  # fmt: skip
+        await keys(pilot, "r")  # the only one left: resolved at once
+        assert "complaint open" not in shown(screen, "account-feedback")

@@ -9,6 +9,7 @@ from datetime import date
 from workbench.domain.models import (
     Activity,
     ActivityKind,
+    ComplaintStatus,
     Customer,
     Deal,
     FollowUp,
@@ -83,6 +84,7 @@ def log_activity(
     deal_id: str | None = None,
     next_when: When | None = None,
     next_title: str | None = None,
+    satisfaction: int | None = None,
 ) -> Logged:
     """Record what happened with a customer and, optionally, when to follow up."""
     with store.transaction():
@@ -94,6 +96,7 @@ def log_activity(
                 at=store.clock.now(),
                 outcome=outcome,
                 notes=note,
+                satisfaction=satisfaction,
             )
         )
         follow_up = None
@@ -158,6 +161,11 @@ def complete_follow_up(
                 done.deal_id,
             )  # fmt: skip
     return None
+
+
+def resolve_complaint(store: Store, activity_id: str) -> Activity:
+    """Mark a complaint resolved (it stays in the timeline and the feedback)."""
+    return store.update(Activity, activity_id, complaint_status=ComplaintStatus.RESOLVED)
 
 
 def snooze(store: Store, follow_up_id: str, until: date) -> FollowUp:

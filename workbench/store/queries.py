@@ -326,7 +326,7 @@ def customer_timeline(
                a.deal_id, d.title AS deal_title, a.owner
         FROM activities a LEFT JOIN deals d ON d.id = a.deal_id
         WHERE a.customer_id = ? AND a.deleted = 0 {feedback}
-        ORDER BY a.at DESC LIMIT ?
+        ORDER BY a.at DESC, a.rowid DESC LIMIT ?
         """,
         [customer_id, -1 if limit is None else limit],
     )

@@ -192,7 +192,8 @@ class WorkbenchApp(App[None]):
         with self.store.transaction():
             actions.log_activity(self.store, request.kind, customer, note=request.note,
                                  outcome=request.outcome, deal_id=deal_id,
-                                 next_when=None if follow_up_id else request.next_when)  # fmt: skip
+                                 next_when=None if follow_up_id else request.next_when,
+                                 satisfaction=request.satisfaction)  # fmt: skip
             if follow_up_id:
                 actions.complete_follow_up(self.store, follow_up_id, next_when=request.next_when,
                                            repeat=request.repeat)  # fmt: skip
@@ -348,6 +349,10 @@ class WorkbenchApp(App[None]):
         screen = CustomerFilterScreen(current, known)
         self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, CustomerFilter)
                                                      else None))  # fmt: skip
+
+    def resolve_complaint(self, activity_id: str) -> None:
+        self.write(partial(actions.resolve_complaint, self.store, activity_id),
+                   "Complaint resolved")  # fmt: skip
 
     def action_open_duplicates(self) -> None:
         self.push_screen(DuplicatesScreen())

@@ -23,7 +23,9 @@ from workbench.domain.money import format_money
 from workbench.domain.stages import StageKind
 from workbench.store.account import Account, load_account
 from workbench.store.database import Store
+from workbench.tui.fields import Choice
 from workbench.tui.footer import Footer
+from workbench.tui.forms import PickScreen
 from workbench.tui.pane import Pane
 
 
@@ -169,6 +171,7 @@ class CustomerScreen(Pane):
         Binding("D", "new_deal", "Deal", id="customer.deal"),
         Binding("c", "add_contact", "Contact", id="customer.contact"),
         Binding("e", "edit", "Edit", id="customer.edit"),
+        Binding("r", "resolve", "Resolve complaint", id="customer.resolve"),
         Binding("pagedown", "scroll('page_down')", "Page down", show=False, priority=True),
         Binding("pageup", "scroll('page_up')", "Page up", show=False, priority=True),
     ]
@@ -279,3 +282,24 @@ class CustomerScreen(Pane):
 
     def action_edit(self) -> None:
         self.workbench.edit_customer(self.customer_id)
+
+    def action_resolve(self) -> None:
+        """Resolve an open complaint: the only one at once, else pick which (oldest first)."""
+        complaints = [e for e in reversed(self.account.feedback if self.account else [])
+                      if e.complaint_status == "open"][:9]  # fmt: skip
+        if not complaints:
+            self.notify("No open complaints", timeout=3)
+        elif len(complaints) == 1:
+            self.workbench.resolve_complaint(complaints[0].id)
+        else:
+            local = self.store.clock.now().tzinfo
+            choices = [
+                Choice(str(n), e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}")
+                for n, e in enumerate(complaints, 1)
+            ]
+            self.app.push_screen(PickScreen("Resolve which complaint?", choices),
+                                 self._resolve_picked)  # fmt: skip
+
+    def _resolve_picked(self, activity_id: object) -> None:
+        if isinstance(activity_id, str):
+            self.workbench.resolve_complaint(activity_id)

@@ -35,7 +35,10 @@ KINDS = (
     Choice("m", ActivityKind.MEETING, "meeting"),
     Choice("e", ActivityKind.EMAIL, "email"),
     Choice("n", ActivityKind.NOTE, "note"),
+    Choice("!", ActivityKind.COMPLAINT, "complaint"),
 )
+RATED = (ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MEETING)  # may carry a score
+SCORES = [Choice(str(n), str(n), "★" * n) for n in range(1, 6)]
 
 
 def outcome_choices(kind: ActivityKind) -> list[Choice]:
@@ -65,6 +68,7 @@ class LogRequest:
     note: str | None
     next_when: When | None
     repeat: bool  # completing a recurring follow-up: continue its rhythm
+    satisfaction: int | None = None  # 1-5, what the customer said of us
 
 
 class FormScreen(ModalScreen["object | None"]):
@@ -124,6 +128,9 @@ class QuickLogScreen(FormScreen):
             yield Label("Outcome", classes="field-label")
             yield KeyPicker([], id="outcome")
             yield Input(compact=True, placeholder="Note: what happened", id="note")
+            yield Label("Satisfaction (tab here, 1-5; optional)", classes="field-label",
+                        id="satisfaction-label")  # fmt: skip
+            yield KeyPicker(SCORES, id="satisfaction")
             yield Label("Next follow-up", classes="field-label")
             yield WhenField(
                 self.now,
@@ -136,6 +143,11 @@ class QuickLogScreen(FormScreen):
     def on_mount(self) -> None:
         first = "#customer" if self.customer_id is None else "#kind"
         self.query_one(first).focus()
+        self._show_satisfaction(False)
+
+    def _show_satisfaction(self, shown: bool) -> None:
+        for widget in self.query("#satisfaction, #satisfaction-label"):
+            widget.display = shown
 
     @on(Input.Submitted, "#customer")
     def _customer_done(self) -> None:
@@ -147,6 +159,7 @@ class QuickLogScreen(FormScreen):
         self.outcome = None
         outcome = self.query_one("#outcome", KeyPicker)
         outcome.set_choices(outcome_choices(self.kind))
+        self._show_satisfaction(self.kind in RATED)
         (outcome if outcome.choices else self.query_one("#note")).focus()
 
     @on(KeyPicker.Picked, "#outcome")
@@ -155,6 +168,7 @@ class QuickLogScreen(FormScreen):
         self.query_one("#note").focus()
 
     @on(Input.Submitted, "#note")
+    @on(KeyPicker.Picked, "#satisfaction")
     def _note_done(self) -> None:
         self.query_one("#next", WhenField).input.focus()
 
@@ -165,7 +179,7 @@ class QuickLogScreen(FormScreen):
     def action_save(self) -> None:
         if self.kind is None:
             self.notify(
-                "Pick the kind first: c call, v visit, m meeting, e email, n note",
+                "Pick the kind first: c call, v visit, m meeting, e email, n note, ! complaint",
                 severity="warning",
             )
             self.query_one("#kind").focus()
@@ -184,7 +198,9 @@ class QuickLogScreen(FormScreen):
             field.input.focus()
             return
         note = self.query_one("#note", Input).value.strip() or None
-        self.dismiss(LogRequest(customer, self.kind, self.outcome, note, when, repeat))
+        score = self.query_one("#satisfaction", KeyPicker).chosen if self.kind in RATED else None
+        self.dismiss(LogRequest(customer, self.kind, self.outcome, note, when, repeat,
+                                int(score) if score else None))  # fmt: skip
 
 
 class WhenScreen(FormScreen):
@@ -393,6 +409,35 @@ class BoardFilterScreen(FormScreen):
             return
         self.dismiss(BoardFilter(value["who"] or "me", value["period"] or None,
                                  value["customer"] or None, minimum))  # fmt: skip
+
+
+class PickScreen(FormScreen):
+    """Choose one of a few things with a single key; returns its value."""
+
+    def __init__(self, title: str, choices: list[Choice]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            for choice in self.choices:
+                yield Static(Text.assemble((f" {choice.key} ", "bold"), printable(choice.label)))
+            yield KeyPicker(self.choices, id="pick")
+            yield Static("the key beside it picks · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        picker = self.query_one("#pick", KeyPicker)
+        picker.display = False  # the keys are listed above, one a line
+        picker.focus()
+
+    @on(KeyPicker.Picked)
+    def _picked(self, event: KeyPicker.Picked) -> None:
+        self.dismiss(event.value)
+
+    def action_save(self) -> None:
+        pass  # nothing is chosen until a key is pressed
 
 
 @dataclass(frozen=True)
