@@ -7,6 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Contact, Customer, Deal
 from workbench.store.actions import set_me
@@ -29,17 +30,6 @@ def book(tmp_path: Path) -> Store:
                    amount=500_000, expected_close=date(2026, 12, 15)))  # fmt: skip
     store.add(Customer(name="Beta Foods", tier="B"))
     return store
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def keys(pilot: Pilot[None], *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await settle(pilot)
 
 
 async def open_acme(pilot: Pilot[None]) -> CustomerScreen:

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
+from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Contact, Customer, Rep
 from workbench.store.actions import set_me
@@ -27,17 +27,6 @@ def book(tmp_path: Path) -> Store:
     store.add(Customer(name="Acme Pumps", tier="B", segment="SMB", industry="Machinery"))
     store.add(Customer(name="Beta Foods", tier="C", owner=sam.id))
     return store
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def keys(pilot: Pilot[None], *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await settle(pilot)
 
 
 def listed(app: WorkbenchApp) -> list[str]:

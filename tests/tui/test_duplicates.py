@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Contact, Customer
 from workbench.store.actions import set_me
@@ -25,17 +26,6 @@ def book(tmp_path: Path) -> Store:
     store.add(Contact(customer_id=newer.id, name="Li Na"))
     store.add(Customer(name="Acme"))
     return store
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def keys(pilot: Pilot[None], *pressed: str) -> None:
-    await pilot.press(*pressed)
-    await settle(pilot)
 
 
 def live(store: Store) -> list[tuple[str, str]]:

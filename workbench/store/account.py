@@ -9,7 +9,12 @@ from workbench.domain.account import Feedback, Figures, figures
 from workbench.domain.models import Customer
 from workbench.domain.stages import StageKind
 from workbench.store.database import Store, fetch_all
-from workbench.store.queries import TimelineEntry, customer_timeline
+from workbench.store.queries import (
+    TimelineEntry,
+    as_date,
+    customer_timeline,
+    follow_up_dates,
+)
 
 TIMELINE_SHOWN = 500  # newest activities drawn; the count says how many more there are
 
@@ -128,8 +133,8 @@ def _deals(store: Store, customer_id: str) -> list[DealLine]:
             **row
             | {
                 "kind": StageKind(row["kind"]),
-                "expected_close": _day(row["expected_close"]),
-                "closed_on": _day(row["closed_on"]),
+                "expected_close": as_date(row["expected_close"]),
+                "closed_on": as_date(row["closed_on"]),
             }
         )
         for row in rows
@@ -148,22 +153,8 @@ def _follow_ups(store: Store, customer_id: str) -> list[OpenFollowUp]:
         """,
         [customer_id],
     )
-    return [
-        OpenFollowUp(
-            **row
-            | {
-                "due_date": date.fromisoformat(row["due_date"]),
-                "due_time": time.fromisoformat(row["due_time"]) if row["due_time"] else None,
-                "snoozed_until": _day(row["snoozed_until"]),
-            }
-        )
-        for row in rows
-    ]
+    return [OpenFollowUp(**row | follow_up_dates(row)) for row in rows]
 
 
 def _feedback(store: Store, customer_id: str) -> list[TimelineEntry]:
     return customer_timeline(store, customer_id, limit=None, feedback_only=True)
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

@@ -70,17 +70,16 @@ def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFoll
         """,
         {"owner": owner, "until": until.isoformat()},
     )
-    return [
-        DueFollowUp(
-            **row
-            | {
-                "due_date": date.fromisoformat(row["due_date"]),
-                "due_time": time.fromisoformat(row["due_time"]) if row["due_time"] else None,
-                "snoozed_until": _date(row["snoozed_until"]),
-            }
-        )
-        for row in rows
-    ]
+    return [DueFollowUp(**row | follow_up_dates(row)) for row in rows]
+
+
+def follow_up_dates(row: dict[str, Any]) -> dict[str, Any]:
+    """A follow-up row's due date, time and snooze as Python values."""
+    return {
+        "due_date": date.fromisoformat(row["due_date"]),
+        "due_time": time.fromisoformat(row["due_time"]) if row["due_time"] else None,
+        "snoozed_until": as_date(row["snoozed_until"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ _DEALS = """
 
 def _deal_rows(store: Store, where_and_order: str, params: dict[str, Any]) -> list[DealRow]:
     rows = fetch_all(store.db, _DEALS + where_and_order, params)
-    return [DealRow(**row | {"expected_close": _date(row["expected_close"])}) for row in rows]
+    return [DealRow(**row | {"expected_close": as_date(row["expected_close"])}) for row in rows]
 
 
 def deals(store: Store, owner: str | None, stage: str | None = None) -> list[DealRow]:
@@ -254,7 +253,9 @@ def customer_list(
         {"query": query, "cap": SEARCH_CAP, "owner": owner, "tier": tier, "segment": segment,
          "industry": industry, "currency": currency, "limit": limit},
     )  # fmt: skip
-    return [CustomerListRow(**row | {"last_contact": _moment(row["last_contact"])}) for row in rows]
+    return [
+        CustomerListRow(**row | {"last_contact": as_moment(row["last_contact"])}) for row in rows
+    ]
 
 
 def _deal_sum(kind: str) -> str:
@@ -419,10 +420,10 @@ def deal_cards(
         DealCard(
             **row
             | {
-                "expected_close": _date(row["expected_close"]),
-                "closed_on": _date(row["closed_on"]),
-                "entered_stage": _moment(row["entered_stage"]),
-                "next_follow_up": _date(row["next_follow_up"]),
+                "expected_close": as_date(row["expected_close"]),
+                "closed_on": as_date(row["closed_on"]),
+                "entered_stage": as_moment(row["entered_stage"]),
+                "next_follow_up": as_date(row["next_follow_up"]),
                 "has_open_follow_up": bool(row["has_open_follow_up"]),
             }
         )
@@ -458,7 +459,7 @@ def accounts_last_contact(store: Store, owner: str | None) -> list[AccountContac
         AccountContact(
             **row
             | {
-                "last_contact": _moment(row["last_contact"]),
+                "last_contact": as_moment(row["last_contact"]),
                 "has_open_follow_up": bool(row["has_open_follow_up"]),
             }
         )
@@ -525,9 +526,9 @@ def rep_names(store: Store) -> dict[str, str]:
     return dict(store.db.execute("SELECT id, name FROM reps WHERE deleted = 0").fetchall())
 
 
-def _date(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _moment(value: Any) -> datetime | None:
+def as_moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
