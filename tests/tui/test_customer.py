@@ -147,3 +147,19 @@ async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
             ("Late delivery", "resolved"), ("Wrong part", "open")]  # fmt: skip
         await keys(pilot, "r")  # the only one left: resolved at once
         assert "complaint open" not in shown(screen, "account-feedback")
+
+
+async def test_edit_a_contact(book: Store) -> None:
+    acme = fetch_all(book.db, "SELECT id FROM customers WHERE name = 'Acme Pumps'")[0]["id"]
+    book.add(Contact(customer_id=acme, name="Zhou Min", title="Buyer"))
+    book.add(Contact(customer_id=acme, name="Chen Jie"))
+    async with WorkbenchApp(book).run_test(size=(100, 40)) as pilot:
+        screen = await open_acme(pilot)
+        await keys(pilot, "C", "2")  # by name: Chen Jie, Zhou Min
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen)
+        await keys(pilot, "tab", *["backspace"] * 5, *"Head of purchasing", "ctrl+s")
+        assert "Head of purchasing" in shown(screen, "account-contacts")
+        titles = fetch_all(book.db, "SELECT name, title FROM contacts ORDER BY name")
+        assert [(r["name"], r["title"]) for r in titles] == [
+            ("Chen Jie", None), ("Zhou Min", "Head of purchasing")]  # fmt: skip

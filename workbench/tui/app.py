@@ -350,6 +350,16 @@ class WorkbenchApp(App[None]):
         self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, CustomerFilter)
                                                      else None))  # fmt: skip
 
+    def edit_contact(self, contact_id: str) -> None:
+        contact = self.store.require(Contact, contact_id)
+        customer = self.store.require(Customer, contact.customer_id)
+        self.push_screen(contact_form(customer, contact), partial(self._contact_edited, contact_id))
+
+    def _contact_edited(self, contact_id: str, values: object) -> None:
+        if isinstance(values, dict):
+            change = partial(self.store.update, Contact, contact_id, **values)
+            self.write(change, f"Saved {values['name']}")
+
     def resolve_complaint(self, activity_id: str) -> None:
         self.write(partial(actions.resolve_complaint, self.store, activity_id),
                    "Complaint resolved")  # fmt: skip

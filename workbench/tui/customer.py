@@ -28,6 +28,8 @@ from workbench.tui.footer import Footer
 from workbench.tui.forms import PickScreen
 from workbench.tui.pane import Pane
 
+PICK_KEYS = "123456789abcdefghijkmnopqrstuvwxyz"  # one key per item of a short list
+
 
 def money(amounts: Counter[str], home: str) -> str:
     """Amounts per currency, the home currency first: '¥1,200.00 + $40.00'."""
@@ -171,6 +173,7 @@ class CustomerScreen(Pane):
         Binding("D", "new_deal", "Deal", id="customer.deal"),
         Binding("c", "add_contact", "Contact", id="customer.contact"),
         Binding("e", "edit", "Edit", id="customer.edit"),
+        Binding("C", "edit_contact", "Edit contact", id="customer.edit_contact"),
         Binding("r", "resolve", "Resolve complaint", id="customer.resolve"),
         Binding("pagedown", "scroll('page_down')", "Page down", show=False, priority=True),
         Binding("pageup", "scroll('page_up')", "Page up", show=False, priority=True),
@@ -283,10 +286,26 @@ class CustomerScreen(Pane):
     def action_edit(self) -> None:
         self.workbench.edit_customer(self.customer_id)
 
+    def action_edit_contact(self) -> None:
+        """Edit a contact: the only one at once, else pick which."""
+        contacts = self.account.contacts[: len(PICK_KEYS)] if self.account else []
+        if not contacts:
+            self.notify("No contacts yet: c adds one", timeout=3)
+        elif len(contacts) == 1:
+            self.workbench.edit_contact(contacts[0].id)
+        else:
+            choices = [Choice(key, c.id, printable(" · ".join(filter(None, (c.name, c.title)))))
+                       for key, c in zip(PICK_KEYS, contacts, strict=False)]  # fmt: skip
+            self.app.push_screen(PickScreen("Edit which contact?", choices), self._contact_picked)
+
+    def _contact_picked(self, contact_id: object) -> None:
+        if isinstance(contact_id, str):
+            self.workbench.edit_contact(contact_id)
+
     def action_resolve(self) -> None:
         """Resolve an open complaint: the only one at once, else pick which (oldest first)."""
         complaints = [e for e in reversed(self.account.feedback if self.account else [])
-                      if e.complaint_status == "open"][:9]  # fmt: skip
+                      if e.complaint_status == "open"][: len(PICK_KEYS)]  # fmt: skip
         if not complaints:
             self.notify("No open complaints", timeout=3)
         elif len(complaints) == 1:
@@ -294,8 +313,8 @@ class CustomerScreen(Pane):
         else:
             local = self.store.clock.now().tzinfo
             choices = [
-                Choice(str(n), e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}")
-                for n, e in enumerate(complaints, 1)
+                Choice(key, e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {printable(e.notes or '')}")
+                for key, e in zip(PICK_KEYS, complaints, strict=False)
             ]
             self.app.push_screen(PickScreen("Resolve which complaint?", choices),
                                  self._resolve_picked)  # fmt: skip

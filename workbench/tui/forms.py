@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
@@ -424,17 +425,14 @@ class PickScreen(FormScreen):
             yield Label(Text(self.title_text), classes="form-title")
             for choice in self.choices:
                 yield Static(Text.assemble((f" {choice.key} ", "bold"), printable(choice.label)))
-            yield KeyPicker(self.choices, id="pick")
             yield Static("the key beside it picks · esc cancel", classes="form-hint")
 
-    def on_mount(self) -> None:
-        picker = self.query_one("#pick", KeyPicker)
-        picker.display = False  # the keys are listed above, one a line
-        picker.focus()
-
-    @on(KeyPicker.Picked)
-    def _picked(self, event: KeyPicker.Picked) -> None:
-        self.dismiss(event.value)
+    def on_key(self, event: Key) -> None:
+        # The keys are data (the items listed), so they are looked up, not bound.
+        picked = {c.key: c.value for c in self.choices}.get(event.character or "")
+        if picked is not None:
+            event.stop()
+            self.dismiss(picked)
 
     def action_save(self) -> None:
         pass  # nothing is chosen until a key is pressed
