@@ -117,6 +117,7 @@ def test_merge_keeps_everything_and_redirects(
     assert gone.deleted and gone.merged_into == survivor.id
     assert [c.name for c in customers(store)] == ["Acme Pumps"]
     assert load_account(store, survivor.id).figures.open == {"CNY": 200_000}
+    assert load_account(store, merged.id).customer.id == survivor.id  # an old link still works
     # a record arriving later under the merged id lands on the survivor
     late = store.add(Contact(customer_id=merged.id, name="Arrived by sync"))
     assert late.customer_id == survivor.id

@@ -67,7 +67,9 @@ class Account:
 
 
 def load_account(store: Store, customer_id: str) -> Account:
-    """The customer and their whole story. Raises NotFound for an unknown id."""
+    """The customer and their whole story (a merged customer's: the one it was
+    merged into). Raises NotFound for an unknown id."""
+    customer_id = store.surviving_customer(customer_id)
     customer = store.require(Customer, customer_id)
     deals = _deals(store, customer_id)
     follow_ups = _follow_ups(store, customer_id)
