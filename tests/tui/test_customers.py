@@ -75,9 +75,9 @@ async def test_filter_by_segment_and_industry(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await keys(pilot, "3", "escape", "f", *"ent", "right", "enter", "enter")
+        await keys(pilot, "3", "escape", "f", *"ent", "right", "ctrl+s")
         assert listed(app) == ["上海恒泰机械有限公司"]
-        await keys(pilot, "f", *["backspace"] * 12, "enter", *"nope", "enter")
+        await keys(pilot, "f", *["backspace"] * 12, "enter", *"nope", "ctrl+s")
         error = str(app.screen.query_one("#filter-error").render())
         assert "No customer has industry “nope”" in error
         await keys(pilot, *["backspace"] * 4, *"machinery", "ctrl+s")
@@ -85,3 +85,9 @@ async def test_filter_by_segment_and_industry(book: Store) -> None:
         screen = app.screen
         assert isinstance(screen, CustomersScreen)
         assert "Machinery (f)" in str(screen.status.render())
+        await keys(pilot, "f", "enter", "enter", *"sa", "right", "enter")  # Sam's customers
+        assert listed(app) == [] and "Sam's (w)" in str(screen.status.render())
+        await keys(pilot, "f", "enter", *["backspace"] * 9, "enter", "ctrl+s")
+        assert listed(app) == ["Beta Foods"]  # Sam's, any industry
+        await keys(pilot, "w")  # back to mine
+        assert listed(app) == ["Acme Pumps", "上海恒泰机械有限公司"]

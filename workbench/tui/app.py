@@ -346,6 +346,7 @@ class WorkbenchApp(App[None]):
         with self.store.lock:
             known = {field: queries.customer_values(self.store, field)
                      for field in ("segment", "industry")}  # fmt: skip
+            known["rep"] = sorted(queries.rep_names(self.store).values())
         screen = CustomerFilterScreen(current, known)
         self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, CustomerFilter)
                                                      else None))  # fmt: skip

@@ -42,6 +42,8 @@ class ListView:
 
     def describe(self) -> str:
         whose = "mine" if self.mine else "everyone's"
+        if self.kinds.rep:
+            whose = f"{printable(self.kinds.rep)}'s"
         tier = f"tier {self.tier}" if self.tier else "all tiers"
         kinds = [printable(k) for k in (self.kinds.segment, self.kinds.industry) if k]
         narrowed = f"{' · '.join(kinds)} (f)" if kinds else "any segment (f)"
@@ -53,11 +55,19 @@ def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerL
     with store.lock:
         currency = store.settings().currency
         rows = queries.customer_list(
-            store, currency, search=view.search or None, owner=store.me if view.mine else None,
+            store, currency, search=view.search or None, owner=_owner(store, view),
             tier=view.tier, segment=view.kinds.segment, industry=view.kinds.industry,
             sort=view.sort, limit=SHOWN,
         )  # fmt: skip
         return rows, currency
+
+
+def _owner(store: Store, view: ListView) -> str | None:
+    """Whose customers: a teammate's if named, else mine or (None) everyone's."""
+    if view.kinds.rep:
+        by_name = {name: rep_id for rep_id, name in queries.rep_names(store).items()}
+        return by_name.get(view.kinds.rep, "")  # a rep gone since: nobody's customers
+    return store.me if view.mine else None
 
 
 def _since(moment: datetime | None, today: date) -> Text:
@@ -195,7 +205,10 @@ class CustomersScreen(Pane):
         self._change(tier=TIERS[(TIERS.index(self.view.tier) + 1) % len(TIERS)])
 
     def action_whose(self) -> None:
-        self._change(mine=not self.view.mine)
+        if self.view.kinds.rep:  # back from a teammate's list to mine
+            self._change(mine=True, kinds=replace(self.view.kinds, rep=None))
+        else:
+            self._change(mine=not self.view.mine)
 
     def action_filter(self) -> None:
         self.workbench.ask_customer_filter(self.view.kinds, self._filtered)

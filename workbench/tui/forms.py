@@ -442,22 +442,31 @@ class PickScreen(FormScreen):
 class CustomerFilter:
     segment: str | None = None
     industry: str | None = None
+    rep: str | None = None  # a teammate's name: their customers, whatever w says
+
+
+# (field, label, what the error calls it)
+FILTER_FIELDS = (
+    ("segment", "Segment (empty: any)", "No customer has segment"),
+    ("industry", "Industry (empty: any)", "No customer has industry"),
+    ("rep", "Teammate (empty: w picks mine or everyone's)", "No rep is called"),
+)
 
 
 class CustomerFilterScreen(FormScreen):
-    """Narrow the customer list to one segment and/or industry (empty: any)."""
+    """Narrow the customer list to one segment, industry and/or teammate (empty: any)."""
 
     def __init__(self, current: CustomerFilter, known: dict[str, list[str]]) -> None:
         super().__init__()
         self.current = current
-        self.known = known  # field -> the values customers have, most used first
+        self.known = known  # field -> the values there are, most used first
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label("Show customers", classes="form-title")
-            for field in ("segment", "industry"):
+            for field, label, _ in FILTER_FIELDS:
                 values = self.known[field]
-                yield Label(f"{field.capitalize()} (empty: any)", classes="field-label")
+                yield Label(label, classes="field-label")
                 yield Input(getattr(self.current, field) or "", compact=True, id=field,
                             placeholder=", ".join(values[:4]) + (" …" if len(values) > 4 else ""),
                             suggester=NameSuggester(partial(_starting, values)))  # fmt: skip
@@ -469,20 +478,20 @@ class CustomerFilterScreen(FormScreen):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "industry":
+        if event.input.id == FILTER_FIELDS[-1][0]:
             self.action_save()
         else:
             self.focus_next()
 
     def action_save(self) -> None:
         chosen: dict[str, str | None] = {}
-        for field in ("segment", "industry"):
+        for field, _, unknown in FILTER_FIELDS:
             typed = self.query_one(f"#{field}", Input).value.strip()
             match = [v for v in self.known[field] if v.casefold() == typed.casefold()]
             if typed and not match:
                 known = ", ".join(self.known[field][:8]) or "none yet"
                 self.query_one("#filter-error", Static).update(
-                    Text(f"No customer has {field} “{typed}” (there are: {known})")
+                    Text(f"{unknown} “{typed}” (there are: {known})")
                 )
                 self.query_one(f"#{field}").focus()
                 return
