@@ -98,60 +98,83 @@ def belongings(store: Store, customer_id: str) -> dict[str, int]:
     }
 
 
+def kept_and_gone(a: Customer, b: Customer) -> tuple[str, str]:
+    """Which record a merge keeps: the smaller id, whatever the order."""
+    kept, gone = sorted((a.id, b.id))
+    return kept, gone
+
+
 def test_merge_keeps_everything_and_redirects(
     store: Store, twins: tuple[Customer, Customer]
 ) -> None:
-    survivor, merged = twins
-    assert duplicates.differences(survivor, merged) == {"name": ("Acme Pumps", "ACME Pumps Ltd"),
-                                                        "tier": ("A", "B")}  # fmt: skip
-    result = duplicates.merge(store, survivor.id, merged.id, {"tier": "B"})
-    assert belongings(store, survivor.id) == {"contacts": 2, "deals": 2, "activities": 2,
-                                              "follow_ups": 2}  # fmt: skip
-    assert belongings(store, merged.id) == {"contacts": 0, "deals": 0, "activities": 0,
-                                            "follow_ups": 0}  # fmt: skip
-    assert (result.name, result.tier, result.segment, result.email) == (
-        "Acme Pumps", "B", "SMB", "buyer@acme.cn")  # fmt: skip
+    acme, twin = twins
+    assert duplicates.differences(acme, twin) == {"name": ("Acme Pumps", "ACME Pumps Ltd"),
+                                                  "tier": ("A", "B")}  # fmt: skip
+    result = duplicates.merge(store, acme.id, twin.id, {"tier": "B"})
+    kept, gone = kept_and_gone(acme, twin)
+    assert result.id == kept
+    assert belongings(store, kept) == {"contacts": 2, "deals": 2, "activities": 2,
+                                       "follow_ups": 2}  # fmt: skip
+    assert belongings(store, gone) == {"contacts": 0, "deals": 0, "activities": 0,
+                                       "follow_ups": 0}  # fmt: skip
+    # the first's values, the choice, and what only the second had
+    assert (result.name, result.tier, result.segment, result.email, result.phone) == (
+        "Acme Pumps", "B", "SMB", "buyer@acme.cn", "+86 21 5555 0100")  # fmt: skip
     assert result.tags == ["key", "export"]
     assert result.notes == "Pays late\n\n(from ACME Pumps Ltd) Met at the fair"
-    gone = store.require(Customer, merged.id)
-    assert gone.deleted and gone.merged_into == survivor.id
+    removed = store.require(Customer, gone)
+    assert removed.deleted and removed.merged_into == kept
     assert [c.name for c in customers(store)] == ["Acme Pumps"]
-    assert load_account(store, survivor.id).figures.open == {"CNY": 200_000}
-    assert load_account(store, merged.id).customer.id == survivor.id  # an old link still works
-    # a record arriving later under the merged id lands on the survivor
-    late = store.add(Contact(customer_id=merged.id, name="Arrived by sync"))
-    assert late.customer_id == survivor.id
+    assert load_account(store, kept).figures.open == {"CNY": 200_000}
+    assert load_account(store, gone).customer.id == kept  # an old link still works
+    # a record arriving later under the removed id lands on the one kept
+    late = store.add(Contact(customer_id=gone, name="Arrived by sync"))
+    assert late.customer_id == kept
+
+
+def test_two_reps_merging_the_same_pair_keep_the_same_record(
+    store: Store, twins: tuple[Customer, Customer]
+) -> None:
+    acme, twin = twins
+    one_way = duplicates.merge(store, acme.id, twin.id, {})
+    duplicates.undo_last_merge(store)
+    other_way = duplicates.merge(store, twin.id, acme.id, {})
+    assert one_way.id == other_way.id == min(acme.id, twin.id)
+    assert other_way.name == "ACME Pumps Ltd"  # the first's values: the rep's order matters
 
 
 def test_undo_takes_the_last_merge_back(store: Store, twins: tuple[Customer, Customer]) -> None:
-    survivor, merged = twins
-    duplicates.merge(store, survivor.id, merged.id, {"tier": "B", "name": "ACME Pumps Ltd"})
+    acme, twin = twins
+    duplicates.merge(store, acme.id, twin.id, {"tier": "B", "name": "ACME Pumps Ltd"})
+    gone = max(acme.id, twin.id)
     restored = duplicates.undo_last_merge(store)
-    assert restored.id == merged.id and not restored.deleted and restored.merged_into is None
-    again = store.require(Customer, survivor.id)
-    assert (again.name, again.tier, again.tags, again.notes) == (
-        survivor.name, survivor.tier, survivor.tags, survivor.notes)  # fmt: skip
-    assert belongings(store, merged.id) == belongings(store, survivor.id) == {
+    assert restored.id == gone and not restored.deleted and restored.merged_into is None
+    for before in (acme, twin):
+        again = store.require(Customer, before.id)
+        assert (again.name, again.tier, again.tags, again.notes, again.deleted) == (
+            before.name, before.tier, before.tags, before.notes, False)  # fmt: skip
+    assert belongings(store, acme.id) == belongings(store, twin.id) == {
         "contacts": 1, "deals": 1, "activities": 1, "follow_ups": 1}  # fmt: skip
     with pytest.raises(NotFound, match="no merge to undo"):
         duplicates.undo_last_merge(store)
 
 
 def test_only_the_last_merge_can_be_undone(store: Store, twins: tuple[Customer, Customer]) -> None:
-    survivor, merged = twins
+    acme, twin = twins
     third = store.add(Customer(name="Acme Pumps (Shanghai)"))
-    duplicates.merge(store, survivor.id, merged.id, {})
-    duplicates.merge(store, survivor.id, third.id, {})
-    assert duplicates.undo_last_merge(store).id == third.id
-    assert store.require(Customer, merged.id).deleted
+    first = duplicates.merge(store, acme.id, twin.id, {})
+    second = duplicates.merge(store, first.id, third.id, {})
+    assert duplicates.undo_last_merge(store).id == max(first.id, third.id)
+    assert store.require(Customer, max(acme.id, twin.id)).deleted
+    assert not store.require(Customer, second.id).deleted
 
 
 def test_a_merge_that_cannot_be(store: Store, twins: tuple[Customer, Customer]) -> None:
-    survivor, merged = twins
+    acme, twin = twins
     with pytest.raises(ValueError, match="itself"):
-        duplicates.merge(store, survivor.id, survivor.id, {})
+        duplicates.merge(store, acme.id, acme.id, {})
     with pytest.raises(ValueError, match="not a field to choose: id"):
-        duplicates.merge(store, survivor.id, merged.id, {"id": "x"})
-    duplicates.merge(store, survivor.id, merged.id, {})
+        duplicates.merge(store, acme.id, twin.id, {"id": "x"})
+    duplicates.merge(store, acme.id, twin.id, {})
     with pytest.raises(NotFound, match="merged already"):
-        duplicates.merge(store, survivor.id, merged.id, {})
+        duplicates.merge(store, acme.id, twin.id, {})

@@ -58,12 +58,10 @@ async def test_merge_choosing_values_then_undo(book: Store) -> None:
         assert screen.table.row_count == 1
 
 
-async def test_swap_which_stays(book: Store) -> None:
+async def test_keep_the_second_ones_values(book: Store) -> None:
     async with WorkbenchApp(book).run_test(size=(100, 30)) as pilot:
         await open_review(pilot)
-        await keys(pilot, "enter", "s")
-        assert isinstance(pilot.app.screen, MergeScreen)
-        await keys(pilot, "ctrl+s")  # the newer one stays, with its own values
+        await keys(pilot, "enter", "2", "2", "ctrl+s")  # its name and its tier
         assert live(book) == [("Acme", "C"), ("HENGTAI PUMPS", "B")]
 
 

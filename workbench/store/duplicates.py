@@ -121,30 +121,29 @@ def dismiss(store: Store, first_id: str, second_id: str) -> None:
         store.db.execute("INSERT OR IGNORE INTO duplicate_dismissals VALUES (?, ?)", pair)
 
 
-def differences(survivor: Customer, merged: Customer) -> dict[str, tuple[Any, Any]]:
-    """The fields the rep chooses between: {field: (survivor's, merged's)},
+def differences(first: Customer, second: Customer) -> dict[str, tuple[Any, Any]]:
+    """The fields the rep chooses between: {field: (first's, second's)},
     only where both have a value and they differ."""
     found = {}
     for name in CHOSEN:
-        mine, theirs = getattr(survivor, name), getattr(merged, name)
+        mine, theirs = getattr(first, name), getattr(second, name)
         if mine is not None and theirs is not None and mine != theirs:
             found[name] = (mine, theirs)
     return found
 
 
-def merged_fields(survivor: Customer, merged: Customer, chosen: dict[str, Any]) -> dict[str, Any]:
-    """The survivor's new values: what the rep chose, the merged customer's
-    value where the survivor has none, tags of both, and both notes."""
+def merged_fields(first: Customer, second: Customer, chosen: dict[str, Any]) -> dict[str, Any]:
+    """The merged customer's values: what the rep chose, else the first's,
+    else the second's where the first has none; tags of both; both notes."""
     values: dict[str, Any] = {
-        name: getattr(merged, name)
+        name: getattr(first, name) if getattr(first, name) is not None else getattr(second, name)
         for name in CHOSEN
-        if getattr(survivor, name) is None and getattr(merged, name)
     }
     values |= chosen
-    values["tags"] = list(dict.fromkeys([*survivor.tags, *merged.tags]))[:20]
-    notes = [n for n in (survivor.notes, merged.notes) if n]
+    values["tags"] = list(dict.fromkeys([*first.tags, *second.tags]))[:20]
+    notes = [n for n in (first.notes, second.notes) if n]
     if len(notes) == 2 and notes[0] != notes[1]:
-        values["notes"] = f"{notes[0]}\n\n(from {merged.name}) {notes[1]}"
+        values["notes"] = f"{notes[0]}\n\n(from {second.name}) {notes[1]}"
     elif notes:
         values["notes"] = notes[0]
     return values
@@ -160,24 +159,28 @@ class MergeRecord:
     moved: dict[str, list[str]] = field(default_factory=dict)  # entity -> ids
 
 
-def merge(store: Store, survivor_id: str, merged_id: str, chosen: dict[str, Any]) -> Customer:
-    """Merge customer `merged_id` into `survivor_id`: every contact, deal,
-    activity and follow-up moves over, the survivor takes `chosen` values
-    (see merged_fields), and the merged customer is tombstoned pointing at the
-    survivor. One transaction; undoable (undo_last_merge) until the next merge."""
-    if survivor_id == merged_id:
-        raise ValueError("a customer cannot be merged into itself")
+def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -> Customer:
+    """Make two customers one: every contact, deal, activity and follow-up of
+    both, the first's values unless `chosen` says otherwise (merged_fields).
+    The record with the smaller id is the one kept, whichever is first, so two
+    reps who merge the same pair on their own devices keep the same record and
+    their bundles agree; the other is tombstoned pointing at it. One
+    transaction; undoable (undo_last_merge) until the next merge."""
+    if first_id == second_id:
+        raise ValueError("a customer cannot be merged with itself")
     unknown = chosen.keys() - set(CHOSEN)
     if unknown:
         raise ValueError(f"not a field to choose: {', '.join(sorted(unknown))}")
     with store.transaction():
-        survivor = store.require(Customer, survivor_id)
-        merged = store.require(Customer, merged_id)
-        if merged.deleted or survivor.deleted:
+        first = store.require(Customer, first_id)
+        second = store.require(Customer, second_id)
+        if first.deleted or second.deleted:
             raise NotFound("both customers must exist (one was deleted or merged already)")
-        values = merged_fields(survivor, merged, chosen)
-        before = survivor.model_dump(mode="json", include=set(values))
-        record = MergeRecord(survivor_id, merged_id, before)
+        values = merged_fields(first, second, chosen)
+        survivor_id, merged_id = sorted((first_id, second_id))
+        survivor = first if first_id == survivor_id else second
+        record = MergeRecord(survivor_id, merged_id,
+                             survivor.model_dump(mode="json", include=set(values)))  # fmt: skip
         for model in BELONGINGS:
             ids = [row[0] for row in store.db.execute(
                 f"SELECT id FROM {model.entity} WHERE customer_id = ?", [merged_id])]  # fmt: skip

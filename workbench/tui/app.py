@@ -368,21 +368,17 @@ class WorkbenchApp(App[None]):
     def action_open_duplicates(self) -> None:
         self.push_screen(DuplicatesScreen())
 
-    def ask_merge(self, survivor_id: str, merged_id: str) -> None:
-        survivor = self.store.require(Customer, survivor_id)
-        merged = self.store.require(Customer, merged_id)
-        screen = MergeScreen(survivor, merged, queries.rep_names(self.store))
+    def ask_merge(self, first_id: str, second_id: str) -> None:
+        first = self.store.require(Customer, first_id)
+        second = self.store.require(Customer, second_id)
+        screen = MergeScreen(first, second, queries.rep_names(self.store))
         self.push_screen(screen, self._merge_asked)
 
     def _merge_asked(self, request: object) -> None:
-        if not isinstance(request, MergeRequest):
-            return
-        if request.swap:
-            self.ask_merge(request.survivor, request.merged)
-            return
-        change = partial(duplicates.merge, self.store, request.survivor, request.merged,
-                         request.chosen)  # fmt: skip
-        self.write(change, "Merged · u on the Duplicates screen undoes it")
+        if isinstance(request, MergeRequest):
+            change = partial(duplicates.merge, self.store, request.first, request.second,
+                             request.chosen)  # fmt: skip
+            self.write(change, "Merged · u on the Duplicates screen undoes it")
 
     def dismiss_duplicate(self, pair: duplicates.Pair) -> None:
         change = partial(duplicates.dismiss, self.store, pair.first.id, pair.second.id)

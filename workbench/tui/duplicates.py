@@ -110,21 +110,18 @@ def _name(side: duplicates.Side) -> Text:
 
 @dataclass(frozen=True)
 class MergeRequest:
-    survivor: str
-    merged: str
-    chosen: dict[str, Any]
-    swap: bool = False  # the rep wants the other one to stay: ask again
+    first: str
+    second: str
+    chosen: dict[str, Any]  # fields to take from the second
 
 
 class MergeScreen(FormScreen):
-    """Which customer stays, and for each field where they differ, whose value."""
+    """Where the two customers differ, whose value to keep."""
 
-    BINDINGS = [Binding("s", "swap", "Swap which stays", id="merge.swap")]
-
-    def __init__(self, survivor: Customer, merged: Customer, reps: dict[str, str]) -> None:
+    def __init__(self, first: Customer, second: Customer, reps: dict[str, str]) -> None:
         super().__init__()
-        self.survivor = survivor
-        self.merged = merged
+        self.first = first
+        self.second = second
         self.reps = reps  # id -> name, to show owners by name
 
     def _label(self, customer: Customer) -> str:
@@ -135,33 +132,30 @@ class MergeScreen(FormScreen):
         return printable(self.reps.get(value, value) if field == "owner" else value)
 
     def compose(self) -> ComposeResult:
-        differs = duplicates.differences(self.survivor, self.merged)
-        keep, lose = self._label(self.survivor), self._label(self.merged)
+        differs = duplicates.differences(self.first, self.second)
+        one, two = self._label(self.first), self._label(self.second)
         with VerticalScroll(classes="form record-form"):
-            yield Static(Text(f"Merge “{lose}” into “{keep}”"), classes="form-title")
+            yield Static(Text(f"Merge “{one}” and “{two}”"), classes="form-title")
             yield Static(
-                Text(f"“{keep}” stays and gets every contact, deal, activity and follow-up of "
-                     f"both, and both sets of tags and notes; “{lose}” is removed, and anything "
-                     "arriving for it later goes to the one that stays."),
+                Text("They become one customer with every contact, deal, activity and "
+                     "follow-up of both, both sets of tags and notes, and any field only one "
+                     "of them has filled. Anything arriving later for either lands on it."),
                 classes="form-hint",
             )  # fmt: skip
             if differs:
-                yield Static(Text(f"Where they differ, keep 1 (“{keep}”) or 2 (“{lose}”):"),
+                yield Static(Text(f"Where they differ, keep 1 (“{one}”) or 2 (“{two}”):"),
                              classes="field-label")  # fmt: skip
             for name, (mine, theirs) in differs.items():
                 with Horizontal(classes="record-field"):
                     yield Label(name.capitalize(), classes="record-label")
                     picker = KeyPicker(
-                        [
-                            Choice("1", "1", self._shown(name, mine)),
-                            Choice("2", "2", self._shown(name, theirs)),
-                        ],
+                        [Choice("1", "1", self._shown(name, mine)),
+                         Choice("2", "2", self._shown(name, theirs))],
                         id=f"pick-{name}",
-                    )
+                    )  # fmt: skip
                     picker.chosen = "1"
                     yield picker
-            yield Static("1/2 choose · s swap which stays · ctrl+s merge · esc cancel",
-                         classes="form-hint")  # fmt: skip
+            yield Static("1/2 choose · ctrl+s merge · esc cancel", classes="form-hint")
 
     def on_mount(self) -> None:
         pickers = self.query(KeyPicker)
@@ -172,14 +166,11 @@ class MergeScreen(FormScreen):
     def _picked(self) -> None:
         self.focus_next()
 
-    def action_swap(self) -> None:
-        self.dismiss(MergeRequest(self.merged.id, self.survivor.id, {}, swap=True))
-
     def action_save(self) -> None:
-        differs = duplicates.differences(self.survivor, self.merged)
+        differs = duplicates.differences(self.first, self.second)
         chosen = {
             name: theirs
             for name, (_, theirs) in differs.items()
             if self.query_one(f"#pick-{name}", KeyPicker).chosen == "2"
         }
-        self.dismiss(MergeRequest(self.survivor.id, self.merged.id, chosen))
+        self.dismiss(MergeRequest(self.first.id, self.second.id, chosen))
