@@ -10,8 +10,11 @@ import pytest
 
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
-from workbench.store import queries
+from workbench.domain.periods import Period
+from workbench.store import duplicates, queries
+from workbench.store.account import load_account
 from workbench.store.database import Store, open_store
+from workbench.store.report import build_report
 
 BIG_TABLES = ("activities", "deals", "follow_ups", "customers", "contacts", "changes")
 
@@ -48,6 +51,12 @@ QUESTIONS: dict[str, Callable[[Store, str], object]] = {
         s, date(2026, 11, 23), s.me, closed_since=date(2026, 8, 1)
     ),
     "accounts' last contact": lambda s, _: queries.accounts_last_contact(s, s.me),
+    "a customer's 360 view": lambda s, customer: load_account(s, customer),
+    "a new customer's look-alikes": lambda s, _: duplicates.look_alikes(
+        s, {"name": "Hengtai Pumps", "email": "a@hengtai.cn", "phone": "+86 21 5555 0100"}
+    ),
+    "my month's report": lambda s, _: build_report(s, s.me, Period.parse("2026-11")),
+    "the team's week": lambda s, _: build_report(s, None, Period.parse("2026-W48")),
 }
 
 

@@ -45,6 +45,7 @@ from workbench.domain.fields import (
 )
 from workbench.domain.periods import Period
 from workbench.domain.stages import StageKind
+from workbench.domain.targets import Split
 
 
 def new_id() -> str:
@@ -346,6 +347,9 @@ class Settings(BaseModel):
     touch_days: dict[Tier, int] = Field(
         default_factory=lambda: {Tier.A: 30, Tier.B: 60, Tier.C: 120}
     )
+    # Days that are not working days besides weekends, and how a target spreads over them.
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+    target_split: Split = Split.EVEN
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

@@ -1,0 +1,119 @@
+"""The report's figures for a rep and the team, against a hand-built November.
+
+Today is Mon 23 Nov 2026, the 16th of November's 21 working days. Li Wei's
+year target is 261,000.00 (1,000.00 a working day, so 21,000.00 for November).
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from workbench.domain.models import (
+    Activity,
+    ActivityKind,
+    Customer,
+    Deal,
+    Metric,
+    Rep,
+    Target,
+)
+from workbench.domain.periods import Period
+from workbench.store.database import Store
+from workbench.store.report import build_report, previous_period
+
+YUAN = 100  # minor units
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def target(store: Store, rep: Rep, metric: Metric, period: str, amount: int) -> None:
+    currency = "CNY" if metric == Metric.REVENUE else None
+    store.add(Target(id=Target.id_for(rep.id, metric, period), rep_id=rep.id, period=period,
+                     metric=metric, amount=amount, currency=currency))  # fmt: skip
+
+
+def deal(store: Store, customer: Customer, title: str, stage: str, amount: int,
+         created: str, **extra: object) -> Deal:  # fmt: skip
+    made = store.add(Deal(customer_id=customer.id, title=title, stage=stage, currency="CNY",
+                          amount=amount * YUAN, created_at=at(created), **extra))  # fmt: skip
+    return made
+
+
+@pytest.fixture
+def november(store: Store, me: Rep, acme: Customer) -> Rep:
+    sam = store.add(Rep(name="Sam"))
+    target(store, me, Metric.REVENUE, "2026", 261_000 * YUAN)
+    target(store, me, Metric.CALLS, "2026-11", 42)
+    target(store, sam, Metric.REVENUE, "2026-11", 10_000 * YUAN)
+    won = {"closed_on": date(2026, 11, 10)}
+    deal(store, acme, "Won A", "won", 8_000, "2026-10-11T00:00", **won)  # 30-day cycle
+    deal(store, acme, "Won B", "won", 4_000, "2026-11-05T00:00", **won)  # 5 days
+    deal(store, acme, "Lost C", "lost", 9_000, "2026-09-01T00:00", **won)
+    deal(store, acme, "Won in October", "won", 50_000, "2026-09-01T00:00",
+         closed_on=date(2026, 10, 20))  # fmt: skip
+    deal(store, acme, "Open, closing in Nov", "proposal", 10_000, "2026-11-01T00:00",
+         expected_close=date(2026, 11, 27))  # 60%: 6,000  # fmt: skip
+    deal(store, acme, "Open, closing in Dec", "proposal", 10_000, "2026-11-01T00:00",
+         expected_close=date(2026, 12, 15))  # fmt: skip
+    other = store.add(Customer(name="Sam's customer", owner=sam.id))
+    store.add(Deal(customer_id=other.id, title="Sam's win", stage="won", currency="CNY",
+                   amount=3_000 * YUAN, closed_on=date(2026, 11, 2), owner=sam.id))  # fmt: skip
+    for day in (2, 3, 4):
+        store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id,
+                           at=at(f"2026-11-0{day}T02:00")))  # fmt: skip
+    store.add(Activity(kind=ActivityKind.VISIT, customer_id=acme.id, at=at("2026-11-05T02:00")))
+    store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=at("2026-10-30T02:00")))
+    # 2026-11-01T00:00 in Shanghai is still 31 October in UTC: it counts for November
+    store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=at("2026-10-31T17:00")))
+    return sam
+
+
+def test_a_reps_month(store: Store, me: Rep, november: Rep) -> None:
+    report = build_report(store, me.id, Period.parse("2026-11"))
+    gauges = {g.metric: g.gauge for g in report.gauges}
+    revenue = gauges[Metric.REVENUE]
+    assert revenue.target == pytest.approx(21_000 * YUAN)
+    assert revenue.achieved == 12_000 * YUAN
+    assert revenue.weighted_open == 6_000 * YUAN
+    assert revenue.forecast == 18_000 * YUAN
+    assert revenue.gap == pytest.approx(9_000 * YUAN)
+    assert revenue.coverage == pytest.approx(6_000 / 9_000)
+    assert (gauges[Metric.CALLS].target, gauges[Metric.CALLS].achieved) == (42, 4)
+    assert gauges[Metric.VISITS].target is None  # no visit target: no gauge figure
+    assert (report.pace.working_day, report.pace.working_days, report.days_left) == (16, 21, 5)
+    assert report.results.win_rate == pytest.approx(2 / 3)
+    assert report.results.average_won == 6_000 * YUAN
+    assert report.results.cycle_days == pytest.approx((30 + 5) / 2)
+    assert report.previous == Period.parse("2026-10")
+    assert report.previous_results.won_revenue == 50_000 * YUAN
+    assert report.activities == {"call": 4, "visit": 1}
+    assert report.previous_activities == {"call": 1}
+    assert (report.new_customers, report.previous_new_customers) == (1, 0)  # acme, made today
+    assert report.who == me.name
+
+
+def test_the_team_and_the_leaderboard(store: Store, me: Rep, november: Rep) -> None:
+    report = build_report(store, None, Period.parse("2026-11"))
+    revenue = next(g.gauge for g in report.gauges if g.metric == Metric.REVENUE)
+    assert revenue.target == pytest.approx((21_000 + 10_000) * YUAN)
+    assert revenue.achieved == (12_000 + 3_000) * YUAN
+    assert [(s.rep, s.won_revenue, s.attainment) for s in report.leaderboard] == [
+        (me.name, 12_000 * YUAN, pytest.approx(12 / 21)),
+        ("Sam", 3_000 * YUAN, pytest.approx(0.3)),
+    ]
+    assert report.who == "everyone"
+
+
+def test_a_period_with_nothing(store: Store, me: Rep) -> None:
+    report = build_report(store, me.id, Period.parse("2026-W48"))
+    assert all(g.gauge.target is None and g.gauge.achieved == 0 for g in report.gauges)
+    assert report.results.win_rate is None and report.needed is None
+    assert report.pace.describe() == "working day 1 of 5: on pace at 20%"
+
+
+def test_previous_periods() -> None:
+    assert previous_period(Period.parse("2026-W01")) == Period.parse("2025-W52")
+    assert previous_period(Period.parse("2026-Q1")) == Period.parse("2025-Q4")
+    assert previous_period(Period.parse("2026")) == Period.parse("2025")

@@ -1,0 +1,315 @@
+"""Reads for the Targets pane and `workbench report`: one rep's (or the
+team's) targets, results and activity for a period, beside the period before.
+
+Money figures count deals in the home currency only. Moments are stored in
+UTC; a period is the rep's local calendar days, so its bounds are converted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from workbench.domain import kpis
+from workbench.domain.models import ActivityKind, Metric
+from workbench.domain.periods import Period, PeriodKind
+from workbench.domain.targets import (
+    Breakdown,
+    Calendar,
+    Pace,
+    Split,
+    month_weights,
+    pace,
+    remaining_working_days,
+)
+from workbench.store.database import Store, fetch_all
+from workbench.store.queries import rep_names
+
+KINDS = ", ".join(f"'{kind.value}'" for kind in ActivityKind)
+HISTORY_DAYS = 365  # the stretch the rep's own rates are learnt from
+ACTIVITY_KINDS = {Metric.CALLS: "call", Metric.VISITS: "visit"}
+
+
+def _utc_text(day: date, tz: tzinfo | None) -> str:
+    """Local midnight of `day` as stored moments are written (UTC, ISO, 'Z')."""
+    return f"{datetime.combine(day, time(), tz).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _local_day(moment: str, tz: tzinfo | None) -> date:
+    return datetime.fromisoformat(moment).astimezone(tz).date()
+
+
+class Scope:
+    """One rep (or the team: rep_id None) over [start, end), as query parameters."""
+
+    def __init__(self, store: Store, rep_id: str | None, start: date, end: date) -> None:
+        self.store = store
+        self.rep_id = rep_id
+        self.tz = store.clock.now().tzinfo
+        self.currency = store.settings().currency
+        self.params: dict[str, Any] = {
+            "rep": rep_id,
+            "currency": self.currency,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "start_at": _utc_text(start, self.tz),
+            "end_at": _utc_text(end, self.tz),
+        }
+
+    def mine(self, column: str) -> str:
+        """`AND column = :rep`, or nothing for the team (see queries._only)."""
+        return f"AND {column} = :rep" if self.rep_id else ""
+
+    def value(self, sql: str) -> Any:
+        return self.store.db.execute(sql, self.params).fetchone()[0]
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        return fetch_all(self.store.db, sql, self.params)
+
+
+_WON_IN_PERIOD = """
+    FROM deals d JOIN stages s ON s.id = d.stage
+    WHERE s.kind = 'won' AND d.deleted = 0 AND d.closed_on >= :start AND d.closed_on < :end
+"""
+
+
+def closed_deals(scope: Scope) -> list[kpis.ClosedDeal]:
+    """Deals won or lost in the period, in the home currency."""
+    rows = scope.rows(f"""
+        SELECT d.amount, s.kind = 'won' AS won, d.created_at, d.closed_on
+        FROM deals d JOIN stages s ON s.id = d.stage
+        WHERE s.kind IN ('won', 'lost') AND d.deleted = 0 AND d.currency = :currency
+          AND d.closed_on >= :start AND d.closed_on < :end {scope.mine("d.owner")}
+    """)  # fmt: skip
+    return [
+        kpis.ClosedDeal(
+            row["amount"],
+            bool(row["won"]),
+            _local_day(row["created_at"], scope.tz)
+            if row["created_at"]
+            else date.fromisoformat(row["closed_on"]),
+            date.fromisoformat(row["closed_on"]),
+        )
+        for row in rows
+    ]
+
+
+def achieved(scope: Scope, metric: Metric) -> int:
+    """What the rep did towards `metric` in the period."""
+    if metric == Metric.REVENUE:
+        return scope.value(f"SELECT coalesce(sum(d.amount), 0) {_WON_IN_PERIOD} "
+                           f"AND d.currency = :currency {scope.mine('d.owner')}")  # fmt: skip
+    if metric == Metric.WON_DEALS:
+        return scope.value(f"SELECT count(*) {_WON_IN_PERIOD} {scope.mine('d.owner')}")
+    if metric == Metric.NEW_CUSTOMERS:
+        return new_customers(scope)
+    return activity_counts(scope).get(ACTIVITY_KINDS[metric], 0)
+
+
+def new_customers(scope: Scope) -> int:
+    return scope.value(f"""
+        SELECT count(*) FROM customers WHERE deleted = 0 AND merged_into IS NULL
+        AND created_at >= :start_at AND created_at < :end_at {scope.mine("owner")}
+    """)  # fmt: skip
+
+
+def activity_counts(scope: Scope) -> Counter[str]:
+    rows = scope.rows(f"""
+        SELECT kind, count(*) AS n FROM activities
+        WHERE kind IN ({KINDS}) -- each kind's (kind, at) range, not the whole index
+          AND deleted = 0 AND at >= :start_at AND at < :end_at {scope.mine("owner")}
+        GROUP BY kind
+    """)  # fmt: skip
+    return Counter({row["kind"]: row["n"] for row in rows})
+
+
+def weighted_open(scope: Scope) -> int:
+    """Open deals expected to close in the period, each times its probability."""
+    return scope.value(f"""
+        SELECT coalesce(sum(d.amount * coalesce(d.probability, s.probability, 0) / 100), 0)
+        FROM deals d JOIN stages s ON s.id = d.stage
+        WHERE d.stage IN (SELECT id FROM stages WHERE kind = 'open')  -- lets deals_stage serve
+          AND d.deleted = 0 AND d.currency = :currency
+          AND d.expected_close >= :start AND d.expected_close < :end {scope.mine("d.owner")}
+    """)  # fmt: skip
+
+
+def stage_moves(scope: Scope) -> list[kpis.Move]:
+    """Every move of the deals that entered some stage in the period."""
+    rows = scope.rows(f"""
+        SELECT h.deal_id, h.to_stage, h.at FROM stage_history h
+        WHERE h.deleted = 0 AND h.deal_id IN (
+            SELECT e.deal_id FROM stage_history e JOIN deals d ON d.id = e.deal_id
+            WHERE e.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
+            {scope.mine("d.owner")})
+    """)  # fmt: skip
+    return [kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz))
+            for row in rows]  # fmt: skip
+
+
+def history(store: Store, rep_id: str | None, today: date) -> kpis.History:
+    """The last HISTORY_DAYS of the rep's calls, visits and wins."""
+    scope = Scope(store, rep_id, today - timedelta(days=HISTORY_DAYS), today + timedelta(days=1))
+    counts = activity_counts(scope)
+    won = [deal for deal in closed_deals(scope) if deal.won]
+    return kpis.History(counts.get("call", 0), counts.get("visit", 0), len(won),
+                        sum(deal.amount for deal in won))  # fmt: skip
+
+
+def breakdown(store: Store, rep_id: str, metric: Metric, year: int) -> Breakdown:
+    """The rep's targets for `metric`, and how they spread over `year`'s days."""
+    settings = store.settings()
+    rows = store.db.execute(
+        "SELECT period, amount FROM targets WHERE rep_id = ? AND metric = ? AND deleted = 0",
+        [rep_id, metric.value],
+    ).fetchall()
+    weights = None
+    if settings.target_split == Split.LAST_YEAR:
+        last_year = Scope(store, rep_id, date(year - 1, 1, 1), date(year, 1, 1))
+        won = [(deal.closed, deal.amount) for deal in closed_deals(last_year) if deal.won]
+        weights = month_weights(won, year - 1)
+    return Breakdown(dict(rows), Calendar(frozenset(settings.holidays)), settings.target_split,
+                     weights)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MetricGauge:
+    metric: Metric
+    gauge: kpis.Gauge
+
+
+@dataclass(frozen=True)
+class Standing:
+    rep: str
+    won_revenue: int
+    target: float | None
+
+    @property
+    def attainment(self) -> float | None:
+        return self.won_revenue / self.target if self.target else None
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    previous: Period
+    who: str  # a rep's name, or "everyone"
+    currency: str
+    pace: Pace
+    days_left: int
+    gauges: list[MetricGauge]
+    results: kpis.Results
+    previous_results: kpis.Results
+    activities: Counter[str]
+    previous_activities: Counter[str]
+    new_customers: int
+    previous_new_customers: int
+    conversion: dict[str, tuple[int, int]]  # stage label -> (entered, went further)
+    needed: kpis.Needed | None
+    trend: list[tuple[str, int, float | None]]  # month key, won revenue, revenue target
+    leaderboard: list[Standing]
+
+
+def previous_period(period: Period) -> Period:
+    return Period.containing(period.kind, period.start - timedelta(days=1))
+
+
+class Targets:
+    """Reps' breakdowns, each read once per report."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known: dict[tuple[str, Metric, int], Breakdown] = {}
+
+    def of(self, rep: str, metric: Metric, year: int) -> Breakdown:
+        key = (rep, metric, year)
+        if key not in self.known:
+            self.known[key] = breakdown(self.store, rep, metric, year)
+        return self.known[key]
+
+    def target(self, reps: list[str], metric: Metric, period: Period) -> float | None:
+        """A rep's target, or the team's: the sum of theirs (None when nobody has one)."""
+        found = [self.of(rep, metric, period.start.year).target(period) for rep in reps]
+        known = [amount for amount in found if amount is not None]
+        return sum(known) if known else None
+
+
+def build_report(store: Store, rep_id: str | None, period: Period) -> Report:
+    """Everything the pane and `workbench report` show, for a rep or (None) the team."""
+    today = store.clock.today()
+    names = rep_names(store)  # the team: every rep this database has heard of
+    reps = [rep_id] if rep_id else list(names)
+    scope = Scope(store, rep_id, period.start, period.end)
+    before = previous_period(period)
+    earlier = Scope(store, rep_id, before.start, before.end)
+    targets = Targets(store)
+    gauges = []
+    for metric in Metric:
+        weighted = weighted_open(scope) if metric == Metric.REVENUE else 0
+        gauge = kpis.Gauge(targets.target(reps, metric, period), achieved(scope, metric), weighted)
+        gauges.append(MetricGauge(metric, gauge))
+    calendar = Calendar(frozenset(store.settings().holidays))
+    days_left = remaining_working_days(calendar, period, today)
+    revenue = gauges[0].gauge
+    return Report(
+        period=period,
+        previous=before,
+        who=names.get(rep_id, "?") if rep_id else "everyone",
+        currency=scope.currency,
+        pace=pace(_pace_breakdown(store, targets, reps, period), period, today),
+        days_left=days_left,
+        gauges=gauges,
+        results=kpis.results(closed_deals(scope)),
+        previous_results=kpis.results(closed_deals(earlier)),
+        activities=activity_counts(scope),
+        previous_activities=activity_counts(earlier),
+        new_customers=new_customers(scope),
+        previous_new_customers=new_customers(earlier),
+        conversion=_conversion(store, scope),
+        needed=kpis.needed(revenue.gap or 0, history(store, rep_id, today), days_left),
+        trend=_trend(store, targets, rep_id, reps, period.start.year),
+        leaderboard=_leaderboard(store, targets, names, period),
+    )
+
+
+def _pace_breakdown(store: Store, targets: Targets, reps: list[str], period: Period) -> Breakdown:
+    """What sets the pace: the rep's revenue targets; for the team, working days elapsed."""
+    if len(reps) == 1:
+        return targets.of(reps[0], Metric.REVENUE, period.start.year)
+    return Breakdown({}, Calendar(frozenset(store.settings().holidays)))
+
+
+def _conversion(store: Store, scope: Scope) -> dict[str, tuple[int, int]]:
+    stages = [stage for stage in store.stages() if stage.kind != "lost"]
+    found = kpis.stage_conversion(stage_moves(scope), [s.key for s in stages],
+                                  date.fromisoformat(scope.params["start"]),
+                                  date.fromisoformat(scope.params["end"]))  # fmt: skip
+    return {stage.label: found[stage.key] for stage in stages}
+
+
+def _trend(
+    store: Store, targets: Targets, rep_id: str | None, reps: list[str], year: int
+) -> list[tuple[str, int, float | None]]:
+    """Each month of `year`: won revenue and the revenue target."""
+    months = []
+    for month in range(1, 13):
+        period = Period.containing(PeriodKind.MONTH, date(year, month, 1))
+        won = achieved(Scope(store, rep_id, period.start, period.end), Metric.REVENUE)
+        months.append((period.key, won, targets.target(reps, Metric.REVENUE, period)))
+    return months
+
+
+def _leaderboard(
+    store: Store, targets: Targets, names: dict[str, str], period: Period
+) -> list[Standing]:
+    standings = [
+        Standing(
+            name,
+            achieved(Scope(store, rep, period.start, period.end), Metric.REVENUE),
+            targets.target([rep], Metric.REVENUE, period),
+        )
+        for rep, name in names.items()
+    ]
+    return sorted(standings, key=lambda s: (-s.won_revenue, s.rep))
