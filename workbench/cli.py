@@ -551,6 +551,142 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
     _print_stages(env)
 
 
+# --- targets and the report -------------------------------------------------
+
+METRICS = ("revenue", "won_deals", "new_customers", "calls", "visits")
+
+
+@cli.group()
+def target() -> None:
+    """Set targets, list them, and say how they spread over working days."""
+
+
+@target.command("set")
+@click.argument("metric", type=click.Choice(METRICS, case_sensitive=False))
+@click.argument("amount")
+@click.option("--period", required=True, help="2026, 2026-Q4, 2026-11, 2026-W48 or 'this month'.")
+@click.option("--rep", default="me", show_default=True, help="Whose target: me or a rep's name.")
+@store_options
+@click.pass_obj
+def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> None:
+    """Set a target: revenue in your currency, the others as counts."""
+    from workbench.domain.models import Metric
+    from workbench.domain.money import parse_amount
+    from workbench.domain.periods import period_named
+    from workbench.store.actions import find_rep, set_target
+
+    store = env.store()
+    chosen = Metric(metric.lower())
+    try:
+        key = period_named(period, store.clock.today()).key
+        value = parse_amount(amount, store.settings().currency) if chosen == Metric.REVENUE \
+            else _count(amount)  # fmt: skip
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    set_target(store, find_rep(store, rep), chosen, key, value)
+    click.echo(f"Target set: {chosen.value} {amount} for {key}.")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise ValueError("a target is zero or more")
+    return value
+
+
+@target.command("list")
+@click.option("--rep", default="me", show_default=True, help="Whose: me, a rep's name, or all.")
+@store_options
+@click.pass_obj
+def target_list(env: Env, rep: str) -> None:
+    """The targets set by hand (shorter periods not listed follow from them)."""
+    from workbench.domain.models import Metric
+    from workbench.domain.money import format_money
+    from workbench.store.actions import find_rep
+    from workbench.store.queries import rep_names, targets_set
+
+    store = env.store()
+    rows = targets_set(store, None if rep == "all" else find_rep(store, rep))
+    if not rows:
+        click.echo("No targets yet: workbench target set revenue 1200000 --period 2026")
+        return
+    names = rep_names(store)
+    with _table("Rep", "Period", "Metric", "Target", right=("Target",)) as add:
+        for row in rows:
+            shown = format_money(row.amount, row.currency) if row.metric == Metric.REVENUE \
+                and row.currency else f"{row.amount:,}"  # fmt: skip
+            add(names.get(row.rep_id, "?"), row.period, row.metric, shown)
+
+
+@target.command("holidays")
+@click.option("--add", "added", multiple=True, metavar="DATE", help="A day off (YYYY-MM-DD).")
+@click.option("--remove", "removed", multiple=True, metavar="DATE", help="No longer a day off.")
+@store_options
+@click.pass_obj
+def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Days off besides weekends: targets and pace skip them."""
+    store = env.store()
+    settings = store.settings()
+    try:
+        days = set(settings.holidays) | {date.fromisoformat(d) for d in added}
+        days -= {date.fromisoformat(d) for d in removed}
+    except ValueError as error:
+        raise UserError(f"{error} (use YYYY-MM-DD)") from None
+    if added or removed:
+        store.save_settings(settings.model_copy(update={"holidays": sorted(days)}))
+    click.echo(", ".join(str(day) for day in sorted(days)) or "No holidays: weekends only.")
+
+
+@target.command("split")
+@click.argument("how", type=click.Choice(("even", "last-year")))
+@store_options
+@click.pass_obj
+def target_split(env: Env, how: str) -> None:
+    """Spread longer targets evenly by working day, or by last year's won revenue a month."""
+    from workbench.domain.targets import Split
+
+    store = env.store()
+    split = Split.EVEN if how == "even" else Split.LAST_YEAR
+    store.save_settings(store.settings().model_copy(update={"target_split": split}))
+    click.echo(f"Targets now spread {split.value if how == 'even' else 'by last year'}.")
+
+
+@cli.command()
+@click.option(
+    "--period",
+    default="month",
+    show_default=True,
+    help="week, month, quarter, year (the current one), 'last month', or 2026-Q4.",
+)
+@click.option("--rep", default="me", show_default=True, help="me, a rep's name, or all.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def report(env: Env, period: str, rep: str, as_json: bool) -> None:
+    """Targets, pace, forecast, the gap and KPIs for a period."""
+    from workbench.domain.periods import PeriodKind, period_named
+    from workbench.report_output import as_json as report_json
+    from workbench.report_output import text_lines
+    from workbench.store.actions import find_rep
+    from workbench.store.report import build_report
+
+    store = env.store()
+    words = f"this {period}" if period.lower() in set(PeriodKind) else period
+    try:
+        chosen = period_named(words, store.clock.today())
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    built = build_report(store, None if rep.lower() == "all" else find_rep(store, rep), chosen)
+    if as_json:
+        _echo_json(report_json(built))
+        return
+    for line in text_lines(built):
+        click.echo(printable(line))
+
+
 def main() -> None:
     cli(prog_name="workbench")
 

@@ -13,13 +13,20 @@ from workbench.domain.models import (
     Customer,
     Deal,
     FollowUp,
+    Metric,
     Outcome,
     Rep,
     StageMove,
+    Target,
 )
 from workbench.domain.when import When, next_occurrence
 from workbench.store.database import NotFound, Store
-from workbench.store.queries import CustomerRow, customers_by_id_prefix, customers_named
+from workbench.store.queries import (
+    CustomerRow,
+    customers_by_id_prefix,
+    customers_named,
+    rep_names,
+)
 
 
 def set_me(store: Store, name: str) -> Rep:
@@ -179,3 +186,27 @@ def reschedule(store: Store, follow_up_id: str, when: When) -> FollowUp:
     if when.rrule:
         fields["recurrence"] = when.rrule
     return store.update(FollowUp, follow_up_id, **fields)
+
+
+def set_target(store: Store, rep_id: str, metric: Metric, period: str, amount: int) -> Target:
+    """Set (or change) a rep's target for one metric and period. The id is derived
+    from the three, so the same target set on two devices is one record."""
+    currency = store.settings().currency if metric == Metric.REVENUE else None
+    return store.add(Target(id=Target.id_for(rep_id, metric, period), rep_id=rep_id,
+                            period=period, metric=metric, amount=amount,
+                            currency=currency))  # fmt: skip
+
+
+def find_rep(store: Store, name: str) -> str:
+    """A rep's id from 'me' or their name (any case)."""
+    if name.strip().casefold() == "me":
+        if store.me is None:
+            raise NotFound("no rep yet: set your name with `workbench me NAME`")
+        return store.me
+    reps = rep_names(store)
+    found = [
+        rep_id for rep_id, known in reps.items() if known.casefold() == name.strip().casefold()
+    ]
+    if not found:
+        raise NotFound(f"no rep named {name!r} (reps: {', '.join(sorted(reps.values()))})")
+    return found[0]

@@ -532,3 +532,23 @@ def as_date(value: Any) -> date | None:
 
 def as_moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    rep_id: str
+    period: str
+    metric: str
+    amount: int
+    currency: str | None
+
+
+def targets_set(store: Store, rep_id: str | None) -> list[TargetRow]:
+    """The targets set by hand, for one rep or everyone, by period and metric."""
+    rows = fetch_all(
+        store.db,
+        "SELECT rep_id, period, metric, amount, currency FROM targets "
+        f"WHERE deleted = 0 {_only('rep_id', rep_id)} ORDER BY rep_id, period, metric",
+        {"rep_id": rep_id},
+    )
+    return [TargetRow(**row) for row in rows]

@@ -15,6 +15,7 @@ from typing import Any
 from workbench.domain import kpis
 from workbench.domain.models import ActivityKind, Metric
 from workbench.domain.periods import Period, PeriodKind
+from workbench.domain.stages import StageKind
 from workbench.domain.targets import (
     Breakdown,
     Calendar,
@@ -282,11 +283,12 @@ def _pace_breakdown(store: Store, targets: Targets, reps: list[str], period: Per
 
 
 def _conversion(store: Store, scope: Scope) -> dict[str, tuple[int, int]]:
-    stages = [stage for stage in store.stages() if stage.kind != "lost"]
+    stages = [stage for stage in store.stages() if stage.kind != StageKind.LOST]
     found = kpis.stage_conversion(stage_moves(scope), [s.key for s in stages],
                                   date.fromisoformat(scope.params["start"]),
                                   date.fromisoformat(scope.params["end"]))  # fmt: skip
-    return {stage.label: found[stage.key] for stage in stages}
+    # Won is the last stage: nothing is further, so it has no conversion of its own.
+    return {stage.label: found[stage.key] for stage in stages if stage.kind == StageKind.OPEN}
 
 
 def _trend(
