@@ -6,6 +6,7 @@ workbench.domain.kpis and the README.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from workbench.domain.kpis import Gauge, Results
@@ -141,31 +142,31 @@ def gauge_line(report: Report, metric: Metric, gauge: Gauge) -> str:
     return text
 
 
-def text_lines(report: Report) -> list[str]:
-    """The report as plain lines for a terminal."""
+def headline(report: Report) -> str:
+    return (f"{report.who} · {report.period.key} · {report.pace.describe()} "
+            f"· {report.days_left} working days left")  # fmt: skip
+
+
+def outlook_lines(report: Report) -> list[str]:
+    """Forecast, gap and coverage of the revenue target, and what closing it takes."""
     revenue = report.gauges[0].gauge
-    results, before = report.results, report.previous_results
+    money = partial(amount, report, Metric.REVENUE)
     lines = [
-        f"{report.who} · {report.period.key} · {report.pace.describe()} "
-        f"· {report.days_left} working days left",
-        "",
-    ]
-    for item in report.gauges:
-        lines.append(f"{LABELS[item.metric]:<14} {gauge_line(report, item.metric, item.gauge)}")
-    lines += [
-        "",
-        f"Forecast       {amount(report, Metric.REVENUE, revenue.forecast)} "
-        f"(won + {amount(report, Metric.REVENUE, revenue.weighted_open)} weighted open)",
-        f"Gap            {amount(report, Metric.REVENUE, revenue.gap)}"
-        f" · coverage {percent(revenue.coverage)}",
+        f"Forecast  {money(revenue.forecast)} (won + {money(revenue.weighted_open)} weighted open)",
+        f"Gap       {money(revenue.gap)} · coverage {percent(revenue.coverage)}",
     ]
     if report.needed:
         need = report.needed
         calls = f"{need.calls_per_day:.0f}" if need.calls_per_day is not None else "?"
         visits = f"{need.visits_per_day:.0f}" if need.visits_per_day is not None else "?"
-        lines.append(f"Needed         ≈ {need.deals} more won deals: ≈ {calls} calls and "
+        lines.append(f"Needed    ≈ {need.deals} more won deals: ≈ {calls} calls and "
                      f"{visits} visits per remaining working day")  # fmt: skip
-    lines += ["", f"KPIs           {report.period.key} (vs {report.previous.key})"]
+    return lines
+
+
+def kpi_lines(report: Report) -> list[str]:
+    results, before = report.results, report.previous_results
+    lines = [f"KPIs {report.period.key} (vs {report.previous.key})"]
     for label, now, then, shown in (
         ("Won revenue", results.won_revenue, before.won_revenue,
          format_money(results.won_revenue, report.currency)),
@@ -178,18 +179,36 @@ def text_lines(report: Report) -> list[str]:
         ("New customers", report.new_customers, report.previous_new_customers,
          f"{report.new_customers}"),
     ):  # fmt: skip
-        lines.append(f"  {label:<13} {shown:>14}  {change(now, then, rate=label == 'Win rate')}")
+        lines.append(f"  {label:<13} {shown:>12}  {change(now, then, rate=label == 'Win rate')}")
     for kind, count in sorted(report.activities.items()):
-        lines.append(f"  {kind.capitalize() + 's':<13} {count:>14}  "
+        lines.append(f"  {kind.capitalize() + 's':<13} {count:>12}  "
                      f"{change(count, report.previous_activities.get(kind))}")  # fmt: skip
-    lines += ["", "Stage conversion (entered in the period → went further)"]
+    return lines
+
+
+def conversion_lines(report: Report) -> list[str]:
+    lines = ["Stage conversion (entered → went further)"]
     for stage, (entered, advanced) in report.conversion.items():
         rate = percent(advanced / entered if entered else None)
         lines.append(f"  {stage:<13} {advanced:>4} of {entered:<4} {rate:>5}")
+    return lines
+
+
+def leaderboard_lines(report: Report) -> list[str]:
+    lines = ["Leaderboard (won revenue, of target)"]
+    for rank, standing in enumerate(report.leaderboard, 1):
+        lines.append(f"  {rank}. {standing.rep:<18} "
+                     f"{format_money(standing.won_revenue, report.currency):>13}  "
+                     f"{percent(standing.attainment):>5}")  # fmt: skip
+    return lines
+
+
+def text_lines(report: Report) -> list[str]:
+    """The report as plain lines for a terminal."""
+    lines = [headline(report), ""]
+    for item in report.gauges:
+        lines.append(f"{LABELS[item.metric]:<14} {gauge_line(report, item.metric, item.gauge)}")
+    lines += ["", *outlook_lines(report), "", *kpi_lines(report), "", *conversion_lines(report)]
     if len(report.leaderboard) > 1:
-        lines += ["", "Leaderboard (won revenue, target attainment)"]
-        for rank, standing in enumerate(report.leaderboard, 1):
-            lines.append(f"  {rank}. {standing.rep:<20} "
-                         f"{format_money(standing.won_revenue, report.currency):>14}  "
-                         f"{percent(standing.attainment):>5}")  # fmt: skip
+        lines += ["", *leaderboard_lines(report)]
     return lines

@@ -56,3 +56,10 @@ def test_customer_360(snap_compare, tmp_path: Path, size: tuple[int, int]) -> No
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customer_360)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_targets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    generate(store, shape=Shape(customers=60))
+    assert snap_compare(WorkbenchApp(store), press=["4"], terminal_size=size, run_before=_loaded)

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from workbench.domain import agenda
 from workbench.domain.errors import explain
 from workbench.domain.models import Contact, Customer, Deal, Rep, Stage
+from workbench.domain.periods import Period
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
@@ -45,6 +46,8 @@ from workbench.tui.forms import (
     LogRequest,
     NewFollowUpScreen,
     QuickLogScreen,
+    TargetFormScreen,
+    TargetRequest,
     WhenScreen,
     recurrence_text,
 )
@@ -53,6 +56,7 @@ from workbench.tui.pane import Pane
 from workbench.tui.pipeline import PipelineScreen
 from workbench.tui.record_form import contact_form, customer_form
 from workbench.tui.stages import StagesScreen
+from workbench.tui.targets import TargetsScreen
 from workbench.tui.today import TodayScreen
 from workbench.tui.welcome import Welcome, WelcomeScreen
 
@@ -62,13 +66,19 @@ FALLBACK_THEME = "textual-dark"
 class WorkbenchApp(App[None]):
     CSS_PATH = "workbench.tcss"
     TITLE = "Workbench"
-    MODES = {"today": TodayScreen, "pipeline": PipelineScreen, "customers": CustomersScreen}
+    MODES = {
+        "today": TodayScreen,
+        "pipeline": PipelineScreen,
+        "customers": CustomersScreen,
+        "targets": TargetsScreen,
+    }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="pane.today"),
         Binding("2", "switch_mode('pipeline')", "Pipeline", id="pane.pipeline"),
         Binding("3", "switch_mode('customers')", "Customers", id="pane.customers"),
+        Binding("4", "switch_mode('targets')", "Targets", id="pane.targets"),
         Binding("l", "quick_log", "Log", id="app.log"),
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
     ]
@@ -360,6 +370,17 @@ class WorkbenchApp(App[None]):
         if isinstance(values, dict):
             change = partial(self.store.update, Contact, contact_id, **values)
             self.write(change, f"Saved {values['name']}")
+
+    def ask_target(self, period: Period) -> None:
+        screen = TargetFormScreen(self.store.clock.today(), period.key,
+                                  self.store.settings().currency)  # fmt: skip
+        self.push_screen(screen, self._target_asked)
+
+    def _target_asked(self, request: object) -> None:
+        if isinstance(request, TargetRequest) and self.store.me:
+            change = partial(actions.set_target, self.store, self.store.me, request.metric,
+                             request.period, request.amount)  # fmt: skip
+            self.write(change, f"Target set: {request.metric.value} for {request.period}")
 
     def resolve_complaint(self, activity_id: str) -> None:
         self.write(partial(actions.resolve_complaint, self.store, activity_id),

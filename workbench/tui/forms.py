@@ -21,7 +21,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Outcome
+from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Metric, Outcome
 from workbench.domain.money import decimals, parse_amount
 from workbench.domain.periods import period_named
 from workbench.domain.pipeline import BoardFilter
@@ -436,6 +436,84 @@ class PickScreen(FormScreen):
 
     def action_save(self) -> None:
         pass  # nothing is chosen until a key is pressed
+
+
+@dataclass(frozen=True)
+class TargetRequest:
+    metric: Metric
+    period: str  # a period key
+    amount: int  # minor units for revenue, else a count
+
+
+METRIC_CHOICES = [
+    Choice("r", Metric.REVENUE, "revenue"),
+    Choice("d", Metric.WON_DEALS, "won deals"),
+    Choice("n", Metric.NEW_CUSTOMERS, "new customers"),
+    Choice("c", Metric.CALLS, "calls"),
+    Choice("v", Metric.VISITS, "visits"),
+]
+
+
+class TargetFormScreen(FormScreen):
+    """Set one of your targets: which metric, for which period, how much."""
+
+    def __init__(self, today: date, period: str, currency: str) -> None:
+        super().__init__()
+        self.today = today
+        self.period = period
+        self.currency = currency
+        self.metric: Metric | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label("Set a target", classes="form-title")
+            yield Label("Metric", classes="field-label")
+            yield KeyPicker(METRIC_CHOICES, id="metric")
+            yield Label("Period (2026, 2026-Q4, 2026-11, 2026-W48, next month…)",
+                        classes="field-label")  # fmt: skip
+            yield Input(self.period, compact=True, id="period")
+            yield Label(f"Amount (revenue in {self.currency}; the others a count)",
+                        classes="field-label")  # fmt: skip
+            yield Input(compact=True, id="amount", placeholder="e.g. 1200000 or 50")
+            yield Static("", id="target-error", classes="error")
+            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#metric").focus()
+
+    @on(KeyPicker.Picked, "#metric")
+    def _picked(self, event: KeyPicker.Picked) -> None:
+        self.metric = Metric(event.value)
+        self.query_one("#amount").focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "amount":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        error = self.query_one("#target-error", Static)
+        if self.metric is None:
+            error.update(
+                "Pick the metric: r revenue, d won deals, n new customers, c calls, v visits"
+            )
+            self.query_one("#metric").focus()
+            return
+        text = self.query_one("#amount", Input).value.strip()
+        try:
+            period = period_named(self.query_one("#period", Input).value, self.today).key
+            if self.metric == Metric.REVENUE:
+                value = parse_amount(text, self.currency)
+            elif not text.replace(",", "").isdigit():
+                raise ValueError(f"{text!r} is not a whole number of {self.metric.value}")
+            else:
+                value = int(text.replace(",", ""))
+        except ValueError as problem:
+            error.update(Text(str(problem)))
+            return
+        self.dismiss(TargetRequest(self.metric, period, value))
 
 
 @dataclass(frozen=True)

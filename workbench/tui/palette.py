@@ -46,6 +46,7 @@ class WorkbenchCommands(Provider):
             ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
             ("Go to Pipeline", partial(app.switch_mode, "pipeline"), "Pane 2: deals by stage"),
             ("Go to Customers", partial(app.switch_mode, "customers"), "Pane 3: find, sort, open"),
+            ("Go to Targets", partial(app.switch_mode, "targets"), "Pane 4: on track? KPIs"),
             ("Pipeline stages", app.action_open_stages, "Labels, probabilities, rot days, order"),
             ("New customer", app.new_customer, "Checked for duplicates as you type"),
             (

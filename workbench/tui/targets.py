@@ -1,0 +1,210 @@
+"""Pane 4, Targets: am I on track, and what does it take to close the gap?
+
+A gauge per metric (revenue large, the others small) with the pace mark;
+the forecast, gap and coverage; KPIs against the previous period; stage
+conversion; won revenue by month against target; the team's leaderboard.
+`[` `]` step through periods, `p` changes their length, `w` switches between
+your figures and the team's. The report is built in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Header, Static
+
+from workbench.domain.display import printable
+from workbench.domain.kpis import Gauge
+from workbench.domain.models import Metric
+from workbench.domain.money import format_money
+from workbench.domain.periods import Period, PeriodKind
+from workbench.report_output import (
+    LABELS,
+    amount,
+    conversion_lines,
+    kpi_lines,
+    leaderboard_lines,
+    outlook_lines,
+    percent,
+)
+from workbench.store.report import Report, build_report
+from workbench.tui.footer import Footer
+from workbench.tui.pane import Pane
+
+KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+
+
+def bar(share: float | None, pace: float | None, width: int) -> Text:
+    """A gauge bar `width` cells wide, filled to `share`, with '│' at the pace."""
+    width = max(4, width)
+    filled = round(min(1.0, share or 0.0) * width)
+    mark = None if pace is None else min(width - 1, round(pace * width))
+    text = Text()
+    for cell in range(width):
+        if cell == mark:
+            text.append("│", style="bold yellow")
+        else:
+            text.append("█" if cell < filled else "░",
+                        style="green" if (share or 0) >= (pace or 0) else "red")  # fmt: skip
+    return text
+
+
+class GaugeView(Static):
+    """One metric: what is done of the target, as a bar with the pace mark."""
+
+    def __init__(self, *, large: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id, classes="gauge large" if large else "gauge")
+        self.shown: tuple[Report, Metric, Gauge] | None = None
+
+    def show(self, report: Report, metric: Metric, gauge: Gauge) -> None:
+        self.shown = report, metric, gauge
+        self.update(self._drawn())
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.update(self._drawn())  # the bar spans the width
+
+    def _drawn(self) -> Text:
+        assert self.shown is not None
+        report, metric, gauge = self.shown
+        text = Text(f"{LABELS[metric]}  ", style="bold")
+        text.append(f"{amount(report, metric, gauge.achieved)} / "
+                    f"{amount(report, metric, gauge.target)}")  # fmt: skip
+        text.append(f"  {percent(gauge.progress)}\n" if gauge.target else "  no target\n",
+                    style="bold" if gauge.target else "dim")  # fmt: skip
+        text.append_text(bar(gauge.progress, report.pace.expected if gauge.target else None,
+                             self.content_size.width or 20))  # fmt: skip
+        return text
+
+
+@dataclass(frozen=True)
+class View:
+    kind: PeriodKind = PeriodKind.MONTH
+    offset: int = 0  # periods back (negative) or forward from the current one
+    team: bool = False
+
+    def period(self, today: object) -> Period:
+        period = Period.containing(self.kind, today)  # type: ignore[arg-type]
+        for _ in range(abs(self.offset)):
+            day = period.end if self.offset > 0 else period.start - timedelta(days=1)
+            period = Period.containing(self.kind, day)
+        return period
+
+
+def trend_lines(report: Report, width: int) -> Text:
+    """Won revenue by month against each month's target, as bars."""
+    text = Text("Won revenue by month (│ target)", style="bold")
+    peak = max([won for _, won, _ in report.trend] +
+               [round(t or 0) for _, _, t in report.trend] + [1])  # fmt: skip
+    size = max(8, width - 28)
+    for month, won, target in report.trend:
+        text.append(f"\n  {month[5:]}  ")
+        text.append_text(bar(won / peak, (target or 0) / peak if target else None, size))
+        text.append(f" {format_money(won, report.currency):>12}", style="dim")
+    return text
+
+
+class TargetsScreen(Pane):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("left_square_bracket", "step(-1)", "Earlier", id="targets.earlier"),
+        Binding("right_square_bracket", "step(1)", "Later", id="targets.later"),
+        Binding("p", "kind", "Week/month/quarter/year", id="targets.kind"),
+        Binding("full_stop", "now", "This period", id="targets.now"),
+        Binding("w", "whose", "Me/team", id="targets.whose"),
+        Binding("t", "set_target", "Set target", id="targets.set"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = View()
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="targets"):
+            yield Static("Loading…", id="targets-status")
+            yield GaugeView(large=True, id="gauge-revenue")
+            with Grid(id="small-gauges"):
+                for metric in list(Metric)[1:]:
+                    yield GaugeView(id=f"gauge-{metric.value}")
+            yield Static(id="targets-outlook")
+            with Horizontal(id="targets-columns"):
+                yield Static(id="targets-kpis")
+                yield Static(id="targets-conversion")
+            with Horizontal(id="targets-columns-2"):
+                yield Static(id="targets-trend")
+                yield Static(id="targets-leaderboard")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="targets", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        store = self.workbench.store
+        view = self.view
+        with store.lock:
+            period = view.period(store.clock.today())
+            report = build_report(store, None if view.team else store.me, period)
+        self.app.call_from_thread(self.show, view, report)
+
+    def show(self, view: View, report: Report) -> None:
+        if view != self.view:
+            return  # stepped on meanwhile: a newer report is coming
+        self.report = report
+        kind = "" if view.offset else f"this {view.kind.value} · "
+        status = Text(printable(f"{report.who} · {kind}{report.period.key} · "
+                                f"{report.pace.describe()} · {report.days_left} days left"),
+                      style="bold")  # fmt: skip
+        status.append("\n[ ] earlier/later · p week/month/quarter/year · w me/team", style="dim")
+        self.query_one("#targets-status", Static).update(status)
+        for item in report.gauges:
+            self.query_one(f"#gauge-{item.metric.value}", GaugeView).show(
+                report, item.metric, item.gauge
+            )
+        self.query_one("#targets-outlook", Static).update(Text("\n".join(outlook_lines(report))))
+        sections = {
+            "#targets-kpis": kpi_lines(report),
+            "#targets-conversion": conversion_lines(report),
+            "#targets-leaderboard": leaderboard_lines(report),
+        }
+        for selector, lines in sections.items():
+            text = Text(printable(lines[0]), style="bold")
+            text.append("".join("\n" + printable(line) for line in lines[1:]))
+            self.query_one(selector, Static).update(text)
+        trend = self.query_one("#targets-trend", Static)
+        trend.update(trend_lines(report, trend.content_size.width or 60))
+
+    def _change(self, **changes: object) -> None:
+        self.view = replace(self.view, **changes)  # type: ignore[arg-type]
+        self.reload()
+
+    def action_step(self, step: int) -> None:
+        self._change(offset=self.view.offset + step)
+
+    def action_kind(self) -> None:
+        self._change(kind=KINDS[(KINDS.index(self.view.kind) + 1) % len(KINDS)], offset=0)
+
+    def action_now(self) -> None:
+        self._change(offset=0)
+
+    def action_whose(self) -> None:
+        self._change(team=not self.view.team)
+
+    def action_set_target(self) -> None:
+        if self.report is not None:
+            self.workbench.ask_target(self.report.period)
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.show(self.view, self.report)
