@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -63,6 +64,10 @@ class Period:
 
     @classmethod
     def containing(cls, kind: PeriodKind, day: date) -> Period:
+        return _containing(kind, day)
+
+    @classmethod
+    def _containing(cls, kind: PeriodKind, day: date) -> Period:
         match kind:
             case PeriodKind.YEAR:
                 return cls._build(kind, day.year, 1)
@@ -92,6 +97,12 @@ class Period:
                 except ValueError:
                     raise ValueError(f"{year} has no ISO week {part}") from None
                 return cls(kind, start, start + timedelta(days=7))
+
+
+@lru_cache(maxsize=8192)
+def _containing(kind: PeriodKind, day: date) -> Period:
+    """Periods are asked for day by day when targets are broken down: remembered."""
+    return Period._containing(kind, day)
 
 
 _RELATIVE = {"this": 0, "next": 1, "last": -1}

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from workbench.domain.periods import Period, PeriodKind
 
@@ -37,6 +38,15 @@ class Calendar:
     def working_days(self, start: date, end: date) -> list[date]:
         """The working days from `start` up to, not including, `end`."""
         return [day for day in _days(start, end) if self.is_working(day)]
+
+    def count(self, start: date, end: date) -> int:
+        """How many working days [start, end) has (asked once per day of a breakdown)."""
+        return _count(self, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _count(calendar: Calendar, start: date, end: date) -> int:
+    return len(calendar.working_days(start, end))
 
 
 def _days(start: date, end: date) -> Iterator[date]:
@@ -75,13 +85,13 @@ class Breakdown:
     def _weight(self, day: date, period: Period) -> float:
         """`day`'s share of `period` (the shares of its working days add up to 1)."""
         weights = self.month_weights or {}
-        months = _months(period)
-        if self.split == Split.EVEN or period.kind == PeriodKind.WEEK or len(months) < 2 \
-                or not sum(weights.get(m.start.month, 0) for m in months):  # fmt: skip
-            return 1 / max(1, len(self.calendar.working_days(period.start, period.end)))
+        months = [] if self.split == Split.EVEN or period.kind == PeriodKind.WEEK \
+            else _months(period)  # fmt: skip
+        if len(months) < 2 or not sum(weights.get(m.start.month, 0) for m in months):
+            return 1 / max(1, self.calendar.count(period.start, period.end))
         total = sum(weights.get(m.start.month, 0) for m in months)
         month = Period.containing(PeriodKind.MONTH, day)
-        in_month = len(self.calendar.working_days(month.start, month.end))
+        in_month = self.calendar.count(month.start, month.end)
         return weights.get(day.month, 0) / total / max(1, in_month)
 
     def target(self, period: Period) -> float | None:
@@ -107,6 +117,23 @@ class Breakdown:
         return any(self._source(day) for day in _days(period.start, period.end))
 
 
+def combined(breakdowns: Iterable[Breakdown]) -> list[Breakdown]:
+    """Fewer breakdowns with the same total target for any period: evenly split
+    ones with targets for the same periods add up to one with summed amounts
+    (a share of an even split does not depend on the amount)."""
+    groups: dict[tuple[frozenset[str], Calendar], dict[str, int]] = {}
+    kept: list[Breakdown] = []
+    for item in breakdowns:
+        if item.split != Split.EVEN:
+            kept.append(item)
+            continue
+        summed = groups.setdefault((frozenset(item.targets), item.calendar), {})
+        for key, amount in item.targets.items():
+            summed[key] = summed.get(key, 0) + amount
+    return kept + [Breakdown(summed, calendar) for (_, calendar), summed in groups.items()]
+
+
+@lru_cache(maxsize=1024)
 def _months(period: Period) -> list[Period]:
     found: list[Period] = []
     day = period.start

@@ -21,6 +21,7 @@ from workbench.domain.targets import (
     Calendar,
     Pace,
     Split,
+    combined,
     month_weights,
     pace,
     remaining_working_days,
@@ -223,6 +224,7 @@ class Targets:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.known: dict[tuple[str, Metric, int], Breakdown] = {}
+        self.teams: dict[tuple[tuple[str, ...], Metric, int], list[Breakdown]] = {}
 
     def of(self, rep: str, metric: Metric, year: int) -> Breakdown:
         key = (rep, metric, year)
@@ -232,7 +234,11 @@ class Targets:
 
     def target(self, reps: list[str], metric: Metric, period: Period) -> float | None:
         """A rep's target, or the team's: the sum of theirs (None when nobody has one)."""
-        found = [self.of(rep, metric, period.start.year).target(period) for rep in reps]
+        year = period.start.year
+        key = (tuple(reps), metric, year)
+        if key not in self.teams:
+            self.teams[key] = combined(self.of(rep, metric, year) for rep in reps)
+        found = [item.target(period) for item in self.teams[key]]
         known = [amount for amount in found if amount is not None]
         return sum(known) if known else None
 
@@ -306,12 +312,12 @@ def _trend(
 def _leaderboard(
     store: Store, targets: Targets, names: dict[str, str], period: Period
 ) -> list[Standing]:
+    scope = Scope(store, None, period.start, period.end)
+    won = {row["owner"]: row["won"] for row in scope.rows(
+        f"SELECT d.owner, sum(d.amount) AS won {_WON_IN_PERIOD} AND d.currency = :currency "
+        "GROUP BY d.owner")}  # fmt: skip
     standings = [
-        Standing(
-            name,
-            achieved(Scope(store, rep, period.start, period.end), Metric.REVENUE),
-            targets.target([rep], Metric.REVENUE, period),
-        )
+        Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE, period))
         for rep, name in names.items()
     ]
     return sorted(standings, key=lambda s: (-s.won_revenue, s.rep))
