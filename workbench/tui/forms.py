@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -80,11 +81,23 @@ class FormScreen(ModalScreen["object | None"]):
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     ]
 
+    # In a form of plain inputs, enter moves to the next one and saves on this one.
+    LAST_FIELD: ClassVar[str | None] = None
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:
         raise NotImplementedError
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if self.LAST_FIELD is None:
+            return  # the form routes enter itself
+        if event.input.id == self.LAST_FIELD:
+            self.action_save()
+        else:
+            self.focus_next()
 
 
 class QuickLogScreen(FormScreen):
@@ -357,6 +370,8 @@ class CloseDealScreen(FormScreen):
 class BoardFilterScreen(FormScreen):
     """Which deals the board shows: whose, closing when, which customer, how big."""
 
+    LAST_FIELD = "amount"
+
     def __init__(
         self, today: date, current: BoardFilter, currency: str,
         reps: Callable[[str], list[str]], customers: Callable[[str], list[str]],
@@ -390,13 +405,6 @@ class BoardFilterScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#who").focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "amount":
-            self.action_save()
-        else:
-            self.focus_next()
 
     def action_save(self) -> None:
         value = {key: self.query_one(f"#{key}", Input).value.strip()
@@ -457,6 +465,8 @@ METRIC_CHOICES = [
 class TargetFormScreen(FormScreen):
     """Set one of your targets: which metric, for which period, how much."""
 
+    LAST_FIELD = "amount"
+
     def __init__(self, today: date, period: str, currency: str) -> None:
         super().__init__()
         self.today = today
@@ -485,13 +495,6 @@ class TargetFormScreen(FormScreen):
     def _picked(self, event: KeyPicker.Picked) -> None:
         self.metric = Metric(event.value)
         self.query_one("#amount").focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "amount":
-            self.action_save()
-        else:
-            self.focus_next()
 
     def action_save(self) -> None:
         error = self.query_one("#target-error", Static)
@@ -534,6 +537,8 @@ FILTER_FIELDS = (
 class CustomerFilterScreen(FormScreen):
     """Narrow the customer list to one segment, industry and/or teammate (empty: any)."""
 
+    LAST_FIELD = FILTER_FIELDS[-1][0]
+
     def __init__(self, current: CustomerFilter, known: dict[str, list[str]]) -> None:
         super().__init__()
         self.current = current
@@ -553,13 +558,6 @@ class CustomerFilterScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#segment").focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == FILTER_FIELDS[-1][0]:
-            self.action_save()
-        else:
-            self.focus_next()
 
     def action_save(self) -> None:
         chosen: dict[str, str | None] = {}
