@@ -551,6 +551,46 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
     _print_stages(env)
 
 
+# --- sync ---------------------------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The bundle file to write (.json, or .json.gz to compress).",
+)
+@click.option(
+    "--for",
+    "peer",
+    metavar="PEER",
+    help="Only what PEER (a rep's name or device id) has not seen yet.",
+)
+@click.option("--full", is_flag=True, help="Every change (the default without --for).")
+@store_options
+@click.pass_obj
+def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
+    """Write a bundle of your changes (and those you hold from others) for a teammate."""
+    from workbench.sync.export import export_bundle, find_peer
+
+    store = env.store()
+    if peer and full:
+        raise UserError("--for and --full: choose one")
+    written = export_bundle(store, path, peer=find_peer(store, peer) if peer else None)
+    click.echo(f"Wrote {written.changes:,} changes ({written.kind}) to {written.path}.")
+
+
+@cli.command("bundle-schema")
+def bundle_schema() -> None:
+    """Print the JSON Schema of a bundle file."""
+    from workbench.sync.bundle import json_schema
+
+    _echo_json(json_schema())
+
+
 # --- targets and the report -------------------------------------------------
 
 METRICS = ("revenue", "won_deals", "new_customers", "calls", "visits")

@@ -1,0 +1,26 @@
+"""workbench export and bundle-schema."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from workbench.cli import cli
+
+
+def test_export_and_the_bundle_schema(tmp_path: Path) -> None:
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), *args])
+        return result.exit_code, result.output
+
+    assert run("me", "Li Wei")[0] == 0
+    code, output = run("export", "-o", str(tmp_path / "out" / "mine.json"))
+    assert code == 0 and "(full)" in output
+    bundle = json.loads((tmp_path / "out" / "mine.json").read_text())
+    assert bundle["header"]["count"] == len(bundle["changes"]) > 0
+    code, output = run("export", "-o", str(tmp_path / "x.json"), "--for", "Sam")
+    assert code == 2 and "not a peer we have had a bundle from" in output
+    assert not (tmp_path / "x.json").exists()
+    assert run("export", "-o", str(tmp_path / "y.json"), "--for", "Sam", "--full")[0] == 2
+    schema = json.loads(CliRunner().invoke(cli, ["bundle-schema"]).output)
+    assert "Change" in schema["$defs"]
