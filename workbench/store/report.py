@@ -1,8 +1,9 @@
 """Reads for the Targets pane and `workbench report`: one rep's (or the
 team's) targets, results and activity for a period, beside the period before.
 
-Money figures count deals in the home currency only. Moments are stored in
-UTC; a period is the rep's local calendar days, so its bounds are converted.
+Deal figures (revenue, counts, rates) count deals in the home currency
+only. Moments are stored in UTC; a period is the rep's local calendar days,
+so its bounds are converted.
 """
 
 from __future__ import annotations
@@ -46,11 +47,14 @@ def _local_day(moment: str, tz: tzinfo | None) -> date:
 class Scope:
     """One rep (or the team: rep_id None) over [start, end), as query parameters."""
 
-    def __init__(self, store: Store, rep_id: str | None, start: date, end: date) -> None:
+    def __init__(
+        self, store: Store, rep_id: str | None, start: date, end: date, currency: str
+    ) -> None:
         self.store = store
         self.rep_id = rep_id
+        self.start, self.end = start, end
         self.tz = store.clock.now().tzinfo
-        self.currency = store.settings().currency
+        self.currency = currency
         self.params: dict[str, Any] = {
             "rep": rep_id,
             "currency": self.currency,
@@ -98,16 +102,27 @@ def closed_deals(scope: Scope) -> list[kpis.ClosedDeal]:
     ]
 
 
-def achieved(scope: Scope, metric: Metric) -> int:
-    """What the rep did towards `metric` in the period."""
-    if metric == Metric.REVENUE:
-        return scope.value(f"SELECT coalesce(sum(d.amount), 0) {_WON_IN_PERIOD} "
-                           f"AND d.currency = :currency {scope.mine('d.owner')}")  # fmt: skip
-    if metric == Metric.WON_DEALS:
-        return scope.value(f"SELECT count(*) {_WON_IN_PERIOD} {scope.mine('d.owner')}")
-    if metric == Metric.NEW_CUSTOMERS:
-        return new_customers(scope)
-    return activity_counts(scope).get(ACTIVITY_KINDS[metric], 0)
+@dataclass(frozen=True)
+class Done:
+    """What a rep (or the team) did in a period: read once, used by every figure."""
+
+    results: kpis.Results
+    activities: Counter[str]
+    new_customers: int
+
+    def towards(self, metric: Metric) -> int:
+        """What counts towards a target for `metric`."""
+        if metric == Metric.REVENUE:
+            return self.results.won_revenue
+        if metric == Metric.WON_DEALS:
+            return self.results.won_count
+        if metric == Metric.NEW_CUSTOMERS:
+            return self.new_customers
+        return self.activities.get(ACTIVITY_KINDS[metric], 0)
+
+
+def done(scope: Scope) -> Done:
+    return Done(kpis.results(closed_deals(scope)), activity_counts(scope), new_customers(scope))
 
 
 def new_customers(scope: Scope) -> int:
@@ -153,7 +168,8 @@ def stage_moves(scope: Scope) -> list[kpis.Move]:
 
 def history(store: Store, rep_id: str | None, today: date) -> kpis.History:
     """The last HISTORY_DAYS of the rep's calls, visits and wins."""
-    scope = Scope(store, rep_id, today - timedelta(days=HISTORY_DAYS), today + timedelta(days=1))
+    scope = Scope(store, rep_id, today - timedelta(days=HISTORY_DAYS), today + timedelta(days=1),
+                  store.settings().currency)  # fmt: skip
     counts = activity_counts(scope)
     won = [deal for deal in closed_deals(scope) if deal.won]
     return kpis.History(counts.get("call", 0), counts.get("visit", 0), len(won),
@@ -169,7 +185,7 @@ def breakdown(store: Store, rep_id: str, metric: Metric, year: int) -> Breakdown
     ).fetchall()
     weights = None
     if settings.target_split == Split.LAST_YEAR:
-        last_year = Scope(store, rep_id, date(year - 1, 1, 1), date(year, 1, 1))
+        last_year = Scope(store, rep_id, date(year - 1, 1, 1), date(year, 1, 1), settings.currency)
         won = [(deal.closed, deal.amount) for deal in closed_deals(last_year) if deal.won]
         weights = month_weights(won, year - 1)
     return Breakdown(dict(rows), Calendar(frozenset(settings.holidays)), settings.target_split,
@@ -248,16 +264,17 @@ def build_report(store: Store, rep_id: str | None, period: Period) -> Report:
     today = store.clock.today()
     names = rep_names(store)  # the team: every rep this database has heard of
     reps = [rep_id] if rep_id else list(names)
-    scope = Scope(store, rep_id, period.start, period.end)
+    settings = store.settings()
+    scope = Scope(store, rep_id, period.start, period.end, settings.currency)
     before = previous_period(period)
-    earlier = Scope(store, rep_id, before.start, before.end)
+    now, then = done(scope), done(Scope(store, rep_id, before.start, before.end, settings.currency))
     targets = Targets(store)
     gauges = []
     for metric in Metric:
         weighted = weighted_open(scope) if metric == Metric.REVENUE else 0
-        gauge = kpis.Gauge(targets.target(reps, metric, period), achieved(scope, metric), weighted)
+        gauge = kpis.Gauge(targets.target(reps, metric, period), now.towards(metric), weighted)
         gauges.append(MetricGauge(metric, gauge))
-    calendar = Calendar(frozenset(store.settings().holidays))
+    calendar = Calendar(frozenset(settings.holidays))
     days_left = remaining_working_days(calendar, period, today)
     revenue = gauges[0].gauge
     return Report(
@@ -265,55 +282,58 @@ def build_report(store: Store, rep_id: str | None, period: Period) -> Report:
         previous=before,
         who=names.get(rep_id, "?") if rep_id else "everyone",
         currency=scope.currency,
-        pace=pace(_pace_breakdown(store, targets, reps, period), period, today),
+        pace=pace(_pace_breakdown(calendar, targets, reps, period), period, today),
         days_left=days_left,
         gauges=gauges,
-        results=kpis.results(closed_deals(scope)),
-        previous_results=kpis.results(closed_deals(earlier)),
-        activities=activity_counts(scope),
-        previous_activities=activity_counts(earlier),
-        new_customers=new_customers(scope),
-        previous_new_customers=new_customers(earlier),
+        results=now.results,
+        previous_results=then.results,
+        activities=now.activities,
+        previous_activities=then.activities,
+        new_customers=now.new_customers,
+        previous_new_customers=then.new_customers,
         conversion=_conversion(store, scope),
         needed=kpis.needed(revenue.gap or 0, history(store, rep_id, today), days_left),
-        trend=_trend(store, targets, rep_id, reps, period.start.year),
-        leaderboard=_leaderboard(store, targets, names, period),
+        trend=_trend(store, targets, scope, reps),
+        leaderboard=_leaderboard(targets, names, scope, period),
     )
 
 
-def _pace_breakdown(store: Store, targets: Targets, reps: list[str], period: Period) -> Breakdown:
+def _pace_breakdown(
+    calendar: Calendar, targets: Targets, reps: list[str], period: Period
+) -> Breakdown:
     """What sets the pace: the rep's revenue targets; for the team, working days elapsed."""
     if len(reps) == 1:
         return targets.of(reps[0], Metric.REVENUE, period.start.year)
-    return Breakdown({}, Calendar(frozenset(store.settings().holidays)))
+    return Breakdown({}, calendar)
 
 
 def _conversion(store: Store, scope: Scope) -> dict[str, tuple[int, int]]:
     stages = [stage for stage in store.stages() if stage.kind != StageKind.LOST]
     found = kpis.stage_conversion(stage_moves(scope), [s.key for s in stages],
-                                  date.fromisoformat(scope.params["start"]),
-                                  date.fromisoformat(scope.params["end"]))  # fmt: skip
+                                  scope.start, scope.end)  # fmt: skip
     # Won is the last stage: nothing is further, so it has no conversion of its own.
     return {stage.label: found[stage.key] for stage in stages if stage.kind == StageKind.OPEN}
 
 
 def _trend(
-    store: Store, targets: Targets, rep_id: str | None, reps: list[str], year: int
+    store: Store, targets: Targets, scope: Scope, reps: list[str]
 ) -> list[tuple[str, int, float | None]]:
-    """Each month of `year`: won revenue and the revenue target."""
-    months = []
-    for month in range(1, 13):
-        period = Period.containing(PeriodKind.MONTH, date(year, month, 1))
-        won = achieved(Scope(store, rep_id, period.start, period.end), Metric.REVENUE)
-        months.append((period.key, won, targets.target(reps, Metric.REVENUE, period)))
-    return months
+    """Each month of the period's year: won revenue and the revenue target."""
+    year = scope.start.year
+    whole = Scope(store, scope.rep_id, date(year, 1, 1), date(year + 1, 1, 1), scope.currency)
+    won = {row["month"]: row["won"] for row in whole.rows(
+        f"SELECT substr(d.closed_on, 1, 7) AS month, sum(d.amount) AS won {_WON_IN_PERIOD} "
+        f"AND d.currency = :currency {whole.mine('d.owner')} GROUP BY month")}  # fmt: skip
+    months = [Period.containing(PeriodKind.MONTH, date(year, month, 1)) for month in range(1, 13)]
+    return [(m.key, won.get(m.key, 0), targets.target(reps, Metric.REVENUE, m)) for m in months]
 
 
 def _leaderboard(
-    store: Store, targets: Targets, names: dict[str, str], period: Period
+    targets: Targets, names: dict[str, str], scope: Scope, period: Period
 ) -> list[Standing]:
-    scope = Scope(store, None, period.start, period.end)
-    won = {row["owner"]: row["won"] for row in scope.rows(
+    """Every rep's won revenue in the period, whoever the report is for."""
+    team = Scope(scope.store, None, scope.start, scope.end, scope.currency)
+    won = {row["owner"]: row["won"] for row in team.rows(
         f"SELECT d.owner, sum(d.amount) AS won {_WON_IN_PERIOD} AND d.currency = :currency "
         "GROUP BY d.owner")}  # fmt: skip
     standings = [
