@@ -43,9 +43,10 @@ def held(store: Store) -> dict[str, int]:
     return dict(store.db.execute("SELECT origin, max(seq) FROM changes GROUP BY origin"))
 
 
-def _rows(store: Store, after: dict[str, int]) -> list[dict[str, Any]]:
+def _rows(store: Store, holding: dict[str, int], after: dict[str, int]) -> list[dict[str, Any]]:
+    """The changes of each device in `holding` above what `after` says was seen."""
     changes = []
-    for origin, top in held(store).items():
+    for origin, top in holding.items():
         start = after.get(origin, 0)
         if start >= top:
             continue
@@ -65,7 +66,8 @@ def _rows(store: Store, after: dict[str, int]) -> list[dict[str, Any]]:
 def export_bundle(store: Store, path: Path, *, peer: str | None = None) -> Exported:
     """Write every change, or (with `peer`, a device id) those it has not seen."""
     with store.lock:
-        changes = _rows(store, known_by(store, peer) if peer else {})
+        holding = held(store)
+        changes = _rows(store, holding, known_by(store, peer) if peer else {})
         me = store.get(Rep, store.me) if store.me else None
         stamps = [change["hlc"] for change in changes]
         kind = "incremental" if peer else "full"
@@ -77,7 +79,7 @@ def export_bundle(store: Store, path: Path, *, peer: str | None = None) -> Expor
             "origin": store.device,
             "rep": me.name if me else None,
             "kind": kind,
-            "known": held(store),
+            "known": holding,
             "created_at": store.clock.now().isoformat(),
             "hlc_min": min(stamps, default=None),
             "hlc_max": max(stamps, default=None),

@@ -406,10 +406,7 @@ class WorkbenchApp(App[None]):
         self.write(change, f"{pair.first.name} and {pair.second.name}: not the same")
 
     def action_undo_merge(self) -> None:
-        self.write(partial(self._undo_merge), "Merge undone")
-
-    def _undo_merge(self) -> None:
-        duplicates.undo_last_merge(self.store)
+        self.write(partial(duplicates.undo_last_merge, self.store), "Merge undone")
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

@@ -8,6 +8,7 @@ Wide terminals show the timeline beside the rest; narrow ones stack it below.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 
 from rich.text import Text
@@ -286,39 +287,35 @@ class CustomerScreen(Pane):
     def action_edit(self) -> None:
         self.workbench.edit_customer(self.customer_id)
 
-    def action_edit_contact(self) -> None:
-        """Edit a contact: the only one at once, else pick which."""
-        contacts = self.account.contacts[: len(PICK_KEYS)] if self.account else []
-        if not contacts:
-            self.notify("No contacts yet: c adds one", timeout=3)
-        elif len(contacts) == 1:
-            self.workbench.edit_contact(contacts[0].id)
+    def _one_of(self, items: list[tuple[str, str]], question: str, none: str,
+                then: Callable[[str], None]) -> None:  # fmt: skip
+        """Act on the only item at once; ask which when there are several.
+        `items` are (id, label), at most one per PICK_KEYS key."""
+        items = items[: len(PICK_KEYS)]
+        if not items:
+            self.notify(none, timeout=3)
+        elif len(items) == 1:
+            then(items[0][0])
         else:
-            choices = [Choice(key, c.id, printable(" · ".join(filter(None, (c.name, c.title)))))
-                       for key, c in zip(PICK_KEYS, contacts, strict=False)]  # fmt: skip
-            self.app.push_screen(PickScreen("Edit which contact?", choices), self._contact_picked)
+            keyed = zip(PICK_KEYS, items, strict=False)
+            choices = [Choice(key, item_id, printable(label)) for key, (item_id, label) in keyed]
+            self.app.push_screen(
+                PickScreen(question, choices),
+                lambda picked: then(picked) if isinstance(picked, str) else None,
+            )
 
-    def _contact_picked(self, contact_id: object) -> None:
-        if isinstance(contact_id, str):
-            self.workbench.edit_contact(contact_id)
+    def action_edit_contact(self) -> None:
+        contacts = self.account.contacts if self.account else []
+        self._one_of([(c.id, " · ".join(filter(None, (c.name, c.title)))) for c in contacts],
+                     "Edit which contact?", "No contacts yet: c adds one",
+                     self.workbench.edit_contact)  # fmt: skip
 
     def action_resolve(self) -> None:
-        """Resolve an open complaint: the only one at once, else pick which (oldest first)."""
+        """Resolve an open complaint (oldest first when asking which)."""
+        local = self.store.clock.now().tzinfo
         complaints = [e for e in reversed(self.account.feedback if self.account else [])
-                      if e.complaint_status == "open"][: len(PICK_KEYS)]  # fmt: skip
-        if not complaints:
-            self.notify("No open complaints", timeout=3)
-        elif len(complaints) == 1:
-            self.workbench.resolve_complaint(complaints[0].id)
-        else:
-            local = self.store.clock.now().tzinfo
-            choices = [
-                Choice(key, e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {printable(e.notes or '')}")
-                for key, e in zip(PICK_KEYS, complaints, strict=False)
-            ]
-            self.app.push_screen(PickScreen("Resolve which complaint?", choices),
-                                 self._resolve_picked)  # fmt: skip
-
-    def _resolve_picked(self, activity_id: object) -> None:
-        if isinstance(activity_id, str):
-            self.workbench.resolve_complaint(activity_id)
+                      if e.complaint_status == "open"]  # fmt: skip
+        self._one_of([(e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}")
+                      for e in complaints],
+                     "Resolve which complaint?", "No open complaints",
+                     self.workbench.resolve_complaint)  # fmt: skip

@@ -123,6 +123,7 @@ class MergeScreen(FormScreen):
         self.first = first
         self.second = second
         self.reps = reps  # id -> name, to show owners by name
+        self.differs = duplicates.differences(first, second)
 
     def _label(self, customer: Customer) -> str:
         owner = self.reps.get(customer.owner or "", "no owner")
@@ -132,7 +133,7 @@ class MergeScreen(FormScreen):
         return printable(self.reps.get(value, value) if field == "owner" else value)
 
     def compose(self) -> ComposeResult:
-        differs = duplicates.differences(self.first, self.second)
+        differs = self.differs
         one, two = self._label(self.first), self._label(self.second)
         with VerticalScroll(classes="form record-form"):
             yield Static(Text(f"Merge “{one}” and “{two}”"), classes="form-title")
@@ -167,10 +168,9 @@ class MergeScreen(FormScreen):
         self.focus_next()
 
     def action_save(self) -> None:
-        differs = duplicates.differences(self.first, self.second)
         chosen = {
             name: theirs
-            for name, (_, theirs) in differs.items()
+            for name, (_, theirs) in self.differs.items()
             if self.query_one(f"#pick-{name}", KeyPicker).chosen == "2"
         }
         self.dismiss(MergeRequest(self.first.id, self.second.id, chosen))
