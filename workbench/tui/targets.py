@@ -10,7 +10,7 @@ your figures and the team's. The report is built in a worker.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import work
@@ -89,8 +89,8 @@ class View:
     offset: int = 0  # periods back (negative) or forward from the current one
     team: bool = False
 
-    def period(self, today: object) -> Period:
-        period = Period.containing(self.kind, today)  # type: ignore[arg-type]
+    def period(self, today: date) -> Period:
+        period = Period.containing(self.kind, today)
         for _ in range(abs(self.offset)):
             day = period.end if self.offset > 0 else period.start - timedelta(days=1)
             period = Period.containing(self.kind, day)
