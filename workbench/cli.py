@@ -583,6 +583,33 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
     click.echo(f"Wrote {written.changes:,} changes ({written.kind}) to {written.path}.")
 
 
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Merge teammates' bundle files into your database. Each file is checked
+    in full first and merged all or nothing; importing one twice changes nothing."""
+    from workbench.sync.importer import import_bundle
+    from workbench.sync.reader import BundleError
+
+    store, summaries, refused = env.store(), [], []
+    for path in paths:
+        try:
+            summaries.append(import_bundle(store, path))
+        except BundleError as error:
+            refused.append(f"{path} {error}; nothing was imported from it")
+    if as_json:
+        _echo_json({"imported": [summary.as_json() for summary in summaries], "refused": refused})
+    else:
+        for summary in summaries:
+            click.echo(summary.line())
+    if refused:
+        raise UserError("\n".join(refused))
+
+
 @cli.command("bundle-schema")
 def bundle_schema() -> None:
     """Print the JSON Schema of a bundle file."""

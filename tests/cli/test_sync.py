@@ -24,3 +24,25 @@ def test_export_and_the_bundle_schema(tmp_path: Path) -> None:
     assert run("export", "-o", str(tmp_path / "y.json"), "--for", "Sam", "--full")[0] == 2
     schema = json.loads(CliRunner().invoke(cli, ["bundle-schema"]).output)
     assert "Change" in schema["$defs"]
+
+
+def test_import_prints_a_summary_and_refuses_with_one_line(tmp_path: Path) -> None:
+    def run(db: str, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / db), *args])
+        return result.exit_code, result.output
+
+    run("a.db", "demo", "--customers", "5")
+    run("a.db", "export", "-o", str(tmp_path / "a.json"))
+    code, output = run("b.db", "import", str(tmp_path / "a.json"))
+    assert code == 0 and "a.json from Alex Chen:" in output and " added" in output
+    assert run("b.db", "customers")[1] == run("a.db", "customers")[1]
+    code, output = run("b.db", "import", str(tmp_path / "a.json"), "--json")
+    assert json.loads(output)["imported"][0]["new"] == 0
+
+    (tmp_path / "bad.json").write_text('{"header": ')
+    code, output = run("b.db", "import", str(tmp_path / "bad.json"))
+    assert code == 2
+    assert output.strip().splitlines() == [
+        f"Error: {tmp_path / 'bad.json'} ends too early: the file is cut short (truncated); "
+        "nothing was imported from it"
+    ]

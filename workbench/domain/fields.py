@@ -7,7 +7,6 @@ declarations and every error message is phrased the same way.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -20,19 +19,23 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+((ext\.?|x|#|转)\s*[0-9]+)?$", re.IGNORECASE)
 
 
-def _no_control(text: str, allow: str = "") -> str:
-    for char in text:
-        if char not in allow and unicodedata.category(char) == "Cc":
-            raise ValueError(f"must not contain control characters (found {char!r})")
+# Unicode's control characters (category Cc): C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control(text: str, pattern: re.Pattern[str]) -> str:
+    if found := pattern.search(text):
+        raise ValueError(f"must not contain control characters (found {found[0]!r})")
     return text
 
 
 def _single_line(text: str) -> str:
-    return _no_control(text)
+    return _no_control(text, _CONTROL)
 
 
 def _multi_line(text: str) -> str:
-    return _no_control(text, allow="\n\t")
+    return _no_control(text, _CONTROL_BUT_LINES)
 
 
 def _blank_to_none(value: object) -> object:

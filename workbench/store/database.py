@@ -67,6 +67,12 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def update_row(db: Database, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
+    """Set some columns of one table row (encoded, see `Entity.encode`)."""
+    assignments = ", ".join(f"{column} = ?" for column in row)
+    db.execute(f"UPDATE {entity.name} SET {assignments} WHERE id = ?", [*row.values(), row_id])
+
+
 def _get_local(db: Database, key: str) -> str | None:
     found = db.execute("SELECT value FROM local_state WHERE key = ?", [key]).fetchone()
     return found[0] if found else None
@@ -117,7 +123,8 @@ class Store:
             try:
                 self._batch = self._start_batch()
                 yield self._batch
-                _set_local(self.db, "hlc", str(self._batch.stamp))
+                # Usually the batch's stamp; later if an import received one.
+                _set_local(self.db, "hlc", str(self.hlc.last))
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -151,16 +158,38 @@ class Store:
         wall_ms = int(self.clock.now().timestamp() * 1000)
         return Batch(self.hlc.tick(wall_ms), top + 1)
 
+    def receive(self, stamp: Stamp) -> None:
+        """Fold in the latest clock stamp an import brought, so this
+        transaction's own writes, and every later one, sort after it. Undone
+        with the transaction if it fails, so only a committed import moves
+        the clock."""
+        batch = self._batch
+        assert batch is not None, "receive runs inside Store.transaction()"
+        wall_ms = int(self.clock.now().timestamp() * 1000)
+        self.hlc.receive(stamp, wall_ms)
+        batch.stamp = self.hlc.tick(wall_ms)
+        batch.stamp_text = str(batch.stamp)
+
     def _log(self, entity: Entity, row_id: str, values: dict[str, Any]) -> None:
         """Append one change per field in `values`, superseding the field's heads."""
         batch = self._batch
         assert batch is not None, "writes happen inside Store.transaction()"
-        heads = self._heads(entity.name, row_id) if values else {}
+        if not values:
+            return
+        heads = self._heads(entity.name, row_id)
         rows = [
             self._change_row(batch, entity, row_id, field, value, heads.get(field))
             for field, value in values.items()
         ]
         self.db.conn.executemany(INSERT_CHANGE, rows)
+        if any(len(heads.get(field, ())) > 1 for field in values):
+            # A field with several heads is in conflict; the new change
+            # supersedes them all, which settles it.
+            self.db.execute(
+                f"DELETE FROM conflicts WHERE entity = ? AND row_id = ? "
+                f"AND field IN ({', '.join('?' * len(values))})",
+                [entity.name, row_id, *values],
+            )
 
     def _change_row(
         self, batch: Batch, entity: Entity, row_id: str, field: str, value: Any, prev: Any
@@ -296,21 +325,31 @@ class Store:
         with self.transaction() as batch:
             current = self.require(model, record_id)
             updated = self._validate(model, current.model_dump() | fields)
-            data = dump(updated)
-            old, new = entity.values(dump(current)), entity.values(data)
+            old, new = entity.values(dump(current)), entity.values(dump(updated))
             changed = {field: value for field, value in new.items() if value != old[field]}
             if not changed:
                 return current
-            self._log(entity, record_id, changed)
-            columns = entity.encode(
-                {col: data[col] for field in changed for col in entity.fields[field]}
-            ) | {"updated_at": batch.stamp_text}
-            assignments = ", ".join(f"{column} = ?" for column in columns)
-            self.db.execute(
-                f"UPDATE {entity.name} SET {assignments} WHERE id = ?",
-                [*columns.values(), record_id],
-            )
+            self._write(entity, record_id, changed)
         return updated.model_copy(update={"updated_at": batch.stamp_text})
+
+    def write_fields(self, entity: Entity, record_id: str, values: dict[str, Any]) -> None:
+        """Log change-log `values` for a record's fields even if they are what
+        the record holds, and set its columns; no model check. For sync's own
+        writes: keeping the value shown in a conflict must still supersede the
+        other, and re-pointing a record at a merged customer's survivor must
+        not depend on the rest of the record being valid."""
+        with self.transaction():
+            self._write(entity, record_id, values)
+
+    def _write(self, entity: Entity, record_id: str, values: dict[str, Any]) -> None:
+        batch = self._batch
+        assert batch is not None, "writes happen inside Store.transaction()"
+        self._log(entity, record_id, values)
+        columns: dict[str, Any] = {}
+        for field, value in values.items():
+            columns |= entity.columns_of(field, value)
+        row = entity.encode(columns) | {"updated_at": batch.stamp_text}
+        update_row(self.db, entity, record_id, row)
 
     def delete(self, model: type[Record], record_id: str) -> None:
         """Tombstone a record: it stays in the log and can be restored."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from workbench.domain.duplicates import explain, match_keys
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
-from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.database import NotFound, Store, chunks, fetch_all
 
 # A key shared by more customers than this says little (a group's shared
 # switchboard, a common person's name) and would make too many pairs to review.
@@ -112,6 +112,25 @@ def candidate_pairs(store: Store, limit: int = 500) -> list[Pair]:
         first, second = (a, b) if older else (b, a)
         pairs.append(Pair(first, second, explain(sorted(row["keys"].split("\x1f")))))
     return pairs
+
+
+def pairs_involving(store: Store, customer_ids: list[str]) -> int:
+    """How many candidate pairs (as `candidate_pairs` finds them) include one
+    of `customer_ids`: after an import, the possible duplicates it brought."""
+    pairs: set[tuple[str, str]] = set()
+    for ids in chunks(customer_ids, 500):
+        pairs.update(store.db.execute(
+            f"""
+            SELECT DISTINCT min(a.customer_id, b.customer_id), max(a.customer_id, b.customer_id)
+            FROM customer_keys a JOIN customer_keys b
+              ON b.key = a.key AND b.customer_id <> a.customer_id
+            WHERE a.customer_id IN ({", ".join("?" * len(ids))})
+              AND (SELECT count(*) FROM customer_keys k WHERE k.key = a.key) <= ?
+            """,
+            [*ids, GROUP_CAP],
+        ))  # fmt: skip
+    dismissed = set(store.db.execute("SELECT first_id, second_id FROM duplicate_dismissals"))
+    return len(pairs - dismissed)
 
 
 def dismiss(store: Store, first_id: str, second_id: str) -> None:

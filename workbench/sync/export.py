@@ -9,20 +9,24 @@ its final name and renamed into place, so a crash never leaves half a bundle.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
+import shutil
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from workbench.domain.models import Rep
 from workbench.store.database import Store
 from workbench.store.migrate import schema_version
-from workbench.sync.bundle import FORMAT, FORMAT_VERSION, body_digest
+from workbench.sync.bundle import FORMAT, FORMAT_VERSION, Digest
 
 PEER_KEY = "peer:"  # local_state key prefix: what each peer device is known to hold
+GZIP_LEVEL = 1  # several times faster than the default 9, and only ~15% larger here
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -33,78 +37,141 @@ class Exported:
 
 
 def known_by(store: Store, peer: str) -> dict[str, int]:
-    """{device: highest seq} a peer device is known to hold (empty: nothing known)."""
+    """{device: seq} up to which a peer device is known to hold everything."""
     saved = store.local(PEER_KEY + peer)
     return dict(json.loads(saved)["known"]) if saved else {}
 
 
-def held(store: Store) -> dict[str, int]:
-    """{device: highest seq} this database holds."""
-    return dict(store.db.execute("SELECT origin, max(seq) FROM changes GROUP BY origin"))
+def _tops(store: Store) -> dict[str, tuple[int, int]]:
+    """{device: (highest seq, how many)} of the changes this database holds."""
+    rows = store.db.execute("SELECT origin, max(seq), count(*) FROM changes GROUP BY origin")
+    return {origin: (top, count) for origin, top, count in rows}
 
 
-def _rows(store: Store, holding: dict[str, int], after: dict[str, int]) -> list[dict[str, Any]]:
-    """The changes of each device in `holding` above what `after` says was seen."""
-    changes = []
-    for origin, top in holding.items():
+def held(store: Store, tops: dict[str, tuple[int, int]] | None = None) -> dict[str, int]:
+    """{device: seq} up to which this database holds every change of the device.
+    Bundles may arrive out of order and leave gaps; claiming only the unbroken
+    run means a peer is always sent what fills them."""
+    return {origin: top if count == top else _unbroken(store, origin)
+            for origin, (top, count) in (tops or _tops(store)).items()}  # fmt: skip
+
+
+def _unbroken(store: Store, origin: str) -> int:
+    (end,) = store.db.execute(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM changes WHERE origin = :o AND seq = 1) THEN "
+        "(SELECT min(a.seq) FROM changes a WHERE a.origin = :o AND NOT EXISTS "
+        " (SELECT 1 FROM changes b WHERE b.origin = :o AND b.seq = a.seq + 1)) ELSE 0 END",
+        {"o": origin},
+    ).fetchone()
+    return int(end)
+
+
+@dataclass
+class _Body:
+    """The change list, written as it is read: counted, hashed, stamped."""
+
+    file: IO[bytes]
+    digest: Digest = field(default_factory=Digest)
+    count: int = 0
+    hlc_min: str | None = None
+    hlc_max: str | None = None
+
+    def write(self, texts: list[str], stamps: list[str]) -> None:
+        if not texts:
+            return
+        self.file.write(((",\n" if self.count else "[\n") + ",\n".join(texts)).encode())
+        self.digest.add(texts)
+        self.count += len(texts)
+        low, high = min(stamps), max(stamps)
+        self.hlc_min = low if self.hlc_min is None else min(self.hlc_min, low)
+        self.hlc_max = high if self.hlc_max is None else max(self.hlc_max, high)
+
+    def close(self) -> None:
+        self.file.write(b"\n]" if self.count else b"[]")
+
+
+def _write_changes(store: Store, body: _Body, after: dict[str, int]) -> None:
+    """Each device's changes above what `after` says was seen, as JSON objects
+    built from the stored JSON text without parsing it."""
+    for origin, (top, _) in _tops(store).items():
         start = after.get(origin, 0)
         if start >= top:
             continue
-        for seq, hlc, entity, row_id, field, value, prev in store.db.execute(
+        cursor = store.db.execute(
             "SELECT seq, hlc, entity, row_id, field, value, prev FROM changes "
             "WHERE origin = ? AND seq > ? ORDER BY seq",
             [origin, start],
-        ):
-            changes.append({
-                "origin": origin, "seq": seq, "hlc": hlc, "entity": entity, "row_id": row_id,
-                "field": field, "value": json.loads(value) if value is not None else None,
-                "prev": json.loads(prev) if prev else None,
-            })  # fmt: skip
-    return changes
+        )
+        while rows := cursor.fetchmany(5000):
+            body.write(
+                [f'{{"origin":"{origin}","seq":{seq},"hlc":"{hlc}","entity":"{entity}",'
+                 f'"row_id":{_to_json(row_id)},"field":"{name}","value":{value},'
+                 f'"prev":{prev or "null"}}}'
+                 for seq, hlc, entity, row_id, name, value, prev in rows],
+                [row[1] for row in rows],
+            )  # fmt: skip
 
 
 def export_bundle(store: Store, path: Path, *, peer: str | None = None) -> Exported:
-    """Write every change, or (with `peer`, a device id) those it has not seen."""
-    with store.lock:
-        holding = held(store)
-        changes = _rows(store, holding, known_by(store, peer) if peer else {})
-        me = store.get(Rep, store.me) if store.me else None
-        stamps = [change["hlc"] for change in changes]
-        kind = "incremental" if peer else "full"
-        header: dict[str, Any] = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "schema_version": schema_version(store.db),
-            "bundle_id": uuid.uuid4().hex,
-            "origin": store.device,
-            "rep": me.name if me else None,
-            "kind": kind,
-            "known": holding,
-            "created_at": store.clock.now().isoformat(),
-            "hlc_min": min(stamps, default=None),
-            "hlc_max": max(stamps, default=None),
-            "count": len(changes),
-            "sha256": body_digest(changes),
-        }
-    text = json.dumps({"header": header, "changes": changes}, ensure_ascii=False)
-    _write_atomically(path, text.encode())
-    return Exported(path, len(changes), kind)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    if path.suffix == ".gz":
-        data = gzip.compress(data, compresslevel=6)
+    """Write every change, or (with `peer`, a device id) those it has not seen.
+    The changes go to a scratch file first (the header, which comes first,
+    needs their count and checksum), then both into the bundle."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
+        with store.lock:
+            body = _Body(scratch)
+            _write_changes(store, body, known_by(store, peer) if peer else {})
+            body.close()
+            header = _header(store, body, "incremental" if peer else "full")
+        scratch.seek(0)
+        _write_atomically(path, header, scratch)
+    return Exported(path, body.count, header["kind"])
+
+
+def _header(store: Store, body: _Body, kind: str) -> dict[str, Any]:
+    me = store.get(Rep, store.me) if store.me else None
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": schema_version(store.db),
+        "bundle_id": uuid.uuid4().hex,
+        "origin": store.device,
+        "rep": me.name if me else None,
+        "kind": kind,
+        "known": held(store),
+        "devices": dict(store.db.execute("SELECT origin, rep_id FROM devices")),
+        "created_at": store.clock.now().isoformat(),
+        "hlc_min": body.hlc_min,
+        "hlc_max": body.hlc_max,
+        "count": body.count,
+        "sha256": body.digest.hexdigest(),
+    }
+
+
+def _write_atomically(path: Path, header: dict[str, Any], changes: IO[bytes]) -> None:
+    """The bundle beside its final name, then renamed over it: a crash never
+    leaves half a bundle under the name."""
+    head = '{"header": ' + json.dumps(header, ensure_ascii=False) + ',\n"changes": '
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        with os.fdopen(handle, "wb") as raw:
+            if path.suffix == ".gz":
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL) as zipped:
+                    _copy(zipped, head, changes)
+            else:
+                _copy(raw, head, changes)
+            raw.flush()
+            os.fsync(raw.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _copy(file: io.BufferedIOBase, head: str, changes: IO[bytes]) -> None:
+    file.write(head.encode())
+    shutil.copyfileobj(changes, file, 1 << 20)
+    file.write(b"}\n")
 
 
 def find_peer(store: Store, text: str) -> str:

@@ -1,0 +1,196 @@
+"""Importing bundles: what arrives, what merges, what is kept when edits cross."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.store.bundles import content, read_bundle_file, replica, send, write_bundle
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Activity, Customer, Deal, Rep
+from workbench.store.database import Store
+from workbench.store.duplicates import merge
+from workbench.sync.conflicts import keep, list_conflicts
+from workbench.sync.export import export_bundle, held, known_by
+from workbench.sync.importer import import_bundle
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def clocks() -> tuple[FixedClock, FixedClock]:
+    return FixedClock.at(NOW), FixedClock.at(NOW)
+
+
+@pytest.fixture
+def pair(tmp_path: Path, clocks: tuple[FixedClock, FixedClock]) -> tuple[Store, Store]:
+    a, b = replica(tmp_path, "a", clocks[0]), replica(tmp_path, "b", clocks[1])
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_a_full_bundle_makes_an_empty_database_the_same(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    rep = a.add(Rep(name="Li Wei"))
+    acme = a.add(Customer(name="Acme", owner=rep.id, tags=["key"]))
+    a.add(Deal(customer_id=acme.id, title="Pumps", amount=500_00, currency="EUR", stage="lead"))
+    summary = send(a, b, tmp_path)
+    assert content(a) == content(b)
+    assert summary.added == {"reps": 1, "customers": 1, "deals": 1}
+    assert summary.new == summary.changes and summary.conflicts == 0
+    assert "3 added" in summary.line()
+    assert b.get(Customer, acme.id) == a.get(Customer, acme.id)
+
+
+def test_importing_twice_changes_nothing(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    a, b = pair
+    a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    before = content(b)
+    again = send(a, b, tmp_path)
+    assert again.new == 0 and content(b) == before
+    assert "nothing new" in again.line()
+
+
+def test_an_edit_made_after_seeing_the_other_wins_whatever_the_clocks(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    a, b = pair
+    acme = a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    clocks[1].advance(timedelta(hours=-5))  # b's clock is behind, yet b saw a's value
+    b.update(Customer, acme.id, name="Acme Pumps")
+    send(b, a, tmp_path)
+    assert a.require(Customer, acme.id).name == "Acme Pumps"
+    assert list_conflicts(a) == []
+
+
+def test_crossing_edits_keep_both_values_and_agree_on_one(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    a, b = pair
+    a.add(Rep(name="Li Wei"))
+    acme = a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    a.update(Customer, acme.id, name="Acme Ltd")
+    clocks[1].advance(timedelta(minutes=5))
+    b.update(Customer, acme.id, name="Acme Pumps")
+    to_a, to_b = send(b, a, tmp_path), send(a, b, tmp_path)
+    assert to_a.conflicts == 1 and to_b.conflicts == 1
+    assert content(a) == content(b)
+    assert a.require(Customer, acme.id).name == "Acme Pumps"  # the later edit shows
+    (conflict,) = list_conflicts(a)
+    assert (conflict.shown.value, conflict.other.value) == ("Acme Pumps", "Acme Ltd")
+    assert conflict.label == "Acme Pumps" and conflict.field == "name"
+
+    keep(a, conflict, conflict.other)  # the rep keeps the earlier value; the choice syncs
+    assert a.require(Customer, acme.id).name == "Acme Ltd" and list_conflicts(a) == []
+    send(a, b, tmp_path)
+    assert b.require(Customer, acme.id).name == "Acme Ltd" and list_conflicts(b) == []
+    assert content(a) == content(b)
+
+
+def test_a_delete_is_not_undone_by_an_edit_made_without_seeing_it(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    a, b = pair
+    acme = a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    a.delete(Customer, acme.id)
+    clocks[1].advance(timedelta(hours=1))
+    b.update(Customer, acme.id, name="Acme Pumps")  # later, but it does not touch `deleted`
+    send(b, a, tmp_path)
+    send(a, b, tmp_path)
+    for store in pair:
+        customer = store.require(Customer, acme.id)
+        assert customer.deleted and customer.name == "Acme Pumps"
+    assert content(a) == content(b)
+
+
+def test_records_made_for_a_merged_customer_move_to_the_one_kept(
+    pair: tuple[Store, Store], tmp_path: Path, me: Rep
+) -> None:
+    a, b = pair
+    first, second = a.add(Customer(name="Acme")), a.add(Customer(name="ACME Ltd"))
+    send(a, b, tmp_path)
+    merge(a, first.id, second.id, {})
+    kept, gone = sorted((first.id, second.id))
+    late = b.add(Activity(kind="call", customer_id=gone, at="2026-11-23T01:00:00Z"))
+    send(b, a, tmp_path)
+    send(a, b, tmp_path)
+    for store in pair:
+        assert store.require(Activity, late.id).customer_id == kept
+        assert list_conflicts(store) == []
+    assert content(a) == content(b)
+
+
+def test_an_incremental_bundle_holds_only_what_the_peer_lacks(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    assert known_by(b, a.device) == held(a)
+    b.add(Customer(name="Beta"))
+    path = export_bundle(b, tmp_path / "for-a.json", peer=a.device).path
+    _, changes = read_bundle_file(path)
+    assert {change["origin"] for change in changes} == {b.device}
+    import_bundle(a, path)
+    assert content(a) == content(b)
+
+
+def test_a_gap_is_not_claimed_as_held(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    a, b = pair
+    a.add(Customer(name="One"))
+    first = export_bundle(a, tmp_path / "1.json").path
+    (top,) = a.db.execute("SELECT max(seq) FROM changes").fetchone()
+    a.add(Customer(name="Two"))
+    header, changes = read_bundle_file(export_bundle(a, tmp_path / "2.json").path)
+    later = write_bundle(tmp_path / "later.json", header,
+                         [change for change in changes if change["seq"] > top])  # fmt: skip
+    import_bundle(b, later)  # arrives first: b holds a's changes above a gap
+    assert held(b) == {a.device: 0}
+    import_bundle(b, first)
+    assert held(b) == held(a) and content(a) == content(b)
+
+
+def test_after_an_import_local_edits_sort_after_what_arrived(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    a, b = pair
+    clocks[0].advance(timedelta(hours=3))  # a's clock runs ahead
+    acme = a.add(Customer(name="Acme"))
+    send(a, b, tmp_path)
+    b.update(Customer, acme.id, tier="A")
+    stamps = dict(b.db.execute("SELECT origin, max(hlc) FROM changes GROUP BY origin"))
+    assert stamps[b.device] > stamps[a.device]
+    assert b.local("hlc") == stamps[b.device]
+
+
+def test_markup_and_escape_codes_arrive_as_literal_text(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    acme = a.add(Customer(name="Acme", notes="line one\nline two"))
+    header, changes = read_bundle_file(export_bundle(a, tmp_path / "a.json").path)
+    for change in changes:
+        if change["field"] == "name":
+            change["value"] = "[bold red]Acme[/]\x1b[2J\x07"
+    import_bundle(b, write_bundle(tmp_path / "odd.json", header, changes))
+    customer = b.require(Customer, acme.id)
+    assert customer.name == "[bold red]Acme[/]\u241b[2J\u2407"
+    assert customer.notes == "line one\nline two"  # notes keep their line breaks
+
+
+def test_the_summary_counts_possible_duplicates(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    a, b = pair
+    b.add(Customer(name="Acme Pumps Ltd"))
+    a.add(Customer(name="Acme Pumps"))
+    summary = send(a, b, tmp_path)
+    assert summary.duplicates == 1
+    assert "1 possible duplicates" in summary.line()
+    assert json.loads(json.dumps(summary.as_json()))["duplicates"] == 1

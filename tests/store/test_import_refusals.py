@@ -1,0 +1,217 @@
+"""A bad bundle is refused with one clear line, and the database keeps every
+byte of its content."""
+
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store.bundles import dump, read_bundle_file, replica, write_bundle
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer, Deal
+from workbench.store.database import Store
+from workbench.sync import reader
+from workbench.sync.export import export_bundle
+from workbench.sync.importer import import_bundle
+from workbench.sync.reader import BundleError
+
+Edit = Callable[[dict[str, Any], list[dict[str, Any]]], None]
+
+
+@pytest.fixture
+def sender(tmp_path: Path, clock: FixedClock) -> Store:
+    store = replica(tmp_path, "sender", clock)
+    acme = store.add(Customer(name="Acme", notes="first\nsecond"))
+    store.add(Deal(customer_id=acme.id, title="Pumps", amount=500_00, currency="EUR",
+                   stage="lead"))  # fmt: skip
+    return store
+
+
+@pytest.fixture
+def good(sender: Store, tmp_path: Path) -> Path:
+    return export_bundle(sender, tmp_path / "good.json").path
+
+
+def refused(store: Store, path: Path, message: str) -> None:
+    before = dump(store)
+    with pytest.raises(BundleError, match=message):
+        import_bundle(store, path)
+    assert dump(store) == before
+    assert store.db.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+
+
+def edited(good: Path, tmp_path: Path, edit: Edit, **fix: Any) -> Path:
+    header, changes = read_bundle_file(good)
+    edit(header, changes)
+    return write_bundle(tmp_path / "edited.json", header, changes, **fix)
+
+
+def test_the_good_bundle_is_accepted(store: Store, me: object, good: Path) -> None:
+    assert import_bundle(store, good).new > 0  # so the refusals below refuse for their reason
+
+
+def test_a_cut_short_file(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    text = good.read_text()
+    for cut in (len(text) // 2, len(text) - 3, 40):
+        path = tmp_path / f"cut{cut}.json"
+        path.write_text(text[:cut])
+        refused(store, path, "cut short")
+
+
+def test_a_wrong_checksum(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "altered.json"
+    path.write_text(good.read_text().replace('"Acme"', '"Acne"'))
+    refused(store, path, "fails its checksum")
+
+
+def test_a_wrong_count(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    refused(store, edited(good, tmp_path, lambda h, c: None, count=1), "says it holds 1 changes")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda h, c: c[0].update(extra=1), r"number 1\): extra: Extra inputs"),
+        (lambda h, c: c[1].update(seq="2"), r"number 2\): seq: Input should be a valid integer"),
+        (lambda h, c: c[0].update(hlc="yesterday"), "hlc: String should match pattern"),
+        (lambda h, c: c[0].update(entity="users"), "'users', a kind of record this version"),
+        (lambda h, c: c[0].update(field="password"), r"\.password, a field this version"),
+        (lambda h, c: c.append(dict(c[0], row_id="'; DROP TABLE x")), "row_id: String should"),
+        (lambda h, c: c.append([1, 2]), "should be a valid dictionary"),
+    ],
+)
+def test_bad_changes(store: Store, me: object, good: Path, tmp_path: Path,
+                     edit: Edit, message: str) -> None:  # fmt: skip
+    refused(store, edited(good, tmp_path, edit), message)
+
+
+def _set_value(field: str, value: Any) -> Edit:
+    def edit(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        next(c for c in changes if c["field"] == field)["value"] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount", {"amount": "500", "currency": "EUR"}, "deals.amount .*valid integer"),
+        ("amount", {"amount": 5, "currency": "EUR", "x": 1}, "deals.amount .*Extra inputs"),
+        ("amount", {"amount": 5, "currency": "XXQ"}, "deals.amount .*currency"),
+        ("tier", "Z", "customers.tier .*Input should be"),
+        ("name", 42, "customers.name .*valid string"),
+        ("name", "x" * 201, "customers.name .*at most 200"),
+        ("created_at", "last tuesday", "created_at .*datetime"),
+        ("stage", None, "deals.stage .*valid string"),
+    ],
+)
+def test_values_of_the_wrong_type(store: Store, me: object, good: Path, tmp_path: Path,
+                                  field: str, value: Any, message: str) -> None:  # fmt: skip
+    refused(store, edited(good, tmp_path, _set_value(field, value)), message)
+
+
+def test_a_newer_format_or_schema(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    newer = edited(good, tmp_path, lambda h, c: h.update(format_version=2, capabilities=["x"]))
+    refused(store, newer, r"newer Workbench \(bundle format 2\)")
+    schema = edited(good, tmp_path, lambda h, c: h.update(schema_version="0099_future"))
+    refused(store, schema, r"newer Workbench \(schema 0099_future\)")
+
+
+def test_a_bad_header(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    refused(store, edited(good, tmp_path, lambda h, c: h.update(format="zip")), "bad header")
+    refused(store, edited(good, tmp_path, lambda h, c: h.pop("origin")), "bad header: origin")
+    no_header = tmp_path / "bare.json"
+    no_header.write_text('{"changes": []}')
+    refused(store, no_header, "has no header")
+
+
+def test_an_oversize_file(store: Store, me: object, good: Path,
+                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", good.stat().st_size - 1)
+    refused(store, good, "bundles over")
+
+
+def test_a_compressed_bomb(store: Store, me: object, good: Path, tmp_path: Path,
+                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = tmp_path / "good.json.gz"
+    path.write_bytes(gzip.compress(good.read_bytes()))
+    monkeypatch.setattr(reader, "MAX_TEXT_CHARS", 1000)
+    refused(store, path, "more than")
+
+
+def test_a_damaged_compressed_file(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    data = gzip.compress(good.read_bytes())
+    path = tmp_path / "cut.json.gz"
+    path.write_bytes(data[: len(data) // 2])
+    refused(store, path, "damaged or cut-short compressed file")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "cut short"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[1, 2]", "expected '{'"),
+        (b'{"header": {}, "header": {}}', "bad header"),
+        (b'{"other": 1}', "unexpected key 'other'"),
+    ],
+)
+def test_not_a_bundle(store: Store, me: object, tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_bytes(data)
+    refused(store, path, message)
+
+
+def test_trailing_text(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "more.json"
+    path.write_text(good.read_text() + "{}")
+    refused(store, path, "more text after the bundle")
+
+
+def test_a_change_twice(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    def twice(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        changes.append(dict(changes[2]))
+
+    path = edited(good, tmp_path, twice)
+    _, changes = read_bundle_file(path)
+    refused(store, path, f"holds change {changes[2]['origin']}:{changes[2]['seq']} twice")
+
+
+def test_a_reused_device_id(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    import_bundle(store, good)
+    refused(store, edited(good, tmp_path, _set_value("name", "Other")), "device .* was reused")
+
+
+def test_a_clock_far_ahead(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    def ahead(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        for change in changes:
+            wall, counter, device = change["hlc"].split("-")
+            change["hlc"] = f"{int(wall) + 25 * 3600 * 1000:015d}-{counter}-{device}"
+
+    refused(store, edited(good, tmp_path, ahead), "more than a day ahead")
+
+
+def test_a_failure_while_merging_leaves_nothing(
+    store: Store, me: object, good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("workbench.sync.importer._repoint", fail)
+    before = dump(store)
+    with pytest.raises(RuntimeError):
+        import_bundle(store, good)
+    assert dump(store) == before
+
+
+def test_the_error_names_the_place(store: Store, me: object, good: Path, tmp_path: Path) -> None:
+    text = good.read_text()
+    broken = tmp_path / "broken.json"
+    at = text.index("},\n{") + 1  # between the first two changes
+    broken.write_text(text[:at] + "@" + text[at:])
+    with pytest.raises(BundleError, match=f"at character {at + 1:,}: expected ','"):
+        import_bundle(store, broken)
+    assert json.loads(good.read_text())  # the good one stays good

@@ -1,0 +1,275 @@
+"""Importing a bundle: checked in full, then merged in one transaction.
+
+Inside one write transaction the reader's checked changes are staged in a
+temporary table; anything wrong (the file, or a change id the sending device
+reused for other content) rolls everything back, so a refused bundle leaves
+the database as it was, and so does a crash. Then the changes this database
+lacks join the log, and every record they touch is recomputed from all of
+its changes by the merge rule (`merge.resolve`): the value shown, the
+conflicts kept, the tombstone. A re-import finds nothing new and changes
+nothing. Records that point at a customer merged away are re-pointed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.domain.hlc import Stamp
+from workbench.store.database import Store, chunks, fetch_all, update_row
+from workbench.store.duplicates import pairs_involving
+from workbench.store.migrate import schema_version
+from workbench.store.schema import ENTITIES, Entity
+from workbench.sync.bundle import Header
+from workbench.sync.export import PEER_KEY
+from workbench.sync.merge import FieldChange, resolve
+from workbench.sync.reader import BundleError, Progress, Row, read_bundle
+
+ROWS_AT_ONCE = 500  # records recomputed per query
+_REFERS_TO_CUSTOMERS = ("contacts", "deals", "activities", "follow_ups")
+
+
+@dataclass
+class Summary:
+    """What one import did, counted in records (a change is one field)."""
+
+    path: Path
+    origin: str
+    rep: str | None
+    changes: int = 0  # in the bundle
+    new: int = 0  # of those, the ones this database lacked
+    added: Counter[str] = field(default_factory=Counter)  # per entity
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    conflicts: int = 0  # fields newly in conflict
+    duplicates: int = 0  # possible duplicate customers involving what arrived
+
+    def line(self) -> str:
+        who = f" from {self.rep}" if self.rep else ""
+        if not self.new:
+            return f"{self.path.name}{who}: nothing new ({self.changes:,} changes already here)"
+        parts = [f"{sum(self.added.values()):,} added", f"{sum(self.updated.values()):,} updated",
+                 f"{self.unchanged:,} unchanged", f"{self.conflicts:,} conflicts"]  # fmt: skip
+        if self.duplicates:
+            parts.append(f"{self.duplicates:,} possible duplicates to review")
+        return f"{self.path.name}{who}: {self.new:,} new changes; " + ", ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path), "origin": self.origin, "rep": self.rep,
+            "changes": self.changes, "new": self.new, "added": dict(self.added),
+            "updated": dict(self.updated), "unchanged": self.unchanged,
+            "conflicts": self.conflicts, "duplicates": self.duplicates,
+        }  # fmt: skip
+
+
+def import_bundle(store: Store, path: Path, progress: Progress | None = None) -> Summary:
+    """Merge the bundle at `path` into the store, or raise BundleError and
+    change nothing."""
+    with store.transaction():
+        conn = store.db.conn
+        conn.execute(
+            "CREATE TEMP TABLE incoming (origin TEXT, seq INTEGER, hlc TEXT, entity TEXT, "
+            "row_id TEXT, field TEXT, value TEXT, prev TEXT, PRIMARY KEY (origin, seq)) "
+            "WITHOUT ROWID"
+        )
+        header = read_bundle(
+            path,
+            lambda rows: _stage(conn, rows),
+            now=store.clock.now(),
+            schema_version=schema_version(store.db),
+            progress=progress,
+        )
+        summary = _merge(store, header, path)
+        conn.execute("DROP TABLE temp.incoming")
+    return summary
+
+
+def _stage(conn: sqlite3.Connection, rows: list[Row]) -> None:
+    conn.execute("SAVEPOINT stage")
+    try:
+        conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO stage")  # back to the batches before this one
+        origin, seq = _repeated(conn, rows)
+        raise BundleError(f"holds change {origin}:{seq} twice") from None
+    finally:
+        conn.execute("RELEASE stage")
+
+
+def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
+    """The first change id in `rows` that is twice in them or already staged."""
+    seen: set[tuple[str, int]] = set()
+    for origin, seq, *_ in rows:
+        if (origin, seq) in seen or conn.execute(
+            "SELECT 1 FROM temp.incoming WHERE origin = ? AND seq = ?", [origin, seq]
+        ).fetchone():
+            return origin, seq
+        seen.add((origin, seq))
+    raise AssertionError("no repeated change id")
+
+
+def _merge(store: Store, header: Header, path: Path) -> Summary:
+    db = store.db
+    summary = Summary(path, header.origin, header.rep, changes=header.count)
+    _refuse_reused_ids(db.conn)
+    (records,) = db.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT entity, row_id FROM temp.incoming)"
+    ).fetchone()
+    db.execute(
+        "DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM changes c "
+        "WHERE c.origin = incoming.origin AND c.seq = incoming.seq)"
+    )
+    (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
+    if summary.new:
+        db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
+        store.receive(Stamp.parse(latest))
+        customers = _recompute(store, summary)
+        _repoint(store)
+        summary.unchanged = records - sum(summary.added.values()) - sum(summary.updated.values())
+        summary.duplicates = pairs_involving(store, customers) if customers else 0
+    else:
+        summary.unchanged = records
+    _remember_peer(store, header)
+    return summary
+
+
+def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
+    """The same change id with other content: the device id was reused."""
+    for origin, seq, *pairs in conn.execute(
+        "SELECT i.origin, i.seq, i.hlc, c.hlc, i.entity, c.entity, i.row_id, c.row_id, "
+        "i.field, c.field, i.value, c.value, i.prev, c.prev "
+        "FROM temp.incoming i JOIN changes c ON c.origin = i.origin AND c.seq = i.seq "
+        "WHERE i.hlc IS NOT c.hlc OR i.entity IS NOT c.entity OR i.row_id IS NOT c.row_id "
+        "OR i.field IS NOT c.field OR i.value IS NOT c.value OR i.prev IS NOT c.prev"
+    ):
+        texts = list(zip(pairs[::2], pairs[1::2], strict=True))
+        same_json = all(_json(a) == _json(b) for a, b in texts[-2:])  # value, prev
+        if texts[:4] != [(a, a) for a, _ in texts[:4]] or not same_json:
+            raise BundleError(
+                f"holds a change {origin}:{seq} unlike the one of that number here: "
+                f"device {origin} was reused (a copied database with its device file?)"
+            )
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _recompute(store: Store, summary: Summary) -> list[str]:
+    """Set every touched record from all its changes; return the customers
+    whose row changed (they may now look like another)."""
+    touched: dict[str, list[str]] = {}
+    for entity, row_id in store.db.execute(
+        "SELECT DISTINCT entity, row_id FROM temp.incoming ORDER BY entity, row_id"
+    ):
+        touched.setdefault(entity, []).append(row_id)
+    changed_customers: list[str] = []
+    for name, row_ids in touched.items():
+        entity = ENTITIES[name]
+        for ids in chunks(row_ids, ROWS_AT_ONCE):
+            changed = _recompute_rows(store, entity, ids, summary)
+            if name == "customers":
+                changed_customers += changed
+    return changed_customers
+
+
+def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summary) -> list[str]:
+    db, marks = store.db, ", ".join("?" * len(ids))
+    by_row: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    for row_id, name, *change in db.execute(
+        "SELECT row_id, field, origin, seq, hlc, value, prev FROM changes "
+        f"WHERE entity = ? AND row_id IN ({marks})",
+        [entity.name, *ids],
+    ):
+        by_row.setdefault(row_id, {}).setdefault(name, []).append(change)
+    current = {row["id"]: row for row in fetch_all(
+        db, f"SELECT * FROM {entity.name} WHERE id IN ({marks})", ids)}  # fmt: skip
+    had = set(db.execute(
+        "SELECT row_id, field, origin, seq FROM conflicts "
+        f"WHERE entity = ? AND row_id IN ({marks})",
+        [entity.name, *ids],
+    ))  # fmt: skip
+    db.execute(f"DELETE FROM conflicts WHERE entity = ? AND row_id IN ({marks})",
+               [entity.name, *ids])  # fmt: skip
+    inserts, changed, losers = [], [], []
+    for row_id, fields in by_row.items():
+        values, latest, lost = _settle(entity, fields)
+        losers += [(entity.name, row_id, *conflict) for conflict in lost]
+        old = current.get(row_id)
+        if old is None:  # a field with no change holds nothing: None, [] or False
+            row = entity.encode(dict.fromkeys(entity.columns) | values | {"id": row_id})
+            inserts.append([*(row[column] for column in entity.columns), latest])
+            summary.added[entity.name] += 1
+            changed.append(row_id)
+            continue
+        row = entity.encode(values) | {"updated_at": latest}
+        if diff := {column: value for column, value in row.items() if old[column] != value}:
+            update_row(db, entity, row_id, diff)
+            if diff.keys() - {"updated_at"}:
+                summary.updated[entity.name] += 1
+                changed.append(row_id)
+    if inserts:
+        columns = (*entity.columns, "updated_at")
+        db.conn.executemany(
+            f"INSERT INTO {entity.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            inserts,
+        )
+    db.conn.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
+    summary.conflicts += sum((row[1], row[2], row[3], row[4]) not in had for row in losers)
+    return changed
+
+
+def _settle(
+    entity: Entity, fields: dict[str, list[tuple[Any, ...]]]
+) -> tuple[dict[str, Any], str, list[tuple[Any, ...]]]:
+    """From a record's changes: its column values, its latest clock stamp, and
+    its conflicts as (field, loser origin, seq, winner origin, seq)."""
+    columns: dict[str, Any] = {}
+    losers: list[tuple[Any, ...]] = []
+    latest = ""
+    for name, changes in fields.items():
+        if len(changes) == 1:
+            value = changes[0][3]
+        else:
+            outcome = resolve(FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
+                              for o, s, h, v, p in changes)  # fmt: skip
+            won, value = outcome.winner, outcome.winner.value
+            losers += [(name, lost.origin, lost.seq, won.origin, won.seq)
+                       for lost in outcome.losers if lost.value != won.value]  # fmt: skip
+        columns |= entity.columns_of(name, json.loads(value))
+        latest = max(latest, *(change[2] for change in changes))
+    return columns, latest, losers
+
+
+def _repoint(store: Store) -> None:
+    """Records of a customer merged into another belong to the survivor (one
+    may have been written on a device that had not seen the merge yet)."""
+    merged = "SELECT id FROM customers WHERE merged_into IS NOT NULL"
+    for name in _REFERS_TO_CUSTOMERS:
+        entity = ENTITIES[name]
+        for row_id, customer_id in store.db.execute(
+            f"SELECT id, customer_id FROM {name} WHERE customer_id IN ({merged}) AND deleted = 0"
+        ).fetchall():
+            survivor = store.surviving_customer(customer_id)
+            if survivor != customer_id:
+                store.write_fields(entity, row_id, {"customer_id": survivor})
+
+
+def _remember_peer(store: Store, header: Header) -> None:
+    """What the sending device holds (so our bundles for it skip that), and
+    which rep each device writes for."""
+    key = PEER_KEY + header.origin
+    saved = store.local(key)
+    known: dict[str, int] = json.loads(saved)["known"] if saved else {}
+    for device, seq in header.known.items():
+        known[device] = max(known.get(device, 0), seq)
+    store.set_local(key, json.dumps({"rep": header.rep, "known": known}))
+    store.db.conn.executemany(
+        "INSERT OR IGNORE INTO devices VALUES (?, ?)", sorted(header.devices.items())
+    )

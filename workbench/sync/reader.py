@@ -1,0 +1,374 @@
+"""Reading a bundle file without trusting it and without holding it in memory.
+
+The JSON text is read a megabyte at a time and the change list is taken one
+object at a time, so a bundle of millions of changes needs little memory.
+Every change is checked (the strict `Change` model, then its value against
+the record model, see `values`) and handed on in batches as `changes` table
+rows; the header is checked for format and schema version as soon as it is
+read; the count, checksum and clock stamps are checked at the end. Anything
+wrong raises BundleError with one line naming what and where. The caller
+decides what a batch is for (the importer stages it inside a transaction
+it rolls back on any error).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from workbench.domain.hlc import MAX_DRIFT_MS, Stamp
+from workbench.store.schema import ENTITIES
+from workbench.sync.bundle import (
+    FORMAT_VERSION,
+    MAX_CHANGE_CHARS,
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    Change,
+    Digest,
+    Header,
+)
+from workbench.sync.values import check_for
+
+READ_CHARS = 1 << 20
+BATCH = 5000
+MAX_HEADER_CHARS = 1 << 20
+_BLANK = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_CHANGES: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+Row = tuple[str, int, str, str, str, str, str, str | None]  # a `changes` table row
+Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
+
+
+class BundleError(ValueError):
+    """What is wrong with a bundle, in one line."""
+
+
+def read_bundle(
+    path: Path,
+    take: Callable[[list[Row]], None],
+    *,
+    now: datetime,
+    schema_version: str | None,
+    progress: Progress | None = None,
+) -> Header:
+    """Check the bundle at `path`, giving its changes to `take` in batches;
+    return its header. Raises BundleError at the first problem."""
+    with _text(path, progress) as text:
+        return _Reader(text, take, now, schema_version).read()
+
+
+# --- the file as text --------------------------------------------------------
+
+
+@contextmanager
+def _text(path: Path, progress: Progress | None) -> Iterator[_Text]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES >> 20
+            raise BundleError(f"is {size >> 20:,} MB; bundles over {limit:,} MB are refused")
+        with path.open("rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw) if compressed else raw
+            yield _Text(_chunks(stream, raw, size, progress))
+    except OSError as error:  # includes gzip.BadGzipFile
+        raise BundleError(f"cannot be read: {error.strerror or error}") from None
+    except (EOFError, zlib.error):
+        raise BundleError("is a damaged or cut-short compressed file") from None
+    except UnicodeDecodeError:
+        raise BundleError("is not UTF-8 text") from None
+
+
+def _chunks(
+    stream: io.BufferedIOBase, raw: io.BufferedIOBase, size: int, progress: Progress | None
+) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    total = 0
+    while data := stream.read(READ_CHARS):
+        total += len(data)
+        if total > MAX_TEXT_CHARS:
+            raise BundleError(f"holds more than {MAX_TEXT_CHARS >> 20} MB of text; refused")
+        if progress:
+            progress(raw.tell(), size)
+        yield decoder.decode(data)
+    yield decoder.decode(b"", final=True)
+
+
+class _Text:
+    """A window over the file's text: `pos` is the next character to read."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self.buf = ""
+        self.pos = 0
+        self.base = 0  # characters dropped from the front of buf
+        self.eof = False
+        self._slow_until = 0  # (from the file's start) where `lines` may try again
+
+    def _more(self) -> bool:
+        chunk = next(self._chunks, None)
+        if chunk is None:
+            self.eof = True
+            return False
+        self.base += self.pos
+        self.buf = self.buf[self.pos :] + chunk
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not blank ('' at the end)."""
+        if self.pos < len(self.buf) and self.buf[self.pos] not in " \t\n\r":
+            return self.buf[self.pos]  # the common case, kept quick
+        while True:
+            match = _BLANK.match(self.buf, self.pos)
+            self.pos = match.end() if match else self.pos
+            if self.pos < len(self.buf) or self.eof or not self._more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def expect(self, chars: str) -> str:
+        found = self.peek()
+        if not found or found not in chars:
+            raise self.error(f"expected {' or '.join(map(repr, chars))}")
+        self.pos += 1
+        return found
+
+    def value(self, limit: int) -> tuple[Any, str]:
+        """The next JSON value and its text, reading on until it is whole."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as error:
+                # With more than `limit` characters in hand, a value that fits
+                # is whole: the text itself is wrong. Otherwise read on.
+                if len(self.buf) - self.pos > limit or self.eof or not self._more():
+                    cut = error.pos >= len(self.buf) - 1 or error.msg.startswith("Unterminated")
+                    raise self.error(error.msg, at=error.pos, cut=cut) from None
+                continue
+            if end < len(self.buf) or self.eof or not self._more():  # a number may go on
+                break
+        text = self.buf[self.pos : end]
+        if len(text) > limit:
+            raise self.error(f"a value longer than {limit:,} characters")
+        self.pos = end
+        return value, text
+
+    def lines(self, most: int) -> list[tuple[Any, str]]:
+        """The quick way through a change list as Workbench writes it, one
+        change and its comma per line: up to `most` such lines parsed in one
+        call, with their text. Nothing if the text ahead is laid out
+        otherwise (then `value` reads it, and says what is wrong if it is)."""
+        if self.peek() != "{" or self.base + self.pos < self._slow_until:
+            return []
+        stop = self.buf.rfind("\n", self.pos)
+        taken: list[str] = []
+        for line in self.buf[self.pos : max(stop, self.pos)].split("\n", most)[:most]:
+            if not (line.startswith("{") and line.endswith(",")) or len(line) > MAX_CHANGE_CHARS:
+                break
+            taken.append(line[:-1])
+        try:
+            values = json.loads("[" + ",".join(taken) + "]") if taken else []
+        except ValueError:
+            values = []
+        if len(values) != len(taken) or not values:
+            self._slow_until = self.base + stop  # read this stretch one value at a time
+            return []
+        self.pos += sum(len(line) + 2 for line in taken)  # each with its comma and newline
+        return list(zip(values, taken, strict=True))
+
+    def error(self, problem: str, at: int | None = None, cut: bool = False) -> BundleError:
+        if self.eof and (cut or self.pos >= len(self.buf)):
+            return BundleError("ends too early: the file is cut short (truncated)")
+        where = self.base + (self.pos if at is None else at) + 1
+        return BundleError(f"is not a valid bundle at character {where:,}: {problem}")
+
+
+# --- the bundle --------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(
+        self,
+        text: _Text,
+        take: Callable[[list[Row]], None],
+        now: datetime,
+        schema_version: str | None,
+    ) -> None:
+        self.text = text
+        self.take = take
+        self.latest_ms = int(now.timestamp() * 1000) + MAX_DRIFT_MS
+        self.schema_version = schema_version
+        self.header: Header | None = None
+        self.digest = Digest()
+        self.count = 0
+
+    def read(self) -> Header:
+        seen: set[str] = set()
+        self.text.expect("{")
+        while self.text.peek() != "}":
+            if seen:
+                self.text.expect(",")
+            key, _ = self.text.value(100)
+            if key not in ("header", "changes") or key in seen:
+                raise self.text.error(f"unexpected {'repeated ' if key in seen else ''}key {key!r}")
+            seen.add(key)
+            self.text.expect(":")
+            self._header() if key == "header" else self._changes()
+        self.text.expect("}")
+        if self.text.peek():
+            raise self.text.error("more text after the bundle")
+        if self.header is None or "changes" not in seen:
+            raise BundleError(f"has no {'header' if self.header is None else 'changes'}")
+        return self._finish(self.header)
+
+    def _header(self) -> None:
+        _, text = self.text.value(MAX_HEADER_CHARS)
+        try:
+            header = Header.model_validate_json(text, strict=True)
+        except ValidationError as error:
+            version = _version_in(text)
+            if version is not None and version > FORMAT_VERSION:
+                raise _newer(f"bundle format {version}") from None
+            raise BundleError(f"has a bad header: {_first_error(error)}") from None
+        if header.format_version > FORMAT_VERSION:
+            raise _newer(f"bundle format {header.format_version}")
+        if _number(header.schema_version) > _number(self.schema_version):
+            raise _newer(f"schema {header.schema_version}")
+        self.header = header
+
+    def _changes(self) -> None:
+        text = self.text
+        batch: list[tuple[Any, str]] = []
+        text.expect("[")
+        if text.peek() == "]":
+            text.pos += 1
+            return
+        while True:
+            if lines := text.lines(BATCH - len(batch)):
+                batch += lines
+            else:
+                batch.append(text.value(MAX_CHANGE_CHARS))
+                if text.expect(",]") == "]":
+                    break
+            if len(batch) >= BATCH:
+                self._batch(batch)
+                batch = []
+        self._batch(batch)
+
+    def _batch(self, batch: list[tuple[Any, str]]) -> None:
+        if not batch:
+            return
+        values = [value for value, _ in batch]
+        try:
+            _CHANGES.validate_python(values, strict=True)
+        except ValidationError as error:
+            place = error.errors()[0]["loc"]
+            raise BundleError(
+                f"has a bad change (number {self.count + int(place[0]) + 1:,}): "
+                f"{_first_error(error, skip=1)}"
+            ) from None
+        self._check_values(values)
+        self._check_clocks(values)
+        self.digest.add([text for _, text in batch])
+        self.take([_row(change) for change in values])
+        self.count += len(batch)
+
+    def _check_values(self, changes: list[dict[str, Any]]) -> None:
+        by_field: dict[tuple[str, str], list[int]] = {}
+        for index, change in enumerate(changes):
+            by_field.setdefault((change["entity"], change["field"]), []).append(index)
+        for (entity, field), indexes in by_field.items():
+            if entity not in ENTITIES or field not in ENTITIES[entity].fields:
+                raise BundleError(
+                    f"has a change (number {self.count + indexes[0] + 1:,}) to "
+                    + (
+                        f"{entity}.{field}, a field"
+                        if entity in ENTITIES
+                        else f"{entity!r}, a kind of record"
+                    )
+                    + " this version does not know"
+                )
+            try:
+                cleaned = check_for(entity, field).clean([changes[i].get("value") for i in indexes])
+            except ValidationError as error:
+                index = indexes[int(error.errors()[0]["loc"][0])]
+                raise BundleError(
+                    f"has a bad value for {entity}.{field} (change number "
+                    f"{self.count + index + 1:,}): {_first_error(error, skip=1)}"
+                ) from None
+            for index, value in zip(indexes, cleaned, strict=True):
+                changes[index]["value"] = value
+
+    def _check_clocks(self, changes: list[dict[str, Any]]) -> None:
+        latest = Stamp.parse(max(change["hlc"] for change in changes))
+        if latest.wall_ms > self.latest_ms:
+            raise BundleError(
+                f"has changes from device {latest.device} dated "
+                f"{latest.moment():%Y-%m-%d %H:%M} UTC, more than a day ahead of this "
+                "computer's clock: set that device's clock right and export again"
+            )
+
+    def _finish(self, header: Header) -> Header:
+        if header.count != self.count:
+            raise BundleError(
+                f"says it holds {header.count:,} changes but holds {self.count:,}: "
+                "it is incomplete or was altered"
+            )
+        if header.sha256 != self.digest.hexdigest():
+            raise BundleError("fails its checksum: it was altered or damaged after it was written")
+        return header
+
+
+def _row(change: dict[str, Any]) -> Row:
+    prev = change.get("prev")
+    return (
+        change["origin"],
+        change["seq"],
+        change["hlc"],
+        change["entity"],
+        change["row_id"],
+        change["field"],
+        _to_json(change.get("value")),
+        _to_json(prev) if prev else None,
+    )
+
+
+def _first_error(error: ValidationError, skip: int = 0) -> str:
+    first = error.errors()[0]
+    place = ".".join(str(part) for part in first["loc"][skip:])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{place}: {message}" if place else message
+
+
+def _version_in(text: str) -> int | None:
+    try:
+        version = json.loads(text).get("format_version")
+    except (ValueError, AttributeError):
+        return None
+    return version if type(version) is int else None
+
+
+def _number(schema_version: str | None) -> int:
+    """The number a schema version (a migration name, '0005_…') starts with."""
+    match = re.match(r"\d+", schema_version or "")
+    return int(match[0]) if match else 0
+
+
+def _newer(what: str) -> BundleError:
+    return BundleError(
+        f"was written by a newer Workbench ({what}); update Workbench on this computer to import it"
+    )

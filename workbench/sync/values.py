@@ -1,0 +1,86 @@
+"""What a change's value may be: exactly what the record model accepts for
+that field from JSON, strictly (a number is not a string, a date is ISO text).
+
+Text from another rep's bundle is untrusted. Control characters (terminal
+escape codes) become visible symbols first (ESC shows as ␛), so a name can
+neither move the cursor nor be refused for holding one: it arrives as the
+literal text it was. Markup needs nothing here: screens show text as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
+
+from workbench.store.schema import ENTITIES
+
+# C0 controls and DEL have Unicode pictures (U+2400…); C1 controls do not.
+_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
+_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_KEEP_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
+
+
+def literal(value: Any, multiline: bool) -> Any:
+    """`value` with the control characters in its text made visible."""
+    if isinstance(value, str):
+        if not _ANY_CONTROL.search(value):  # nearly always: skip the slow translate
+            return value
+        return value.translate(_KEEP_LINES if multiline else _PICTURES)
+    if isinstance(value, list):
+        return [literal(item, multiline) for item in value]
+    if isinstance(value, dict):
+        return {key: literal(item, multiline) for key, item in value.items()}
+    return value
+
+
+class Check:
+    """The check for one entity's field: its model type, strict, from JSON."""
+
+    def __init__(self, entity: str, field: str) -> None:
+        model, columns = ENTITIES[entity].model, ENTITIES[entity].fields[field]
+        infos = {column: model.model_fields[column] for column in columns}
+        if len(columns) == 1:
+            info = infos[columns[0]]
+            item: Any = Annotated[info.annotation, info]
+        else:  # a group of columns travels as one object with exactly those keys
+            item = _group(entity, field, infos)
+        self.adapter: TypeAdapter[list[Any]] = TypeAdapter(list[item])
+        self.multiline = _accepts(self.adapter, [_group_sample(columns, "a\nb")])
+
+    def clean(self, values: list[Any]) -> list[Any]:
+        """The values made literal; ValidationError (with item indexes) if any
+        is not what the field holds."""
+        cleaned = [literal(value, self.multiline) for value in values]
+        self.adapter.validate_json(json.dumps(cleaned, ensure_ascii=False), strict=True)
+        return cleaned
+
+
+def _group(entity: str, field: str, infos: dict[str, Any]) -> Any:
+    fields: Any = {column: (info.annotation, info) for column, info in infos.items()}
+    return create_model(
+        f"{entity}_{field}",
+        __config__=ConfigDict(extra="forbid", strict=True),
+        **fields,
+    )
+
+
+def _group_sample(columns: tuple[str, ...], text: str) -> Any:
+    return text if len(columns) == 1 else dict.fromkeys(columns, text)
+
+
+def _accepts(adapter: TypeAdapter[list[Any]], values: list[Any]) -> bool:
+    try:
+        adapter.validate_json(json.dumps(values), strict=True)
+    except ValidationError:
+        return False
+    return True
+
+
+@cache
+def check_for(entity: str, field: str) -> Check:
+    return Check(entity, field)
