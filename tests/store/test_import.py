@@ -194,3 +194,22 @@ def test_the_summary_counts_possible_duplicates(pair: tuple[Store, Store], tmp_p
     assert summary.duplicates == 1
     assert "1 possible duplicates" in summary.line()
     assert json.loads(json.dumps(summary.as_json()))["duplicates"] == 1
+
+
+def test_three_crossing_edits_keep_two_conflicts(tmp_path: Path) -> None:
+    clocks = [FixedClock.at(NOW) for _ in range(3)]
+    stores = [replica(tmp_path, f"r{i}", clock) for i, clock in enumerate(clocks)]
+    acme = stores[0].add(Customer(name="Acme"))
+    for other in stores[1:]:
+        send(stores[0], other, tmp_path)
+    for minutes, (store, clock) in enumerate(zip(stores, clocks, strict=True)):
+        clock.advance(timedelta(minutes=minutes))
+        store.update(Customer, acme.id, name=f"Acme {minutes}")
+    for source in stores:
+        for target in stores:
+            if source is not target:
+                send(source, target, tmp_path)
+    for store in stores:
+        assert store.require(Customer, acme.id).name == "Acme 2"
+        assert sorted(c.other.value for c in list_conflicts(store)) == ["Acme 0", "Acme 1"]
+        store.close()

@@ -33,14 +33,26 @@ INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-# Tables the schema derives from customers and contacts, kept in step by
-# triggers named after them (migrations 0002, 0003), and how to refill each.
-DERIVED = {
-    "customer_search": "INSERT INTO customer_search (rowid, body) "
-    "SELECT rowid, body FROM customer_search_source",
-    "customer_keys": "INSERT INTO customer_keys (key, customer_id) "
-    "SELECT key, customer_id FROM customer_keys_source",
-}
+@dataclass(frozen=True)
+class Derived:
+    """A table the schema derives from customers (and their contacts), kept in
+    step by triggers named after it (migrations 0002, 0003): how to refill it
+    from its source view, whole or for some customers."""
+
+    table: str
+    columns: str
+    of_customers: str  # SQL naming a row's customers, given `{ids}` placeholders
+
+    def refill(self, where: str = "") -> str:
+        return (f"INSERT INTO {self.table} ({self.columns}) "
+                f"SELECT {self.columns} FROM {self.table}_source {where}")  # fmt: skip
+
+
+DERIVED = (
+    Derived("customer_search", "rowid, body",
+            "rowid IN (SELECT rowid FROM customers WHERE id IN ({ids}))"),
+    Derived("customer_keys", "key, customer_id", "customer_id IN ({ids})"),
+)  # fmt: skip
 
 
 class NotFound(LookupError):
@@ -296,15 +308,15 @@ class Store:
         Definitions are read back from the schema, so they always match the
         migrations. Other readers see slower queries (and a search that finds
         nothing) meanwhile, never wrong answers."""
-        tables = [*ENTITIES, "changes", *DERIVED]
-        schema = fetch_all(
+        tables = [*ENTITIES, "changes", *(derived.table for derived in DERIVED)]
+        indexes = fetch_all(
             self.db,
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
-            f"(type = 'index' AND tbl_name IN ({', '.join('?' * len(tables))}))"
-            " OR (type = 'trigger' AND (" + " OR ".join(["name LIKE ?"] * len(DERIVED)) + ")))",
-            [*tables, *(f"{name}_%" for name in DERIVED)],
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type = 'index' "
+            f"AND tbl_name IN ({', '.join('?' * len(tables))})",
+            tables,
         )
         with self.transaction():
+            schema = indexes + self._derived_triggers()
             for item in schema:
                 self.db.execute(f'DROP {item["type"].upper()} "{item["name"]}"')
         try:
@@ -313,9 +325,39 @@ class Store:
             with self.transaction():
                 for item in schema:
                     self.db.execute(item["sql"])
-                for name, refill in DERIVED.items():
-                    self.db.execute(f"DELETE FROM {name}")
-                    self.db.execute(refill)
+                for derived in DERIVED:
+                    self.db.execute(f"DELETE FROM {derived.table}")
+                    self.db.execute(derived.refill())
+
+    def _derived_triggers(self) -> list[dict[str, Any]]:
+        return fetch_all(
+            self.db,
+            "SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger' AND ("
+            + " OR ".join(["name LIKE ?"] * len(DERIVED)) + ")",
+            [f"{derived.table}_%" for derived in DERIVED],
+        )  # fmt: skip
+
+    @contextmanager
+    def derived_paused(self) -> Iterator[None]:
+        """Inside a transaction that writes many customers or contacts: the
+        DERIVED triggers are off until it ends (row-by-row upkeep costs ~4x a
+        refresh in bulk); the caller refreshes what it touched with
+        `refresh_derived`. A failure rolls the triggers back with the rest."""
+        assert self._batch is not None, "derived_paused runs inside Store.transaction()"
+        triggers = self._derived_triggers()
+        for trigger in triggers:
+            self.db.execute(f'DROP TRIGGER "{trigger["name"]}"')
+        yield
+        for trigger in triggers:
+            self.db.execute(trigger["sql"])
+
+    def refresh_derived(self, customer_ids: Iterable[str]) -> None:
+        """Rebuild the DERIVED rows of these customers from their records."""
+        for ids in chunks(sorted(set(customer_ids)), 500):
+            for derived in DERIVED:
+                where = derived.of_customers.format(ids=", ".join("?" * len(ids)))
+                self.db.execute(f"DELETE FROM {derived.table} WHERE {where}", ids)
+                self.db.execute(derived.refill(f"WHERE {where}"), ids)
 
     def update(self, model: type[R], record_id: str, **fields: Any) -> R:
         """Change some fields of a record; only fields whose value differs are logged."""

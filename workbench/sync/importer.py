@@ -128,7 +128,9 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     if summary.new:
         db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
         store.receive(Stamp.parse(latest))
-        customers = _recompute(store, summary)
+        with store.derived_paused():
+            customers, contacts_of = _recompute(store, summary)
+            store.refresh_derived(customers + contacts_of)
         _repoint(store)
         summary.unchanged = records - sum(summary.added.values()) - sum(summary.updated.values())
         summary.duplicates = pairs_involving(store, customers) if customers else 0
@@ -160,25 +162,27 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _recompute(store: Store, summary: Summary) -> list[str]:
+def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
     """Set every touched record from all its changes; return the customers
-    whose row changed (they may now look like another)."""
+    whose row changed (they may now look like another) and those whose
+    contacts changed (their search entry shows them)."""
     touched: dict[str, list[str]] = {}
     for entity, row_id in store.db.execute(
         "SELECT DISTINCT entity, row_id FROM temp.incoming ORDER BY entity, row_id"
     ):
         touched.setdefault(entity, []).append(row_id)
-    changed_customers: list[str] = []
+    changed: dict[str, list[Any]] = {"customers": [], "contacts": []}
     for name, row_ids in touched.items():
         entity = ENTITIES[name]
         for ids in chunks(row_ids, ROWS_AT_ONCE):
-            changed = _recompute_rows(store, entity, ids, summary)
-            if name == "customers":
-                changed_customers += changed
-    return changed_customers
+            changed.setdefault(name, []).extend(_recompute_rows(store, entity, ids, summary))
+    contacts_of = [row.get("customer_id") for pair in changed["contacts"] for row in pair]
+    return changed["customers"], [customer for customer in contacts_of if customer]
 
 
-def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summary) -> list[str]:
+def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summary) -> list[Any]:
+    """Recompute some records of one entity; return what changed: customer ids,
+    or for other entities (old row, new row) pairs."""
     db, marks = store.db, ", ".join("?" * len(ids))
     by_row: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     for row_id, name, *change in db.execute(
@@ -205,14 +209,14 @@ def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summa
             row = entity.encode(dict.fromkeys(entity.columns) | values | {"id": row_id})
             inserts.append([*(row[column] for column in entity.columns), latest])
             summary.added[entity.name] += 1
-            changed.append(row_id)
+            changed.append(row_id if entity.name == "customers" else ({}, row))
             continue
         row = entity.encode(values) | {"updated_at": latest}
         if diff := {column: value for column, value in row.items() if old[column] != value}:
             update_row(db, entity, row_id, diff)
             if diff.keys() - {"updated_at"}:
                 summary.updated[entity.name] += 1
-                changed.append(row_id)
+                changed.append(row_id if entity.name == "customers" else (old, row))
     if inserts:
         columns = (*entity.columns, "updated_at")
         db.conn.executemany(
