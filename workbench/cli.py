@@ -579,7 +579,7 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
     store = env.store()
     if peer and full:
         raise UserError("--for and --full: choose one")
-    written = export_bundle(store, path, peer=find_peer(store, peer) if peer else None)
+    written = export_bundle(store, path, peers=[find_peer(store, peer)] if peer else [])
     click.echo(f"Wrote {written.changes:,} changes ({written.kind}) to {written.path}.")
 
 
@@ -608,6 +608,43 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(summary.line())
     if refused:
         raise UserError("\n".join(refused))
+
+
+@cli.command("sync")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@store_options
+@click.pass_obj
+def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
+    """Swap bundles with your team through a shared FOLDER (Syncthing, Dropbox,
+    a network share, git): import the others' new bundles, then write yours.
+    The folder is remembered; later, `workbench sync` alone uses it."""
+    from workbench.sync.folder import sync_folder
+
+    store = env.store()
+    settings = store.settings()
+    if folder is None and settings.sync_folder is None:
+        raise UserError("which folder? `workbench sync FOLDER` (it is remembered after that)")
+    chosen = Path(folder or settings.sync_folder or "").expanduser().resolve()
+    try:
+        result = sync_folder(store, chosen)
+    except FileNotFoundError as error:
+        raise UserError(str(error)) from None
+    if str(chosen) != settings.sync_folder:
+        settings.sync_folder = str(chosen)
+        store.save_settings(settings)
+    if as_json:
+        _echo_json({
+            "folder": str(chosen), "imported": [s.as_json() for s in result.imported],
+            "refused": result.refused, "unchanged_files": result.seen,
+            "written": str(result.written.path) if result.written else None,
+            "written_changes": result.written.changes if result.written else 0,
+        })  # fmt: skip
+    else:
+        for line in result.lines():
+            click.echo(line)
+    if result.refused:
+        raise click.exceptions.Exit(2)
 
 
 @cli.command("bundle-schema")

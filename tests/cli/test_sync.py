@@ -46,3 +46,22 @@ def test_import_prints_a_summary_and_refuses_with_one_line(tmp_path: Path) -> No
         f"Error: {tmp_path / 'bad.json'} ends too early: the file is cut short (truncated); "
         "nothing was imported from it"
     ]
+
+
+def test_sync_remembers_the_folder(tmp_path: Path) -> None:
+    def run(db: str, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / db), *args])
+        return result.exit_code, result.output
+
+    run("a.db", "me", "Li Wei")
+    code, output = run("a.db", "sync")
+    assert code == 2 and "which folder?" in output
+    assert run("a.db", "sync", str(tmp_path / "missing"))[0] == 2
+    (tmp_path / "team").mkdir()
+    code, output = run("a.db", "sync", str(tmp_path / "team"))
+    assert code == 0 and "Wrote" in output and "li-wei-" in output
+    run("b.db", "me", "Sam Patel")
+    code, output = run("b.db", "sync", str(tmp_path / "team"), "--json")
+    assert json.loads(output)["imported"][0]["rep"] == "Li Wei"
+    code, output = run("a.db", "sync")  # the remembered folder
+    assert code == 0 and "from Sam Patel" in output

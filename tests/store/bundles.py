@@ -23,7 +23,7 @@ def send(source: Store, target: Store, folder: Path, *, full: bool = True) -> Su
     """Export from `source` (full, or what `target` is known to hold) and
     import into `target`."""
     path = folder / f"{source.device}-{target.device}.json"
-    export_bundle(source, path, peer=None if full else target.device)
+    export_bundle(source, path, peers=[] if full else [target.device])
     return import_bundle(target, path)
 
 

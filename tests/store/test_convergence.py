@@ -58,7 +58,7 @@ def send(stores: list[Store], folder: Path, source: int, target: int, full: bool
     if source == target:
         return 0
     path = folder / f"{source}-{target}.json"
-    export_bundle(stores[source], path, peer=None if full else stores[target].device)
+    export_bundle(stores[source], path, peers=[] if full else [stores[target].device])
     new = import_bundle(stores[target], path).new
     before = content(stores[target])
     assert import_bundle(stores[target], path).new == 0

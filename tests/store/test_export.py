@@ -38,7 +38,7 @@ def test_an_incremental_bundle_skips_what_the_peer_has(
     (seen,) = store.db.execute("SELECT max(seq) FROM changes").fetchone()
     store.set_local(PEER_KEY + "peer1", json.dumps({"rep": "Sam", "known": {store.device: seen}}))
     store.add(Customer(name="New"))
-    bundle = read(export_bundle(store, tmp_path / "for-sam.json", peer="peer1").path)
+    bundle = read(export_bundle(store, tmp_path / "for-sam.json", peers=["peer1"]).path)
     assert bundle.header.kind == "incremental"
     assert {c["value"] for c in bundle.changes if c["field"] == "name"} == {"New"}
     assert all(c["seq"] > seen for c in bundle.changes)

@@ -136,7 +136,7 @@ def test_an_incremental_bundle_holds_only_what_the_peer_lacks(
     send(a, b, tmp_path)
     assert known_by(b, a.device) == held(a)
     b.add(Customer(name="Beta"))
-    path = export_bundle(b, tmp_path / "for-a.json", peer=a.device).path
+    path = export_bundle(b, tmp_path / "for-a.json", peers=[a.device]).path
     _, changes = read_bundle_file(path)
     assert {change["origin"] for change in changes} == {b.device}
     import_bundle(a, path)

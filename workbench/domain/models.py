@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from dateutil.rrule import rrulestr
 from pydantic import (
@@ -350,6 +350,8 @@ class Settings(BaseModel):
     # Days that are not working days besides weekends, and how a target spreads over them.
     holidays: list[date] = Field(default_factory=list, max_length=400)
     target_split: Split = Split.EVEN
+    # The drop folder `workbench sync` and the app's sync key use (absolute path).
+    sync_folder: Annotated[str, Field(max_length=4096)] | None = None
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

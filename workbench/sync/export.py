@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -40,6 +41,13 @@ def known_by(store: Store, peer: str) -> dict[str, int]:
     """{device: seq} up to which a peer device is known to hold everything."""
     saved = store.local(PEER_KEY + peer)
     return dict(json.loads(saved)["known"]) if saved else {}
+
+
+def known_by_all(store: Store, peers: Sequence[str]) -> dict[str, int]:
+    """{device: seq} up to which every one of `peers` holds everything."""
+    known = [known_by(store, peer) for peer in peers]
+    devices = set().union(*known)
+    return {device: min(each.get(device, 0) for each in known) for device in devices}
 
 
 def _tops(store: Store) -> dict[str, tuple[int, int]]:
@@ -112,17 +120,18 @@ def _write_changes(store: Store, body: _Body, after: dict[str, int]) -> None:
             )  # fmt: skip
 
 
-def export_bundle(store: Store, path: Path, *, peer: str | None = None) -> Exported:
-    """Write every change, or (with `peer`, a device id) those it has not seen.
-    The changes go to a scratch file first (the header, which comes first,
-    needs their count and checksum), then both into the bundle."""
+def export_bundle(store: Store, path: Path, *, peers: Sequence[str] = ()) -> Exported:
+    """Write every change, or (given `peers`, device ids) those that the least
+    up-to-date of them has not seen. The changes go to a scratch file first
+    (the header, which comes first, needs their count and checksum), then
+    both into the bundle."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
         with store.lock:
             body = _Body(scratch)
-            _write_changes(store, body, known_by(store, peer) if peer else {})
+            _write_changes(store, body, known_by_all(store, peers) if peers else {})
             body.close()
-            header = _header(store, body, "incremental" if peer else "full")
+            header = _header(store, body, "incremental" if peers else "full")
         scratch.seek(0)
         _write_atomically(path, header, scratch)
     return Exported(path, body.count, header["kind"])
