@@ -161,7 +161,10 @@ def _write_atomically(path: Path, header: dict[str, Any], changes: IO[bytes]) ->
     """The bundle beside its final name, then renamed over it: a crash never
     leaves half a bundle under the name."""
     head = '{"header": ' + json.dumps(header, ensure_ascii=False) + ',\n"changes": '
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    temporary = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}"
+    # Created as any new file is (the umask decides), so a teammate sharing
+    # the folder can read it; mkstemp would make it private to us.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as raw:
             if path.suffix == ".gz":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +28,7 @@ from workbench.domain.stages import StageKind
 from workbench.domain.when import When
 from workbench.store import actions, duplicates, pipeline, queries
 from workbench.store.database import Store
+from workbench.sync.conflicts import Conflict, Side, keep
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.customers import CustomersScreen
@@ -56,6 +58,7 @@ from workbench.tui.pane import Pane
 from workbench.tui.pipeline import PipelineScreen
 from workbench.tui.record_form import contact_form, customer_form
 from workbench.tui.stages import StagesScreen
+from workbench.tui.sync import ConflictsScreen, FolderScreen, SyncScreen
 from workbench.tui.targets import TargetsScreen
 from workbench.tui.today import TodayScreen
 from workbench.tui.welcome import Welcome, WelcomeScreen
@@ -80,6 +83,7 @@ class WorkbenchApp(App[None]):
         Binding("3", "switch_mode('customers')", "Customers", id="pane.customers"),
         Binding("4", "switch_mode('targets')", "Targets", id="pane.targets"),
         Binding("l", "quick_log", "Log", id="app.log"),
+        Binding("S", "sync", "Sync", id="app.sync"),
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
     ]
 
@@ -407,6 +411,39 @@ class WorkbenchApp(App[None]):
 
     def action_undo_merge(self) -> None:
         self.write(partial(duplicates.undo_last_merge, self.store), "Merge undone")
+
+    # --- sync -------------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        folder = self.store.settings().sync_folder
+        if folder and Path(folder).is_dir():
+            self._sync(Path(folder))
+        else:
+            self.action_choose_sync_folder()
+
+    def action_choose_sync_folder(self) -> None:
+        current = self.store.settings().sync_folder
+        self.push_screen(FolderScreen(current), self._folder_chosen)
+
+    def _folder_chosen(self, folder: object) -> None:
+        if isinstance(folder, Path):
+            chosen = self.store.settings().model_copy(update={"sync_folder": str(folder)})
+            self.write(partial(self.store.save_settings, chosen), f"Sync folder: {folder}")
+            self._sync(folder)
+
+    def _sync(self, folder: Path) -> None:
+        self.push_screen(SyncScreen(self.store, folder), lambda _: self._synced())
+
+    def _synced(self) -> None:
+        self._show_who_and_when()
+        self.refresh_panes()
+
+    def action_open_conflicts(self) -> None:
+        self.push_screen(ConflictsScreen())
+
+    def keep_conflict(self, conflict: Conflict, side: Side) -> None:
+        self.write(partial(keep, self.store, conflict, side),
+                   f"{conflict.label}: kept {side.text}")  # fmt: skip
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

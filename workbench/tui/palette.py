@@ -55,6 +55,13 @@ class WorkbenchCommands(Provider):
                 "Customers that look like one",
             ),
             ("Undo the last merge", app.action_undo_merge, "Until the next merge"),
+            ("Sync with the team folder", app.action_sync, "Swap bundles with your team (S)"),
+            ("Sync folder: choose", app.action_choose_sync_folder, "Where the team's bundles go"),
+            (
+                "Conflicts: settle crossed edits",
+                app.action_open_conflicts,
+                "Values two devices wrote at once; keep either",
+            ),
             ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
             ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
             ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),

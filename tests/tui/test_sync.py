@@ -1,0 +1,93 @@
+"""Syncing from the app (S) and settling conflicts (k / o)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from tests.store.bundles import send
+from tests.tui.support import keys, settle
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Customer
+from workbench.store.actions import set_me
+from workbench.store.database import Store, open_store
+from workbench.sync.conflicts import list_conflicts
+from workbench.sync.folder import sync_folder
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.sync import ConflictsScreen, FolderScreen, SyncScreen
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+@pytest.fixture
+def sam(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "sam.db", clock=FixedClock.at(NOW))
+    set_me(store, "Sam Patel")
+    store.add(Customer(name="Hengtai Pumps"))
+    return store
+
+
+@pytest.fixture
+def mine(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "mine.db", clock=FixedClock.at(NOW))
+    set_me(store, "Li Wei")
+    return store
+
+
+async def wait_for_sync(pilot) -> SyncScreen:  # type: ignore[no-untyped-def]
+    screen = pilot.app.screen
+    assert isinstance(screen, SyncScreen)
+    for _ in range(100):
+        await settle(pilot)
+        if screen.done:
+            return screen
+    raise AssertionError("the sync did not finish")
+
+
+async def test_the_first_sync_asks_for_the_folder(mine: Store, sam: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    sync_folder(sam, folder)
+    async with WorkbenchApp(mine).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "S")
+        assert isinstance(pilot.app.screen, FolderScreen)
+        pilot.app.screen.query_one(Input).value = str(tmp_path / "nowhere")
+        await keys(pilot, "enter")
+        error = pilot.app.screen.query_one("#folder-error", Static)
+        assert "is not a folder" in str(error.render())
+        pilot.app.screen.query_one(Input).value = str(folder)
+        await keys(pilot, "enter")
+        screen = await wait_for_sync(pilot)
+        result = str(screen.query_one("#sync-result", Static).render())
+        assert "from Sam Patel" in result and "Wrote" in result
+        await keys(pilot, "escape")
+        assert mine.settings().sync_folder == str(folder.resolve())
+        assert mine.db.execute("SELECT count(*) FROM customers").fetchone() == (1,)
+        await keys(pilot, "S")  # the folder is remembered: straight to the sync
+        screen = await wait_for_sync(pilot)
+        assert "Your bundle there is up to date" in str(
+            screen.query_one("#sync-result", Static).render()
+        )
+
+
+async def test_keeping_the_other_value_settles_the_conflict(
+    mine: Store, sam: Store, tmp_path: Path
+) -> None:
+    send(sam, mine, tmp_path)
+    (customer_id,) = mine.db.execute("SELECT id FROM customers").fetchone()
+    mine.update(Customer, customer_id, name="Hengtai Pumps Co.")
+    sam.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    sam.update(Customer, customer_id, name="HENGTAI")
+    send(sam, mine, tmp_path)
+    async with WorkbenchApp(mine).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.action_open_conflicts()
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ConflictsScreen) and screen.table.row_count == 1
+        assert "1 conflict · k keeps" in str(screen.status.render())
+        await keys(pilot, "o")
+        assert mine.require(Customer, customer_id).name == "Hengtai Pumps Co."
+        assert list_conflicts(mine) == [] and screen.table.row_count == 0

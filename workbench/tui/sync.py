@@ -1,0 +1,225 @@
+"""Syncing from the app, and settling conflicts.
+
+The sync runs in a worker thread on its own connection to the database
+(the import is one long transaction; the app's reads go on beside it), with
+a progress bar over the bytes of each bundle and the summary at the end.
+The Conflicts view lists every value that lost to a concurrent edit beside
+the one shown; keeping either writes a change that settles it everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
+
+from workbench.domain.display import printable
+from workbench.store.database import Store, open_store
+from workbench.sync.conflicts import Conflict, Side, list_conflicts
+from workbench.sync.folder import FolderSync, sync_folder
+from workbench.tui.footer import Footer
+from workbench.tui.forms import FormScreen
+from workbench.tui.pane import Pane
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+class FolderScreen(FormScreen):
+    """Which folder the team syncs through."""
+
+    LAST_FIELD = "folder"
+
+    def __init__(self, current: str | None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label("Sync folder", classes="form-title")
+            yield Static(
+                "A folder your team keeps in step: one Syncthing or Dropbox shares, a network "
+                "share, or a git repository. Each rep's bundle goes there.",
+                classes="form-hint",
+            )
+            yield Input(self.current or "", compact=True, id="folder",
+                        placeholder="e.g. ~/Sync/sales-team")  # fmt: skip
+            yield Static("", id="folder-error", classes="error")
+            yield Static("enter sync · esc cancel", classes="form-hint")
+
+    def action_save(self) -> None:
+        text = self.query_one("#folder", Input).value.strip()
+        folder = Path(text).expanduser()
+        if not text or not folder.is_dir():
+            message = "Type a folder's path" if not text else f"{text} is not a folder"
+            self.query_one("#folder-error", Static).update(message)
+            return
+        self.dismiss(folder.resolve())
+
+
+class SyncScreen(FormScreen):
+    """A sync in progress, then what it did."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close", id="sync.close"),
+        Binding("enter", "cancel", "Close", show=False),
+        Binding("c", "conflicts", "Conflicts", id="sync.conflicts"),
+    ]
+
+    def __init__(self, store: Store, folder: Path) -> None:
+        super().__init__()
+        self.store = store
+        self.folder = folder
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(f"Syncing with {printable(self.folder)}"), classes="form-title")
+            yield Static("Looking for your team's bundles…", id="sync-file")
+            yield ProgressBar(id="sync-progress", show_eta=False)
+            yield Static("", id="sync-result")
+            yield Static("", id="sync-hint", classes="form-hint")
+
+    def on_mount(self) -> None:
+        self.run_sync()
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def run_sync(self) -> None:
+        store = self.store
+        own = open_store(store.path, clock=store.clock) if store.path else None
+        try:
+            result = sync_folder(own or store, self.folder, progress=self._progress,
+                                 on_file=self._reading)  # fmt: skip
+            conflicts = len(list_conflicts(own or store))
+        except (OSError, ValueError) as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        finally:
+            if own:
+                own.close()
+        self.app.call_from_thread(self._finished, result, conflicts)
+
+    def _reading(self, path: Path) -> None:
+        text = Text(f"Reading {printable(path.name)}")
+        self.app.call_from_thread(self.query_one("#sync-file", Static).update, text)
+
+    def _progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#sync-progress", ProgressBar)
+        self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
+
+    def _finished(self, result: FolderSync, conflicts: int) -> None:
+        self.done = True
+        self.query_one("#sync-file", Static).update("Done.")
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=1, progress=1)
+        lines = result.lines()
+        if conflicts:
+            lines.append(f"{conflicts} conflict(s) to settle: press c")
+        self.query_one("#sync-result", Static).update(Text("\n".join(map(printable, lines))))
+        self.query_one("#sync-hint", Static).update(
+            "c conflicts · esc close" if conflicts else "esc close"
+        )
+
+    def _failed(self, message: str) -> None:
+        self.done = True
+        self.query_one("#sync-file", Static).update(Text(printable(message), style="bold red"))
+        self.query_one("#sync-hint", Static).update("esc close")
+
+    def action_conflicts(self) -> None:
+        if self.done:
+            self.dismiss(None)
+            self.workbench.action_open_conflicts()
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+
+class ConflictsScreen(Pane):
+    """Values written on two devices at once: the one shown and the other."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="conflicts.back"),
+        Binding("k", "keep_shown", "Keep shown", id="conflicts.keep"),
+        Binding("o", "keep_other", "Take other", id="conflicts.other"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conflicts: list[Conflict] = []
+        self.status = Static("Loading conflicts…", id="conflicts-status")
+        self.table: DataTable[Text] = DataTable(id="conflicts", cursor_type="row")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.status
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    def on_resize(self) -> None:
+        record = max(16, min(30, self.size.width // 4))
+        value = max(18, (self.size.width - record - 20) // 2)
+        self.table.clear(columns=True)
+        for label, width in (("Record", record), ("Field", 12), ("Shown (k keeps)", value),
+                             ("Other (o takes)", value)):  # fmt: skip
+            self.table.add_column(label, width=width)
+        self.show(self.conflicts)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def reload(self) -> None:
+        store = self.workbench.store
+        with store.lock:
+            conflicts = list_conflicts(store)
+        self.app.call_from_thread(self.show, conflicts)
+
+    def show(self, conflicts: list[Conflict]) -> None:
+        row = self.table.cursor_row
+        self.conflicts = conflicts
+        self.table.clear()
+        for conflict in conflicts:
+            record = Text(f"{conflict.kind} ", style="dim")
+            record.append(printable(conflict.label))
+            self.table.add_row(record, Text(conflict.field), _side(conflict.shown),
+                               _side(conflict.other), height=2)  # fmt: skip
+        self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
+        self.status.update(Text(
+            f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} · k keeps the "
+            "shown value, o takes the other · the choice syncs"
+            if conflicts else "No conflicts: every device's edits agree", style="dim",
+        ))  # fmt: skip
+
+    def _keep(self, which: str) -> None:
+        if not self.conflicts:
+            return
+        conflict = self.conflicts[self.table.cursor_row]
+        side: Side = conflict.shown if which == "shown" else conflict.other
+        self.workbench.keep_conflict(conflict, side)
+
+    def action_keep_shown(self) -> None:
+        self._keep("shown")
+
+    def action_keep_other(self) -> None:
+        self._keep("other")
+
+    @on(DataTable.RowSelected)
+    def _chosen(self) -> None:
+        self.action_keep_shown()
+
+
+def _side(side: Side) -> Text:
+    text = Text(printable(side.text), overflow="ellipsis", no_wrap=True)
+    text.append(f"\n{printable(side.rep)} · {side.at:%d %b %H:%M}", style="dim")
+    return text
