@@ -54,3 +54,11 @@ def test_the_schema_names_every_part() -> None:
     assert {"header", "changes"} <= set(schema["properties"])
     assert schema["$defs"]["Change"]["additionalProperties"] is False
     assert "customers" in schema["$defs"]["Change"]["properties"]["entity"]["enum"]
+
+
+def test_the_documented_schema_is_the_one_the_importer_uses() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "bundle-format.md").read_text()
+    documented = page.split("## JSON Schema", 1)[1].split("```json\n", 1)[1].split("```")[0]
+    assert json.loads(documented) == json_schema(), "run: workbench bundle-schema"

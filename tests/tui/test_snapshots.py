@@ -63,3 +63,35 @@ def test_targets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
     assert snap_compare(WorkbenchApp(store), press=["4"], terminal_size=size, run_before=_loaded)
+
+
+async def _conflicts(pilot: Pilot[None]) -> None:
+    await _loaded(pilot)
+    pilot.app.action_open_conflicts()  # type: ignore[attr-defined]
+    await _loaded(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_conflicts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from tests.store.bundles import send
+    from workbench.domain.models import Customer, Deal
+    from workbench.store.actions import set_me
+
+    clocks = [FixedClock.at("2026-11-23T09:30:00+08:00") for _ in range(2)]
+    mine, sam = (open_store(tmp_path / f"{name}.db", clock=clock)
+                 for name, clock in zip(("mine", "sam"), clocks, strict=True))  # fmt: skip
+    set_me(mine, "Li Wei")
+    set_me(sam, "Sam Patel")
+    acme = sam.add(Customer(name="Hengtai Pumps", tier="B", phone="+86 21 5555 0100"))
+    deal = sam.add(Deal(customer_id=acme.id, title="Pump upgrade", amount=4_900_000,
+                        currency="CNY", stage="proposal"))  # fmt: skip
+    send(sam, mine, tmp_path)
+    mine.update(Customer, acme.id, tier="A", phone="+86 21 5555 0199")
+    mine.update(Deal, deal.id, amount=5_200_000, currency="CNY")
+    clocks[1].advance(timedelta(hours=2))
+    sam.update(Customer, acme.id, tier="C", phone="+86 21 5555 0123")
+    sam.update(Deal, deal.id, amount=4_700_000, currency="CNY")
+    send(sam, mine, tmp_path)
+    assert snap_compare(WorkbenchApp(mine), terminal_size=size, run_before=_conflicts)

@@ -32,11 +32,14 @@ HlcText = Annotated[str, StringConstraints(pattern=r"^\d{15}-[0-9a-f]{4}-[A-Za-z
 RowId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 
 
+# A TypedDict, not a model: a bundle holds millions, and checking one costs a
+# third as much. That the entity and field exist, and that the value fits the
+# field, the reader checks per field (`values.Check`).
 class Change(TypedDict):
-    """One changed field: `origin:seq` names it; `prev` the changes it supersedes.
-    A TypedDict, not a model: a bundle holds millions, and checking one costs a
-    third as much. That the entity and field exist, and the value fits the
-    field, is checked per field by the reader (`values.Check`)."""
+    """One changed field of one record. `origin:seq` names the change; `prev`
+    lists the changes of the same field it supersedes; `value` is the field's
+    new value as JSON (columns that change together, like a deal's amount and
+    currency, are one object)."""
 
     __pydantic_config__ = ConfigDict(extra="forbid", strict=True)  # type: ignore[misc]
 
@@ -51,25 +54,36 @@ class Change(TypedDict):
 
 
 class Header(BaseModel):
+    """What the bundle holds and who wrote it."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
     format: Literal["workbench-bundle"]
-    format_version: int
-    schema_version: str
+    format_version: int = Field(description="This layout's version; a newer one is refused")
+    schema_version: str = Field(description="The writer's last database migration")
     bundle_id: str = Field(max_length=64)
-    origin: DeviceId
-    rep: str | None = Field(default=None, max_length=200)
+    origin: DeviceId = Field(description="The device that wrote the bundle")
+    rep: str | None = Field(default=None, max_length=200, description="Its rep's name")
     kind: Literal["full", "incremental"]
-    known: dict[DeviceId, int]  # per device, the exporter holds all its changes up to this seq
-    devices: dict[DeviceId, RowId] = Field(default_factory=dict)  # device -> its rep's id
+    known: dict[DeviceId, int] = Field(
+        description="Per device, the writer holds every change of it up to this seq"
+    )
+    devices: dict[DeviceId, RowId] = Field(
+        default_factory=dict, description="Per device, the id of the rep who writes on it"
+    )
     created_at: datetime
-    hlc_min: HlcText | None
-    hlc_max: HlcText | None
-    count: int = Field(ge=0)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hlc_min: HlcText | None = Field(description="The earliest change's clock stamp")
+    hlc_max: HlcText | None = Field(description="The latest change's clock stamp")
+    count: int = Field(ge=0, description="How many changes follow")
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="Of '[', the change objects' text as in the file joined by ',', and ']'",
+    )
 
 
 class Bundle(BaseModel):
+    """A Workbench sync bundle: the header, then the changes."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
     header: Header

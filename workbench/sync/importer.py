@@ -175,7 +175,9 @@ def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
     for name, row_ids in touched.items():
         entity = ENTITIES[name]
         for ids in chunks(row_ids, ROWS_AT_ONCE):
-            changed.setdefault(name, []).extend(_recompute_rows(store, entity, ids, summary))
+            rows = _recompute_rows(store, entity, ids, summary)
+            if name in changed:  # only customers and contacts bear on search and duplicates
+                changed[name] += rows
     contacts_of = [row.get("customer_id") for pair in changed["contacts"] for row in pair]
     return changed["customers"], [customer for customer in contacts_of if customer]
 

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
 
+from workbench.domain.clock import local_timezone
 from workbench.domain.display import printable
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import Conflict, Side, list_conflicts
@@ -221,5 +222,6 @@ class ConflictsScreen(Pane):
 
 def _side(side: Side) -> Text:
     text = Text(printable(side.text), overflow="ellipsis", no_wrap=True)
-    text.append(f"\n{printable(side.rep)} · {side.at:%d %b %H:%M}", style="dim")
+    when = side.at.astimezone(local_timezone())
+    text.append(f"\n{when:%d %b %H:%M} · {printable(side.rep)}", style="dim")
     return text
