@@ -15,18 +15,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Customer
 from workbench.store import duplicates
 from workbench.tui.fields import Choice, KeyPicker
-from workbench.tui.footer import Footer
 from workbench.tui.forms import FormScreen
-from workbench.tui.pane import Pane
+from workbench.tui.pane import TablePane
 
 
-class DuplicatesScreen(Pane):
+class DuplicatesScreen(TablePane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="duplicates.back"),
         Binding("enter", "merge", "Merge…", id="duplicates.merge"),
@@ -35,21 +34,9 @@ class DuplicatesScreen(Pane):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__("duplicates", "Looking for duplicates…")
         self.pairs: list[duplicates.Pair] = []
         self.undoable = False
-        self.status = Static("Looking for duplicates…", id="duplicates-status")
-        self.table: DataTable[Text] = DataTable(id="duplicates", cursor_type="row")
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield self.status
-        yield self.table
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.reload()
 
     def on_resize(self) -> None:
         """Names share what the reasons (at least 34 wide) leave."""
@@ -59,9 +46,6 @@ class DuplicatesScreen(Pane):
                              ("Why", max(34, self.size.width - 2 * name - 8))):  # fmt: skip
             self.table.add_column(label, width=width)
         self.show(self.pairs, self.undoable)
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:

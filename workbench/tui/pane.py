@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
+from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from workbench.tui.footer import Footer
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -19,3 +24,26 @@ class Pane(Screen[None]):
     def reload(self) -> object:
         """Load what the screen shows again (in a worker)."""
         raise NotImplementedError
+
+
+class TablePane(Pane):
+    """A pane that is a status line over a table, one row per item, loaded
+    when it opens and again whenever it comes back into view."""
+
+    def __init__(self, name: str, loading: str) -> None:
+        super().__init__()
+        self.status = Static(loading, id=f"{name}-status")
+        self.table: DataTable[Text] = DataTable(id=name, cursor_type="row")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.status
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()

@@ -17,16 +17,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from workbench.domain.clock import local_timezone
 from workbench.domain.display import printable
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import Conflict, Side, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
-from workbench.tui.footer import Footer
 from workbench.tui.forms import FormScreen
-from workbench.tui.pane import Pane
+from workbench.tui.pane import TablePane
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -142,7 +141,7 @@ class SyncScreen(FormScreen):
         return cast("WorkbenchApp", self.app)
 
 
-class ConflictsScreen(Pane):
+class ConflictsScreen(TablePane):
     """Values written on two devices at once: the one shown and the other."""
 
     BINDINGS = [
@@ -152,20 +151,8 @@ class ConflictsScreen(Pane):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__("conflicts", "Loading conflicts…")
         self.conflicts: list[Conflict] = []
-        self.status = Static("Loading conflicts…", id="conflicts-status")
-        self.table: DataTable[Text] = DataTable(id="conflicts", cursor_type="row")
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield self.status
-        yield self.table
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.reload()
 
     def on_resize(self) -> None:
         record = max(16, min(30, self.size.width // 4))
@@ -175,9 +162,6 @@ class ConflictsScreen(Pane):
                              ("Other (o takes)", value)):  # fmt: skip
             self.table.add_column(label, width=width)
         self.show(self.conflicts)
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
