@@ -79,6 +79,13 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def insert_rows_sql(entity: Entity) -> str:
+    """INSERT for whole rows: every column of `entity.columns`, then updated_at."""
+    columns = (*entity.columns, "updated_at")
+    return (f"INSERT INTO {entity.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
+
+
 def update_row(db: Database, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
     """Set some columns of one table row (encoded, see `Entity.encode`)."""
     assignments = ", ".join(f"{column} = ?" for column in row)
@@ -278,11 +285,7 @@ class Store:
         entity = entity_of(model)
         batch = self._batch
         assert batch is not None, "add_many runs inside Store.transaction()"
-        stamp, columns = batch.stamp_text, (*entity.columns, "updated_at")
-        insert_row = (
-            f"INSERT INTO {entity.name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
-        )
+        stamp, insert = batch.stamp_text, insert_rows_sql(entity)
         written = 0
         for chunk in chunks(dumps, 5000):
             rows: list[list[Any]] = []
@@ -294,7 +297,7 @@ class Store:
                     self._change_row(batch, entity, data["id"], field, value, None)
                     for field, value in _set_values(entity, data).items()
                 )
-            self.db.conn.executemany(insert_row, rows)
+            self.db.conn.executemany(insert, rows)
             self.db.conn.executemany(INSERT_CHANGE, log)
             written += len(rows)
         return written

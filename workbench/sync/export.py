@@ -50,18 +50,22 @@ def known_by_all(store: Store, peers: Sequence[str]) -> dict[str, int]:
     return {device: min(each.get(device, 0) for each in known) for device in devices}
 
 
-def _tops(store: Store) -> dict[str, tuple[int, int]]:
-    """{device: (highest seq, how many)} of the changes this database holds."""
+Tops = dict[str, tuple[int, int]]
+
+
+def tops(store: Store) -> Tops:
+    """{device: (highest seq, how many)} of the changes this database holds:
+    one scan of the log, so an export (or a folder sync) reads it once."""
     rows = store.db.execute("SELECT origin, max(seq), count(*) FROM changes GROUP BY origin")
     return {origin: (top, count) for origin, top, count in rows}
 
 
-def held(store: Store, tops: dict[str, tuple[int, int]] | None = None) -> dict[str, int]:
+def held(store: Store, holding: Tops | None = None) -> dict[str, int]:
     """{device: seq} up to which this database holds every change of the device.
     Bundles may arrive out of order and leave gaps; claiming only the unbroken
     run means a peer is always sent what fills them."""
     return {origin: top if count == top else _unbroken(store, origin)
-            for origin, (top, count) in (tops or _tops(store)).items()}  # fmt: skip
+            for origin, (top, count) in (holding or tops(store)).items()}  # fmt: skip
 
 
 def _unbroken(store: Store, origin: str) -> int:
@@ -98,10 +102,10 @@ class _Body:
         self.file.write(b"\n]" if self.count else b"[]")
 
 
-def _write_changes(store: Store, body: _Body, after: dict[str, int]) -> None:
+def _write_changes(store: Store, body: _Body, holding: Tops, after: dict[str, int]) -> None:
     """Each device's changes above what `after` says was seen, as JSON objects
     built from the stored JSON text without parsing it."""
-    for origin, (top, _) in _tops(store).items():
+    for origin, (top, _) in holding.items():
         start = after.get(origin, 0)
         if start >= top:
             continue
@@ -120,24 +124,27 @@ def _write_changes(store: Store, body: _Body, after: dict[str, int]) -> None:
             )  # fmt: skip
 
 
-def export_bundle(store: Store, path: Path, *, peers: Sequence[str] = ()) -> Exported:
+def export_bundle(
+    store: Store, path: Path, *, peers: Sequence[str] = (), holding: Tops | None = None
+) -> Exported:
     """Write every change, or (given `peers`, device ids) those that the least
     up-to-date of them has not seen. The changes go to a scratch file first
     (the header, which comes first, needs their count and checksum), then
-    both into the bundle."""
+    both into the bundle. `holding`: `tops(store)` if the caller has it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
         with store.lock:
+            holding = holding or tops(store)
             body = _Body(scratch)
-            _write_changes(store, body, known_by_all(store, peers) if peers else {})
+            _write_changes(store, body, holding, known_by_all(store, peers) if peers else {})
             body.close()
-            header = _header(store, body, "incremental" if peers else "full")
+            header = _header(store, body, "incremental" if peers else "full", held(store, holding))
         scratch.seek(0)
         _write_atomically(path, header, scratch)
     return Exported(path, body.count, header["kind"])
 
 
-def _header(store: Store, body: _Body, kind: str) -> dict[str, Any]:
+def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict[str, Any]:
     me = store.get(Rep, store.me) if store.me else None
     return {
         "format": FORMAT,
@@ -147,7 +154,7 @@ def _header(store: Store, body: _Body, kind: str) -> dict[str, Any]:
         "origin": store.device,
         "rep": me.name if me else None,
         "kind": kind,
-        "known": held(store),
+        "known": known,
         "devices": dict(store.db.execute("SELECT origin, rep_id FROM devices")),
         "created_at": store.clock.now().isoformat(),
         "hlc_min": body.hlc_min,

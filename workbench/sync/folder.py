@@ -20,7 +20,7 @@ from typing import Any
 
 from workbench.domain.models import Rep
 from workbench.store.database import Store
-from workbench.sync.export import Exported, export_bundle, held, known_by_all
+from workbench.sync.export import Exported, export_bundle, held, known_by_all, tops
 from workbench.sync.importer import Summary, import_bundle
 from workbench.sync.reader import BundleError, Progress
 
@@ -93,10 +93,11 @@ def _write_ours(
     store: Store, path: Path, files: dict[str, dict[str, Any]], state: dict[str, Any]
 ) -> Exported | None:
     peers = sorted({entry["origin"] for entry in files.values()} - {store.device})
-    plan = {"held": held(store), "after": known_by_all(store, peers) if peers else {}}
+    holding = tops(store)
+    plan = {"held": held(store, holding), "after": known_by_all(store, peers) if peers else {}}
     if path.exists() and state.get("wrote") == plan:
         return None
-    written = export_bundle(store, path, peers=peers)
+    written = export_bundle(store, path, peers=peers, holding=holding)
     state["wrote"] = plan
     return written
 

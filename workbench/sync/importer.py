@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.hlc import Stamp
-from workbench.store.database import Store, chunks, fetch_all, update_row
+from workbench.store.database import Store, chunks, fetch_all, insert_rows_sql, update_row
 from workbench.store.duplicates import pairs_involving
 from workbench.store.migrate import schema_version
 from workbench.store.schema import ENTITIES, Entity
@@ -171,20 +171,29 @@ def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
         "SELECT DISTINCT entity, row_id FROM temp.incoming ORDER BY entity, row_id"
     ):
         touched.setdefault(entity, []).append(row_id)
-    changed: dict[str, list[Any]] = {"customers": [], "contacts": []}
+    customers: list[str] = []
+    contacts_of: list[str] = []
     for name, row_ids in touched.items():
         entity = ENTITIES[name]
         for ids in chunks(row_ids, ROWS_AT_ONCE):
-            rows = _recompute_rows(store, entity, ids, summary)
-            if name in changed:  # only customers and contacts bear on search and duplicates
-                changed[name] += rows
-    contacts_of = [row.get("customer_id") for pair in changed["contacts"] for row in pair]
-    return changed["customers"], [customer for customer in contacts_of if customer]
+            for row_id, old, new in _recompute_rows(store, entity, ids, summary):
+                if name == "customers":
+                    customers.append(row_id)
+                elif name == "contacts":  # a moved contact changes both customers' entries
+                    contacts_of += [row["customer_id"] for row in (old, new)
+                                    if row.get("customer_id")]  # fmt: skip
+    return customers, contacts_of
 
 
-def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summary) -> list[Any]:
-    """Recompute some records of one entity; return what changed: customer ids,
-    or for other entities (old row, new row) pairs."""
+Changed = tuple[str, dict[str, Any], dict[str, Any]]  # row id, old columns, new columns
+
+
+def _recompute_rows(
+    store: Store, entity: Entity, ids: list[str], summary: Summary
+) -> list[Changed]:
+    """Recompute some records of one entity; return those whose row changed
+    (a new record's old columns are empty; an updated one's new columns are
+    only those that changed)."""
     db, marks = store.db, ", ".join("?" * len(ids))
     by_row: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     for row_id, name, *change in db.execute(
@@ -202,7 +211,9 @@ def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summa
     ))  # fmt: skip
     db.execute(f"DELETE FROM conflicts WHERE entity = ? AND row_id IN ({marks})",
                [entity.name, *ids])  # fmt: skip
-    inserts, changed, losers = [], [], []
+    inserts: list[list[Any]] = []
+    changed: list[Changed] = []
+    losers: list[tuple[Any, ...]] = []
     for row_id, fields in by_row.items():
         values, latest, lost = _settle(entity, fields)
         losers += [(entity.name, row_id, *conflict) for conflict in lost]
@@ -211,21 +222,16 @@ def _recompute_rows(store: Store, entity: Entity, ids: list[str], summary: Summa
             row = entity.encode(dict.fromkeys(entity.columns) | values | {"id": row_id})
             inserts.append([*(row[column] for column in entity.columns), latest])
             summary.added[entity.name] += 1
-            changed.append(row_id if entity.name == "customers" else ({}, row))
+            changed.append((row_id, {}, row))
             continue
         row = entity.encode(values) | {"updated_at": latest}
         if diff := {column: value for column, value in row.items() if old[column] != value}:
             update_row(db, entity, row_id, diff)
             if diff.keys() - {"updated_at"}:
                 summary.updated[entity.name] += 1
-                changed.append(row_id if entity.name == "customers" else (old, row))
+                changed.append((row_id, old, diff))
     if inserts:
-        columns = (*entity.columns, "updated_at")
-        db.conn.executemany(
-            f"INSERT INTO {entity.name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})",
-            inserts,
-        )
+        db.conn.executemany(insert_rows_sql(entity), inserts)
     db.conn.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
     summary.conflicts += sum((row[1], row[2], row[3], row[4]) not in had for row in losers)
     return changed

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 from workbench.domain.clock import local_timezone
 from workbench.domain.display import printable
 from workbench.store.database import Store, open_store
-from workbench.sync.conflicts import Conflict, Side, list_conflicts
+from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
 from workbench.tui.forms import FormScreen
 from workbench.tui.pane import TablePane
@@ -96,7 +96,7 @@ class SyncScreen(FormScreen):
         try:
             result = sync_folder(own or store, self.folder, progress=self._progress,
                                  on_file=self._reading)  # fmt: skip
-            conflicts = len(list_conflicts(own or store))
+            conflicts = count_conflicts(own or store)
         except (OSError, ValueError) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
