@@ -1,14 +1,14 @@
 """Importing bundles: what arrives, what merges, what is kept when edits cross."""
 
 import json
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.store.bundles import content, read_bundle_file, replica, send, write_bundle
 from workbench.domain.clock import FixedClock
-from workbench.domain.models import Activity, Customer, Deal, Rep
+from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Rep
 from workbench.store.database import Store
 from workbench.store.duplicates import merge
 from workbench.sync.conflicts import keep, list_conflicts
@@ -43,6 +43,32 @@ def test_a_full_bundle_makes_an_empty_database_the_same(
     assert summary.added == {"reps": 1, "customers": 1, "deals": 1}
     assert summary.new == summary.changes and summary.conflicts == 0
     assert "3 added" in summary.line()
+    assert b.get(Customer, acme.id) == a.get(Customer, acme.id)
+
+
+def test_records_arriving_whole_are_stored_as_if_written_here(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """New records are inserted in bulk straight from their changes; every
+    kind of column must come out as a local write stores it."""
+    a, b = pair
+    rep = a.add(Rep(name="Li Wei"))
+    acme = a.add(Customer(name="Acme 水泵", owner=rep.id, tags=["key", "水泵"],
+                          notes="first line\nsecond\tline", phone="+49 30 1234567"))  # fmt: skip
+    gone = a.add(Customer(name="Gone GmbH", owner=rep.id))
+    a.delete(Customer, gone.id)
+    a.add(Contact(customer_id=acme.id, name="Zhang Wei", email="zw@acme.example"))
+    a.add(Deal(customer_id=acme.id, title="Pumps", amount=12_345_67, currency="CNY",
+               stage="lead", probability=35))  # fmt: skip
+    a.add(FollowUp(title="Call back", customer_id=acme.id, due_date=date(2026, 11, 24),
+                   due_time=time(9, 30), recurrence="FREQ=WEEKLY;INTERVAL=2"))  # fmt: skip
+    a.add(FollowUp(title="Send offer", customer_id=acme.id, due_date=date(2026, 11, 25)))
+    send(a, b, tmp_path)
+    assert content(a) == content(b)
+    for table in ("customer_search", "customer_keys"):  # derived from the records
+        assert sorted(b.db.execute(f"SELECT * FROM {table}")) == sorted(
+            a.db.execute(f"SELECT * FROM {table}")
+        )
     assert b.get(Customer, acme.id) == a.get(Customer, acme.id)
 
 

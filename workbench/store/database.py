@@ -86,6 +86,35 @@ def insert_rows_sql(entity: Entity) -> str:
             f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
 
 
+def insert_from_changes_sql(entity: Entity, source: str) -> str:
+    """INSERT … SELECT of new records of `entity` built straight from the
+    changes in `source` (a table or subquery shaped like the change log)
+    that hold exactly one change per field of each record: each column is
+    what its field's value holds, as `Entity.encode` would store it (a list
+    as its JSON text; no change means None, [] or False), and updated_at is
+    the latest stamp."""
+    fields = {column: (field, len(cols) > 1) for field, cols in entity.fields.items()
+              for column in cols}  # fmt: skip
+    picks = []
+    for column in entity.columns:
+        field, grouped = fields.get(column, ("id", False))
+        if column == "id":
+            pick = "row_id"
+        elif column in entity.json_columns:  # kept as written: a list's JSON text
+            listed = f"CASE WHEN field = '{field}' AND value <> 'null' THEN value END"
+            pick = f"coalesce(max({listed}), '[]')"
+        else:
+            path = f"$.{column}" if grouped else "$"
+            pick = f"max(CASE WHEN field = '{field}' THEN json_extract(value, '{path}') END)"
+            if column == "deleted":
+                pick = f"coalesce({pick}, 0)"
+        picks.append(pick)
+    columns = (*entity.columns, "updated_at")
+    return (f"INSERT INTO {entity.name} ({', '.join(columns)}) "
+            f"SELECT {', '.join(picks)}, max(hlc) FROM {source} "
+            f"WHERE entity = '{entity.name}' GROUP BY row_id")  # fmt: skip
+
+
 def update_row(db: Database, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
     """Set some columns of one table row (encoded, see `Entity.encode`)."""
     assignments = ", ".join(f"{column} = ?" for column in row)

@@ -19,8 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from workbench.domain.hlc import Stamp
-from workbench.store.database import Store, chunks, fetch_all, insert_rows_sql, update_row
+from workbench.store.database import (
+    Store,
+    chunks,
+    fetch_all,
+    insert_from_changes_sql,
+    insert_rows_sql,
+    update_row,
+)
 from workbench.store.duplicates import pairs_involving
 from workbench.store.migrate import schema_version
 from workbench.store.schema import ENTITIES, Entity
@@ -86,6 +95,7 @@ def import_bundle(store: Store, path: Path, progress: Progress | None = None) ->
         )
         summary = _merge(store, header, path)
         conn.execute("DROP TABLE temp.incoming")
+        conn.execute("DROP TABLE IF EXISTS temp.whole")
     return summary
 
 
@@ -126,11 +136,14 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     )
     (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
     if summary.new:
+        _find_whole(db)
         db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
         store.receive(Stamp.parse(latest))
         with store.derived_paused():
-            customers, contacts_of = _recompute(store, summary)
-            store.refresh_derived(customers + contacts_of)
+            customers, contacts_of = _insert_whole(store, summary)
+            more_customers, more_contacts_of = _recompute(store, summary)
+            customers += more_customers
+            store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
         summary.unchanged = records - sum(summary.added.values()) - sum(summary.updated.values())
         summary.duplicates = pairs_involving(store, customers) if customers else 0
@@ -162,13 +175,46 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def _find_whole(db: Database) -> None:
+    """Note in temp.whole the records new here that arrive whole: none of
+    their changes is in the log yet and each field has one change, so there
+    is nothing to merge (nearly all records in a first sync)."""
+    db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
+    db.execute(
+        "CREATE TEMP TABLE whole (entity TEXT, row_id TEXT, PRIMARY KEY (entity, row_id)) "
+        "WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT INTO temp.whole SELECT entity, row_id FROM temp.incoming i "
+        "GROUP BY entity, row_id HAVING count(*) = count(DISTINCT field) AND NOT EXISTS "
+        "(SELECT 1 FROM changes c WHERE c.entity = i.entity AND c.row_id = i.row_id)"
+    )
+
+
+def _insert_whole(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
+    """Insert the records in temp.whole in one statement per kind; return
+    the new customers and the customers of new contacts."""
+    db = store.db
+    source = "(SELECT * FROM temp.incoming WHERE (entity, row_id) IN temp.whole)"
+    for name, count in db.execute("SELECT entity, count(*) FROM temp.whole GROUP BY entity"):
+        db.execute(insert_from_changes_sql(ENTITIES[name], source))
+        summary.added[name] += count
+    customers = [row_id for (row_id,) in db.execute(
+        "SELECT row_id FROM temp.whole WHERE entity = 'customers'")]  # fmt: skip
+    contacts_of = [customer for (customer,) in db.execute(
+        "SELECT DISTINCT customer_id FROM contacts WHERE customer_id IS NOT NULL AND id IN "
+        "(SELECT row_id FROM temp.whole WHERE entity = 'contacts')")]  # fmt: skip
+    return customers, contacts_of
+
+
 def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
-    """Set every touched record from all its changes; return the customers
-    whose row changed (they may now look like another) and those whose
-    contacts changed (their search entry shows them)."""
+    """Set every touched record not in temp.whole from all its changes;
+    return the customers whose row changed (they may now look like another)
+    and those whose contacts changed (their search entry shows them)."""
     touched: dict[str, list[str]] = {}
     for entity, row_id in store.db.execute(
-        "SELECT DISTINCT entity, row_id FROM temp.incoming ORDER BY entity, row_id"
+        "SELECT DISTINCT entity, row_id FROM temp.incoming "
+        "WHERE (entity, row_id) NOT IN temp.whole ORDER BY entity, row_id"
     ):
         touched.setdefault(entity, []).append(row_id)
     customers: list[str] = []
