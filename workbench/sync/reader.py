@@ -276,10 +276,10 @@ class _Reader:
         if not batch:
             return
         values = [value for value, _ in batch]
-        self._check_values(values)
+        value_texts = self._check_values(values)
         self._check_clocks(values)
         self.digest.add([text for _, text in batch])
-        self.take([_row(change) for change in values])
+        self.take([_row(change, text) for change, text in zip(values, value_texts, strict=True)])
         self.count += len(batch)
 
     @staticmethod
@@ -297,7 +297,9 @@ class _Reader:
                 f"has a bad change (number {index + 1:,}): {_first_error(error)}"
             ) from None
 
-    def _check_values(self, changes: list[dict[str, Any]]) -> None:
+    def _check_values(self, changes: list[Change]) -> list[str]:
+        """Each change's value checked and made literal, as JSON text."""
+        texts = [""] * len(changes)
         by_field: dict[tuple[str, str], list[int]] = {}
         for index, change in enumerate(changes):
             by_field.setdefault((change["entity"], change["field"]), []).append(index)
@@ -320,10 +322,11 @@ class _Reader:
                     f"has a bad value for {entity}.{field} (change number "
                     f"{self.count + index + 1:,}): {_first_error(error, skip=1)}"
                 ) from None
-            for index, value in zip(indexes, cleaned, strict=True):
-                changes[index]["value"] = value
+            for index, text in zip(indexes, cleaned, strict=True):
+                texts[index] = text
+        return texts
 
-    def _check_clocks(self, changes: list[dict[str, Any]]) -> None:
+    def _check_clocks(self, changes: list[Change]) -> None:
         latest = Stamp.parse(max(change["hlc"] for change in changes))
         if latest.wall_ms > self.latest_ms:
             raise BundleError(
@@ -343,7 +346,7 @@ class _Reader:
         return header
 
 
-def _row(change: dict[str, Any]) -> Row:
+def _row(change: Change, value: str) -> Row:
     prev = change.get("prev")
     return (
         change["origin"],
@@ -352,7 +355,7 @@ def _row(change: dict[str, Any]) -> Row:
         change["entity"],
         change["row_id"],
         change["field"],
-        _to_json(change.get("value")),
+        value,
         _to_json(prev) if prev else None,
     )
 

@@ -22,6 +22,7 @@ from workbench.store.schema import ENTITIES
 _PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
 _PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 _KEEP_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
 
 
@@ -52,12 +53,13 @@ class Check:
         self.adapter: TypeAdapter[list[Any]] = TypeAdapter(list[item])
         self.multiline = _accepts(self.adapter, [_group_sample(columns, "a\nb")])
 
-    def clean(self, values: list[Any]) -> list[Any]:
-        """The values made literal; ValidationError (with item indexes) if any
-        is not what the field holds."""
-        cleaned = [literal(value, self.multiline) for value in values]
-        self.adapter.validate_json(json.dumps(cleaned, ensure_ascii=False), strict=True)
-        return cleaned
+    def clean(self, values: list[Any]) -> list[str]:
+        """The values made literal, as JSON texts (as the change log keeps
+        them); ValidationError (with item indexes) if any is not what the
+        field holds."""
+        texts = [_to_json(literal(value, self.multiline)) for value in values]
+        self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True)
+        return texts
 
 
 def _group(entity: str, field: str, infos: dict[str, Any]) -> Any:
