@@ -95,7 +95,7 @@ def import_bundle(store: Store, path: Path, progress: Progress | None = None) ->
         )
         summary = _merge(store, header, path)
         conn.execute("DROP TABLE temp.incoming")
-        conn.execute("DROP TABLE IF EXISTS temp.whole")
+        conn.execute("DROP TABLE IF EXISTS temp.arrived")
     return summary
 
 
@@ -127,6 +127,7 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     db = store.db
     summary = Summary(path, header.origin, header.rep, changes=header.count)
     _refuse_reused_ids(db.conn)
+    db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
     (records,) = db.execute(
         "SELECT count(*) FROM (SELECT DISTINCT entity, row_id FROM temp.incoming)"
     ).fetchone()
@@ -136,7 +137,7 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     )
     (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
     if summary.new:
-        _find_whole(db)
+        _sort_arrived(db)
         db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
         store.receive(Stamp.parse(latest))
         with store.derived_paused():
@@ -175,46 +176,51 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _find_whole(db: Database) -> None:
-    """Note in temp.whole the records new here that arrive whole: none of
-    their changes is in the log yet and each field has one change, so there
-    is nothing to merge (nearly all records in a first sync)."""
-    db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
+def _sort_arrived(db: Database) -> None:
+    """List in temp.arrived each record the new changes touch, and whether
+    it arrives whole: new here (none of its changes in the log yet) with one
+    change per field, so there is nothing to merge (nearly every record in a
+    first sync)."""
     db.execute(
-        "CREATE TEMP TABLE whole (entity TEXT, row_id TEXT, PRIMARY KEY (entity, row_id)) "
-        "WITHOUT ROWID"
+        "CREATE TEMP TABLE arrived (entity TEXT, row_id TEXT, whole INTEGER, "
+        "PRIMARY KEY (entity, row_id)) WITHOUT ROWID"
     )
     db.execute(
-        "INSERT INTO temp.whole SELECT entity, row_id FROM temp.incoming i "
-        "GROUP BY entity, row_id HAVING count(*) = count(DISTINCT field) AND NOT EXISTS "
-        "(SELECT 1 FROM changes c WHERE c.entity = i.entity AND c.row_id = i.row_id)"
+        "INSERT INTO temp.arrived SELECT entity, row_id, count(*) = count(DISTINCT field) AND "
+        "NOT EXISTS (SELECT 1 FROM changes c WHERE c.entity = i.entity AND c.row_id = i.row_id) "
+        "FROM temp.incoming i GROUP BY entity, row_id"
     )
 
 
 def _insert_whole(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
-    """Insert the records in temp.whole in one statement per kind; return
+    """Insert the records arriving whole in one statement per kind; return
     the new customers and the customers of new contacts."""
     db = store.db
-    source = "(SELECT * FROM temp.incoming WHERE (entity, row_id) IN temp.whole)"
-    for name, count in db.execute("SELECT entity, count(*) FROM temp.whole GROUP BY entity"):
+    (mixed,) = db.execute("SELECT EXISTS (SELECT 1 FROM temp.arrived WHERE NOT whole)").fetchone()
+    source = "temp.incoming"  # unfiltered when all arrive whole: a third quicker
+    if mixed:
+        source = ("(SELECT * FROM temp.incoming WHERE (entity, row_id) IN "
+                  "(SELECT entity, row_id FROM temp.arrived WHERE whole))")  # fmt: skip
+    for name, count in db.execute(
+        "SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity"
+    ).fetchall():
         db.execute(insert_from_changes_sql(ENTITIES[name], source))
         summary.added[name] += count
     customers = [row_id for (row_id,) in db.execute(
-        "SELECT row_id FROM temp.whole WHERE entity = 'customers'")]  # fmt: skip
+        "SELECT row_id FROM temp.arrived WHERE entity = 'customers' AND whole")]  # fmt: skip
     contacts_of = [customer for (customer,) in db.execute(
         "SELECT DISTINCT customer_id FROM contacts WHERE customer_id IS NOT NULL AND id IN "
-        "(SELECT row_id FROM temp.whole WHERE entity = 'contacts')")]  # fmt: skip
+        "(SELECT row_id FROM temp.arrived WHERE entity = 'contacts' AND whole)")]  # fmt: skip
     return customers, contacts_of
 
 
 def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
-    """Set every touched record not in temp.whole from all its changes;
+    """Set every touched record not arriving whole from all its changes;
     return the customers whose row changed (they may now look like another)
     and those whose contacts changed (their search entry shows them)."""
     touched: dict[str, list[str]] = {}
     for entity, row_id in store.db.execute(
-        "SELECT DISTINCT entity, row_id FROM temp.incoming "
-        "WHERE (entity, row_id) NOT IN temp.whole ORDER BY entity, row_id"
+        "SELECT entity, row_id FROM temp.arrived WHERE NOT whole ORDER BY entity, row_id"
     ):
         touched.setdefault(entity, []).append(row_id)
     customers: list[str] = []
