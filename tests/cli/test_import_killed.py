@@ -33,6 +33,16 @@ def big_bundle(path: Path) -> Path:
     return write_bundle(path, header, changes)
 
 
+def indexes(db: Path) -> list[tuple[str, str]]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
 def content(db: Path) -> str:
     connection = sqlite3.connect(db)
     try:
@@ -44,7 +54,7 @@ def content(db: Path) -> str:
 def test_a_killed_import_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "mine.db"
     assert CliRunner().invoke(cli, ["--db", str(db), "me", "Li Wei"]).exit_code == 0
-    before = content(db)
+    before, indexes_before = content(db), indexes(db)
     bundle = big_bundle(tmp_path / "big.json")
     wal = Path(f"{db}-wal")  # gone while no one has the database open
     process = subprocess.Popen(
@@ -65,3 +75,4 @@ def test_a_killed_import_changes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(db), "import", str(bundle)])
     assert result.exit_code == 0, result.output
     assert f"{CUSTOMERS:,} added" in result.output
+    assert indexes(db) == indexes_before  # paused for the bulk import, then built again

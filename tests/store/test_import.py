@@ -11,6 +11,7 @@ from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Rep
 from workbench.store.database import Store
 from workbench.store.duplicates import merge
+from workbench.sync import importer
 from workbench.sync.conflicts import keep, list_conflicts
 from workbench.sync.export import export_bundle, held, known_by
 from workbench.sync.importer import import_bundle
@@ -70,6 +71,20 @@ def test_records_arriving_whole_are_stored_as_if_written_here(
             a.db.execute(f"SELECT * FROM {table}")
         )
     assert b.get(Customer, acme.id) == a.get(Customer, acme.id)
+
+
+def test_an_import_that_outgrows_the_log_builds_the_indexes_again(
+    pair: tuple[Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = pair
+    monkeypatch.setattr(importer, "BULK_CHANGES", 1)  # pause indexes for any bigger import
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    before = b.db.execute(schema).fetchall()
+    acme = a.add(Customer(name="Acme", tags=["key"]))
+    a.add(Deal(customer_id=acme.id, title="Pumps", amount=500_00, currency="EUR", stage="lead"))
+    send(a, b, tmp_path)
+    assert content(a) == content(b)
+    assert b.db.execute(schema).fetchall() == before
 
 
 def test_importing_twice_changes_nothing(pair: tuple[Store, Store], tmp_path: Path) -> None:

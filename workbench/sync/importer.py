@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from workbench.sync.merge import FieldChange, resolve
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
 
 ROWS_AT_ONCE = 500  # records recomputed per query
+BULK_CHANGES = 100_000  # from here an import may pause indexes (see _bulk)
 _REFERS_TO_CUSTOMERS = ("contacts", "deals", "activities", "follow_ups")
 
 
@@ -138,10 +141,14 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
     if summary.new:
         _sort_arrived(db)
-        db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
+        bulk = _bulk(store, summary.new)
+        with bulk(["changes"]):
+            db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
         store.receive(Stamp.parse(latest))
         with store.derived_paused():
-            customers, contacts_of = _insert_whole(store, summary)
+            kinds = [name for (name,) in db.execute("SELECT DISTINCT entity FROM temp.arrived")]
+            with bulk(kinds):
+                customers, contacts_of = _insert_whole(store, summary)
             more_customers, more_contacts_of = _recompute(store, summary)
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
@@ -174,6 +181,15 @@ def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
 
 def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def _bulk(store: Store, new: int) -> Callable[[list[str]], AbstractContextManager[None]]:
+    """How to hold the tables' indexes while writing: paused if the import
+    more than doubles the change log (a first sync of a big team), else kept."""
+    if new < BULK_CHANGES:
+        return lambda tables: nullcontext()
+    (held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
+    return store.indexes_paused if new > held else lambda tables: nullcontext()
 
 
 def _sort_arrived(db: Database) -> None:
