@@ -6,8 +6,10 @@ reused for other content) rolls everything back, so a refused bundle leaves
 the database as it was, and so does a crash. Then the changes this database
 lacks join the log, and every record they touch is recomputed from all of
 its changes by the merge rule (`merge.resolve`): the value shown, the
-conflicts kept, the tombstone. A re-import finds nothing new and changes
-nothing. Records that point at a customer merged away are re-pointed.
+conflicts kept, the tombstone. Records new here with one change per field
+have nothing to merge and go in by one INSERT per kind (most of a first
+sync). A re-import finds nothing new and changes nothing. Records that
+point at a customer merged away are re-pointed.
 """
 
 from __future__ import annotations
