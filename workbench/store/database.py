@@ -24,13 +24,12 @@ from workbench.domain.hlc import HLC, Stamp
 from workbench.domain.models import Deal, Record, Settings, Stage
 from workbench.store.location import DeviceRegistry, resolve_device
 from workbench.store.migrate import migrate
-from workbench.store.schema import ENTITIES, Entity, decode, dump, entity_of
+from workbench.store.schema import ENTITIES, Entity, decode, dump, entity_of, json_text
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -252,8 +251,8 @@ class Store:
             entity.name,
             row_id,
             field,
-            _to_json(value),
-            _to_json(prev) if prev else None,
+            json_text(value),
+            json_text(prev) if prev else None,
         )
 
     def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:

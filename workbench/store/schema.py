@@ -14,6 +14,11 @@ from typing import Any
 
 from workbench.domain.models import MODELS, Record
 
+# A value as the change log and JSON columns keep it: compact but for the
+# default separators, non-ASCII as is. Every writer of log text uses this, so
+# the same value is the same text on every device.
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+
 # Fields that change together travel as one value in the change log, so a
 # concurrent edit can never pair one rep's amount with another's currency.
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -46,7 +51,7 @@ class Entity:
         """JSON-ready column values as SQLite stores them (lists as JSON, flags as 0/1)."""
         row = dict(columns)
         for column in self.json_columns & row.keys():
-            row[column] = json.dumps(row[column] or [], ensure_ascii=False)
+            row[column] = json_text(row[column] or [])
         if "deleted" in row:
             row["deleted"] = int(bool(row["deleted"]))
         return row

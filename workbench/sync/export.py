@@ -23,11 +23,11 @@ from typing import IO, Any
 from workbench.domain.models import Rep
 from workbench.store.database import Store
 from workbench.store.migrate import schema_version
+from workbench.store.schema import json_text
 from workbench.sync.bundle import FORMAT, FORMAT_VERSION, Digest
 
 PEER_KEY = "peer:"  # local_state key prefix: what each peer device is known to hold
 GZIP_LEVEL = 1  # several times faster than the default 9, and only ~15% larger here
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _write_changes(store: Store, body: _Body, holding: Tops, after: dict[str, in
         while rows := cursor.fetchmany(5000):
             body.write(
                 [f'{{"origin":"{origin}","seq":{seq},"hlc":"{hlc}","entity":"{entity}",'
-                 f'"row_id":{_to_json(row_id)},"field":"{name}","value":{value},'
+                 f'"row_id":{json_text(row_id)},"field":"{name}","value":{value},'
                  f'"prev":{prev or "null"}}}'
                  for seq, hlc, entity, row_id, name, value, prev in rows],
                 [row[1] for row in rows],

@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.domain.hlc import MAX_DRIFT_MS, Stamp
-from workbench.store.schema import ENTITIES
+from workbench.store.schema import ENTITIES, json_text
 from workbench.sync.bundle import (
     FORMAT_VERSION,
     MAX_CHANGE_CHARS,
@@ -47,7 +47,6 @@ _BLANK = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 _CHANGES: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 Row = tuple[str, int, str, str, str, str, str, str | None]  # a `changes` table row
 Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
@@ -356,7 +355,7 @@ def _row(change: Change, value: str) -> Row:
         change["row_id"],
         change["field"],
         value,
-        _to_json(prev) if prev else None,
+        json_text(prev) if prev else None,
     )
 
 

@@ -16,13 +16,12 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
 
-from workbench.store.schema import ENTITIES
+from workbench.store.schema import ENTITIES, json_text
 
 # C0 controls and DEL have Unicode pictures (U+2400…); C1 controls do not.
 _PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
 _PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 _KEEP_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
 
 
@@ -57,7 +56,7 @@ class Check:
         """The values made literal, as JSON texts (as the change log keeps
         them); ValidationError (with item indexes) if any is not what the
         field holds."""
-        texts = [_to_json(literal(value, self.multiline)) for value in values]
+        texts = [json_text(literal(value, self.multiline)) for value in values]
         self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True)
         return texts
 
