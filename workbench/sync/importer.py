@@ -43,7 +43,7 @@ from workbench.sync.merge import FieldChange, resolve
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
 
 ROWS_AT_ONCE = 500  # records recomputed per query
-BULK_CHANGES = 100_000  # from here an import may pause indexes (see _bulk)
+BULK_CHANGES = 100_000  # from here an import may pause indexes (see _index_upkeep)
 _REFERS_TO_CUSTOMERS = ("contacts", "deals", "activities", "follow_ups")
 
 
@@ -143,14 +143,12 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
     (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
     if summary.new:
         _sort_arrived(db)
-        bulk = _bulk(store, summary.new)
-        with bulk(["changes"]):
+        indexes = _index_upkeep(store, summary.new)
+        with indexes(["changes"]):
             db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
         store.receive(Stamp.parse(latest))
         with store.derived_paused():
-            kinds = [name for (name,) in db.execute("SELECT DISTINCT entity FROM temp.arrived")]
-            with bulk(kinds):
-                customers, contacts_of = _insert_whole(store, summary)
+            customers, contacts_of = _insert_whole(store, summary, indexes)
             more_customers, more_contacts_of = _recompute(store, summary)
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
@@ -185,13 +183,17 @@ def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _bulk(store: Store, new: int) -> Callable[[list[str]], AbstractContextManager[None]]:
-    """How to hold the tables' indexes while writing: paused if the import
-    more than doubles the change log (a first sync of a big team), else kept."""
-    if new < BULK_CHANGES:
-        return lambda tables: nullcontext()
-    (held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
-    return store.indexes_paused if new > held else lambda tables: nullcontext()
+IndexUpkeep = Callable[[list[str]], AbstractContextManager[None]]  # given the tables written
+
+
+def _index_upkeep(store: Store, new: int) -> IndexUpkeep:
+    """Indexes paused while writing if the import more than doubles the
+    change log (a first sync of a big team), else kept up row by row."""
+    if new >= BULK_CHANGES:
+        (held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
+        if new > held:
+            return store.indexes_paused
+    return lambda tables: nullcontext()
 
 
 def _sort_arrived(db: Database) -> None:
@@ -210,7 +212,9 @@ def _sort_arrived(db: Database) -> None:
     )
 
 
-def _insert_whole(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
+def _insert_whole(
+    store: Store, summary: Summary, indexes: IndexUpkeep
+) -> tuple[list[str], list[str]]:
     """Insert the records arriving whole in one statement per kind; return
     the new customers and the customers of new contacts."""
     db = store.db
@@ -219,11 +223,13 @@ def _insert_whole(store: Store, summary: Summary) -> tuple[list[str], list[str]]
     if mixed:
         source = ("(SELECT * FROM temp.incoming WHERE (entity, row_id) IN "
                   "(SELECT entity, row_id FROM temp.arrived WHERE whole))")  # fmt: skip
-    for name, count in db.execute(
-        "SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity"
-    ).fetchall():
-        db.execute(insert_from_changes_sql(ENTITIES[name], source))
-        summary.added[name] += count
+    counts = dict(
+        db.execute("SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity")
+    )
+    with indexes(list(counts)):
+        for name, count in counts.items():
+            db.execute(insert_from_changes_sql(ENTITIES[name], source))
+            summary.added[name] += count
     customers = [row_id for (row_id,) in db.execute(
         "SELECT row_id FROM temp.arrived WHERE entity = 'customers' AND whole")]  # fmt: skip
     contacts_of = [customer for (customer,) in db.execute(
