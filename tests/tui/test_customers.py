@@ -68,6 +68,7 @@ async def test_whose_tier_and_sort(book: Store) -> None:
         assert listed(app) == ["Acme Pumps"]
         screen = app.screen
         assert isinstance(screen, CustomersScreen)
+        assert str(screen.status.render()).startswith("1 customer · ")
         assert "tier B" in str(screen.status.render())
 
 

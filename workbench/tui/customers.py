@@ -153,7 +153,8 @@ class CustomersScreen(Pane):
             )
         if keep and keep in {row.id for row in rows}:
             self.table.move_cursor(row=self.table.get_row_index(keep))
-        found = f"{len(rows)}{'+' if len(rows) == SHOWN else ''} customers"
+        more, many = "+" if len(rows) == SHOWN else "", "" if len(rows) == 1 else "s"
+        found = f"{len(rows)}{more} customer{many}"
         if not rows:
             found = "No match (esc clears)" if view.search else "No customers"
         self.status.update(Text(f"{found} · {view.describe()}", style="dim"))
