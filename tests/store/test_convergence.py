@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +17,9 @@ from tests.store.bundles import content, replica
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer
 from workbench.store.database import Store
+from workbench.sync import importer
 from workbench.sync.export import export_bundle
-from workbench.sync.importer import import_bundle
+from workbench.sync.importer import BULK_CHANGES, import_bundle
 from workbench.sync.merge import FieldChange, resolve
 
 REPLICAS = 3
@@ -111,9 +113,18 @@ def everything_settled(store: Store) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(actions=st.lists(step, max_size=25), order=st.permutations(range(REPLICAS)))
-def test_any_exchange_order_converges(actions: list[tuple[Any, ...]], order: list[int]) -> None:
-    with replicas() as (stores, folder):
+@given(
+    actions=st.lists(step, max_size=25),
+    order=st.permutations(range(REPLICAS)),
+    bulk=st.booleans(),  # every import big enough for a first sync's quick ways
+)
+def test_any_exchange_order_converges(
+    actions: list[tuple[Any, ...]], order: list[int], bulk: bool
+) -> None:
+    with (
+        replicas() as (stores, folder),
+        patch.object(importer, "BULK_CHANGES", 1 if bulk else BULK_CHANGES),
+    ):
         deleted: set[str] = set()
         for action in actions:
             apply(stores, folder, action, deleted)

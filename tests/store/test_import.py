@@ -87,6 +87,25 @@ def test_an_import_that_outgrows_the_log_builds_the_indexes_again(
     assert b.db.execute(schema).fetchall() == before
 
 
+def test_a_bundle_not_naming_all_its_devices_still_merges(
+    pair: tuple[Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its header says it holds nothing of ours, so its changes go straight
+    into the log, as in a first sync; finding one there already, the import
+    starts again comparing each change with the log."""
+    a, b = pair
+    monkeypatch.setattr(importer, "BULK_CHANGES", 1)
+    b.add(Customer(name="Beta"))
+    send(b, a, tmp_path)
+    a.add(Customer(name="Acme"))
+    header, changes = read_bundle_file(export_bundle(a, tmp_path / "a.json").path)
+    del header["known"][b.device]
+    summary = import_bundle(b, write_bundle(tmp_path / "a.json", header, changes))
+    assert content(a) == content(b)
+    assert summary.added == {"customers": 1} and summary.unchanged == 1
+    assert b.db.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+
+
 def test_importing_twice_changes_nothing(pair: tuple[Store, Store], tmp_path: Path) -> None:
     a, b = pair
     a.add(Customer(name="Acme"))

@@ -13,12 +13,20 @@ from tests.store.bundles import dump, read_bundle_file, replica, write_bundle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
 from workbench.store.database import Store
-from workbench.sync import reader
+from workbench.sync import importer, reader
 from workbench.sync.export import export_bundle
 from workbench.sync.importer import import_bundle
 from workbench.sync.reader import BundleError
 
 Edit = Callable[[dict[str, Any], list[dict[str, Any]]], None]
+
+
+@pytest.fixture(autouse=True, params=["staged", "straight into the log"])
+def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every refusal holds whether changes are staged apart or (as in a big
+    first sync) go straight into the log."""
+    if request.param != "staged":
+        monkeypatch.setattr(importer, "BULK_CHANGES", 1)
 
 
 @pytest.fixture

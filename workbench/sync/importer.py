@@ -1,9 +1,10 @@
 """Importing a bundle: checked in full, then merged in one transaction.
 
 Inside one write transaction the reader's checked changes are staged in a
-temporary table; anything wrong (the file, or a change id the sending device
-reused for other content) rolls everything back, so a refused bundle leaves
-the database as it was, and so does a crash. Then the changes this database
+temporary table (or, in a big first sync, straight in the log: `_Staging`);
+anything wrong (the file, or a change id the sending device reused for
+other content) rolls everything back, so a refused bundle leaves the
+database as it was, and so does a crash. Then the changes this database
 lacks join the log, and every record they touch is recomputed from all of
 its changes by the merge rule (`merge.resolve`): the value shown, the
 conflicts kept, the tombstone. Records new here with one change per field
@@ -18,7 +19,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,35 +86,93 @@ def import_bundle(store: Store, path: Path, progress: Progress | None = None) ->
     """Merge the bundle at `path` into the store, or raise BundleError and
     change nothing."""
     with store.transaction():
-        conn = store.db.conn
-        conn.execute(
+        try:
+            with store.transaction():  # a savepoint, undone if the quick way fails
+                return _import(store, path, progress, straight_allowed=True)
+        except _Overlap:
+            pass  # read it again, comparing each change with the log
+        return _import(store, path, progress, straight_allowed=False)
+
+
+class _Overlap(Exception):
+    """A change staged straight into the log is there already."""
+
+
+def _import(store: Store, path: Path, progress: Progress | None, straight_allowed: bool) -> Summary:
+    with ExitStack() as paused:  # the log's indexes, while changes go straight in
+        staging = _Staging(store, paused if straight_allowed else None)
+        header = read_bundle(
+            path,
+            staging.take,
+            now=store.clock.now(),
+            schema_version=schema_version(store.db),
+            progress=progress,
+            checked_header=staging.choose,
+        )
+    summary = _merge(store, header, path, staging)
+    store.db.execute("DROP TABLE temp.incoming")
+    store.db.execute("DROP TABLE IF EXISTS temp.arrived")
+    return summary
+
+
+class _Staging:
+    """Where the reader's checked changes go. Usually a temporary table
+    (temp.incoming), compared with the log once the bundle is whole. A big
+    bundle from devices this log has never seen (a new teammate's first
+    sync) goes straight into the log, its indexes paused: nothing there to
+    compare with, and a third less work than staging, copying and dropping
+    millions of rows. A change id found there after all (a bundle holding
+    changes of devices its header does not name) raises _Overlap."""
+
+    def __init__(self, store: Store, paused: ExitStack | None) -> None:
+        self.store, self.paused = store, paused
+        self.straight: bool | None = None  # decided by the header, or the first batch
+        (self.held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
+        self.origins: set[str] = set()  # of the changes staged
+        self.latest = ""  # their greatest clock stamp
+        store.db.execute(
             "CREATE TEMP TABLE incoming (origin TEXT, seq INTEGER, hlc TEXT, entity TEXT, "
             "row_id TEXT, field TEXT, value TEXT, prev TEXT, PRIMARY KEY (origin, seq)) "
             "WITHOUT ROWID"
         )
-        header = read_bundle(
-            path,
-            lambda rows: _stage(conn, rows),
-            now=store.clock.now(),
-            schema_version=schema_version(store.db),
-            progress=progress,
+
+    def choose(self, header: Header) -> None:
+        if self.straight is None:
+            self.straight = self.paused is not None and self._first_sync(header)
+            if self.paused is not None and self.straight:
+                self.paused.enter_context(self.store.indexes_paused(["changes"]))
+
+    def _first_sync(self, header: Header) -> bool:
+        if header.count < max(BULK_CHANGES, self.held + 1):
+            return False
+        return not any(
+            self.store.db.execute(
+                "SELECT 1 FROM changes WHERE origin = ? LIMIT 1", [device]
+            ).fetchone()
+            for device in {header.origin, *header.known}
         )
-        summary = _merge(store, header, path)
-        conn.execute("DROP TABLE temp.incoming")
-        conn.execute("DROP TABLE IF EXISTS temp.arrived")
-    return summary
 
+    def take(self, rows: list[Row]) -> None:
+        if self.straight is None:
+            self.straight = False
+        conn = self.store.db.conn
+        conn.execute("SAVEPOINT stage")
+        try:
+            conn.executemany(f"INSERT INTO {self.table} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO stage")  # back to the batches before this one
+            if self.straight:
+                raise _Overlap from None
+            origin, seq = _repeated(conn, rows)
+            raise BundleError(f"holds change {origin}:{seq} twice") from None
+        finally:
+            conn.execute("RELEASE stage")
+        self.origins.update(row[0] for row in rows)
+        self.latest = max(self.latest, max(row[2] for row in rows))
 
-def _stage(conn: sqlite3.Connection, rows: list[Row]) -> None:
-    conn.execute("SAVEPOINT stage")
-    try:
-        conn.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    except sqlite3.IntegrityError:
-        conn.execute("ROLLBACK TO stage")  # back to the batches before this one
-        origin, seq = _repeated(conn, rows)
-        raise BundleError(f"holds change {origin}:{seq} twice") from None
-    finally:
-        conn.execute("RELEASE stage")
+    @property
+    def table(self) -> str:
+        return "changes" if self.straight else "temp.incoming"
 
 
 def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
@@ -128,27 +187,18 @@ def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
     raise AssertionError("no repeated change id")
 
 
-def _merge(store: Store, header: Header, path: Path) -> Summary:
+def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summary:
     db = store.db
     summary = Summary(path, header.origin, header.rep, changes=header.count)
-    _refuse_reused_ids(db.conn)
-    db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
-    (records,) = db.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT entity, row_id FROM temp.incoming)"
-    ).fetchone()
-    db.execute(
-        "DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM changes c "
-        "WHERE c.origin = incoming.origin AND c.seq = incoming.seq)"
-    )
-    (summary.new, latest) = db.execute("SELECT count(*), max(hlc) FROM temp.incoming").fetchone()
+    if staging.straight:
+        summary.new = header.count
+        records = _sort_arrived_straight(db, staging)
+    else:
+        records = _join_log(store, staging, summary)
     if summary.new:
-        _sort_arrived(db)
-        indexes = _index_upkeep(store, summary.new)
-        with indexes(["changes"]):
-            db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
-        store.receive(Stamp.parse(latest))
+        store.receive(Stamp.parse(staging.latest))
         with store.derived_paused():
-            customers, contacts_of = _insert_whole(store, summary, indexes)
+            customers, contacts_of = _insert_whole(store, summary, staging)
             more_customers, more_contacts_of = _recompute(store, summary)
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
@@ -159,6 +209,30 @@ def _merge(store: Store, header: Header, path: Path) -> Summary:
         summary.unchanged = records
     _remember_peer(store, header)
     return summary
+
+
+def _join_log(store: Store, staging: _Staging, summary: Summary) -> int:
+    """Add to the log the staged changes it lacks (refusing a change id it
+    holds with other content), listing their records in temp.arrived;
+    return how many records the bundle touches."""
+    db = store.db
+    _refuse_reused_ids(db.conn)
+    db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
+    (records,) = db.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT entity, row_id FROM temp.incoming)"
+    ).fetchone()
+    db.execute(
+        "DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM changes c "
+        "WHERE c.origin = incoming.origin AND c.seq = incoming.seq)"
+    )
+    (summary.new, staging.latest) = db.execute(
+        "SELECT count(*), max(hlc) FROM temp.incoming"
+    ).fetchone()
+    if summary.new:
+        _sort_arrived(db)
+        with _index_upkeep(staging, summary.new)(["changes"]):
+            db.execute("INSERT INTO changes SELECT * FROM temp.incoming")
+    return records
 
 
 def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
@@ -186,13 +260,11 @@ def _json(text: str | None) -> Any:
 IndexUpkeep = Callable[[list[str]], AbstractContextManager[None]]  # given the tables written
 
 
-def _index_upkeep(store: Store, new: int) -> IndexUpkeep:
+def _index_upkeep(staging: _Staging, new: int) -> IndexUpkeep:
     """Indexes paused while writing if the import more than doubles the
     change log (a first sync of a big team), else kept up row by row."""
-    if new >= BULK_CHANGES:
-        (held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
-        if new > held:
-            return store.indexes_paused
+    if new >= BULK_CHANGES and new > staging.held:
+        return staging.store.indexes_paused
     return lambda tables: nullcontext()
 
 
@@ -201,10 +273,7 @@ def _sort_arrived(db: Database) -> None:
     it arrives whole: new here (none of its changes in the log yet) with one
     change per field, so there is nothing to merge (nearly every record in a
     first sync)."""
-    db.execute(
-        "CREATE TEMP TABLE arrived (entity TEXT, row_id TEXT, whole INTEGER, "
-        "PRIMARY KEY (entity, row_id)) WITHOUT ROWID"
-    )
+    db.execute(_ARRIVED)
     db.execute(
         "INSERT INTO temp.arrived SELECT entity, row_id, count(*) = count(DISTINCT field) AND "
         "NOT EXISTS (SELECT 1 FROM changes c WHERE c.entity = i.entity AND c.row_id = i.row_id) "
@@ -212,21 +281,42 @@ def _sort_arrived(db: Database) -> None:
     )
 
 
-def _insert_whole(
-    store: Store, summary: Summary, indexes: IndexUpkeep
-) -> tuple[list[str], list[str]]:
+def _sort_arrived_straight(db: Database, staging: _Staging) -> int:
+    """As `_sort_arrived`, for changes that went straight into the log: a
+    record arrives whole if all its changes came from the bundle's devices,
+    one per field. Return how many records the bundle touches."""
+    db.execute(_ARRIVED)
+    origins = sorted(staging.origins)
+    new = f"origin IN ({', '.join('?' * len(origins))})"
+    db.execute(
+        "INSERT INTO temp.arrived SELECT entity, row_id, "
+        f"count(*) = count(DISTINCT field) AND min({new}) "
+        f"FROM changes GROUP BY entity, row_id HAVING max({new})",
+        origins * 2,
+    )
+    (records,) = db.execute("SELECT count(*) FROM temp.arrived").fetchone()
+    return int(records)
+
+
+_ARRIVED = (
+    "CREATE TEMP TABLE arrived (entity TEXT, row_id TEXT, whole INTEGER, "
+    "PRIMARY KEY (entity, row_id)) WITHOUT ROWID"
+)
+
+
+def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[list[str], list[str]]:
     """Insert the records arriving whole in one statement per kind; return
     the new customers and the customers of new contacts."""
     db = store.db
     (mixed,) = db.execute("SELECT EXISTS (SELECT 1 FROM temp.arrived WHERE NOT whole)").fetchone()
-    source = "temp.incoming"  # unfiltered when all arrive whole: a third quicker
-    if mixed:
-        source = ("(SELECT * FROM temp.incoming WHERE (entity, row_id) IN "
+    source = staging.table  # unfiltered if it holds only whole records: a third quicker
+    if mixed or (staging.straight and staging.held):
+        source = (f"(SELECT * FROM {source} WHERE (entity, row_id) IN "
                   "(SELECT entity, row_id FROM temp.arrived WHERE whole))")  # fmt: skip
     counts = dict(
         db.execute("SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity")
     )
-    with indexes(list(counts)):
+    with _index_upkeep(staging, summary.new)(list(counts)):
         for name, count in counts.items():
             db.execute(insert_from_changes_sql(ENTITIES[name], source))
             summary.added[name] += count

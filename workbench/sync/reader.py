@@ -63,11 +63,14 @@ def read_bundle(
     now: datetime,
     schema_version: str | None,
     progress: Progress | None = None,
+    checked_header: Callable[[Header], None] | None = None,
 ) -> Header:
     """Check the bundle at `path`, giving its changes to `take` in batches;
-    return its header. Raises BundleError at the first problem."""
+    return its header (also given to `checked_header` once checked, before
+    the changes if it comes first, as Workbench writes it). Raises
+    BundleError at the first problem."""
     with _text(path, progress) as text:
-        return _Reader(text, take, now, schema_version).read()
+        return _Reader(text, take, now, schema_version, checked_header).read()
 
 
 # --- the file as text --------------------------------------------------------
@@ -208,9 +211,11 @@ class _Reader:
         take: Callable[[list[Row]], None],
         now: datetime,
         schema_version: str | None,
+        checked_header: Callable[[Header], None] | None,
     ) -> None:
         self.text = text
         self.take = take
+        self.checked_header = checked_header
         self.latest_ms = int(now.timestamp() * 1000) + MAX_DRIFT_MS
         self.schema_version = schema_version
         self.header: Header | None = None
@@ -250,6 +255,8 @@ class _Reader:
         if _number(header.schema_version) > _number(self.schema_version):
             raise _newer(f"schema {header.schema_version}")
         self.header = header
+        if self.checked_header:
+            self.checked_header(header)
 
     def _changes(self) -> None:
         text = self.text
