@@ -45,7 +45,7 @@ def check_currency(code: str) -> str:
 def parse_amount(text: str, currency: str) -> int:
     """'12,500.50' in CNY -> 1250050 minor units. Rejects negatives and excess decimals."""
     cleaned = text.strip().replace(",", "").replace("_", "")
-    for symbol in (*_SYMBOLS.values(), currency):
+    for symbol in (*_SYMBOLS.values(), "￥", currency):  # ￥: the full-width yen sign of GBK
         cleaned = cleaned.removeprefix(symbol).removesuffix(symbol).strip()
     try:
         value = Decimal(cleaned)

@@ -1,0 +1,205 @@
+"""Importing and exporting CSV: encodings, separators, header synonyms,
+mapping files, every kind of bad row, re-imports and round trips."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.store.bundles import dump
+from workbench.demo import Shape, generate
+from workbench.domain.models import Activity, Contact, Customer, Deal, Rep
+from workbench.interop.csv_columns import Mapping, load_mapping
+from workbench.interop.csv_export import export_csv
+from workbench.interop.csv_import import apply_plan, plan_import
+from workbench.interop.csv_text import CsvError
+from workbench.store.database import Store, open_store
+
+DEALS = (
+    "Opportunity Name,Account Name,Stage,Amount,Close Date,Sales Agent,External ID,Notes\n"
+    'Pumps,Acme,Lead,"¥12,500.50",2026-12-01,Sam,X1,big one\n'
+    "Valves,Beta GmbH,proposal,500,2027-01-15,,X2,\n"
+)
+
+
+def csv_file(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def deals_by_title(store: Store) -> dict[str, Deal]:
+    rows = store.db.execute("SELECT id FROM deals WHERE deleted = 0").fetchall()
+    return {deal.title: deal for deal in (store.require(Deal, row[0]) for row in rows)}
+
+
+def imported(store: Store, entity: str, path: Path, mapping: Mapping | None = None,
+             skip_bad: bool = False) -> list[str]:  # fmt: skip
+    plan = plan_import(store, entity, path, mapping or Mapping())
+    apply_plan(store, plan, skip_bad=skip_bad)
+    return plan.report()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("gbk", "\t"), ("gb18030", ",")],
+)
+def test_encodings_and_separators_are_detected(
+    store: Store, me: Rep, tmp_path: Path, encoding: str, separator: str
+) -> None:
+    text = "客户名称,客户等级,行业,标签\n上海水泵厂,A级,制造,重点、水泵\nAcme,B,Pumps,\n"
+    path = csv_file(tmp_path, text.replace(",", separator), encoding)
+    report = imported(store, "customers", path)
+    read_as = {"utf-8-sig": "utf-8", "gbk": "gb18030"}.get(encoding, encoding)  # GBK is within
+    assert report[0].startswith(f"in.csv ({read_as}")
+    (pumps_id,) = store.db.execute("SELECT id FROM customers WHERE name = '上海水泵厂'").fetchone()
+    pumps = store.require(Customer, pumps_id)
+    assert (pumps.tier, pumps.industry, pumps.tags) == ("A", "制造", ["重点", "水泵"])
+    assert pumps.owner == me.id
+
+
+def test_deals_find_or_create_customers_and_reps(store: Store, me: Rep, tmp_path: Path) -> None:
+    report = imported(store, "deals", csv_file(tmp_path, DEALS))
+    assert "creates 2 customers: Acme, Beta GmbH" in report
+    assert "creates 1 rep: Sam" in report
+    deals = deals_by_title(store)
+    assert deals["Pumps"].amount == 12_500_50 and deals["Pumps"].currency == "CNY"
+    assert deals["Valves"].owner == me.id and deals["Pumps"].owner != me.id
+    assert str(deals["Valves"].expected_close) == "2027-01-15"
+    history = store.db.execute("SELECT deal_id, to_stage FROM stage_history").fetchall()
+    assert sorted(history) == sorted((d.id, d.stage) for d in deals.values())
+
+
+def test_the_same_file_again_updates_instead_of_adding(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    first = deals_by_title(store)
+    changed = DEALS.replace("Pumps,Acme,Lead", "Pumps,Acme,Negotiation")
+    report = imported(store, "deals", csv_file(tmp_path, changed))
+    assert "accepted 2 rows: 0 new, 2 already here (updated where they differ)" in report
+    again = deals_by_title(store)
+    assert again.keys() == first.keys() and again["Pumps"].id == first["Pumps"].id
+    assert again["Pumps"].stage == "negotiation"
+    assert store.db.execute("SELECT count(*) FROM customers").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("Pumps,Acme,Lead,12,not a date,,X9,", "line 2: expected_close: 'not a date' is not"),
+        ("Pumps,Acme,Lead,-12,,,X9,", "line 2: amount: amount must be zero or more"),
+        ("Pumps,Acme,Engaging,12,,,X9,", "line 2: stage: no stage 'Engaging'"),
+        ("Pumps,,Lead,12,,,X9,", "line 2: customer: is required"),
+        ("Pumps,Acme,Lead,12,2026-13-45,,X9,", "line 2: expected_close: '2026-13-45' is not a"),
+        ("Pumps,Acme,Lead,12,,,X9,,surplus", "line 2: has 9 cells; the header names 8"),
+        ("Pumps,Acme,Lead,12 apples,,,X9,", "line 2: amount: '12 apples' is not an amount"),
+    ],
+)
+def test_a_bad_row_rejects_the_whole_file(
+    store: Store, me: Rep, tmp_path: Path, row: str, reason: str
+) -> None:
+    header = DEALS.splitlines()[0]
+    path = csv_file(tmp_path, f"{header}\n{row}\nValves,Beta,proposal,500,,,X2,\n")
+    before = dump(store)
+    plan = plan_import(store, "deals", path, Mapping())
+    assert any(line.strip().startswith(reason) for line in plan.report()), plan.report()
+    with pytest.raises(ValueError, match="nothing was imported"):
+        apply_plan(store, plan, skip_bad=False)
+    assert dump(store) == before
+
+
+def test_skip_bad_writes_the_good_rows_and_a_reject_file(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, DEALS + "Broken,Acme,Lead,-1,,,X3,\n")
+    plan = plan_import(store, "deals", path, Mapping())
+    rejects = apply_plan(store, plan, skip_bad=True)
+    assert set(deals_by_title(store)) == {"Pumps", "Valves"}
+    assert rejects == tmp_path / "in.rejects.csv"
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("line,error,Opportunity Name")
+    assert lines[1].startswith('4,"amount: amount must be zero or more') and "Broken" in lines[1]
+
+
+def test_duplicate_external_ids_are_refused(store: Store, me: Rep, tmp_path: Path) -> None:
+    plan = plan_import(store, "deals", csv_file(tmp_path, DEALS + "Again,Acme,Lead,1,,,X1,\n"),
+                       Mapping())  # fmt: skip
+    assert plan.rejected == [(4, "the same record as line 2")]
+
+
+def test_a_mapping_file_names_columns_and_translates_values(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    text = 'Deal,Firm,Phase,Value,Remarks\nPumps,Acme,Engaging,"1,000",x\n'
+    mapping_path = tmp_path / "map.json"
+    mapping_path.write_text(json.dumps({
+        "columns": {"Firm": "customer", "Phase": "stage", "Remarks": None},
+        "values": {"stage": {"Engaging": "qualified"}}, "currency": "EUR",
+    }))  # fmt: skip
+    report = imported(store, "deals", csv_file(tmp_path, text), load_mapping(mapping_path))
+    assert not any(line.startswith("not imported") for line in report)
+    (deal,) = deals_by_title(store).values()
+    assert (deal.stage, deal.amount, deal.currency) == ("qualified", 1_000_00, "EUR")
+
+
+def test_files_that_cannot_be_imported_say_why(store: Store, me: Rep, tmp_path: Path) -> None:
+    before = dump(store)
+    no_stage = csv_file(tmp_path, "Deal,Account\nPumps,Acme\n")
+    with pytest.raises(ValueError, match="has no column for stage"):
+        plan_import(store, "deals", no_stage, Mapping())
+    with pytest.raises(CsvError, match="is empty"):
+        plan_import(store, "deals", csv_file(tmp_path, "\n\n"), Mapping())
+    with pytest.raises(CsvError, match=r"an \.xlsx"):
+        plan_import(store, "deals", csv_file(tmp_path, "PK\x03\x04\x00\x00"), Mapping())
+    with pytest.raises(CsvError, match="'Stage' twice"):
+        plan_import(store, "deals", csv_file(tmp_path, "Stage,Stage,Deal\n"), Mapping())
+    bad_map = tmp_path / "bad.json"
+    bad_map.write_text('{"colums": {}}')
+    with pytest.raises(ValueError, match="not a mapping file: colums"):
+        load_mapping(bad_map)
+    assert dump(store) == before
+
+
+def test_markup_and_escape_codes_stay_literal_or_are_refused(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, "Name,Notes\n[b]Acme[/b],x\nEvil\x1b[31m,y\n")
+    plan = plan_import(store, "customers", path, Mapping())
+    assert [row.fields["name"] for row in plan.good] == ["[b]Acme[/b]"]
+    assert plan.rejected[0][0] == 3 and "control characters" in plan.rejected[0][1]
+
+
+@pytest.mark.parametrize("entity", ["customers", "contacts", "deals", "activities"])
+def test_export_then_import_loses_nothing(tmp_path: Path, entity: str) -> None:
+    """Into a new database, in the order records refer to each other."""
+    source = open_store(tmp_path / "a.db")
+    generate(source, shape=Shape(customers=30))
+    target = open_store(tmp_path / "b.db")
+    target.save_settings(target.settings().model_copy(update={"me": source.me}))
+    order = ["customers", "contacts", "deals", "activities"]
+    for name in order[: order.index(entity) + 1]:
+        export_csv(source, name, tmp_path / f"{name}.csv")
+        imported(target, name, tmp_path / f"{name}.csv")
+    model = {"customers": Customer, "contacts": Contact, "deals": Deal,
+             "activities": Activity}[entity]  # fmt: skip
+    columns = [c for c in model.model_fields if c not in ("updated_at", "owner")]
+    query = f"SELECT {', '.join(columns)} FROM {entity} WHERE deleted = 0 ORDER BY id"
+    assert target.db.execute(query).fetchall() == source.db.execute(query).fetchall()
+    again = plan_import(target, entity, tmp_path / f"{entity}.csv", Mapping())
+    assert not again.rejected and all(row.record is None for row in again.good)
+
+
+def test_ten_thousand_deals_import_in_under_five_seconds(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    lines = ["Deal,Account,Stage,Amount,Close Date,External ID"]
+    lines += [f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
+              for n in range(10_000)]  # fmt: skip
+    path = csv_file(tmp_path, "\n".join(lines) + "\n")
+    started = time.perf_counter()
+    imported(store, "deals", path)
+    elapsed = time.perf_counter() - started
+    assert store.db.execute("SELECT count(*) FROM deals").fetchone()[0] == 10_000
+    assert elapsed < 5, f"{elapsed:.1f} s"

@@ -1,0 +1,196 @@
+"""Which CSV column holds which field: the headers other tools write (English
+and Chinese), what kind of value each field takes, and the mapping file
+that overrides both.
+
+A header matches when it equals a synonym ignoring case, spaces and
+punctuation ("Account Name", "account_name" and "ACCOUNT-NAME" are one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Kind = Literal[
+    "id", "external_id", "text", "date", "moment", "amount", "currency", "number",
+    "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the record's field, or a reference resolved by name (customer, owner…)
+    kind: Kind
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+
+def key(header: str) -> str:
+    """A header as compared: lower case, letters and digits only."""
+    return "".join(char for char in header.casefold() if char.isalnum())
+
+
+def _columns(*specs: tuple[str, Kind, str]) -> dict[str, Column]:
+    """From (field, kind, 'synonym|synonym|…'); a field named with a trailing
+    '!' is required."""
+    columns = {}
+    for field, kind, synonyms in specs:
+        name = field.rstrip("!")
+        names = (name, *synonyms.split("|")) if synonyms else (name,)
+        columns[name] = Column(name, kind, tuple(key(n) for n in names), field.endswith("!"))
+    return columns
+
+
+_COMMON: tuple[tuple[str, Kind, str], ...] = (
+    ("id", "id", ""),
+    ("external_id", "external_id", "external id|record id|crm id|外部编号|编号"),
+    ("owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
+                     "负责人|销售|销售代表|客户经理|跟进人"),
+    ("created_at", "moment", "created|created date|created on|创建时间|创建日期"),
+)  # fmt: skip
+_CUSTOMER = "customer|account|account name|company|company name|客户|客户名称|公司|公司名称"
+_CUSTOMER_ID: tuple[str, Kind, str] = ("customer_id", "customer_id", "account id|客户id")
+_NOTES = "note|description|comments|comment|备注|描述|说明"
+_PHONE = "telephone|tel|mobile|phone number|电话|联系电话|手机"
+_EMAIL = "e-mail|email address|邮箱|电子邮件|邮件地址"
+
+FIELDS: dict[str, dict[str, Column]] = {
+    "customers": _columns(
+        *_COMMON,
+        (
+            "name!",
+            "text",
+            "account name|company|company name|customer|customer name|account|"
+            "客户名称|客户|公司|公司名称|名称",
+        ),
+        ("kind", "choice", "customer kind|客户类型"),
+        ("industry", "text", "sector|行业"),
+        ("size", "text", "company size|employees|规模|公司规模"),
+        ("segment", "text", "细分|客户细分|分群"),
+        ("tier", "choice", "level|rating|account tier|客户等级|等级|级别"),
+        ("source", "text", "lead source|来源|客户来源"),
+        ("address", "text", "billing address|street|地址"),
+        ("phone", "text", _PHONE),
+        ("email", "text", _EMAIL),
+        ("tags", "tags", "labels|标签"),
+        ("notes", "text", _NOTES),
+    ),
+    "contacts": _columns(
+        *_COMMON,
+        ("customer!", "customer", _CUSTOMER),
+        _CUSTOMER_ID,
+        ("name!", "text", "contact|contact name|full name|联系人|姓名|联系人姓名"),
+        ("title", "text", "job title|position|role|职位|职务"),
+        ("phone", "text", _PHONE),
+        ("email", "text", _EMAIL),
+        ("notes", "text", _NOTES),
+    ),
+    "deals": _columns(
+        *_COMMON,
+        ("customer!", "customer", _CUSTOMER),
+        _CUSTOMER_ID,
+        ("title!", "text", "deal|deal name|opportunity|opportunity name|name|商机|商机名称|项目"),
+        ("amount", "amount", "value|close value|deal value|金额|商机金额|预计金额"),
+        ("currency", "currency", "币种|货币"),
+        ("stage!", "stage", "deal stage|sales stage|阶段|销售阶段"),
+        ("probability", "number", "win probability|赢率|成交概率|概率"),
+        ("expected_close", "date", "close date|expected close date|预计成交日期|预计成交时间"),
+        ("next_step", "text", "next steps|下一步"),
+        ("reason", "text", "loss reason|win reason|原因|输赢原因"),
+        ("closed_on", "date", "closed|actual close date|成交日期|关闭日期"),
+    ),
+    "activities": _columns(
+        *_COMMON,
+        ("customer!", "customer", _CUSTOMER),
+        _CUSTOMER_ID,
+        ("kind!", "choice", "type|activity type|类型|活动类型"),
+        ("at!", "moment", "date|when|time|activity date|日期|时间|活动时间"),
+        ("duration_min", "number", "duration|minutes|时长|时长分钟"),
+        ("outcome", "choice", "result|结果"),
+        ("satisfaction", "number", "满意度"),
+        ("notes", "text", _NOTES),
+        ("deal", "deal", "opportunity|deal title|商机"),
+        ("contact", "contact", "contact name|联系人"),
+        ("complaint_status", "choice", "status|complaint status|投诉状态|状态"),
+    ),
+}
+
+# Values other tools (or Chinese spreadsheets) use for our choices.
+BUILT_IN_VALUES: dict[str, dict[str, str]] = {
+    "kind": {"公司": "company", "企业": "company", "个人": "person",
+             "电话": "call", "拜访": "visit", "会议": "meeting", "邮件": "email",
+             "备注": "note", "投诉": "complaint", "phone call": "call"},
+    "complaint_status": {"未解决": "open", "已解决": "resolved"},
+    "tier": {"a级": "A", "b级": "B", "c级": "C", "重点": "A"},
+}  # fmt: skip
+
+
+class Mapping(BaseModel):
+    """The --map file: what to take from where, when the headers alone do
+    not say it. Example in the README."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str | None] = Field(
+        default_factory=dict, description="CSV header -> field (null: ignore that column)"
+    )
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description='field -> {"their value": "ours"}, e.g. stage names'
+    )
+    dayfirst: bool = Field(default=False, description="03/04/2026 is 3 April, not March 4")
+    currency: str | None = Field(default=None, description="for amounts without a currency")
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    if path is None:
+        return Mapping()
+    try:
+        return Mapping.model_validate_json(path.read_bytes())
+    except OSError as error:
+        raise ValueError(f"{path} cannot be read: {error.strerror or error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{path.name} is not a mapping file: {where} {first['msg']}") from None
+
+
+@dataclass(frozen=True)
+class Matched:
+    by_column: dict[int, Column]  # CSV column index -> the field it fills
+    unmapped: list[str]  # headers that fill nothing
+    missing: list[str]  # required fields no column fills
+
+
+def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
+    fields = FIELDS[entity]
+    by_column: dict[int, Column] = {}
+    unmapped: list[str] = []
+    overrides = {key(name): target for name, target in mapping.columns.items()}
+    for index, name in enumerate(header):
+        target = overrides.get(key(name), "")
+        if target == "":  # not in the mapping file: the first field it is a synonym of
+            found = [column for column in fields.values() if key(name) in column.synonyms]
+            column = found[0] if found else None
+        elif target is None:  # left out on purpose: not reported
+            continue
+        elif target in fields:
+            column = fields[target]
+        else:
+            known = ", ".join(fields)
+            raise ValueError(f"the mapping sends {name!r} to {target!r}, not a field ({known})")
+        if column is None or column in by_column.values():
+            unmapped.append(name)
+        else:
+            by_column[index] = column
+    filled = {column.field for column in by_column.values()}
+    missing = [c.field for c in fields.values() if c.required and c.field not in filled]
+    return Matched(by_column, unmapped, missing)
+
+
+def value_map(field: str, mapping: Mapping) -> dict[str, str]:
+    """Their value (as compared: see `key`) -> ours, for one field."""
+    given = {key(theirs): ours for theirs, ours in mapping.values.get(field, {}).items()}
+    return {key(theirs): ours for theirs, ours in BUILT_IN_VALUES.get(field, {}).items()} | given

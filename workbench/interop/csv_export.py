@@ -1,0 +1,46 @@
+"""Writing customers, contacts, deals or activities as CSV that `import-csv`
+reads back without loss: the same column names, records named by id (so a
+customer renamed in the spreadsheet is still the same customer), amounts in
+major units beside their currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from workbench.domain.money import decimals
+from workbench.interop.csv_columns import FIELDS, Column
+from workbench.interop.csv_text import write_table
+from workbench.store.database import Store
+from workbench.store.lookup import customer_names, live_records
+from workbench.store.queries import rep_names
+
+_SOURCE = {"deal": "deal_id", "contact": "contact_id"}
+
+
+def export_csv(store: Store, entity: str, path: Path) -> int:
+    """Write every live record of `entity` to `path`; return how many."""
+    columns = [c for c in FIELDS[entity].values() if c.kind != "external_id"]
+    names = {"owner": rep_names(store), "customer": customer_names(store)}
+    rows = [[_cell(column, record, names) for column in columns]
+            for record in live_records(store, entity)]  # fmt: skip
+    write_table(path, [column.field for column in columns], rows)
+    return len(rows)
+
+
+def _cell(column: Column, record: dict[str, Any], names: dict[str, dict[str, str]]) -> str:
+    """A field as text; reps and customers by name (a database that lacks
+    them creates them), and the customer's id beside its name."""
+    if column.field in names:
+        named = record.get("customer_id" if column.field == "customer" else column.field)
+        return names[column.field].get(named or "", "")
+    value = record.get(_SOURCE.get(column.field, column.field))
+    if value is None:
+        return ""
+    if column.kind == "amount":
+        places = decimals(record["currency"])
+        return f"{Decimal(value).scaleb(-places):.{places}f}"
+    if column.kind == "tags":
+        return "; ".join(value)
+    return str(value)

@@ -1,0 +1,351 @@
+"""Importing customers, contacts, deals or activities from a CSV file.
+
+First a plan: every row read, its columns matched to fields, its values
+parsed (dates, amounts with symbols and thousands separators), its
+customer, rep, deal and contact found by name, and the record checked by
+its model. The plan is what `--dry-run` prints. Applying it writes the good
+rows in one transaction, all or nothing; with bad rows it writes nothing
+unless told to skip them (then they go to a reject file beside the input).
+
+A row's record id is the file's `id` column (as `export-csv` writes it), or
+is derived from its `external_id` (so importing the same file again, here
+or on a teammate's computer, updates the same records), or is new.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar
+
+from dateutil import parser as dateparser
+from pydantic import ValidationError
+
+from workbench.domain.errors import explain
+from workbench.domain.models import MODELS, Customer, Deal, Record, Rep, StageMove
+from workbench.domain.money import check_currency, parse_amount
+from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
+from workbench.interop.csv_text import Table, read_table, write_table
+from workbench.store.database import Store
+from workbench.store.lookup import existing_ids, ids_by_name
+from workbench.store.schema import dump
+
+ENTITIES = ("customers", "contacts", "deals", "activities")
+_TAG_SPLIT = re.compile(r"[;,|、，；]")
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+
+
+R = TypeVar("R", bound=Record)
+
+
+class RowError(ValueError):
+    """What is wrong with one row."""
+
+
+@dataclass
+class Good:
+    line: int
+    record_id: str
+    fields: dict[str, Any]  # model input from this row's columns
+    record: Record | None  # the record to add; None if the row updates one
+
+
+@dataclass
+class Plan:
+    entity: str
+    path: Path
+    table: Table
+    matched: Matched
+    good: list[Good] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    new_customers: dict[str, Customer] = field(default_factory=dict)  # by folded name
+    new_reps: dict[str, Rep] = field(default_factory=dict)
+    keyed: bool = False  # rows carry an id or external id
+
+    def report(self) -> list[str]:
+        """What the import does (or would do), a line each."""
+        table, matched = self.table, self.matched
+        used = {table.header[i]: column.field for i, column in matched.by_column.items()}
+        lines = [
+            f"{self.path.name} ({table.encoding}, {_SEPARATORS[table.delimiter]}): "
+            f"{len(table.rows):,} rows of {self.entity}",
+            "columns: " + ", ".join(f"{name} -> {target}" for name, target in used.items()),
+        ]
+        if matched.unmapped:
+            lines.append("not imported (no field; name one in --map): "
+                         + ", ".join(matched.unmapped))  # fmt: skip
+        new = sum(row.record is not None for row in self.good)
+        lines.append(f"accepted {_rows(len(self.good))}: {new:,} new, {len(self.good) - new:,} "
+                     "already here (updated where they differ)")  # fmt: skip
+        for kind, created in (("customer", self.new_customers), ("rep", self.new_reps)):
+            if created:
+                names = ", ".join(record.name for record in created.values())
+                lines.append(f"creates {len(created)} {kind}{'s' * (len(created) > 1)}: {names}")
+        if self.good and not self.keyed:
+            lines.append("no id or external_id column: importing this file again adds the "
+                         "records again")  # fmt: skip
+        if self.rejected:
+            lines.append(f"rejected {_rows(len(self.rejected))}:")
+            lines += [f"  line {line}: {reason}" for line, reason in self.rejected]
+        return lines
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'s' * (count != 1)}"
+
+
+_SEPARATORS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+
+
+def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan:
+    table = read_table(path)
+    matched = match_columns(entity, table.header, mapping)
+    if matched.missing:
+        raise ValueError(
+            f"{path.name} has no column for {', '.join(matched.missing)} "
+            f"(columns: {', '.join(table.header)}); name it in a --map file"
+        )
+    plan = Plan(entity, path, table, matched)
+    plan.keyed = any(c.kind in ("id", "external_id") for c in matched.by_column.values())
+    _Rows(store, plan, mapping).read()
+    return plan
+
+
+class _Rows:
+    """Turns the table's rows into checked records, finding references."""
+
+    def __init__(self, store: Store, plan: Plan, mapping: Mapping) -> None:
+        self.store, self.plan, self.mapping = store, plan, mapping
+        self.model = MODELS[plan.entity]
+        self.now = store.clock.now()
+        self.stages = {stage.key: stage for stage in store.stages()}
+        self.context = {"stages": {key: stage.kind for key, stage in self.stages.items()}}
+        self.names = {kind: ids_by_name(store, kind) for kind in
+                      ("reps", "customers", "contacts", "deals")}  # fmt: skip
+        self.customer_ids, self.rep_ids = (
+            {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
+        )
+        self.currency = check_currency(mapping.currency or store.settings().currency)
+
+    def read(self) -> None:
+        plan, seen = self.plan, dict[str, int]()  # record id -> the line that had it
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        for line, cells in plan.table.rows:
+            try:
+                record_id, fields = self._row(cells)
+                if record_id in seen:
+                    raise RowError(f"the same record as line {seen[record_id]}")
+            except RowError as error:
+                plan.rejected.append((line, str(error)))
+                continue
+            seen[record_id] = line
+            rows.append((line, record_id, fields))
+        known = existing_ids(self.store, plan.entity, [row[1] for row in rows])
+        for line, record_id, fields in rows:
+            try:
+                record = self._checked(record_id, fields, new=record_id not in known)
+            except ValidationError as error:
+                plan.rejected.append((line, explain(error)))
+                continue
+            plan.good.append(Good(line, record_id, fields, record))
+        plan.rejected.sort()
+        self._only_needed()
+
+    def _only_needed(self) -> None:
+        """Create only the customers and reps that good rows refer to."""
+        plan = self.plan
+        used = {row.fields.get(name) for row in plan.good for name in ("customer_id", "owner")}
+        plan.new_customers = {n: c for n, c in plan.new_customers.items() if c.id in used}
+        used |= {customer.owner for customer in plan.new_customers.values()}
+        plan.new_reps = {n: rep for n, rep in plan.new_reps.items() if rep.id in used}
+
+    def _row(self, cells: list[str]) -> tuple[str, dict[str, Any]]:
+        header = self.plan.table.header
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+            raise RowError(f"has {len(cells)} cells; the header names {len(header)}")
+        given = {column: (cells[i] if i < len(cells) else "").strip()
+                 for i, column in self.plan.matched.by_column.items()}  # fmt: skip
+        texts = {column.field: text for column, text in given.items()}
+        fields: dict[str, Any] = {}
+        if "owner" in texts:
+            fields["owner"] = self._rep(texts["owner"])
+        if texts.get("customer_id") in self.customer_ids:
+            fields["customer_id"] = texts["customer_id"]
+        elif "customer" in texts:
+            fields["customer_id"] = self._customer(texts["customer"], fields.get("owner"))
+        for column, text in given.items():
+            if column.kind in _PARSED:
+                fields[column.field] = self._parsed(column, text)
+        if {"amount", "currency"} & texts.keys():
+            fields |= self._money(texts.get("amount", ""), texts.get("currency", ""))
+        for name in ("deal", "contact"):
+            if name in texts:
+                fields[f"{name}_id"] = self._within_customer(name, texts[name], fields)
+        return self._record_id(texts), fields
+
+    def _parsed(self, column: Column, text: str) -> Any:
+        name = column.field
+        if not text:
+            return [] if column.kind == "tags" else None
+        text = value_map(name, self.mapping).get(key(text), text)
+        try:
+            return _PARSED[column.kind](self, text)
+        except ValueError as error:
+            raise RowError(f"{name}: {error}") from None
+
+    def _choice(self, text: str) -> str:
+        return text if text in ("A", "B", "C") else text.lower().replace(" ", "_")
+
+    def _stage(self, text: str) -> str:
+        folded = text.casefold()
+        for stage in self.stages.values():
+            if folded in (stage.key, stage.label.casefold()):
+                return stage.key
+        raise ValueError(
+            f"no stage {text!r} (stages: {', '.join(self.stages)}); map it to one in a "
+            f'--map file: {{"values": {{"stage": {{"{text}": "lead"}}}}}}'
+        )
+
+    def _number(self, text: str) -> int:
+        try:
+            number = Decimal(text.removesuffix("%").replace(",", "").strip())
+        except InvalidOperation:
+            raise ValueError(f"{text!r} is not a number") from None
+        if number != number.to_integral_value():
+            raise ValueError(f"{text!r} is not a whole number")
+        return int(number)
+
+    def _tags(self, text: str) -> list[str]:
+        return [tag.strip() for tag in _TAG_SPLIT.split(text) if tag.strip()]
+
+    def _date(self, text: str) -> date:
+        return self._when(text).date()
+
+    def _moment(self, text: str) -> datetime:
+        moment = self._when(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.now.tzinfo)
+
+    def _when(self, text: str) -> datetime:
+        try:
+            return dateparser.parse(_CN_DATE.sub(r"\1-\2-\3", text), dayfirst=self.mapping.dayfirst)
+        except (ValueError, OverflowError):
+            raise ValueError(f"{text!r} is not a date (e.g. 2026-11-23)") from None
+
+    def _money(self, amount: str, currency: str) -> dict[str, Any]:
+        try:
+            code = check_currency(currency or self.currency)
+        except ValueError as error:
+            raise RowError(f"currency: {error}") from None
+        try:
+            return {"amount": parse_amount(amount, code) if amount else 0, "currency": code}
+        except ValueError as error:
+            raise RowError(f"amount: {error}") from None
+
+    def _customer(self, text: str, owner: str | None) -> str:
+        if not text:
+            raise RowError("customer: is required")
+        if text in self.customer_ids:
+            return text
+        found = self.names["customers"].get(("", text.casefold()), [])
+        if len(found) > 1:
+            raise RowError(f"customer: several are named {text!r}; give the customer's id")
+        if found:
+            return found[0]
+        if text.casefold() not in self.plan.new_customers:
+            self.plan.new_customers[text.casefold()] = self._new(Customer, name=text, owner=owner)
+        return self.plan.new_customers[text.casefold()].id
+
+    def _rep(self, text: str) -> str | None:
+        if not text or text.casefold() == "me":
+            return self.store.me
+        if text in self.rep_ids:
+            return text
+        if found := self.names["reps"].get(("", text.casefold()), []):
+            return found[0]
+        if text.casefold() not in self.plan.new_reps:
+            self.plan.new_reps[text.casefold()] = self._new(Rep, name=text)
+        return self.plan.new_reps[text.casefold()].id
+
+    def _new(self, model: type[R], **fields: Any) -> R:
+        try:
+            return model.model_validate(fields | {"created_at": self.now})
+        except ValidationError as error:
+            raise RowError(f"{model.entity}: {explain(error)}") from None
+
+    def _within_customer(self, name: str, text: str, fields: dict[str, Any]) -> str | None:
+        """A deal (by title) or contact (by name) of the row's customer, or by id."""
+        if not text:
+            return None
+        kind = f"{name}s"
+        found = self.names[kind].get((fields.get("customer_id", ""), text.casefold()), [])
+        if not found and existing_ids(self.store, kind, [text]):
+            found = [text]
+        if len(found) != 1:
+            problem = "several" if found else "no"
+            raise RowError(f"{name}: {problem} {name} {text!r} of this customer")
+        return found[0]
+
+    def _record_id(self, texts: dict[str, str]) -> str:
+        if texts.get("id"):
+            return texts["id"]  # checked with the record
+        if texts.get("external_id"):
+            name = f"workbench:csv:{self.plan.entity}:{texts['external_id']}"
+            return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        return str(uuid.uuid4())
+
+    def _checked(self, record_id: str, fields: dict[str, Any], new: bool) -> Record | None:
+        """The new record (None for an update) if valid; else ValidationError."""
+        if new:
+            data = {"owner": self.store.me, "created_at": self.now} | fields | {"id": record_id}
+            if data["owner"] is None:
+                data["owner"] = self.store.me
+            return self.model.model_validate(data, context=self.context)
+        current = self.store.require(self.model, record_id)
+        self.model.model_validate(current.model_dump() | fields, context=self.context)
+        return None
+
+
+_PARSED: dict[str, Callable[[_Rows, str], Any]] = {
+    "text": lambda rows, text: text, "choice": _Rows._choice, "stage": _Rows._stage,
+    "number": _Rows._number, "tags": _Rows._tags, "date": _Rows._date, "moment": _Rows._moment,
+}  # fmt: skip
+
+
+def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
+    """Write the plan's good rows (all or nothing); return the reject file
+    written when bad rows were skipped. Raises ValueError if there are bad
+    rows and `skip_bad` is false."""
+    if plan.rejected and not skip_bad:
+        raise ValueError(
+            f"{_rows(len(plan.rejected))} bad (first: line {plan.rejected[0][0]}: "
+            f"{plan.rejected[0][1]}); nothing was imported. Fix them, or import the "
+            "good rows with --skip-bad"
+        )
+    model = MODELS[plan.entity]
+    new = [row.record for row in plan.good if row.record is not None]
+    with store.transaction():
+        store.add_many(Rep, [dump(rep) for rep in plan.new_reps.values()])
+        store.add_many(Customer, [dump(customer) for customer in plan.new_customers.values()])
+        store.add_many(model, [dump(record) for record in new])
+        moves = [StageMove(deal_id=deal.id, to_stage=deal.stage, at=deal.created_at,
+                           owner=deal.owner) for deal in new if isinstance(deal, Deal)]  # fmt: skip
+        store.add_many(StageMove, [dump(move) for move in moves])
+        for row in plan.good:
+            if row.record is None:
+                store.update(model, row.record_id, **row.fields)
+    return _write_rejects(plan) if plan.rejected else None
+
+
+def _write_rejects(plan: Plan) -> Path:
+    """The bad rows as they were, with the line and the reason first."""
+    path = plan.path.with_name(f"{plan.path.stem}.rejects.csv")
+    reasons = dict(plan.rejected)
+    rows = [[str(line), reasons[line], *cells] for line, cells in plan.table.rows
+            if line in reasons]  # fmt: skip
+    write_table(path, ["line", "error", *plan.table.header], rows)
+    return path

@@ -1,0 +1,76 @@
+"""Reading a spreadsheet's CSV export as it comes: UTF-8 (with or without the
+BOM Excel writes) or GBK/GB18030 (Chinese Excel), separated by commas,
+semicolons or tabs, whichever the header line uses."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
+MAX_CELL = 100_000  # characters in one cell
+_DELIMITERS = ",;\t"
+_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file
+
+
+class CsvError(ValueError):
+    """Why a file cannot be read as CSV, in one line."""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+    encoding: str
+    delimiter: str
+
+
+def read_table(path: Path) -> Table:
+    text, encoding = _decode(path)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first:
+        raise CsvError(f"{path.name} is empty")
+    delimiter = max(_DELIMITERS, key=first.count)
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    try:
+        records = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise CsvError(f"{path.name} line {reader.line_num}: {error}") from None
+    records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
+    (_, header), *rows = records
+    header = [name.strip() for name in header]
+    if len(set(header)) != len(header):
+        twice = sorted({name for name in header if header.count(name) > 1})
+        raise CsvError(f"{path.name} has the column {twice[0]!r} twice")
+    return Table(header, rows, encoding, delimiter)
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    try:
+        data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+    except OSError as error:
+        raise CsvError(f"{path} cannot be read: {error.strerror or error}") from None
+    if data is None:
+        raise CsvError(f"{path.name} is over {MAX_BYTES >> 20} MB; split it")
+    if b"\x00" in data[:4096]:
+        raise CsvError(f"{path.name} is not a CSV text file (an .xlsx? save it as CSV)")
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding), encoding.removesuffix("-sig")
+        except UnicodeDecodeError:
+            continue
+    raise CsvError(f"{path.name} is neither UTF-8 nor GBK text")
+
+
+def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """UTF-8 with a BOM, so Excel opens non-ASCII text right; written to a
+    temporary file first and renamed, so a crash never leaves half a file."""
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+    part.replace(path)

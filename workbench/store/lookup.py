@@ -1,0 +1,49 @@
+"""Finding records the way a spreadsheet names them: by name or title (any
+case), within a customer where names repeat, and which ids exist already."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from workbench.store.database import Store, chunks, fetch_all
+from workbench.store.schema import ENTITIES, decode
+
+# What each kind of record is called by, and the customer it is named within.
+_NAMED = {"reps": ("name", None), "customers": ("name", None),
+          "contacts": ("name", "customer_id"), "deals": ("title", "customer_id")}  # fmt: skip
+
+
+def ids_by_name(store: Store, entity: str) -> dict[tuple[str, str], list[str]]:
+    """(customer id or '', name case-folded) -> the ids of live records so named."""
+    column, within = _NAMED[entity]
+    scope = within or "''"
+    found: dict[tuple[str, str], list[str]] = {}
+    for record_id, name, customer in store.db.execute(
+        f"SELECT id, {column}, {scope} FROM {entity} WHERE deleted = 0 ORDER BY id"
+    ):
+        found.setdefault((customer, name.casefold()), []).append(record_id)
+    return found
+
+
+def existing_ids(store: Store, entity: str, ids: Iterable[str]) -> set[str]:
+    """Those of `ids` that name a record of `entity` (deleted ones too)."""
+    assert entity in ENTITIES
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(ids)), 500):
+        marks = ", ".join("?" * len(chunk))
+        found.update(row[0] for row in store.db.execute(
+            f"SELECT id FROM {entity} WHERE id IN ({marks})", chunk))  # fmt: skip
+    return found
+
+
+def live_records(store: Store, entity: str) -> list[dict[str, Any]]:
+    """Every record of `entity` not deleted, oldest first, as model input."""
+    table = ENTITIES[entity]
+    return [decode(table, row) for row in fetch_all(
+        store.db, f"SELECT * FROM {entity} WHERE deleted = 0 ORDER BY created_at, id")]  # fmt: skip
+
+
+def customer_names(store: Store) -> dict[str, str]:
+    """Every customer's name by id, merged and deleted ones too."""
+    return dict(store.db.execute("SELECT id, name FROM customers").fetchall())
