@@ -647,6 +647,73 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
         raise click.exceptions.Exit(2)
 
 
+CSV_ENTITIES = ("customers", "contacts", "deals", "activities")
+
+
+@cli.command("import-csv")
+@click.argument("entity", type=click.Choice(CSV_ENTITIES, case_sensitive=False))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A JSON file naming columns and translating values (see the README).",
+)
+@click.option("--dry-run", is_flag=True, help="Only say what would happen; write nothing.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good rows; bad ones go to FILE.rejects.csv beside the input.",
+)
+@store_options
+@click.pass_obj
+def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run: bool,
+               skip_bad: bool) -> None:  # fmt: skip
+    """Import ENTITY records from a CSV file (a spreadsheet's or another CRM's
+    export): UTF-8 or GBK, comma, semicolon or tab separated. Columns are
+    matched by their headers (English or Chinese); any bad row stops the whole
+    file unless --skip-bad. Rows with an id or external_id column update the
+    same records when imported again."""
+    from workbench.interop.csv_columns import load_mapping
+    from workbench.interop.csv_import import apply_plan, plan_import
+    from workbench.interop.csv_text import CsvError
+
+    store = env.store()
+    try:
+        plan = plan_import(store, entity.lower(), path, load_mapping(map_path))
+        for line in plan.report():
+            click.echo(printable(line))
+        if dry_run:
+            click.echo("Dry run: nothing was written.")
+            return
+        rejects = apply_plan(store, plan, skip_bad=skip_bad)
+    except (CsvError, ValueError) as error:
+        raise UserError(printable(str(error))) from None
+    click.echo(f"Imported {len(plan.good):,} row{'s' * (len(plan.good) != 1)}.")
+    if rejects:
+        click.echo(f"Wrote the bad rows ({len(plan.rejected):,}) to {rejects}.")
+
+
+@cli.command("export-csv")
+@click.argument("entity", type=click.Choice(CSV_ENTITIES, case_sensitive=False))
+@click.option(
+    "-o", "--output", "path", required=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The CSV file to write.",
+)  # fmt: skip
+@store_options
+@click.pass_obj
+def export_csv_command(env: Env, entity: str, path: Path) -> None:
+    """Write every ENTITY record to a CSV file (UTF-8, opens in Excel) that
+    import-csv reads back without loss."""
+    from workbench.interop.csv_export import export_csv
+
+    try:
+        count = export_csv(env.store(), entity.lower(), path)
+    except OSError as error:
+        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
+    click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")
+
+
 @cli.command("bundle-schema")
 def bundle_schema() -> None:
     """Print the JSON Schema of a bundle file."""
