@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from workbench import __version__
-from workbench.domain.display import printable
+from workbench.domain.display import counted, printable
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
@@ -689,7 +689,7 @@ def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run
         rejects = apply_plan(store, plan, skip_bad=skip_bad)
     except (CsvError, ValueError) as error:
         raise UserError(printable(str(error))) from None
-    click.echo(f"Imported {len(plan.good):,} row{'s' * (len(plan.good) != 1)}.")
+    click.echo(f"Imported {counted(len(plan.good), 'row')}.")
     if rejects:
         click.echo(f"Wrote the bad rows ({len(plan.rejected):,}) to {rejects}.")
 

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from dateutil import parser as dateparser
 from pydantic import ValidationError
 
+from workbench.domain.display import counted
 from workbench.domain.errors import explain
 from workbench.domain.models import MODELS, Customer, Deal, Record, Rep, StageMove
 from workbench.domain.money import check_currency, parse_amount
@@ -35,7 +36,6 @@ from workbench.store.database import Store
 from workbench.store.lookup import existing_ids, ids_by_name
 from workbench.store.schema import dump
 
-ENTITIES = ("customers", "contacts", "deals", "activities")
 _TAG_SPLIT = re.compile(r"[;,|、，；]")
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
@@ -65,7 +65,11 @@ class Plan:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     new_customers: dict[str, Customer] = field(default_factory=dict)  # by folded name
     new_reps: dict[str, Rep] = field(default_factory=dict)
-    keyed: bool = False  # rows carry an id or external id
+
+    @property
+    def keyed(self) -> bool:
+        """Whether rows carry an id or external id (a re-import then updates)."""
+        return any(c.kind in ("id", "external_id") for c in self.matched.by_column.values())
 
     def report(self) -> list[str]:
         """What the import does (or would do), a line each."""
@@ -80,23 +84,20 @@ class Plan:
             lines.append("not imported (no field; name one in --map): "
                          + ", ".join(matched.unmapped))  # fmt: skip
         new = sum(row.record is not None for row in self.good)
-        lines.append(f"accepted {_rows(len(self.good))}: {new:,} new, {len(self.good) - new:,} "
+        lines.append(f"accepted {counted(len(self.good), 'row')}: {new:,} new, "
+                     f"{len(self.good) - new:,} "
                      "already here (updated where they differ)")  # fmt: skip
         for kind, created in (("customer", self.new_customers), ("rep", self.new_reps)):
             if created:
                 names = ", ".join(record.name for record in created.values())
-                lines.append(f"creates {len(created)} {kind}{'s' * (len(created) > 1)}: {names}")
+                lines.append(f"creates {counted(len(created), kind)}: {names}")
         if self.good and not self.keyed:
             lines.append("no id or external_id column: importing this file again adds the "
                          "records again")  # fmt: skip
         if self.rejected:
-            lines.append(f"rejected {_rows(len(self.rejected))}:")
+            lines.append(f"rejected {counted(len(self.rejected), 'row')}:")
             lines += [f"  line {line}: {reason}" for line, reason in self.rejected]
         return lines
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row{'s' * (count != 1)}"
 
 
 _SEPARATORS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
@@ -111,7 +112,6 @@ def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan
             f"(columns: {', '.join(table.header)}); name it in a --map file"
         )
     plan = Plan(entity, path, table, matched)
-    plan.keyed = any(c.kind in ("id", "external_id") for c in matched.by_column.values())
     _Rows(store, plan, mapping).read()
     return plan
 
@@ -302,8 +302,6 @@ class _Rows:
         """The new record (None for an update) if valid; else ValidationError."""
         if new:
             data = {"owner": self.store.me, "created_at": self.now} | fields | {"id": record_id}
-            if data["owner"] is None:
-                data["owner"] = self.store.me
             return self.model.model_validate(data, context=self.context)
         current = self.store.require(self.model, record_id)
         self.model.model_validate(current.model_dump() | fields, context=self.context)
@@ -322,7 +320,7 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
     rows and `skip_bad` is false."""
     if plan.rejected and not skip_bad:
         raise ValueError(
-            f"{_rows(len(plan.rejected))} bad (first: line {plan.rejected[0][0]}: "
+            f"{counted(len(plan.rejected), 'row')} bad (first: line {plan.rejected[0][0]}: "
             f"{plan.rejected[0][1]}); nothing was imported. Fix them, or import the "
             "good rows with --skip-bad"
         )

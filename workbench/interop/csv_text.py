@@ -28,13 +28,13 @@ class Table:
 
 def read_table(path: Path) -> Table:
     text, encoding = _decode(path)
-    lines = text.splitlines()
+    lines = text.splitlines(keepends=True)
     first = next((line for line in lines if line.strip()), "")
     if not first:
         raise CsvError(f"{path.name} is empty")
     delimiter = max(_DELIMITERS, key=first.count)
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as error:

@@ -129,7 +129,7 @@ class _Staging:
         self.straight: bool | None = None  # decided by the header, or the first batch
         (self.held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
         self.origins: set[str] = set()  # of the changes staged
-        self.latest = ""  # their greatest clock stamp
+        self.latest = ""  # their greatest clock stamp (known ones too: receiving it is harmless)
         store.db.execute(
             "CREATE TEMP TABLE incoming (origin TEXT, seq INTEGER, hlc TEXT, entity TEXT, "
             "row_id TEXT, field TEXT, value TEXT, prev TEXT, PRIMARY KEY (origin, seq)) "
@@ -225,9 +225,7 @@ def _join_log(store: Store, staging: _Staging, summary: Summary) -> int:
         "DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM changes c "
         "WHERE c.origin = incoming.origin AND c.seq = incoming.seq)"
     )
-    (summary.new, staging.latest) = db.execute(
-        "SELECT count(*), max(hlc) FROM temp.incoming"
-    ).fetchone()
+    (summary.new,) = db.execute("SELECT count(*) FROM temp.incoming").fetchone()
     if summary.new:
         _sort_arrived(db)
         with _index_upkeep(staging, summary.new)(["changes"]):

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from workbench.domain.clock import local_timezone
-from workbench.domain.display import printable
+from workbench.domain.display import counted, printable
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
@@ -181,7 +181,7 @@ class ConflictsScreen(TablePane):
                                _side(conflict.other), height=2)  # fmt: skip
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
         self.status.update(Text(
-            f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} · k keeps the "
+            f"{counted(len(conflicts), 'conflict')} · k keeps the "
             "shown value, o takes the other · the choice syncs"
             if conflicts else "No conflicts: every device's edits agree", style="dim",
         ))  # fmt: skip
