@@ -714,6 +714,30 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")
 
 
+@cli.command("export-ics")
+@click.option(
+    "-o", "--output", "path", required=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The .ics file to write.",
+)  # fmt: skip
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 3660),
+    help="How far ahead; overdue follow-ups are always included (shown today).",
+)  # fmt: skip
+@store_options
+@click.pass_obj
+def export_ics_command(env: Env, path: Path, days: int) -> None:
+    """Write your open follow-ups (recurring ones as repeating events) and the
+    visits and meetings planned ahead to an iCalendar file for your phone's or
+    computer's calendar. Import it again after a new export: events update."""
+    from workbench.interop.ical import export_ics
+
+    try:
+        count = export_ics(env.store(), path, days)
+    except OSError as error:
+        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
+    click.echo(f"Wrote {counted(count, 'event')} (the next {days} days) to {path}.")
+
+
 @cli.command("bundle-schema")
 def bundle_schema() -> None:
     """Print the JSON Schema of a bundle file."""

@@ -8,6 +8,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.interop.files import replacing
+
 MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
 MAX_CELL = 100_000  # characters in one cell
 _DELIMITERS = ",;\t"
@@ -68,9 +70,7 @@ def _decode(path: Path) -> tuple[str, str]:
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """UTF-8 with a BOM, so Excel opens non-ASCII text right; written to a
     temporary file first and renamed, so a crash never leaves half a file."""
-    part = path.with_name(path.name + ".part")
-    with part.open("w", encoding="utf-8-sig", newline="") as file:
+    with replacing(path, encoding="utf-8-sig") as file:
         writer = csv.writer(file)
         writer.writerow(header)
         writer.writerows(rows)
-    part.replace(path)

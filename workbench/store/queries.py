@@ -8,7 +8,7 @@ everyone's records; pass a rep id for one rep's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -511,6 +511,47 @@ def deal_follow_ups(store: Store, deal_id: str) -> list[tuple[date, str]]:
         [deal_id],
     ).fetchall()
     return [(date.fromisoformat(due), title) for due, title in rows]
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    id: str
+    kind: str  # visit or meeting
+    at: datetime
+    duration_min: int | None
+    customer_name: str | None
+    address: str | None
+    contact_name: str | None
+    deal_title: str | None
+    notes: str | None
+
+
+def planned_visits(
+    store: Store, after: datetime, until: datetime, owner: str | None
+) -> list[PlannedVisit]:
+    """Visits and meetings logged for a moment in (after, until], earliest first:
+    what a rep put in the diary ahead of time."""
+    rows = fetch_all(
+        store.db,
+        f"""
+        SELECT a.id, a.kind, a.at, a.duration_min, c.name AS customer_name, c.address,
+               p.name AS contact_name, d.title AS deal_title, a.notes
+        FROM activities a
+        LEFT JOIN customers c ON c.id = a.customer_id
+        LEFT JOIN contacts p ON p.id = a.contact_id AND p.deleted = 0
+        LEFT JOIN deals d ON d.id = a.deal_id AND d.deleted = 0
+        WHERE a.kind IN ('visit', 'meeting') AND a.deleted = 0 {_only("a.owner", owner)}
+          AND a.at > :after AND a.at <= :until
+        ORDER BY a.at, a.id
+        """,
+        {"owner": owner, "after": _stamp(after), "until": _stamp(until)},
+    )
+    return [PlannedVisit(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
+
+
+def _stamp(moment: datetime) -> str:
+    """A moment as the activities table stores it (UTC ISO text, to the second)."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def counts(store: Store) -> dict[str, int]:

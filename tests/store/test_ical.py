@@ -1,0 +1,142 @@
+"""The calendar file, read back with the `icalendar` package as a calendar
+app would: which follow-ups and visits it holds, when, repeating how."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from dateutil.rrule import rrulestr
+
+from workbench.domain.models import Activity, Customer, FollowUp, Rep
+from workbench.interop.ical import export_ics
+from workbench.store.database import Store
+
+TODAY = date(2026, 11, 23)
+
+
+def events(store: Store, tmp_path: Path, days: int = 30) -> dict[str, Any]:
+    """The exported events by summary."""
+    path = tmp_path / "out.ics"
+    count = export_ics(store, path, days)
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    found = {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+    assert len(found) == count
+    return found
+
+
+def at(day: int, moment: time) -> datetime:
+    """A floating (local, zone-less) time in November 2026, as the file writes it."""
+    return datetime.combine(date(2026, 11, day), moment)
+
+
+def follow_up(store: Store, customer: Customer, title: str, due: date, **fields: Any) -> None:
+    store.add(FollowUp(title=title, customer_id=customer.id, due_date=due, **fields))
+
+
+def test_follow_ups_land_on_their_day_with_their_time(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    follow_up(store, acme, "Send the quote", TODAY + timedelta(days=1), due_time=time(10, 0))
+    follow_up(store, acme, "Call back", TODAY + timedelta(days=3))
+    found = events(store, tmp_path)
+    timed = found["Send the quote – Acme Pumps"]
+    assert timed.decoded("DTSTART") == at(24, time(10, 0))  # floating: local time
+    assert timed.decoded("DTEND") - timed.decoded("DTSTART") == timedelta(minutes=30)
+    whole_day = found["Call back – Acme Pumps"]
+    assert whole_day.decoded("DTSTART") == date(2026, 11, 26)
+    assert whole_day.decoded("DTEND") == date(2026, 11, 27)
+    assert str(whole_day["CATEGORIES"].cats[0]) == "Follow-up"
+
+
+def test_overdue_is_shown_today_and_says_how_late(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    follow_up(store, acme, "Chase payment", TODAY - timedelta(days=3))
+    event = events(store, tmp_path)["Overdue: Chase payment – Acme Pumps"]
+    assert event.decoded("DTSTART") == TODAY
+    assert "Due 2026-11-20, 3 days ago" in str(event["DESCRIPTION"])
+
+
+def test_recurring_follow_up_repeats_by_its_rule(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    follow_up(store, acme, "Weekly check-in", TODAY, recurrence="FREQ=WEEKLY;INTERVAL=2")
+    event = events(store, tmp_path)["Weekly check-in – Acme Pumps"]
+    rule = event["RRULE"].to_ical().decode()
+    start = datetime.combine(event.decoded("DTSTART"), time())
+    assert [day.date() for day in rrulestr(rule, dtstart=start)[:3]] == [
+        TODAY,
+        date(2026, 12, 7),
+        date(2026, 12, 21),
+    ]
+
+
+def test_snoozed_occurrence_moves_out_of_its_series(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    follow_up(store, acme, "Stock check", TODAY, recurrence="FREQ=WEEKLY",
+              due_time=time(9, 0), snoozed_until=TODAY + timedelta(days=2))  # fmt: skip
+    path = tmp_path / "out.ics"
+    export_ics(store, path, 30)
+    series, moved = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert series.decoded("DTSTART") == at(23, time(9, 0))
+    assert [d.dt for d in series["EXDATE"].dts] == [at(23, time(9, 0))]
+    assert moved.decoded("DTSTART") == at(25, time(9, 0))
+    assert "RRULE" not in moved
+    assert series["UID"] != moved["UID"]
+
+
+def test_only_my_open_follow_ups_within_the_days(
+    store: Store, me: Rep, acme: Customer, tmp_path: Path
+) -> None:
+    colleague = store.add(Rep(name="Zhang Min"))
+    follow_up(store, acme, "Theirs", TODAY, owner=colleague.id)
+    follow_up(store, acme, "Done already", TODAY, done_at=datetime(2026, 11, 22, tzinfo=UTC))
+    follow_up(store, acme, "Far ahead", TODAY + timedelta(days=20))
+    follow_up(store, acme, "Soon", TODAY + timedelta(days=7))
+    assert list(events(store, tmp_path, days=7)) == ["Soon – Acme Pumps"]
+
+
+def test_planned_visits_are_events_at_their_time(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    store.update(Customer, acme.id, address="88 Riverside Rd, Suzhou")
+    ahead = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+    store.add(Activity(kind="visit", customer_id=acme.id, at=ahead, duration_min=90,
+                       notes="Bring the catalogue"))  # fmt: skip
+    store.add(Activity(kind="visit", customer_id=acme.id, at=ahead - timedelta(days=10)))
+    store.add(Activity(kind="call", customer_id=acme.id, at=ahead))
+    [(summary, event)] = events(store, tmp_path).items()
+    assert summary == "Visit: Acme Pumps"
+    assert event.decoded("DTSTART") == ahead
+    assert event.decoded("DTEND") == ahead + timedelta(minutes=90)
+    assert str(event["LOCATION"]) == "88 Riverside Rd, Suzhou"
+    assert str(event["DESCRIPTION"]) == "Bring the catalogue"
+
+
+def test_awkward_text_survives_and_lines_stay_short(store: Store, me: Rep, tmp_path: Path) -> None:
+    name = "恒泰泵业; Pumps, Inc. \\ [bold]Co[/bold] " + "长" * 60
+    customer = store.add(Customer(name=name))
+    follow_up(store, customer, "回访, 确认; 报价", TODAY)
+    path = tmp_path / "out.ics"
+    export_ics(store, path, 30)
+    raw = path.read_bytes()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    [event] = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"回访, 确认; 报价 – {name}"
+
+
+def test_uids_are_stable_across_exports(store: Store, acme: Customer, tmp_path: Path) -> None:
+    follow_up(store, acme, "Call back", TODAY)
+    first = {str(e["UID"]) for e in events(store, tmp_path).values()}
+    second = {str(e["UID"]) for e in events(store, tmp_path).values()}
+    assert first == second and len(first) == 1
+
+
+def test_days_must_be_positive(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        export_ics(store, tmp_path / "out.ics", 0)
+    assert not (tmp_path / "out.ics").exists()
