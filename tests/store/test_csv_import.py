@@ -129,6 +129,57 @@ def test_duplicate_external_ids_are_refused(store: Store, me: Rep, tmp_path: Pat
     assert plan.rejected == [(4, "the same record as line 2")]
 
 
+def test_customers_named_with_or_without_legal_form_are_one(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    hengtai = store.add(Customer(name="HENGTAI PUMPS"))
+    text = ("Deal,Account,Stage\nA,\"Hengtai Pumps Co., Ltd.\",lead\n"
+            "B,恒泰泵业有限公司,lead\nC,恒泰泵业,lead\n")  # fmt: skip
+    report = imported(store, "deals", csv_file(tmp_path, text))
+    assert ("takes customers as the same once legal forms are dropped: "
+            "Hengtai Pumps Co., Ltd. = HENGTAI PUMPS") in report  # fmt: skip
+    assert "creates 1 customer: 恒泰泵业有限公司" in report
+    deals = deals_by_title(store)
+    assert deals["A"].customer_id == hengtai.id
+    assert deals["B"].customer_id == deals["C"].customer_id != hengtai.id
+
+
+CONTACTS = "Name,Customer,Email,Phone,Title\n"
+
+
+def test_contacts_already_here_only_get_their_blanks_filled(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    wang = store.add(Contact(customer_id=acme.id, name="Wang Fang", title="Buyer"))
+    li = store.add(Contact(customer_id=acme.id, name="Li Na", email="li@acme.cn"))
+    rows = ("wang fang,Acme Pumps,wang@acme.cn,,Head of purchasing\n"
+            "Li Na (new),Acme Pumps,LI@acme.cn,+86 21 5555 0101,\n"
+            "Zhao Lei,Acme Pumps,,,\n")  # fmt: skip
+    report = imported(store, "contacts", csv_file(tmp_path, CONTACTS + rows))
+    assert "2 rows already here as contacts: only their empty fields are filled, " \
+           "nothing is overwritten" in report  # fmt: skip
+    assert "  line 2: Wang Fang (same name)" in report
+    assert "  line 3: Li Na (same e-mail)" in report
+    assert store.require(Contact, wang.id).email == "wang@acme.cn"
+    assert store.require(Contact, wang.id).title == "Buyer"  # kept, not overwritten
+    assert store.require(Contact, li.id).name == "Li Na"
+    assert store.require(Contact, li.id).phone == "+86 21 5555 0101"
+    count = store.db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    assert count == 3  # Wang, Li and the new Zhao Lei
+
+
+def test_the_same_contact_twice_in_a_file_without_ids_is_refused(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    rows = "Zhao Lei,Acme Pumps,zl@acme.cn,,\nZhao Lei,Acme Pumps,,,CFO\n"
+    plan = plan_import(store, "contacts", csv_file(tmp_path, CONTACTS + rows), Mapping())
+    assert plan.rejected == [(3, "the same contact as line 2 (same name)")]
+    keyed = "External ID,Name,Customer,Email\nC1,Info desk,Acme Pumps,info@acme.cn\n" \
+            "C2,Sales desk,Acme Pumps,info@acme.cn\n"  # fmt: skip
+    plan = plan_import(store, "contacts", csv_file(tmp_path, keyed), Mapping())
+    assert not plan.rejected and not plan.twins  # told apart by their external ids
+
+
 def test_a_mapping_file_names_columns_and_translates_values(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:

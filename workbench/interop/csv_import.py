@@ -21,19 +21,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from dateutil import parser as dateparser
 from pydantic import ValidationError
 
 from workbench.domain.display import counted
+from workbench.domain.duplicates import name_key
 from workbench.domain.errors import explain
-from workbench.domain.models import MODELS, Customer, Deal, Record, Rep, StageMove
+from workbench.domain.models import MODELS, Contact, Customer, Deal, Record, Rep, StageMove
 from workbench.domain.money import check_currency, parse_amount
 from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
-from workbench.store.lookup import existing_ids, ids_by_name
+from workbench.store.lookup import (
+    contacts_by_email,
+    customers_by_name_key,
+    existing_ids,
+    ids_by_name,
+)
 from workbench.store.schema import dump
 
 _TAG_SPLIT = re.compile(r"[;,|、，；]")
@@ -65,6 +71,10 @@ class Plan:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     new_customers: dict[str, Customer] = field(default_factory=dict)  # by folded name
     new_reps: dict[str, Rep] = field(default_factory=dict)
+    # Customers named not quite as here: their name in the file -> ours.
+    similar: dict[str, str] = field(default_factory=dict)
+    # Rows that are contacts already here without saying so: (line, which, why).
+    twins: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def keyed(self) -> bool:
@@ -76,7 +86,7 @@ class Plan:
         table, matched = self.table, self.matched
         used = {table.header[i]: column.field for i, column in matched.by_column.items()}
         lines = [
-            f"{self.path.name} ({table.encoding}, {_SEPARATORS[table.delimiter]}): "
+            f"{self.path.name} ({table.encoding}, {table.layout}): "
             f"{len(table.rows):,} rows of {self.entity}",
             "columns: " + ", ".join(f"{name} -> {target}" for name, target in used.items()),
         ]
@@ -91,6 +101,13 @@ class Plan:
             if created:
                 names = ", ".join(record.name for record in created.values())
                 lines.append(f"creates {counted(len(created), kind)}: {names}")
+        if self.similar:
+            lines.append("takes customers as the same once legal forms are dropped: " + ", ".join(
+                f"{theirs} = {ours}" for theirs, ours in self.similar.items()))  # fmt: skip
+        if self.twins:
+            lines.append(f"{counted(len(self.twins), 'row')} already here as contacts: only their "
+                         "empty fields are filled, nothing is overwritten")  # fmt: skip
+            lines += [f"  line {line}: {which} ({why})" for line, which, why in self.twins]
         if self.good and not self.keyed:
             lines.append("no id or external_id column: importing this file again adds the "
                          "records again")  # fmt: skip
@@ -98,9 +115,6 @@ class Plan:
             lines.append(f"rejected {counted(len(self.rejected), 'row')}:")
             lines += [f"  line {line}: {reason}" for line, reason in self.rejected]
         return lines
-
-
-_SEPARATORS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
 
 
 def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan:
@@ -130,25 +144,36 @@ class _Rows:
         self.customer_ids, self.rep_ids = (
             {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
         )
+        self.name_keys = customers_by_name_key(store)
         self.currency = check_currency(mapping.currency or store.settings().currency)
 
     def read(self) -> None:
         plan, seen = self.plan, dict[str, int]()  # record id -> the line that had it
-        rows: list[tuple[int, str, dict[str, Any]]] = []
+        rows: list[tuple[int, str, dict[str, Any], str]] = []
         for line, cells in plan.table.rows:
             try:
-                record_id, fields = self._row(cells)
+                record_id, fields, keyed = self._row(cells)
                 if record_id in seen:
                     raise RowError(f"the same record as line {seen[record_id]}")
             except RowError as error:
                 plan.rejected.append((line, str(error)))
                 continue
             seen[record_id] = line
-            rows.append((line, record_id, fields))
+            rows.append((line, record_id, fields, keyed))
         known = existing_ids(self.store, plan.entity, [row[1] for row in rows])
-        for line, record_id, fields in rows:
+        twins = _Twins(self.store, self.names["contacts"]) if plan.entity == "contacts" else None
+        for line, record_id, fields, keyed in rows:
+            new = record_id not in known
             try:
-                record = self._checked(record_id, fields, new=record_id not in known)
+                # A row with our id is that record; others may be one we hold.
+                if new and twins and keyed != "id" and (twin := twins.find(line, fields, keyed)):
+                    current = self.store.require(Contact, twin.id)
+                    record_id, fields, new = current.id, _blanks(current, fields), False
+                    plan.twins.append((line, current.name, twin.why))
+                record = self._checked(record_id, fields, new=new)
+            except RowError as error:
+                plan.rejected.append((line, str(error)))
+                continue
             except ValidationError as error:
                 plan.rejected.append((line, explain(error)))
                 continue
@@ -164,7 +189,8 @@ class _Rows:
         used |= {customer.owner for customer in plan.new_customers.values()}
         plan.new_reps = {n: rep for n, rep in plan.new_reps.items() if rep.id in used}
 
-    def _row(self, cells: list[str]) -> tuple[str, dict[str, Any]]:
+    def _row(self, cells: list[str]) -> tuple[str, dict[str, Any], str]:
+        """(record id, model input, the id column it came from or '')."""
         header = self.plan.table.header
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             raise RowError(f"has {len(cells)} cells; the header names {len(header)}")
@@ -186,7 +212,8 @@ class _Rows:
         for name in ("deal", "contact"):
             if name in texts:
                 fields[f"{name}_id"] = self._within_customer(name, texts[name], fields)
-        return self._record_id(texts), fields
+        record_id, keyed = self._record_id(texts)
+        return record_id, fields, keyed
 
     def _parsed(self, column: Column, text: str) -> Any:
         name = column.field
@@ -256,9 +283,14 @@ class _Rows:
             raise RowError(f"customer: several are named {text!r}; give the customer's id")
         if found:
             return found[0]
-        if text.casefold() not in self.plan.new_customers:
-            self.plan.new_customers[text.casefold()] = self._new(Customer, name=text, owner=owner)
-        return self.plan.new_customers[text.casefold()].id
+        folded = name_key(text) or text.casefold()
+        if len(similar := self.name_keys.get(folded, [])) == 1:
+            customer_id, ours = similar[0]
+            self.plan.similar[text] = ours
+            return customer_id
+        if folded not in self.plan.new_customers:
+            self.plan.new_customers[folded] = self._new(Customer, name=text, owner=owner)
+        return self.plan.new_customers[folded].id
 
     def _rep(self, text: str) -> str | None:
         if not text or text.casefold() == "me":
@@ -290,22 +322,69 @@ class _Rows:
             raise RowError(f"{name}: {problem} {name} {text!r} of this customer")
         return found[0]
 
-    def _record_id(self, texts: dict[str, str]) -> str:
+    def _record_id(self, texts: dict[str, str]) -> tuple[str, str]:
+        """The row's record id, and the column it came from ('' for a new id)."""
         if texts.get("id"):
-            return texts["id"]  # checked with the record
+            return texts["id"], "id"  # checked with the record
         if texts.get("external_id"):
             name = f"workbench:csv:{self.plan.entity}:{texts['external_id']}"
-            return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-        return str(uuid.uuid4())
+            return str(uuid.uuid5(uuid.NAMESPACE_URL, name)), "external_id"
+        return str(uuid.uuid4()), ""
+
+    def _defaults(self) -> dict[str, Any]:
+        """What a new record has when the file does not say."""
+        defaults: dict[str, Any] = {"owner": self.store.me, "created_at": self.now}
+        if self.model is Deal:  # a file without amounts: deals still need a currency
+            defaults["currency"] = self.currency
+        return defaults
 
     def _checked(self, record_id: str, fields: dict[str, Any], new: bool) -> Record | None:
         """The new record (None for an update) if valid; else ValidationError."""
         if new:
-            data = {"owner": self.store.me, "created_at": self.now} | fields | {"id": record_id}
+            data = self._defaults() | fields | {"id": record_id}
             return self.model.model_validate(data, context=self.context)
         current = self.store.require(self.model, record_id)
         self.model.model_validate(current.model_dump() | fields, context=self.context)
         return None
+
+
+class Twin(NamedTuple):
+    id: str
+    why: str
+
+
+class _Twins:
+    """Contacts a row names again without our id: a contact of the same
+    customer with the same name or e-mail, here or on an earlier line."""
+
+    def __init__(self, store: Store, names: dict[tuple[str, str], list[str]]) -> None:
+        self.by_email, self.by_name = contacts_by_email(store), names
+        self.lines: dict[tuple[str, ...], int] = {}  # key -> the line that had it first
+
+    def find(self, line: int, fields: dict[str, Any], keyed: str) -> Twin | None:
+        """The contact here that the row is. An earlier row without any id
+        that was the same contact makes this row a RowError (rows with an
+        external id are told apart by it)."""
+        customer = str(fields.get("customer_id") or "")
+        name = (customer, str(fields.get("name") or "").casefold())
+        keys: dict[tuple[str, ...], tuple[str | None, str]] = {
+            name: (next(iter(self.by_name.get(name, [])), None), "same name")
+        }
+        if email := str(fields.get("email") or "").lower():
+            keys[(customer, "@", email)] = (self.by_email.get((customer, email)), "same e-mail")
+        if not keyed:
+            for key, (_, why) in keys.items():
+                if key in self.lines:
+                    raise RowError(f"the same contact as line {self.lines[key]} ({why})")
+            self.lines |= dict.fromkeys(keys, line)
+        return next((Twin(found, why) for found, why in keys.values() if found), None)
+
+
+def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
+    """Those of `fields` that fill what `current` leaves empty."""
+    empty: tuple[object, ...] = (None, "", [])
+    return {name: value for name, value in fields.items()
+            if value not in empty and getattr(current, name, None) in empty}  # fmt: skip
 
 
 _PARSED: dict[str, Callable[[_Rows, str], Any]] = {

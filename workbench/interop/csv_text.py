@@ -12,7 +12,7 @@ from workbench.interop.files import replacing
 
 MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
 MAX_CELL = 100_000  # characters in one cell
-_DELIMITERS = ",;\t"
+_LAYOUTS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
 _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file
 
 
@@ -25,7 +25,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
     encoding: str
-    delimiter: str
+    layout: str  # how the file lays records out: "comma-separated", "vCard"…
 
 
 def read_table(path: Path) -> Table:
@@ -34,7 +34,7 @@ def read_table(path: Path) -> Table:
     first = next((line for line in lines if line.strip()), "")
     if not first:
         raise CsvError(f"{path.name} is empty")
-    delimiter = max(_DELIMITERS, key=first.count)
+    delimiter = max(_LAYOUTS, key=first.count)
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
@@ -47,7 +47,7 @@ def read_table(path: Path) -> Table:
     if len(set(header)) != len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
         raise CsvError(f"{path.name} has the column {twice[0]!r} twice")
-    return Table(header, rows, encoding, delimiter)
+    return Table(header, rows, encoding, _LAYOUTS[delimiter])
 
 
 def _decode(path: Path) -> tuple[str, str]:

@@ -47,3 +47,24 @@ def live_records(store: Store, entity: str) -> list[dict[str, Any]]:
 def customer_names(store: Store) -> dict[str, str]:
     """Every customer's name by id, merged and deleted ones too."""
     return dict(store.db.execute("SELECT id, name FROM customers").fetchall())
+
+
+def customers_by_name_key(store: Store) -> dict[str, list[tuple[str, str]]]:
+    """Name match key (see domain.duplicates) -> the (id, name) of each live
+    customer with it: "HENGTAI PUMPS" for "Hengtai Pumps Co., Ltd."."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name_key, customer_id, name in store.db.execute(
+        "SELECT substr(k.key, 6), c.id, c.name FROM customer_keys k "
+        "JOIN customers c ON c.id = k.customer_id WHERE k.key LIKE 'name:%' ORDER BY c.id"
+    ):
+        found.setdefault(name_key, []).append((customer_id, name))
+    return found
+
+
+def contacts_by_email(store: Store) -> dict[tuple[str, str], str]:
+    """(customer id, e-mail in lower case) -> the oldest live contact with them."""
+    rows = store.db.execute(
+        "SELECT customer_id, lower(email), id FROM contacts "
+        "WHERE deleted = 0 AND email IS NOT NULL ORDER BY created_at DESC, id DESC"
+    )
+    return {(customer, email): contact for customer, email, contact in rows}
