@@ -26,6 +26,7 @@ from workbench.domain.display import counted, printable
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
+    from workbench.interop.csv_import import Plan
     from workbench.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -675,23 +676,30 @@ def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run
     file unless --skip-bad. Rows with an id or external_id column update the
     same records when imported again."""
     from workbench.interop.csv_columns import load_mapping
-    from workbench.interop.csv_import import apply_plan, plan_import
-    from workbench.interop.csv_text import CsvError
+    from workbench.interop.csv_import import plan_import
 
     store = env.store()
+    _import(store, lambda: plan_import(store, entity.lower(), path, load_mapping(map_path)),
+            dry_run, skip_bad)  # fmt: skip
+
+
+def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: bool) -> None:
+    """Plan, print the report, and (unless a dry run) write: CSV and vCard alike."""
+    from workbench.interop.csv_import import apply_plan
+
     try:
-        plan = plan_import(store, entity.lower(), path, load_mapping(map_path))
+        plan = plan_it()
         for line in plan.report():
             click.echo(printable(line))
         if dry_run:
             click.echo("Dry run: nothing was written.")
             return
         rejects = apply_plan(store, plan, skip_bad=skip_bad)
-    except (CsvError, ValueError) as error:
+    except ValueError as error:  # FileFormatError included
         raise UserError(printable(str(error))) from None
-    click.echo(f"Imported {counted(len(plan.good), 'row')}.")
+    click.echo(f"Imported {counted(len(plan.good), plan.table.unit)}.")
     if rejects:
-        click.echo(f"Wrote the bad rows ({len(plan.rejected):,}) to {rejects}.")
+        click.echo(f"Wrote the bad {plan.table.unit}s ({len(plan.rejected):,}) to {rejects}.")
 
 
 @cli.command("export-csv")
@@ -712,6 +720,48 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     except OSError as error:
         raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
     click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")
+
+
+_SKIP_BAD_VCF = "Import the good cards; bad ones go to FILE.rejects.csv beside the input."
+
+
+@cli.command("import-vcf")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only say what would happen; write nothing.")
+@click.option("--skip-bad", is_flag=True, help=_SKIP_BAD_VCF)
+@store_options
+@click.pass_obj
+def import_vcf(env: Env, path: Path, dry_run: bool, skip_bad: bool) -> None:
+    """Import contacts from a vCard file (3.0 or 4.0, as phones and mail
+    programs export them). ORG names the customer (created when missing); a
+    card for a contact already here fills only its empty fields."""
+    from workbench.interop.vcard import plan_vcf_import
+
+    store = env.store()
+    _import(store, lambda: plan_vcf_import(store, path), dry_run, skip_bad)
+
+
+@cli.command("export-vcf")
+@click.option(
+    "-o", "--output", "path", required=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The .vcf file to write.",
+)  # fmt: skip
+@click.option(
+    "--vcard", "version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True,
+    help="The vCard version (3.0 opens everywhere).",
+)  # fmt: skip
+@store_options
+@click.pass_obj
+def export_vcf_command(env: Env, path: Path, version: str) -> None:
+    """Write every contact as a vCard, with its customer as ORG, for a phone's
+    or mail program's address book. import-vcf reads it back."""
+    from workbench.interop.vcard import export_vcf
+
+    try:
+        count = export_vcf(env.store(), path, version)
+    except OSError as error:
+        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
+    click.echo(f"Wrote {counted(count, 'contact')} (vCard {version}) to {path}.")
 
 
 @cli.command("export-ics")

@@ -13,7 +13,7 @@ from workbench.domain.models import Activity, Contact, Customer, Deal, Rep
 from workbench.interop.csv_columns import Mapping, load_mapping
 from workbench.interop.csv_export import export_csv
 from workbench.interop.csv_import import apply_plan, plan_import
-from workbench.interop.csv_text import CsvError
+from workbench.interop.csv_text import FileFormatError
 from workbench.store.database import Store, open_store
 
 DEALS = (
@@ -200,11 +200,11 @@ def test_files_that_cannot_be_imported_say_why(store: Store, me: Rep, tmp_path: 
     no_stage = csv_file(tmp_path, "Deal,Account\nPumps,Acme\n")
     with pytest.raises(ValueError, match="has no column for stage"):
         plan_import(store, "deals", no_stage, Mapping())
-    with pytest.raises(CsvError, match="is empty"):
+    with pytest.raises(FileFormatError, match="is empty"):
         plan_import(store, "deals", csv_file(tmp_path, "\n\n"), Mapping())
-    with pytest.raises(CsvError, match=r"an \.xlsx"):
+    with pytest.raises(FileFormatError, match=r"an \.xlsx"):
         plan_import(store, "deals", csv_file(tmp_path, "PK\x03\x04\x00\x00"), Mapping())
-    with pytest.raises(CsvError, match="'Stage' twice"):
+    with pytest.raises(FileFormatError, match="'Stage' twice"):
         plan_import(store, "deals", csv_file(tmp_path, "Stage,Stage,Deal\n"), Mapping())
     bad_map = tmp_path / "bad.json"
     bad_map.write_text('{"colums": {}}')

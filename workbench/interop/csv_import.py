@@ -42,6 +42,8 @@ from workbench.store.lookup import (
 )
 from workbench.store.schema import dump
 
+NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
+LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
 _TAG_SPLIT = re.compile(r"[;,|、，；]")
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
@@ -87,38 +89,52 @@ class Plan:
         used = {table.header[i]: column.field for i, column in matched.by_column.items()}
         lines = [
             f"{self.path.name} ({table.encoding}, {table.layout}): "
-            f"{len(table.rows):,} rows of {self.entity}",
+            f"{counted(len(table.rows), table.unit)} of {self.entity}",
             "columns: " + ", ".join(f"{name} -> {target}" for name, target in used.items()),
         ]
         if matched.unmapped:
             lines.append("not imported (no field; name one in --map): "
                          + ", ".join(matched.unmapped))  # fmt: skip
         new = sum(row.record is not None for row in self.good)
-        lines.append(f"accepted {counted(len(self.good), 'row')}: {new:,} new, "
+        lines.append(f"accepted {counted(len(self.good), self.table.unit)}: {new:,} new, "
                      f"{len(self.good) - new:,} "
                      "already here (updated where they differ)")  # fmt: skip
         for kind, created in (("customer", self.new_customers), ("rep", self.new_reps)):
             if created:
-                names = ", ".join(record.name for record in created.values())
-                lines.append(f"creates {counted(len(created), kind)}: {names}")
+                names = _some([record.name for record in created.values()], NAMES_SHOWN)
+                lines.append(f"creates {counted(len(created), kind)}: {', '.join(names)}")
         if self.similar:
-            lines.append("takes customers as the same once legal forms are dropped: " + ", ".join(
-                f"{theirs} = {ours}" for theirs, ours in self.similar.items()))  # fmt: skip
+            same = [f"{theirs} = {ours}" for theirs, ours in self.similar.items()]
+            lines.append("takes customers as the same once legal forms are dropped: "
+                         + ", ".join(_some(same, NAMES_SHOWN)))  # fmt: skip
         if self.twins:
-            lines.append(f"{counted(len(self.twins), 'row')} already here as contacts: only their "
-                         "empty fields are filled, nothing is overwritten")  # fmt: skip
-            lines += [f"  line {line}: {which} ({why})" for line, which, why in self.twins]
-        if self.good and not self.keyed:
+            twins = counted(len(self.twins), self.table.unit)
+            lines.append(f"{twins} already here as contacts: only their empty fields are "
+                         "filled, nothing is overwritten")  # fmt: skip
+            lines += _some([f"  line {line}: {which} ({why})" for line, which, why in self.twins],
+                           LINES_SHOWN)  # fmt: skip
+        if self.good and not self.keyed and self.entity != "contacts":
             lines.append("no id or external_id column: importing this file again adds the "
                          "records again")  # fmt: skip
         if self.rejected:
-            lines.append(f"rejected {counted(len(self.rejected), 'row')}:")
-            lines += [f"  line {line}: {reason}" for line, reason in self.rejected]
+            lines.append(f"rejected {counted(len(self.rejected), self.table.unit)}:")
+            lines += _some([f"  line {line}: {reason}" for line, reason in self.rejected],
+                           LINES_SHOWN)  # fmt: skip
         return lines
 
 
+def _some(items: list[str], limit: int) -> list[str]:
+    """The first `limit` items, and how many more there are."""
+    more = [f"… and {len(items) - limit:,} more"] if len(items) > limit else []
+    return items[:limit] + more
+
+
 def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan:
-    table = read_table(path)
+    return plan_table(store, entity, path, read_table(path), mapping)
+
+
+def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Mapping) -> Plan:
+    """The plan for a table read from `path` (a CSV file, or vCards as rows)."""
     matched = match_columns(entity, table.header, mapping)
     if matched.missing:
         raise ValueError(
@@ -399,9 +415,9 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
     rows and `skip_bad` is false."""
     if plan.rejected and not skip_bad:
         raise ValueError(
-            f"{counted(len(plan.rejected), 'row')} bad (first: line {plan.rejected[0][0]}: "
-            f"{plan.rejected[0][1]}); nothing was imported. Fix them, or import the "
-            "good rows with --skip-bad"
+            f"{counted(len(plan.rejected), plan.table.unit)} bad "
+            f"(first: line {plan.rejected[0][0]}: {plan.rejected[0][1]}); nothing was "
+            "imported. Fix them, or import the good ones with --skip-bad"
         )
     model = MODELS[plan.entity]
     new = [row.record for row in plan.good if row.record is not None]

@@ -16,8 +16,8 @@ _LAYOUTS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separ
 _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file
 
 
-class CsvError(ValueError):
-    """Why a file cannot be read as CSV, in one line."""
+class FileFormatError(ValueError):
+    """Why a file cannot be read (as CSV, or vCard), in one line."""
 
 
 @dataclass(frozen=True)
@@ -26,45 +26,48 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
     encoding: str
     layout: str  # how the file lays records out: "comma-separated", "vCard"…
+    unit: str = "row"  # what one record of the file is called
 
 
 def read_table(path: Path) -> Table:
-    text, encoding = _decode(path)
+    text, encoding = read_text(path)
     lines = text.splitlines(keepends=True)
     first = next((line for line in lines if line.strip()), "")
     if not first:
-        raise CsvError(f"{path.name} is empty")
+        raise FileFormatError(f"{path.name} is empty")
     delimiter = max(_LAYOUTS, key=first.count)
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
-        raise CsvError(f"{path.name} line {reader.line_num}: {error}") from None
+        raise FileFormatError(f"{path.name} line {reader.line_num}: {error}") from None
     records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     (_, header), *rows = records
     header = [name.strip() for name in header]
     if len(set(header)) != len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
-        raise CsvError(f"{path.name} has the column {twice[0]!r} twice")
+        raise FileFormatError(f"{path.name} has the column {twice[0]!r} twice")
     return Table(header, rows, encoding, _LAYOUTS[delimiter])
 
 
-def _decode(path: Path) -> tuple[str, str]:
+def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
+    """The file's text and encoding: UTF-8 (BOM or not), else GB18030."""
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError as error:
-        raise CsvError(f"{path} cannot be read: {error.strerror or error}") from None
+        raise FileFormatError(f"{path} cannot be read: {error.strerror or error}") from None
     if data is None:
-        raise CsvError(f"{path.name} is over {MAX_BYTES >> 20} MB; split it")
+        raise FileFormatError(f"{path.name} is over {MAX_BYTES >> 20} MB; split it")
     if b"\x00" in data[:4096]:
-        raise CsvError(f"{path.name} is not a CSV text file (an .xlsx? save it as CSV)")
+        hint = " (an .xlsx? save it as CSV)" if kind == "CSV" else ""
+        raise FileFormatError(f"{path.name} is not a {kind} text file{hint}")
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding), encoding.removesuffix("-sig")
         except UnicodeDecodeError:
             continue
-    raise CsvError(f"{path.name} is neither UTF-8 nor GBK text")
+    raise FileFormatError(f"{path.name} is neither UTF-8 nor GBK text")
 
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
