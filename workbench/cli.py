@@ -648,7 +648,13 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
         raise click.exceptions.Exit(2)
 
 
-CSV_ENTITIES = ("customers", "contacts", "deals", "activities")
+# As typed on the command line; the table name has '_' for '-'.
+CSV_ENTITIES = ("customers", "contacts", "deals", "activities", "follow-ups", "reps", "stages",
+                "targets")  # fmt: skip
+
+
+def _table_of(entity: str) -> str:
+    return entity.lower().replace("-", "_")
 
 
 @cli.command("import-csv")
@@ -679,7 +685,8 @@ def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run
     from workbench.interop.csv_import import plan_import
 
     store = env.store()
-    _import(store, lambda: plan_import(store, entity.lower(), path, load_mapping(map_path)),
+    table = _table_of(entity)
+    _import(store, lambda: plan_import(store, table, path, load_mapping(map_path)),
             dry_run, skip_bad)  # fmt: skip
 
 
@@ -716,7 +723,7 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     from workbench.interop.csv_export import export_csv
 
     try:
-        count = export_csv(env.store(), entity.lower(), path)
+        count = export_csv(env.store(), _table_of(entity), path)
     except OSError as error:
         raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
     click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")

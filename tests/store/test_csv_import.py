@@ -9,7 +9,7 @@ import pytest
 
 from tests.store.bundles import dump
 from workbench.demo import Shape, generate
-from workbench.domain.models import Activity, Contact, Customer, Deal, Rep
+from workbench.domain.models import MODELS, Contact, Customer, Deal, Rep
 from workbench.interop.csv_columns import Mapping, load_mapping
 from workbench.interop.csv_export import export_csv
 from workbench.interop.csv_import import apply_plan, plan_import
@@ -222,19 +222,20 @@ def test_markup_and_escape_codes_stay_literal_or_are_refused(
     assert plan.rejected[0][0] == 3 and "control characters" in plan.rejected[0][1]
 
 
-@pytest.mark.parametrize("entity", ["customers", "contacts", "deals", "activities"])
+ORDER = ["reps", "stages", "customers", "contacts", "deals", "activities", "follow_ups", "targets"]
+
+
+@pytest.mark.parametrize("entity", ORDER)
 def test_export_then_import_loses_nothing(tmp_path: Path, entity: str) -> None:
     """Into a new database, in the order records refer to each other."""
     source = open_store(tmp_path / "a.db")
     generate(source, shape=Shape(customers=30))
     target = open_store(tmp_path / "b.db")
     target.save_settings(target.settings().model_copy(update={"me": source.me}))
-    order = ["customers", "contacts", "deals", "activities"]
-    for name in order[: order.index(entity) + 1]:
+    for name in ORDER[: ORDER.index(entity) + 1]:
         export_csv(source, name, tmp_path / f"{name}.csv")
         imported(target, name, tmp_path / f"{name}.csv")
-    model = {"customers": Customer, "contacts": Contact, "deals": Deal,
-             "activities": Activity}[entity]  # fmt: skip
+    model = MODELS[entity]
     columns = [c for c in model.model_fields if c not in ("updated_at", "owner")]
     query = f"SELECT {', '.join(columns)} FROM {entity} WHERE deleted = 0 ORDER BY id"
     assert target.db.execute(query).fetchall() == source.db.execute(query).fetchall()
@@ -254,3 +255,50 @@ def test_ten_thousand_deals_import_in_under_five_seconds(
     elapsed = time.perf_counter() - started
     assert store.db.execute("SELECT count(*) FROM deals").fetchone()[0] == 10_000
     assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+def test_targets_are_known_by_rep_metric_and_period(store: Store, me: Rep, tmp_path: Path) -> None:
+    text = 'Rep,Period,Metric,Target\nLi Wei,2026-Q4,revenue,"¥1,000,000"\nLi Wei,2026-11,拜访,40\n'
+    imported(store, "targets", csv_file(tmp_path, text))
+    report = imported(store, "targets", csv_file(tmp_path, text.replace("40", "45")))
+    assert "accepted 2 rows: 0 new, 2 already here (updated where they differ)" in report
+    rows = store.db.execute("SELECT metric, period, amount, currency FROM targets ORDER BY metric")
+    assert rows.fetchall() == [
+        ("revenue", "2026-Q4", 100_000_000, "CNY"),
+        ("visits", "2026-11", 45, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "reason"),
+    [
+        (
+            "targets",
+            "Rep,Period,Metric,Target\nLi Wei,2026,calls,12.5\n",
+            "amount: '12.5' is not a whole",
+        ),
+        ("targets", "Rep,Period,Metric,Target\nLi Wei,2026-Q5,calls,12\n", "period: "),
+        ("targets", "Rep,Period,Metric,Target\nLi Wei,2026,smiles,12\n", "metric: must be one of"),
+        (
+            "follow_ups",
+            "Task,Customer,Due,Time\nCall,Acme Pumps,2026-12-01,25:99\n",
+            "due_time: '25:99' is not",
+        ),
+        (
+            "follow_ups",
+            "Task,Customer,Due,Repeat\nCall,Acme Pumps,2026-12-01,every day\n",
+            "recurrence: ",
+        ),
+        (
+            "stages",
+            "Key,Label,Position,Probability\nWon Big,Won big,9,100\n",
+            "id: 'Won Big' is not a valid id",
+        ),
+    ],
+)
+def test_bad_rows_of_the_other_entities(
+    store: Store, acme: Customer, tmp_path: Path, entity: str, text: str, reason: str
+) -> None:
+    plan = plan_import(store, entity, csv_file(tmp_path, text), Mapping())
+    assert [line for line, _ in plan.rejected] == [2]
+    assert reason in plan.rejected[0][1], plan.rejected

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Kind = Literal[
     "id", "external_id", "text", "date", "moment", "amount", "currency", "number",
-    "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage",
+    "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage", "time",
+    "quantity",
 ]  # fmt: skip
 
 
@@ -44,13 +45,15 @@ def _columns(*specs: tuple[str, Kind, str]) -> dict[str, Column]:
     return columns
 
 
-_COMMON: tuple[tuple[str, Kind, str], ...] = (
-    ("id", "id", ""),
-    ("external_id", "external_id", "external id|record id|crm id|外部编号|编号"),
-    ("owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
-                     "负责人|销售|销售代表|客户经理|跟进人"),
-    ("created_at", "moment", "created|created date|created on|创建时间|创建日期"),
-)  # fmt: skip
+_ID: tuple[str, Kind, str] = ("id", "id", "")
+_EXTERNAL_ID: tuple[str, Kind, str] = (
+    "external_id", "external_id", "external id|record id|crm id|外部编号|编号")  # fmt: skip
+_OWNER: tuple[str, Kind, str] = (
+    "owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
+                    "负责人|销售|销售代表|客户经理|跟进人")  # fmt: skip
+_CREATED: tuple[str, Kind, str] = (
+    "created_at", "moment", "created|created date|created on|创建时间|创建日期")  # fmt: skip
+_COMMON = (_ID, _EXTERNAL_ID, _OWNER, _CREATED)
 _CUSTOMER = "customer|account|account name|company|company name|客户|客户名称|公司|公司名称"
 _CUSTOMER_ID: tuple[str, Kind, str] = ("customer_id", "customer_id", "account id|客户id")
 _NOTES = "note|description|comments|comment|备注|描述|说明"
@@ -116,15 +119,58 @@ FIELDS: dict[str, dict[str, Column]] = {
         ("contact", "contact", "contact name|联系人"),
         ("complaint_status", "choice", "status|complaint status|投诉状态|状态"),
     ),
+    "follow_ups": _columns(
+        *_COMMON,
+        ("customer!", "customer", _CUSTOMER),
+        _CUSTOMER_ID,
+        ("title!", "text", "task|subject|follow-up|follow up|to do|待办|跟进事项|主题|事项"),
+        ("deal", "deal", "opportunity|deal title|商机"),
+        ("due_date!", "date", "due|due date|date|到期日|截止日期|计划日期|日期"),
+        ("due_time", "time", "time|due time|时间|到期时间"),
+        ("recurrence", "text", "repeat|repeats|rrule|重复"),
+        ("done_at", "moment", "done|completed|completed at|完成时间"),
+        ("snoozed_until", "date", "snoozed|snoozed until|推迟到"),
+    ),
+    "reps": _columns(
+        _ID,
+        _EXTERNAL_ID,
+        _CREATED,
+        ("name!", "text", "rep|sales rep|full name|姓名|名称|销售"),
+        ("email", "text", _EMAIL),
+        ("phone", "text", _PHONE),
+    ),
+    "stages": _columns(
+        ("id!", "id", "key|stage key|阶段代码"),
+        _CREATED,
+        ("label!", "text", "name|stage|stage name|阶段|阶段名称"),
+        ("position!", "number", "order|sort order|顺序|排序"),
+        ("probability!", "number", "win probability|赢率|成交概率|概率"),
+        ("kind", "choice", "type|类型"),
+        ("rot_days", "number", "rot days|stale after|超期天数"),
+    ),
+    "targets": _columns(
+        _ID,
+        _OWNER,
+        _CREATED,
+        ("rep!", "rep", "for|rep name|销售|销售代表|负责人"),
+        ("period!", "text", "期间|周期"),
+        ("metric!", "choice", "measure|kpi|指标"),
+        ("amount!", "quantity", "target|goal|value|目标|目标值|金额"),
+        ("currency", "currency", "币种|货币"),
+    ),
 }
 
 # Values other tools (or Chinese spreadsheets) use for our choices.
 BUILT_IN_VALUES: dict[str, dict[str, str]] = {
     "kind": {"公司": "company", "企业": "company", "个人": "person",
              "电话": "call", "拜访": "visit", "会议": "meeting", "邮件": "email",
-             "备注": "note", "投诉": "complaint", "phone call": "call"},
+             "备注": "note", "投诉": "complaint", "phone call": "call",
+             "进行中": "open", "赢单": "won", "输单": "lost"},
     "complaint_status": {"未解决": "open", "已解决": "resolved"},
     "tier": {"a级": "A", "b级": "B", "c级": "C", "重点": "A"},
+    "metric": {"收入": "revenue", "销售额": "revenue", "赢单数": "won_deals",
+               "新客户": "new_customers", "电话": "calls", "拜访": "visits"},
+
 }  # fmt: skip
 
 
@@ -171,8 +217,10 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
     overrides = {key(name): target for name, target in mapping.columns.items()}
     for index, name in enumerate(header):
         target = overrides.get(key(name), "")
-        if target == "":  # not in the mapping file: the first field it is a synonym of
-            found = [column for column in fields.values() if key(name) in column.synonyms]
+        if target == "":  # not in the mapping file: the field so named, or a free one it names
+            found = [column for column in fields.values() if key(name) in column.synonyms
+                     and column not in by_column.values()]  # fmt: skip
+            found.sort(key=lambda column: column.synonyms[0] != key(name))
             column = found[0] if found else None
         elif target is None:  # left out on purpose: not reported
             continue

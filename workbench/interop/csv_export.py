@@ -1,7 +1,7 @@
-"""Writing customers, contacts, deals or activities as CSV that `import-csv`
-reads back without loss: the same column names, records named by id (so a
-customer renamed in the spreadsheet is still the same customer), amounts in
-major units beside their currency."""
+"""Writing any kind of record as CSV that `import-csv` reads back without
+loss: the same column names, records named by id (so a customer renamed in
+the spreadsheet is still the same customer), amounts in major units beside
+their currency."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ from workbench.store.database import Store
 from workbench.store.lookup import customer_names, live_records
 from workbench.store.queries import rep_names
 
-_SOURCE = {"deal": "deal_id", "contact": "contact_id"}
+# Columns that name a record, and the field holding its id.
+_SOURCE = {"deal": "deal_id", "contact": "contact_id", "rep": "rep_id", "customer": "customer_id"}
 
 
 def export_csv(store: Store, entity: str, path: Path) -> int:
     """Write every live record of `entity` to `path`; return how many."""
     columns = [c for c in FIELDS[entity].values() if c.kind != "external_id"]
-    names = {"owner": rep_names(store), "customer": customer_names(store)}
+    reps = rep_names(store)
+    names = {"owner": reps, "rep": reps, "customer": customer_names(store)}
     rows = [[_cell(column, record, names) for column in columns]
             for record in live_records(store, entity)]  # fmt: skip
     write_table(path, [column.field for column in columns], rows)
@@ -32,13 +34,12 @@ def export_csv(store: Store, entity: str, path: Path) -> int:
 def _cell(column: Column, record: dict[str, Any], names: dict[str, dict[str, str]]) -> str:
     """A field as text; reps and customers by name (a database that lacks
     them creates them), and the customer's id beside its name."""
-    if column.field in names:
-        named = record.get("customer_id" if column.field == "customer" else column.field)
-        return names[column.field].get(named or "", "")
     value = record.get(_SOURCE.get(column.field, column.field))
+    if column.field in names:
+        return names[column.field].get(value or "", "")
     if value is None:
         return ""
-    if column.kind == "amount":
+    if column.kind in ("amount", "quantity") and record.get("currency"):
         places = decimals(record["currency"])
         return f"{Decimal(value).scaleb(-places):.{places}f}"
     if column.kind == "tags":

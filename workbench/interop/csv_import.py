@@ -18,7 +18,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -29,8 +29,19 @@ from pydantic import ValidationError
 from workbench.domain.display import counted
 from workbench.domain.duplicates import name_key
 from workbench.domain.errors import explain
-from workbench.domain.models import MODELS, Contact, Customer, Deal, Record, Rep, StageMove
+from workbench.domain.models import (
+    MODELS,
+    Contact,
+    Customer,
+    Deal,
+    Metric,
+    Record,
+    Rep,
+    StageMove,
+    Target,
+)
 from workbench.domain.money import check_currency, parse_amount
+from workbench.domain.periods import Period
 from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
@@ -42,6 +53,9 @@ from workbench.store.lookup import (
 )
 from workbench.store.schema import dump
 
+# Entities whose rows are recognised without an id column: contacts by
+# customer and name or e-mail, targets by rep, metric and period.
+_KNOWN_WITHOUT_IDS = ("contacts", "targets")
 NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
 LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
 _TAG_SPLIT = re.compile(r"[;,|、，；]")
@@ -113,7 +127,7 @@ class Plan:
                          "filled, nothing is overwritten")  # fmt: skip
             lines += _some([f"  line {line}: {which} ({why})" for line, which, why in self.twins],
                            LINES_SHOWN)  # fmt: skip
-        if self.good and not self.keyed and self.entity != "contacts":
+        if self.good and not self.keyed and self.entity not in _KNOWN_WITHOUT_IDS:
             lines.append("no id or external_id column: importing this file again adds the "
                          "records again")  # fmt: skip
         if self.rejected:
@@ -214,8 +228,9 @@ class _Rows:
                  for i, column in self.plan.matched.by_column.items()}  # fmt: skip
         texts = {column.field: text for column, text in given.items()}
         fields: dict[str, Any] = {}
-        if "owner" in texts:
-            fields["owner"] = self._rep(texts["owner"])
+        for name, target in (("owner", "owner"), ("rep", "rep_id")):
+            if name in texts:
+                fields[target] = self._rep(texts[name])
         if texts.get("customer_id") in self.customer_ids:
             fields["customer_id"] = texts["customer_id"]
         elif "customer" in texts:
@@ -223,12 +238,17 @@ class _Rows:
         for column, text in given.items():
             if column.kind in _PARSED:
                 fields[column.field] = self._parsed(column, text)
-        if {"amount", "currency"} & texts.keys():
+        if self.model is Target:
+            fields |= self._target_amount(texts.get("amount", ""), texts.get("currency", ""),
+                                          fields.get("metric"))  # fmt: skip
+        elif {"amount", "currency"} & texts.keys():
             fields |= self._money(texts.get("amount", ""), texts.get("currency", ""))
         for name in ("deal", "contact"):
             if name in texts:
                 fields[f"{name}_id"] = self._within_customer(name, texts[name], fields)
         record_id, keyed = self._record_id(texts)
+        if self.model is Target and not keyed:  # one target per rep, metric and period
+            record_id = Target.id_for(fields["rep_id"], fields["metric"], self._period(texts))
         return record_id, fields, keyed
 
     def _parsed(self, column: Column, text: str) -> Any:
@@ -262,6 +282,24 @@ class _Rows:
         if number != number.to_integral_value():
             raise ValueError(f"{text!r} is not a whole number")
         return int(number)
+
+    def _time(self, text: str) -> time:
+        return self._when(text).time()
+
+    def _period(self, texts: dict[str, str]) -> str:
+        try:
+            return Period.parse(texts.get("period", "")).key
+        except ValueError as error:
+            raise RowError(f"period: {error}") from None
+
+    def _target_amount(self, amount: str, currency: str, metric: str | None) -> dict[str, Any]:
+        """Revenue targets are money; the others are counts without a currency."""
+        if metric == Metric.REVENUE:
+            return self._money(amount, currency)
+        try:
+            return {"amount": self._number(amount), "currency": None}
+        except ValueError as error:
+            raise RowError(f"amount: {error}") from None
 
     def _tags(self, text: str) -> list[str]:
         return [tag.strip() for tag in _TAG_SPLIT.split(text) if tag.strip()]
@@ -406,6 +444,7 @@ def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
 _PARSED: dict[str, Callable[[_Rows, str], Any]] = {
     "text": lambda rows, text: text, "choice": _Rows._choice, "stage": _Rows._stage,
     "number": _Rows._number, "tags": _Rows._tags, "date": _Rows._date, "moment": _Rows._moment,
+    "time": _Rows._time,
 }  # fmt: skip
 
 
