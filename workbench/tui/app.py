@@ -53,6 +53,7 @@ from workbench.tui.forms import (
     WhenScreen,
     recurrence_text,
 )
+from workbench.tui.imports import ImportScreen
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
 from workbench.tui.pipeline import PipelineScreen
@@ -437,6 +438,15 @@ class WorkbenchApp(App[None]):
     def _synced(self) -> None:
         self._show_who_and_when()
         self.refresh_panes()
+
+    # --- files ----------------------------------------------------------------
+
+    def action_import_file(self) -> None:
+        self.push_screen(ImportScreen(), self._imported)
+
+    def _imported(self, done: object) -> None:
+        if isinstance(done, str):
+            self._written(done)
 
     def action_open_conflicts(self) -> None:
         self.push_screen(ConflictsScreen())

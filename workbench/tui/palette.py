@@ -63,6 +63,11 @@ class WorkbenchCommands(Provider):
                 "Values two devices wrote at once; keep either",
             ),
             ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
+            (
+                "Import a file (CSV or vCard)",
+                app.action_import_file,
+                "Customers, deals… from a spreadsheet; contacts from a phone",
+            ),
             ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
             ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),
         ]
