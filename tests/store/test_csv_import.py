@@ -302,3 +302,15 @@ def test_bad_rows_of_the_other_entities(
     plan = plan_import(store, entity, csv_file(tmp_path, text), Mapping())
     assert [line for line, _ in plan.rejected] == [2]
     assert reason in plan.rejected[0][1], plan.rejected
+
+
+def test_decimal_commas_when_the_mapping_says_so(store: Store, me: Rep, tmp_path: Path) -> None:
+    text = 'Deal;Account;Stage;Amount;Currency\nPumps;Acme;lead;"1.234,50 €";EUR\n'
+    path = csv_file(tmp_path, text)
+    plan = plan_import(store, "deals", path, Mapping())
+    assert plan.rejected[0][1] == (
+        "amount: '1.234,50 €' has more decimals than EUR allows; "
+        'if the comma marks decimals, put "decimal": "," in a --map file'
+    )
+    imported(store, "deals", path, Mapping(decimal=","))
+    assert deals_by_title(store)["Pumps"].amount == 1_234_50

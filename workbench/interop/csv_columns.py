@@ -188,6 +188,9 @@ class Mapping(BaseModel):
     )
     dayfirst: bool = Field(default=False, description="03/04/2026 is 3 April, not March 4")
     currency: str | None = Field(default=None, description="for amounts without a currency")
+    decimal: Literal[".", ","] = Field(
+        default=".", description='"," for amounts written 1.234,50 (most of Europe)'
+    )
 
 
 def load_mapping(path: Path | None) -> Mapping:

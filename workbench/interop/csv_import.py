@@ -322,10 +322,15 @@ class _Rows:
             code = check_currency(currency or self.currency)
         except ValueError as error:
             raise RowError(f"currency: {error}") from None
+        if self.mapping.decimal == ",":  # 1.234,50 -> 1234.50
+            amount = amount.replace(".", "").replace(" ", "").replace(",", ".")
         try:
             return {"amount": parse_amount(amount, code) if amount else 0, "currency": code}
         except ValueError as error:
-            raise RowError(f"amount: {error}") from None
+            hint = ""
+            if "," in amount and self.mapping.decimal == ".":
+                hint = '; if the comma marks decimals, put "decimal": "," in a --map file'
+            raise RowError(f"amount: {error}{hint}") from None
 
     def _customer(self, text: str, owner: str | None) -> str:
         if not text:
