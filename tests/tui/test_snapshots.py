@@ -95,3 +95,32 @@ def test_conflicts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     sam.update(Deal, deal.id, amount=4_700_000, currency="CNY")
     send(sam, mine, tmp_path)
     assert snap_compare(WorkbenchApp(mine), terminal_size=size, run_before=_conflicts)
+
+
+async def _import_report(pilot: Pilot[None]) -> None:
+    from textual.widgets import Input
+
+    await _loaded(pilot)
+    pilot.app.action_import_file()  # type: ignore[attr-defined]
+    await _loaded(pilot)
+    pilot.app.screen.query_one("#path", Input).value = "deals.csv"
+    pilot.app.screen.query_one("#path", Input).focus()
+    await pilot.press("enter", "d", "enter")
+    await _loaded(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_import_report(  # type: ignore[no-untyped-def]
+    snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    from workbench.store.actions import set_me
+
+    monkeypatch.chdir(tmp_path)  # the path typed is relative: the same in every run
+    (tmp_path / "deals.csv").write_text(
+        "Opportunity Name,Account Name,Stage,Amount,Close Date,External ID\n"
+        'Pumps,恒泰泵业有限公司,Lead,"¥12,500",2026-12-01,X1\n'
+        "Valves,Beta GmbH,Engaging,500,2027-01-15,X2\n"
+    )
+    store = open_store(tmp_path / "t.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    set_me(store, "Li Wei")
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_import_report)
