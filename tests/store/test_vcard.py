@@ -163,3 +163,11 @@ def test_export_then_import_loses_nothing(tmp_path: Path) -> None:
 
 def _first_contact(store: Store) -> str:
     return str(store.db.execute("SELECT id FROM contacts ORDER BY id").fetchone()[0])
+
+
+def test_a_card_without_fn_is_named_from_n(store: Store, acme: Customer, tmp_path: Path) -> None:
+    cards = ("BEGIN:VCARD\nVERSION:3.0\nN:Smith;John;;;\nORG:Acme Pumps\nEND:VCARD\n"
+             "BEGIN:VCARD\nVERSION:3.0\nN:王;芳;;;\nORG:Acme Pumps\nEND:VCARD\n")  # fmt: skip
+    apply_plan(store, plan_vcf_import(store, vcf(tmp_path, cards)), skip_bad=False)
+    names = store.db.execute("SELECT name FROM contacts ORDER BY name").fetchall()
+    assert names == [("John Smith",), ("王芳",)]

@@ -133,7 +133,7 @@ def _moment(day: date, at: time | None = None) -> tuple[str, str]:
 def _rrule(recurrence: str) -> str:
     """The rule part only, however it was stored ('RRULE:FREQ=…' or 'FREQ=…')."""
     lines = [line for line in recurrence.splitlines() if "FREQ=" in line.upper()]
-    return (lines[0] if lines else recurrence).strip().removeprefix("RRULE:").upper()
+    return (lines[0] if lines else recurrence).strip().upper().removeprefix("RRULE:")
 
 
 def _utc(moment: datetime) -> str:

@@ -98,8 +98,8 @@ def _cells(card: list[Property]) -> dict[str, str]:
         values.setdefault(found.name, []).append(_decoded(found))
     uid = _first(values, "UID").removeprefix("urn:uuid:")
     ours = CUSTOMER_ID in values  # a card we wrote: its UID is our contact id
-    phones = [phone.removeprefix("tel:") for phone in values.get("TEL", [])]
-    emails = [email.removeprefix("mailto:") for email in values.get("EMAIL", [])]
+    phones = [unescape(phone).removeprefix("tel:") for phone in values.get("TEL", [])]
+    emails = [unescape(email).removeprefix("mailto:") for email in values.get("EMAIL", [])]
     notes = [unescape(note) for note in values.get("NOTE", [])]
     if extra := phones[1:] + emails[1:]:
         notes.append("Also: " + ", ".join(extra))
@@ -121,10 +121,11 @@ def _decoded(found: Property) -> str:
     if "QUOTED-PRINTABLE" not in (v.upper() for v in found.params.get("ENCODING", [])):
         return found.value
     charset = (found.params.get("CHARSET") or ["utf-8"])[0]
+    raw = quopri.decodestring(found.value.encode())
     try:
-        return quopri.decodestring(found.value.encode()).decode(charset, "replace")
+        return raw.decode(charset, "replace")
     except LookupError:  # a charset Python does not know
-        return quopri.decodestring(found.value.encode()).decode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
 
 
 def _first(values: dict[str, list[str]], name: str) -> str:
@@ -134,8 +135,9 @@ def _first(values: dict[str, list[str]], name: str) -> str:
 def _from_n(value: str) -> str:
     """A name from N (family;given;middle;prefix;suffix): 王芳 or Fang Wang."""
     family, given, *_ = [*components(value), "", ""]
-    joiner = "" if _CJK.search(family + given) else " "
-    return joiner.join(part for part in (given, family) if part) if joiner else family + given
+    if _CJK.search(family + given):
+        return family + given  # Chinese names: family name first, no space
+    return " ".join(part for part in (given, family) if part)
 
 
 def export_vcf(store: Store, path: Path, version: str = "3.0") -> int:
