@@ -1,0 +1,1 @@
+"""`make bench`: Workbench measured against the budgets of shared/DESIGN.md."""

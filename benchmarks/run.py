@@ -1,0 +1,80 @@
+"""`python -m benchmarks [--smoke] [--runs N] [--out FILE]`: measure, print
+each figure beside its budget, and write the figures as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+from benchmarks import bulk, queries, startup
+from benchmarks.budgets import Figure
+from benchmarks.data import CACHE, SETS, clock, database
+from workbench.store.database import open_store
+
+RESULTS = Path(__file__).parent / "results.json"
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny data set and one run: checks the benchmark works")  # fmt: skip
+    parser.add_argument("--runs", type=int, help="runs per figure (default 20, 5 for slow ones)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where data sets are kept")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    say = print
+    reference = database(SETS["smoke" if args.smoke else "reference"], say, args.cache)
+    team = database(SETS["smoke" if args.smoke else "team"], say, args.cache)
+    fast, slow = (1, 1) if args.smoke else (args.runs or 20, args.runs or 5)
+    figures: list[Figure] = []
+    store = open_store(reference, clock=clock())
+    say("Timing each pane's queries…")
+    figures += queries.measure(store, fast)
+    store.close()
+    say("Timing cold starts and memory…")
+    figures += startup.measure(reference, slow)
+    say("Timing bulk work…")
+    team_store = open_store(team, clock=clock())
+    figures += bulk.measure(team_store, 1 if args.smoke else 3)
+    team_store.close()
+    _write(args.out, figures, args.smoke, time.perf_counter() - started)
+    for line in table(figures):
+        print(line)
+    return figures
+
+
+def table(figures: list[Figure]) -> list[str]:
+    """A Markdown table: each figure, its spread, its budget, and a mark on misses."""
+    lines = ["| | figure | median (min–max) | budget | |", "| --- | --- | --- | --- | --- |"]
+    for figure in figures:
+        sample = figure.sample
+        shown = f"{_n(sample.median)} ({_n(sample.low)}–{_n(sample.high)}) {figure.unit}"
+        budget = ", ".join(b.describe(figure.unit) for b in figure.budgets)
+        mark = "MISS" if figure.misses else "ok"
+        name = f"{figure.name} ({figure.note})" if figure.note else figure.name
+        lines.append(f"| {figure.group} | {name} | {shown} | {budget} | {mark} |")
+    return lines
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+
+
+def _write(path: Path, figures: list[Figure], smoke: bool, seconds: float) -> None:
+    path.write_text(json.dumps({
+        "data": "smoke" if smoke else "reference",
+        "machine": {"python": platform.python_version(), "cpus": _cpus(),
+                    "system": platform.platform()},
+        "seconds": round(seconds, 1),
+        "figures": [figure.as_json() for figure in figures],
+    }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

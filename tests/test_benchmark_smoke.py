@@ -1,0 +1,18 @@
+"""`make bench` on a tiny data set, so the benchmark cannot rot unnoticed:
+every figure is measured and written, beside its budget."""
+
+import json
+from pathlib import Path
+
+from benchmarks.run import main
+
+
+def test_the_benchmark_runs_and_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    figures = main(["--smoke", "--out", str(out), "--cache", str(tmp_path / "cache")])
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["data"] == "smoke"
+    groups = {figure["group"] for figure in written["figures"]}
+    assert groups >= {"Queries", "Start", "Memory", "Bulk"}
+    assert len(written["figures"]) == len(figures)
+    assert all(figure["median"] > 0 and figure["budgets"] for figure in written["figures"])
