@@ -648,6 +648,23 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
         raise click.exceptions.Exit(2)
 
 
+def output_option(kind: str) -> Callable[[F], F]:
+    """-o/--output FILE, for the export commands."""
+    return click.option(
+        "-o", "--output", "path", required=True,
+        type=click.Path(dir_okay=False, path_type=Path), help=f"The {kind} file to write.",
+    )  # fmt: skip
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written (no folder, no permission, disk full) as one line."""
+    try:
+        yield
+    except OSError as error:
+        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
+
+
 # As typed on the command line; the table name has '_' for '-'.
 CSV_ENTITIES = ("customers", "contacts", "deals", "activities", "follow-ups", "reps", "stages",
                 "targets")  # fmt: skip
@@ -711,10 +728,7 @@ def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: 
 
 @cli.command("export-csv")
 @click.argument("entity", type=click.Choice(CSV_ENTITIES, case_sensitive=False))
-@click.option(
-    "-o", "--output", "path", required=True,
-    type=click.Path(dir_okay=False, path_type=Path), help="The CSV file to write.",
-)  # fmt: skip
+@output_option("CSV")
 @store_options
 @click.pass_obj
 def export_csv_command(env: Env, entity: str, path: Path) -> None:
@@ -722,10 +736,8 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     import-csv reads back without loss."""
     from workbench.interop.csv_export import export_csv
 
-    try:
+    with _writing(path):
         count = export_csv(env.store(), _table_of(entity), path)
-    except OSError as error:
-        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
     click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")
 
 
@@ -749,10 +761,7 @@ def import_vcf(env: Env, path: Path, dry_run: bool, skip_bad: bool) -> None:
 
 
 @cli.command("export-vcf")
-@click.option(
-    "-o", "--output", "path", required=True,
-    type=click.Path(dir_okay=False, path_type=Path), help="The .vcf file to write.",
-)  # fmt: skip
+@output_option(".vcf")
 @click.option(
     "--vcard", "version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True,
     help="The vCard version (3.0 opens everywhere).",
@@ -764,18 +773,13 @@ def export_vcf_command(env: Env, path: Path, version: str) -> None:
     or mail program's address book. import-vcf reads it back."""
     from workbench.interop.vcard import export_vcf
 
-    try:
+    with _writing(path):
         count = export_vcf(env.store(), path, version)
-    except OSError as error:
-        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
     click.echo(f"Wrote {counted(count, 'contact')} (vCard {version}) to {path}.")
 
 
 @cli.command("export-ics")
-@click.option(
-    "-o", "--output", "path", required=True,
-    type=click.Path(dir_okay=False, path_type=Path), help="The .ics file to write.",
-)  # fmt: skip
+@output_option(".ics")
 @click.option(
     "--days", default=30, show_default=True, type=click.IntRange(1, 3660),
     help="How far ahead; overdue follow-ups are always included (shown today).",
@@ -788,10 +792,8 @@ def export_ics_command(env: Env, path: Path, days: int) -> None:
     computer's calendar. Import it again after a new export: events update."""
     from workbench.interop.ical import export_ics
 
-    try:
+    with _writing(path):
         count = export_ics(env.store(), path, days)
-    except OSError as error:
-        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
     click.echo(f"Wrote {counted(count, 'event')} (the next {days} days) to {path}.")
 
 
