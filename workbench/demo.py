@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from workbench.domain.fields import utc_text
 from workbench.domain.models import (
     OUTCOMES_BY_KIND,
     Activity,
@@ -134,10 +135,6 @@ _LOST = ("Price too high", "Went with competitor", "Project cancelled", "No budg
 _OPEN_STAGES = ("lead", "qualified", "needs", "proposal", "negotiation")
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass
 class _Maker:
     """The generator's state: one random source, so a seed fixes everything."""
@@ -168,7 +165,7 @@ class _Maker:
         return datetime.combine(day, at, tzinfo=self.now.tzinfo)
 
     def base(self, owner: str, created: datetime) -> dict[str, Any]:
-        return {"id": self.id(), "created_at": _iso(created), "owner": owner, "deleted": False}
+        return {"id": self.id(), "created_at": utc_text(created), "owner": owner, "deleted": False}
 
     # --- one customer and everything about it ---------------------------------
 
@@ -242,7 +239,7 @@ class _Maker:
                     "deal_id": None,
                     "from_stage": path[index - 1] if index else None,
                     "to_stage": stage,
-                    "at": _iso(at),
+                    "at": utc_text(at),
                 }
             )
         closed = fate != "open"
@@ -281,7 +278,8 @@ class _Maker:
         for _ in range(self.count(self.shape.activities, weight)):
             kind = rng.choice(_ACTIVITY_KINDS)
             at = self.moment(365, quiet)
-            open_then = [d for d in deals if d["created_at"] <= _iso(at)]  # no calls before a deal
+            # No calls about a deal before it existed.
+            open_then = [d for d in deals if d["created_at"] <= utc_text(at)]
             outcomes = OUTCOMES_BY_KIND[ActivityKind(kind)]
             made.append(
                 self.base(customer["owner"], at)
@@ -292,7 +290,7 @@ class _Maker:
                         rng.choice(open_then)["id"] if open_then and rng.random() < 0.4 else None
                     ),
                     "contact_id": rng.choice(contacts)["id"] if contacts else None,
-                    "at": _iso(at),
+                    "at": utc_text(at),
                     "duration_min": rng.choice((5, 10, 15, 30, 60, 90)) if kind != "note" else None,
                     "outcome": rng.choice(outcomes).value if outcomes else None,
                     "satisfaction": (
@@ -327,7 +325,7 @@ class _Maker:
                     "due_date": due.isoformat(),
                     "due_time": f"{rng.randint(9, 17):02d}:00:00" if rng.random() < 0.3 else None,
                     "recurrence": rng.choice(_RECURRENCES) if rng.random() < 0.1 else None,
-                    "done_at": _iso(datetime.combine(due, time(16), tzinfo=UTC)) if done else None,
+                    "done_at": utc_text(datetime.combine(due, time(16), UTC)) if done else None,
                     "snoozed_until": None,
                 }
             )

@@ -25,6 +25,7 @@ from workbench.store.queries import (
     customers_named,
     deals,
     follow_ups_due,
+    planned_visits,
 )
 
 TODAY = date(2026, 11, 23)
@@ -291,3 +292,14 @@ def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
     assert names(sort=CustomerSort.TIER) == ["Acme", "Gamma", "Beta"]
     assert names(search="gam") == ["Gamma"]
     assert names(search="%") == []
+
+
+def test_planned_visits_are_those_after_a_moment_up_to_another(
+    store: Store, acme: Customer, me: Rep
+) -> None:
+    """(after, until]: compared as stored text, so the bounds must be written as moments are."""
+    now = store.clock.now()
+    for hours in (0, 1, 24):
+        store.add(Activity(kind="visit", customer_id=acme.id, at=now + timedelta(hours=hours)))
+    found = planned_visits(store, now, now + timedelta(hours=24), me.id)
+    assert [visit.at for visit in found] == [now + timedelta(hours=h) for h in (1, 24)]

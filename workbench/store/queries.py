@@ -8,10 +8,11 @@ everyone's records; pass a rep id for one rep's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from workbench.domain.fields import utc_text
 from workbench.domain.search import match_query
 from workbench.store.database import Store, fetch_all
 
@@ -544,14 +545,9 @@ def planned_visits(
           AND a.at > :after AND a.at <= :until
         ORDER BY a.at, a.id
         """,
-        {"owner": owner, "after": _stamp(after), "until": _stamp(until)},
+        {"owner": owner, "after": utc_text(after), "until": utc_text(until)},
     )
     return [PlannedVisit(**row | {"at": datetime.fromisoformat(row["at"])}) for row in rows]
-
-
-def _stamp(moment: datetime) -> str:
-    """A moment as the activities table stores it (UTC ISO text, to the second)."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from workbench.domain import kpis
+from workbench.domain.fields import utc_text
 from workbench.domain.models import ActivityKind, Metric
 from workbench.domain.periods import Period, PeriodKind
 from workbench.domain.stages import StageKind
@@ -37,7 +38,7 @@ ACTIVITY_KINDS = {Metric.CALLS: "call", Metric.VISITS: "visit"}
 
 def _utc_text(day: date, tz: tzinfo | None) -> str:
     """Local midnight of `day` as stored moments are written (UTC, ISO, 'Z')."""
-    return f"{datetime.combine(day, time(), tz).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return utc_text(datetime.combine(day, time(), tz))
 
 
 def _local_day(moment: str, tz: tzinfo | None) -> date:
