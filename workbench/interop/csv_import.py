@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -174,8 +175,12 @@ class _Rows:
         self.customer_ids, self.rep_ids = (
             {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
         )
-        self.name_keys = customers_by_name_key(store)
         self.currency = check_currency(mapping.currency or store.settings().currency)
+
+    @cached_property
+    def name_keys(self) -> dict[str, list[tuple[str, str]]]:
+        """Customers by name key: read once, and only by files that name customers."""
+        return customers_by_name_key(self.store)
 
     def read(self) -> None:
         plan, seen = self.plan, dict[str, int]()  # record id -> the line that had it
@@ -407,7 +412,7 @@ class _Rows:
         return None
 
 
-class Twin(NamedTuple):
+class _Twin(NamedTuple):
     id: str
     why: str
 
@@ -420,7 +425,7 @@ class _Twins:
         self.by_email, self.by_name = contacts_by_email(store), names
         self.lines: dict[tuple[str, ...], int] = {}  # key -> the line that had it first
 
-    def find(self, line: int, fields: dict[str, Any], keyed: str) -> Twin | None:
+    def find(self, line: int, fields: dict[str, Any], keyed: str) -> _Twin | None:
         """The contact here that the row is. An earlier row without any id
         that was the same contact makes this row a RowError (rows with an
         external id are told apart by it)."""
@@ -436,7 +441,7 @@ class _Twins:
                 if key in self.lines:
                     raise RowError(f"the same contact as line {self.lines[key]} ({why})")
             self.lines |= dict.fromkeys(keys, line)
-        return next((Twin(found, why) for found, why in keys.values() if found), None)
+        return next((_Twin(found, why) for found, why in keys.values() if found), None)
 
 
 def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
