@@ -89,3 +89,14 @@ async def test_a_vcard_needs_no_kind_and_bad_files_say_why(
         await keys(pilot, "ctrl+s")
     names = store.db.execute("SELECT name FROM contacts").fetchall()
     assert names == [("Wang Fang",)]
+
+
+async def test_a_file_with_only_a_header_says_so(store: Store, me: Rep, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("Opportunity Name,Account Name,Stage\n")
+    async with WorkbenchApp(store).run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, path)
+        await keys(pilot, "enter", "d", "enter")
+        assert "Nothing to import: the file has no rows" in shown(screen, "#import-error")
+        await keys(pilot, "ctrl+s")  # reads it again; still nothing to write
+        assert deal_titles(store) == []

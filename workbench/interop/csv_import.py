@@ -98,6 +98,11 @@ class Plan:
         """Whether rows carry an id or external id (a re-import then updates)."""
         return any(c.kind in ("id", "external_id") for c in self.matched.by_column.values())
 
+    @property
+    def rejects_path(self) -> Path:
+        """Where skipped bad rows go: beside the input."""
+        return self.path.with_name(f"{self.path.stem}.rejects.csv")
+
     def report(self) -> list[str]:
         """What the import does (or would do), a line each."""
         table, matched = self.table, self.matched
@@ -485,7 +490,7 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
 
 def _write_rejects(plan: Plan) -> Path:
     """The bad rows as they were, with the line and the reason first."""
-    path = plan.path.with_name(f"{plan.path.stem}.rejects.csv")
+    path = plan.rejects_path
     reasons = dict(plan.rejected)
     rows = [[str(line), reasons[line], *cells] for line, cells in plan.table.rows
             if line in reasons]  # fmt: skip

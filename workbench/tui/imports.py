@@ -128,12 +128,12 @@ class ImportScreen(FormScreen):
         self.query_one("#report", Static).update(Text("\n".join(map(printable, plan.report()))))
         unit = plan.table.unit
         if not plan.good:
-            self._hint("esc cancel", f"Nothing to import: every {unit} is bad")
+            why = f"every {unit} is bad" if plan.rejected else f"the file has no {unit}s"
+            self._hint("esc cancel", f"Nothing to import: {why}")
             self.plan = None
         elif plan.rejected:
-            rejects = plan.path.with_name(f"{plan.path.stem}.rejects.csv").name
             self._hint(f"ctrl+s imports the {counted(len(plan.good), 'good ' + unit)}; the bad "
-                       f"go to {rejects} · esc cancel")  # fmt: skip
+                       f"go to {plan.rejects_path.name} · esc cancel")  # fmt: skip
         else:
             self._hint(f"ctrl+s imports {counted(len(plan.good), unit)} · esc cancel")
 
