@@ -6,18 +6,18 @@ from __future__ import annotations
 from benchmarks.budgets import AGGREGATE, QUERY, Figure
 from benchmarks.timing import Sample, timed
 from workbench.store.database import Store
-from workbench.store.questions import PANES
+from workbench.store.questions import PANES, Subject
 
 # Panes whose questions add up whole tables; they run in a worker.
 AGGREGATING = ("Targets",)
 
 
 def measure(store: Store, runs: int) -> list[Figure]:
-    customer = _busiest_customer(store)
+    subject = _busiest(store)
     figures = []
     for pane, questions in PANES.items():
         for name, question in questions.items():
-            sample = timed(lambda q=question: q(store, customer), runs)  # type: ignore[misc]
+            sample = timed(lambda q=question: q(store, subject), runs)  # type: ignore[misc]
             figures.append(Figure(
                 "Queries", f"{pane}: {name}", "ms", _ms(sample),
                 AGGREGATE if pane in AGGREGATING else QUERY,
@@ -25,14 +25,18 @@ def measure(store: Store, runs: int) -> list[Figure]:
     return figures
 
 
-def _busiest_customer(store: Store) -> str:
-    """One of my customers with the longest timeline: the 360 view's worst case."""
-    row = store.db.execute(
-        "SELECT customer_id FROM activities WHERE owner = ? GROUP BY customer_id "
-        "ORDER BY count(*) DESC, customer_id LIMIT 1",
-        [store.me],
-    ).fetchone()
-    return str(row[0])
+def _busiest(store: Store) -> Subject:
+    """My customer and my deal with the longest timelines: the worst cases of
+    the 360 view and the deal view."""
+    busiest = (
+        "SELECT {0} FROM activities WHERE owner = ? AND {0} IS NOT NULL GROUP BY {0} "
+        "ORDER BY count(*) DESC, {0} LIMIT 1"
+    )
+    customer, deal = (
+        str(store.db.execute(busiest.format(column), [store.me]).fetchone()[0])
+        for column in ("customer_id", "deal_id")
+    )
+    return Subject(customer, deal)
 
 
 def _ms(sample: Sample) -> Sample:

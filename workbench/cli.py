@@ -372,7 +372,7 @@ def _outcome(text: str, kind: str) -> Any:
 def _find_deal(store: Store, customer_id: str, text: str) -> str:
     from workbench.store.queries import deals
 
-    mine = [d for d in deals(store, owner=None) if d.customer_id == customer_id]
+    mine = deals(store, owner=None, customer_id=customer_id)
     matches = [d for d in mine if d.id == text] or [
         d for d in mine if d.title.casefold().startswith(text.casefold())
     ]

@@ -9,7 +9,7 @@ import pytest
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import Store, open_store
-from workbench.store.questions import QUESTIONS
+from workbench.store.questions import QUESTIONS, Subject
 
 BIG_TABLES = ("activities", "deals", "follow_ups", "customers", "contacts", "changes")
 
@@ -43,11 +43,11 @@ def full_scans(plan: list[str], sql: str) -> list[str]:
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_no_full_scan_of_a_big_table(demo: Store, question: str) -> None:
-    customer = demo.db.execute("SELECT id FROM customers LIMIT 1").fetchone()[0]
+    customer, deal = demo.db.execute("SELECT customer_id, id FROM deals LIMIT 1").fetchone()
     statements: list[str] = []
     demo.db.conn.set_trace_callback(statements.append)
     try:
-        QUESTIONS[question](demo, customer)
+        QUESTIONS[question](demo, Subject(customer, deal))
     finally:
         demo.db.conn.set_trace_callback(None)
     selects = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]

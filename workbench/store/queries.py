@@ -113,13 +113,16 @@ def _deal_rows(store: Store, where_and_order: str, params: dict[str, Any]) -> li
     return [DealRow(**row | {"expected_close": as_date(row["expected_close"])}) for row in rows]
 
 
-def deals(store: Store, owner: str | None, stage: str | None = None) -> list[DealRow]:
-    """Deals in pipeline order (stage, then expected close), optionally of one stage."""
+def deals(
+    store: Store, owner: str | None, stage: str | None = None, customer_id: str | None = None
+) -> list[DealRow]:
+    """Deals in pipeline order (stage, then expected close), optionally of one
+    stage or one customer."""
     return _deal_rows(
         store,
-        f"""{_only("d.owner", owner)} {_only("d.stage", stage)}
+        f"""{_only("d.owner", owner)} {_only("d.stage", stage)} {_only("d.customer_id", customer_id)}
         ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title""",
-        {"owner": owner, "stage": stage},
+        {"owner": owner, "stage": stage, "customer_id": customer_id},
     )
 
 
@@ -235,21 +238,25 @@ def customer_list(
         if query
         else "customers c"
     )
-    order = _CUSTOMER_ORDER[sort]
-    if query and sort == CustomerSort.NAME:
-        order = "hits.rank, c.name"
+    # The page is picked first, working out only the figure it is sorted by;
+    # the other figures are added for its rows alone (a search sorted by
+    # revenue ranks up to SEARCH_CAP customers).
+    order = "hits.rank, c.name" if query and sort == CustomerSort.NAME else _CUSTOMER_ORDER[sort]
+    picked = ["c.rowid AS customer_row", "hits.rank AS rank" if query else "NULL AS rank"]
+    if sort in _SORT_FIGURE:
+        picked.append(f"{_FIGURES[_SORT_FIGURE[sort]]} AS {_SORT_FIGURE[sort]}")
+    figures = ", ".join(f"{sql} AS {name}" for name, sql in _FIGURES.items())
     rows = fetch_all(
         store.db,
         f"""
-        SELECT c.id, c.name, c.tier, c.segment, c.industry, c.owner,
-               (SELECT max(a.at) FROM activities a
-                 WHERE a.customer_id = c.id AND a.deleted = 0) AS last_contact,
-               {_deal_sum("open")} AS open_pipeline,
-               {_deal_sum("won")} AS won_revenue
-        FROM {source}
-        WHERE c.deleted = 0 {_only("c.owner", owner)} {_only("c.tier", tier)}
-              {_only("c.segment", segment)} {_only("c.industry", industry)}
-        ORDER BY {order} LIMIT :limit
+        WITH page AS (
+            SELECT {", ".join(picked)} FROM {source}
+            WHERE c.deleted = 0 {_only("c.owner", owner)} {_only("c.tier", tier)}
+                  {_only("c.segment", segment)} {_only("c.industry", industry)}
+            ORDER BY {order} LIMIT :limit)
+        SELECT c.id, c.name, c.tier, c.segment, c.industry, c.owner, {figures}
+        FROM page JOIN customers c ON c.rowid = page.customer_row
+        ORDER BY {order.replace("hits.rank", "page.rank")}
         """,
         {"query": query, "cap": SEARCH_CAP, "owner": owner, "tier": tier, "segment": segment,
          "industry": industry, "currency": currency, "limit": limit},
@@ -263,6 +270,20 @@ def _deal_sum(kind: str) -> str:
     return f"""(SELECT coalesce(sum(d.amount), 0) FROM deals d JOIN stages s ON s.id = d.stage
                  WHERE d.customer_id = c.id AND d.deleted = 0 AND d.currency = :currency
                  AND s.kind = '{kind}')"""
+
+
+# A listed customer's figures, as SQL over `c`.
+_FIGURES = {
+    "last_contact": "(SELECT max(a.at) FROM activities a "
+    "WHERE a.customer_id = c.id AND a.deleted = 0)",
+    "open_pipeline": _deal_sum("open"),
+    "won_revenue": _deal_sum("won"),
+}
+_SORT_FIGURE = {
+    CustomerSort.LAST_CONTACT: "last_contact",
+    CustomerSort.PIPELINE: "open_pipeline",
+    CustomerSort.REVENUE: "won_revenue",
+}
 
 
 def customer_values(store: Store, field: str) -> list[str]:

@@ -1,13 +1,14 @@
-"""Every question a pane asks the store, by pane, ready to call.
+"""Every question a pane (or a command) asks the store, ready to call.
 
 One list, two users: a test checks that each is answered through an index
-(no full scan of a big table), and the benchmark times each on the
-reference data against the budgets of shared/DESIGN.md.
+(no full scan of a big table), and the benchmark times the panes' ones on
+the reference data against the budgets of shared/DESIGN.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from workbench.domain import agenda
@@ -17,7 +18,17 @@ from workbench.store.account import load_account
 from workbench.store.database import Store
 from workbench.store.report import build_report
 
-Question = Callable[[Store, str], object]  # (store, a customer's id) -> the answer
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The records a question about one customer or deal is asked of."""
+
+    customer: str
+    deal: str
+
+
+Question = Callable[[Store, Subject], object]
 
 
 def _today(store: Store) -> datetime:
@@ -45,11 +56,9 @@ PANES: dict[str, dict[str, Question]] = {
         "pipeline with recent wins and losses": lambda s, _: queries.deal_cards(
             s, s.clock.today(), s.me, closed_since=s.clock.today() - timedelta(days=90)
         ),
-        "my deals": lambda s, _: queries.deals(s, owner=s.me),
-        "my deals in a stage": lambda s, _: queries.deals(s, owner=s.me, stage="proposal"),
-        "a deal's history": lambda s, _: queries.deal_history(s, "some-deal"),
-        "a deal's activities": lambda s, _: queries.deal_activities(s, "some-deal"),
-        "a deal's follow-ups": lambda s, _: queries.deal_follow_ups(s, "some-deal"),
+        "a deal's history": lambda s, it: queries.deal_history(s, it.deal),
+        "a deal's activities": lambda s, it: queries.deal_activities(s, it.deal),
+        "a deal's follow-ups": lambda s, it: queries.deal_follow_ups(s, it.deal),
     },
     "Customers": {
         "customers in order": lambda s, _: queries.customers(s, limit=50),
@@ -63,16 +72,16 @@ PANES: dict[str, dict[str, Question]] = {
         ),
     },
     "Customer 360": {
-        "a customer's 360 view": lambda s, customer: load_account(s, customer),
-        "a customer's timeline": lambda s, customer: queries.customer_timeline(s, customer),
+        "a customer's 360 view": lambda s, it: load_account(s, it.customer),
+        "a customer's timeline": lambda s, it: queries.customer_timeline(s, it.customer),
     },
     "Search": {
         "customer search": lambda s, _: queries.customers(s, "heng ta"),
         "customer search in Chinese": lambda s, _: queries.customers(s, "恒泰"),
         "customers by name": lambda s, _: queries.customers_named(s, "Heng"),
         "deals by title": lambda s, _: queries.deals_titled(s, "Pump"),
-        "customer by id prefix": lambda s, customer: queries.customers_by_id_prefix(
-            s, customer[:8]
+        "customer by id prefix": lambda s, it: queries.customers_by_id_prefix(
+            s, it.customer[:8]
         ),
     },
     "Targets": {
@@ -86,6 +95,15 @@ PANES: dict[str, dict[str, Question]] = {
     },
 }
 
+# Lists printed by `workbench`: whole answers, not a pane's page.
+COMMANDS: dict[str, Question] = {
+    "my deals": lambda s, _: queries.deals(s, owner=s.me),
+    "my deals in a stage": lambda s, _: queries.deals(s, owner=s.me, stage="proposal"),
+    "a customer's deals": lambda s, it: queries.deals(s, owner=None, customer_id=it.customer),
+}
+
 QUESTIONS: dict[str, Question] = {
-    name: question for questions in PANES.values() for name, question in questions.items()
+    name: question
+    for questions in [*PANES.values(), COMMANDS]
+    for name, question in questions.items()
 }
