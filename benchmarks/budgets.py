@@ -51,6 +51,7 @@ AGGREGATE = (Budget(150.0),)  # ms, whole-table aggregates (run in a worker)
 START_RATIO = (Budget(1.3),)  # x a bare Textual app painting one line
 FILL = (Budget(100.0),)  # ms, rows in to first frame out
 KEYSTROKE = (Budget(50.0),)  # ms, search per keystroke; nothing blocks the UI longer
+CURSOR = (Budget(16.0), Budget(50.0, of="high"))  # ms, a cursor key to its frame
 SAVE = (Budget(10.0),)  # ms, saving a quick log
 THROUGHPUT = (Budget(100_000.0, at_least=True),)  # changes/s, bundle export and import
 CSV_10K = (Budget(5.0),)  # s, 10,000 deals from CSV (issue 8)

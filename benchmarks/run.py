@@ -10,7 +10,7 @@ import platform
 import time
 from pathlib import Path
 
-from benchmarks import bulk, queries, startup
+from benchmarks import bulk, interaction, queries, startup
 from benchmarks.budgets import Figure
 from benchmarks.data import CACHE, SETS, clock, database
 from workbench.store.database import open_store
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     store = open_store(reference, clock=clock())
     say("Timing each pane's queries…")
     figures += queries.measure(store, fast)
+    say("Driving the app: panes, keys, a quick log…")
+    figures += interaction.measure(store, slow)
     store.close()
     say("Timing cold starts and memory…")
     figures += startup.measure(reference, slow)

@@ -6,6 +6,7 @@ The same processes give the resident memory with the data open."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def _headless(kind: str, database: Path) -> dict[str, float]:
 def _in_tmux(kind: str, database: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "start.json"
-        session = f"workbench-bench-{kind}"
+        session = f"workbench-bench-{kind}-{os.getpid()}"  # two runs at once never collide
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                         "-c", str(ROOT), " ".join(_command(kind, database, out))],
                        check=True)  # fmt: skip

@@ -120,7 +120,8 @@ def deals(
     stage or one customer."""
     return _deal_rows(
         store,
-        f"""{_only("d.owner", owner)} {_only("d.stage", stage)} {_only("d.customer_id", customer_id)}
+        f"""{_only("d.owner", owner)} {_only("d.stage", stage)}
+        {_only("d.customer_id", customer_id)}
         ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title""",
         {"owner": owner, "stage": stage, "customer_id": customer_id},
     )

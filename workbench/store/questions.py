@@ -19,7 +19,6 @@ from workbench.store.database import Store
 from workbench.store.report import build_report
 
 
-
 @dataclass(frozen=True)
 class Subject:
     """The records a question about one customer or deal is asked of."""
@@ -80,9 +79,7 @@ PANES: dict[str, dict[str, Question]] = {
         "customer search in Chinese": lambda s, _: queries.customers(s, "恒泰"),
         "customers by name": lambda s, _: queries.customers_named(s, "Heng"),
         "deals by title": lambda s, _: queries.deals_titled(s, "Pump"),
-        "customer by id prefix": lambda s, it: queries.customers_by_id_prefix(
-            s, it.customer[:8]
-        ),
+        "customer by id prefix": lambda s, it: queries.customers_by_id_prefix(s, it.customer[:8]),
     },
     "Targets": {
         "my month's report": lambda s, _: build_report(s, s.me, _month(s)),

@@ -175,7 +175,8 @@ def history(store: Store, rep_id: str | None, today: date) -> kpis.History:
     counts = activity_counts(scope, "'call', 'visit'")  # a year of the team's: 100+ ms a kind
     won, revenue = store.db.execute(
         f"SELECT count(*), coalesce(sum(d.amount), 0) {_WON_IN_PERIOD} "
-        f"AND d.currency = :currency {scope.mine('d.owner')}", scope.params
+        f"AND d.currency = :currency {scope.mine('d.owner')}",
+        scope.params,
     ).fetchone()  # added up here: the team's year is some 100k deals
     return kpis.History(counts.get("call", 0), counts.get("visit", 0), won, revenue)
 
