@@ -47,7 +47,7 @@ class Driver:
         """Put the cursor on the first agenda item matching `predicate`."""
         item = next(i for i in self.today.items.values() if predicate(i))
         table = self.today.query_one(AgendaTable)
-        table.move_cursor(row=table.get_row_index(item.key))
+        table.move_cursor(row=table.reveal(item.key))
         await self.pilot.pause()
         return item
 
@@ -200,3 +200,30 @@ async def test_first_run_asks_for_a_name(tmp_path: Path) -> None:
         await pilot.pause()
         assert store.me is not None
         assert "Li Wei" in app.sub_title
+
+
+async def test_a_long_agenda_is_drawn_a_page_at_a_time(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "busy.db", clock=FixedClock.at(NOW))
+    from workbench.store.actions import set_me
+
+    set_me(store, "Li Wei")
+    with store.transaction():
+        for n in range(300):
+            customer = store.add(Customer(name=f"Customer {n:03}"))
+            store.add(FollowUp(title=f"Call {n:03}", customer_id=customer.id,
+                               due_date=date(2026, 11, 1 + n % 20)))  # fmt: skip
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        await pilot.pause()
+        table = app.screen.query_one(AgendaTable)
+        assert table.row_count == AgendaTable.PAGE, "only the first page is drawn"
+        await pilot.press(*["pagedown"] * 6)
+        assert table.row_count > AgendaTable.PAGE, "paging down draws more"
+        await pilot.resize_terminal(120, 40)  # a resize redraws from the top, rows still waiting
+        await settle(app)
+        await pilot.pause()
+        await pilot.press("ctrl+end")
+        assert table.row_count == 301, "ctrl+end draws the rest: 300 items under one title"
+        last = app.screen.selected()
+        assert last is not None and last.what == "Call 299"
