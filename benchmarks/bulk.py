@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from benchmarks.budgets import CSV_10K, THROUGHPUT, Figure
-from benchmarks.data import clock
+from benchmarks.now import clock
 from benchmarks.timing import Sample
 from workbench.interop.csv_columns import Mapping
 from workbench.interop.csv_import import apply_plan, plan_import

@@ -10,12 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.now import clock
 from workbench.demo import REFERENCE, Shape, generate
-from workbench.domain.clock import FixedClock
 from workbench.store.database import open_store
 
 CACHE = Path(__file__).parent / ".cache"
-NOW = "2026-11-23T09:30:00+08:00"  # the Monday the tests pin too
 _ROOT = Path(__file__).parent.parent
 
 
@@ -30,10 +29,6 @@ SETS = {
     "team": DataSet("team", Shape(customers=2_000)),  # a team's bundle: ~300k changes
     "smoke": DataSet("smoke", Shape(customers=60)),  # `make test` runs the benchmark on this
 }
-
-
-def clock() -> FixedClock:
-    return FixedClock.at(NOW)
 
 
 def fingerprint() -> str:

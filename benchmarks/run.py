@@ -12,7 +12,8 @@ from pathlib import Path
 
 from benchmarks import bulk, interaction, queries, startup
 from benchmarks.budgets import Figure
-from benchmarks.data import CACHE, SETS, clock, database
+from benchmarks.data import CACHE, SETS, database
+from benchmarks.now import clock
 from workbench.store.database import open_store
 
 RESULTS = Path(__file__).parent / "results.json"

@@ -48,7 +48,7 @@ def _bare(report: Callable[[], None]) -> App[None]:
 
 
 def _workbench(path: Path, report: Callable[[], None]) -> App[None]:
-    from benchmarks.data import clock
+    from benchmarks.now import clock
     from workbench.store.database import open_store
     from workbench.tui.app import WorkbenchApp
 

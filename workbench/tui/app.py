@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from textual import events, work
@@ -26,43 +26,46 @@ from workbench.domain.periods import Period
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
+from workbench.lazy import lazy
 from workbench.store import actions, duplicates, pipeline, queries
 from workbench.store.database import Store
-from workbench.sync.conflicts import Conflict, Side, keep
 from workbench.tui.collector import QUIET, IdleCollector
-from workbench.tui.customer import CustomerScreen
-from workbench.tui.customers import CustomersScreen
-from workbench.tui.deal import DealScreen
-from workbench.tui.duplicates import DuplicatesScreen, MergeRequest, MergeScreen
-from workbench.tui.fields import Choice
-from workbench.tui.forms import (
-    BoardFilterScreen,
-    CloseDealScreen,
-    CloseRequest,
-    CustomerFilter,
-    CustomerFilterScreen,
-    DealDraft,
-    DealFormScreen,
-    DealRequest,
-    FollowUpRequest,
-    LogRequest,
-    NewFollowUpScreen,
-    QuickLogScreen,
-    TargetFormScreen,
-    TargetRequest,
-    WhenScreen,
-    recurrence_text,
-)
-from workbench.tui.imports import ImportScreen
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
-from workbench.tui.pipeline import PipelineScreen
-from workbench.tui.record_form import contact_form, customer_form
-from workbench.tui.stages import StagesScreen
-from workbench.tui.sync import ConflictsScreen, FolderScreen, SyncScreen
-from workbench.tui.targets import TargetsScreen
 from workbench.tui.today import TodayScreen
-from workbench.tui.welcome import Welcome, WelcomeScreen
+
+# Only Today is needed to paint the first screen; the rest load when first used.
+if TYPE_CHECKING:
+    import workbench.sync.conflicts as conflicts
+    import workbench.tui.customer as customer_view
+    import workbench.tui.customers as customers_view
+    import workbench.tui.deal as deal_view
+    import workbench.tui.duplicates as duplicates_view
+    import workbench.tui.fields as field_types
+    import workbench.tui.forms as forms
+    import workbench.tui.imports as imports_view
+    import workbench.tui.pipeline as pipeline_view
+    import workbench.tui.record_form as record_form
+    import workbench.tui.stages as stages_view
+    import workbench.tui.sync as sync_view
+    import workbench.tui.targets as targets_view
+    import workbench.tui.welcome as welcome_view
+else:
+    conflicts = lazy("workbench.sync.conflicts")
+    customer_view = lazy("workbench.tui.customer")
+    customers_view = lazy("workbench.tui.customers")
+    deal_view = lazy("workbench.tui.deal")
+    duplicates_view = lazy("workbench.tui.duplicates")
+    field_types = lazy("workbench.tui.fields")
+    forms = lazy("workbench.tui.forms")
+    imports_view = lazy("workbench.tui.imports")
+    pipeline_view = lazy("workbench.tui.pipeline")
+    record_form = lazy("workbench.tui.record_form")
+    stages_view = lazy("workbench.tui.stages")
+    sync_view = lazy("workbench.tui.sync")
+    targets_view = lazy("workbench.tui.targets")
+    welcome_view = lazy("workbench.tui.welcome")
+
 
 FALLBACK_THEME = "textual-dark"
 
@@ -72,9 +75,9 @@ class WorkbenchApp(App[None]):
     TITLE = "Workbench"
     MODES = {
         "today": TodayScreen,
-        "pipeline": PipelineScreen,
-        "customers": CustomersScreen,
-        "targets": TargetsScreen,
+        "pipeline": lambda: pipeline_view.PipelineScreen(),
+        "customers": lambda: customers_view.CustomersScreen(),
+        "targets": lambda: targets_view.TargetsScreen(),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
@@ -101,7 +104,7 @@ class WorkbenchApp(App[None]):
         self._show_who_and_when()
         self._refresh_at_midnight()
         if settings.me is None:
-            self.push_screen(WelcomeScreen(), self._welcomed)
+            self.push_screen(welcome_view.WelcomeScreen(), self._welcomed)
 
     def on_unmount(self) -> None:
         self.collector.stop()
@@ -168,13 +171,13 @@ class WorkbenchApp(App[None]):
             self.write(partial(self.store.save_settings, chosen), f"Theme: {name}")
 
     def open_customer(self, customer_id: str) -> None:
-        self.push_screen(CustomerScreen(self.store, customer_id))
+        self.push_screen(customer_view.CustomerScreen(self.store, customer_id))
 
     def action_open_stages(self) -> None:
-        self.push_screen(StagesScreen())
+        self.push_screen(stages_view.StagesScreen())
 
     def open_deal(self, deal_id: str) -> None:
-        self.push_screen(DealScreen(self.store, deal_id))
+        self.push_screen(deal_view.DealScreen(self.store, deal_id))
 
     def action_quick_log(self) -> None:
         self.quick_log(None)
@@ -190,7 +193,7 @@ class WorkbenchApp(App[None]):
         self._ask_log(customer.id, customer.name, deal_id)
 
     def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
-        screen = QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
+        screen = forms.QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
                                 customer_name=name, lookup=self._names)  # fmt: skip
         self.push_screen(screen, partial(self._log_asked, deal_id))
 
@@ -199,10 +202,12 @@ class WorkbenchApp(App[None]):
             return [c.name for c in queries.customers_named(self.store, start, limit=1)]
 
     def _log_asked(self, deal_id: str | None, request: object) -> None:
-        if isinstance(request, LogRequest):
+        if isinstance(request, forms.LogRequest):
             self.write(partial(self._save_log, request, deal_id, None), _logged(request))
 
-    def _save_log(self, request: LogRequest, deal_id: str | None, follow_up_id: str | None) -> None:
+    def _save_log(
+        self, request: forms.LogRequest, deal_id: str | None, follow_up_id: str | None
+    ) -> None:
         customer = actions.find_customer(self.store, request.customer)
         with self.store.transaction():
             actions.log_activity(self.store, request.kind, customer, note=request.note,
@@ -214,19 +219,19 @@ class WorkbenchApp(App[None]):
                                            repeat=request.repeat)  # fmt: skip
 
     def complete(self, item: agenda.Item) -> None:
-        screen = QuickLogScreen(
+        screen = forms.QuickLogScreen(
             self.store.clock.now(), customer_id=item.customer_id, customer_name=item.customer,
-            heading=f"Done: {item.what}", next_text=recurrence_text(item.recurrence),
+            heading=f"Done: {item.what}", next_text=forms.recurrence_text(item.recurrence),
         )  # fmt: skip
         self.push_screen(screen, partial(self._completed, item))
 
     def _completed(self, item: agenda.Item, request: object) -> None:
-        if isinstance(request, LogRequest):
+        if isinstance(request, forms.LogRequest):
             self.write(partial(self._save_log, request, item.deal_id, item.follow_up_id),
                        f"Done: {item.what}")  # fmt: skip
 
     def snooze(self, item: agenda.Item) -> None:
-        screen = WhenScreen(self.store.clock.now(), f"Snooze “{item.what}” until", "tomorrow")
+        screen = forms.WhenScreen(self.store.clock.now(), f"Snooze “{item.what}” until", "tomorrow")
         self.push_screen(screen, partial(self._snoozed, item))
 
     def _snoozed(self, item: agenda.Item, when: object) -> None:
@@ -235,7 +240,7 @@ class WorkbenchApp(App[None]):
                        f"Snoozed until {when.describe(self.store.clock.today())}")  # fmt: skip
 
     def reschedule(self, item: agenda.Item) -> None:
-        screen = WhenScreen(self.store.clock.now(), f"Move “{item.what}” to")
+        screen = forms.WhenScreen(self.store.clock.now(), f"Move “{item.what}” to")
         self.push_screen(screen, partial(self._rescheduled, item))
 
     def _rescheduled(self, item: agenda.Item, when: object) -> None:
@@ -251,11 +256,11 @@ class WorkbenchApp(App[None]):
         self._ask_follow_up(customer.id, customer.name, None)
 
     def _ask_follow_up(self, customer_id: str, name: str, deal_id: str | None) -> None:
-        screen = NewFollowUpScreen(self.store.clock.now(), name)
+        screen = forms.NewFollowUpScreen(self.store.clock.now(), name)
         self.push_screen(screen, partial(self._follow_up_asked, customer_id, deal_id))
 
     def _follow_up_asked(self, customer_id: str, deal_id: str | None, request: object) -> None:
-        if isinstance(request, FollowUpRequest):
+        if isinstance(request, forms.FollowUpRequest):
             change = partial(actions.add_follow_up, self.store, customer_id, request.title,
                              request.when, deal_id)  # fmt: skip
             self.write(change, f"Follow-up on {request.when.describe(self.store.clock.today())}")
@@ -265,44 +270,49 @@ class WorkbenchApp(App[None]):
             self.write(partial(pipeline.move_deal, self.store, card.id, stage.key),
                        f"{card.title} → {stage.label}")  # fmt: skip
             return
-        screen = CloseDealScreen(self.store.clock.now(), card.title, stage.kind == StageKind.WON)
+        screen = forms.CloseDealScreen(
+            self.store.clock.now(), card.title, stage.kind == StageKind.WON
+        )
         self.push_screen(screen, partial(self._deal_closed, card, stage))
 
     def _deal_closed(self, card: queries.DealCard, stage: Stage, request: object) -> None:
-        if isinstance(request, CloseRequest):
+        if isinstance(request, forms.CloseRequest):
             change = partial(pipeline.move_deal, self.store, card.id, stage.key,
                              closed_on=request.closed_on, reason=request.reason)  # fmt: skip
             self.write(change, f"{card.title} → {stage.label}")
 
     def new_deal(self, stage: str | None) -> None:
-        self._ask_deal(DealDraft(stage=stage))
+        self._ask_deal(forms.DealDraft(stage=stage))
 
-    def _ask_deal(self, draft: DealDraft) -> None:
+    def _ask_deal(self, draft: forms.DealDraft) -> None:
         open_stages = [st for st in self.store.stages() if st.kind == StageKind.OPEN]
-        choices = [Choice(str(n), st.key, st.label) for n, st in enumerate(open_stages, 1)]
-        screen = DealFormScreen(self.store.clock.now(), self.store.settings().currency, choices,
-                                draft, self._names)  # fmt: skip
+        choices = [
+            field_types.Choice(str(n), st.key, st.label) for n, st in enumerate(open_stages, 1)
+        ]
+        currency = self.store.settings().currency
+        screen = forms.DealFormScreen(self.store.clock.now(), currency, choices, draft,
+                                      self._names)  # fmt: skip
         self.push_screen(screen, self._deal_asked)
 
     def new_deal_for(self, customer_id: str) -> None:
         customer = self.store.require(Customer, customer_id)
-        self._ask_deal(DealDraft(customer_id=customer.id, customer_name=customer.name))
+        self._ask_deal(forms.DealDraft(customer_id=customer.id, customer_name=customer.name))
 
     def edit_deal(self, deal_id: str) -> None:
         deal = self.store.require(Deal, deal_id)
         customer = self.store.get(Customer, deal.customer_id)
-        draft = DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
+        draft = forms.DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
                           deal.amount, deal.stage, deal.expected_close, deal.probability,
                           deal.next_step)  # fmt: skip
-        screen = DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names,
+        screen = forms.DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names,
                                 editing=True)  # fmt: skip
         self.push_screen(screen, partial(self._deal_edited, deal_id))
 
     def _deal_asked(self, request: object) -> None:
-        if isinstance(request, DealRequest):
+        if isinstance(request, forms.DealRequest):
             self.write(partial(self._add_deal, request), f"New deal: {request.title}")
 
-    def _add_deal(self, request: DealRequest) -> None:
+    def _add_deal(self, request: forms.DealRequest) -> None:
         customer = actions.find_customer(self.store, request.customer)
         deal = Deal(customer_id=customer.id, title=request.title, amount=request.amount,
                     currency=self.store.settings().currency, stage=request.stage or "lead",
@@ -310,7 +320,7 @@ class WorkbenchApp(App[None]):
         actions.add_deal(self.store, deal)
 
     def _deal_edited(self, deal_id: str, request: object) -> None:
-        if isinstance(request, DealRequest):
+        if isinstance(request, forms.DealRequest):
             fields = {
                 "title": request.title,
                 "amount": request.amount,
@@ -322,7 +332,9 @@ class WorkbenchApp(App[None]):
             self.write(change, f"Saved: {request.title}")
 
     def new_customer(self) -> None:
-        self.push_screen(customer_form(None, warn=self._look_alikes), self._customer_asked)
+        self.push_screen(
+            record_form.customer_form(None, warn=self._look_alikes), self._customer_asked
+        )
 
     def _look_alikes(self, values: dict[str, Any]) -> str | None:
         with self.store.lock:
@@ -339,7 +351,9 @@ class WorkbenchApp(App[None]):
 
     def edit_customer(self, customer_id: str) -> None:
         customer = self.store.require(Customer, customer_id)
-        self.push_screen(customer_form(customer), partial(self._customer_edited, customer_id))
+        self.push_screen(
+            record_form.customer_form(customer), partial(self._customer_edited, customer_id)
+        )
 
     def _customer_edited(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
@@ -348,7 +362,9 @@ class WorkbenchApp(App[None]):
 
     def add_contact(self, customer_id: str) -> None:
         customer = self.store.require(Customer, customer_id)
-        self.push_screen(contact_form(customer), partial(self._contact_asked, customer_id))
+        self.push_screen(
+            record_form.contact_form(customer), partial(self._contact_asked, customer_id)
+        )
 
     def _contact_asked(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
@@ -356,20 +372,22 @@ class WorkbenchApp(App[None]):
             self.write(partial(self.store.add, contact), f"Added {contact.name}")
 
     def ask_customer_filter(
-        self, current: CustomerFilter, then: Callable[[CustomerFilter | None], None]
+        self, current: forms.CustomerFilter, then: Callable[[forms.CustomerFilter | None], None]
     ) -> None:
         with self.store.lock:
             known = {field: queries.customer_values(self.store, field)
                      for field in ("segment", "industry")}  # fmt: skip
             known["rep"] = sorted(queries.rep_names(self.store).values())
-        screen = CustomerFilterScreen(current, known)
-        self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, CustomerFilter)
-                                                     else None))  # fmt: skip
+        screen = forms.CustomerFilterScreen(current, known)
+        self.push_screen(screen, lambda chosen: then(
+            chosen if isinstance(chosen, forms.CustomerFilter) else None))  # fmt: skip
 
     def edit_contact(self, contact_id: str) -> None:
         contact = self.store.require(Contact, contact_id)
         customer = self.store.require(Customer, contact.customer_id)
-        self.push_screen(contact_form(customer, contact), partial(self._contact_edited, contact_id))
+        self.push_screen(
+            record_form.contact_form(customer, contact), partial(self._contact_edited, contact_id)
+        )
 
     def _contact_edited(self, contact_id: str, values: object) -> None:
         if isinstance(values, dict):
@@ -377,12 +395,12 @@ class WorkbenchApp(App[None]):
             self.write(change, f"Saved {values['name']}")
 
     def ask_target(self, period: Period) -> None:
-        screen = TargetFormScreen(self.store.clock.today(), period.key,
+        screen = forms.TargetFormScreen(self.store.clock.today(), period.key,
                                   self.store.settings().currency)  # fmt: skip
         self.push_screen(screen, self._target_asked)
 
     def _target_asked(self, request: object) -> None:
-        if isinstance(request, TargetRequest) and self.store.me:
+        if isinstance(request, forms.TargetRequest) and self.store.me:
             change = partial(actions.set_target, self.store, self.store.me, request.metric,
                              request.period, request.amount)  # fmt: skip
             self.write(change, f"Target set: {request.metric.value} for {request.period}")
@@ -392,16 +410,16 @@ class WorkbenchApp(App[None]):
                    "Complaint resolved")  # fmt: skip
 
     def action_open_duplicates(self) -> None:
-        self.push_screen(DuplicatesScreen())
+        self.push_screen(duplicates_view.DuplicatesScreen())
 
     def ask_merge(self, first_id: str, second_id: str) -> None:
         first = self.store.require(Customer, first_id)
         second = self.store.require(Customer, second_id)
-        screen = MergeScreen(first, second, queries.rep_names(self.store))
+        screen = duplicates_view.MergeScreen(first, second, queries.rep_names(self.store))
         self.push_screen(screen, self._merge_asked)
 
     def _merge_asked(self, request: object) -> None:
-        if isinstance(request, MergeRequest):
+        if isinstance(request, duplicates_view.MergeRequest):
             change = partial(duplicates.merge, self.store, request.first, request.second,
                              request.chosen)  # fmt: skip
             self.write(change, "Merged · u on the Duplicates screen undoes it")
@@ -424,7 +442,7 @@ class WorkbenchApp(App[None]):
 
     def action_choose_sync_folder(self) -> None:
         current = self.store.settings().sync_folder
-        self.push_screen(FolderScreen(current), self._folder_chosen)
+        self.push_screen(sync_view.FolderScreen(current), self._folder_chosen)
 
     def _folder_chosen(self, folder: object) -> None:
         if isinstance(folder, Path):
@@ -433,7 +451,7 @@ class WorkbenchApp(App[None]):
             self._sync(folder)
 
     def _sync(self, folder: Path) -> None:
-        self.push_screen(SyncScreen(self.store, folder), lambda _: self._synced())
+        self.push_screen(sync_view.SyncScreen(self.store, folder), lambda _: self._synced())
 
     def _synced(self) -> None:
         self._show_who_and_when()
@@ -442,23 +460,23 @@ class WorkbenchApp(App[None]):
     # --- files ----------------------------------------------------------------
 
     def action_import_file(self) -> None:
-        self.push_screen(ImportScreen(), self._imported)
+        self.push_screen(imports_view.ImportScreen(), self._imported)
 
     def _imported(self, done: object) -> None:
         if isinstance(done, str):
             self._written(done)
 
     def action_open_conflicts(self) -> None:
-        self.push_screen(ConflictsScreen())
+        self.push_screen(sync_view.ConflictsScreen())
 
-    def keep_conflict(self, conflict: Conflict, side: Side) -> None:
-        self.write(partial(keep, self.store, conflict, side),
+    def keep_conflict(self, conflict: conflicts.Conflict, side: conflicts.Side) -> None:
+        self.write(partial(conflicts.keep, self.store, conflict, side),
                    f"{conflict.label}: kept {side.text}")  # fmt: skip
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]
     ) -> None:
-        screen = BoardFilterScreen(self.store.clock.today(), current,
+        screen = forms.BoardFilterScreen(self.store.clock.today(), current,
                                    self.store.settings().currency, self._rep_names,
                                    self._names)  # fmt: skip
         self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, BoardFilter)
@@ -469,11 +487,11 @@ class WorkbenchApp(App[None]):
             names = ["everyone", *sorted(queries.rep_names(self.store).values())]
         return [name for name in names if name.casefold().startswith(start.casefold())]
 
-    def _welcomed(self, welcome: Welcome | None) -> None:
+    def _welcomed(self, welcome: welcome_view.Welcome | None) -> None:
         if welcome is not None:
             self.write(partial(self._set_up, welcome), f"Welcome, {welcome.name}")
 
-    def _set_up(self, welcome: Welcome) -> None:
+    def _set_up(self, welcome: welcome_view.Welcome) -> None:
         if welcome.demo:
             from workbench.demo import generate  # only when asked: it is not small
 
@@ -481,7 +499,7 @@ class WorkbenchApp(App[None]):
         actions.set_me(self.store, welcome.name)
 
 
-def _logged(request: LogRequest) -> str:
+def _logged(request: forms.LogRequest) -> str:
     text = f"Logged {request.kind.value}"
     if request.next_when:
         text += f"; next {request.next_when.day:%a %d %b}"
