@@ -227,3 +227,21 @@ async def test_a_long_agenda_is_drawn_a_page_at_a_time(tmp_path: Path) -> None:
         assert table.row_count == 301, "ctrl+end draws the rest: 300 items under one title"
         last = app.screen.selected()
         assert last is not None and last.what == "Call 299"
+
+
+async def test_the_agenda_is_read_once_at_start(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.tui import today
+
+    reads: list[int] = []
+    read = today.load_agenda
+    monkeypatch.setattr(today, "load_agenda", lambda store: reads.append(1) or read(store))
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        await pilot.pause()
+        assert len(reads) == 1, "mounting and coming into view are one load, not two"
+        await pilot.press("2", "1")
+        await settle(app)
+        assert len(reads) == 2, "coming back to Today reads it again"

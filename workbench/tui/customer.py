@@ -209,9 +209,6 @@ class CustomerScreen(Pane):
         self.deals.focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
         with self.store.lock:

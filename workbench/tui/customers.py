@@ -111,7 +111,6 @@ class CustomersScreen(Pane):
 
     def on_mount(self) -> None:
         self.box.focus()
-        self.reload()
 
     def on_resize(self) -> None:
         """The name takes what the figures leave; the segment, last, is cut first."""
@@ -123,9 +122,6 @@ class CustomersScreen(Pane):
             self.table.add_column(label, width=width)
         if self.shown:
             self.show(*self.shown)
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     @work(thread=True, group="customers", exclusive=True, exit_on_error=False)
     def reload(self) -> None:

@@ -105,12 +105,6 @@ class DealScreen(Pane):
             yield Static("Loading…", id="deal-card")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
         view = load_deal(self.store, self.deal_id)

@@ -25,6 +25,11 @@ class Pane(Screen[None]):
         """Load what the screen shows again (in a worker)."""
         raise NotImplementedError
 
+    def on_screen_resume(self) -> None:
+        """Load whenever the screen comes into view. Textual says so the first
+        time too, so loading on mount as well read everything twice."""
+        self.reload()
+
 
 class TablePane(Pane):
     """A pane that is a status line over a table, one row per item, loaded
@@ -43,7 +48,3 @@ class TablePane(Pane):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()

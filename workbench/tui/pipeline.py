@@ -235,12 +235,6 @@ class PipelineScreen(Pane):
         yield self.holder
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @work(group="db", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
         board = await asyncio.to_thread(load_board, self.workbench.store, self.filter)

@@ -147,7 +147,6 @@ class StagesScreen(Pane):
         table = self.query_one(DataTable)
         for label in ("Key", "Label", "Probability", "Rot days", "Kind", "Deals"):
             table.add_column(label)
-        self.reload()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:

@@ -143,12 +143,6 @@ class TargetsScreen(Pane):
                 yield Static(id="targets-leaderboard")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @work(thread=True, group="targets", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
         store = self.workbench.store

@@ -144,14 +144,8 @@ class TodayScreen(Pane):
         yield Static("", id="today-empty")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_resize(self) -> None:
         self.show(list(self.items.values()))
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
