@@ -51,7 +51,8 @@ AGGREGATE = (Budget(150.0),)  # ms, whole-table aggregates (run in a worker)
 START_RATIO = (Budget(1.3),)  # x a bare Textual app painting one line
 FILL = (Budget(100.0),)  # ms, rows in to first frame out
 KEYSTROKE = (Budget(50.0),)  # ms, search per keystroke; nothing blocks the UI longer
-CURSOR = (Budget(16.0), Budget(50.0, of="high"))  # ms, a cursor key to its frame
+CURSOR = (Budget(16.0), Budget(50.0, of="high"))  # ms, a cursor key's work: within a frame
+BLOCK = (Budget(50.0, of="high"),)  # ms, nothing keeps the screen still longer
 SAVE = (Budget(10.0),)  # ms, saving a quick log
 THROUGHPUT = (Budget(100_000.0, at_least=True),)  # changes/s, bundle export and import
 CSV_10K = (Budget(5.0),)  # s, 10,000 deals from CSV (issue 8)
