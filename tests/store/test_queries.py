@@ -135,6 +135,26 @@ def test_search_follows_edits_contacts_and_deletes(store: Store, me: Rep) -> Non
     assert customers(store, "acme") == []
 
 
+def test_a_reps_search_finds_all_of_theirs_however_many_others_match(
+    store: Store, me: Rep, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.store import queries
+
+    monkeypatch.setattr(queries, "SEARCH_CAP", 5)  # the index's first matches: all others'
+    other = store.add(Rep(name="Other Rep"))
+    with store.transaction():
+        for n in range(20):
+            store.add(Customer(name=f"Heng {n:02} Trading", owner=other.id))
+        for n in range(3):
+            store.add(Customer(name=f"Heng Mine {n}", owner=me.id))
+    mine = customer_list(store, "CNY", search="heng", owner=me.id)
+    assert sorted(row.name for row in mine) == ["Heng Mine 0", "Heng Mine 1", "Heng Mine 2"]
+    store.update(Customer, mine[0].id, owner=other.id)  # handed over: the index follows
+    assert len(customer_list(store, "CNY", search="heng", owner=me.id)) == 2
+    assert len(customer_list(store, "CNY", search="heng")) == 5, "everyone's: capped"
+    assert customers(store, "o" + me.id.encode().hex()) == [], "owners are not searched as text"
+
+
 def test_find_customer(store: Store, me: Rep) -> None:
     store.add(Customer(name="Acme"))
     store.add(Customer(name="Acme Pumps"))

@@ -42,3 +42,16 @@ def match_query(typed: str) -> str | None:
         else:
             clauses.append(f'"{term}"*')
     return " AND ".join(clauses) or None
+
+
+def owner_token(rep_id: str) -> str:
+    """How the search index holds a customer's owner (migration 0008): one
+    token, whatever characters the id has."""
+    return "o" + rep_id.encode("utf-8").hex()
+
+
+def scoped(query: str, owner: str | None = None) -> str:
+    """`query` (from match_query) over the customers' text only, and only
+    `owner`'s customers when one is given, in one FTS5 expression."""
+    text = f"body : ({query})"
+    return f'owner : "{owner_token(owner)}" AND {text}' if owner else text

@@ -35,7 +35,7 @@ INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 @dataclass(frozen=True)
 class Derived:
     """A table the schema derives from customers (and their contacts), kept in
-    step by triggers named after it (migrations 0002, 0003): how to refill it
+    step by triggers named after it (migrations 0002, 0003, 0008): how to refill it
     from its source view, whole or for some customers."""
 
     table: str
@@ -48,7 +48,7 @@ class Derived:
 
 
 DERIVED = (
-    Derived("customer_search", "rowid, body",
+    Derived("customer_search", "rowid, body, owner",
             "rowid IN (SELECT rowid FROM customers WHERE id IN ({ids}))"),
     Derived("customer_keys", "key, customer_id", "customer_id IN ({ids})"),
 )  # fmt: skip
