@@ -1,6 +1,7 @@
 """A bad bundle is refused with one clear line, and the database keeps every
 byte of its content."""
 
+import gc
 import gzip
 import json
 from collections.abc import Callable
@@ -49,6 +50,7 @@ def refused(store: Store, path: Path, message: str) -> None:
         import_bundle(store, path)
     assert dump(store) == before
     assert store.db.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+    assert gc.isenabled(), "the import pauses the cycle collector, and a refusal resumes it"
 
 
 def edited(good: Path, tmp_path: Path, edit: Edit, **fix: Any) -> Path:
@@ -59,6 +61,7 @@ def edited(good: Path, tmp_path: Path, edit: Edit, **fix: Any) -> Path:
 
 def test_the_good_bundle_is_accepted(store: Store, me: object, good: Path) -> None:
     assert import_bundle(store, good).new > 0  # so the refusals below refuse for their reason
+    assert gc.isenabled()
 
 
 def test_a_cut_short_file(store: Store, me: object, good: Path, tmp_path: Path) -> None:

@@ -15,11 +15,12 @@ point at a customer merged away are re-pointed.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,13 +86,28 @@ class Summary:
 def import_bundle(store: Store, path: Path, progress: Progress | None = None) -> Summary:
     """Merge the bundle at `path` into the store, or raise BundleError and
     change nothing."""
-    with store.transaction():
+    with _no_cycle_collection(), store.transaction():
         try:
             with store.transaction():  # a savepoint, undone if the quick way fails
                 return _import(store, path, progress, straight_allowed=True)
         except _Overlap:
             pass  # read it again, comparing each change with the log
         return _import(store, path, progress, straight_allowed=False)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a bundle is read: an import holds
+    every change it has read until it commits, and each automatic pass
+    scanned that growing heap (~8% of a 300k-change import). What is
+    garbage is freed by reference counts meanwhile; cycles wait for the end."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class _Overlap(Exception):
