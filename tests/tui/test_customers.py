@@ -92,3 +92,24 @@ async def test_filter_by_segment_and_industry(book: Store) -> None:
         assert listed(app) == ["Beta Foods"]  # Sam's, any industry
         await keys(pilot, "w")  # back to mine
         assert listed(app) == ["Acme Pumps", "上海恒泰机械有限公司"]
+
+
+async def test_a_long_list_is_drawn_a_page_at_a_time_and_keeps_its_row(book: Store) -> None:
+    with book.transaction():
+        for n in range(150):
+            book.add(Customer(name=f"Heng {n:03}"))
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "3", *"heng", "enter")
+        screen = app.screen
+        assert isinstance(screen, CustomersScreen)
+        assert screen.table.row_count == screen.table.PAGE
+        assert "150 customers" in str(screen.status.render())
+        await keys(pilot, "ctrl+end")
+        assert screen.table.row_count == 150, "ctrl+end draws the rest"
+        last = screen.table.cursor_row
+        screen.reload()  # as after a write: the same list keeps its row, drawn or not
+        await settle(pilot)
+        assert screen.table.cursor_row == last
+        assert str(screen.table.get_row_at(last)[0]) == "Heng 149"

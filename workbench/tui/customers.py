@@ -22,6 +22,7 @@ from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
 from workbench.tui.forms import CustomerFilter
+from workbench.tui.paged import PagedTable
 from workbench.tui.pane import Pane
 
 TIERS: list[str | None] = [None, *(tier.value for tier in Tier)]
@@ -70,6 +71,17 @@ def _owner(store: Store, view: ListView) -> str | None:
     return store.me if view.mine else None
 
 
+def _cells(row: queries.CustomerListRow, currency: str, today: date) -> list[Text]:
+    return [
+        Text(printable(row.name), overflow="ellipsis", no_wrap=True),
+        Text(row.tier or ""),
+        _since(row.last_contact, today),
+        _money(row.open_pipeline, currency),
+        _money(row.won_revenue, currency),
+        Text(printable(row.segment or "")),
+    ]
+
+
 def _since(moment: datetime | None, today: date) -> Text:
     if moment is None:
         return Text("never", style="dim", justify="right")
@@ -99,7 +111,7 @@ class CustomersScreen(Pane):
         self.view = ListView()
         self.box = Input(placeholder=PROMPT, compact=True, id="customer-search")
         self.status = Static("", id="customers-status")
-        self.table: DataTable[Text] = DataTable(id="customer-list", cursor_type="row")
+        self.table = PagedTable(id="customer-list", cursor_type="row")
         self.shown: tuple[ListView, list[queries.CustomerListRow], str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -135,20 +147,10 @@ class CustomersScreen(Pane):
         # The same list again (after a write, a resize) keeps its row; a new one starts at the top.
         keep = self._current() if self.shown and self.shown[0] == view else None
         self.shown = view, rows, currency
-        self.table.clear()
         today = self.workbench.store.clock.today()
-        for row in rows:
-            self.table.add_row(
-                Text(printable(row.name), overflow="ellipsis", no_wrap=True),
-                Text(row.tier or ""),
-                _since(row.last_contact, today),
-                _money(row.open_pipeline, currency),
-                _money(row.won_revenue, currency),
-                Text(printable(row.segment or "")),
-                key=row.id,
-            )
-        if keep and keep in {row.id for row in rows}:
-            self.table.move_cursor(row=self.table.get_row_index(keep))
+        self.table.fill([(_cells(row, currency, today), row.id) for row in rows])
+        if keep and (index := self.table.reveal(keep)) is not None:
+            self.table.move_cursor(row=index)
         more, many = "+" if len(rows) == SHOWN else "", "" if len(rows) == 1 else "s"
         found = f"{len(rows)}{more} customer{many}"
         if not rows:
