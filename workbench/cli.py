@@ -226,6 +226,48 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
 
 
 @cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. 0.0.0.0 lets anyone on your network open it.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@store_options
+@click.pass_obj
+def serve(env: Env, host: str, port: int) -> None:
+    """Open Workbench in a web browser: serves the app on this computer.
+
+    Each browser tab runs its own Workbench on the same database. Stop with
+    Ctrl+C.
+    """
+    from workbench import serve as web
+
+    store = env.store()  # opened (and, with --demo, made) once, here
+    if store.path is None:
+        raise UserError("serve needs a database file")
+    if env.demo:  # the tabs' processes register their device beside the throw-away database
+        os.environ["WORKBENCH_CONFIG_DIR"] = str(store.path.parent)
+    _check_free(host, port)
+    for line, warning in web.banner(host, port):
+        click.secho(line, fg="yellow" if warning else None, err=warning)
+    web.serve(store.path, host, port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse at once, clearly, an address that cannot be listened on."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+@cli.command()
 @click.argument("name", required=False)
 @store_options
 @click.pass_obj

@@ -1,0 +1,58 @@
+"""`workbench serve`: where it listens, what it says, what it refuses. (The
+browser itself: tests/test_browser.py.)"""
+
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench import serve as web
+from workbench.cli import cli
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, int]]:
+    """What `serve` would serve, without serving it."""
+    calls: list[tuple[Path, str, int]] = []
+    monkeypatch.setattr(web, "serve", lambda *args: calls.append(args))
+    return calls
+
+
+def invoke(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_loopback_by_default_and_says_so(tmp_path: Path, served: list[object]) -> None:
+    code, out, err = invoke(tmp_path / "w.db", "--port", "8765")
+    assert code == 0, out + err
+    assert "open http://127.0.0.1:8765" in out
+    assert "Only this computer can open it" in out
+    assert err == ""
+    assert served == [(tmp_path / "w.db", "127.0.0.1", 8765)]
+
+
+def test_every_address_warns_that_the_network_can_read_the_data(
+    tmp_path: Path, served: list[object]
+) -> None:
+    code, out, err = invoke(tmp_path / "w.db", "--host", "0.0.0.0", "--port", "8766")
+    assert code == 0, out + err
+    assert f"open http://{socket.gethostname()}:8766" in out, "a name the network can reach"
+    assert "Warning: listening on 0.0.0.0" in err and "anyone on your network" in err
+
+
+def test_a_port_in_use_is_refused_clearly(tmp_path: Path, served: list[object]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = invoke(tmp_path / "w.db", "--port", str(port))
+    assert code != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert served == []
+
+
+def test_the_app_command_names_this_database() -> None:
+    command = web.app_command(Path("/data/my book.db"))
+    assert command.endswith("-m workbench --db '/data/my book.db'")
