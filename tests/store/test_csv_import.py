@@ -2,7 +2,6 @@
 mapping files, every kind of bad row, re-imports and round trips."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -243,18 +242,21 @@ def test_export_then_import_loses_nothing(tmp_path: Path, entity: str) -> None:
     assert not again.rejected and all(row.record is None for row in again.good)
 
 
-def test_ten_thousand_deals_import_in_under_five_seconds(
-    store: Store, me: Rep, tmp_path: Path
-) -> None:
+def test_ten_thousand_deals_import_whole(store: Store, me: Rep, tmp_path: Path) -> None:
+    """A big file goes in whole and right. How fast is the benchmark's to say
+    (`make bench`, "CSV import of 10,000 deals", budget 5 s): a timed assert
+    here failed whenever the machine was busy."""
     lines = ["Deal,Account,Stage,Amount,Close Date,External ID"]
     lines += [f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
               for n in range(10_000)]  # fmt: skip
     path = csv_file(tmp_path, "\n".join(lines) + "\n")
-    started = time.perf_counter()
     imported(store, "deals", path)
-    elapsed = time.perf_counter() - started
-    assert store.db.execute("SELECT count(*) FROM deals").fetchone()[0] == 10_000
-    assert elapsed < 5, f"{elapsed:.1f} s"
+    assert store.db.execute("SELECT count(*), count(DISTINCT customer_id) FROM deals "
+                            "WHERE stage = 'proposal'").fetchone() == (10_000, 2_000)  # fmt: skip
+    last = store.db.execute("SELECT amount, expected_close FROM deals d JOIN customers c "
+                            "ON c.id = d.customer_id WHERE d.title = 'Deal 9999' "
+                            "AND c.name = 'Customer 1999'").fetchone()  # fmt: skip
+    assert last == (9_999_050, "2027-01-15")
 
 
 def test_targets_are_known_by_rep_metric_and_period(store: Store, me: Rep, tmp_path: Path) -> None:
