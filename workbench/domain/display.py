@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+# C0 controls, DEL and C1 controls: what a terminal may act on.
+_CONTROLS = {code: "?" for code in (*range(32), *range(127, 160))}
+
 
 def printable(value: object) -> str:
     """`value` as text with control characters (terminal escape codes) shown
     as '?', so a name can never move the cursor or recolour the screen.
     Markup is a separate matter: front ends show this as plain text."""
     text = "" if value is None else str(value)
-    return "".join("?" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
+    if text.isprintable():  # nearly always, and fast: control characters are not printable
+        return text
+    return text.translate(_CONTROLS)
 
 
 def counted(count: int, noun: str) -> str:

@@ -148,7 +148,7 @@ class CustomersScreen(Pane):
         keep = self._current() if self.shown and self.shown[0] == view else None
         self.shown = view, rows, currency
         today = self.workbench.store.clock.today()
-        self.table.fill([(_cells(row, currency, today), row.id) for row in rows])
+        self.table.fill((_cells(row, currency, today), row.id) for row in rows)
         if keep and (index := self.table.reveal(keep)) is not None:
             self.table.move_cursor(row=index)
         more, many = "+" if len(rows) == SHOWN else "", "" if len(rows) == 1 else "s"

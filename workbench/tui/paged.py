@@ -4,10 +4,14 @@ A DataTable row costs ~0.1-0.2 ms to add and lay out: a rep's agenda of 754
 items took 91 ms to show, a search's 200 customers ~40 ms a keystroke. This
 table draws PAGE rows, and the next page as the cursor or the scroll comes
 near the last row drawn (shared/DESIGN.md: rows in, first frame out ≤ 100 ms).
+Rows come from an iterable that is read only as pages are drawn, so a row's
+cells are made when it is first shown, not for every item up front.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, Self
 
 from rich.text import Text
@@ -22,33 +26,35 @@ class PagedTable(DataTable[Text]):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.waiting: list[Row] = []  # rows not drawn yet, in order
+        self.waiting: Iterator[Row] = iter(())  # rows not drawn yet, in order
         self.adding = False
 
-    def fill(self, rows: list[Row]) -> None:
+    def fill(self, rows: Iterable[Row]) -> None:
         self.clear()
-        self.waiting = rows
+        self.waiting = iter(rows)
         self.more()
 
     def clear(self, columns: bool = False) -> Self:
-        self.waiting = []  # else clearing moves the cursor, which would draw old rows
+        self.waiting = iter(())  # else clearing moves the cursor, which would draw old rows
         return super().clear(columns)
 
-    def more(self) -> None:
+    def more(self) -> int:
+        """Draw the next page; how many rows it had (0 once all are drawn)."""
         if self.adding:
-            return  # adding rows moves the cursor, which asks for more: one page at a time
-        page, self.waiting = self.waiting[: self.PAGE], self.waiting[self.PAGE :]
+            return 0  # adding rows moves the cursor, which asks for more: one page at a time
         self.adding = True
         try:
+            page = list(islice(self.waiting, self.PAGE))
             for cells, key in page:
                 self.add_row(*cells, key=key)
         finally:
             self.adding = False
+        return len(page)
 
     def reveal(self, key: str) -> int | None:
         """The row index of `key`, paging it in if it is further down."""
-        while key not in self.rows and self.waiting:
-            self.more()
+        while key not in self.rows and self.more():
+            pass
         return self.get_row_index(key) if key in self.rows else None
 
     def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
@@ -63,6 +69,6 @@ class PagedTable(DataTable[Text]):
 
     def action_scroll_bottom(self) -> None:
         """ctrl+end goes to the real last row, drawing the rest first."""
-        while self.waiting:
-            self.more()
+        while self.more():
+            pass
         super().action_scroll_bottom()
