@@ -219,11 +219,12 @@ def _quick_log(store: Store, runs: int) -> Figure:
 def _forget(store: Store, written: list[tuple[str, str]]) -> None:
     """Take the benchmark's own rows out of the data set again, change log included."""
     with store.lock:
+        store.db.execute("BEGIN")
         for table, row_id in written:
             store.db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
             store.db.execute("DELETE FROM changes WHERE entity = ? AND row_id = ?",
                              [table, row_id])  # fmt: skip
-        store.db.conn.commit()
+        store.db.execute("COMMIT")
 
 
 def _ms(seconds: list[float]) -> Sample:

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -91,31 +91,31 @@ class Env:
             self._store.close()
 
 
-def _explain(error: Exception) -> str:
-    from pydantic import ValidationError
-
-    from workbench.domain.errors import explain
-
-    return explain(error) if isinstance(error, ValidationError) else str(error)
-
-
 class WorkbenchGroup(click.Group):
     """Turns the errors a user can cause into one clear line."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from pydantic import ValidationError
-
-        from workbench.demo import NotEmpty
-        from workbench.domain.when import WhenError
-        from workbench.store.migrate import MigrationError
-        from workbench.store.pipeline import StageError
-
         try:
             return super().invoke(ctx)
-        except (
-            ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError
-        ) as error:  # fmt: skip
-            raise UserError(_explain(error)) from None
+        except Exception as error:
+            if not isinstance(error, _user_errors()):
+                raise
+            from workbench.domain.errors import describe
+
+            raise UserError(describe(error)) from None
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """What a user's input can cause. Imported only once one happened: they
+    bring pydantic and the demo generator, which the app's start does not need."""
+    from pydantic import ValidationError
+
+    from workbench.demo import NotEmpty
+    from workbench.domain.when import WhenError
+    from workbench.store.migrate import MigrationError
+    from workbench.store.pipeline import StageError
+
+    return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError
 
 
 def store_options(command: F) -> F:
@@ -932,7 +932,7 @@ def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) 
     except ValueError as error:
         raise UserError(f"{error} (use YYYY-MM-DD)") from None
     if added or removed:
-        store.save_settings(settings.model_copy(update={"holidays": sorted(days)}))
+        store.save_settings(replace(settings, holidays=sorted(days)))
     click.echo(", ".join(str(day) for day in sorted(days)) or "No holidays: weekends only.")
 
 
@@ -946,7 +946,7 @@ def target_split(env: Env, how: str) -> None:
 
     store = env.store()
     split = Split.EVEN if how == "even" else Split.LAST_YEAR
-    store.save_settings(store.settings().model_copy(update={"target_split": split}))
+    store.save_settings(replace(store.settings(), target_split=split))
     click.echo(f"Targets now spread {split.value if how == 'even' else 'by last year'}.")
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from workbench.domain.fields import utc_text
+from workbench.domain.clock import utc_text
 from workbench.domain.models import (
     OUTCOMES_BY_KIND,
     Activity,
@@ -425,8 +425,7 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     with store.transaction():
         store.add_many(Rep, reps)
         if settings.me is None:  # a forced demo never takes over an existing rep's database
-            store.save_settings(settings.model_copy(update={"me": maker.reps[0],
-                                                            "currency": CURRENCY}))  # fmt: skip
+            store.save_settings(replace(settings, me=maker.reps[0], currency=CURRENCY))
             store.register_device()
         store.add_many(Target, maker.targets())
     # One transaction per chunk keeps the write-ahead log small at 100k customers.

@@ -11,7 +11,6 @@ from workbench.domain.models import (
     Deal,
     FollowUp,
     Rep,
-    Settings,
     Stage,
     StageMove,
     Target,
@@ -163,11 +162,3 @@ def test_stage_move_and_rep() -> None:
     assert move.from_stage == "lead"
     assert Rep(name="Li Wei").name == "Li Wei"
     assert "email:" in error_of(Rep, name="Li", email="li@")
-
-
-def test_settings_defaults() -> None:
-    settings = Settings()
-    assert settings.touch_days == {Tier.A: 30, Tier.B: 60, Tier.C: 120}
-    assert settings.theme == "textual-dark"
-    with pytest.raises(ValidationError):
-        Settings(theme="x" * 81)

@@ -35,7 +35,7 @@ def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 def dump(store: Store) -> str:
     """The whole database's content as SQL text (local tables too)."""
-    return "\n".join(store.db.conn.iterdump())
+    return "\n".join(store.db.iterdump())
 
 
 def write_bundle(path: Path, header: dict[str, Any], changes: list[Any], **fix: Any) -> Path:

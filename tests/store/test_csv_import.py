@@ -2,6 +2,7 @@
 mapping files, every kind of bad row, re-imports and round trips."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,7 +231,7 @@ def test_export_then_import_loses_nothing(tmp_path: Path, entity: str) -> None:
     source = open_store(tmp_path / "a.db")
     generate(source, shape=Shape(customers=30))
     target = open_store(tmp_path / "b.db")
-    target.save_settings(target.settings().model_copy(update={"me": source.me}))
+    target.save_settings(replace(target.settings(), me=source.me))
     for name in ORDER[: ORDER.index(entity) + 1]:
         export_csv(source, name, tmp_path / f"{name}.csv")
         imported(target, name, tmp_path / f"{name}.csv")

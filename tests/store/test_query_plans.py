@@ -45,11 +45,11 @@ def full_scans(plan: list[str], sql: str) -> list[str]:
 def test_no_full_scan_of_a_big_table(demo: Store, question: str) -> None:
     customer, deal = demo.db.execute("SELECT customer_id, id FROM deals LIMIT 1").fetchone()
     statements: list[str] = []
-    demo.db.conn.set_trace_callback(statements.append)
+    demo.db.set_trace_callback(statements.append)
     try:
         QUESTIONS[question](demo, Subject(customer, deal))
     finally:
-        demo.db.conn.set_trace_callback(None)
+        demo.db.set_trace_callback(None)
     selects = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert selects
     for sql in selects:

@@ -1,6 +1,6 @@
 import json
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,7 +8,9 @@ from pydantic import ValidationError
 
 from workbench.domain.clock import FixedClock
 from workbench.domain.hlc import Stamp
-from workbench.domain.models import Customer, Deal, Rep, Settings
+from workbench.domain.models import Customer, Deal, Rep
+from workbench.domain.settings import Settings, SettingsError
+from workbench.domain.targets import Split
 from workbench.store.database import NotFound, Store, fetch_all, open_store
 from workbench.store.location import DeviceRegistry
 from workbench.store.schema import dump
@@ -123,8 +125,19 @@ def test_copied_database_takes_a_new_device_id(tmp_path: Path) -> None:
 
 def test_settings_round_trip(store: Store) -> None:
     assert store.settings() == Settings()
-    store.save_settings(Settings(theme="textual-light", currency="USD"))
-    assert (store.settings().theme, store.settings().currency) == ("textual-light", "USD")
+    chosen = Settings(theme="textual-light", currency="usd", touch_days={"A": 14},
+                      holidays=[date(2026, 12, 25)], target_split=Split.LAST_YEAR)  # fmt: skip
+    store.save_settings(chosen)
+    assert store.settings() == chosen
+    assert store.settings().currency == "USD"
+
+
+def test_a_bad_setting_is_not_saved(store: Store) -> None:
+    settings = store.settings()
+    settings.theme = "x" * 81  # assigned after it was made: checked when saved
+    with pytest.raises(SettingsError, match="theme: must be text of 1 to 80"):
+        store.save_settings(settings)
+    assert store.settings() == Settings()
 
 
 def test_failed_nested_write_undoes_only_itself(store: Store, acme: Customer) -> None:

@@ -7,7 +7,7 @@ Tests and reproducible demos pin the time with `FixedClock`; the app uses
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -62,3 +62,9 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self.moment += delta
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as records keep it ('2026-11-23T01:30:00Z', a UtcDatetime
+    field): for SQL that compares stored moments as text."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"

@@ -39,6 +39,11 @@ def _phrase(error: ErrorDetails) -> str:
     return message.removeprefix("Value error, ")
 
 
+def describe(error: BaseException) -> str:
+    """Any failure as one line: a validation error phrased field by field."""
+    return explain(error) if isinstance(error, ValidationError) else str(error)
+
+
 def explain(error: ValidationError) -> str:
     """'email: "x" does not look like an email address; tier: must be one of ...'"""
     parts = []

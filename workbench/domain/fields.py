@@ -97,9 +97,3 @@ def _to_utc(moment: datetime) -> datetime:
 
 # Moments are stored in UTC to the second, so ISO text sorts in time order.
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-
-
-def utc_text(moment: datetime) -> str:
-    """A moment as a UtcDatetime is stored ('2026-11-23T01:30:00Z'): for SQL
-    that compares stored moments as text."""
-    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
 from dateutil.rrule import rrulestr
 from pydantic import (
@@ -45,7 +45,6 @@ from workbench.domain.fields import (
 )
 from workbench.domain.periods import Period
 from workbench.domain.stages import StageKind
-from workbench.domain.targets import Split
 
 
 def new_id() -> str:
@@ -333,25 +332,6 @@ class Target(Record):
         """Targets have a deterministic id, so the same target set on two
         devices is one record after sync (the later amount wins)."""
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:target:{rep_id}:{metric}:{period}"))
-
-
-class Settings(BaseModel):
-    """This install's preferences. Local to the database, never synced."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    me: OptionalId = None
-    theme: ShortText = "textual-dark"  # a Textual theme name; the app falls back if unknown
-    currency: Currency = "CNY"
-    # Days a key account may go untouched before Today suggests a visit.
-    touch_days: dict[Tier, int] = Field(
-        default_factory=lambda: {Tier.A: 30, Tier.B: 60, Tier.C: 120}
-    )
-    # Days that are not working days besides weekends, and how a target spreads over them.
-    holidays: list[date] = Field(default_factory=list, max_length=400)
-    target_split: Split = Split.EVEN
-    # The drop folder `workbench sync` and the app's sync key use (absolute path).
-    sync_folder: Annotated[str, Field(max_length=4096)] | None = None
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

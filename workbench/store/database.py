@@ -15,18 +15,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HLC, Stamp
-from workbench.domain.models import Deal, Record, Settings, Stage
+from workbench.domain.settings import Settings
+from workbench.lazy import lazy
 from workbench.store.location import DeviceRegistry, resolve_device
+from workbench.store.log_text import json_text
 from workbench.store.migrate import migrate
-from workbench.store.schema import ENTITIES, Entity, decode, dump, entity_of, json_text
 
-R = TypeVar("R", bound=Record)
+# The record models, and with them pydantic (~70 ms to import), load with the
+# first record read or written: opening a database, its settings and the
+# panes' questions (queries.py) need neither, so the first screen is drawn sooner.
+if TYPE_CHECKING:
+    import workbench.domain.models as models
+    import workbench.store.schema as schema
+    from workbench.domain.models import Record, Stage
+    from workbench.store.schema import Entity
+else:
+    models = lazy("workbench.domain.models")
+    schema = lazy("workbench.store.schema")
+
+R = TypeVar("R", bound="Record")
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 INSERT_CHANGE = "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -58,7 +69,7 @@ class NotFound(LookupError):
     pass
 
 
-def fetch_all(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+def fetch_all(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     """Rows as dicts, straight from a cursor (reads need no savepoint)."""
     cursor = db.execute(sql, params)
     names = [column[0] for column in cursor.description]
@@ -114,18 +125,18 @@ def insert_from_changes_sql(entity: Entity, source: str) -> str:
             f"WHERE entity = '{entity.name}' GROUP BY row_id")  # fmt: skip
 
 
-def update_row(db: Database, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
+def update_row(db: sqlite3.Connection, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
     """Set some columns of one table row (encoded, see `Entity.encode`)."""
     assignments = ", ".join(f"{column} = ?" for column in row)
     db.execute(f"UPDATE {entity.name} SET {assignments} WHERE id = ?", [*row.values(), row_id])
 
 
-def _get_local(db: Database, key: str) -> str | None:
+def _get_local(db: sqlite3.Connection, key: str) -> str | None:
     found = db.execute("SELECT value FROM local_state WHERE key = ?", [key]).fetchone()
     return found[0] if found else None
 
 
-def _set_local(db: Database, key: str, value: str) -> None:
+def _set_local(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO local_state VALUES (?, ?)", [key, value])
 
 
@@ -141,7 +152,9 @@ class Batch:
 
 
 class Store:
-    def __init__(self, db: Database, clock: Clock, device: str, path: Path | None) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, clock: Clock, device: str, path: Path | None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.device = device
@@ -164,7 +177,7 @@ class Store:
             if self._batch is not None:
                 yield from self._savepoint(self._batch)
                 return
-            conn = self.db.conn
+            conn = self.db
             conn.execute("BEGIN IMMEDIATE")
             last = self.hlc.last
             try:
@@ -182,7 +195,7 @@ class Store:
                 self._batch = None
 
     def _savepoint(self, batch: Batch) -> Iterator[Batch]:
-        conn, next_seq = self.db.conn, batch.next_seq
+        conn, next_seq = self.db, batch.next_seq
         conn.execute("SAVEPOINT nested_write")
         try:
             yield batch
@@ -228,7 +241,7 @@ class Store:
             self._change_row(batch, entity, row_id, field, value, heads.get(field))
             for field, value in values.items()
         ]
-        self.db.conn.executemany(INSERT_CHANGE, rows)
+        self.db.executemany(INSERT_CHANGE, rows)
         if any(len(heads.get(field, ())) > 1 for field in values):
             # A field with several heads is in conflict; the new change
             # supersedes them all, which settles it.
@@ -272,7 +285,7 @@ class Store:
     def get(self, model: type[R], record_id: str) -> R | None:
         """A record as stored. Reading never checks references (a deal's stage
         may arrive by sync after the deal); writing does."""
-        row = self._row(entity_of(model), record_id)
+        row = self._row(schema.entity_of(model), record_id)
         return None if row is None else model.model_validate(row)
 
     def require(self, model: type[R], record_id: str) -> R:
@@ -284,19 +297,19 @@ class Store:
     def add(self, record: R) -> R:
         """Write a new record. If its id exists (targets and stages have
         deterministic ids), the fields the caller set are updated instead."""
-        entity = entity_of(type(record))
+        entity = schema.entity_of(type(record))
         with self.transaction() as batch:
             if self._row(entity, record.id) is not None:
                 given = record.model_fields_set - {"id"}
-                fields = {key: value for key, value in dump(record).items() if key in given}
+                fields = {key: value for key, value in schema.dump(record).items() if key in given}
                 return self.update(type(record), record.id, **fields)
             defaults: dict[str, Any] = {}
             if record.owner is None:
                 defaults["owner"] = self.me
             if "created_at" not in record.model_fields_set:
                 defaults["created_at"] = self.clock.now()  # the store's clock, which tests pin
-            record = self._validate(type(record), dump(record) | defaults)
-            data = dump(record)
+            record = self._validate(type(record), schema.dump(record) | defaults)
+            data = schema.dump(record)
             self._log(entity, record.id, _set_values(entity, data))
             row = entity.encode(data) | {"updated_at": batch.stamp_text}
             columns = ", ".join(row)
@@ -310,7 +323,7 @@ class Store:
         """Bulk-insert new records given as JSON-ready dumps (`schema.dump`) that are
         already valid: the demo generator's, or imported rows checked by the model.
         Runs inside the caller's transaction; returns how many were written."""
-        entity = entity_of(model)
+        entity = schema.entity_of(model)
         batch = self._batch
         assert batch is not None, "add_many runs inside Store.transaction()"
         stamp, insert = batch.stamp_text, insert_rows_sql(entity)
@@ -325,8 +338,8 @@ class Store:
                     self._change_row(batch, entity, data["id"], field, value, None)
                     for field, value in _set_values(entity, data).items()
                 )
-            self.db.conn.executemany(insert, rows)
-            self.db.conn.executemany(INSERT_CHANGE, log)
+            self.db.executemany(insert, rows)
+            self.db.executemany(INSERT_CHANGE, log)
             written += len(rows)
         return written
 
@@ -339,7 +352,7 @@ class Store:
         Definitions are read back from the schema, so they always match the
         migrations. Other readers see slower queries (and a search that finds
         nothing) meanwhile, never wrong answers."""
-        tables = [*ENTITIES, "changes", *(derived.table for derived in DERIVED)]
+        tables = [*schema.ENTITIES, "changes", *(derived.table for derived in DERIVED)]
         indexes = fetch_all(
             self.db,
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type = 'index' "
@@ -347,14 +360,14 @@ class Store:
             tables,
         )
         with self.transaction():
-            schema = indexes + self._derived_triggers()
-            for item in schema:
+            dropped = indexes + self._derived_triggers()
+            for item in dropped:
                 self.db.execute(f'DROP {item["type"].upper()} "{item["name"]}"')
         try:
             yield
         finally:
             with self.transaction():
-                for item in schema:
+                for item in dropped:
                     self.db.execute(item["sql"])
                 for derived in DERIVED:
                     self.db.execute(f"DELETE FROM {derived.table}")
@@ -414,11 +427,11 @@ class Store:
         """Change some fields of a record; only fields whose value differs are logged."""
         if {"id", "updated_at"} & fields.keys():
             raise ValueError("id and updated_at cannot be changed")
-        entity = entity_of(model)
+        entity = schema.entity_of(model)
         with self.transaction() as batch:
             current = self.require(model, record_id)
             updated = self._validate(model, current.model_dump() | fields)
-            old, new = entity.values(dump(current)), entity.values(dump(updated))
+            old, new = entity.values(schema.dump(current)), entity.values(schema.dump(updated))
             changed = {field: value for field, value in new.items() if value != old[field]}
             if not changed:
                 return current
@@ -450,10 +463,10 @@ class Store:
 
     def _row(self, entity: Entity, record_id: str) -> dict[str, Any] | None:
         found = fetch_all(self.db, f"SELECT * FROM {entity.name} WHERE id = ?", [record_id])
-        return decode(entity, found[0]) if found else None
+        return schema.decode(entity, found[0]) if found else None
 
     def _validate(self, model: type[R], data: dict[str, Any]) -> R:
-        context = {"stages": self.stage_kinds()} if model is Deal else None
+        context = {"stages": self.stage_kinds()} if model is models.Deal else None
         if data.get("customer_id"):
             data = data | {"customer_id": self.surviving_customer(data["customer_id"])}
         return model.model_validate(data, context=context)
@@ -477,7 +490,7 @@ class Store:
     def stages(self) -> list[Stage]:
         """The pipeline in order, deleted stages left out."""
         rows = fetch_all(self.db, "SELECT * FROM stages WHERE deleted = 0 ORDER BY position, id")
-        return [Stage.model_validate(row) for row in rows]
+        return [models.Stage.model_validate(row) for row in rows]
 
     def stage_kinds(self) -> dict[str, str]:
         return {key: kind for key, kind in self.db.execute(
@@ -485,16 +498,14 @@ class Store:
         )}  # fmt: skip
 
     def settings(self) -> Settings:
-        known = Settings.model_fields.keys()
-        stored = {key: json.loads(value) for key, value in self.db.execute(
-            "SELECT key, value FROM settings"
-        ) if key in known}  # fmt: skip
-        return Settings.model_validate(stored)
+        rows = self.db.execute("SELECT key, value FROM settings")
+        return Settings.from_stored({key: json.loads(value) for key, value in rows})
 
     def save_settings(self, settings: Settings) -> None:
-        rows = [(key, json.dumps(value)) for key, value in settings.model_dump(mode="json").items()]
+        settings.check()  # a value assigned since it was made
+        rows = [(key, json.dumps(value)) for key, value in settings.stored().items()]
         with self.transaction():
-            self.db.conn.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", rows)
 
     def local(self, key: str) -> str | None:
         """A value this device keeps for itself (never synced)."""
@@ -530,20 +541,20 @@ def open_store(
     """Open (creating and upgrading as needed) the database at `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, check_same_thread=False)
+    # isolation_level=None: no implicit transactions. Writes say BEGIN
+    # themselves (Store.transaction); a lone statement outside one commits.
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     try:
-        db = Database(conn, execute_plugins=False)
-        migrate(db, path)  # before any pragma that writes: a refused file stays untouched
+        migrate(conn, path)  # before any pragma that writes: a refused file stays untouched
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
         conn.execute("PRAGMA foreign_keys = ON")  # only local tables declare any
-        stored = _get_local(db, "device")
+        stored = _get_local(conn, "device")
         device = resolve_device(stored, registry, path)
         if device != stored:
-            with conn:
-                _set_local(db, "device", device)
-        store = Store(db, clock or SystemClock(), device, path)
+            _set_local(conn, "device", device)
+        store = Store(conn, clock or SystemClock(), device, path)
         store.register_device()
     except BaseException:
         conn.close()

@@ -12,6 +12,11 @@ it applies. Around it we add what it lacks:
 - register the SQL functions the schema's views and triggers call (see
   `register_functions`) on the connection, first, so every connection that
   goes through here can read and write.
+
+Nearly every start finds nothing to do. That is decided by reading
+sqlite-utils' own record of what it applied, with plain SQL: importing
+sqlite-utils (click, pluggy, dateutil's parser) cost the start ~40 ms, so it
+is loaded only when there is something to apply.
 """
 
 from __future__ import annotations
@@ -21,13 +26,18 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from importlib.resources import files
 from pathlib import Path
-
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING
 
 from workbench.domain.duplicates import match_keys
 from workbench.domain.search import fold
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
 MIGRATION_SET = "workbench"
+# Where sqlite-utils' Migrations records what it applied (a test holds this
+# to `Migrations.migrations_table`).
+APPLIED_TABLE = "_sqlite_migrations"
 
 
 class MigrationError(Exception):
@@ -48,44 +58,44 @@ def shipped_migrations() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _runner(sql: str) -> Callable[[Database], None]:
-    def run(db: Database) -> None:
-        db.executescript(sql)
-
-    return run
-
-
-def build(migrations: Iterable[tuple[str, str]]) -> Migrations:
-    registry = Migrations(MIGRATION_SET)
-    for name, sql in migrations:
-        registry(name=name)(_runner(sql))
-    return registry
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations this database has applied, in order."""
+    if not _has_table(conn, APPLIED_TABLE):
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM {APPLIED_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        [MIGRATION_SET],
+    )
+    return [name for (name,) in rows]
 
 
-def schema_version(db: Database) -> str | None:
+def schema_version(conn: sqlite3.Connection) -> str | None:
     """The name of the latest migration applied, or None for an empty database."""
-    applied = build([]).applied(db)
-    return applied[-1].name if applied else None
+    done = applied(conn)
+    return done[-1] if done else None
 
 
 def migrate(
-    db: Database,
+    conn: sqlite3.Connection,
     path: Path | None,
     migrations: Iterable[tuple[str, str]] | None = None,
 ) -> list[str]:
     """Apply pending migrations; return their names. `path` is where to copy
     the file aside first (None for a database that is not a file)."""
-    register_functions(db.conn)
+    register_functions(conn)
     known = list(migrations if migrations is not None else shipped_migrations())
-    registry = build(known)
-    _refuse_newer(registry, db, path, {name for name, _ in known})
-    pending = [migration.name for migration in registry.pending(db)]
+    done = applied(conn)
+    _refuse_newer(done, path, {name for name, _ in known})
+    pending = [name for name, _ in known if name not in done]
     if not pending:
         return []
-    backup = _copy_aside(db, path, pending[0])
+    from sqlite_utils import Database  # only now: see the module's docstring
+
+    db = Database(conn, execute_plugins=False)
+    backup = _copy_aside(conn, path, pending[0])
     try:
         with db.atomic():
-            registry.apply(db)
+            _registry(known).apply(db)
     except sqlite3.Error as error:
         kept = f"; a copy from before is at {backup}" if backup else ""
         raise MigrationError(
@@ -105,8 +115,29 @@ def _match_keys_json(name: str | None, email: str | None, phone: str | None) -> 
     return json.dumps(match_keys(name, email, phone), ensure_ascii=False)
 
 
-def _refuse_newer(registry: Migrations, db: Database, path: Path | None, known: set[str]) -> None:
-    unknown = [m.name for m in registry.applied(db) if m.name not in known]
+def _registry(migrations: Iterable[tuple[str, str]]) -> Migrations:
+    from sqlite_utils import Migrations
+
+    registry = Migrations(MIGRATION_SET)
+    for name, sql in migrations:
+        registry(name=name)(_runner(sql))
+    return registry
+
+
+def _runner(sql: str) -> Callable[[Database], None]:
+    def run(db: Database) -> None:
+        db.executescript(sql)
+
+    return run
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
+    return found.fetchone() is not None
+
+
+def _refuse_newer(done: list[str], path: Path | None, known: set[str]) -> None:
+    unknown = [name for name in done if name not in known]
     if unknown:
         where = path or "this database"
         raise NewerDatabaseError(
@@ -115,11 +146,11 @@ def _refuse_newer(registry: Migrations, db: Database, path: Path | None, known: 
         )
 
 
-def _copy_aside(db: Database, path: Path | None, first_pending: str) -> Path | None:
-    if path is None or not db.table_names():
+def _copy_aside(conn: sqlite3.Connection, path: Path | None, first_pending: str) -> Path | None:
+    if path is None or conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
         return None  # nothing worth keeping yet
     backup = path.with_name(f"{path.name}.before-{first_pending}")
     with sqlite3.connect(backup) as target:
-        db.conn.backup(target)
+        conn.backup(target)
     target.close()
     return backup

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from workbench.domain.fields import utc_text
+from workbench.domain.clock import utc_text
 from workbench.domain.search import match_query, scoped
 from workbench.store.database import Store, fetch_all
 

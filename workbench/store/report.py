@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from workbench.domain import kpis
-from workbench.domain.fields import utc_text
+from workbench.domain.clock import utc_text
 from workbench.domain.models import ActivityKind, Metric
 from workbench.domain.periods import Period, PeriodKind
 from workbench.domain.stages import StageKind

@@ -13,11 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.domain.models import MODELS, Record
-
-# A value as the change log and JSON columns keep it: compact but for the
-# default separators, non-ASCII as is. Every writer of log text uses this, so
-# the same value is the same text on every device.
-json_text = json.JSONEncoder(ensure_ascii=False).encode
+from workbench.store.log_text import json_text
 
 # Fields that change together travel as one value in the change log, so a
 # concurrent edit can never pair one rep's amount with another's currency.

@@ -22,8 +22,8 @@ from typing import IO, Any
 
 from workbench.domain.models import Rep
 from workbench.store.database import Store
+from workbench.store.log_text import json_text
 from workbench.store.migrate import schema_version
-from workbench.store.schema import json_text
 from workbench.sync.bundle import FORMAT, FORMAT_VERSION, Digest
 
 PEER_KEY = "peer:"  # local_state key prefix: what each peer device is known to hold

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from workbench.domain.hlc import Stamp
 from workbench.store.database import (
     Store,
@@ -171,7 +169,7 @@ class _Staging:
     def take(self, rows: list[Row]) -> None:
         if self.straight is None:
             self.straight = False
-        conn = self.store.db.conn
+        conn = self.store.db
         conn.execute("SAVEPOINT stage")
         try:
             conn.executemany(f"INSERT INTO {self.table} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -232,7 +230,7 @@ def _join_log(store: Store, staging: _Staging, summary: Summary) -> int:
     holds with other content), listing their records in temp.arrived;
     return how many records the bundle touches."""
     db = store.db
-    _refuse_reused_ids(db.conn)
+    _refuse_reused_ids(db)
     db.execute("CREATE INDEX temp.incoming_record ON incoming (entity, row_id, field)")
     (records,) = db.execute(
         "SELECT count(*) FROM (SELECT DISTINCT entity, row_id FROM temp.incoming)"
@@ -282,7 +280,7 @@ def _index_upkeep(staging: _Staging, new: int) -> IndexUpkeep:
     return lambda tables: nullcontext()
 
 
-def _sort_arrived(db: Database) -> None:
+def _sort_arrived(db: sqlite3.Connection) -> None:
     """List in temp.arrived each record the new changes touch, and whether
     it arrives whole: new here (none of its changes in the log yet) with one
     change per field, so there is nothing to merge (nearly every record in a
@@ -295,7 +293,7 @@ def _sort_arrived(db: Database) -> None:
     )
 
 
-def _sort_arrived_straight(db: Database, staging: _Staging) -> int:
+def _sort_arrived_straight(db: sqlite3.Connection, staging: _Staging) -> int:
     """As `_sort_arrived`, for changes that went straight into the log: a
     record arrives whole if all its changes came from the bundle's devices,
     one per field. Return how many records the bundle touches."""
@@ -411,8 +409,8 @@ def _recompute_rows(
                 summary.updated[entity.name] += 1
                 changed.append((row_id, old, diff))
     if inserts:
-        db.conn.executemany(insert_rows_sql(entity), inserts)
-    db.conn.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
+        db.executemany(insert_rows_sql(entity), inserts)
+    db.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
     summary.conflicts += sum((row[1], row[2], row[3], row[4]) not in had for row in losers)
     return changed
 
@@ -462,6 +460,6 @@ def _remember_peer(store: Store, header: Header) -> None:
     for device, seq in header.known.items():
         known[device] = max(known.get(device, 0), seq)
     store.set_local(key, json.dumps({"rep": header.rep, "known": known}))
-    store.db.conn.executemany(
+    store.db.executemany(
         "INSERT OR IGNORE INTO devices VALUES (?, ?)", sorted(header.devices.items())
     )

@@ -28,7 +28,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.domain.hlc import MAX_DRIFT_MS, Stamp
-from workbench.store.schema import ENTITIES, json_text
+from workbench.store.log_text import json_text
+from workbench.store.schema import ENTITIES
 from workbench.sync.bundle import (
     FORMAT_VERSION,
     MAX_CHANGE_CHARS,

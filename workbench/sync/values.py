@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
 
-from workbench.store.schema import ENTITIES, json_text
+from workbench.store.log_text import json_text
+from workbench.store.schema import ENTITIES
 
 # C0 controls and DEL have Unicode pictures (U+2400…); C1 controls do not.
 _PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}

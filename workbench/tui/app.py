@@ -8,34 +8,38 @@ lock, and every write is followed by a refresh of the pane.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
-from workbench.domain.errors import explain
-from workbench.domain.models import Contact, Customer, Deal, Rep, Stage
-from workbench.domain.periods import Period
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.lazy import lazy
-from workbench.store import actions, duplicates, pipeline, queries
+from workbench.lazy import lazy, load_all
+from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
-from workbench.tui.today import TodayScreen
+from workbench.tui.today import TodayScreen, load_agenda_early
 
-# Only Today is needed to paint the first screen; the rest load when first used.
+# Only Today is needed to paint the first screen; the rest load when first used
+# (after the first paint the app loads them in a worker, see `_load_the_rest`).
 if TYPE_CHECKING:
+    import workbench.domain.errors as errors
+    import workbench.domain.models as models
+    import workbench.store.actions as actions
+    import workbench.store.duplicates as duplicates
+    import workbench.store.pipeline as pipeline
     import workbench.sync.conflicts as conflicts
     import workbench.tui.customer as customer_view
     import workbench.tui.customers as customers_view
@@ -50,7 +54,14 @@ if TYPE_CHECKING:
     import workbench.tui.sync as sync_view
     import workbench.tui.targets as targets_view
     import workbench.tui.welcome as welcome_view
+    from workbench.domain.models import Stage
+    from workbench.domain.periods import Period
 else:
+    errors = lazy("workbench.domain.errors")
+    models = lazy("workbench.domain.models")
+    actions = lazy("workbench.store.actions")
+    duplicates = lazy("workbench.store.duplicates")
+    pipeline = lazy("workbench.store.pipeline")
     conflicts = lazy("workbench.sync.conflicts")
     customer_view = lazy("workbench.tui.customer")
     customers_view = lazy("workbench.tui.customers")
@@ -95,19 +106,37 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.store = store
         self.collector = IdleCollector()
+        self.first_run = False  # no rep yet: the welcome screen asks who
+        self.early_agenda: Future[list[agenda.Item]] | None = None
+
+    def on_load(self) -> None:
+        """Before the first screen is built: what it needs from the database is
+        read now, the agenda in a thread while Textual starts (SQLite lets go
+        of Python's lock while it reads), so the UI thread never waits on the
+        connection for it."""
+        settings = self.store.settings()
+        self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
+        self._show_who_and_when()
+        self.first_run = settings.me is None
+        if not self.first_run:
+            self.early_agenda = load_agenda_early(self.store)
 
     def on_mount(self) -> None:
         self.collector.start()
         self.set_interval(QUIET / 2, self.collector.tick)
-        settings = self.store.settings()
-        self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
-        self._show_who_and_when()
         self._refresh_at_midnight()
-        if settings.me is None:
+        if self.first_run:
             self.push_screen(welcome_view.WelcomeScreen(), self._welcomed)
 
     def on_unmount(self) -> None:
         self.collector.stop()
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load_the_rest(self) -> None:
+        """Once the first pane is drawn: the modules the other panes and the
+        forms need, so the first key that opens one does not wait for them."""
+        load_all()
+        self.collector.keep()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -115,9 +144,9 @@ class WorkbenchApp(App[None]):
         await super().on_event(event)
 
     def _show_who_and_when(self) -> None:
-        me = self.store.get(Rep, self.store.me) if self.store.me else None
+        me = queries.rep_names(self.store).get(self.store.me or "")
         today = self.store.clock.today()
-        self.sub_title = f"{me.name if me else 'no rep yet'} · {today:%a %d %b %Y}"
+        self.sub_title = f"{me or 'no rep yet'} · {today:%a %d %b %Y}"
 
     def _refresh_at_midnight(self) -> None:
         now = self.store.clock.now()
@@ -150,8 +179,7 @@ class WorkbenchApp(App[None]):
         """One place where a failed database call becomes a visible message."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            message = explain(error) if isinstance(error, ValidationError) else str(error)
-            self.notify(message, severity="error", timeout=8)
+            self.notify(errors.describe(error), severity="error", timeout=8)
 
     # --- actions the panes and the palette call -------------------------------
 
@@ -167,7 +195,7 @@ class WorkbenchApp(App[None]):
     def watch_theme(self, name: str) -> None:
         settings = self.store.settings()
         if settings.theme != name:
-            chosen = settings.model_copy(update={"theme": name})
+            chosen = replace(settings, theme=name)
             self.write(partial(self.store.save_settings, chosen), f"Theme: {name}")
 
     def open_customer(self, customer_id: str) -> None:
@@ -189,7 +217,7 @@ class WorkbenchApp(App[None]):
             self._ask_log(item.customer_id, item.customer, item.deal_id)
 
     def quick_log_for(self, customer_id: str, deal_id: str | None = None) -> None:
-        customer = self.store.require(Customer, customer_id)
+        customer = self.store.require(models.Customer, customer_id)
         self._ask_log(customer.id, customer.name, deal_id)
 
     def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
@@ -252,7 +280,7 @@ class WorkbenchApp(App[None]):
         self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
 
     def new_follow_up_for(self, customer_id: str) -> None:
-        customer = self.store.require(Customer, customer_id)
+        customer = self.store.require(models.Customer, customer_id)
         self._ask_follow_up(customer.id, customer.name, None)
 
     def _ask_follow_up(self, customer_id: str, name: str, deal_id: str | None) -> None:
@@ -295,12 +323,12 @@ class WorkbenchApp(App[None]):
         self.push_screen(screen, self._deal_asked)
 
     def new_deal_for(self, customer_id: str) -> None:
-        customer = self.store.require(Customer, customer_id)
+        customer = self.store.require(models.Customer, customer_id)
         self._ask_deal(forms.DealDraft(customer_id=customer.id, customer_name=customer.name))
 
     def edit_deal(self, deal_id: str) -> None:
-        deal = self.store.require(Deal, deal_id)
-        customer = self.store.get(Customer, deal.customer_id)
+        deal = self.store.require(models.Deal, deal_id)
+        customer = self.store.get(models.Customer, deal.customer_id)
         draft = forms.DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
                           deal.amount, deal.stage, deal.expected_close, deal.probability,
                           deal.next_step)  # fmt: skip
@@ -314,7 +342,7 @@ class WorkbenchApp(App[None]):
 
     def _add_deal(self, request: forms.DealRequest) -> None:
         customer = actions.find_customer(self.store, request.customer)
-        deal = Deal(customer_id=customer.id, title=request.title, amount=request.amount,
+        deal = models.Deal(customer_id=customer.id, title=request.title, amount=request.amount,
                     currency=self.store.settings().currency, stage=request.stage or "lead",
                     expected_close=request.expected_close)  # fmt: skip
         actions.add_deal(self.store, deal)
@@ -328,7 +356,7 @@ class WorkbenchApp(App[None]):
                 "probability": request.probability,
                 "next_step": request.next_step,
             }
-            change = partial(self.store.update, Deal, deal_id, **fields)
+            change = partial(self.store.update, models.Deal, deal_id, **fields)
             self.write(change, f"Saved: {request.title}")
 
     def new_customer(self) -> None:
@@ -346,29 +374,29 @@ class WorkbenchApp(App[None]):
             self.write(partial(self._add_customer, values), f"Added {values['name']}")
 
     def _add_customer(self, values: dict[str, Any]) -> None:
-        customer = self.store.add(Customer(**values))
+        customer = self.store.add(models.Customer(**values))
         self.call_from_thread(self.open_customer, customer.id)
 
     def edit_customer(self, customer_id: str) -> None:
-        customer = self.store.require(Customer, customer_id)
+        customer = self.store.require(models.Customer, customer_id)
         self.push_screen(
             record_form.customer_form(customer), partial(self._customer_edited, customer_id)
         )
 
     def _customer_edited(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
-            change = partial(self.store.update, Customer, customer_id, **values)
+            change = partial(self.store.update, models.Customer, customer_id, **values)
             self.write(change, f"Saved {values['name']}")
 
     def add_contact(self, customer_id: str) -> None:
-        customer = self.store.require(Customer, customer_id)
+        customer = self.store.require(models.Customer, customer_id)
         self.push_screen(
             record_form.contact_form(customer), partial(self._contact_asked, customer_id)
         )
 
     def _contact_asked(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
-            contact = Contact(customer_id=customer_id, **values)
+            contact = models.Contact(customer_id=customer_id, **values)
             self.write(partial(self.store.add, contact), f"Added {contact.name}")
 
     def ask_customer_filter(
@@ -383,15 +411,15 @@ class WorkbenchApp(App[None]):
             chosen if isinstance(chosen, forms.CustomerFilter) else None))  # fmt: skip
 
     def edit_contact(self, contact_id: str) -> None:
-        contact = self.store.require(Contact, contact_id)
-        customer = self.store.require(Customer, contact.customer_id)
+        contact = self.store.require(models.Contact, contact_id)
+        customer = self.store.require(models.Customer, contact.customer_id)
         self.push_screen(
             record_form.contact_form(customer, contact), partial(self._contact_edited, contact_id)
         )
 
     def _contact_edited(self, contact_id: str, values: object) -> None:
         if isinstance(values, dict):
-            change = partial(self.store.update, Contact, contact_id, **values)
+            change = partial(self.store.update, models.Contact, contact_id, **values)
             self.write(change, f"Saved {values['name']}")
 
     def ask_target(self, period: Period) -> None:
@@ -413,8 +441,8 @@ class WorkbenchApp(App[None]):
         self.push_screen(duplicates_view.DuplicatesScreen())
 
     def ask_merge(self, first_id: str, second_id: str) -> None:
-        first = self.store.require(Customer, first_id)
-        second = self.store.require(Customer, second_id)
+        first = self.store.require(models.Customer, first_id)
+        second = self.store.require(models.Customer, second_id)
         screen = duplicates_view.MergeScreen(first, second, queries.rep_names(self.store))
         self.push_screen(screen, self._merge_asked)
 
@@ -446,7 +474,7 @@ class WorkbenchApp(App[None]):
 
     def _folder_chosen(self, folder: object) -> None:
         if isinstance(folder, Path):
-            chosen = self.store.settings().model_copy(update={"sync_folder": str(folder)})
+            chosen = replace(self.store.settings(), sync_folder=str(folder))
             self.write(partial(self.store.save_settings, chosen), f"Sync folder: {folder}")
             self._sync(folder)
 

@@ -29,6 +29,11 @@ class IdleCollector:
         young, middle, _ = self.thresholds
         gc.set_threshold(young, middle, NEVER)
 
+    def keep(self) -> None:
+        """Freeze what was loaded since `start` too (modules, classes): it
+        lives as long as the app, so full passes need not walk it."""
+        gc.freeze()
+
     def stop(self) -> None:
         """Back to Python's defaults (tests run many apps in one process)."""
         gc.set_threshold(*self.thresholds)

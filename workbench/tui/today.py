@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
 from rich.text import Text
@@ -27,14 +29,22 @@ def load_agenda(store: Store) -> list[agenda.Item]:
     """Everything Today shows (called from a worker thread)."""
     with store.lock:
         today, me = store.clock.today(), store.me
-        touch = {tier.value: days for tier, days in store.settings().touch_days.items()}
         return agenda.build(
             today,
             queries.follow_ups_due(store, today + timedelta(days=agenda.WINDOW_DAYS), me),
             queries.deal_cards(store, today, me),
             queries.accounts_last_contact(store, me),
-            touch,
+            store.settings().touch_days,
         )
+
+
+def load_agenda_early(store: Store) -> Future[list[agenda.Item]]:
+    """The agenda, read in a thread of its own from now on: the app starts
+    it before Textual builds the first screen."""
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agenda")
+    early = reader.submit(load_agenda, store)
+    reader.shutdown(wait=False)  # the thread ends once the agenda is read
+    return early
 
 
 class AgendaTable(PagedTable):
@@ -80,6 +90,7 @@ class TodayScreen(Pane):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, agenda.Item] = {}
+        self.loaded = False  # a resize before the first load has nothing to redraw
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,11 +99,13 @@ class TodayScreen(Pane):
         yield Footer()
 
     def on_resize(self) -> None:
-        self.show(list(self.items.values()))
+        if self.loaded:
+            self.show(list(self.items.values()))
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
-        items = load_agenda(self.workbench.store)
+        early, self.workbench.early_agenda = self.workbench.early_agenda, None
+        items = early.result() if early else load_agenda(self.workbench.store)
         self.app.call_from_thread(self.show, items)
 
     def show(self, items: list[agenda.Item]) -> None:
@@ -102,20 +115,14 @@ class TodayScreen(Pane):
         widths = _widths(items, self.size.width)
         for (label, key), width in zip(COLUMNS, widths, strict=True):
             table.add_column(label, key=key, width=width)
-        self.items = {item.key: item for item in items}
-        rows: list[Row] = []
-        for section in agenda.Section:
-            listed = [item for item in items if item.section == section]
-            if not listed:
-                continue
-            title = Text(f"{section} ({len(listed)})", style="bold")
-            rows.append(([title, *(Text("") for _ in COLUMNS[1:])], SECTION + section))
-            rows += [(_cells(item, widths[-1]), item.key) for item in listed]
-        table.fill(rows)
+        first, self.items, self.loaded = not self.loaded, {item.key: item for item in items}, True
+        table.fill(_rows(items, widths[-1]))
         self.query_one("#today-empty", Static).update(
             "" if items else "Nothing due and nothing to suggest. Press l to log, ctrl+p to find."
         )
         self._restore(table, keep)
+        if first:  # the app's first pane: what the other keys need loads after this frame
+            self.app.call_after_refresh(self.workbench.load_the_rest)
 
     def _restore(self, table: AgendaTable, key: str | None) -> None:
         if key in self.items and (row := table.reveal(key)) is not None:
@@ -176,6 +183,18 @@ def _widths(items: list[agenda.Item], screen: int) -> list[int]:
     value = max([len(_value(i)) for i in items] + [5])
     rest = max(screen - due - value - 2 * len(COLUMNS) - 2, 30)
     return [due, *(max(int(rest * share), 8) for share in SHARES), value]
+
+
+def _rows(items: list[agenda.Item], value_width: int) -> Iterator[Row]:
+    """Each section's title, then its items: made one page at a time as they are shown."""
+    for section in agenda.Section:
+        listed = [item for item in items if item.section == section]
+        if not listed:
+            continue
+        title = Text(f"{section} ({len(listed)})", style="bold")
+        yield [title, *(Text("") for _ in COLUMNS[1:])], SECTION + section
+        for item in listed:
+            yield _cells(item, value_width), item.key
 
 
 def _value(item: agenda.Item) -> str:
