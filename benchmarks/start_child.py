@@ -3,7 +3,8 @@ bare|app T0 DB --out FILE [--headless]`. T0 is the wall-clock time the
 parent took just before starting us, so the figure includes Python's start
 and every import. Writes {"seconds", "rss_mb"} as JSON to FILE once the
 first frame with content is out: one line for the bare app, the Today
-pane's rows for Workbench. (A file, not stdout: a running app owns that.)"""
+pane's rows for Workbench, started the way `workbench --db DB` starts it.
+(A file, not stdout: a running app owns that.)"""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 
 def main() -> None:
@@ -27,8 +29,10 @@ def main() -> None:
         figures = {"seconds": time.time() - float(started), "rss_mb": _peak_rss_mb()}
         out.write_text(json.dumps(figures))
 
-    app = _bare(report) if kind == "bare" else _workbench(Path(rest[0]), report)
-    app.run(headless=headless, size=(120, 40) if headless else None)
+    if kind == "bare":
+        _bare(report).run(headless=headless, size=(120, 40) if headless else None)
+    else:
+        _workbench(Path(rest[0]), report, headless)
 
 
 def _peak_rss_mb() -> float:
@@ -58,15 +62,17 @@ def _bare(report: Callable[[], None]) -> App[None]:
     return Bare()
 
 
-def _workbench(path: Path, report: Callable[[], None]) -> App[None]:
-    from benchmarks.now import clock
-    from workbench.store.database import open_store
-    from workbench.tui.app import WorkbenchApp
+def _workbench(path: Path, report: Callable[[], None], headless: bool) -> None:
+    """`workbench --db PATH`, its app told to report its first frame with rows."""
+    from textual.widgets import DataTable
 
-    class Timed(WorkbenchApp):
+    import workbench.tui.app
+    from workbench.cli import cli
+
+    class Timed(workbench.tui.app.WorkbenchApp):
         # A subclass reads CSS_PATH beside its own module: point it at the app's.
-        CSS_PATH = str(Path(sys.modules[WorkbenchApp.__module__].__file__ or "").parent
-                       / str(WorkbenchApp.CSS_PATH))  # fmt: skip
+        CSS_PATH = str(Path(workbench.tui.app.__file__ or "").parent
+                       / str(workbench.tui.app.WorkbenchApp.CSS_PATH))  # fmt: skip
 
         def on_mount(self) -> None:
             super().on_mount()
@@ -82,7 +88,11 @@ def _workbench(path: Path, report: Callable[[], None]) -> App[None]:
             report()
             self.exit()
 
-    return Timed(open_store(path, clock=clock()))
+        def run(self, **options: Any) -> None:
+            super().run(headless=headless, size=(120, 40) if headless else None)
+
+    workbench.tui.app.WorkbenchApp = Timed  # type: ignore[misc]  # what the command runs
+    cli(["--db", str(path)], prog_name="workbench", standalone_mode=False)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.budgets import MEMORY, START_RATIO, Figure
+from benchmarks.now import NOW
 from benchmarks.timing import Sample
 
 ROOT = Path(__file__).parent.parent
@@ -47,6 +48,12 @@ def _paired(
                   START_RATIO, note, median_ms)  # fmt: skip
 
 
+def _settings(database: Path) -> dict[str, str]:
+    """The pinned clock, and a device registry of the benchmark's own (kept
+    beside the data, so the device is known after the first start)."""
+    return {"WORKBENCH_NOW": NOW, "WORKBENCH_CONFIG_DIR": str(database.parent / "config")}
+
+
 def _command(kind: str, database: Path, out: Path) -> list[str]:
     """The child's command line, stamped with the time just before it starts."""
     return [sys.executable, "-m", "benchmarks.start_child", kind, repr(time.time()),
@@ -57,7 +64,8 @@ def _headless(kind: str, database: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "start.json"
         done = subprocess.run([*_command(kind, database, out), "--headless"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=TIMEOUT)  # fmt: skip
+                              env=os.environ | _settings(database), capture_output=True, text=True,
+                              timeout=TIMEOUT)  # fmt: skip
         if not out.exists():
             raise RuntimeError(f"the {kind} start failed:\n{done.stdout[-3000:]}{done.stderr}")
         return _wait_for(out, kind)
@@ -67,8 +75,9 @@ def _in_tmux(kind: str, database: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "start.json"
         session = f"workbench-bench-{kind}-{os.getpid()}"  # two runs at once never collide
+        settings = [f"-e{name}={value}" for name, value in _settings(database).items()]
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                        "-c", str(ROOT), " ".join(_command(kind, database, out))],
+                        "-c", str(ROOT), *settings, " ".join(_command(kind, database, out))],
                        check=True)  # fmt: skip
         try:
             return _wait_for(out, kind)
