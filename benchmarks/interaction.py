@@ -28,7 +28,7 @@ from workbench.store.database import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customers import CustomersScreen
 from workbench.tui.pipeline import Board, Cards, PipelineScreen
-from workbench.tui.today import AgendaTable, TodayScreen, load_agenda
+from workbench.tui.today import AgendaTable, TodayScreen
 
 KANBAN_DEALS = 2_000
 SEARCH = "heng ta"  # typed a key at a time
@@ -57,7 +57,7 @@ async def _drive(store: Store, runs: int) -> list[Figure]:
         search = await _search(pilot, frames, runs)
     return [
         Figure("Panes", "Today filled (rows in, frame out)", "ms", today, FILL,
-               f"{len(load_agenda(store))} items"),
+               f"{len(queries.today_agenda(store))} items"),
         Figure("Panes", f"kanban of {len(board.cards):,} open deals filled", "ms", kanban, FILL),
         Figure("Keys", "cursor down a kanban column, key handled", "ms", cursor[0], CURSOR),
         Figure("Keys", "cursor down a kanban column, key to frame", "ms", cursor[1], BLOCK,
@@ -119,7 +119,7 @@ async def _settle(pilot: Pilot[None]) -> None:
 async def _today_filled(pilot: Pilot[None], frames: Frames, store: Store, runs: int) -> Sample:
     screen = pilot.app.screen
     assert isinstance(screen, TodayScreen)
-    items = load_agenda(store)
+    items = queries.today_agenda(store)
     table = screen.query_one(AgendaTable)
     times = []
     for _ in range(runs):

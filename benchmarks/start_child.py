@@ -8,16 +8,20 @@ pane's rows for Workbench, started the way `workbench --db DB` starts it.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import json
 import resource
 import sys
 import time
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import Static
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 def main() -> None:
@@ -48,6 +52,9 @@ def _peak_rss_mb() -> float:
 
 
 def _bare(report: Callable[[], None]) -> App[None]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
             yield Static("Workbench")
@@ -63,16 +70,44 @@ def _bare(report: Callable[[], None]) -> App[None]:
 
 
 def _workbench(path: Path, report: Callable[[], None], headless: bool) -> None:
-    """`workbench --db PATH`, its app told to report its first frame with rows."""
-    from textual.widgets import DataTable
-
-    import workbench.tui.app
+    """`workbench --db PATH`, its modules loading in the command's own order
+    (the store, and the agenda's read, before Textual), its app told to
+    report its first frame with rows."""
     from workbench.cli import cli
 
-    class Timed(workbench.tui.app.WorkbenchApp):
+    _once_imported("workbench.tui.app", lambda module: _timed(module, report, headless))
+    cli(["--db", str(path)], prog_name="workbench", standalone_mode=False)
+
+
+def _once_imported(name: str, then: Callable[[ModuleType], None]) -> None:
+    """Call `then` with module `name` right after it is first imported."""
+
+    class Hook(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> ModuleSpec | None:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run = spec.loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                run(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Hook())
+
+
+def _timed(module: ModuleType, report: Callable[[], None], headless: bool) -> None:
+    """The module's app class, replaced by one that reports its first frame with rows."""
+    from textual.widgets import DataTable
+
+    class Timed(module.WorkbenchApp):  # type: ignore[name-defined]
         # A subclass reads CSS_PATH beside its own module: point it at the app's.
-        CSS_PATH = str(Path(workbench.tui.app.__file__ or "").parent
-                       / str(workbench.tui.app.WorkbenchApp.CSS_PATH))  # fmt: skip
+        CSS_PATH = str(Path(module.__file__ or "").parent / str(module.WorkbenchApp.CSS_PATH))
 
         def on_mount(self) -> None:
             super().on_mount()
@@ -91,8 +126,7 @@ def _workbench(path: Path, report: Callable[[], None], headless: bool) -> None:
         def run(self, **options: Any) -> None:
             super().run(headless=headless, size=(120, 40) if headless else None)
 
-    workbench.tui.app.WorkbenchApp = Timed  # type: ignore[misc]  # what the command runs
-    cli(["--db", str(path)], prog_name="workbench", standalone_mode=False)
+    module.WorkbenchApp = Timed  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

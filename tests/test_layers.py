@@ -28,9 +28,9 @@ def test_the_first_screen_needs_neither_pydantic_nor_sqlite_utils(tmp_path: Path
         "import sys\n"
         "import workbench.cli, workbench.tui.app\n"
         "from workbench.store.database import open_store\n"
-        "from workbench.tui.today import load_agenda\n"
+        "from workbench.store.queries import today_agenda\n"
         f"store = open_store({str(tmp_path / 'db.db')!r})\n"
-        "store.settings(), load_agenda(store)\n"
+        "store.settings(), today_agenda(store)\n"
         "loaded = {'pydantic', 'sqlite_utils', 'workbench.domain.models'} & sys.modules.keys()\n"
         "assert not loaded, f'loaded before the first screen: {sorted(loaded)}'\n"
     )

@@ -159,9 +159,13 @@ def cli(ctx: click.Context) -> None:
     env = ctx.ensure_object(Env)
     ctx.call_on_close(env.close)
     if ctx.invoked_subcommand is None:
+        from workbench.store.queries import today_agenda_soon
+
+        store = env.store()
+        agenda = today_agenda_soon(store)  # read while Textual loads, below
         from workbench.tui.app import WorkbenchApp  # the app loads only when asked for
 
-        WorkbenchApp(env.store()).run()
+        WorkbenchApp(store, agenda).run()
 
 
 def _echo_json(data: Any) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.support import settle
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -26,12 +27,6 @@ def one_deal(tmp_path: Path) -> tuple[Store, Deal]:
     deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100_000_00,
                                 currency="CNY", stage="lead"))  # fmt: skip
     return store, deal
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_board(pilot: Pilot[None]) -> None:

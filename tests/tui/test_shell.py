@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tui.support import workers_done
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer
 from workbench.store.actions import set_me
@@ -24,15 +25,10 @@ def small(tmp_path: Path) -> Store:
     return store
 
 
-async def settle(app: WorkbenchApp) -> None:
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-
-
 async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None:
     app = WorkbenchApp(small)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.press("ctrl+p", *"log with hengtai")
         await pilot.pause(0.5)
         await pilot.press("enter")
@@ -40,7 +36,7 @@ async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None
         assert isinstance(app.screen, QuickLogScreen)
         assert app.screen.customer_name == "Hengtai Machinery"
         await pilot.press("c", "1", *"from the palette", "ctrl+s")
-        await settle(app)
+        await workers_done(app)
     (row,) = fetch_all(small.db, "SELECT c.name FROM activities a JOIN customers c "
                        "ON c.id = a.customer_id WHERE a.notes = 'from the palette'")  # fmt: skip
     assert row["name"] == "Hengtai Machinery"
@@ -49,12 +45,12 @@ async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None
 async def test_quick_log_from_anywhere_completes_the_customer(small: Store) -> None:
     app = WorkbenchApp(small)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         app.action_quick_log()
         await pilot.pause()
         await pilot.press(*"bet", "right", "enter")  # right accepts the suggestion
         await pilot.press("e", "1", *"sent the brochure", "ctrl+s")
-        await settle(app)
+        await workers_done(app)
     (row,) = fetch_all(small.db, "SELECT c.name, a.kind FROM activities a JOIN customers c "
                        "ON c.id = a.customer_id WHERE a.notes = 'sent the brochure'")  # fmt: skip
     assert (row["name"], row["kind"]) == ("Beta Foods", "email")
@@ -63,7 +59,7 @@ async def test_quick_log_from_anywhere_completes_the_customer(small: Store) -> N
 async def test_question_mark_shows_every_key(small: Store) -> None:
     app = WorkbenchApp(small)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.query("HelpPanel")
@@ -75,9 +71,9 @@ async def test_question_mark_shows_every_key(small: Store) -> None:
 async def test_theme_is_remembered(small: Store) -> None:
     app = WorkbenchApp(small)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         app.set_theme("textual-light")
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
     assert small.settings().theme == "textual-light"
     again = WorkbenchApp(small)
@@ -91,7 +87,7 @@ async def test_welcome_with_demo_data(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press(*"Li Wei", "ctrl+t")
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         assert app.screen.items, "the demo's follow-ups are Li Wei's now"
@@ -104,10 +100,10 @@ async def test_midnight_moves_the_day(small: Store) -> None:
 
     app = WorkbenchApp(small)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         assert "Mon 23 Nov 2026" in app.sub_title
         small.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
         app._midnight()
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         assert "Tue 24 Nov 2026" in app.sub_title

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.support import workers_done
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import open_store
@@ -12,7 +13,7 @@ from workbench.tui.app import WorkbenchApp
 
 
 async def _loaded(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
+from tests.tui.support import settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal, Stage
 from workbench.store.actions import add_deal, set_me
@@ -20,12 +20,6 @@ def store(tmp_path: Path) -> Store:
     acme = store.add(Customer(name="Acme"))
     add_deal(store, Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="needs"))
     return store
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def keys(store: Store) -> list[str]:

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.support import workers_done
 from workbench.demo import Shape, generate
 from workbench.domain.agenda import Item, Section
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, FollowUp
+from workbench.store import queries
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customer import CustomerScreen
@@ -26,11 +28,6 @@ def demo(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at(NOW))
     generate(store, shape=Shape(customers=60))
     return store
-
-
-async def settle(app: WorkbenchApp) -> None:
-    await app.workers.wait_for_complete()
-    await app.workers.wait_for_complete()  # a write's refresh starts one more
 
 
 class Driver:
@@ -53,7 +50,7 @@ class Driver:
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)
-        await settle(self.app)
+        await workers_done(self.app)
         await self.pilot.pause()
 
 
@@ -61,7 +58,7 @@ class Driver:
 async def driver(demo: Store) -> AsyncIterator[Driver]:
     app = WorkbenchApp(demo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         yield Driver(app, pilot)
 
@@ -182,7 +179,7 @@ async def test_names_show_literally(tmp_path: Path) -> None:
     store.db.execute("UPDATE customers SET name = ? WHERE id = ?", ["Evil\x1b[2J", loud.id])
     app = WorkbenchApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         drawn = app.export_screenshot()  # what the terminal shows, not what was stored
         assert "[blink]call[/]" in drawn
@@ -196,7 +193,7 @@ async def test_first_run_asks_for_a_name(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press(*"Li Wei", "enter")
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         assert store.me is not None
         assert "Li Wei" in app.sub_title
@@ -214,14 +211,14 @@ async def test_a_long_agenda_is_drawn_a_page_at_a_time(tmp_path: Path) -> None:
                                due_date=date(2026, 11, 1 + n % 20)))  # fmt: skip
     app = WorkbenchApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         table = app.screen.query_one(AgendaTable)
         assert table.row_count == AgendaTable.PAGE, "only the first page is drawn"
         await pilot.press(*["pagedown"] * 6)
         assert table.row_count > AgendaTable.PAGE, "paging down draws more"
         await pilot.resize_terminal(120, 40)  # a resize redraws from the top, rows still waiting
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         await pilot.press("ctrl+end")
         assert table.row_count == 301, "ctrl+end draws the rest: 300 items under one title"
@@ -232,16 +229,14 @@ async def test_a_long_agenda_is_drawn_a_page_at_a_time(tmp_path: Path) -> None:
 async def test_the_agenda_is_read_once_at_start(
     demo: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.tui import today
-
     reads: list[int] = []
-    read = today.load_agenda
-    monkeypatch.setattr(today, "load_agenda", lambda store: reads.append(1) or read(store))
+    read = queries.today_agenda
+    monkeypatch.setattr(queries, "today_agenda", lambda store: reads.append(1) or read(store))
     app = WorkbenchApp(demo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+        await workers_done(app)
         await pilot.pause()
         assert len(reads) == 1, "mounting and coming into view are one load, not two"
         await pilot.press("2", "1")
-        await settle(app)
+        await workers_done(app)
         assert len(reads) == 2, "coming back to Today reads it again"

@@ -7,14 +7,16 @@ everyone's records; pass a rep id for one rep's.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from workbench.domain import agenda
 from workbench.domain.clock import utc_text
 from workbench.domain.search import match_query, scoped
-from workbench.store.database import Store, fetch_all
+from workbench.store.database import Store, fetch_all, fetch_packed
 
 
 def _only(column: str, value: str | None) -> str:
@@ -26,6 +28,37 @@ def _only(column: str, value: str | None) -> str:
 def _like(text: str) -> str:
     """`text` as a LIKE pattern that matches it literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def today_agenda(store: Store) -> list[agenda.Item]:
+    """Everything the Today pane shows, in priority order."""
+    with store.lock:
+        today, me = store.clock.today(), store.me
+        return agenda.build(
+            today,
+            follow_ups_due(store, today + timedelta(days=agenda.WINDOW_DAYS), me),
+            deal_cards(store, today, me),
+            accounts_last_contact(store, me),
+            store.settings().touch_days,
+        )
+
+
+def today_agenda_soon(store: Store) -> Future[list[agenda.Item]]:
+    """Today's agenda, read from now on in a thread through a connection of
+    its own, so `store`'s stays free meanwhile. The app starts this before
+    Textual loads: SQLite reads without holding Python's lock."""
+    reader = store.reader()
+
+    def read() -> list[agenda.Item]:
+        try:
+            return today_agenda(reader)
+        finally:
+            reader.close()
+
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agenda")
+    soon = thread.submit(read)
+    thread.shutdown(wait=False)  # the thread ends once the agenda is read
+    return soon
 
 
 @dataclass(frozen=True)
@@ -53,7 +86,7 @@ class DueFollowUp:
 
 def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFollowUp]:
     """Open follow-ups that come up on or before `until`, earliest first."""
-    rows = fetch_all(
+    rows = fetch_packed(
         store.db,
         f"""
         SELECT f.id, f.title, f.due_date, f.due_time, f.recurrence, f.snoozed_until,
@@ -413,7 +446,7 @@ def deal_cards(
         "AND coalesce(d.closed_on, d.expected_close) >= :close_from" if close_from else "",
         "AND coalesce(d.closed_on, d.expected_close) < :close_until" if close_until else "",
     ]
-    rows = fetch_all(
+    rows = fetch_packed(
         store.db,
         f"""
         SELECT d.id, d.title, d.customer_id, c.name AS customer_name, c.tier, d.owner,
@@ -468,7 +501,7 @@ class AccountContact:
 
 def accounts_last_contact(store: Store, owner: str | None) -> list[AccountContact]:
     """A rep's customers with when they were last contacted (any activity)."""
-    rows = fetch_all(
+    rows = fetch_packed(
         store.db,
         f"""
         SELECT c.id, c.name, c.tier,

@@ -30,7 +30,7 @@ from workbench.store.database import Store
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
-from workbench.tui.today import TodayScreen, load_agenda_early
+from workbench.tui.today import TodayScreen
 
 # Only Today is needed to paint the first screen; the rest load when first used
 # (after the first paint the app loads them in a worker, see `_load_the_rest`).
@@ -102,24 +102,24 @@ class WorkbenchApp(App[None]):
         Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, agenda: Future[list[agenda.Item]] | None = None) -> None:
+        """`agenda`: Today's, if the caller started reading it (see `on_load`)."""
         super().__init__()
         self.store = store
         self.collector = IdleCollector()
         self.first_run = False  # no rep yet: the welcome screen asks who
-        self.early_agenda: Future[list[agenda.Item]] | None = None
+        self.early_agenda = agenda
 
     def on_load(self) -> None:
-        """Before the first screen is built: what it needs from the database is
-        read now, the agenda in a thread while Textual starts (SQLite lets go
-        of Python's lock while it reads), so the UI thread never waits on the
-        connection for it."""
+        """Before the first screen is built: its theme and title are read now,
+        and its agenda, unless the caller started that, in a thread while
+        Textual builds the screen."""
         settings = self.store.settings()
         self.theme = settings.theme if settings.theme in self.available_themes else FALLBACK_THEME
         self._show_who_and_when()
         self.first_run = settings.me is None
-        if not self.first_run:
-            self.early_agenda = load_agenda_early(self.store)
+        if not self.first_run and self.early_agenda is None:
+            self.early_agenda = queries.today_agenda_soon(self.store)
 
     def on_mount(self) -> None:
         self.collector.start()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from concurrent.futures import Future
 
 from rich.text import Text
 from textual import on, work
@@ -17,34 +16,11 @@ from workbench.domain import agenda
 from workbench.domain.display import printable
 from workbench.domain.money import format_money
 from workbench.store import queries
-from workbench.store.database import Store
 from workbench.tui.footer import Footer
 from workbench.tui.paged import PagedTable, Row
 from workbench.tui.pane import Pane
 
 SECTION = "section:"  # row keys of section titles, which the cursor skips
-
-
-def load_agenda(store: Store) -> list[agenda.Item]:
-    """Everything Today shows (called from a worker thread)."""
-    with store.lock:
-        today, me = store.clock.today(), store.me
-        return agenda.build(
-            today,
-            queries.follow_ups_due(store, today + timedelta(days=agenda.WINDOW_DAYS), me),
-            queries.deal_cards(store, today, me),
-            queries.accounts_last_contact(store, me),
-            store.settings().touch_days,
-        )
-
-
-def load_agenda_early(store: Store) -> Future[list[agenda.Item]]:
-    """The agenda, read in a thread of its own from now on: the app starts
-    it before Textual builds the first screen."""
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agenda")
-    early = reader.submit(load_agenda, store)
-    reader.shutdown(wait=False)  # the thread ends once the agenda is read
-    return early
 
 
 class AgendaTable(PagedTable):
@@ -91,6 +67,7 @@ class TodayScreen(Pane):
         super().__init__()
         self.items: dict[str, agenda.Item] = {}
         self.loaded = False  # a resize before the first load has nothing to redraw
+        self.width = 0  # what the columns were fitted to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,20 +76,32 @@ class TodayScreen(Pane):
         yield Footer()
 
     def on_resize(self) -> None:
-        if self.loaded:
+        """Columns refitted to a new width. Textual says 'resized' several
+        times as the app starts, at the same width: that redraws nothing."""
+        if self.loaded and self.size.width != self.width:
             self.show(list(self.items.values()))
 
-    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def reload(self) -> None:
+        """The agenda the app started reading early is shown at once if it is
+        in (it usually is by the time the pane is up); otherwise, and ever
+        after, a worker reads it."""
         early, self.workbench.early_agenda = self.workbench.early_agenda, None
-        items = early.result() if early else load_agenda(self.workbench.store)
+        if early is not None and early.done() and early.exception() is None:
+            self.show(early.result())
+        else:
+            self._read(early)
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def _read(self, early: Future[list[agenda.Item]] | None) -> None:
+        items = early.result() if early else queries.today_agenda(self.workbench.store)
         self.app.call_from_thread(self.show, items)
 
     def show(self, items: list[agenda.Item]) -> None:
         table = self.query_one(AgendaTable)
         keep = table.current_key()
         table.clear(columns=True)
-        widths = _widths(items, self.size.width)
+        self.width = self.size.width
+        widths = _widths(items, self.width)
         for (label, key), width in zip(COLUMNS, widths, strict=True):
             table.add_column(label, key=key, width=width)
         first, self.items, self.loaded = not self.loaded, {item.key: item for item in items}, True
