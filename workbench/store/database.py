@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +29,8 @@ from workbench.store.migrate import migrate, register_functions
 # first record read or written: opening a database, its settings and the
 # panes' questions (queries.py) need neither, so the first screen is drawn sooner.
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     import workbench.domain.models as models
     import workbench.store.schema as schema
     from workbench.domain.models import Record, Stage
@@ -76,25 +78,26 @@ def fetch_all(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[s
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def fetch_packed(db: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-    """What `fetch_all` returns, with the rows handed over as one JSON text.
+def fetch_packed(
+    db: sqlite3.Connection, sql: str, params: Any, row: type[DataclassInstance]
+) -> list[dict[str, Any]]:
+    """What `fetch_all` returns for a query whose columns are the fields of
+    dataclass `row`, with the rows handed over as one JSON text.
 
     For the long lists a worker reads while the UI thread is busy drawing:
     sqlite3 lets go of Python's lock for each row it steps to and must then
     win it back, which takes up to the 5 ms switch interval each time when
     another thread keeps it. 495 deal cards took 3-7 s to fetch that way
-    (15 ms alone), and 30 ms as one text. `sql`'s columns need distinct
-    names; its rows keep their order (SQLite aggregates a subquery's rows
-    in the order it yields them). Text, whole numbers and NULL come back
-    exactly; a REAL would come back as JSON prints it, so no column here
-    may hold one (none of the panes' do: money is whole minor units)."""
-    names = [
-        column[0] for column in db.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description
-    ]
-    columns = ", ".join(f'"{name}"' for name in names)
-    (text,) = db.execute(f"SELECT json_group_array(json_array({columns})) FROM ({sql})",
+    (15 ms alone), and 30 ms as one text. The rows keep their order (SQLite
+    aggregates a subquery's rows in the order it yields them). Text, whole
+    numbers and NULL come back exactly; a REAL would come back as JSON
+    prints it, so no such column may hold one (money is whole minor units)."""
+    names = [field.name for field in fields(row)]
+    # Qualified: SQLite reads an unknown "name" alone as a string, r."name" fails.
+    columns = ", ".join(f'r."{name}"' for name in names)
+    (text,) = db.execute(f"SELECT json_group_array(json_array({columns})) FROM ({sql}) AS r",
                          params).fetchone()  # fmt: skip
-    return [dict(zip(names, row, strict=True)) for row in json.loads(text)]
+    return [dict(zip(names, values, strict=True)) for values in json.loads(text)]
 
 
 def _set_values(entity: Entity, data: dict[str, Any]) -> dict[str, Any]:

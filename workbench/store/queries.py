@@ -103,6 +103,7 @@ def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFoll
         ORDER BY max(f.due_date, coalesce(f.snoozed_until, f.due_date)), f.due_time
         """,
         {"owner": owner, "until": until.isoformat()},
+        DueFollowUp,
     )
     return [DueFollowUp(**row | follow_up_dates(row)) for row in rows]
 
@@ -205,7 +206,7 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
             [limit],
         )
         return [CustomerRow(**row) for row in rows]
-    rows = fetch_all(
+    rows = fetch_packed(
         store.db,
         f"""
         WITH hits AS (SELECT rowid, rank FROM customer_search
@@ -215,6 +216,7 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
         ORDER BY hits.rank, c.name LIMIT :limit
         """,
         {"query": scoped(query), "cap": SEARCH_CAP, "limit": limit},
+        CustomerRow,
     )
     return [CustomerRow(**row) for row in rows]
 
@@ -282,7 +284,7 @@ def customer_list(
     if sort in _SORT_FIGURE:
         picked.append(f"{_FIGURES[_SORT_FIGURE[sort]]} AS {_SORT_FIGURE[sort]}")
     figures = ", ".join(f"{sql} AS {name}" for name, sql in _FIGURES.items())
-    rows = fetch_all(
+    rows = fetch_packed(
         store.db,
         f"""
         WITH page AS (
@@ -297,6 +299,7 @@ def customer_list(
         {"query": query and scoped(query, owner), "cap": SEARCH_CAP, "owner": owner,
          "tier": tier, "segment": segment, "industry": industry, "currency": currency,
          "limit": limit},
+        CustomerListRow,
     )  # fmt: skip
     return [
         CustomerListRow(**row | {"last_contact": as_moment(row["last_contact"])}) for row in rows
@@ -474,6 +477,7 @@ def deal_cards(
             "close_from": close_from.isoformat() if close_from else None,
             "close_until": close_until.isoformat() if close_until else None,
         },
+        DealCard,
     )
     return [
         DealCard(
@@ -513,6 +517,7 @@ def accounts_last_contact(store: Store, owner: str | None) -> list[AccountContac
         WHERE c.deleted = 0 {_only("c.owner", owner)}
         """,
         {"owner": owner},
+        AccountContact,
     )
     return [
         AccountContact(
