@@ -1,10 +1,15 @@
 """One cold start, in a fresh process: `python -m benchmarks.start_child
-bare|app T0 DB --out FILE [--headless]`. T0 is the wall-clock time the
-parent took just before starting us, so the figure includes Python's start
-and every import. Writes {"seconds", "rss_mb"} as JSON to FILE once the
-first frame with content is out: one line for the bare app, the Today
-pane's rows for Workbench, started the way `workbench --db DB` starts it.
-(A file, not stdout: a running app owns that.)"""
+bare|layout|app T0 DB --out FILE [--headless]`. T0 is the wall-clock time
+the parent took just before starting us, so the figures include Python's
+start and every import. Writes JSON to FILE once the first frame with
+content is out: {"seconds", "rss_mb"}, and for Workbench "layout_seconds"
+too, its first frame of any kind. (A file, not stdout: a running app owns that.)
+
+- bare: a Textual app painting one line, what the budgets are ratios of;
+- layout: plain Textual with the Today pane's widgets, keys and 60 rows,
+  no Workbench code: what that layout costs on its own;
+- app: `workbench --db DB`, as a rep starts it, until Today's rows are drawn.
+"""
 
 from __future__ import annotations
 
@@ -18,25 +23,30 @@ from collections.abc import Callable
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from textual.app import App
+
+Report = Callable[[str], None]  # called with a moment's name as it happens
 
 
 def main() -> None:
     kind, started, *rest = sys.argv[1:]
     out = Path(rest[rest.index("--out") + 1])
     headless = "--headless" in rest
+    size = (120, 40) if headless else None
+    moments: dict[str, float] = {}
 
-    def report() -> None:
-        figures = {"seconds": time.time() - float(started), "rss_mb": _peak_rss_mb()}
-        out.write_text(json.dumps(figures))
+    def report(moment: str) -> None:
+        moments.setdefault(moment, time.time() - float(started))
+        if moment == "seconds":  # the frame the figure is about: done
+            out.write_text(json.dumps(moments | {"rss_mb": _peak_rss_mb()}))
 
-    if kind == "bare":
-        _bare(report).run(headless=headless, size=(120, 40) if headless else None)
-    else:
+    if kind == "app":
         _workbench(Path(rest[0]), report, headless)
+    else:
+        (_bare if kind == "bare" else _layout)(report).run(headless=headless, size=size)
 
 
 def _peak_rss_mb() -> float:
@@ -51,7 +61,7 @@ def _peak_rss_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
-def _bare(report: Callable[[], None]) -> App[None]:
+def _bare(report: Report) -> App[None]:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
@@ -63,16 +73,54 @@ def _bare(report: Callable[[], None]) -> App[None]:
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            report()
+            report("seconds")
             self.exit()
 
     return Bare()
 
 
-def _workbench(path: Path, report: Callable[[], None], headless: bool) -> None:
+def _layout(report: Report) -> App[None]:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import DataTable, Footer, Header, Static
+
+    keys = {"1": "Today", "2": "Pipeline", "3": "Customers", "4": "Targets", "l": "Log",
+            "S": "Sync", "question_mark": "Keys", "enter": "Customer", "d": "Done",
+            "s": "Snooze", "r": "Reschedule", "n": "New follow-up"}  # fmt: skip
+
+    class Layout(App[None]):
+        BINDINGS: ClassVar = [Binding(key, "bell", label) for key, label in keys.items()]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable(cursor_type="row")
+            yield Static("")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.sub_title = "Li Wei · Mon 23 Nov 2026"
+            table: DataTable[Text] = self.query_one(DataTable)
+            for label, width in (("Due", 12), ("Customer", 33), ("What", 37), ("Deal", 22),
+                                 ("Value", 11)):  # fmt: skip
+                table.add_column(label, width=width)
+            for n in range(60):
+                cells = (f"{n}d overdue", f"Customer number {n} Ltd", "Call back about the offer",
+                         "Pump upgrade", f"¥{n * 1000:,}".rjust(11))  # fmt: skip
+                table.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in cells))
+            self.call_after_refresh(self.painted)
+
+        def painted(self) -> None:
+            report("seconds")
+            self.exit()
+
+    return Layout()
+
+
+def _workbench(path: Path, report: Report, headless: bool) -> None:
     """`workbench --db PATH`, its modules loading in the command's own order
     (the store, and the agenda's read, before Textual), its app told to
-    report its first frame with rows."""
+    report its first frame and its first frame with rows."""
     from workbench.cli import cli
 
     _once_imported("workbench.tui.app", lambda module: _timed(module, report, headless))
@@ -101,8 +149,8 @@ def _once_imported(name: str, then: Callable[[ModuleType], None]) -> None:
     sys.meta_path.insert(0, Hook())
 
 
-def _timed(module: ModuleType, report: Callable[[], None], headless: bool) -> None:
-    """The module's app class, replaced by one that reports its first frame with rows."""
+def _timed(module: ModuleType, report: Report, headless: bool) -> None:
+    """The module's app class, replaced by one that reports its first frames."""
     from textual.widgets import DataTable
 
     class Timed(module.WorkbenchApp):  # type: ignore[name-defined]
@@ -111,6 +159,7 @@ def _timed(module: ModuleType, report: Callable[[], None], headless: bool) -> No
 
         def on_mount(self) -> None:
             super().on_mount()
+            self.call_after_refresh(report, "layout_seconds")
             self.poll = self.set_interval(0.002, self.check)
 
         def check(self) -> None:
@@ -120,7 +169,7 @@ def _timed(module: ModuleType, report: Callable[[], None], headless: bool) -> No
                 self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            report()
+            report("seconds")
             self.exit()
 
         def run(self, **options: Any) -> None:

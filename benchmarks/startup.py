@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.budgets import MEMORY, START_RATIO, Figure
+from benchmarks.budgets import LAYOUT_RATIO, MEMORY, START_RATIO, Budget, Figure
 from benchmarks.now import NOW
 from benchmarks.timing import Sample
 
@@ -29,28 +29,44 @@ def measure(database: Path, runs: int) -> list[Figure]:
     # an editable checkout under PYTHONDONTWRITEBYTECODE would compile every
     # module of ours at every start (~0.3x of a bare app). Textual's is cached.
     compileall.compile_dir(ROOT / "workbench", quiet=1)
-    figures = [_paired("headless", database, runs, _headless)]
+    figures = _compared("headless", database, runs, _headless)
     if shutil.which("tmux"):
-        figures.append(_paired("real terminal (tmux 120x40)", database, runs, _in_tmux))
+        figures += _compared("real terminal (tmux 120x40)", database, runs, _in_tmux)
     rss = [_headless("app", database)["rss_mb"] for _ in range(runs)]
     figures.append(Figure("Memory", "resident, Today painted on the data", "MB",
                           Sample.of(rss), MEMORY))  # fmt: skip
     return figures
 
 
-def _paired(
+def _compared(
     where: str, database: Path, runs: int, start: Callable[[str, Path], dict[str, float]]
-) -> Figure:
-    bare, app = [], []
-    for _ in range(runs):  # alternating, so a busy moment hits both
-        bare.append(start("bare", database)["seconds"])
-        app.append(start("app", database)["seconds"])
-    ratios = [mine / theirs for mine, theirs in zip(app, bare, strict=True)]
-    median_ms = {name: round(Sample.of(values).median * 1000) for name, values in
-                 (("workbench_ms", app), ("bare_textual_ms", bare))}  # fmt: skip
-    note = f"{median_ms['workbench_ms']} ms vs bare Textual {median_ms['bare_textual_ms']} ms"
-    return Figure("Start", f"Today painted, {where}", "x bare", Sample.of(ratios),
-                  START_RATIO, note, median_ms)  # fmt: skip
+) -> list[Figure]:
+    """Workbench's first frame and its first with rows, and plain Textual
+    drawing Today's layout, each as a ratio of a bare app started beside it."""
+    started: dict[str, list[dict[str, float]]] = {"bare": [], "layout": [], "app": []}
+    for _ in range(runs):  # in turn, so a busy moment hits all three
+        for kind, times in started.items():
+            times.append(start(kind, database))
+    bare = [times["seconds"] for times in started["bare"]]
+
+    def ratio(name: str, kind: str, moment: str, budget: tuple[Budget, ...]) -> Figure:
+        mine = [times[moment] for times in started[kind]]
+        ms = {"ms": round(Sample.of(mine).median * 1000),
+              "bare_textual_ms": round(Sample.of(bare).median * 1000)}  # fmt: skip
+        ratios = [m / b for m, b in zip(mine, bare, strict=True)]
+        return Figure("Start", f"{name}, {where}", "x bare", Sample.of(ratios), budget,
+                      f"{ms['ms']} ms vs bare Textual {ms['bare_textual_ms']} ms", ms)  # fmt: skip
+
+    return [
+        ratio("Today painted with its rows", "app", "seconds", START_RATIO),
+        ratio("first frame (the layout)", "app", "layout_seconds", LAYOUT_RATIO),
+        ratio(
+            "for comparison: plain Textual with Today's widgets and 60 rows",
+            "layout",
+            "seconds",
+            (),
+        ),
+    ]
 
 
 def _settings(database: Path) -> dict[str, str]:

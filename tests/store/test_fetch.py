@@ -38,7 +38,7 @@ def test_no_rows_packed_is_an_empty_list() -> None:
 
 def test_a_column_the_row_names_but_the_query_lacks_is_an_error() -> None:
     db = sqlite3.connect(":memory:")
-    with pytest.raises(sqlite3.OperationalError, match="no such column: r.second"):
+    with pytest.raises(sqlite3.OperationalError, match=r"no such column: r\.second"):
         fetch_packed(db, "SELECT 1 AS n, 2 AS first", (), Row)
 
 
