@@ -10,7 +10,7 @@ import platform
 import time
 from pathlib import Path
 
-from benchmarks import bulk, interaction, queries, startup
+from benchmarks import bulk, interaction, machine, queries, startup
 from benchmarks.budgets import Figure
 from benchmarks.data import CACHE, SETS, database
 from benchmarks.now import clock
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     say("Timing cold starts and memory…")
     figures += startup.measure(reference, slow)
     figures += bulk_figures
+    say("Timing the machine itself…")
+    figures += machine.measure(slow)
     _write(args.out, figures, args.smoke, time.perf_counter() - started)
     for line in table(figures):
         print(line)
@@ -60,8 +62,8 @@ def table(figures: list[Figure]) -> list[str]:
     for figure in figures:
         sample = figure.sample
         shown = f"{_n(sample.median)} ({_n(sample.low)}–{_n(sample.high)}) {figure.unit}"
-        budget = ", ".join(b.describe(figure.unit) for b in figure.budgets)
-        mark = "MISS" if figure.misses else "ok"
+        budget = ", ".join(b.describe(figure.unit) for b in figure.budgets) or "—"
+        mark = "MISS" if figure.misses else "ok" if figure.budgets else ""
         name = f"{figure.name} ({figure.note})" if figure.note else figure.name
         lines.append(f"| {figure.group} | {name} | {shown} | {budget} | {mark} |")
     return lines
