@@ -1,13 +1,23 @@
-"""Shared fixtures: a pinned clock and a fresh store per test."""
+"""Shared fixtures: a pinned clock and a fresh store per test.
 
+The language is chosen here, before any screen module loads (their key
+descriptions are made then): WORKBENCH_LANG, else English whatever the
+machine's locale, so tests read the same everywhere. `make test` runs the
+suite in English, then tests/zh with WORKBENCH_LANG=zh_CN."""
+
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from workbench.domain.clock import FixedClock
-from workbench.domain.models import Customer, Rep
-from workbench.store.database import Store, open_store
+from workbench import i18n
+
+i18n.choose(os.environ.get("WORKBENCH_LANG") or i18n.ENGLISH)
+
+from workbench.domain.clock import FixedClock  # noqa: E402  (after the language)
+from workbench.domain.models import Customer, Rep  # noqa: E402
+from workbench.store.database import Store, open_store  # noqa: E402
 
 TODAY = "2026-11-23"
 

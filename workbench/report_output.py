@@ -10,17 +10,23 @@ from functools import partial
 from typing import Any
 
 from workbench.domain.kpis import Gauge, Results
-from workbench.domain.models import Metric
+from workbench.domain.models import ActivityKind, Metric
 from workbench.domain.money import format_money
+from workbench.i18n import pad, tr
 from workbench.store.report import Report
 
 LABELS = {
-    Metric.REVENUE: "Revenue",
-    Metric.WON_DEALS: "Won deals",
-    Metric.NEW_CUSTOMERS: "New customers",
-    Metric.CALLS: "Calls",
-    Metric.VISITS: "Visits",
+    Metric.REVENUE: tr("Revenue"),
+    Metric.WON_DEALS: tr("Won deals"),
+    Metric.NEW_CUSTOMERS: tr("New customers"),
+    Metric.CALLS: tr("Calls"),
+    Metric.VISITS: tr("Visits"),
 }
+
+
+def who(report: Report) -> str:
+    """The report's rep by name, or the team's ('everyone')."""
+    return tr(report.who) if report.who == "everyone" else report.who
 
 
 def _whole(value: float | None) -> int | None:
@@ -131,20 +137,22 @@ def change(now: float | None, before: float | None, *, rate: bool = False) -> st
     if now is None or before is None or (not before and not rate):
         return ""
     if rate:
-        return f"{(now - before) * 100:+.0f} pts"
+        return tr("{change} pts", change=f"{(now - before) * 100:+.0f}")
     return f"{(now - before) / before:+.0%}"
 
 
 def gauge_line(report: Report, metric: Metric, gauge: Gauge) -> str:
-    text = f"{amount(report, metric, gauge.achieved)} of {amount(report, metric, gauge.target)}"
+    text = tr("{done} of {target}", done=amount(report, metric, gauge.achieved),
+              target=amount(report, metric, gauge.target))  # fmt: skip
     if gauge.target:
         text += f" ({percent(gauge.progress)})"
     return text
 
 
 def headline(report: Report) -> str:
-    return (f"{report.who} · {report.period.key} · {report.pace.describe()} "
-            f"· {report.days_left} working days left")  # fmt: skip
+    return tr("{who} · {period} · {pace} · {days} working days left", who=who(report),
+              period=report.period.key, pace=report.pace.describe(),
+              days=report.days_left)  # fmt: skip
 
 
 def outlook_lines(report: Report) -> list[str]:
@@ -152,52 +160,59 @@ def outlook_lines(report: Report) -> list[str]:
     revenue = report.gauges[0].gauge
     money = partial(amount, report, Metric.REVENUE)
     lines = [
-        f"Forecast  {money(revenue.forecast)} (won + {money(revenue.weighted_open)} weighted open)",
-        f"Gap       {money(revenue.gap)} · coverage {percent(revenue.coverage)}",
-    ]
+        tr("Forecast  {forecast} (won + {weighted} weighted open)",
+           forecast=money(revenue.forecast), weighted=money(revenue.weighted_open)),
+        tr("Gap       {gap} · coverage {coverage}", gap=money(revenue.gap),
+           coverage=percent(revenue.coverage)),
+    ]  # fmt: skip
     if report.needed:
         need = report.needed
         calls = f"{need.calls_per_day:.0f}" if need.calls_per_day is not None else "?"
         visits = f"{need.visits_per_day:.0f}" if need.visits_per_day is not None else "?"
-        lines.append(f"Needed    ≈ {need.deals} more won deals: ≈ {calls} calls and "
-                     f"{visits} visits per remaining working day")  # fmt: skip
+        lines.append(tr("Needed    ≈ {deals} more won deals: ≈ {calls} calls and {visits} "
+                        "visits per remaining working day", deals=need.deals, calls=calls,
+                        visits=visits))  # fmt: skip
     return lines
 
 
 def kpi_lines(report: Report) -> list[str]:
     results, before = report.results, report.previous_results
-    lines = [f"KPIs {report.period.key} (vs {report.previous.key})"]
-    for label, now, then, shown in (
-        ("Won revenue", results.won_revenue, before.won_revenue,
-         format_money(results.won_revenue, report.currency)),
-        ("Won deals", results.won_count, before.won_count, f"{results.won_count}"),
-        ("Win rate", results.win_rate, before.win_rate, percent(results.win_rate)),
-        ("Avg won deal", results.average_won, before.average_won,
-         amount(report, Metric.REVENUE, results.average_won)),
-        ("Median cycle", results.cycle_days, before.cycle_days,
-         f"{results.cycle_days:.0f} days" if results.cycle_days is not None else "—"),
-        ("New customers", report.new_customers, report.previous_new_customers,
-         f"{report.new_customers}"),
+    lines = [tr("KPIs {period} (vs {previous})", period=report.period.key,
+                previous=report.previous.key)]  # fmt: skip
+    cycle = results.cycle_days
+    for label, now, then, shown, rate in (
+        (tr("Won revenue"), results.won_revenue, before.won_revenue,
+         format_money(results.won_revenue, report.currency), False),
+        (tr("Won deals"), results.won_count, before.won_count, f"{results.won_count}", False),
+        (tr("Win rate"), results.win_rate, before.win_rate, percent(results.win_rate), True),
+        (tr("Avg won deal"), results.average_won, before.average_won,
+         amount(report, Metric.REVENUE, results.average_won), False),
+        (tr("Median cycle"), cycle, before.cycle_days,
+         tr("{days} days", days=f"{cycle:.0f}") if cycle is not None else "—", False),
+        (tr("New customers"), report.new_customers, report.previous_new_customers,
+         f"{report.new_customers}", False),
     ):  # fmt: skip
-        lines.append(f"  {label:<13} {shown:>12}  {change(now, then, rate=label == 'Win rate')}")
+        lines.append(f"  {pad(label, 13)} {shown:>12}  {change(now, then, rate=rate)}")
     for kind, count in sorted(report.activities.items()):
-        lines.append(f"  {kind.capitalize() + 's':<13} {count:>12}  "
+        label = tr("{kind}s", kind=ActivityKind(kind).label).capitalize()
+        lines.append(f"  {pad(label, 13)} {count:>12}  "
                      f"{change(count, report.previous_activities.get(kind))}")  # fmt: skip
     return lines
 
 
 def conversion_lines(report: Report) -> list[str]:
-    lines = ["Stage conversion (entered → went further)"]
+    lines = [tr("Stage conversion (entered → went further)")]
     for stage, (entered, advanced) in report.conversion.items():
         rate = percent(advanced / entered if entered else None)
-        lines.append(f"  {stage:<13} {advanced:>4} of {entered:<4} {rate:>5}")
+        went = tr("{advanced} of {entered}", advanced=f"{advanced:>4}", entered=f"{entered:<4}")
+        lines.append(f"  {pad(tr(stage), 13)} {went} {rate:>5}")
     return lines
 
 
 def leaderboard_lines(report: Report) -> list[str]:
-    lines = ["Leaderboard (won revenue, of target)"]
+    lines = [tr("Leaderboard (won revenue, of target)")]
     for rank, standing in enumerate(report.leaderboard, 1):
-        lines.append(f"  {rank}. {standing.rep:<18} "
+        lines.append(f"  {rank}. {pad(standing.rep, 18)} "
                      f"{format_money(standing.won_revenue, report.currency):>13}  "
                      f"{percent(standing.attainment):>5}")  # fmt: skip
     return lines
@@ -207,7 +222,9 @@ def text_lines(report: Report) -> list[str]:
     """The report as plain lines for a terminal."""
     lines = [headline(report), ""]
     for item in report.gauges:
-        lines.append(f"{LABELS[item.metric]:<14} {gauge_line(report, item.metric, item.gauge)}")
+        lines.append(
+            f"{pad(LABELS[item.metric], 14)} {gauge_line(report, item.metric, item.gauge)}"
+        )
     lines += ["", *outlook_lines(report), "", *kpi_lines(report), "", *conversion_lines(report)]
     if len(report.leaderboard) > 1:
         lines += ["", *leaderboard_lines(report)]

@@ -27,16 +27,21 @@ from typing import Protocol
 
 from workbench.domain.pipeline import CardLike
 from workbench.domain.when import describe_due
+from workbench.i18n import later, tr
 
 TIER_POINTS = {"A": 30, "B": 15, "C": 0}
 WINDOW_DAYS = 7
 
 
 class Section(StrEnum):
-    OVERDUE = "Overdue"
-    TODAY = "Today"
-    NEXT = "Next 7 days"
-    SUGGESTED = "Suggested"
+    OVERDUE = later("Overdue")
+    TODAY = later("Today")
+    NEXT = later("Next 7 days")
+    SUGGESTED = later("Suggested")
+
+    @property
+    def label(self) -> str:
+        return tr(self.value)
 
 
 class FollowUpRow(Protocol):
@@ -182,13 +187,14 @@ def _suggested_deals(deals: Iterable[DealRow], today: date) -> list[Item]:
         idle = (today - deal.entered_stage.date()).days if deal.entered_stage else 0
         if deal.rot_days is not None and idle > deal.rot_days and not deal.has_future_follow_up:
             what, due, urgency = (
-                f"Stale in {deal.stage_label}: plan the next step",
-                f"idle {idle}d",
+                tr("Stale in {stage}: plan the next step", stage=tr(deal.stage_label)),
+                tr("idle {days}d", days=idle),
                 min(idle - deal.rot_days, 30),
             )
             kind = "stale"
         elif not deal.next_step and not deal.has_open_follow_up:
-            what, due, urgency, kind = "No next step for this deal", "no step", 0, "no_step"
+            what, due, urgency = tr("No next step for this deal"), tr("no step"), 0
+            kind = "no_step"
         else:
             continue
         found.append(
@@ -226,8 +232,8 @@ def _suggested_accounts(
                 section=Section.SUGGESTED,
                 customer_id=account.id,
                 customer=account.name,
-                what=f"Tier {account.tier} account: get in touch",
-                due=f"{quiet}d quiet" if quiet is not None else "never contacted",
+                what=tr("Tier {tier} account: get in touch", tier=account.tier),
+                due=tr("{days}d quiet", days=quiet) if quiet is not None else tr("never contacted"),
                 score=priority(min((quiet or limit) - limit, 30), 0, account.tier),
             )
         )

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from workbench.i18n import tr
+
 
 class Reason(StrEnum):
     NAME = "name"
@@ -25,11 +27,11 @@ class Reason(StrEnum):
 
     def describe(self, key: str) -> str:
         value = key.split(":", 1)[1]
-        return {
-            Reason.NAME: "same name once legal suffixes are dropped",
-            Reason.DOMAIN: f"same e-mail domain ({value})",
-            Reason.PHONE: f"same phone (…{value[-4:]})",
-        }[self]
+        if self == Reason.NAME:
+            return tr("same name once legal suffixes are dropped")
+        if self == Reason.DOMAIN:
+            return tr("same e-mail domain ({domain})", domain=value)
+        return tr("same phone (…{digits})", digits=value[-4:])
 
 
 # Legal-form words dropped from the end of a (folded) Latin-script name.

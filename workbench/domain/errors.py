@@ -5,36 +5,39 @@ from __future__ import annotations
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from workbench.i18n import later, tr
+
 _PLAIN = {
-    "missing": "is required",
-    "string_too_short": "must not be empty",
-    "extra_forbidden": "is not a known field",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "bool_parsing": "must be yes or no",
-    "date_from_datetime_parsing": "is not a date (use YYYY-MM-DD)",
-    "date_parsing": "is not a date (use YYYY-MM-DD)",
-    "datetime_parsing": "is not a date and time (use YYYY-MM-DDTHH:MM)",
-    "datetime_from_date_parsing": "is not a date and time (use YYYY-MM-DDTHH:MM)",
-    "timezone_aware": "needs a time zone",
-    "time_parsing": "is not a time (use HH:MM)",
+    "missing": later("is required"),
+    "string_too_short": later("must not be empty"),
+    "extra_forbidden": later("is not a known field"),
+    "int_parsing": later("must be a whole number"),
+    "int_type": later("must be a whole number"),
+    "int_from_float": later("must be a whole number"),
+    "bool_parsing": later("must be yes or no"),
+    "date_from_datetime_parsing": later("is not a date (use YYYY-MM-DD)"),
+    "date_parsing": later("is not a date (use YYYY-MM-DD)"),
+    "datetime_parsing": later("is not a date and time (use YYYY-MM-DDTHH:MM)"),
+    "datetime_from_date_parsing": later("is not a date and time (use YYYY-MM-DDTHH:MM)"),
+    "timezone_aware": later("needs a time zone"),
+    "time_parsing": later("is not a time (use HH:MM)"),
 }
 
 
 def _phrase(error: ErrorDetails) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _PLAIN:
-        return _PLAIN[kind]
+        return tr(_PLAIN[kind])
     if kind == "string_too_long":
-        return f"is too long (at most {ctx['max_length']} characters)"
+        return tr("is too long (at most {count} characters)", count=ctx["max_length"])
     if kind == "too_long":
-        return f"has too many items (at most {ctx['max_length']})"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = "at least" if kind == "greater_than_equal" else "at most"
-        return f"must be {bound} {ctx.get('ge', ctx.get('le'))}"
+        return tr("has too many items (at most {count})", count=ctx["max_length"])
+    if kind == "greater_than_equal":
+        return tr("must be at least {bound}", bound=ctx.get("ge"))
+    if kind == "less_than_equal":
+        return tr("must be at most {bound}", bound=ctx.get("le"))
     if kind == "enum":
-        return f"must be one of {ctx['expected']}"
+        return tr("must be one of {choices}", choices=ctx["expected"])
     message: str = error["msg"]
     return message.removeprefix("Value error, ")
 

@@ -45,6 +45,7 @@ from workbench.domain.fields import (
 )
 from workbench.domain.periods import Period
 from workbench.domain.stages import StageKind
+from workbench.i18n import later, tr
 
 
 def new_id() -> str:
@@ -77,12 +78,20 @@ class Tier(StrEnum):
     C = "C"
 
 
-class CustomerKind(StrEnum):
+class Named(StrEnum):
+    """A choice whose name a rep reads in their language (`label`)."""
+
+    @property
+    def label(self) -> str:
+        return tr(_LABELS[self])
+
+
+class CustomerKind(Named):
     COMPANY = "company"
     PERSON = "person"
 
 
-class ActivityKind(StrEnum):
+class ActivityKind(Named):
     CALL = "call"
     VISIT = "visit"
     MEETING = "meeting"
@@ -91,7 +100,7 @@ class ActivityKind(StrEnum):
     COMPLAINT = "complaint"
 
 
-class Outcome(StrEnum):
+class Outcome(Named):
     CONNECTED = "connected"
     NO_ANSWER = "no_answer"
     LEFT_MESSAGE = "left_message"
@@ -104,10 +113,6 @@ class Outcome(StrEnum):
     SENT = "sent"
     REPLIED = "replied"
     BOUNCED = "bounced"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 OUTCOMES_BY_KIND: dict[ActivityKind, tuple[Outcome, ...]] = {
@@ -126,17 +131,37 @@ OUTCOMES_BY_KIND: dict[ActivityKind, tuple[Outcome, ...]] = {
 }
 
 
-class ComplaintStatus(StrEnum):
+class ComplaintStatus(Named):
     OPEN = "open"
     RESOLVED = "resolved"
 
 
-class Metric(StrEnum):
+class Metric(Named):
     REVENUE = "revenue"
     WON_DEALS = "won_deals"
     NEW_CUSTOMERS = "new_customers"
     CALLS = "calls"
     VISITS = "visits"
+
+
+# What each choice is called where a rep reads it (English is also the key
+# into the catalogue; the stored value never changes with the language).
+_LABELS: dict[StrEnum, str] = {
+    CustomerKind.COMPANY: later("company"), CustomerKind.PERSON: later("person"),
+    ActivityKind.CALL: later("call"), ActivityKind.VISIT: later("visit"),
+    ActivityKind.MEETING: later("meeting"), ActivityKind.EMAIL: later("email"),
+    ActivityKind.NOTE: later("note"), ActivityKind.COMPLAINT: later("complaint"),
+    Outcome.CONNECTED: later("connected"), Outcome.NO_ANSWER: later("no answer"),
+    Outcome.LEFT_MESSAGE: later("left message"), Outcome.BUSY: later("busy"),
+    Outcome.WRONG_NUMBER: later("wrong number"), Outcome.MEETING_HELD: later("meeting held"),
+    Outcome.NOT_MET: later("not met"), Outcome.RESCHEDULED: later("rescheduled"),
+    Outcome.CANCELLED: later("cancelled"), Outcome.SENT: later("sent"),
+    Outcome.REPLIED: later("replied"), Outcome.BOUNCED: later("bounced"),
+    ComplaintStatus.OPEN: later("open"), ComplaintStatus.RESOLVED: later("resolved"),
+    Metric.REVENUE: later("revenue"), Metric.WON_DEALS: later("won deals"),
+    Metric.NEW_CUSTOMERS: later("new customers"), Metric.CALLS: later("calls"),
+    Metric.VISITS: later("visits"),
+}  # fmt: skip
 
 
 class Rep(Record):

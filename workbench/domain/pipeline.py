@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from workbench.domain.stages import StageKind
+from workbench.i18n import later, tr
 
 
 class StageLike(Protocol):
@@ -96,9 +97,13 @@ def is_overdue(card: CardLike, stage: StageLike, today: date) -> bool:
 
 
 class SortBy(StrEnum):
-    CLOSE = "close date"
-    AMOUNT = "amount"
-    AGE = "days in stage"
+    CLOSE = later("close date")
+    AMOUNT = later("amount")
+    AGE = later("days in stage")
+
+    @property
+    def label(self) -> str:
+        return tr(self.value)
 
 
 def sorter(by: SortBy) -> Callable[[CardLike], tuple[object, ...]]:
@@ -133,9 +138,9 @@ class BoardFilter:
     min_amount: int = 0  # minor units
 
     def describe(self, format_amount: Callable[[int], str]) -> str:
-        parts = [self.who]
+        parts = [tr(self.who) if self.who in ("me", "everyone") else self.who]
         if self.period:
-            parts.append(f"closing {self.period}")
+            parts.append(tr("closing {period}", period=self.period))
         if self.customer:
             parts.append(self.customer)
         if self.min_amount:

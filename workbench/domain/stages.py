@@ -10,30 +10,42 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from workbench.i18n import later, tr
+
 
 class StageKind(StrEnum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
 
+    @property
+    def label(self) -> str:
+        return tr(_KIND_LABELS[self])
+
+
+_KIND_LABELS = {StageKind.OPEN: later("in progress"), StageKind.WON: later("won"),
+                StageKind.LOST: later("lost")}  # fmt: skip
+
 
 # key, label, probability %, kind, rot days (an open deal idle longer is stale)
 DEFAULT_STAGES: tuple[tuple[str, str, int, StageKind, int | None], ...] = (
-    ("lead", "Lead", 10, StageKind.OPEN, 14),
-    ("qualified", "Qualified", 20, StageKind.OPEN, 14),
-    ("needs", "Needs", 40, StageKind.OPEN, 21),
-    ("proposal", "Proposal", 60, StageKind.OPEN, 21),
-    ("negotiation", "Negotiation", 80, StageKind.OPEN, 14),
-    ("won", "Won", 100, StageKind.WON, None),
-    ("lost", "Lost", 0, StageKind.LOST, None),
+    ("lead", later("Lead"), 10, StageKind.OPEN, 14),
+    ("qualified", later("Qualified"), 20, StageKind.OPEN, 14),
+    ("needs", later("Needs"), 40, StageKind.OPEN, 21),
+    ("proposal", later("Proposal"), 60, StageKind.OPEN, 21),
+    ("negotiation", later("Negotiation"), 80, StageKind.OPEN, 14),
+    ("won", later("Won"), 100, StageKind.WON, None),
+    ("lost", later("Lost"), 0, StageKind.LOST, None),
 )
+# The labels are kept in English, as the schema seeds them; screens show a
+# default label in the rep's language (tr), and a label a rep typed as typed.
 
 # The pick list offered when a deal is lost (free text is allowed too).
 LOST_REASONS = (
-    "Price too high",
-    "Went with a competitor",
-    "No budget",
-    "Project cancelled",
-    "No decision",
-    "Timing",
+    later("Price too high"),
+    later("Went with a competitor"),
+    later("No budget"),
+    later("Project cancelled"),
+    later("No decision"),
+    later("Timing"),
 )

@@ -21,6 +21,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from workbench.domain.periods import Period, PeriodKind
+from workbench.i18n import tr
 
 
 class Split(StrEnum):
@@ -151,8 +152,8 @@ class Pace:
     expected: float  # the share of target due by today, 0..1
 
     def describe(self) -> str:
-        return (f"working day {self.working_day} of {self.working_days}: "
-                f"on pace at {self.expected:.0%}")  # fmt: skip
+        return tr("working day {day} of {days}: on pace at {share}", day=self.working_day,
+                  days=self.working_days, share=f"{self.expected:.0%}")  # fmt: skip
 
 
 def pace(breakdown: Breakdown, period: Period, today: date) -> Pace:

@@ -25,6 +25,8 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from workbench.i18n import day_text, later, ordinal, tr, tr_n, weekday
+
 EXAMPLES = (
     "today, tomorrow, tue, next tue, in 3 days, 3d, 2w, end of month, 2026-12-01, "
     "dec 5 3pm, every 2 weeks, every month on the 1st, every weekday, "
@@ -81,9 +83,7 @@ class When:
 
     def describe(self, today: date) -> str:
         """'Tue 2 Dec', 'Tue 2 Dec 2027 15:00', 'Mon 1 Dec, every month on the 1st'."""
-        text = f"{self.day:%a} {self.day.day} {self.day:%b}"
-        if self.day.year != today.year:
-            text += f" {self.day.year}"
+        text = day_text(self.day, year=self.day.year != today.year)
         if self.at is not None:
             text += f" {self.at:%H:%M}"
         if self.rrule:
@@ -94,10 +94,10 @@ class When:
 def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
     """Read a follow-up time typed in plain words (see the module docstring)."""
     if len(text) > 100:
-        raise WhenError("that is too long for a date")
+        raise WhenError(tr("that is too long for a date"))
     phrase = _normalize(text)
     if not phrase:
-        raise WhenError(f"type when, e.g. {EXAMPLES}")
+        raise WhenError(tr("type when, e.g. {examples}", examples=EXAMPLES))
     phrase = _from_chinese(phrase)
     phrase, at = _take_time(phrase)
     today = now.date()
@@ -107,7 +107,8 @@ def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
         day = _parse_date(phrase, today)
         if day is None:
             if at is None:
-                raise WhenError(f"can't read {text.strip()!r} as a date; try {EXAMPLES}")
+                raise WhenError(tr("can't read {text} as a date; try {examples}",
+                                   text=repr(text.strip()), examples=EXAMPLES))  # fmt: skip
             day = today if at > now.time().replace(tzinfo=None) else today + timedelta(days=1)
         when = When(day, at)
     return _checked(when, today, allow_past, text)
@@ -118,7 +119,7 @@ def next_occurrence(rrule: str, anchor: date, after: date) -> date:
     rule = rrulestr(rrule, dtstart=datetime.combine(anchor, time()))
     found = rule.after(datetime.combine(after, time()))
     if found is None:
-        raise WhenError(f"the recurrence {rrule!r} has no more dates")
+        raise WhenError(tr("the recurrence {rule} has no more dates", rule=repr(rrule)))
     return found.date()
 
 
@@ -126,16 +127,25 @@ def describe_rrule(rrule: str) -> str:
     """Human text for the rules this parser writes ('every 2 weeks on Tue')."""
     parts = dict(part.split("=", 1) for part in rrule.upper().split(";") if "=" in part)
     interval = int(parts.get("INTERVAL", "1"))
-    unit = {v: k for k, v in _FREQ.items()}.get(parts.get("FREQ", ""), "times")[:-1]
-    text = f"every {interval} {unit}s" if interval > 1 else f"every {unit}"
+    one, many = _EVERY.get(parts.get("FREQ", ""), _EVERY["DAILY"])
+    text = tr_n(one, many, interval)
     if days := parts.get("BYDAY"):
         if days == "MO,TU,WE,TH,FR":
-            return "every weekday"
-        names = [WEEKDAYS[_RRULE_DAYS.index(day)].title() for day in days.split(",")]
-        text += " on " + ", ".join(names)
+            return tr("every weekday")
+        names = [weekday(_RRULE_DAYS.index(day)) for day in days.split(",")]
+        text += tr(" on {days}", days=", ".join(names))
     if (monthday := parts.get("BYMONTHDAY")) is not None:
-        text += " on the last day" if monthday == "-1" else f" on the {_ordinal(int(monthday))}"
+        day = int(monthday)
+        text += tr(" on the last day") if day == -1 else tr(" on the {nth}", nth=ordinal(day))
     return text
+
+
+_EVERY = {  # a rule's FREQ: how it reads once, and every {count} times
+    "DAILY": (later("every day"), later("every {count} days")),
+    "WEEKLY": (later("every week"), later("every {count} weeks")),
+    "MONTHLY": (later("every month"), later("every {count} months")),
+    "YEARLY": (later("every year"), later("every {count} years")),
+}
 
 
 # --- normalising and Chinese --------------------------------------------------
@@ -251,7 +261,8 @@ def _take_time(phrase: str) -> tuple[str, time | None]:
     elif match["ampm"]:
         hour, minute = int(match["h12"]), int(match["m12"] or 0)
         if not 1 <= hour <= 12:
-            raise WhenError(f"{match.group().strip()!r} is not a time (use 3pm or 15:00)")
+            raise WhenError(tr("{text} is not a time (use 3pm or 15:00)",
+                                       text=repr(match.group().strip())))  # fmt: skip
         hour = hour % 12 + (12 if match["ampm"].startswith("p") else 0)
         at = _time(hour, minute, match.group())
     else:
@@ -264,7 +275,8 @@ def _time(hour: int, minute: int, source: str) -> time:
     try:
         return time(hour, minute)
     except ValueError:
-        raise WhenError(f"{source.strip()!r} is not a time (use 3pm or 15:00)") from None
+        raise WhenError(tr("{text} is not a time (use 3pm or 15:00)",
+                           text=repr(source.strip()))) from None  # fmt: skip
 
 
 # --- single dates -------------------------------------------------------------
@@ -320,7 +332,7 @@ def _parse_date(phrase: str, today: date) -> date | None:
 def _delta(amount: str, unit: str) -> relativedelta:
     count = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
     if count > MAX_DAYS_AHEAD:
-        raise WhenError(f"{count} {_UNITS[unit]} is too far ahead")
+        raise WhenError(tr("{count} {unit} is too far ahead", count=count, unit=_UNITS[unit]))
     return relativedelta(**{_UNITS[unit]: count})  # type: ignore[arg-type]
 
 
@@ -335,7 +347,8 @@ def _date(year: int, month: int, day: int, source: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as error:
-        raise WhenError(f"{source!r} is not a real date ({error})") from None
+        raise WhenError(tr("{text} is not a real date ({error})", text=repr(source),
+                           error=error)) from None  # fmt: skip
 
 
 def _month_day(match: re.Match[str], today: date, source: str) -> date:
@@ -349,7 +362,7 @@ def _month_day(match: re.Match[str], today: date, source: str) -> date:
             continue  # 29 Feb outside a leap year: try the next one
         if found >= today:
             return found
-    raise WhenError(f"{source!r} is not a real date")
+    raise WhenError(tr("{text} is not a real date", text=repr(source)))
 
 
 def _end_of(what: str, today: date, next_one: bool) -> date:
@@ -386,10 +399,10 @@ _DAY_LIST = re.compile(rf"\b({_alternatives(_WEEKDAY_NAMES)})\b")
 def _parse_recurrence(phrase: str, today: date, at: time | None) -> When:
     rule = _rule_for(phrase)
     if rule is None:
-        raise WhenError(
-            f"can't read {phrase!r} as a repeat; try every 2 weeks, every mon and thu, "
-            "every month on the 1st, every weekday, 每周, 每月1号"
-        )
+        raise WhenError(tr(
+            "can't read {text} as a repeat; try every 2 weeks, every mon and thu, "
+            "every month on the 1st, every weekday, 每周, 每月1号", text=repr(phrase)
+        ))  # fmt: skip
     first = next_occurrence(rule, today, today)
     return When(first, at, rule)
 
@@ -435,16 +448,12 @@ def _byday(text: str) -> str:
     return ",".join(_RRULE_DAYS[index] for index in sorted(found))
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _checked(when: When, today: date, allow_past: bool, source: str) -> When:
     if when.day < today and not allow_past:
-        raise WhenError(f"{source.strip()!r} is {when.day:%a %d %b %Y}, which is in the past")
+        raise WhenError(tr("{text} is {day}, which is in the past", text=repr(source.strip()),
+                           day=day_text(when.day, year=True)))  # fmt: skip
     if (when.day - today).days > MAX_DAYS_AHEAD:
-        raise WhenError(f"{source.strip()!r} is more than ten years ahead")
+        raise WhenError(tr("{text} is more than ten years ahead", text=repr(source.strip())))
     return when
 
 
@@ -454,11 +463,11 @@ def describe_due(day: date, at: time | None, today: date) -> str:
     clock = f" {at:%H:%M}" if at is not None else ""
     days = (day - today).days
     if days < 0:
-        return f"{-days}d overdue"
+        return tr("{days}d overdue", days=-days)
     if days == 0:
-        return f"today{clock}"
+        return tr("today{clock}", clock=clock)
     if days == 1:
-        return f"tomorrow{clock}"
+        return tr("tomorrow{clock}", clock=clock)
     if days < 7:
-        return f"in {days}d{clock}"
-    return f"{day:%a} {day.day} {day:%b}{clock}"
+        return tr("in {days}d{clock}", days=days, clock=clock)
+    return day_text(day) + clock

@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.domain.duplicates import explain, match_keys
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
+from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, chunks, fetch_all
 
 # A key shared by more customers than this says little (a group's shared
@@ -59,8 +60,9 @@ def warning(found: list[LookAlike]) -> str | None:
     if not found:
         return None
     first = found[0]
-    more = f"; and {len(found) - 1} more" if len(found) > 1 else ""
-    return f"Looks like {first.name} ({', '.join(first.reasons)}){more}. Saving adds it anyway."
+    more = tr("; and {count} more", count=len(found) - 1) if len(found) > 1 else ""
+    return tr("Looks like {name} ({reasons}){more}. Saving adds it anyway.", name=first.name,
+              reasons=", ".join(first.reasons), more=more)  # fmt: skip
 
 
 @dataclass(frozen=True)

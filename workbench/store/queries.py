@@ -16,6 +16,7 @@ from typing import Any
 from workbench.domain import agenda
 from workbench.domain.clock import utc_text
 from workbench.domain.search import match_query, scoped
+from workbench.i18n import later, tr
 from workbench.store.database import Store, fetch_all, fetch_packed
 
 
@@ -222,11 +223,15 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
 
 
 class CustomerSort(StrEnum):
-    NAME = "name"  # while searching: best match first
-    TIER = "tier"
-    LAST_CONTACT = "last contact"  # never contacted first, then the longest ago
-    PIPELINE = "open pipeline"  # largest first
-    REVENUE = "won revenue"  # largest first
+    NAME = later("name")  # while searching: best match first
+    TIER = later("tier")
+    LAST_CONTACT = later("last contact")  # never contacted first, then the longest ago
+    PIPELINE = later("open pipeline")  # largest first
+    REVENUE = later("won revenue")  # largest first
+
+    @property
+    def label(self) -> str:
+        return tr(self.value)
 
 
 _CUSTOMER_ORDER = {

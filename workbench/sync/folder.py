@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.models import Rep
+from workbench.i18n import tr
 from workbench.store.database import Store
 from workbench.sync.export import Exported, export_bundle, held, known_by_all, tops
 from workbench.sync.importer import Summary, import_bundle
@@ -37,13 +38,14 @@ class FolderSync:
 
     def lines(self) -> list[str]:
         lines = [summary.line() for summary in self.imported]
-        lines += [f"Refused {line}" for line in self.refused]
+        lines += [tr("Refused {why}", why=line) for line in self.refused]
         if self.seen:
-            lines.append(f"Unchanged since last time: {self.seen} bundle(s)")
+            lines.append(tr("Unchanged since last time: {count} bundle(s)", count=self.seen))
         if self.written:
-            lines.append(f"Wrote {self.written.changes:,} changes to {self.written.path.name}")
+            lines.append(tr("Wrote {count} changes to {file}", count=f"{self.written.changes:,}",
+                            file=self.written.path.name))  # fmt: skip
         else:
-            lines.append("Your bundle there is up to date")
+            lines.append(tr("Your bundle there is up to date"))
         return lines
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.hlc import Stamp
+from workbench.i18n import tr
 from workbench.store.database import (
     Store,
     chunks,
@@ -63,14 +64,19 @@ class Summary:
     duplicates: int = 0  # possible duplicate customers involving what arrived
 
     def line(self) -> str:
-        who = f" from {self.rep}" if self.rep else ""
+        who = tr(" from {rep}", rep=self.rep) if self.rep else ""
         if not self.new:
-            return f"{self.path.name}{who}: nothing new ({self.changes:,} changes already here)"
-        parts = [f"{sum(self.added.values()):,} added", f"{sum(self.updated.values()):,} updated",
-                 f"{self.unchanged:,} unchanged", f"{self.conflicts:,} conflicts"]  # fmt: skip
+            return tr("{file}{who}: nothing new ({count} changes already here)",
+                      file=self.path.name, who=who, count=f"{self.changes:,}")  # fmt: skip
+        parts = [tr("{count} added", count=f"{sum(self.added.values()):,}"),
+                 tr("{count} updated", count=f"{sum(self.updated.values()):,}"),
+                 tr("{count} unchanged", count=f"{self.unchanged:,}"),
+                 tr("{count} conflicts", count=f"{self.conflicts:,}")]  # fmt: skip
         if self.duplicates:
-            parts.append(f"{self.duplicates:,} possible duplicates to review")
-        return f"{self.path.name}{who}: {self.new:,} new changes; " + ", ".join(parts)
+            parts.append(tr("{count} possible duplicates to review",
+                            count=f"{self.duplicates:,}"))  # fmt: skip
+        return tr("{file}{who}: {count} new changes; {parts}", file=self.path.name, who=who,
+                  count=f"{self.new:,}", parts=", ".join(parts))  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
         return {

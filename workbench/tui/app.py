@@ -24,6 +24,7 @@ from workbench.domain import agenda
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
+from workbench.i18n import day_text, tr
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
 from workbench.store.database import Store
@@ -93,13 +94,13 @@ class WorkbenchApp(App[None]):
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
-        Binding("1", "switch_mode('today')", "Today", id="pane.today"),
-        Binding("2", "switch_mode('pipeline')", "Pipeline", id="pane.pipeline"),
-        Binding("3", "switch_mode('customers')", "Customers", id="pane.customers"),
-        Binding("4", "switch_mode('targets')", "Targets", id="pane.targets"),
-        Binding("l", "quick_log", "Log", id="app.log"),
-        Binding("S", "sync", "Sync", id="app.sync"),
-        Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
+        Binding("1", "switch_mode('today')", tr("Today"), id="pane.today"),
+        Binding("2", "switch_mode('pipeline')", tr("Pipeline"), id="pane.pipeline"),
+        Binding("3", "switch_mode('customers')", tr("Customers"), id="pane.customers"),
+        Binding("4", "switch_mode('targets')", tr("Targets"), id="pane.targets"),
+        Binding("l", "quick_log", tr("Log"), id="app.log"),
+        Binding("S", "sync", tr("Sync"), id="app.sync"),
+        Binding("question_mark", "toggle_keys", tr("Keys"), id="app.keys"),
     ]
 
     def __init__(self, store: Store, agenda: Future[list[agenda.Item]] | None = None) -> None:
@@ -146,7 +147,7 @@ class WorkbenchApp(App[None]):
     def _show_who_and_when(self) -> None:
         me = queries.rep_names(self.store).get(self.store.me or "")
         today = self.store.clock.today()
-        self.sub_title = f"{me or 'no rep yet'} · {today:%a %d %b %Y}"
+        self.sub_title = f"{me or tr('no rep yet')} · {day_text(today, year=True)}"
 
     def _refresh_at_midnight(self) -> None:
         now = self.store.clock.now()
@@ -196,7 +197,7 @@ class WorkbenchApp(App[None]):
         settings = self.store.settings()
         if settings.theme != name:
             chosen = replace(settings, theme=name)
-            self.write(partial(self.store.save_settings, chosen), f"Theme: {name}")
+            self.write(partial(self.store.save_settings, chosen), tr("Theme: {name}", name=name))
 
     def open_customer(self, customer_id: str) -> None:
         self.push_screen(customer_view.CustomerScreen(self.store, customer_id))
@@ -249,32 +250,36 @@ class WorkbenchApp(App[None]):
     def complete(self, item: agenda.Item) -> None:
         screen = forms.QuickLogScreen(
             self.store.clock.now(), customer_id=item.customer_id, customer_name=item.customer,
-            heading=f"Done: {item.what}", next_text=forms.recurrence_text(item.recurrence),
+            heading=tr("Done: {what}", what=item.what),
+            next_text=forms.recurrence_text(item.recurrence),
         )  # fmt: skip
         self.push_screen(screen, partial(self._completed, item))
 
     def _completed(self, item: agenda.Item, request: object) -> None:
         if isinstance(request, forms.LogRequest):
             self.write(partial(self._save_log, request, item.deal_id, item.follow_up_id),
-                       f"Done: {item.what}")  # fmt: skip
+                       tr("Done: {what}", what=item.what))  # fmt: skip
 
     def snooze(self, item: agenda.Item) -> None:
-        screen = forms.WhenScreen(self.store.clock.now(), f"Snooze “{item.what}” until", "tomorrow")
+        asked = tr("Snooze “{what}” until", what=item.what)
+        screen = forms.WhenScreen(self.store.clock.now(), asked, tr("tomorrow"))
         self.push_screen(screen, partial(self._snoozed, item))
 
     def _snoozed(self, item: agenda.Item, when: object) -> None:
         if isinstance(when, When) and item.follow_up_id:
+            day = when.describe(self.store.clock.today())
             self.write(partial(actions.snooze, self.store, item.follow_up_id, when.day),
-                       f"Snoozed until {when.describe(self.store.clock.today())}")  # fmt: skip
+                       tr("Snoozed until {day}", day=day))  # fmt: skip
 
     def reschedule(self, item: agenda.Item) -> None:
-        screen = forms.WhenScreen(self.store.clock.now(), f"Move “{item.what}” to")
+        screen = forms.WhenScreen(self.store.clock.now(), tr("Move “{what}” to", what=item.what))
         self.push_screen(screen, partial(self._rescheduled, item))
 
     def _rescheduled(self, item: agenda.Item, when: object) -> None:
         if isinstance(when, When) and item.follow_up_id:
+            day = when.describe(self.store.clock.today())
             self.write(partial(actions.reschedule, self.store, item.follow_up_id, when),
-                       f"Moved to {when.describe(self.store.clock.today())}")  # fmt: skip
+                       tr("Moved to {day}", day=day))  # fmt: skip
 
     def new_follow_up(self, item: agenda.Item) -> None:
         self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
@@ -291,12 +296,13 @@ class WorkbenchApp(App[None]):
         if isinstance(request, forms.FollowUpRequest):
             change = partial(actions.add_follow_up, self.store, customer_id, request.title,
                              request.when, deal_id)  # fmt: skip
-            self.write(change, f"Follow-up on {request.when.describe(self.store.clock.today())}")
+            day = request.when.describe(self.store.clock.today())
+            self.write(change, tr("Follow-up on {day}", day=day))
 
     def move_deal(self, card: queries.DealCard, stage: Stage) -> None:
         if stage.kind == StageKind.OPEN:
             self.write(partial(pipeline.move_deal, self.store, card.id, stage.key),
-                       f"{card.title} → {stage.label}")  # fmt: skip
+                       tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label)))  # fmt: skip
             return
         screen = forms.CloseDealScreen(
             self.store.clock.now(), card.title, stage.kind == StageKind.WON
@@ -307,7 +313,7 @@ class WorkbenchApp(App[None]):
         if isinstance(request, forms.CloseRequest):
             change = partial(pipeline.move_deal, self.store, card.id, stage.key,
                              closed_on=request.closed_on, reason=request.reason)  # fmt: skip
-            self.write(change, f"{card.title} → {stage.label}")
+            self.write(change, tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label)))
 
     def new_deal(self, stage: str | None) -> None:
         self._ask_deal(forms.DealDraft(stage=stage))
@@ -315,7 +321,7 @@ class WorkbenchApp(App[None]):
     def _ask_deal(self, draft: forms.DealDraft) -> None:
         open_stages = [st for st in self.store.stages() if st.kind == StageKind.OPEN]
         choices = [
-            field_types.Choice(str(n), st.key, st.label) for n, st in enumerate(open_stages, 1)
+            field_types.Choice(str(n), st.key, tr(st.label)) for n, st in enumerate(open_stages, 1)
         ]
         currency = self.store.settings().currency
         screen = forms.DealFormScreen(self.store.clock.now(), currency, choices, draft,
@@ -338,7 +344,9 @@ class WorkbenchApp(App[None]):
 
     def _deal_asked(self, request: object) -> None:
         if isinstance(request, forms.DealRequest):
-            self.write(partial(self._add_deal, request), f"New deal: {request.title}")
+            self.write(
+                partial(self._add_deal, request), tr("New deal: {title}", title=request.title)
+            )
 
     def _add_deal(self, request: forms.DealRequest) -> None:
         customer = actions.find_customer(self.store, request.customer)
@@ -357,7 +365,7 @@ class WorkbenchApp(App[None]):
                 "next_step": request.next_step,
             }
             change = partial(self.store.update, models.Deal, deal_id, **fields)
-            self.write(change, f"Saved: {request.title}")
+            self.write(change, tr("Saved {name}", name=request.title))
 
     def new_customer(self) -> None:
         self.push_screen(
@@ -371,7 +379,7 @@ class WorkbenchApp(App[None]):
 
     def _customer_asked(self, values: object) -> None:
         if isinstance(values, dict):
-            self.write(partial(self._add_customer, values), f"Added {values['name']}")
+            self.write(partial(self._add_customer, values), tr("Added {name}", name=values["name"]))
 
     def _add_customer(self, values: dict[str, Any]) -> None:
         customer = self.store.add(models.Customer(**values))
@@ -386,7 +394,7 @@ class WorkbenchApp(App[None]):
     def _customer_edited(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
             change = partial(self.store.update, models.Customer, customer_id, **values)
-            self.write(change, f"Saved {values['name']}")
+            self.write(change, tr("Saved {name}", name=values["name"]))
 
     def add_contact(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
@@ -397,7 +405,7 @@ class WorkbenchApp(App[None]):
     def _contact_asked(self, customer_id: str, values: object) -> None:
         if isinstance(values, dict):
             contact = models.Contact(customer_id=customer_id, **values)
-            self.write(partial(self.store.add, contact), f"Added {contact.name}")
+            self.write(partial(self.store.add, contact), tr("Added {name}", name=contact.name))
 
     def ask_customer_filter(
         self, current: forms.CustomerFilter, then: Callable[[forms.CustomerFilter | None], None]
@@ -420,7 +428,7 @@ class WorkbenchApp(App[None]):
     def _contact_edited(self, contact_id: str, values: object) -> None:
         if isinstance(values, dict):
             change = partial(self.store.update, models.Contact, contact_id, **values)
-            self.write(change, f"Saved {values['name']}")
+            self.write(change, tr("Saved {name}", name=values["name"]))
 
     def ask_target(self, period: Period) -> None:
         screen = forms.TargetFormScreen(self.store.clock.today(), period.key,
@@ -431,11 +439,18 @@ class WorkbenchApp(App[None]):
         if isinstance(request, forms.TargetRequest) and self.store.me:
             change = partial(actions.set_target, self.store, self.store.me, request.metric,
                              request.period, request.amount)  # fmt: skip
-            self.write(change, f"Target set: {request.metric.value} for {request.period}")
+            self.write(
+                change,
+                tr(
+                    "Target set: {metric} for {period}",
+                    metric=request.metric.label,
+                    period=request.period,
+                ),
+            )
 
     def resolve_complaint(self, activity_id: str) -> None:
         self.write(partial(actions.resolve_complaint, self.store, activity_id),
-                   "Complaint resolved")  # fmt: skip
+                   tr("Complaint resolved"))  # fmt: skip
 
     def action_open_duplicates(self) -> None:
         self.push_screen(duplicates_view.DuplicatesScreen())
@@ -450,14 +465,19 @@ class WorkbenchApp(App[None]):
         if isinstance(request, duplicates_view.MergeRequest):
             change = partial(duplicates.merge, self.store, request.first, request.second,
                              request.chosen)  # fmt: skip
-            self.write(change, "Merged · u on the Duplicates screen undoes it")
+            self.write(change, tr("Merged · u on the Duplicates screen undoes it"))
 
     def dismiss_duplicate(self, pair: duplicates.Pair) -> None:
         change = partial(duplicates.dismiss, self.store, pair.first.id, pair.second.id)
-        self.write(change, f"{pair.first.name} and {pair.second.name}: not the same")
+        self.write(
+            change,
+            tr(
+                "{first} and {second}: not the same", first=pair.first.name, second=pair.second.name
+            ),
+        )
 
     def action_undo_merge(self) -> None:
-        self.write(partial(duplicates.undo_last_merge, self.store), "Merge undone")
+        self.write(partial(duplicates.undo_last_merge, self.store), tr("Merge undone"))
 
     # --- sync -------------------------------------------------------------------
 
@@ -475,7 +495,10 @@ class WorkbenchApp(App[None]):
     def _folder_chosen(self, folder: object) -> None:
         if isinstance(folder, Path):
             chosen = replace(self.store.settings(), sync_folder=str(folder))
-            self.write(partial(self.store.save_settings, chosen), f"Sync folder: {folder}")
+            self.write(
+                partial(self.store.save_settings, chosen),
+                tr("Sync folder: {folder}", folder=folder),
+            )
             self._sync(folder)
 
     def _sync(self, folder: Path) -> None:
@@ -499,7 +522,7 @@ class WorkbenchApp(App[None]):
 
     def keep_conflict(self, conflict: conflicts.Conflict, side: conflicts.Side) -> None:
         self.write(partial(conflicts.keep, self.store, conflict, side),
-                   f"{conflict.label}: kept {side.text}")  # fmt: skip
+                   tr("{what}: kept {value}", what=conflict.label, value=side.text))  # fmt: skip
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]
@@ -512,12 +535,12 @@ class WorkbenchApp(App[None]):
 
     def _rep_names(self, start: str) -> list[str]:
         with self.store.lock:
-            names = ["everyone", *sorted(queries.rep_names(self.store).values())]
+            names = [tr("everyone"), *sorted(queries.rep_names(self.store).values())]
         return [name for name in names if name.casefold().startswith(start.casefold())]
 
     def _welcomed(self, welcome: welcome_view.Welcome | None) -> None:
         if welcome is not None:
-            self.write(partial(self._set_up, welcome), f"Welcome, {welcome.name}")
+            self.write(partial(self._set_up, welcome), tr("Welcome, {name}", name=welcome.name))
 
     def _set_up(self, welcome: welcome_view.Welcome) -> None:
         if welcome.demo:
@@ -528,7 +551,7 @@ class WorkbenchApp(App[None]):
 
 
 def _logged(request: forms.LogRequest) -> str:
-    text = f"Logged {request.kind.value}"
     if request.next_when:
-        text += f"; next {request.next_when.day:%a %d %b}"
-    return text
+        return tr("Logged {kind}; next {day}", kind=request.kind.label,
+                  day=day_text(request.next_when.day))  # fmt: skip
+    return tr("Logged {kind}", kind=request.kind.label)

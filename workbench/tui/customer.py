@@ -20,8 +20,10 @@ from textual.widgets import DataTable, Header, Static
 
 from workbench.domain.account import Figures
 from workbench.domain.display import printable
+from workbench.domain.models import ActivityKind, ComplaintStatus, Outcome
 from workbench.domain.money import format_money
 from workbench.domain.stages import StageKind
+from workbench.i18n import day_text, month_text, pad, tr, tr_n, weekday
 from workbench.store.account import Account, load_account
 from workbench.store.database import Store
 from workbench.tui.fields import Choice
@@ -44,44 +46,49 @@ def figure_cells(figures: Figures, home: str, today: date) -> list[tuple[str, st
     rate = figures.win_rate
     last, days = figures.last_contact, figures.days_since_contact
     feedback = figures.feedback
-    rated = f"{feedback.ratings} rated"
+    rated = tr("{count} rated", count=feedback.ratings)
     if feedback.complaints_open:
-        rated += (
-            f" · {feedback.complaints_open} complaint{'s' * (feedback.complaints_open > 1)} open"
-        )
+        rated += tr_n(" · {count} complaint open", " · {count} complaints open",
+                      feedback.complaints_open)  # fmt: skip
     follow_up = figures.next_follow_up
     return [
-        ("Won revenue", money(figures.won, home), "lifetime"),
-        ("Open pipeline", money(figures.open, home), f"{money(figures.weighted, home)} weighted"),
-        ("Win rate", f"{rate:.0%}" if rate is not None else "—",
-         f"{figures.deals_won} won · {figures.deals_lost} lost"),
-        ("Last contact", _ago(days) if last else "never", f"{last:%a %d %b %Y}" if last else ""),
-        ("Next follow-up", _relative(follow_up, today) if follow_up else "none planned",
-         f"{follow_up:%a %d %b}" if follow_up else "n: plan one"),
-        ("Satisfaction", f"{feedback.satisfaction:.1f} / 5" if feedback.satisfaction else "—",
+        (tr("Won revenue"), money(figures.won, home), tr("lifetime")),
+        (tr("Open pipeline"), money(figures.open, home),
+         tr("{amount} weighted", amount=money(figures.weighted, home))),
+        (tr("Win rate"), f"{rate:.0%}" if rate is not None else "—",
+         tr("{won} won · {lost} lost", won=figures.deals_won, lost=figures.deals_lost)),
+        (tr("Last contact"), _ago(days) if last else tr("never"),
+         day_text(last.date(), year=True) if last else ""),
+        (tr("Next follow-up"), _relative(follow_up, today) if follow_up else tr("none planned"),
+         day_text(follow_up) if follow_up else tr("n: plan one")),
+        (tr("Satisfaction"), f"{feedback.satisfaction:.1f} / 5" if feedback.satisfaction else "—",
          rated),
     ]  # fmt: skip
 
 
 def _ago(days: int | None) -> str:
     if days is None or days <= 0:
-        return "today"
-    return "yesterday" if days == 1 else f"{days} days ago"
+        return tr("today")
+    return tr("yesterday") if days == 1 else tr("{days} days ago", days=days)
 
 
 def _relative(day: date, today: date) -> str:
     days = (day - today).days
     if days < 0:
-        return f"{-days}d overdue"
-    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+        return tr("{days}d overdue", days=-days)
+    if days <= 1:
+        return tr("today") if days == 0 else tr("tomorrow")
+    return tr("in {days} days", days=days)
 
 
 def profile(account: Account) -> Text:
     customer = account.customer
     text = Text(printable(customer.name), style="bold")
-    text.append(f"  tier {customer.tier}", style="bold reverse" if customer.tier == "A" else "dim")
-    facts = [customer.segment, customer.industry, customer.size and f"size {customer.size}",
-             f"owner {account.owner_name}" if account.owner_name else "no owner"]  # fmt: skip
+    text.append("  " + tr("tier {tier}", tier=customer.tier),
+                style="bold reverse" if customer.tier == "A" else "dim")  # fmt: skip
+    size = customer.size and tr("size {size}", size=customer.size)
+    owner = tr("owner {name}", name=account.owner_name) if account.owner_name else tr("no owner")
+    facts = [customer.segment, customer.industry, size, owner]
     reach = [customer.phone, customer.email, customer.address]
     for line in (facts, reach):
         shown = [printable(part) for part in line if part]
@@ -93,20 +100,20 @@ def profile(account: Account) -> Text:
 
 
 def follow_up_lines(account: Account, today: date) -> Text:
-    text = Text("Open follow-ups", style="bold")
+    text = Text(tr("Open follow-ups"), style="bold")
     for item in account.follow_ups:
         late = item.due_date < today
-        text.append(f"\n  {item.due_date:%a %d %b}  ", style="bold red" if late else "")
+        text.append(f"\n  {day_text(item.due_date)}  ", style="bold red" if late else "")
         text.append(printable(item.title))
         if item.deal_title:
             text.append(f"  ({printable(item.deal_title)})", style="dim")
     if not account.follow_ups:
-        text.append("\n  none planned (n adds one)", style="dim")
+        text.append(tr("\n  none planned (n adds one)"), style="dim")
     return text
 
 
 def contact_lines(account: Account) -> Text:
-    text = Text("Contacts", style="bold")
+    text = Text(tr("Contacts"), style="bold")
     for contact in account.contacts:
         text.append(f"\n  {printable(contact.name)}")
         details = [contact.title, contact.phone, contact.email]
@@ -114,7 +121,7 @@ def contact_lines(account: Account) -> Text:
         if shown:
             text.append(f"  {shown}", style="dim")
     if not account.contacts:
-        text.append("\n  none yet (c adds one)", style="dim")
+        text.append(tr("\n  none yet (c adds one)"), style="dim")
     return text
 
 
@@ -123,34 +130,35 @@ def _stars(score: int) -> str:
 
 
 def feedback_lines(account: Account, local: object) -> Text:
-    text = Text("Feedback", style="bold")
+    text = Text(tr("Feedback"), style="bold")
     for entry in account.feedback:
         text.append(f"\n  {entry.at.astimezone(local):%Y-%m-%d}  ")  # type: ignore[arg-type]
         if entry.kind == "complaint":
             still_open = entry.complaint_status == "open"
-            text.append(f"complaint {entry.complaint_status}",
+            status = ComplaintStatus(entry.complaint_status or "open").label
+            text.append(tr("complaint {status}", status=status),
                         style="bold red" if still_open else "green")  # fmt: skip
         else:
-            text.append(f"{_stars(entry.satisfaction or 0)} {entry.kind}")
+            text.append(f"{_stars(entry.satisfaction or 0)} {ActivityKind(entry.kind).label}")
         if entry.notes:
             text.append(f"  {printable(entry.notes.splitlines()[0])}", style="dim")
     if not account.feedback:
-        text.append("\n  no scores or complaints yet", style="dim")
+        text.append(tr("\n  no scores or complaints yet"), style="dim")
     return text
 
 
 def timeline_lines(account: Account, local: object) -> Text:
-    text = Text(f"Timeline ({account.activities})", style="bold")
+    text = Text(tr("Timeline ({count})", count=account.activities), style="bold")
     month = None
     for entry in account.timeline:
         moment: datetime = entry.at.astimezone(local)  # type: ignore[arg-type]
         if (moment.year, moment.month) != month:
             month = moment.year, moment.month
-            text.append(f"\n{moment:%B %Y}", style="bold underline")
-        text.append(f"\n  {moment:%a %d %H:%M}  ")
-        text.append(f"{entry.kind:<9}", style="bold red" if entry.kind == "complaint" else "")
-        outcome = entry.complaint_status or (entry.outcome or "").replace("_", " ")
-        text.append(f" {outcome:<12}", style="dim")
+            text.append(f"\n{month_text(moment.date())}", style="bold underline")
+        text.append(f"\n  {weekday(moment.weekday())} {moment:%d %H:%M}  ")
+        kind = ActivityKind(entry.kind).label
+        text.append(pad(kind, 9), style="bold red" if entry.kind == "complaint" else "")
+        text.append(f" {pad(_outcome(entry.complaint_status, entry.outcome), 12)}", style="dim")
         if entry.satisfaction:
             text.append(f" {_stars(entry.satisfaction)}")
         if entry.notes:
@@ -159,25 +167,31 @@ def timeline_lines(account: Account, local: object) -> Text:
             text.append(f"  [{printable(entry.deal_title)}]", style="dim")
     hidden = account.activities - len(account.timeline)
     if hidden > 0:
-        text.append(f"\n  … and {hidden} older", style="dim")
+        text.append(tr("\n  … and {count} older", count=hidden), style="dim")
     if not account.timeline:
-        text.append("\n  nothing logged yet (l logs a call or visit)", style="dim")
+        text.append(tr("\n  nothing logged yet (l logs a call or visit)"), style="dim")
     return text
+
+
+def _outcome(complaint_status: str | None, outcome: str | None) -> str:
+    if complaint_status:
+        return ComplaintStatus(complaint_status).label
+    return Outcome(outcome).label if outcome in set(Outcome) else ""
 
 
 class CustomerScreen(Pane):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="customer.back"),
-        Binding("l", "log", "Log", id="customer.log"),
-        Binding("n", "follow_up", "Follow-up", id="customer.follow_up"),
-        Binding("D", "new_deal", "Deal", id="customer.deal"),
-        Binding("c", "add_contact", "Contact", id="customer.contact"),
-        Binding("e", "edit", "Edit", id="customer.edit"),
-        Binding("C", "edit_contact", "Edit contact", id="customer.edit_contact"),
-        Binding("r", "resolve", "Resolve complaint", id="customer.resolve"),
-        Binding("pagedown", "scroll('page_down')", "Page down", show=False, priority=True),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False, priority=True),
+        Binding("escape", "app.pop_screen", tr("Back"), id="customer.back"),
+        Binding("l", "log", tr("Log"), id="customer.log"),
+        Binding("n", "follow_up", tr("Follow-up"), id="customer.follow_up"),
+        Binding("D", "new_deal", tr("Deal"), id="customer.deal"),
+        Binding("c", "add_contact", tr("Contact"), id="customer.contact"),
+        Binding("e", "edit", tr("Edit"), id="customer.edit"),
+        Binding("C", "edit_contact", tr("Edit contact"), id="customer.edit_contact"),
+        Binding("r", "resolve", tr("Resolve complaint"), id="customer.resolve"),
+        Binding("pagedown", "scroll('page_down')", tr("Page down"), show=False, priority=True),
+        Binding("pageup", "scroll('page_up')", tr("Page up"), show=False, priority=True),
     ]
 
     def __init__(self, store: Store, customer_id: str) -> None:
@@ -190,11 +204,11 @@ class CustomerScreen(Pane):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="account"):
-            yield Static("Loading…", id="account-profile")
+            yield Static(tr("Loading…"), id="account-profile")
             yield Grid(id="account-figures")
             with Horizontal(id="account-columns"):
                 with Vertical(id="account-left"):
-                    yield Static(Text("Deals", style="bold"), classes="account-heading")
+                    yield Static(Text(tr("Deals"), style="bold"), classes="account-heading")
                     yield self.deals
                     yield Static(id="account-follow-ups")
                     yield Static(id="account-contacts")
@@ -203,8 +217,8 @@ class CustomerScreen(Pane):
         yield Footer()
 
     def on_mount(self) -> None:
-        for label, width in (("Deal", None), ("Stage", 12), ("Amount", 14), ("%", 4),
-                             ("Close", 10)):  # fmt: skip
+        for label, width in ((tr("Deal"), None), (tr("Stage"), 12), (tr("Amount"), 14),
+                             ("%", 4), (tr("Close"), 10)):  # fmt: skip
             self.deals.add_column(label, width=width)
         self.deals.focus()
         self.reload()
@@ -244,14 +258,14 @@ class CustomerScreen(Pane):
             when = deal.closed_on or deal.expected_close
             self.deals.add_row(
                 Text(printable(deal.title), style=style, overflow="ellipsis", no_wrap=True),
-                Text(printable(deal.stage_label), style=style),
+                Text(printable(tr(deal.stage_label)), style=style),
                 Text(format_money(deal.amount, deal.currency), style=style, justify="right"),
                 Text(f"{deal.probability}" if deal.kind == StageKind.OPEN else "", style=style),
                 Text(f"{when}" if when else "", style=style),
                 key=deal.id,
             )
         if not account.deals:
-            self.deals.add_row(Text("no deals yet (D adds one)", style="dim"))
+            self.deals.add_row(Text(tr("no deals yet (D adds one)"), style="dim"))
         elif keep in {deal.id for deal in account.deals}:
             self.deals.move_cursor(row=self.deals.get_row_index(keep))
 
@@ -304,7 +318,7 @@ class CustomerScreen(Pane):
     def action_edit_contact(self) -> None:
         contacts = self.account.contacts if self.account else []
         self._one_of([(c.id, " · ".join(filter(None, (c.name, c.title)))) for c in contacts],
-                     "Edit which contact?", "No contacts yet: c adds one",
+                     tr("Edit which contact?"), tr("No contacts yet: c adds one"),
                      self.workbench.edit_contact)  # fmt: skip
 
     def action_resolve(self) -> None:
@@ -314,5 +328,5 @@ class CustomerScreen(Pane):
                       if e.complaint_status == "open"]  # fmt: skip
         self._one_of([(e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}")
                       for e in complaints],
-                     "Resolve which complaint?", "No open complaints",
+                     tr("Resolve which complaint?"), tr("No open complaints"),
                      self.workbench.resolve_complaint)  # fmt: skip

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from workbench.domain.display import printable
 from workbench.domain.models import Tier
 from workbench.domain.money import format_money
+from workbench.i18n import tr, tr_n
 from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
@@ -27,7 +28,7 @@ from workbench.tui.pane import Pane
 
 TIERS: list[str | None] = [None, *(tier.value for tier in Tier)]
 SHOWN = 200  # rows at most: a search narrows as you type
-PROMPT = "Search: name, contact, phone, e-mail, tag…  (/ to search, enter for the list)"
+PROMPT = tr("Search: name, contact, phone, e-mail, tag…  (/ to search, enter for the list)")
 WHEN, MONEY = 12, 14  # column widths
 
 
@@ -42,13 +43,14 @@ class ListView:
     sort: queries.CustomerSort = queries.CustomerSort.NAME
 
     def describe(self) -> str:
-        whose = "mine" if self.mine else "everyone's"
+        whose = tr("mine") if self.mine else tr("everyone's")
         if self.kinds.rep:
-            whose = f"{printable(self.kinds.rep)}'s"
-        tier = f"tier {self.tier}" if self.tier else "all tiers"
+            whose = tr("{rep}'s", rep=printable(self.kinds.rep))
+        tier = tr("tier {tier}", tier=self.tier) if self.tier else tr("all tiers")
         kinds = [printable(k) for k in (self.kinds.segment, self.kinds.industry) if k]
-        narrowed = f"{' · '.join(kinds)} (f)" if kinds else "any segment (f)"
-        return f"{whose} (w) · {tier} (t) · {narrowed} · by {self.sort} (o)"
+        narrowed = f"{' · '.join(kinds)} (f)" if kinds else tr("any segment (f)")
+        return tr("{whose} (w) · {tier} (t) · {narrowed} · by {sort} (o)", whose=whose,
+                  tier=tier, narrowed=narrowed, sort=self.sort.label)  # fmt: skip
 
 
 def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerListRow], str]:
@@ -84,9 +86,9 @@ def _cells(row: queries.CustomerListRow, currency: str, today: date) -> list[Tex
 
 def _since(moment: datetime | None, today: date) -> Text:
     if moment is None:
-        return Text("never", style="dim", justify="right")
+        return Text(tr("never"), style="dim", justify="right")
     days = (today - moment.astimezone().date()).days
-    return Text("today" if days <= 0 else f"{days}d ago", justify="right")
+    return Text(tr("today") if days <= 0 else tr("{days}d ago", days=days), justify="right")
 
 
 def _money(minor: int, currency: str) -> Text:
@@ -95,15 +97,15 @@ def _money(minor: int, currency: str) -> Text:
 
 class CustomersScreen(Pane):
     BINDINGS = [
-        Binding("slash", "search", "Search", id="customers.search"),
-        Binding("enter", "open", "Open", id="customers.open"),
-        Binding("n", "new", "New", id="customers.new"),
-        Binding("d", "duplicates", "Duplicates", id="customers.duplicates"),
-        Binding("o", "sort", "Sort", id="customers.sort"),
-        Binding("t", "tier", "Tier", id="customers.tier"),
-        Binding("w", "whose", "Mine/all", id="customers.whose"),
-        Binding("f", "filter", "Filter", id="customers.filter"),
-        Binding("escape", "clear", "Clear search", show=False, id="customers.clear"),
+        Binding("slash", "search", tr("Search"), id="customers.search"),
+        Binding("enter", "open", tr("Open"), id="customers.open"),
+        Binding("n", "new", tr("New"), id="customers.new"),
+        Binding("d", "duplicates", tr("Duplicates"), id="customers.duplicates"),
+        Binding("o", "sort", tr("Sort"), id="customers.sort"),
+        Binding("t", "tier", tr("Tier"), id="customers.tier"),
+        Binding("w", "whose", tr("Mine/all"), id="customers.whose"),
+        Binding("f", "filter", tr("Filter"), id="customers.filter"),
+        Binding("escape", "clear", tr("Clear search"), show=False, id="customers.clear"),
     ]
 
     def __init__(self) -> None:
@@ -128,8 +130,9 @@ class CustomersScreen(Pane):
         """The name takes what the figures leave; the segment, last, is cut first."""
         self.table.clear(columns=True)
         name = max(18, min(40, self.size.width - 62))
-        columns = [("Customer", name), ("Tier", 4), ("Last contact", WHEN),
-                   ("Open pipeline", MONEY), ("Won", MONEY), ("Segment", 12)]  # fmt: skip
+        columns = [(tr("Customer"), name), (tr("Tier"), 4), (tr("Last contact"), WHEN),
+                   (tr("Open pipeline"), MONEY), (tr("Won"), MONEY),
+                   (tr("Segment"), 12)]  # fmt: skip
         for label, width in columns:
             self.table.add_column(label, width=width)
         if self.shown:
@@ -151,10 +154,11 @@ class CustomersScreen(Pane):
         self.table.fill((_cells(row, currency, today), row.id) for row in rows)
         if keep and (index := self.table.reveal(keep)) is not None:
             self.table.move_cursor(row=index)
-        more, many = "+" if len(rows) == SHOWN else "", "" if len(rows) == 1 else "s"
-        found = f"{len(rows)}{more} customer{many}"
+        found = tr_n("{count} customer", "{count} customers", len(rows))
+        if len(rows) == SHOWN:  # a search narrows it
+            found = tr("{count}+ customers", count=SHOWN)
         if not rows:
-            found = "No match (esc clears)" if view.search else "No customers"
+            found = tr("No match (esc clears)") if view.search else tr("No customers")
         self.status.update(Text(f"{found} · {view.describe()}", style="dim"))
 
     def _current(self) -> str | None:

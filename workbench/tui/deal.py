@@ -14,8 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import Customer, Deal
+from workbench.domain.models import ActivityKind, Customer, Deal, Outcome
 from workbench.domain.money import format_money
+from workbench.i18n import later, pad, tr
 from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
@@ -50,47 +51,48 @@ def render_deal(view: DealView, store: Store) -> Text:
     local = store.clock.now().tzinfo
     text = Text(printable(deal.title), style="bold")
     customer = printable(view.customer.name) if view.customer else "?"
-    text.append(f"\n{customer} · {labels.get(deal.stage, deal.stage)} · "
+    text.append(f"\n{customer} · {tr(labels.get(deal.stage, deal.stage))} · "
                 f"{format_money(deal.amount, deal.currency)}", style="")  # fmt: skip
+    chance = f"{deal.probability}%" if deal.probability is not None else tr("stage default")
     facts = [
-        (
-            "Probability",
-            f"{deal.probability}%" if deal.probability is not None else "stage default",
-        ),
-        ("Expected close", str(deal.expected_close or "—")),
-        ("Next step", printable(deal.next_step or "—")),
+        (tr("Probability"), chance),
+        (tr("Expected close"), str(deal.expected_close or "—")),
+        (tr("Next step"), printable(deal.next_step or "—")),
     ]
     if deal.closed_on:
-        facts += [("Closed", str(deal.closed_on)), ("Why", printable(deal.reason or "—"))]
+        why = printable(deal.reason or "—")
+        facts += [(tr("Closed"), str(deal.closed_on)), (tr("Why"), why)]
     for name, value in facts:
         text.append(f"\n{name}: ", style="dim")
         text.append(value)
-    text.append("\n\nStage history", style="bold")
+    text.append(tr("\n\nStage history"), style="bold")
     for step in view.history:
-        came = labels.get(step.from_stage or "", step.from_stage or "created")
+        came = tr(labels.get(step.from_stage or "", step.from_stage or later("created")))
+        went = tr(labels.get(step.to_stage, step.to_stage))
         text.append(f"\n  {step.at.astimezone(local):%Y-%m-%d %H:%M}  {printable(came)} → "
-                    f"{printable(labels.get(step.to_stage, step.to_stage))}"
+                    f"{printable(went)}"
                     f"  ({printable(step.rep or '?')})")  # fmt: skip
-    text.append("\n\nFollow-ups", style="bold")
+    text.append(tr("\n\nFollow-ups"), style="bold")
     for due, what in view.follow_ups:
         text.append(f"\n  {due}  {printable(what)}")
     if not view.follow_ups:
-        text.append("\n  none planned")
-    text.append("\n\nActivity", style="bold")
+        text.append(tr("\n  none planned"))
+    text.append(tr("\n\nActivity"), style="bold")
     for entry in view.activities:
         note = (entry.notes or "").splitlines()[0] if entry.notes else ""
-        outcome = (entry.outcome or "").replace("_", " ")
-        text.append(f"\n  {entry.at.astimezone(local):%Y-%m-%d}  {entry.kind:<8} "
-                    f"{outcome:<13} {printable(note)}")  # fmt: skip
+        outcome = Outcome(entry.outcome).label if entry.outcome in set(Outcome) else ""
+        text.append(f"\n  {entry.at.astimezone(local):%Y-%m-%d}  "
+                    f"{pad(ActivityKind(entry.kind).label, 8)} {pad(outcome, 13)} "
+                    f"{printable(note)}")  # fmt: skip
     if not view.activities:
-        text.append("\n  nothing logged on this deal yet")
+        text.append(tr("\n  nothing logged on this deal yet"))
     return text
 
 
 class DealScreen(Pane):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="deal.back"),
-        Binding("l", "log", "Log", id="deal.log"),
+        Binding("escape", "app.pop_screen", tr("Back"), id="deal.back"),
+        Binding("l", "log", tr("Log"), id="deal.log"),
     ]
 
     def __init__(self, store: Store, deal_id: str) -> None:
@@ -102,7 +104,7 @@ class DealScreen(Pane):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static("Loading…", id="deal-card")
+            yield Static(tr("Loading…"), id="deal-card")
         yield Footer()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)

@@ -19,22 +19,24 @@ from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Customer
+from workbench.i18n import tr, tr_n
 from workbench.store import duplicates
 from workbench.tui.fields import Choice, KeyPicker
 from workbench.tui.forms import FormScreen
 from workbench.tui.pane import TablePane
+from workbench.tui.record_form import field_label
 
 
 class DuplicatesScreen(TablePane):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="duplicates.back"),
-        Binding("enter", "merge", "Merge…", id="duplicates.merge"),
-        Binding("x", "dismiss_pair", "Not the same", id="duplicates.dismiss"),
-        Binding("u", "app.undo_merge", "Undo last merge", id="duplicates.undo"),
+        Binding("escape", "app.pop_screen", tr("Back"), id="duplicates.back"),
+        Binding("enter", "merge", tr("Merge…"), id="duplicates.merge"),
+        Binding("x", "dismiss_pair", tr("Not the same"), id="duplicates.dismiss"),
+        Binding("u", "app.undo_merge", tr("Undo last merge"), id="duplicates.undo"),
     ]
 
     def __init__(self) -> None:
-        super().__init__("duplicates", "Looking for duplicates…")
+        super().__init__("duplicates", tr("Looking for duplicates…"))
         self.pairs: list[duplicates.Pair] = []
         self.undoable = False
 
@@ -42,8 +44,8 @@ class DuplicatesScreen(TablePane):
         """Names share what the reasons (at least 34 wide) leave."""
         name = max(16, min(36, (self.size.width - 40) // 2))
         self.table.clear(columns=True)
-        for label, width in (("Customer", name), ("Looks like", name),
-                             ("Why", max(34, self.size.width - 2 * name - 8))):  # fmt: skip
+        for label, width in ((tr("Customer"), name), (tr("Looks like"), name),
+                             (tr("Why"), max(34, self.size.width - 2 * name - 8))):  # fmt: skip
             self.table.add_column(label, width=width)
         self.show(self.pairs, self.undoable)
 
@@ -64,9 +66,10 @@ class DuplicatesScreen(TablePane):
                 _name(pair.first), _name(pair.second), Text("; ".join(pair.reasons), style="dim")
             )
         self.table.move_cursor(row=min(row, max(0, len(pairs) - 1)))
-        found = f"{len(pairs)} likely duplicate pairs" if pairs else "No likely duplicates"
-        hint = " · enter merge · x not the same"
-        undo = " · u undo the last merge" if undoable else ""
+        found = tr_n("{count} likely duplicate pair", "{count} likely duplicate pairs",
+                     len(pairs)) if pairs else tr("No likely duplicates")  # fmt: skip
+        hint = tr(" · enter merge · x not the same")
+        undo = tr(" · u undo the last merge") if undoable else ""
         self.status.update(Text(found + (hint if pairs else "") + undo, style="dim"))
 
     def _pair(self) -> duplicates.Pair | None:
@@ -110,8 +113,8 @@ class MergeScreen(FormScreen):
         self.differs = duplicates.differences(first, second)
 
     def _label(self, customer: Customer) -> str:
-        owner = self.reps.get(customer.owner or "", "no owner")
-        return f"{printable(customer.name)} ({printable(owner)}’s)"
+        owner = self.reps.get(customer.owner or "", tr("no owner"))
+        return tr("{name} ({owner}’s)", name=printable(customer.name), owner=printable(owner))
 
     def _shown(self, field: str, value: Any) -> str:
         return printable(self.reps.get(value, value) if field == "owner" else value)
@@ -120,19 +123,20 @@ class MergeScreen(FormScreen):
         differs = self.differs
         one, two = self._label(self.first), self._label(self.second)
         with VerticalScroll(classes="form record-form"):
-            yield Static(Text(f"Merge “{one}” and “{two}”"), classes="form-title")
+            yield Static(Text(tr("Merge “{one}” and “{two}”", one=one, two=two)),
+                         classes="form-title")  # fmt: skip
             yield Static(
-                Text("They become one customer with every contact, deal, activity and "
-                     "follow-up of both, both sets of tags and notes, and any field only one "
-                     "of them has filled. Anything arriving later for either lands on it."),
+                Text(tr("They become one customer with every contact, deal, activity and "
+                        "follow-up of both, both sets of tags and notes, and any field only one "
+                        "of them has filled. Anything arriving later for either lands on it.")),
                 classes="form-hint",
             )  # fmt: skip
             if differs:
-                yield Static(Text(f"Where they differ, keep 1 (“{one}”) or 2 (“{two}”):"),
-                             classes="field-label")  # fmt: skip
+                keep = tr("Where they differ, keep 1 (“{one}”) or 2 (“{two}”):", one=one, two=two)
+                yield Static(Text(keep), classes="field-label")
             for name, (mine, theirs) in differs.items():
                 with Horizontal(classes="record-field"):
-                    yield Label(name.capitalize(), classes="record-label")
+                    yield Label(field_label(name), classes="record-label")
                     picker = KeyPicker(
                         [Choice("1", "1", self._shown(name, mine)),
                          Choice("2", "2", self._shown(name, theirs))],
@@ -140,7 +144,7 @@ class MergeScreen(FormScreen):
                     )  # fmt: skip
                     picker.chosen = "1"
                     yield picker
-            yield Static("1/2 choose · ctrl+s merge · esc cancel", classes="form-hint")
+            yield Static(tr("1/2 choose · ctrl+s merge · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         pickers = self.query(KeyPicker)

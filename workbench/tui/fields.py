@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from workbench.domain.when import When, WhenError, parse_when
+from workbench.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class WhenField(Vertical):
             self._preview.set_class(bool(text.strip()), "-error")
             return
         self._preview.remove_class("-error")
-        shown = f"→ {when.describe(self.now.date())}" if when else "no follow-up"
+        shown = f"→ {when.describe(self.now.date())}" if when else tr("no follow-up")
         self._preview.update(Text(shown))
 
     def show_error(self, message: str) -> None:

@@ -28,17 +28,16 @@ from workbench.domain.periods import period_named
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import LOST_REASONS
 from workbench.domain.when import When, WhenError, describe_rrule
+from workbench.i18n import tr
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 
-CUSTOMER_HINT = "Customer: type a name (→ accepts the suggestion)"
-KINDS = (
-    Choice("c", ActivityKind.CALL, "call"),
-    Choice("v", ActivityKind.VISIT, "visit"),
-    Choice("m", ActivityKind.MEETING, "meeting"),
-    Choice("e", ActivityKind.EMAIL, "email"),
-    Choice("n", ActivityKind.NOTE, "note"),
-    Choice("!", ActivityKind.COMPLAINT, "complaint"),
-)
+CUSTOMER_HINT = tr("Customer: type a name (→ accepts the suggestion)")
+KINDS = tuple(
+    Choice(key, kind, kind.label)
+    for key, kind in (("c", ActivityKind.CALL), ("v", ActivityKind.VISIT),
+                      ("m", ActivityKind.MEETING), ("e", ActivityKind.EMAIL),
+                      ("n", ActivityKind.NOTE), ("!", ActivityKind.COMPLAINT))
+)  # fmt: skip
 RATED = (ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MEETING)  # may carry a score
 SCORES = [Choice(str(n), str(n), "★" * n) for n in range(1, 6)]
 
@@ -77,8 +76,8 @@ class FormScreen(ModalScreen["object | None"]):
     """A centred form: esc cancels, ctrl+s saves."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", tr("Cancel"), id="form.cancel"),
+        Binding("ctrl+s", "save", tr("Save"), id="form.save", priority=True),
     ]
 
     # In a form of plain inputs, enter moves to the next one and saves on this one.
@@ -126,7 +125,7 @@ class QuickLogScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            title = self.heading or "Log"
+            title = self.heading or tr("Log")
             if self.customer_name:
                 title += f" — {printable(self.customer_name)}"
             yield Label(Text(title), classes="form-title")
@@ -137,22 +136,22 @@ class QuickLogScreen(FormScreen):
                     suggester=NameSuggester(self.lookup),
                     id="customer",
                 )
-            yield Label("Kind", classes="field-label")
+            yield Label(tr("Kind"), classes="field-label")
             yield KeyPicker(KINDS, id="kind")
-            yield Label("Outcome", classes="field-label")
+            yield Label(tr("Outcome"), classes="field-label")
             yield KeyPicker([], id="outcome")
-            yield Input(compact=True, placeholder="Note: what happened", id="note")
-            yield Label("Satisfaction (tab here, 1-5; optional)", classes="field-label",
+            yield Input(compact=True, placeholder=tr("Note: what happened"), id="note")
+            yield Label(tr("Satisfaction (tab here, 1-5; optional)"), classes="field-label",
                         id="satisfaction-label")  # fmt: skip
             yield KeyPicker(SCORES, id="satisfaction")
-            yield Label("Next follow-up", classes="field-label")
+            yield Label(tr("Next follow-up"), classes="field-label")
             yield WhenField(
                 self.now,
                 value=self.next_text,
                 id="next",
-                placeholder="e.g. next tue, 3d, every 2 weeks, 明天 (empty: none)",
+                placeholder=tr("e.g. next tue, 3d, every 2 weeks, 明天 (empty: none)"),
             )
-            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+            yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
 
     def on_mount(self) -> None:
         first = "#customer" if self.customer_id is None else "#kind"
@@ -193,14 +192,14 @@ class QuickLogScreen(FormScreen):
     def action_save(self) -> None:
         if self.kind is None:
             self.notify(
-                "Pick the kind first: c call, v visit, m meeting, e email, n note, ! complaint",
+                tr("Pick the kind first: c call, v visit, m meeting, e email, n note, ! complaint"),
                 severity="warning",
             )
             self.query_one("#kind").focus()
             return
         customer = self.customer_id or self.query_one("#customer", Input).value.strip()
         if not customer:
-            self.notify("Name the customer", severity="warning")
+            self.notify(tr("Name the customer"), severity="warning")
             self.query_one("#customer").focus()
             return
         field = self.query_one("#next", WhenField)
@@ -234,9 +233,9 @@ class WhenScreen(FormScreen):
                 value=self.value,
                 optional=False,
                 id="when",
-                placeholder="e.g. tomorrow, next tue, in 3 days",
+                placeholder=tr("e.g. tomorrow, next tue, in 3 days"),
             )
-            yield Static("enter or ctrl+s save · esc cancel", classes="form-hint")
+            yield Static(tr("enter or ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#when", WhenField).input.focus()
@@ -267,20 +266,19 @@ class NewFollowUpScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(
-                Text(f"New follow-up — {printable(self.customer_name)}"), classes="form-title"
-            )
+            heading = tr("New follow-up — {name}", name=printable(self.customer_name))
+            yield Label(Text(heading), classes="form-title")
             yield Input(
-                compact=True, placeholder="What to do (e.g. Send the revised quote)", id="title"
+                compact=True, placeholder=tr("What to do (e.g. Send the revised quote)"), id="title"
             )
-            yield Label("When", classes="field-label")
+            yield Label(tr("When"), classes="field-label")
             yield WhenField(
                 self.now,
                 optional=False,
                 id="when",
-                placeholder="e.g. tomorrow 10am, next tue, every month on the 1st",
+                placeholder=tr("e.g. tomorrow 10am, next tue, every month on the 1st"),
             )
-            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+            yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#title").focus()
@@ -294,7 +292,7 @@ class NewFollowUpScreen(FormScreen):
         self.action_save()
 
     def action_save(self) -> None:
-        title = self.query_one("#title", Input).value.strip() or "Follow up"
+        title = self.query_one("#title", Input).value.strip() or tr("Follow up")
         field = self.query_one("#when", WhenField)
         try:
             when = field.when()
@@ -323,18 +321,20 @@ class CloseDealScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            verb = "Won" if self.won else "Lost"
+            verb = tr("Won") if self.won else tr("Lost")
             yield Label(Text(f"{verb}: {printable(self.deal)}"), classes="form-title")
-            yield Label("Closed on", classes="field-label")
-            yield WhenField(self.now, value="today", optional=False, allow_past=True, id="closed")
-            yield Label("Why", classes="field-label")
+            yield Label(tr("Closed on"), classes="field-label")
+            yield WhenField(self.now, value=tr("today"), optional=False, allow_past=True,
+                            id="closed")  # fmt: skip
+            yield Label(tr("Why"), classes="field-label")
             if not self.won:
+                reasons = [tr(reason) for reason in LOST_REASONS]
                 yield KeyPicker(
-                    [Choice(str(n), reason, reason) for n, reason in enumerate(LOST_REASONS, 1)],
+                    [Choice(str(n), reason, reason) for n, reason in enumerate(reasons, 1)],
                     id="reasons",
                 )
-            yield Input(compact=True, placeholder="Reason (free text)", id="reason")
-            yield Static("ctrl+s save · esc cancel · enter next field", classes="form-hint")
+            yield Input(compact=True, placeholder=tr("Reason (free text)"), id="reason")
+            yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#closed", WhenField).input.focus()
@@ -361,7 +361,7 @@ class CloseDealScreen(FormScreen):
             return
         assert when is not None
         if when.day > self.now.date():
-            field.show_error("a deal closes today or earlier")
+            field.show_error(tr("a deal closes today or earlier"))
             return
         reason = self.query_one("#reason", Input).value.strip() or None
         self.dismiss(CloseRequest(when.day, reason))
@@ -389,19 +389,21 @@ class BoardFilterScreen(FormScreen):
             f"{current.min_amount / 10 ** decimals(self.currency):g}" if current.min_amount else ""
         )
         with Vertical(classes="form"):
-            yield Label("Show deals", classes="form-title")
-            yield Label("Whose: me, everyone, or a teammate's name", classes="field-label")
-            yield Input(current.who, compact=True, id="who", suggester=NameSuggester(self.reps))
-            yield Label("Closing in (empty: any time)", classes="field-label")
+            who = tr(current.who) if current.who in ("me", "everyone") else current.who
+            yield Label(tr("Show deals"), classes="form-title")
+            yield Label(tr("Whose: me, everyone, or a teammate's name"), classes="field-label")
+            yield Input(who, compact=True, id="who", suggester=NameSuggester(self.reps))
+            yield Label(tr("Closing in (empty: any time)"), classes="field-label")
             yield Input(current.period or "", compact=True, id="period",
-                        placeholder="this month, next quarter, 2026-Q4")  # fmt: skip
-            yield Label("Customer (empty: all)", classes="field-label")
+                        placeholder=tr("this month, next quarter, 2026-Q4"))  # fmt: skip
+            yield Label(tr("Customer (empty: all)"), classes="field-label")
             yield Input(current.customer or "", compact=True, id="customer",
                         suggester=NameSuggester(self.customers))  # fmt: skip
-            yield Label(f"At least ({self.currency}; empty: any amount)", classes="field-label")
-            yield Input(amount, compact=True, id="amount", placeholder="e.g. 100000")
+            yield Label(tr("At least ({currency}; empty: any amount)", currency=self.currency),
+                        classes="field-label")  # fmt: skip
+            yield Input(amount, compact=True, id="amount", placeholder=tr("e.g. 100000"))
             yield Static("", id="filter-error", classes="error")
-            yield Static("enter next field · ctrl+s apply · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#who").focus()
@@ -416,7 +418,8 @@ class BoardFilterScreen(FormScreen):
         except ValueError as error:
             self.query_one("#filter-error", Static).update(Text(str(error)))
             return
-        self.dismiss(BoardFilter(value["who"] or "me", value["period"] or None,
+        who = {tr("me"): "me", tr("everyone"): "everyone"}.get(value["who"], value["who"])
+        self.dismiss(BoardFilter(who or "me", value["period"] or None,
                                  value["customer"] or None, minimum))  # fmt: skip
 
 
@@ -433,7 +436,7 @@ class PickScreen(FormScreen):
             yield Label(Text(self.title_text), classes="form-title")
             for choice in self.choices:
                 yield Static(Text.assemble((f" {choice.key} ", "bold"), printable(choice.label)))
-            yield Static("the key beside it picks · esc cancel", classes="form-hint")
+            yield Static(tr("the key beside it picks · esc cancel"), classes="form-hint")
 
     def on_key(self, event: Key) -> None:
         # The keys are data (the items listed), so they are looked up, not bound.
@@ -454,12 +457,10 @@ class TargetRequest:
 
 
 METRIC_CHOICES = [
-    Choice("r", Metric.REVENUE, "revenue"),
-    Choice("d", Metric.WON_DEALS, "won deals"),
-    Choice("n", Metric.NEW_CUSTOMERS, "new customers"),
-    Choice("c", Metric.CALLS, "calls"),
-    Choice("v", Metric.VISITS, "visits"),
-]
+    Choice(key, metric, metric.label)
+    for key, metric in (("r", Metric.REVENUE), ("d", Metric.WON_DEALS),
+                        ("n", Metric.NEW_CUSTOMERS), ("c", Metric.CALLS), ("v", Metric.VISITS))
+]  # fmt: skip
 
 
 class TargetFormScreen(FormScreen):
@@ -476,17 +477,17 @@ class TargetFormScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Set a target", classes="form-title")
-            yield Label("Metric", classes="field-label")
+            yield Label(tr("Set a target"), classes="form-title")
+            yield Label(tr("Metric"), classes="field-label")
             yield KeyPicker(METRIC_CHOICES, id="metric")
-            yield Label("Period (2026, 2026-Q4, 2026-11, 2026-W48, next month…)",
+            yield Label(tr("Period (2026, 2026-Q4, 2026-11, 2026-W48, next month…)"),
                         classes="field-label")  # fmt: skip
             yield Input(self.period, compact=True, id="period")
-            yield Label(f"Amount (revenue in {self.currency}; the others a count)",
-                        classes="field-label")  # fmt: skip
-            yield Input(compact=True, id="amount", placeholder="e.g. 1200000 or 50")
+            yield Label(tr("Amount (revenue in {currency}; the others a count)",
+                           currency=self.currency), classes="field-label")  # fmt: skip
+            yield Input(compact=True, id="amount", placeholder=tr("e.g. 1200000 or 50"))
             yield Static("", id="target-error", classes="error")
-            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#metric").focus()
@@ -500,7 +501,7 @@ class TargetFormScreen(FormScreen):
         error = self.query_one("#target-error", Static)
         if self.metric is None:
             error.update(
-                "Pick the metric: r revenue, d won deals, n new customers, c calls, v visits"
+                tr("Pick the metric: r revenue, d won deals, n new customers, c calls, v visits")
             )
             self.query_one("#metric").focus()
             return
@@ -510,7 +511,8 @@ class TargetFormScreen(FormScreen):
             if self.metric == Metric.REVENUE:
                 value = parse_amount(text, self.currency)
             elif not text.replace(",", "").isdigit():
-                raise ValueError(f"{text!r} is not a whole number of {self.metric.value}")
+                raise ValueError(tr("{text} is not a whole number of {metric}", text=repr(text),
+                                    metric=self.metric.label))  # fmt: skip
             else:
                 value = int(text.replace(",", ""))
         except ValueError as problem:
@@ -528,9 +530,9 @@ class CustomerFilter:
 
 # (field, label, what the error calls it)
 FILTER_FIELDS = (
-    ("segment", "Segment (empty: any)", "No customer has segment"),
-    ("industry", "Industry (empty: any)", "No customer has industry"),
-    ("rep", "Teammate (empty: w picks mine or everyone's)", "No rep is called"),
+    ("segment", tr("Segment (empty: any)"), tr("No customer has segment")),
+    ("industry", tr("Industry (empty: any)"), tr("No customer has industry")),
+    ("rep", tr("Teammate (empty: w picks mine or everyone's)"), tr("No rep is called")),
 )
 
 
@@ -546,7 +548,7 @@ class CustomerFilterScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Show customers", classes="form-title")
+            yield Label(tr("Show customers"), classes="form-title")
             for field, label, _ in FILTER_FIELDS:
                 values = self.known[field]
                 yield Label(label, classes="field-label")
@@ -554,7 +556,7 @@ class CustomerFilterScreen(FormScreen):
                             placeholder=", ".join(values[:4]) + (" …" if len(values) > 4 else ""),
                             suggester=NameSuggester(partial(_starting, values)))  # fmt: skip
             yield Static("", id="filter-error", classes="error")
-            yield Static("enter next field · ctrl+s apply · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#segment").focus()
@@ -565,10 +567,10 @@ class CustomerFilterScreen(FormScreen):
             typed = self.query_one(f"#{field}", Input).value.strip()
             match = [v for v in self.known[field] if v.casefold() == typed.casefold()]
             if typed and not match:
-                known = ", ".join(self.known[field][:8]) or "none yet"
-                self.query_one("#filter-error", Static).update(
-                    Text(f"{unknown} “{typed}” (there are: {known})")
-                )
+                known = ", ".join(self.known[field][:8]) or tr("none yet")
+                why = tr("{unknown} “{typed}” (there are: {known})", unknown=unknown, typed=typed,
+                         known=known)  # fmt: skip
+                self.query_one("#filter-error", Static).update(Text(why))
                 self.query_one(f"#{field}").focus()
                 return
             chosen[field] = match[0] if typed else None
@@ -625,31 +627,33 @@ class DealFormScreen(FormScreen):
         amount = f"{draft.amount / 10 ** decimals(self.currency):g}" if draft.amount else ""
         close = f"{draft.expected_close}" if draft.expected_close else ""
         with Vertical(classes="form"):
-            title = "Edit deal" if self.editing else "New deal"
+            title = tr("Edit deal") if self.editing else tr("New deal")
             if draft.customer_id:
                 title += f" — {printable(draft.customer_name)}"
             yield Label(Text(title), classes="form-title")
             if not draft.customer_id:
                 yield Input(compact=True, id="customer", suggester=NameSuggester(self.lookup),
                             placeholder=CUSTOMER_HINT)  # fmt: skip
-            yield Input(draft.title, compact=True, id="title", placeholder="What is being sold")
-            yield Input(amount, compact=True, id="amount", placeholder=f"Amount ({self.currency})")
+            yield Input(draft.title, compact=True, id="title",
+                        placeholder=tr("What is being sold"))  # fmt: skip
+            yield Input(amount, compact=True, id="amount",
+                        placeholder=tr("Amount ({currency})", currency=self.currency))  # fmt: skip
             if not self.editing:
-                yield Label("Stage", classes="field-label")
+                yield Label(tr("Stage"), classes="field-label")
                 picker = KeyPicker(self.stages, id="stage")
                 picker.chosen = self.stage
                 yield picker
-            yield Label("Expected close", classes="field-label")
+            yield Label(tr("Expected close"), classes="field-label")
             yield WhenField(self.now, value=close, id="close", allow_past=True,
-                            placeholder="e.g. end of month, dec 15, 2027-02-01")  # fmt: skip
+                            placeholder=tr("e.g. end of month, dec 15, 2027-02-01"))  # fmt: skip
             if self.editing:
                 yield Input("" if draft.probability is None else str(draft.probability),
                             compact=True, id="probability",
-                            placeholder="Probability % (empty: the stage's)")  # fmt: skip
+                            placeholder=tr("Probability % (empty: the stage's)"))  # fmt: skip
                 yield Input(draft.next_step or "", compact=True, id="next_step",
-                            placeholder="Next step")  # fmt: skip
+                            placeholder=tr("Next step"))  # fmt: skip
             yield Static("", id="deal-error", classes="error")
-            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#title" if self.draft.customer_id else "#customer").focus()
@@ -675,11 +679,11 @@ class DealFormScreen(FormScreen):
         value = {widget.id: widget.value.strip() for widget in self.query(Input) if widget.id}
         customer = self.draft.customer_id or value.get("customer", "")
         if not customer:
-            return self._fail("Name the customer.")
+            return self._fail(tr("Name the customer."))
         if not value.get("title"):
-            return self._fail("Say what is being sold (the title).")
+            return self._fail(tr("Say what is being sold (the title)."))
         if not self.editing and self.stage is None:
-            return self._fail("Pick the stage (a digit).")
+            return self._fail(tr("Pick the stage (a digit)."))
         try:
             amount = parse_amount(value["amount"], self.currency) if value["amount"] else 0
             when = self.query_one("#close", WhenField).when()
@@ -687,7 +691,7 @@ class DealFormScreen(FormScreen):
         except (ValueError, WhenError) as error:
             return self._fail(str(error))
         if probability is not None and not 0 <= probability <= 100:
-            return self._fail("Probability is 0 to 100.")
+            return self._fail(tr("Probability is 0 to 100."))
         self.dismiss(DealRequest(customer, value["title"], amount,
                                  None if self.editing else self.stage,
                                  when.day if when else None, probability,

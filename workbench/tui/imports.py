@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from workbench.domain.display import counted, printable
+from workbench.domain.display import printable
+from workbench.i18n import later, tr, tr_n
 from workbench.interop.csv_columns import load_mapping
 from workbench.interop.csv_import import Plan, apply_plan, plan_import
 from workbench.interop.vcard import plan_vcf_import
@@ -24,18 +25,34 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 ENTITIES = (
-    Choice("c", "customers", "customers"),
-    Choice("o", "contacts", "contacts"),
-    Choice("d", "deals", "deals"),
-    Choice("a", "activities", "activities"),
-    Choice("f", "follow_ups", "follow-ups"),
-    Choice("r", "reps", "reps"),
-    Choice("s", "stages", "stages"),
-    Choice("t", "targets", "targets"),
+    Choice("c", "customers", tr("customers")),
+    Choice("o", "contacts", tr("contacts")),
+    Choice("d", "deals", tr("deals")),
+    Choice("a", "activities", tr("activities")),
+    Choice("f", "follow_ups", tr("follow-ups")),
+    Choice("r", "reps", tr("reps")),
+    Choice("s", "stages", tr("stages")),
+    Choice("t", "targets", tr("targets")),
 )
-PATH_HINT = "File: a CSV, or a .vcf of contacts (e.g. ~/Downloads/deals.csv)"
-MAP_HINT = "Column map (optional): a JSON file, see the README"
-CHECK_HINT = "enter reads the file and shows what it would do · esc cancel"
+PATH_HINT = tr("File: a CSV, or a .vcf of contacts (e.g. ~/Downloads/deals.csv)")
+MAP_HINT = tr("Column map (optional): a JSON file, see the README")
+CHECK_HINT = tr("enter reads the file and shows what it would do · esc cancel")
+
+
+# Why nothing can be imported, for rows and for cards: (all bad, none at all).
+_NOTHING = {False: (later("every row is bad"), later("the file has no rows")),
+            True: (later("every card is bad"), later("the file has no cards"))}  # fmt: skip
+
+
+def _records(count: int, unit: str, *, good: bool = False) -> str:
+    """'1 row', '12 cards', '3 good rows': a file's records by what they are."""
+    if unit == "card":
+        if good:
+            return tr_n("{count} good card", "{count} good cards", count)
+        return tr_n("{count} card", "{count} cards", count)
+    if good:
+        return tr_n("{count} good row", "{count} good rows", count)
+    return tr_n("{count} row", "{count} rows", count)
 
 
 class ImportScreen(FormScreen):
@@ -47,9 +64,9 @@ class ImportScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form wide-form"):
-            yield Label("Import a file", classes="form-title")
+            yield Label(tr("Import a file"), classes="form-title")
             yield Input(compact=True, id="path", placeholder=PATH_HINT)
-            yield Label("It holds (a .vcf holds contacts)", classes="field-label")
+            yield Label(tr("It holds (a .vcf holds contacts)"), classes="field-label")
             yield KeyPicker(ENTITIES, id="entity")
             yield Input(compact=True, id="map", placeholder=MAP_HINT)
             with VerticalScroll(id="import-report"):
@@ -90,7 +107,7 @@ class ImportScreen(FormScreen):
         if self.plan is None:
             self._check()
         else:
-            self._hint("Importing…")
+            self._hint(tr("Importing…"))
             self._apply(self.plan)
 
     def _check(self) -> None:
@@ -98,15 +115,16 @@ class ImportScreen(FormScreen):
         path = Path(text).expanduser()
         entity = self.query_one("#entity", KeyPicker).chosen
         if not text or not path.is_file():
-            self._hint(CHECK_HINT, f"{text} is not a file" if text else "Type the file's path")
+            why = tr("{path} is not a file", path=text) if text else tr("Type the file's path")
+            self._hint(CHECK_HINT, why)
             self.query_one("#path", Input).focus()
             return
         if entity is None and path.suffix.lower() != ".vcf":
-            self._hint(CHECK_HINT, "Pick what the file holds: customers, contacts, deals…")
+            self._hint(CHECK_HINT, tr("Pick what the file holds: customers, contacts, deals…"))
             self.query_one("#entity", KeyPicker).focus()
             return
         mapping = self.query_one("#map", Input).value.strip()
-        self._hint("Reading the file…")
+        self._hint(tr("Reading the file…"))
         self._plan(path, entity or "contacts", Path(mapping).expanduser() if mapping else None)
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
@@ -126,16 +144,18 @@ class ImportScreen(FormScreen):
     def _planned(self, plan: Plan) -> None:
         self.plan = plan
         self.query_one("#report", Static).update(Text("\n".join(map(printable, plan.report()))))
-        unit = plan.table.unit
+        good = _records(len(plan.good), plan.table.unit)
         if not plan.good:
-            why = f"every {unit} is bad" if plan.rejected else f"the file has no {unit}s"
-            self._hint("esc cancel", f"Nothing to import: {why}")
+            bad, none = _NOTHING[plan.table.unit == "card"]
+            why = tr(bad) if plan.rejected else tr(none)
+            self._hint(tr("esc cancel"), tr("Nothing to import: {why}", why=why))
             self.plan = None
         elif plan.rejected:
-            self._hint(f"ctrl+s imports the {counted(len(plan.good), 'good ' + unit)}; the bad "
-                       f"go to {plan.rejects_path.name} · esc cancel")  # fmt: skip
+            self._hint(tr("ctrl+s imports the {records}; the bad go to {file} · esc cancel",
+                          records=_records(len(plan.good), plan.table.unit, good=True),
+                          file=plan.rejects_path.name))  # fmt: skip
         else:
-            self._hint(f"ctrl+s imports {counted(len(plan.good), unit)} · esc cancel")
+            self._hint(tr("ctrl+s imports {records} · esc cancel", records=good))
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def _apply(self, plan: Plan) -> None:
@@ -144,9 +164,10 @@ class ImportScreen(FormScreen):
             with store.lock:
                 rejects = apply_plan(store, plan, skip_bad=True)
         except (OSError, ValueError) as error:
-            self.app.call_from_thread(self._hint, "esc cancel", str(error))
+            self.app.call_from_thread(self._hint, tr("esc cancel"), str(error))
             return
-        done = f"Imported {counted(len(plan.good), plan.table.unit)} from {plan.path.name}"
+        records = _records(len(plan.good), plan.table.unit)
+        done = tr("Imported {records} from {file}", records=records, file=plan.path.name)
         if rejects:
-            done += f"; the bad ones are in {rejects.name}"
+            done += tr("; the bad ones are in {file}", file=rejects.name)
         self.app.call_from_thread(self.dismiss, done)

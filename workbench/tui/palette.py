@@ -11,19 +11,24 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from workbench.domain.display import printable
+from workbench.i18n import later, tr
 from workbench.store import queries
 from workbench.store.database import Store
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
-# "log with heng" searches for "heng": the verb picks the action, the rest the name.
+# "log with heng" searches for "heng": the verb picks the action, the rest the
+# name. The verbs as the hits show them, in the rep's language, work too.
 VERBS = ("new follow-up for", "follow-up for", "log on deal", "log with", "open", "log")
+SHOWN_VERBS = (later("New follow-up for"), later("Log on deal"), later("Log with"),
+               later("Open"))  # fmt: skip
 
 
 def search_term(query: str) -> str:
     text = query.strip()
-    for verb in VERBS:
+    shown = (tr(verb).lower() for verb in SHOWN_VERBS)
+    for verb in sorted({*VERBS, *shown}, key=len, reverse=True):
         if text.lower().startswith(verb + " "):
             return text[len(verb) :].strip()
     return text
@@ -43,34 +48,33 @@ class WorkbenchCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.workbench
         return [
-            ("Go to Today", partial(app.switch_mode, "today"), "Pane 1: what to do now"),
-            ("Go to Pipeline", partial(app.switch_mode, "pipeline"), "Pane 2: deals by stage"),
-            ("Go to Customers", partial(app.switch_mode, "customers"), "Pane 3: find, sort, open"),
-            ("Go to Targets", partial(app.switch_mode, "targets"), "Pane 4: on track? KPIs"),
-            ("Pipeline stages", app.action_open_stages, "Labels, probabilities, rot days, order"),
-            ("New customer", app.new_customer, "Checked for duplicates as you type"),
-            (
-                "Duplicates: review and merge",
-                app.action_open_duplicates,
-                "Customers that look like one",
-            ),
-            ("Undo the last merge", app.action_undo_merge, "Until the next merge"),
-            ("Sync with the team folder", app.action_sync, "Swap bundles with your team (S)"),
-            ("Sync folder: choose", app.action_choose_sync_folder, "Where the team's bundles go"),
-            (
-                "Conflicts: settle crossed edits",
-                app.action_open_conflicts,
-                "Values two devices wrote at once; keep either",
-            ),
-            ("Log a call, visit, meeting, email or note", app.quick_log, "Quick log (l)"),
-            (
-                "Import a file (CSV or vCard)",
-                app.action_import_file,
-                "Customers, deals… from a spreadsheet; contacts from a phone",
-            ),
-            ("Theme: dark", partial(app.set_theme, "textual-dark"), "Saved for next time"),
-            ("Theme: light", partial(app.set_theme, "textual-light"), "Saved for next time"),
-        ]
+            (tr("Go to Today"), partial(app.switch_mode, "today"), tr("Pane 1: what to do now")),
+            (tr("Go to Pipeline"), partial(app.switch_mode, "pipeline"),
+             tr("Pane 2: deals by stage")),
+            (tr("Go to Customers"), partial(app.switch_mode, "customers"),
+             tr("Pane 3: find, sort, open")),
+            (tr("Go to Targets"), partial(app.switch_mode, "targets"),
+             tr("Pane 4: on track? KPIs")),
+            (tr("Pipeline stages"), app.action_open_stages,
+             tr("Labels, probabilities, rot days, order")),
+            (tr("New customer"), app.new_customer, tr("Checked for duplicates as you type")),
+            (tr("Duplicates: review and merge"), app.action_open_duplicates,
+             tr("Customers that look like one")),
+            (tr("Undo the last merge"), app.action_undo_merge, tr("Until the next merge")),
+            (tr("Sync with the team folder"), app.action_sync,
+             tr("Swap bundles with your team (S)")),
+            (tr("Sync folder: choose"), app.action_choose_sync_folder,
+             tr("Where the team's bundles go")),
+            (tr("Conflicts: settle crossed edits"), app.action_open_conflicts,
+             tr("Values two devices wrote at once; keep either")),
+            (tr("Log a call, visit, meeting, email or note"), app.quick_log,
+             tr("Quick log (l)")),
+            (tr("Import a file (CSV or vCard)"), app.action_import_file,
+             tr("Customers, deals… from a spreadsheet; contacts from a phone")),
+            (tr("Theme: dark"), partial(app.set_theme, "textual-dark"), tr("Saved for next time")),
+            (tr("Theme: light"), partial(app.set_theme, "textual-light"),
+             tr("Saved for next time")),
+        ]  # fmt: skip
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._commands():
@@ -90,11 +94,13 @@ class WorkbenchCommands(Provider):
             name = printable(customer.name)
             for verb, action in (("Open", app.open_customer), ("Log with", app.quick_log_for),
                                  ("New follow-up for", app.new_follow_up_for)):  # fmt: skip
-                text = f"{verb} {name}"
+                text = f"{tr(verb)} {name}"
                 yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
-                          partial(action, customer.id), help=f"tier {customer.tier}")  # fmt: skip
+                          partial(action, customer.id),
+                          help=tr("tier {tier}", tier=customer.tier))  # fmt: skip
         for deal in deals:
-            text = f"Log on deal {printable(deal.title)} — {printable(deal.customer_name)}"
+            verb, title = tr("Log on deal"), printable(deal.title)
+            text = f"{verb} {title} — {printable(deal.customer_name)}"
             yield Hit(max(matcher.match(text), 0.4), matcher.highlight(text),
                       partial(app.quick_log_for, deal.customer_id, deal.id),
-                      help=f"{deal.stage}")  # fmt: skip
+                      help=deal.stage)  # fmt: skip

@@ -28,6 +28,7 @@ from workbench.domain.models import Stage
 from workbench.domain.money import format_money
 from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
+from workbench.i18n import month_day, tr
 from workbench.store import queries
 from workbench.store.actions import find_customer
 from workbench.store.database import Store
@@ -68,14 +69,15 @@ def load_board(store: Store, board_filter: pipeline.BoardFilter) -> Board:
 def _owner(store: Store, who: str) -> str | None:
     """'me' is this rep, 'everyone' is None, anything else a teammate by name."""
     text = who.strip().casefold()
-    if text in ("", "me", "mine"):
+    if text in ("", "me", "mine", tr("me")):
         return store.me
-    if text in ("everyone", "all", "team"):
+    if text in ("everyone", "all", "team", tr("everyone")):
         return None
     found = [rep_id for rep_id, name in queries.rep_names(store).items()
              if name.casefold().startswith(text)]  # fmt: skip
     if len(found) != 1:
-        raise LookupError(f"{who!r} matches {len(found)} teammates; type more of the name")
+        raise LookupError(tr("{who} matches {count} teammates; type more of the name",
+                              who=repr(who), count=len(found)))  # fmt: skip
     return found[0]
 
 
@@ -89,11 +91,11 @@ def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
     title.append((" " if title else "") + printable(card.title), style="bold")
     facts = [format_money(card.amount, card.currency)]
     if close := card.closed_on or card.expected_close:
-        facts.append(f"{close:%d %b}")
+        facts.append(month_day(close))
     if (days := pipeline.days_in_stage(card, today)) is not None:
-        facts.append(f"{days}d")
+        facts.append(tr("{days}d", days=days))
     if card.next_follow_up:
-        facts.append(f"→{card.next_follow_up:%d %b}")
+        facts.append(f"→{month_day(card.next_follow_up)}")
     lines = [title, Text(printable(card.customer_name or "?"), style="dim"),
              Text(" · ".join(facts))]  # fmt: skip
     for line in lines:
@@ -104,8 +106,8 @@ def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
 def column_title(column: pipeline.Column, currency: str) -> Text:
     total = format_money(column.total.get(currency, 0), currency)
     weighted = format_money(column.weighted.get(currency, 0), currency)
-    title = Text(f"{column.label} ({column.count})", style="bold")
-    title.append(f"\n{total} · w {weighted}", style="dim")
+    title = Text(f"{tr(column.label)} ({column.count})", style="bold")
+    title.append(tr("\n{total} · w {weighted}", total=total, weighted=weighted), style="dim")
     return title
 
 
@@ -121,8 +123,8 @@ class Cards(OptionList):
     PAGE = 40
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", tr("Down"), show=False),
+        Binding("k", "cursor_up", tr("Up"), show=False),
     ]
 
     def __init__(self, *, id: str) -> None:
@@ -205,17 +207,17 @@ class Column(Vertical):
 
 class PipelineScreen(Pane):
     BINDINGS = [
-        Binding("h,left", "column(-1)", "Previous column", show=False, id="pipeline.left"),
-        Binding("l,right", "column(1)", "Next column", show=False, id="pipeline.right"),
-        Binding("less_than_sign,shift+left", "move(-1)", "Stage back", id="pipeline.back"),
-        Binding("greater_than_sign,shift+right", "move(1)", "Stage on", id="pipeline.forward"),
-        Binding("w", "toggle_closed", "Won/Lost", id="pipeline.closed"),
-        Binding("o", "sort", "Sort", id="pipeline.sort"),
-        Binding("slash", "filter", "Filter", id="pipeline.filter"),
-        Binding("enter", "open", "Deal", id="pipeline.open"),
-        Binding("n", "new_deal", "New deal", id="pipeline.new"),
-        Binding("e", "edit_deal", "Edit", id="pipeline.edit"),
-        Binding("S", "app.open_stages", "Stages", id="pipeline.stages"),
+        Binding("h,left", "column(-1)", tr("Previous column"), show=False, id="pipeline.left"),
+        Binding("l,right", "column(1)", tr("Next column"), show=False, id="pipeline.right"),
+        Binding("less_than_sign,shift+left", "move(-1)", tr("Stage back"), id="pipeline.back"),
+        Binding("greater_than_sign,shift+right", "move(1)", tr("Stage on"), id="pipeline.forward"),
+        Binding("w", "toggle_closed", tr("Won/Lost"), id="pipeline.closed"),
+        Binding("o", "sort", tr("Sort"), id="pipeline.sort"),
+        Binding("slash", "filter", tr("Filter"), id="pipeline.filter"),
+        Binding("enter", "open", tr("Deal"), id="pipeline.open"),
+        Binding("n", "new_deal", tr("New deal"), id="pipeline.new"),
+        Binding("e", "edit_deal", tr("Edit"), id="pipeline.edit"),
+        Binding("S", "app.open_stages", tr("Stages"), id="pipeline.stages"),
     ]
 
     def __init__(self) -> None:
@@ -272,10 +274,12 @@ class PipelineScreen(Pane):
             column.cards.show_deals(
                 cards, partial(card_prompt, stage=stage, today=self.board.today)
             )
-        closed = "shown" if self.show_closed else "hidden"
+        closed = tr("shown") if self.show_closed else tr("hidden")
         shown = self.filter.describe(lambda minor: format_money(minor, currency))
-        status = (f"Deals: {shown} (/ to filter) · {OVERDUE} overdue  {STALE} stale · "
-                  f"sorted by {self.sort_by} (o) · Won/Lost {closed} (w)")  # fmt: skip
+        status = tr("Deals: {shown} (/ to filter) · {overdue} overdue  {stale} stale · "
+                    "sorted by {sort} (o) · Won/Lost {closed} (w)", shown=shown,
+                    overdue=OVERDUE, stale=STALE, sort=self.sort_by.label,
+                    closed=closed)  # fmt: skip
         self.status.update(Text(status, style="dim"))
         self._focus(keep)
 
@@ -312,12 +316,12 @@ class PipelineScreen(Pane):
     def action_move(self, step: int) -> None:
         deal_id = self.focused_card()
         if deal_id is None or self.board is None:
-            self.notify("Pick a deal first (arrows or h j k l).")
+            self.notify(tr("Pick a deal first (arrows or h j k l)."))
             return
         card = self.cards[deal_id]
         target = pipeline.neighbour(self.board.stages, card.stage, step)
         if target is None:
-            self.notify("No stage that way.")
+            self.notify(tr("No stage that way."))
             return
         self.workbench.move_deal(card, next(s for s in self.board.stages if s.key == target))
 

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Static
 from workbench.domain.display import printable
 from workbench.domain.errors import field_errors
 from workbench.domain.models import Contact, Customer, CustomerKind, Record, Tier
+from workbench.i18n import tr
 from workbench.tui.fields import Choice, KeyPicker
 from workbench.tui.forms import FormScreen
 
@@ -37,26 +38,34 @@ class FieldSpec:
 
 
 CUSTOMER_FIELDS = (
-    FieldSpec("name", "Name", "required, e.g. Hengtai Pumps Ltd"),
-    FieldSpec("kind", "Kind", choices=(Choice("c", CustomerKind.COMPANY, "company"),
-                                       Choice("p", CustomerKind.PERSON, "person"))),
-    FieldSpec("tier", "Tier", choices=tuple(Choice(t.lower(), t, t) for t in Tier)),
-    FieldSpec("segment", "Segment", "e.g. SMB, enterprise"),
-    FieldSpec("industry", "Industry", "e.g. manufacturing"),
-    FieldSpec("size", "Size", "e.g. 50-200"),
-    FieldSpec("phone", "Phone", "+86 21 5555 0100"),
-    FieldSpec("email", "E-mail", "name@example.com"),
-    FieldSpec("address", "Address"),
-    FieldSpec("tags", "Tags", "comma-separated, e.g. key, export", listed=True),
+    FieldSpec("name", tr("Name"), tr("required, e.g. Hengtai Pumps Ltd")),
+    FieldSpec("kind", tr("Kind"), choices=(
+        Choice("c", CustomerKind.COMPANY, CustomerKind.COMPANY.label),
+        Choice("p", CustomerKind.PERSON, CustomerKind.PERSON.label))),
+    FieldSpec("tier", tr("Tier"), choices=tuple(Choice(t.lower(), t, t) for t in Tier)),
+    FieldSpec("segment", tr("Segment"), tr("e.g. SMB, enterprise")),
+    FieldSpec("industry", tr("Industry"), tr("e.g. manufacturing")),
+    FieldSpec("size", tr("Size"), tr("e.g. 50-200")),
+    FieldSpec("phone", tr("Phone"), "+86 21 5555 0100"),
+    FieldSpec("email", tr("E-mail"), "name@example.com"),
+    FieldSpec("address", tr("Address")),
+    FieldSpec("tags", tr("Tags"), tr("comma-separated, e.g. key, export"), listed=True),
 )  # fmt: skip
 
 CONTACT_FIELDS = (
-    FieldSpec("name", "Name", "required"),
-    FieldSpec("title", "Title", "e.g. Purchasing manager"),
-    FieldSpec("phone", "Phone", "+86 138 0013 8000"),
-    FieldSpec("email", "E-mail", "name@example.com"),
-    FieldSpec("notes", "Notes"),
+    FieldSpec("name", tr("Name"), tr("required")),
+    FieldSpec("title", tr("Title"), tr("e.g. Purchasing manager")),
+    FieldSpec("phone", tr("Phone"), "+86 138 0013 8000"),
+    FieldSpec("email", tr("E-mail"), "name@example.com"),
+    FieldSpec("notes", tr("Notes")),
 )
+_LABELS = {spec.name: spec.label for spec in (*CONTACT_FIELDS, *CUSTOMER_FIELDS)}
+_LABELS["owner"] = tr("Owner")
+
+
+def field_label(name: str) -> str:
+    """A customer's or contact's field as the forms call it."""
+    return _LABELS.get(name, name.capitalize())
 
 
 def _shown(value: Any, spec: FieldSpec) -> str:
@@ -102,7 +111,7 @@ class RecordFormScreen(FormScreen):
                                     placeholder=spec.placeholder)  # fmt: skip
                 yield Static("", id=f"{spec.name}-error", classes="error record-error")
             yield Static("", id="record-warning", classes="record-warning")
-            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.fields[0].name}").focus()
@@ -174,7 +183,7 @@ class RecordFormScreen(FormScreen):
             if first:
                 self.query_one(f"#{first}").focus()
             else:
-                self.notify(problems.get("", "Not saved"), severity="error")
+                self.notify(problems.get("", tr("Not saved")), severity="error")
             return
         self.dismiss(self.values())
 
@@ -185,14 +194,17 @@ def customer_form(
     """A new customer (tier C, a company, unless chosen), or an edit of one."""
     if customer is None:
         base = {"kind": CustomerKind.COMPANY.value, "tier": Tier.C.value}
-        return RecordFormScreen("New customer", Customer, CUSTOMER_FIELDS, base, warn)
+        return RecordFormScreen(tr("New customer"), Customer, CUSTOMER_FIELDS, base, warn)
     base = customer.model_dump(mode="json")
-    return RecordFormScreen(f"Edit — {printable(customer.name)}", Customer, CUSTOMER_FIELDS, base)
+    title = tr("Edit — {name}", name=printable(customer.name))
+    return RecordFormScreen(title, Customer, CUSTOMER_FIELDS, base)
 
 
 def contact_form(customer: Customer, contact: Contact | None = None) -> RecordFormScreen:
     if contact is None:
-        title, base = f"New contact at {printable(customer.name)}", {"customer_id": customer.id}
+        title = tr("New contact at {name}", name=printable(customer.name))
+        base: dict[str, Any] = {"customer_id": customer.id}
     else:
-        title, base = f"Edit contact — {printable(contact.name)}", contact.model_dump(mode="json")
+        title = tr("Edit contact — {name}", name=printable(contact.name))
+        base = contact.model_dump(mode="json")
     return RecordFormScreen(title, Contact, CONTACT_FIELDS, base)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from workbench.domain.display import printable
 from workbench.domain.models import Stage
 from workbench.domain.stages import StageKind
+from workbench.i18n import tr, tr_n
 from workbench.store import pipeline
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
@@ -45,18 +46,19 @@ class StageFormScreen(FormScreen):
     def compose(self) -> ComposeResult:
         stage = self.stage
         with Vertical(classes="form"):
-            title = f"Stage {printable(stage.key)}" if stage else "New stage"
+            title = tr("Stage {key}", key=printable(stage.key)) if stage else tr("New stage")
             yield Label(Text(title), classes="form-title")
             if stage is None:
-                yield Input(compact=True, id="key", placeholder="Key: lowercase, e.g. demo")
-            yield Input(stage.label if stage else "", compact=True, id="label",
-                        placeholder="Label shown on the column")  # fmt: skip
+                yield Input(compact=True, id="key", placeholder=tr("Key: lowercase, e.g. demo"))
+            yield Input(tr(stage.label) if stage else "", compact=True, id="label",
+                        placeholder=tr("Label shown on the column"))  # fmt: skip
             yield Input(str(stage.probability) if stage else "", compact=True, id="probability",
-                        placeholder="Win probability %")  # fmt: skip
+                        placeholder=tr("Win probability %"))  # fmt: skip
             yield Input(str(stage.rot_days or "") if stage else "", compact=True, id="rot_days",
-                        placeholder="Rot days before a deal is stale (empty: never)")  # fmt: skip
+                        placeholder=tr("Rot days before a deal is stale (empty: never)"),
+                        )  # fmt: skip
             yield Static("", id="stage-error", classes="error")
-            yield Static("enter next field · ctrl+s save · esc cancel", classes="form-hint")
+            yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -75,10 +77,12 @@ class StageFormScreen(FormScreen):
             probability = int(value["probability"])
             rot_days = int(value["rot_days"]) if value["rot_days"] else None
         except ValueError:
-            self.query_one("#stage-error", Static).update("Probability and rot days are numbers.")
+            self.query_one("#stage-error", Static).update(
+                tr("Probability and rot days are numbers.")
+            )
             return
         if not key or not value["label"]:
-            self.query_one("#stage-error", Static).update("A stage needs a key and a label.")
+            self.query_one("#stage-error", Static).update(tr("A stage needs a key and a label."))
             return
         self.dismiss(StageRequest(key, value["label"], probability, rot_days))
 
@@ -98,13 +102,16 @@ class DeleteStageScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(f"Delete stage {printable(self.stage.label)}?"), classes="form-title")
+            asked = tr("Delete stage {label}?", label=printable(tr(self.stage.label)))
+            yield Label(Text(asked), classes="form-title")
             if self.deals:
-                yield Static(f"It holds {self.deals} deals. Move them to (a stage key):")
-                yield Input(compact=True, id="target", placeholder="e.g. proposal")
+                yield Static(tr_n("It holds {count} deal. Move it to (a stage key):",
+                                  "It holds {count} deals. Move them to (a stage key):",
+                                  self.deals))  # fmt: skip
+                yield Input(compact=True, id="target", placeholder=tr("e.g. proposal"))
             else:
-                yield Static("It holds no deals.")
-            yield Static("enter or ctrl+s delete · esc keep it", classes="form-hint")
+                yield Static(tr("It holds no deals."))
+            yield Static(tr("enter or ctrl+s delete · esc keep it"), classes="form-hint")
 
     def on_mount(self) -> None:
         if self.deals:
@@ -124,12 +131,12 @@ class DeleteStageScreen(FormScreen):
 
 class StagesScreen(Pane):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="stages.back"),
-        Binding("e", "edit", "Edit", id="stages.edit"),
-        Binding("a", "add", "Add after", id="stages.add"),
-        Binding("K", "move(-1)", "Move up", id="stages.up"),
-        Binding("J", "move(1)", "Move down", id="stages.down"),
-        Binding("x", "delete", "Delete", id="stages.delete"),
+        Binding("escape", "app.pop_screen", tr("Back"), id="stages.back"),
+        Binding("e", "edit", tr("Edit"), id="stages.edit"),
+        Binding("a", "add", tr("Add after"), id="stages.add"),
+        Binding("K", "move(-1)", tr("Move up"), id="stages.up"),
+        Binding("J", "move(1)", tr("Move down"), id="stages.down"),
+        Binding("x", "delete", tr("Delete"), id="stages.delete"),
     ]
 
     def __init__(self) -> None:
@@ -139,13 +146,15 @@ class StagesScreen(Pane):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pipeline stages (Won and Lost are built in and stay last)", classes="hint")
+        yield Static(tr("Pipeline stages (Won and Lost are built in and stay last)"),
+                     classes="hint")  # fmt: skip
         yield DataTable(id="stages", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("Key", "Label", "Probability", "Rot days", "Kind", "Deals"):
+        for label in (tr("Key"), tr("Label"), tr("Probability"), tr("Rot days"), tr("Kind"),
+                      tr("Deals")):  # fmt: skip
             table.add_column(label)
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
@@ -160,8 +169,8 @@ class StagesScreen(Pane):
         table.clear()
         for stage in stages:
             table.add_row(*(Text(printable(cell)) for cell in (
-                stage.key, stage.label, f"{stage.probability}%", stage.rot_days or "",
-                stage.kind.value, counts.get(stage.key, 0))), key=stage.key)  # fmt: skip
+                stage.key, tr(stage.label), f"{stage.probability}%", stage.rot_days or "",
+                stage.kind.label, counts.get(stage.key, 0))), key=stage.key)  # fmt: skip
         table.move_cursor(row=min(row, len(stages) - 1))
 
     def selected(self) -> Stage | None:
@@ -174,9 +183,10 @@ class StagesScreen(Pane):
 
     def _edited(self, stage: Stage, request: object) -> None:
         if isinstance(request, StageRequest):
-            self.workbench.write(partial(pipeline.set_stage, self.workbench.store, stage.key,
-                                label=request.label, probability=request.probability,
-                                rot_days=request.rot_days), f"Saved {request.label}")  # fmt: skip
+            change = partial(pipeline.set_stage, self.workbench.store, stage.key,
+                             label=request.label, probability=request.probability,
+                             rot_days=request.rot_days)  # fmt: skip
+            self.workbench.write(change, tr("Saved {name}", name=request.label))
 
     def action_add(self) -> None:
         stage = self.selected()
@@ -187,13 +197,13 @@ class StagesScreen(Pane):
         if isinstance(request, StageRequest):
             self.workbench.write(partial(pipeline.add_stage, self.workbench.store, request.key,
                                 request.label, request.probability, rot_days=request.rot_days,
-                                after=after), f"Added {request.label}")  # fmt: skip
+                                after=after), tr("Added {name}", name=request.label))  # fmt: skip
 
     def action_move(self, step: int) -> None:
         stage = self.selected()
         opens = [s.key for s in self.stages if s.kind == StageKind.OPEN]
         if stage is None or stage.key not in opens:
-            self.notify("Only open stages move; Won and Lost stay last.")
+            self.notify(tr("Only open stages move; Won and Lost stay last."))
             return
         index = opens.index(stage.key)
         if not 0 <= index + step < len(opens):
@@ -205,7 +215,7 @@ class StagesScreen(Pane):
             change = partial(pipeline.move_stage, store, opens[0], after=stage.key)
         else:
             change = partial(pipeline.move_stage, store, stage.key, after=opens[index - 2])
-        self.workbench.write(change, f"Moved {stage.label}")
+        self.workbench.write(change, tr("Moved {name}", name=tr(stage.label)))
         self.query_one(DataTable).move_cursor(row=index + step)
 
     def action_delete(self) -> None:
@@ -217,4 +227,4 @@ class StagesScreen(Pane):
         if isinstance(request, DeleteRequest):
             change = partial(pipeline.delete_stage, self.workbench.store, stage.key,
                              move_to=request.move_to)  # fmt: skip
-            self.workbench.write(change, f"Deleted {stage.label}")
+            self.workbench.write(change, tr("Deleted {name}", name=tr(stage.label)))

@@ -20,7 +20,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from workbench.domain.clock import local_timezone
-from workbench.domain.display import counted, printable
+from workbench.domain.display import printable
+from workbench.i18n import month_day, tr, tr_n
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
@@ -42,22 +43,25 @@ class FolderScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Sync folder", classes="form-title")
+            yield Label(tr("Sync folder"), classes="form-title")
             yield Static(
-                "A folder your team keeps in step: one Syncthing or Dropbox shares, a network "
-                "share, or a git repository. Each rep's bundle goes there.",
+                tr(
+                    "A folder your team keeps in step: one Syncthing or Dropbox shares, a network "
+                    "share, or a git repository. Each rep's bundle goes there."
+                ),
                 classes="form-hint",
             )
             yield Input(self.current or "", compact=True, id="folder",
-                        placeholder="e.g. ~/Sync/sales-team")  # fmt: skip
+                        placeholder=tr("e.g. ~/Sync/sales-team"))  # fmt: skip
             yield Static("", id="folder-error", classes="error")
-            yield Static("enter sync · esc cancel", classes="form-hint")
+            yield Static(tr("enter sync · esc cancel"), classes="form-hint")
 
     def action_save(self) -> None:
         text = self.query_one("#folder", Input).value.strip()
         folder = Path(text).expanduser()
         if not text or not folder.is_dir():
-            message = "Type a folder's path" if not text else f"{text} is not a folder"
+            message = tr("Type a folder's path") if not text else tr("{path} is not a folder",
+                                                                      path=text)  # fmt: skip
             self.query_one("#folder-error", Static).update(message)
             return
         self.dismiss(folder.resolve())
@@ -67,9 +71,9 @@ class SyncScreen(FormScreen):
     """A sync in progress, then what it did."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Close", id="sync.close"),
-        Binding("enter", "cancel", "Close", show=False),
-        Binding("c", "conflicts", "Conflicts", id="sync.conflicts"),
+        Binding("escape", "cancel", tr("Back"), id="sync.close"),
+        Binding("enter", "cancel", tr("Back"), show=False),
+        Binding("c", "conflicts", tr("Conflicts"), id="sync.conflicts"),
     ]
 
     def __init__(self, store: Store, folder: Path) -> None:
@@ -80,8 +84,9 @@ class SyncScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(Text(f"Syncing with {printable(self.folder)}"), classes="form-title")
-            yield Static("Looking for your team's bundles…", id="sync-file")
+            heading = tr("Syncing with {folder}", folder=printable(self.folder))
+            yield Label(Text(heading), classes="form-title")
+            yield Static(tr("Looking for your team's bundles…"), id="sync-file")
             yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static("", id="sync-result")
             yield Static("", id="sync-hint", classes="form-hint")
@@ -106,7 +111,7 @@ class SyncScreen(FormScreen):
         self.app.call_from_thread(self._finished, result, conflicts)
 
     def _reading(self, path: Path) -> None:
-        text = Text(f"Reading {printable(path.name)}")
+        text = Text(tr("Reading {file}", file=printable(path.name)))
         self.app.call_from_thread(self.query_one("#sync-file", Static).update, text)
 
     def _progress(self, done: int, total: int) -> None:
@@ -115,21 +120,21 @@ class SyncScreen(FormScreen):
 
     def _finished(self, result: FolderSync, conflicts: int) -> None:
         self.done = True
-        self.query_one("#sync-file", Static).update("Done.")
+        self.query_one("#sync-file", Static).update(tr("Done."))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=1, progress=1)
         lines = result.lines()
         if conflicts:
-            lines.append(f"{conflicts} conflict(s) to settle: press c")
+            lines.append(tr("{count} conflict(s) to settle: press c", count=conflicts))
         self.query_one("#sync-result", Static).update(Text("\n".join(map(printable, lines))))
         self.query_one("#sync-hint", Static).update(
-            "c conflicts · esc close" if conflicts else "esc close"
+            tr("c conflicts · esc close") if conflicts else tr("esc close")
         )
 
     def _failed(self, message: str) -> None:
         self.done = True
         self.query_one("#sync-file", Static).update(Text(printable(message), style="bold red"))
-        self.query_one("#sync-hint", Static).update("esc close")
+        self.query_one("#sync-hint", Static).update(tr("esc close"))
 
     def action_conflicts(self) -> None:
         if self.done:
@@ -145,21 +150,22 @@ class ConflictsScreen(TablePane):
     """Values written on two devices at once: the one shown and the other."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="conflicts.back"),
-        Binding("k", "keep_shown", "Keep shown", id="conflicts.keep"),
-        Binding("o", "keep_other", "Take other", id="conflicts.other"),
+        Binding("escape", "app.pop_screen", tr("Back"), id="conflicts.back"),
+        Binding("k", "keep_shown", tr("Keep shown"), id="conflicts.keep"),
+        Binding("o", "keep_other", tr("Take other"), id="conflicts.other"),
     ]
 
     def __init__(self) -> None:
-        super().__init__("conflicts", "Loading conflicts…")
+        super().__init__("conflicts", tr("Loading conflicts…"))
         self.conflicts: list[Conflict] = []
 
     def on_resize(self) -> None:
         record = max(16, min(30, self.size.width // 4))
         value = max(18, (self.size.width - record - 20) // 2)
         self.table.clear(columns=True)
-        for label, width in (("Record", record), ("Field", 12), ("Shown (k keeps)", value),
-                             ("Other (o takes)", value)):  # fmt: skip
+        columns = ((tr("Record"), record), (tr("Field"), 12), (tr("Shown (k keeps)"), value),
+                   (tr("Other (o takes)"), value))  # fmt: skip
+        for label, width in columns:
             self.table.add_column(label, width=width)
         self.show(self.conflicts)
 
@@ -180,10 +186,11 @@ class ConflictsScreen(TablePane):
             self.table.add_row(record, Text(conflict.field), _side(conflict.shown),
                                _side(conflict.other), height=2)  # fmt: skip
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
+        found = tr_n("{count} conflict", "{count} conflicts", len(conflicts))
         self.status.update(Text(
-            f"{counted(len(conflicts), 'conflict')} · k keeps the "
-            "shown value, o takes the other · the choice syncs"
-            if conflicts else "No conflicts: every device's edits agree", style="dim",
+            tr("{found} · k keeps the shown value, o takes the other · the choice syncs",
+               found=found) if conflicts else tr("No conflicts: every device's edits agree"),
+            style="dim",
         ))  # fmt: skip
 
     def _keep(self, which: str) -> None:
@@ -207,5 +214,5 @@ class ConflictsScreen(TablePane):
 def _side(side: Side) -> Text:
     text = Text(printable(side.text), overflow="ellipsis", no_wrap=True)
     when = side.at.astimezone(local_timezone())
-    text.append(f"\n{when:%d %b %H:%M} · {printable(side.rep)}", style="dim")
+    text.append(f"\n{month_day(when.date())} {when:%H:%M} · {printable(side.rep)}", style="dim")
     return text

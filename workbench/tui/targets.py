@@ -24,6 +24,7 @@ from workbench.domain.kpis import Gauge
 from workbench.domain.models import Metric
 from workbench.domain.money import format_money
 from workbench.domain.periods import Period, PeriodKind
+from workbench.i18n import later, tr
 from workbench.report_output import (
     LABELS,
     amount,
@@ -32,12 +33,15 @@ from workbench.report_output import (
     leaderboard_lines,
     outlook_lines,
     percent,
+    who,
 )
 from workbench.store.report import Report, build_report
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+THIS = {PeriodKind.WEEK: later("this week"), PeriodKind.MONTH: later("this month"),
+        PeriodKind.QUARTER: later("this quarter"), PeriodKind.YEAR: later("this year")}  # fmt: skip
 
 
 def bar(share: float | None, pace: float | None, width: int) -> Text:
@@ -76,8 +80,8 @@ class GaugeView(Static):
         text = Text(f"{LABELS[metric]}  ", style="bold")
         text.append(f"{amount(report, metric, gauge.achieved)} / "
                     f"{amount(report, metric, gauge.target)}")  # fmt: skip
-        text.append(f"  {percent(gauge.progress)}\n" if gauge.target else "  no target\n",
-                    style="bold" if gauge.target else "dim")  # fmt: skip
+        shown = f"  {percent(gauge.progress)}\n" if gauge.target else tr("  no target\n")
+        text.append(shown, style="bold" if gauge.target else "dim")
         text.append_text(bar(gauge.progress, report.pace.expected if gauge.target else None,
                              self.content_size.width or 20))  # fmt: skip
         return text
@@ -99,7 +103,7 @@ class View:
 
 def trend_lines(report: Report, width: int) -> Text:
     """Won revenue by month against each month's target, as bars."""
-    text = Text("Won revenue by month (│ target)", style="bold")
+    text = Text(tr("Won revenue by month (│ target)"), style="bold")
     peak = max([won for _, won, _ in report.trend] +
                [round(t or 0) for _, _, t in report.trend] + [1])  # fmt: skip
     size = max(8, width - 28)
@@ -113,12 +117,12 @@ def trend_lines(report: Report, width: int) -> Text:
 class TargetsScreen(Pane):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
-        Binding("left_square_bracket", "step(-1)", "Earlier", id="targets.earlier"),
-        Binding("right_square_bracket", "step(1)", "Later", id="targets.later"),
-        Binding("p", "kind", "Week/month/quarter/year", id="targets.kind"),
-        Binding("full_stop", "now", "This period", id="targets.now"),
-        Binding("w", "whose", "Me/team", id="targets.whose"),
-        Binding("t", "set_target", "Set target", id="targets.set"),
+        Binding("left_square_bracket", "step(-1)", tr("Earlier"), id="targets.earlier"),
+        Binding("right_square_bracket", "step(1)", tr("Later"), id="targets.later"),
+        Binding("p", "kind", tr("Week/month/quarter/year"), id="targets.kind"),
+        Binding("full_stop", "now", tr("This period"), id="targets.now"),
+        Binding("w", "whose", tr("Me/team"), id="targets.whose"),
+        Binding("t", "set_target", tr("Set target"), id="targets.set"),
     ]
 
     def __init__(self) -> None:
@@ -129,7 +133,7 @@ class TargetsScreen(Pane):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="targets"):
-            yield Static("Loading…", id="targets-status")
+            yield Static(tr("Loading…"), id="targets-status")
             yield GaugeView(large=True, id="gauge-revenue")
             with Grid(id="small-gauges"):
                 for metric in list(Metric)[1:]:
@@ -156,11 +160,13 @@ class TargetsScreen(Pane):
         if view != self.view:
             return  # stepped on meanwhile: a newer report is coming
         self.report = report
-        kind = "" if view.offset else f"this {view.kind.value} · "
-        status = Text(printable(f"{report.who} · {kind}{report.period.key} · "
-                                f"{report.pace.describe()} · {report.days_left} days left"),
+        kind = "" if view.offset else tr(THIS[view.kind]) + " · "
+        status = Text(printable(tr("{who} · {period} · {pace} · {days} days left",
+                                   who=who(report), period=f"{kind}{report.period.key}",
+                                   pace=report.pace.describe(), days=report.days_left)),
                       style="bold")  # fmt: skip
-        status.append("\n[ ] earlier/later · p week/month/quarter/year · w me/team", style="dim")
+        status.append(tr("\n[ ] earlier/later · p week/month/quarter/year · w me/team"),
+                      style="dim")  # fmt: skip
         self.query_one("#targets-status", Static).update(status)
         for item in report.gauges:
             self.query_one(f"#gauge-{item.metric.value}", GaugeView).show(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import Future
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from workbench.domain import agenda
 from workbench.domain.display import printable
 from workbench.domain.money import format_money
+from workbench.i18n import tr
 from workbench.store import queries
 from workbench.tui.footer import Footer
 from workbench.tui.paged import PagedTable, Row
@@ -55,12 +57,12 @@ class AgendaTable(PagedTable):
 
 class TodayScreen(Pane):
     BINDINGS = [
-        Binding("enter", "open", "Customer", id="today.open"),
-        Binding("d", "done", "Done", id="today.done"),
-        Binding("s", "snooze", "Snooze", id="today.snooze"),
-        Binding("r", "reschedule", "Reschedule", id="today.reschedule"),
-        Binding("l", "log", "Log", id="today.log"),
-        Binding("n", "new_follow_up", "New follow-up", id="today.new"),
+        Binding("enter", "open", tr("Customer"), id="today.open"),
+        Binding("d", "done", tr("Done"), id="today.done"),
+        Binding("s", "snooze", tr("Snooze"), id="today.snooze"),
+        Binding("r", "reschedule", tr("Reschedule"), id="today.reschedule"),
+        Binding("l", "log", tr("Log"), id="today.log"),
+        Binding("n", "new_follow_up", tr("New follow-up"), id="today.new"),
     ]
 
     def __init__(self) -> None:
@@ -107,7 +109,9 @@ class TodayScreen(Pane):
         first, self.items, self.loaded = not self.loaded, {item.key: item for item in items}, True
         table.fill(_rows(items, widths[-1]))
         self.query_one("#today-empty", Static).update(
-            "" if items else "Nothing due and nothing to suggest. Press l to log, ctrl+p to find."
+            ""
+            if items
+            else tr("Nothing due and nothing to suggest. Press l to log, ctrl+p to find.")
         )
         self._restore(table, keep)
         if first:  # the app's first pane: what the other keys need loads after this frame
@@ -127,7 +131,7 @@ class TodayScreen(Pane):
     def _follow_up(self) -> agenda.Item | None:
         item = self.selected()
         if item is not None and item.follow_up_id is None:
-            self.notify("This is a suggestion, not a follow-up: press n to plan one.")
+            self.notify(tr("This is a suggestion, not a follow-up: press n to plan one."))
             return None
         return item
 
@@ -160,16 +164,16 @@ class TodayScreen(Pane):
             self.workbench.new_follow_up(item)
 
 
-COLUMNS = (("Due", "due"), ("Customer", "customer"), ("What", "what"), ("Deal", "deal"),
-           ("Value", "value"))  # fmt: skip
+COLUMNS = ((tr("Due"), "due"), (tr("Customer"), "customer"), (tr("What"), "what"),
+           (tr("Deal"), "deal"), (tr("Value"), "value"))  # fmt: skip
 SHARES = (0.36, 0.40, 0.24)  # how Customer, What and Deal split what Due and Value leave
 
 
 def _widths(items: list[agenda.Item], screen: int) -> list[int]:
     """Due and Value whole; the text columns share the rest of the screen."""
-    titles = [f"{section} ({len(items)})" for section in agenda.Section]
-    due = max([len(i.due) for i in items] + [len(t) for t in titles])
-    value = max([len(_value(i)) for i in items] + [5])
+    titles = [f"{section.label} ({len(items)})" for section in agenda.Section]
+    due = max([cell_len(i.due) for i in items] + [cell_len(t) for t in titles])
+    value = max([cell_len(_value(i)) for i in items] + [5])
     rest = max(screen - due - value - 2 * len(COLUMNS) - 2, 30)
     return [due, *(max(int(rest * share), 8) for share in SHARES), value]
 
@@ -180,7 +184,7 @@ def _rows(items: list[agenda.Item], value_width: int) -> Iterator[Row]:
         listed = [item for item in items if item.section == section]
         if not listed:
             continue
-        title = Text(f"{section} ({len(listed)})", style="bold")
+        title = Text(f"{section.label} ({len(listed)})", style="bold")
         yield [title, *(Text("") for _ in COLUMNS[1:])], SECTION + section
         for item in listed:
             yield _cells(item, value_width), item.key

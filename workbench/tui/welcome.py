@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from workbench.i18n import tr
+
 
 @dataclass(frozen=True)
 class Welcome:
@@ -19,19 +21,21 @@ class Welcome:
 
 
 class WelcomeScreen(Screen[Welcome]):
-    BINDINGS = [Binding("ctrl+t", "start(True)", "Try it with demo data", id="welcome.demo")]
+    BINDINGS = [Binding("ctrl+t", "start(True)", tr("Try it with demo data"), id="welcome.demo")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form welcome"):
-            yield Label("Welcome to Workbench", classes="form-title")
+            yield Label(tr("Welcome to Workbench"), classes="form-title")
             yield Static(
-                "Plan your day: follow-ups, deals, customers and targets, all offline.\n"
-                "What is your name? It marks your follow-ups, deals and customers."
+                tr(
+                    "Plan your day: follow-ups, deals, customers and targets, all offline.\n"
+                    "What is your name? It marks your follow-ups, deals and customers."
+                )
             )
-            yield Input(placeholder="Your name", id="name")
+            yield Input(placeholder=tr("Your name"), id="name")
             with Horizontal(classes="buttons"):
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Try it with demo data (ctrl+t)", id="demo")
+                yield Button(tr("Start"), variant="primary", id="start")
+                yield Button(tr("Try it with demo data (ctrl+t)"), id="demo")
             yield Static("", id="welcome-error", classes="error")
 
     def on_mount(self) -> None:
@@ -48,7 +52,7 @@ class WelcomeScreen(Screen[Welcome]):
     def action_start(self, demo: bool) -> None:
         name = self.query_one("#name", Input).value.strip()
         if not name:
-            self.query_one("#welcome-error", Static).update("Type your name first.")
+            self.query_one("#welcome-error", Static).update(tr("Type your name first."))
             self.query_one("#name").focus()
             return
         self.dismiss(Welcome(name, demo))
