@@ -28,6 +28,7 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("WORKBENCH_NOW", f"{TODAY}T09:30:00+08:00")
+    monkeypatch.setenv("WORKBENCH_LANG", i18n.language())  # commands the tests run speak it too
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from workbench import __version__
+from workbench import __version__, i18n
 from workbench.domain.display import counted, printable
 
 if TYPE_CHECKING:
@@ -118,8 +118,18 @@ def _user_errors() -> tuple[type[Exception], ...]:
     return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError
 
 
+def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Already chosen by the entry point (workbench.entry) before anything
+    loaded; checked and chosen again here for a caller that runs `cli` itself."""
+    if value is not None:
+        try:
+            i18n.choose(value)
+        except i18n.UnknownLanguage as error:
+            raise click.BadParameter(str(error)) from None
+
+
 def store_options(command: F) -> F:
-    """--db and --demo, accepted after the subcommand as well as before it."""
+    """--db, --demo and --lang, accepted after the subcommand as well as before it."""
 
     def set_db(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
         if value is not None:
@@ -129,6 +139,10 @@ def store_options(command: F) -> F:
         if value:
             ctx.ensure_object(Env).demo = True
 
+    command = click.option(
+        "--lang", metavar="LANG", is_eager=True, expose_value=False, callback=_set_language,
+        help="Language: en or zh_CN (default: $WORKBENCH_LANG, else your locale).",
+    )(command)  # fmt: skip
     command = click.option(
         "--demo", is_flag=True, expose_value=False, callback=set_demo,
         help="Run on a throw-away demo database.",

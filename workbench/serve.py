@@ -14,6 +14,8 @@ import socket
 import sys
 from pathlib import Path
 
+from workbench.i18n import language
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -32,7 +34,8 @@ def is_every_address(host: str) -> bool:
 
 def app_command(database: Path) -> str:
     """The command each browser tab runs: this Python, this Workbench, this database."""
-    return shlex.join([sys.executable, "-m", "workbench", "--db", str(database)])
+    return shlex.join([sys.executable, "-m", "workbench", "--db", str(database),
+                       "--lang", language()])  # fmt: skip
 
 
 def page_address(host: str, port: int) -> str:

@@ -279,3 +279,14 @@ def test_stage_mistakes(demo_db: Run, args: tuple[str, ...], message: str) -> No
     result = demo_db(*args)
     assert result.exit_code == 2 and message in result.output
     assert demo_db("stages").output == before
+
+
+def test_the_language_is_asked_for_by_name_and_an_unknown_one_refused() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "workbench", "--lang", "fr", "--help"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2
+    assert "no language 'fr': Workbench speaks en, zh_CN" in done.stderr
+    assert "--lang LANG" in CliRunner().invoke(cli, ["--help"]).output

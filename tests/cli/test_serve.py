@@ -55,4 +55,4 @@ def test_a_port_in_use_is_refused_clearly(tmp_path: Path, served: list[object]) 
 
 def test_the_app_command_names_this_database() -> None:
     command = web.app_command(Path("/data/my book.db"))
-    assert command.endswith("-m workbench --db '/data/my book.db'")
+    assert command.endswith("-m workbench --db '/data/my book.db' --lang en")

@@ -111,9 +111,7 @@ def choose(asked: str | None = None) -> str:
     if named:
         chosen = _known(named)
         if chosen is None:
-            raise UnknownLanguage(
-                f"no language {named!r}: Workbench speaks {', '.join(LANGUAGES)}"
-            )
+            raise UnknownLanguage(f"no language {named!r}: Workbench speaks {', '.join(LANGUAGES)}")
     else:
         system = next((os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG")
                        if os.environ.get(k)), "")  # fmt: skip

@@ -7,7 +7,7 @@ lock, and every write is followed by a refresh of the pane.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.i18n import day_text, tr
+from workbench.i18n import day_text, later, tr
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
 from workbench.store.database import Store
@@ -80,6 +82,17 @@ else:
 
 
 FALLBACK_THEME = "textual-dark"
+# What Textual's own commands say (textual.app.App.get_system_commands), so
+# the catalogue has them; a Textual that words one otherwise shows it in English.
+TEXTUAL_COMMANDS = (
+    later("Theme"), later("Change the current theme"), later("Quit"),
+    later("Quit the application as soon as possible"), later("Keys"),
+    later("Hide the keys and widget help panel"),
+    later("Show help for the focused widget and a summary of available keys"),
+    later("Minimize"), later("Minimize the widget and restore to normal size"),
+    later("Maximize"), later("Maximize the focused widget"), later("Screenshot"),
+    later("Save an SVG 'screenshot' of the current screen"),
+)  # fmt: skip
 
 
 class WorkbenchApp(App[None]):
@@ -101,7 +114,12 @@ class WorkbenchApp(App[None]):
         Binding("l", "quick_log", tr("Log"), id="app.log"),
         Binding("S", "sync", tr("Sync"), id="app.sync"),
         Binding("question_mark", "toggle_keys", tr("Keys"), id="app.keys"),
-    ]
+        # Textual's own keys, with their texts in the rep's language.
+        Binding("ctrl+p", "command_palette", tr("palette"), show=False, priority=True,
+                tooltip=tr("Open the command palette"), id="app.palette"),
+        Binding("ctrl+q", "quit", tr("Quit"), show=False, priority=True,
+                tooltip=tr("Quit the app and return to the command prompt."), id="app.quit"),
+    ]  # fmt: skip
 
     def __init__(self, store: Store, agenda: Future[list[agenda.Item]] | None = None) -> None:
         """`agenda`: Today's, if the caller started reading it (see `on_load`)."""
@@ -110,6 +128,16 @@ class WorkbenchApp(App[None]):
         self.collector = IdleCollector()
         self.first_run = False  # no rep yet: the welcome screen asks who
         self.early_agenda = agenda
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = tr("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands (theme, quit, keys, screenshot…) in the rep's language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=tr(command.title), help=tr(command.help))
 
     def on_load(self) -> None:
         """Before the first screen is built: its theme and title are read now,

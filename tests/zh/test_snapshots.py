@@ -1,0 +1,44 @@
+"""How every pane looks in Chinese at 80x24 (and Today wide): the same demo
+data and keys as tests/tui/test_snapshots.py, so the two languages can be
+held side by side. Double-width characters must keep the columns aligned."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.tui.test_snapshots import _customer_360, _customers, _loaded
+from workbench.demo import Shape, generate
+from workbench.domain.clock import FixedClock
+from workbench.store.database import Store, open_store
+from workbench.tui.app import WorkbenchApp
+
+
+def _demo(tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    generate(store, shape=Shape(customers=60))
+    return store
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(WorkbenchApp(_demo(tmp_path)), terminal_size=size, run_before=_loaded)
+
+
+def test_pipeline(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(_demo(tmp_path))
+    assert snap_compare(app, press=["2"], terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_customers(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(_demo(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_customers)
+
+
+def test_customer_360(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(_demo(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_customer_360)
+
+
+def test_targets(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(_demo(tmp_path))
+    assert snap_compare(app, press=["4"], terminal_size=(80, 24), run_before=_loaded)
