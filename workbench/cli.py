@@ -7,6 +7,7 @@ and exit with status 2; they never show a traceback.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from workbench import __version__, i18n
-from workbench.domain.display import counted, printable
+from workbench.domain.display import printable
+from workbench.i18n import tr, tr_n
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
@@ -30,6 +32,26 @@ if TYPE_CHECKING:
     from workbench.store.database import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _click_speaks() -> None:
+    """Click's own texts (Usage:, Options, its errors) in the chosen language.
+    Click looks them up with gettext, bound as `_` and `ngettext` in each of
+    its modules; with no .mo files to give it, those names are pointed at
+    the catalogue instead. Done before the commands below are declared: some
+    help texts (--version's) are looked up then."""
+    from click import core, decorators, exceptions, formatting, parser, types
+
+    def ngettext(one: str, many: str, count: int) -> str:
+        return i18n.tr_click(one if count == 1 else many)
+
+    for module in (core, decorators, exceptions, formatting, parser, types):
+        module._ = i18n.tr_click  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_click_speaks()
 KINDS = ("call", "visit", "meeting", "email", "note", "complaint")
 
 
@@ -69,13 +91,15 @@ class Env:
         from workbench.store.location import DeviceRegistry
 
         if path.is_dir():
-            raise UserError(f"{path} is a folder; --db takes a database file")
+            raise UserError(tr("{path} is a folder; --db takes a database file", path=path))
         try:
             return open_store(
                 path, clock=self.clock(), registry=DeviceRegistry.default() if registry else None
             )
         except sqlite3.DatabaseError as error:
-            raise UserError(f"{path} is not a Workbench database ({error})") from None
+            raise UserError(
+                tr("{path} is not a Workbench database ({error})", path=path, error=error)
+            ) from None
 
     def _open_demo(self) -> Store:
         from workbench.demo import generate
@@ -91,8 +115,22 @@ class Env:
             self._store.close()
 
 
-class WorkbenchGroup(click.Group):
-    """Turns the errors a user can cause into one clear line."""
+class _Speaking(click.Command):
+    """A command whose help, its docstring, shows in the chosen language
+    (the catalogue holds each command's docstring as click cleans it)."""
+
+    def __init__(self, name: str | None, **kwargs: Any) -> None:
+        if kwargs.get("help"):
+            kwargs["help"] = tr(inspect.cleandoc(kwargs["help"]))
+        super().__init__(name, **kwargs)
+
+
+class WorkbenchGroup(_Speaking, click.Group):
+    """Turns the errors a user can cause into one clear line; its commands
+    and groups speak the chosen language."""
+
+    command_class = _Speaking
+    group_class = type  # subgroups are WorkbenchGroups too
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -141,15 +179,15 @@ def store_options(command: F) -> F:
 
     command = click.option(
         "--lang", metavar="LANG", is_eager=True, expose_value=False, callback=_set_language,
-        help="Language: en or zh_CN (default: $WORKBENCH_LANG, else your locale).",
+        help=tr("Language: en or zh_CN (default: $WORKBENCH_LANG, else your locale)."),
     )(command)  # fmt: skip
     command = click.option(
         "--demo", is_flag=True, expose_value=False, callback=set_demo,
-        help="Run on a throw-away demo database.",
+        help=tr("Run on a throw-away demo database."),
     )(command)  # fmt: skip
     return click.option(
         "--db", type=click.Path(path_type=Path), expose_value=False, callback=set_db,
-        help="Database file (default: your user data folder, or $WORKBENCH_DB).",
+        help=tr("Database file (default: your user data folder, or $WORKBENCH_DB)."),
     )(command)  # fmt: skip
 
 
@@ -188,11 +226,12 @@ def _echo_json(data: Any) -> None:
 
 @contextmanager
 def _table(
-    *headers: str, whole: tuple[str, ...] = (), right: tuple[str, ...] = ()
+    *headers: str, whole: tuple[int, ...] = (), right: tuple[int, ...] = ()
 ) -> Iterator[Callable[..., None]]:
     """Rows printed as an aligned table (wide characters included), one line
-    each: columns in `whole` are never cut, the others end in an ellipsis when
-    the terminal is narrow. Cells are plain text, never read as markup."""
+    each: columns numbered in `whole` are never cut, the others end in an
+    ellipsis when the terminal is narrow; those in `right` align right.
+    Cells are plain text, never read as markup."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -201,10 +240,10 @@ def _table(
     if not console.is_terminal:
         console.width = 1000  # piped: whole rows, never cut
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for header in headers:
+    for index, header in enumerate(headers):
         # Only columns that may wrap get narrowed; each cell stays one line.
-        table.add_column(header, no_wrap=header in whole,
-                         justify="right" if header in right else "left")  # fmt: skip
+        table.add_column(header, no_wrap=index in whole,
+                         justify="right" if index in right else "left")  # fmt: skip
     rows: list[list[Text]] = []
     yield lambda *cells: rows.append(
         [Text(printable(cell), no_wrap=True, overflow="ellipsis") for cell in cells]
@@ -218,13 +257,13 @@ def _table(
 
 
 @cli.command()
-@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same data.")
+@click.option("--seed", type=int, default=7, show_default=True, help=tr("Same seed, same data."))
 @click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
-@click.option("--force", is_flag=True, help="Add the demo even if the database has customers.")
+@click.option("--force", is_flag=True, help=tr("Add the demo even if the database has customers."))
 @click.option(
     "--reference", is_flag=True,
-    help="The benchmark data set instead: 100k customers, 300k contacts, 200k deals, "
-    "2M activities, 200k follow-ups (takes minutes).",
+    help=tr("The benchmark data set instead: 100k customers, 300k contacts, 200k deals, "
+            "2M activities, 200k follow-ups (takes minutes)."),
 )  # fmt: skip
 @store_options
 @click.pass_obj
@@ -233,14 +272,17 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
     import time
 
     from workbench.demo import REFERENCE, Shape, generate
+    from workbench.domain.models import entity_label
     from workbench.store.queries import counts
 
     store = env.store()
     started = time.perf_counter()
     shape = REFERENCE if reference else Shape(customers=customers)
     generate(store, seed=seed, shape=shape, force=force)
-    made = ", ".join(f"{n:,} {table.replace('_', '-')}" for table, n in counts(store).items())
-    click.echo(f"Demo data in {store.path} ({time.perf_counter() - started:.1f}s): {made}")
+    made = ", ".join(f"{n:,} {entity_label(table)}" for table, n in counts(store).items())
+    took = f"{time.perf_counter() - started:.1f}"
+    click.echo(tr("Demo data in {path} ({seconds}s): {made}", path=store.path, seconds=took,
+                  made=made))  # fmt: skip
 
 
 @cli.command()
@@ -248,7 +290,7 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. 0.0.0.0 lets anyone on your network open it.",
+    help=tr("Address to listen on. 0.0.0.0 lets anyone on your network open it."),
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @store_options
@@ -263,7 +305,7 @@ def serve(env: Env, host: str, port: int) -> None:
 
     store = env.store()  # opened (and, with --demo, made) once, here
     if store.path is None:
-        raise UserError("serve needs a database file")
+        raise UserError(tr("serve needs a database file"))
     if env.demo:  # the tabs' processes register their device beside the throw-away database
         os.environ["WORKBENCH_CONFIG_DIR"] = str(store.path.parent)
     _check_free(host, port)
@@ -282,7 +324,8 @@ def _check_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+            raise UserError(tr("cannot listen on {host}:{port}: {error}", host=host, port=port,
+                                 error=error.strerror or error)) from None  # fmt: skip
 
 
 @cli.command()
@@ -297,18 +340,18 @@ def me(env: Env, name: str | None) -> None:
     store = env.store()
     if name is not None:
         rep = set_me(store, name)
-        click.echo(f"You are {rep.name}.")
+        click.echo(tr("You are {name}.", name=rep.name))
         return
     current = store.get(Rep, store.me) if store.me else None
     if current is None:
-        raise UserError('no rep set yet: run `workbench me "Your Name"`')
+        raise UserError(tr('no rep set yet: run `workbench me "Your Name"`'))
     click.echo(current.name)
 
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="Rows shown per section (JSON has them all).")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+              help=tr("Rows shown per section (JSON has them all)."))  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def today(env: Env, limit: int, as_json: bool) -> None:
@@ -329,15 +372,16 @@ def today(env: Env, limit: int, as_json: bool) -> None:
         _echo_json({"date": day, **{k: [_due_json(r) for r in v] for k, v in sections.items()}})
         return
     if not rows:
-        click.echo("Nothing due in the next 7 days.")
+        click.echo(tr("Nothing due in the next 7 days."))
         return
-    titles = {"overdue": "Overdue", "today": "Today", "next_7_days": "Next 7 days"}
+    titles = {"overdue": tr("Overdue"), "today": tr("Today"), "next_7_days": tr("Next 7 days")}
     for key, found in sections.items():
         if found:
             click.echo(f"\n{titles[key]} ({len(found)})")
             _print_due(found[:limit], day)
             if len(found) > limit:
-                click.echo(f"… and {len(found) - limit} more (--limit {len(found)} shows them)")
+                click.echo(tr("… and {more} more (--limit {all} shows them)",
+                              more=len(found) - limit, all=len(found)))  # fmt: skip
 
 
 def _due_json(row: Any) -> dict[str, Any]:
@@ -361,8 +405,8 @@ def _print_due(rows: list[Any], day: date) -> None:
     from workbench.domain.money import format_money
     from workbench.domain.when import describe_due
 
-    with _table("Due", "Customer", "What", "Deal", "Value", whole=("Due", "Value"),
-                right=("Value",)) as add:  # fmt: skip
+    with _table(tr("Due"), tr("Customer"), tr("What"), tr("Deal"), tr("Value"), whole=(0, 4),
+                right=(4,)) as add:  # fmt: skip
         for row in rows:
             value = format_money(row.amount, row.currency) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
@@ -373,12 +417,12 @@ def _print_due(rows: list[Any], day: date) -> None:
 @cli.command()
 @click.argument("kind", type=click.Choice(KINDS, case_sensitive=False))
 @click.argument("customer")
-@click.option("--note", help="What happened.")
-@click.option("--outcome", help="e.g. connected, no_answer, left_message, meeting_held, sent.")
-@click.option("--next", "next_when", metavar="WHEN", help='Next follow-up: "next tue", "3d"...')
-@click.option("--deal", help="Deal id or title (one of this customer's).")
+@click.option("--note", help=tr("What happened."))
+@click.option("--outcome", help=tr("e.g. connected, no_answer, left_message, meeting_held, sent."))
+@click.option("--next", "next_when", metavar="WHEN", help=tr('Next follow-up: "next tue", "3d"...'))
+@click.option("--deal", help=tr("Deal id or title (one of this customer's)."))
 @click.option("--satisfaction", type=click.IntRange(1, 5),
-              help="How satisfied the customer is, 1-5 (calls, visits, meetings).")  # fmt: skip
+              help=tr("How satisfied the customer is, 1-5 (calls, visits, meetings)."))  # fmt: skip
 @store_options
 @click.pass_obj
 def log(
@@ -410,12 +454,15 @@ def log(
         next_when=when,
         satisfaction=satisfaction,
     )
-    done = f"Logged {kind.lower()} with {printable(found.name)}"
+    kind_label, name = result.activity.kind.label, printable(found.name)
     if result.activity.outcome:
-        done += f" ({result.activity.outcome.label})"
-    click.echo(done + ".")
+        click.echo(tr("Logged {kind} with {customer} ({outcome}).", kind=kind_label,
+                      customer=name, outcome=result.activity.outcome.label))  # fmt: skip
+    else:
+        click.echo(tr("Logged {kind} with {customer}.", kind=kind_label, customer=name))
     if result.follow_up and when:
-        click.echo(f"Next: {when.describe(store.clock.today())} — {result.follow_up.title}")
+        click.echo(tr("Next: {when} — {title}", when=when.describe(store.clock.today()),
+                      title=result.follow_up.title))  # fmt: skip
 
 
 def _outcome(text: str, kind: str) -> Any:
@@ -425,8 +472,10 @@ def _outcome(text: str, kind: str) -> Any:
     try:
         return Outcome(key)
     except ValueError:
-        names = ", ".join(o.value for o in OUTCOMES_BY_KIND[ActivityKind(kind.lower())])
-        raise UserError(f"unknown outcome {text!r}; a {kind} can be: {names or 'none'}") from None
+        chosen = ActivityKind(kind.lower())
+        names = ", ".join(o.value for o in OUTCOMES_BY_KIND[chosen]) or tr("none")
+        raise UserError(tr("unknown outcome {text!r}; a {kind} can be: {names}", text=text,
+                           kind=chosen.label, names=names)) from None  # fmt: skip
 
 
 def _find_deal(store: Store, customer_id: str, text: str) -> str:
@@ -437,16 +486,19 @@ def _find_deal(store: Store, customer_id: str, text: str) -> str:
         d for d in mine if d.title.casefold().startswith(text.casefold())
     ]
     if len(matches) != 1:
-        known = ", ".join(d.title for d in mine) or "none"
-        problem = "matches several deals" if matches else "matches no deal"
-        raise UserError(f"{text!r} {problem} of this customer (deals: {known})")
+        known = ", ".join(d.title for d in mine) or tr("none")
+        if matches:
+            raise UserError(tr("{text!r} matches several deals of this customer (deals: {known})",
+                               text=text, known=known))  # fmt: skip
+        raise UserError(tr("{text!r} matches no deal of this customer (deals: {known})",
+                           text=text, known=known))  # fmt: skip
     return matches[0].id
 
 
 @cli.command()
-@click.option("--search", "-s", help="Text in the name, phone, email, tags or a contact.")
+@click.option("--search", "-s", help=tr("Text in the name, phone, email, tags or a contact."))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
@@ -460,18 +512,18 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
         _echo_json([asdict(row) for row in rows])
         return
     if not rows:
-        click.echo("No customers match." if search else "No customers yet.")
+        click.echo(tr("No customers match.") if search else tr("No customers yet."))
         return
     from workbench.store.actions import SHORT_ID
 
-    with _table("Name", "Tier", "Industry", "Phone", "Email", "Id",
-                whole=("Tier", "Phone", "Id")) as add:  # fmt: skip
+    with _table(tr("Name"), tr("Tier"), tr("Industry"), tr("Phone"), tr("Email"), tr("Id"),
+                whole=(1, 3, 5)) as add:  # fmt: skip
         for row in rows:
             add(row.name, row.tier, row.industry, row.phone, row.email, row.id[:SHORT_ID])
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def duplicates(env: Env, as_json: bool) -> None:
@@ -485,20 +537,21 @@ def duplicates(env: Env, as_json: bool) -> None:
         _echo_json([asdict(pair) for pair in pairs])
         return
     if not pairs:
-        click.echo("No likely duplicates.")
+        click.echo(tr("No likely duplicates."))
         return
     from workbench.store.actions import SHORT_ID
 
-    with _table("Customer", "Id", "Looks like", "Id", "Why", whole=("Id",)) as add:
+    with _table(tr("Customer"), tr("Id"), tr("Looks like"), tr("Id"), tr("Why"),
+                whole=(1, 3)) as add:  # fmt: skip
         for pair in pairs:
             add(pair.first.name, pair.first.id[:SHORT_ID], pair.second.name,
                 pair.second.id[:SHORT_ID], "; ".join(pair.reasons))  # fmt: skip
 
 
 @cli.command()
-@click.option("--stage", help="Only this stage (key, e.g. proposal).")
-@click.option("--all", "everyone", is_flag=True, help="Everyone's deals, not just yours.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--stage", help=tr("Only this stage (key, e.g. proposal)."))
+@click.option("--all", "everyone", is_flag=True, help=tr("Everyone's deals, not just yours."))
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
@@ -511,17 +564,17 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     store = env.store()
     stages = store.stage_kinds()
     if stage is not None and stage not in stages:
-        raise UserError(f"no stage {stage!r} (stages: {', '.join(stages)})")
+        raise UserError(tr("no stage {stage!r} (stages: {known})", stage=stage,
+                              known=", ".join(stages)))  # fmt: skip
     rows = find(store, owner=None if everyone else store.me, stage=stage)
     if as_json:
         _echo_json([asdict(row) for row in rows])
         return
     if not rows:
-        click.echo("No deals.")
+        click.echo(tr("No deals."))
         return
-    with _table("Stage", "Deal", "Customer", "Amount", "Prob.", "Close",
-                whole=("Stage", "Amount", "Prob.", "Close"),
-                right=("Amount", "Prob.")) as add:  # fmt: skip
+    with _table(tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."), tr("Close"),
+                whole=(0, 3, 4, 5), right=(3, 4)) as add:  # fmt: skip
         for row in rows:
             add(row.stage, row.title, row.customer_name, format_money(row.amount, row.currency),
                 f"{row.probability}%", row.expected_close)  # fmt: skip
@@ -542,19 +595,18 @@ def _print_stages(env: Env | None) -> None:
     assert env is not None
     store = env.store()
     counts = deal_counts(store)
-    with _table("Key", "Label", "Prob.", "Rot days", "Kind", "Deals",
-                whole=("Key", "Prob.", "Rot days", "Kind", "Deals"),
-                right=("Prob.", "Rot days", "Deals")) as add:  # fmt: skip
+    with _table(tr("Key"), tr("Label"), tr("Prob."), tr("Rot days"), tr("Kind"), tr("Deals"),
+                whole=(0, 2, 3, 4, 5), right=(2, 3, 5)) as add:  # fmt: skip
         for stage in store.stages():
-            add(stage.key, stage.label, f"{stage.probability}%", stage.rot_days or "",
-                stage.kind.value, counts.get(stage.key, 0))  # fmt: skip
+            add(stage.key, tr(stage.label), f"{stage.probability}%", stage.rot_days or "",
+                stage.kind.label, counts.get(stage.key, 0))  # fmt: skip
 
 
 @stages.command("set")
 @click.argument("key")
-@click.option("--label", help="The name shown on the column.")
-@click.option("--probability", type=int, help="Default win probability, 0-100.")
-@click.option("--rot-days", type=int, help="Days idle before a deal counts as stale.")
+@click.option("--label", help=tr("The name shown on the column."))
+@click.option("--probability", type=int, help=tr("Default win probability, 0-100."))
+@click.option("--rot-days", type=int, help=tr("Days idle before a deal counts as stale."))
 @store_options
 @click.pass_obj
 def stages_set(
@@ -569,10 +621,10 @@ def stages_set(
 
 @stages.command("add")
 @click.argument("key")
-@click.option("--label", required=True, help="The name shown on the column.")
-@click.option("--probability", type=int, required=True, help="Win probability, 0-100.")
-@click.option("--rot-days", type=int, help="Days idle before a deal counts as stale.")
-@click.option("--after", help="The stage it follows (default: the last open stage).")
+@click.option("--label", required=True, help=tr("The name shown on the column."))
+@click.option("--probability", type=int, required=True, help=tr("Win probability, 0-100."))
+@click.option("--rot-days", type=int, help=tr("Days idle before a deal counts as stale."))
+@click.option("--after", help=tr("The stage it follows (default: the last open stage)."))
 @store_options
 @click.pass_obj
 def stages_add(
@@ -587,7 +639,7 @@ def stages_add(
 
 @stages.command("move")
 @click.argument("key")
-@click.option("--after", required=True, help="The stage it should follow.")
+@click.option("--after", required=True, help=tr("The stage it should follow."))
 @store_options
 @click.pass_obj
 def stages_move(env: Env, key: str, after: str) -> None:
@@ -600,7 +652,7 @@ def stages_move(env: Env, key: str, after: str) -> None:
 
 @stages.command("delete")
 @click.argument("key")
-@click.option("--move-to", help="Where its deals go (required if it has any).")
+@click.option("--move-to", help=tr("Where its deals go (required if it has any)."))
 @store_options
 @click.pass_obj
 def stages_delete(env: Env, key: str, move_to: str | None) -> None:
@@ -608,7 +660,11 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
     from workbench.store.pipeline import delete_stage
 
     moved = delete_stage(env.store(), key, move_to=move_to)
-    click.echo(f"Deleted {key}" + (f"; moved {moved} deals to {move_to}." if moved else "."))
+    if moved:
+        click.echo(tr("Deleted {key}; moved {count} deals to {stage}.", key=key, count=moved,
+                      stage=move_to))  # fmt: skip
+    else:
+        click.echo(tr("Deleted {key}.", key=key))
     _print_stages(env)
 
 
@@ -622,15 +678,15 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
     "path",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The bundle file to write (.json, or .json.gz to compress).",
+    help=tr("The bundle file to write (.json, or .json.gz to compress)."),
 )
 @click.option(
     "--for",
     "peer",
     metavar="PEER",
-    help="Only what PEER (a rep's name or device id) has not seen yet.",
+    help=tr("Only what PEER (a rep's name or device id) has not seen yet."),
 )
-@click.option("--full", is_flag=True, help="Every change (the default without --for).")
+@click.option("--full", is_flag=True, help=tr("Every change (the default without --for)."))
 @store_options
 @click.pass_obj
 def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
@@ -639,15 +695,18 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
 
     store = env.store()
     if peer and full:
-        raise UserError("--for and --full: choose one")
+        raise UserError(tr("--for and --full: choose one"))
     written = export_bundle(store, path, peers=[find_peer(store, peer)] if peer else [])
-    click.echo(f"Wrote {written.changes:,} changes ({written.kind}) to {written.path}.")
+    click.echo(tr_n("Wrote {count} change ({kind}) to {path}.",
+                    "Wrote {count} changes ({kind}) to {path}.", written.changes,
+                    kind=tr("full") if written.kind == "full" else tr("incremental"),
+                    path=written.path))  # fmt: skip
 
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
@@ -661,7 +720,8 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
         try:
             summaries.append(import_bundle(store, path))
         except BundleError as error:
-            refused.append(f"{path} {error}; nothing was imported from it")
+            refused.append(tr("{path} {error}; nothing was imported from it", path=path,
+                              error=error))  # fmt: skip
     if as_json:
         _echo_json({"imported": [summary.as_json() for summary in summaries], "refused": refused})
     else:
@@ -673,7 +733,7 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
 
 @cli.command("sync")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
@@ -685,7 +745,7 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
     store = env.store()
     settings = store.settings()
     if folder is None and settings.sync_folder is None:
-        raise UserError("which folder? `workbench sync FOLDER` (it is remembered after that)")
+        raise UserError(tr("which folder? `workbench sync FOLDER` (it is remembered after that)"))
     chosen = Path(folder or settings.sync_folder or "").expanduser().resolve()
     try:
         result = sync_folder(store, chosen)
@@ -712,7 +772,8 @@ def output_option(kind: str) -> Callable[[F], F]:
     """-o/--output FILE, for the export commands."""
     return click.option(
         "-o", "--output", "path", required=True,
-        type=click.Path(dir_okay=False, path_type=Path), help=f"The {kind} file to write.",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=tr("The {kind} file to write.", kind=kind),
     )  # fmt: skip
 
 
@@ -722,7 +783,8 @@ def _writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise UserError(f"{path} cannot be written: {error.strerror or error}") from None
+        raise UserError(tr("{path} cannot be written: {error}", path=path,
+                           error=error.strerror or error)) from None  # fmt: skip
 
 
 # As typed on the command line; the table name has '_' for '-'.
@@ -741,13 +803,13 @@ def _table_of(entity: str) -> str:
     "--map",
     "map_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A JSON file naming columns and translating values (see the README).",
+    help=tr("A JSON file naming columns and translating values (see the README)."),
 )
-@click.option("--dry-run", is_flag=True, help="Only say what would happen; write nothing.")
+@click.option("--dry-run", is_flag=True, help=tr("Only say what would happen; write nothing."))
 @click.option(
     "--skip-bad",
     is_flag=True,
-    help="Import the good rows; bad ones go to FILE.rejects.csv beside the input.",
+    help=tr("Import the good rows; bad ones go to FILE.rejects.csv beside the input."),
 )
 @store_options
 @click.pass_obj
@@ -769,21 +831,22 @@ def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run
 
 def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: bool) -> None:
     """Plan, print the report, and (unless a dry run) write: CSV and vCard alike."""
-    from workbench.interop.csv_import import apply_plan
+    from workbench.interop.csv_import import apply_plan, records
 
     try:
         plan = plan_it()
         for line in plan.report():
             click.echo(printable(line))
         if dry_run:
-            click.echo("Dry run: nothing was written.")
+            click.echo(tr("Dry run: nothing was written."))
             return
         rejects = apply_plan(store, plan, skip_bad=skip_bad)
     except ValueError as error:  # FileFormatError included
         raise UserError(printable(str(error))) from None
-    click.echo(f"Imported {counted(len(plan.good), plan.table.unit)}.")
+    click.echo(tr("Imported {records}.", records=records(len(plan.good), plan.table.unit)))
     if rejects:
-        click.echo(f"Wrote the bad {plan.table.unit}s ({len(plan.rejected):,}) to {rejects}.")
+        bad = records(len(plan.rejected), plan.table.unit, "bad")
+        click.echo(tr("Wrote the {records} to {path}.", records=bad, path=rejects))
 
 
 @cli.command("export-csv")
@@ -794,20 +857,24 @@ def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: 
 def export_csv_command(env: Env, entity: str, path: Path) -> None:
     """Write every ENTITY record to a CSV file (UTF-8, opens in Excel) that
     import-csv reads back without loss."""
+    from workbench.domain.models import entity_label
     from workbench.interop.csv_export import export_csv
 
+    table = _table_of(entity)
     with _writing(path):
-        count = export_csv(env.store(), _table_of(entity), path)
-    click.echo(f"Wrote {count:,} {entity.lower()} to {path}.")
-
-
-_SKIP_BAD_VCF = "Import the good cards; bad ones go to FILE.rejects.csv beside the input."
+        count = export_csv(env.store(), table, path)
+    click.echo(tr("Wrote {count} {entity} to {path}.", count=f"{count:,}",
+                  entity=entity_label(table), path=path))  # fmt: skip
 
 
 @cli.command("import-vcf")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Only say what would happen; write nothing.")
-@click.option("--skip-bad", is_flag=True, help=_SKIP_BAD_VCF)
+@click.option("--dry-run", is_flag=True, help=tr("Only say what would happen; write nothing."))
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help=tr("Import the good cards; bad ones go to FILE.rejects.csv beside the input."),
+)
 @store_options
 @click.pass_obj
 def import_vcf(env: Env, path: Path, dry_run: bool, skip_bad: bool) -> None:
@@ -824,7 +891,7 @@ def import_vcf(env: Env, path: Path, dry_run: bool, skip_bad: bool) -> None:
 @output_option(".vcf")
 @click.option(
     "--vcard", "version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True,
-    help="The vCard version (3.0 opens everywhere).",
+    help=tr("The vCard version (3.0 opens everywhere)."),
 )  # fmt: skip
 @store_options
 @click.pass_obj
@@ -835,14 +902,16 @@ def export_vcf_command(env: Env, path: Path, version: str) -> None:
 
     with _writing(path):
         count = export_vcf(env.store(), path, version)
-    click.echo(f"Wrote {counted(count, 'contact')} (vCard {version}) to {path}.")
+    click.echo(tr_n("Wrote {count} contact (vCard {version}) to {path}.",
+                    "Wrote {count} contacts (vCard {version}) to {path}.", count,
+                    version=version, path=path))  # fmt: skip
 
 
 @cli.command("export-ics")
 @output_option(".ics")
 @click.option(
     "--days", default=30, show_default=True, type=click.IntRange(1, 3660),
-    help="How far ahead; overdue follow-ups are always included (shown today).",
+    help=tr("How far ahead; overdue follow-ups are always included (shown today)."),
 )  # fmt: skip
 @store_options
 @click.pass_obj
@@ -854,7 +923,9 @@ def export_ics_command(env: Env, path: Path, days: int) -> None:
 
     with _writing(path):
         count = export_ics(env.store(), path, days)
-    click.echo(f"Wrote {counted(count, 'event')} (the next {days} days) to {path}.")
+    click.echo(tr_n("Wrote {count} event (the next {days} days) to {path}.",
+                    "Wrote {count} events (the next {days} days) to {path}.", count,
+                    days=days, path=path))  # fmt: skip
 
 
 @cli.command("bundle-schema")
@@ -878,8 +949,12 @@ def target() -> None:
 @target.command("set")
 @click.argument("metric", type=click.Choice(METRICS, case_sensitive=False))
 @click.argument("amount")
-@click.option("--period", required=True, help="2026, 2026-Q4, 2026-11, 2026-W48 or 'this month'.")
-@click.option("--rep", default="me", show_default=True, help="Whose target: me or a rep's name.")
+@click.option(
+    "--period", required=True, help=tr("2026, 2026-Q4, 2026-11, 2026-W48 or 'this month'.")
+)
+@click.option(
+    "--rep", default="me", show_default=True, help=tr("Whose target: me or a rep's name.")
+)
 @store_options
 @click.pass_obj
 def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> None:
@@ -898,21 +973,22 @@ def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> Non
     except ValueError as error:
         raise UserError(str(error)) from None
     set_target(store, find_rep(store, rep), chosen, key, value)
-    click.echo(f"Target set: {chosen.value} {amount} for {key}.")
+    click.echo(tr("Target set: {metric} {amount} for {period}.", metric=chosen.label,
+                  amount=amount, period=key))  # fmt: skip
 
 
 def _count(text: str) -> int:
     try:
         value = int(text.replace(",", "").replace("_", ""))
     except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
+        raise ValueError(tr("{text!r} is not a whole number", text=text)) from None
     if value < 0:
-        raise ValueError("a target is zero or more")
+        raise ValueError(tr("a target is zero or more"))
     return value
 
 
 @target.command("list")
-@click.option("--rep", default="me", show_default=True, help="Whose: me, a rep's name, or all.")
+@click.option("--rep", default="me", show_default=True, help=tr("Whose: me, a rep's name, or all."))
 @store_options
 @click.pass_obj
 def target_list(env: Env, rep: str) -> None:
@@ -925,19 +1001,19 @@ def target_list(env: Env, rep: str) -> None:
     store = env.store()
     rows = targets_set(store, None if rep == "all" else find_rep(store, rep))
     if not rows:
-        click.echo("No targets yet: workbench target set revenue 1200000 --period 2026")
+        click.echo(tr("No targets yet: workbench target set revenue 1200000 --period 2026"))
         return
     names = rep_names(store)
-    with _table("Rep", "Period", "Metric", "Target", right=("Target",)) as add:
+    with _table(tr("Rep"), tr("Period"), tr("Metric"), tr("Target"), right=(3,)) as add:
         for row in rows:
             shown = format_money(row.amount, row.currency) if row.metric == Metric.REVENUE \
                 and row.currency else f"{row.amount:,}"  # fmt: skip
-            add(names.get(row.rep_id, "?"), row.period, row.metric, shown)
+            add(names.get(row.rep_id, "?"), row.period, Metric(row.metric).label, shown)
 
 
 @target.command("holidays")
-@click.option("--add", "added", multiple=True, metavar="DATE", help="A day off (YYYY-MM-DD).")
-@click.option("--remove", "removed", multiple=True, metavar="DATE", help="No longer a day off.")
+@click.option("--add", "added", multiple=True, metavar="DATE", help=tr("A day off (YYYY-MM-DD)."))
+@click.option("--remove", "removed", multiple=True, metavar="DATE", help=tr("No longer a day off."))
 @store_options
 @click.pass_obj
 def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
@@ -948,10 +1024,10 @@ def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) 
         days = set(settings.holidays) | {date.fromisoformat(d) for d in added}
         days -= {date.fromisoformat(d) for d in removed}
     except ValueError as error:
-        raise UserError(f"{error} (use YYYY-MM-DD)") from None
+        raise UserError(tr("{error} (use YYYY-MM-DD)", error=error)) from None
     if added or removed:
         store.save_settings(replace(settings, holidays=sorted(days)))
-    click.echo(", ".join(str(day) for day in sorted(days)) or "No holidays: weekends only.")
+    click.echo(", ".join(str(day) for day in sorted(days)) or tr("No holidays: weekends only."))
 
 
 @target.command("split")
@@ -965,7 +1041,8 @@ def target_split(env: Env, how: str) -> None:
     store = env.store()
     split = Split.EVEN if how == "even" else Split.LAST_YEAR
     store.save_settings(replace(store.settings(), target_split=split))
-    click.echo(f"Targets now spread {split.value if how == 'even' else 'by last year'}.")
+    click.echo(tr("Targets now spread evenly.") if split == Split.EVEN
+               else tr("Targets now spread by last year."))  # fmt: skip
 
 
 @cli.command()
@@ -973,10 +1050,10 @@ def target_split(env: Env, how: str) -> None:
     "--period",
     default="month",
     show_default=True,
-    help="week, month, quarter, year (the current one), 'last month', or 2026-Q4.",
+    help=tr("week, month, quarter, year (the current one), 'last month', or 2026-Q4."),
 )
-@click.option("--rep", default="me", show_default=True, help="me, a rep's name, or all.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--rep", default="me", show_default=True, help=tr("me, a rep's name, or all."))
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
 def report(env: Env, period: str, rep: str, as_json: bool) -> None:

@@ -33,6 +33,7 @@ from workbench.domain.models import (
     StageMove,
     Target,
 )
+from workbench.i18n import tr
 from workbench.store.database import Store, chunks
 
 CURRENCY = "CNY"
@@ -407,7 +408,7 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     """Fill `store` with demo data. Refuses a database that already has
     customers unless `force` (then the demo is added beside them)."""
     if not force and store.db.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
-        raise NotEmpty("the database already has customers; use --force to add the demo anyway")
+        raise NotEmpty(tr("the database already has customers; use --force to add the demo anyway"))
     now = store.clock.now()
     maker = _Maker(random.Random(seed), now.date(), now, shape)
     settings = store.settings()
@@ -421,7 +422,12 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     maker.reps = [rep["id"] for rep in reps]
     maker.owner_weights = [2 * index + 4 for index in range(len(reps))]
     if store.get(Rep, maker.reps[0]) is not None:
-        raise NotEmpty(f"the demo for seed {seed} is already in this database; try another --seed")
+        raise NotEmpty(
+            tr(
+                "the demo for seed {seed} is already in this database; try another --seed",
+                seed=seed,
+            )
+        )
     with store.transaction():
         store.add_many(Rep, reps)
         if settings.me is None:  # a forced demo never takes over an existing rep's database

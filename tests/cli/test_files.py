@@ -26,6 +26,9 @@ def test_import_csv_reports_refuses_and_exports(tmp_path: Path) -> None:
     code, output = run("import-csv", "deals", str(bad))
     assert code == 2 and "line 2: stage: no stage 'Engaging'" in output
     assert "nothing was imported" in output
+    code, output = run("import-csv", "deals", str(bad), "--skip-bad")
+    assert code == 0 and "Imported 0 rows." in output
+    assert f"Wrote the 1 bad row to {tmp_path / 'bad.rejects.csv'}." in output
     code, output = run("import-csv", "deals", str(good))
     assert code == 0 and "Imported 1 row." in output
     assert "2026-12-01" in run("deals", "--json")[1]

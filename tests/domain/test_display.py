@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.domain.display import counted, printable
+from workbench.domain.display import printable
 
 CONTROLS = {chr(code) for code in (*range(32), *range(127, 160))}
 
@@ -19,9 +19,3 @@ def test_printable_shows_escape_codes_and_keeps_the_rest() -> None:
     assert printable("恒泰 [bold]x[/] \u2028") == "恒泰 [bold]x[/] \u2028"
     assert printable(None) == ""
     assert printable(42) == "42"
-
-
-def test_counted_says_one_row_and_many_rows() -> None:
-    assert [counted(n, "row") for n in (0, 1, 2, 1200)] == [
-        "0 rows", "1 row", "2 rows", "1,200 rows"
-    ]  # fmt: skip

@@ -12,7 +12,7 @@ from workbench.demo import Shape, generate
 from workbench.domain.models import MODELS, Contact, Customer, Deal, Rep
 from workbench.interop.csv_columns import Mapping, load_mapping
 from workbench.interop.csv_export import export_csv
-from workbench.interop.csv_import import apply_plan, plan_import
+from workbench.interop.csv_import import apply_plan, plan_import, records
 from workbench.interop.csv_text import FileFormatError
 from workbench.store.database import Store, open_store
 
@@ -317,3 +317,11 @@ def test_decimal_commas_when_the_mapping_says_so(store: Store, me: Rep, tmp_path
     )
     imported(store, "deals", path, Mapping(decimal=","))
     assert deals_by_title(store)["Pumps"].amount == 1_234_50
+
+
+def test_a_files_records_are_counted_by_what_they_are() -> None:
+    assert [records(n, "row") for n in (0, 1, 2, 1200)] == [
+        "0 rows", "1 row", "2 rows", "1,200 rows"
+    ]  # fmt: skip
+    assert records(1, "card", "good") == "1 good card"
+    assert records(3, "card", "bad") == "3 bad cards"

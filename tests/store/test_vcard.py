@@ -120,7 +120,7 @@ def test_a_bad_card_stops_the_file_unless_skipped(store: Store, me: Rep, tmp_pat
     plan = plan_vcf_import(store, path)
     assert [line for line, _ in plan.rejected] == [6, 12]
     assert "does not look like an email address" in plan.rejected[0][1]
-    with pytest.raises(ValueError, match=r"2 cards bad .* nothing was imported"):
+    with pytest.raises(ValueError, match=r"2 bad cards .* nothing was imported"):
         apply_plan(store, plan, skip_bad=False)
     assert dump(store) == before
     rejects = apply_plan(store, plan, skip_bad=True)

@@ -14,8 +14,3 @@ def printable(value: object) -> str:
     if text.isprintable():  # nearly always, and fast: control characters are not printable
         return text
     return text.translate(_CONTROLS)
-
-
-def counted(count: int, noun: str) -> str:
-    """'1 row', '2 rows', '1,200 rows': a count with its noun, singular for one."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from workbench.domain.money import MAX_MINOR, check_currency
+from workbench.i18n import tr
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -26,7 +27,9 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _no_control(text: str, pattern: re.Pattern[str]) -> str:
     if found := pattern.search(text):
-        raise ValueError(f"must not contain control characters (found {found[0]!r})")
+        raise ValueError(
+            tr("must not contain control characters (found {found!r})", found=found[0])
+        )
     return text
 
 
@@ -44,20 +47,22 @@ def _blank_to_none(value: object) -> object:
 
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ValueError(f"{value!r} is not a valid id")
+        raise ValueError(tr("{value!r} is not a valid id", value=value))
     return value
 
 
 def _check_email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} does not look like an email address (name@example.com)")
+        raise ValueError(tr("{value!r} does not look like an email address (name@example.com)",
+                            value=value))  # fmt: skip
     return value.lower()
 
 
 def _check_phone(value: str) -> str:
     digits = sum(char.isdigit() for char in value)
     if not _PHONE_CHARS.match(value) or not 5 <= digits <= 20:
-        raise ValueError(f"{value!r} does not look like a phone number (e.g. +86 21 5555 0100)")
+        raise ValueError(tr("{value!r} does not look like a phone number (e.g. +86 21 5555 0100)",
+                            value=value))  # fmt: skip
     return value
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from workbench.i18n import tr
+
 MAX_COUNTER = 0xFFFF
 MAX_DRIFT_MS = 24 * 60 * 60 * 1000  # refuse stamps more than a day ahead of us
 
@@ -60,10 +62,9 @@ class HLC:
 
     def receive(self, remote: Stamp, wall_ms: int) -> None:
         if remote.wall_ms - wall_ms > MAX_DRIFT_MS:
-            raise HLCError(
-                f"device {remote.device} has a clock more than 24 hours ahead "
-                f"({remote.moment():%Y-%m-%d %H:%M} UTC)"
-            )
+            raise HLCError(tr("device {device} has a clock more than 24 hours ahead ({moment} UTC)",
+                              device=remote.device,
+                              moment=f"{remote.moment():%Y-%m-%d %H:%M}"))  # fmt: skip
         if (remote.wall_ms, remote.counter) > (self.last.wall_ms, self.last.counter):
             self.last = Stamp(remote.wall_ms, remote.counter, self.device)
 

@@ -220,7 +220,9 @@ class Stage(Record):
     @classmethod
     def _key_shape(cls, key: str) -> str:
         if not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha():
-            raise ValueError(f"{key!r} is not a stage key (lowercase letters, digits and _)")
+            raise ValueError(
+                tr("{key!r} is not a stage key (lowercase letters, digits and _)", key=key)
+            )
         return key.lower()
 
     @property
@@ -249,14 +251,15 @@ class Deal(Record):
     def _stage_exists(cls, stage: str, info: ValidationInfo) -> str:
         known = (info.context or {}).get("stages")
         if known is not None and stage not in known:
-            raise ValueError(f"no stage {stage!r} (stages: {', '.join(known)})")
+            raise ValueError(tr("no stage {stage!r} (stages: {known})", stage=stage,
+                                known=", ".join(known)))  # fmt: skip
         return stage
 
     @model_validator(mode="after")
     def _closed_only_when_closed(self, info: ValidationInfo) -> Deal:
         kinds = (info.context or {}).get("stages")
         if kinds and self.closed_on is not None and kinds[self.stage] == StageKind.OPEN:
-            raise ValueError(f"an open deal (stage {self.stage}) has no close date")
+            raise ValueError(tr("an open deal (stage {stage}) has no close date", stage=self.stage))
         return self
 
 
@@ -291,16 +294,15 @@ class Activity(Record):
     def _fits_kind(self) -> Activity:
         allowed = OUTCOMES_BY_KIND[self.kind]
         if self.outcome is not None and self.outcome not in allowed:
-            names = ", ".join(o.value for o in allowed) or "none"
-            raise ValueError(
-                f"{self.outcome.value!r} is not an outcome of a {self.kind.value} "
-                f"(possible: {names})"
-            )
+            names = ", ".join(o.value for o in allowed) or tr("none")
+            raise ValueError(tr("{outcome!r} is not an outcome of a {kind} (possible: {names})",
+                                outcome=self.outcome.value, kind=self.kind.label,
+                                names=names))  # fmt: skip
         if self.kind == ActivityKind.COMPLAINT:
             if self.complaint_status is None:
                 self.complaint_status = ComplaintStatus.OPEN
         elif self.complaint_status is not None:
-            raise ValueError("only a complaint has an open/resolved status")
+            raise ValueError(tr("only a complaint has an open/resolved status"))
         return self
 
 
@@ -326,7 +328,8 @@ class FollowUp(Record):
         try:
             rrulestr(rule, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
         except (ValueError, TypeError) as error:
-            raise ValueError(f"{rule!r} is not a recurrence rule ({error})") from None
+            raise ValueError(tr("{rule!r} is not a recurrence rule ({error})", rule=rule,
+                                error=error)) from None  # fmt: skip
         return rule.strip()
 
 
@@ -349,7 +352,7 @@ class Target(Record):
     @model_validator(mode="after")
     def _currency_for_revenue(self) -> Target:
         if (self.metric == Metric.REVENUE) != (self.currency is not None):
-            raise ValueError("a revenue target has a currency; other targets have none")
+            raise ValueError(tr("a revenue target has a currency; other targets have none"))
         return self
 
     @staticmethod
@@ -371,3 +374,15 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Target,
 )
 MODELS: dict[str, type[Record]] = {model.entity: model for model in RECORD_TYPES}
+
+# What each table's records are called where a rep reads them.
+_ENTITY_LABELS = {"reps": later("reps"), "customers": later("customers"),
+                  "contacts": later("contacts"), "deals": later("deals"),
+                  "stages": later("stages"),
+                  "activities": later("activities"), "follow_ups": later("follow-ups"),
+                  "targets": later("targets")}  # fmt: skip
+
+
+def entity_label(table: str) -> str:
+    """What a table's records are called: 'follow-ups', '跟进'."""
+    return tr(_ENTITY_LABELS[table])

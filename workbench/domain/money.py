@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from workbench.i18n import tr
+
 # Active ISO 4217 codes. Kept in code rather than a dependency: the list
 # changes about once a year and we need nothing but membership.
 ISO_4217 = frozenset(
@@ -38,7 +40,8 @@ def decimals(currency: str) -> int:
 def check_currency(code: str) -> str:
     code = code.strip().upper()
     if code not in ISO_4217:
-        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)")
+        raise ValueError(tr("{code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)",
+                            code=code))  # fmt: skip
     return code
 
 
@@ -50,14 +53,17 @@ def parse_amount(text: str, currency: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount (e.g. 12500 or 12,500.50)") from None
+        raise ValueError(
+            tr("{text!r} is not an amount (e.g. 12500 or 12,500.50)", text=text)
+        ) from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"amount must be zero or more, not {text!r}")
+        raise ValueError(tr("amount must be zero or more, not {text!r}", text=text))
     minor = value.scaleb(decimals(currency))
     if minor != minor.to_integral_value():
-        raise ValueError(f"{text!r} has more decimals than {currency} allows")
+        raise ValueError(tr("{text!r} has more decimals than {currency} allows", text=text,
+                            currency=currency))  # fmt: skip
     if minor > MAX_MINOR:
-        raise ValueError(f"{text!r} is too large")
+        raise ValueError(tr("{text!r} is too large", text=text))
     return int(minor)
 
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from workbench.i18n import tr
+
 
 class PeriodKind(StrEnum):
     YEAR = "year"
@@ -60,7 +62,8 @@ class Period:
             if match := pattern.match(key):
                 year, part = int(match[1]), int(match[2]) if match.lastindex == 2 else 1
                 return cls._build(kind, year, part)
-        raise ValueError(f"{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)")
+        raise ValueError(tr("{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)",
+                            key=key))  # fmt: skip
 
     @classmethod
     def containing(cls, kind: PeriodKind, day: date) -> Period:
@@ -95,7 +98,9 @@ class Period:
                 try:
                     start = date.fromisocalendar(year, part, 1)
                 except ValueError:
-                    raise ValueError(f"{year} has no ISO week {part}") from None
+                    raise ValueError(
+                        tr("{year} has no ISO week {week}", year=year, week=part)
+                    ) from None
                 return cls(kind, start, start + timedelta(days=7))
 
 
@@ -122,6 +127,5 @@ def period_named(text: str, today: date) -> Period:
     try:
         return Period.parse(text)
     except ValueError:
-        raise ValueError(
-            f"{text.strip()!r} is not a period (e.g. this month, next quarter, 2026-Q4, 2026-11)"
-        ) from None
+        raise ValueError(tr("{text!r} is not a period (e.g. this month, next quarter, 2026-Q4, "
+                            "2026-11)", text=text.strip())) from None  # fmt: skip

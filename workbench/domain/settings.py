@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.domain.money import check_currency
 from workbench.domain.targets import Split
+from workbench.i18n import tr
 
 TIERS = ("A", "B", "C")  # key-account levels, as the Tier enum of the records spells them
 MAX_HOLIDAYS = 400
@@ -52,7 +53,7 @@ class Settings:
             if "target_split" in values:
                 values["target_split"] = Split(values["target_split"])
         except (TypeError, ValueError) as error:
-            raise SettingsError(f"stored settings are damaged: {error}") from None
+            raise SettingsError(tr("stored settings are damaged: {error}", error=error)) from None
         return cls(**values)
 
     def stored(self) -> dict[str, Any]:
@@ -69,21 +70,22 @@ class Settings:
         try:
             self.currency = check_currency(self.currency)
         except (AttributeError, ValueError) as error:
-            raise SettingsError(f"currency: {error}") from None
+            raise SettingsError(tr("currency: {error}", error=error)) from None
         if not isinstance(self.touch_days, dict) or not self.touch_days.keys() <= set(TIERS):
-            raise SettingsError(f"touch_days: tiers are {', '.join(TIERS)}")
+            raise SettingsError(tr("touch_days: tiers are {tiers}", tiers=", ".join(TIERS)))
         if not all(type(days) is int and days >= 0 for days in self.touch_days.values()):
-            raise SettingsError("touch_days: days must be whole numbers, 0 or more")
+            raise SettingsError(tr("touch_days: days must be whole numbers, 0 or more"))
         if len(self.holidays) > MAX_HOLIDAYS:
-            raise SettingsError(f"holidays: at most {MAX_HOLIDAYS} days")
+            raise SettingsError(tr("holidays: at most {count} days", count=MAX_HOLIDAYS))
         if not isinstance(self.target_split, Split):
-            raise SettingsError(f"target_split: one of {', '.join(Split)}")
+            raise SettingsError(tr("target_split: one of {choices}", choices=", ".join(Split)))
 
 
 def _text(name: str, value: object, longest: int, optional: bool = False) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str) or not value or len(value) > longest:
-        raise SettingsError(f"{name}: must be text of 1 to {longest} characters")
+        raise SettingsError(tr("{name}: must be text of 1 to {longest} characters", name=name,
+                               longest=longest))  # fmt: skip
     if not value.isprintable():
-        raise SettingsError(f"{name}: must not contain control characters")
+        raise SettingsError(tr("{name}: must not contain control characters", name=name))

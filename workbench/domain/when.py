@@ -63,6 +63,10 @@ _UNITS = {
     "y": "years", "yr": "years", "yrs": "years", "year": "years", "years": "years",
 }  # fmt: skip
 _FREQ = {"days": "DAILY", "weeks": "WEEKLY", "months": "MONTHLY", "years": "YEARLY"}
+_TOO_FAR = {"days": later("{count} days is too far ahead"),
+            "weeks": later("{count} weeks is too far ahead"),
+            "months": later("{count} months is too far ahead"),
+            "years": later("{count} years is too far ahead")}  # fmt: skip
 _ADVERBS = {
     "daily": (1, "days"), "weekly": (1, "weeks"), "biweekly": (2, "weeks"),
     "fortnightly": (2, "weeks"), "monthly": (1, "months"), "quarterly": (3, "months"),
@@ -332,7 +336,7 @@ def _parse_date(phrase: str, today: date) -> date | None:
 def _delta(amount: str, unit: str) -> relativedelta:
     count = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
     if count > MAX_DAYS_AHEAD:
-        raise WhenError(tr("{count} {unit} is too far ahead", count=count, unit=_UNITS[unit]))
+        raise WhenError(tr(_TOO_FAR[_UNITS[unit]], count=count))
     return relativedelta(**{_UNITS[unit]: count})  # type: ignore[arg-type]
 
 

@@ -25,6 +25,7 @@ CHINESE = "zh_CN"
 LANGUAGES = (ENGLISH, CHINESE)
 
 _catalogue: dict[str, str] = {}
+_click_catalogue: dict[str, str] = {}
 _language = ENGLISH
 
 
@@ -36,6 +37,12 @@ def tr(text: str, /, **values: Any) -> str:
     """`text` in the chosen language, its {placeholders} filled from `values`."""
     shown = _catalogue.get(text, text)
     return shown.format(**values) if values else shown
+
+
+def tr_click(text: str) -> str:
+    """One of click's own texts ('Usage:', its errors) in the chosen language:
+    the command line passes click's gettext lookups here (workbench.cli)."""
+    return _click_catalogue.get(text, text)
 
 
 def later(text: str) -> str:
@@ -106,7 +113,7 @@ def choose(asked: str | None = None) -> str:
     """Set the language: `asked` (from --lang), else WORKBENCH_LANG, else the
     system locale (LC_ALL, LC_MESSAGES, LANG); English when none names one we
     have. An `asked` or WORKBENCH_LANG we do not have is an error."""
-    global _catalogue, _language
+    global _catalogue, _click_catalogue, _language
     named = asked or os.environ.get("WORKBENCH_LANG")
     if named:
         chosen = _known(named)
@@ -117,11 +124,11 @@ def choose(asked: str | None = None) -> str:
                        if os.environ.get(k)), "")  # fmt: skip
         chosen = _known(system) or ENGLISH
     if chosen == CHINESE:
-        from workbench.i18n.zh_CN import MESSAGES
+        from workbench.i18n.zh_CN import CLICK, MESSAGES
 
-        _catalogue = MESSAGES
+        _catalogue, _click_catalogue = MESSAGES, CLICK
     else:
-        _catalogue = {}
+        _catalogue, _click_catalogue = {}, {}
     _language = chosen
     return chosen
 

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench.i18n import tr
+
 Kind = Literal[
     "id", "external_id", "text", "date", "moment", "amount", "currency", "number",
     "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage", "time",
@@ -199,11 +201,13 @@ def load_mapping(path: Path | None) -> Mapping:
     try:
         return Mapping.model_validate_json(path.read_bytes())
     except OSError as error:
-        raise ValueError(f"{path} cannot be read: {error.strerror or error}") from None
+        raise ValueError(tr("{path} cannot be read: {error}", path=path,
+                            error=error.strerror or error)) from None  # fmt: skip
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ValueError(f"{path.name} is not a mapping file: {where} {first['msg']}") from None
+        raise ValueError(tr("{file} is not a mapping file: {where} {problem}", file=path.name,
+                            where=where, problem=first["msg"])) from None  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,8 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
             column = fields[target]
         else:
             known = ", ".join(fields)
-            raise ValueError(f"the mapping sends {name!r} to {target!r}, not a field ({known})")
+            raise ValueError(tr("the mapping sends {name!r} to {target!r}, not a field ({known})",
+                                name=name, target=target, known=known))  # fmt: skip
         if column is None or column in by_column.values():
             unmapped.append(name)
         else:

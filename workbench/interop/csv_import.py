@@ -27,7 +27,6 @@ from typing import Any, NamedTuple, TypeVar
 from dateutil import parser as dateparser
 from pydantic import ValidationError
 
-from workbench.domain.display import counted
 from workbench.domain.duplicates import name_key
 from workbench.domain.errors import explain
 from workbench.domain.models import (
@@ -40,9 +39,11 @@ from workbench.domain.models import (
     Rep,
     StageMove,
     Target,
+    entity_label,
 )
 from workbench.domain.money import check_currency, parse_amount
 from workbench.domain.periods import Period
+from workbench.i18n import later, tr, tr_n
 from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
@@ -57,6 +58,25 @@ from workbench.store.schema import dump
 # Entities whose rows are recognised without an id column: contacts by
 # customer and name or e-mail, targets by rep, metric and period.
 _KNOWN_WITHOUT_IDS = ("contacts", "targets")
+
+# A file's records by what they are: (unit, which) -> (one, many).
+_RECORDS = {
+    ("row", ""): (later("{count} row"), later("{count} rows")),
+    ("row", "good"): (later("{count} good row"), later("{count} good rows")),
+    ("row", "bad"): (later("{count} bad row"), later("{count} bad rows")),
+    ("card", ""): (later("{count} card"), later("{count} cards")),
+    ("card", "good"): (later("{count} good card"), later("{count} good cards")),
+    ("card", "bad"): (later("{count} bad card"), later("{count} bad cards")),
+}
+
+
+def records(count: int, unit: str, which: str = "") -> str:
+    """'1 row', '12 cards', '3 good rows', '2 bad cards': `which` is '',
+    'good' or 'bad'."""
+    one, many = _RECORDS[unit, which]
+    return tr_n(one, many, count)
+
+
 NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
 LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
 _TAG_SPLIT = re.compile(r"[;,|、，；]")
@@ -108,44 +128,59 @@ class Plan:
         table, matched = self.table, self.matched
         used = {table.header[i]: column.field for i, column in matched.by_column.items()}
         lines = [
-            f"{self.path.name} ({table.encoding}, {table.layout}): "
-            f"{counted(len(table.rows), table.unit)} of {self.entity}",
-            "columns: " + ", ".join(f"{name} -> {target}" for name, target in used.items()),
-        ]
+            tr("{file} ({encoding}, {layout}): {records} of {entity}", file=self.path.name,
+               encoding=table.encoding, layout=tr(table.layout),
+               records=records(len(table.rows), table.unit), entity=entity_label(self.entity)),
+            tr("columns: {columns}",
+               columns=", ".join(f"{name} -> {target}" for name, target in used.items())),
+        ]  # fmt: skip
         if matched.unmapped:
-            lines.append("not imported (no field; name one in --map): "
-                         + ", ".join(matched.unmapped))  # fmt: skip
+            lines.append(tr("not imported (no field; name one in --map): {columns}",
+                            columns=", ".join(matched.unmapped)))  # fmt: skip
         new = sum(row.record is not None for row in self.good)
-        lines.append(f"accepted {counted(len(self.good), self.table.unit)}: {new:,} new, "
-                     f"{len(self.good) - new:,} "
-                     "already here (updated where they differ)")  # fmt: skip
-        for kind, created in (("customer", self.new_customers), ("rep", self.new_reps)):
-            if created:
-                names = _some([record.name for record in created.values()], NAMES_SHOWN)
-                lines.append(f"creates {counted(len(created), kind)}: {', '.join(names)}")
+        lines.append(tr("accepted {records}: {new} new, {known} already here (updated where "
+                        "they differ)", records=records(len(self.good), self.table.unit),
+                        new=f"{new:,}", known=f"{len(self.good) - new:,}"))  # fmt: skip
+        lines += self._created()
         if self.similar:
             same = [f"{theirs} = {ours}" for theirs, ours in self.similar.items()]
-            lines.append("takes customers as the same once legal forms are dropped: "
-                         + ", ".join(_some(same, NAMES_SHOWN)))  # fmt: skip
+            lines.append(tr("takes customers as the same once legal forms are dropped: {names}",
+                            names=", ".join(_some(same, NAMES_SHOWN))))  # fmt: skip
         if self.twins:
-            twins = counted(len(self.twins), self.table.unit)
-            lines.append(f"{twins} already here as contacts: only their empty fields are "
-                         "filled, nothing is overwritten")  # fmt: skip
-            lines += _some([f"  line {line}: {which} ({why})" for line, which, why in self.twins],
+            lines.append(tr("{records} already here as contacts: only their empty fields are "
+                            "filled, nothing is overwritten",
+                            records=records(len(self.twins), self.table.unit)))  # fmt: skip
+            lines += _some([tr("  line {line}: {which} ({why})", line=line, which=which,
+                               why=tr(why)) for line, which, why in self.twins],
                            LINES_SHOWN)  # fmt: skip
         if self.good and not self.keyed and self.entity not in _KNOWN_WITHOUT_IDS:
-            lines.append("no id or external_id column: importing this file again adds the "
-                         "records again")  # fmt: skip
+            lines.append(tr("no id or external_id column: importing this file again adds the "
+                            "records again"))  # fmt: skip
         if self.rejected:
-            lines.append(f"rejected {counted(len(self.rejected), self.table.unit)}:")
-            lines += _some([f"  line {line}: {reason}" for line, reason in self.rejected],
-                           LINES_SHOWN)  # fmt: skip
+            lines.append(tr("rejected {records}:",
+                            records=records(len(self.rejected), self.table.unit)))  # fmt: skip
+            lines += _some([tr("  line {line}: {reason}", line=line, reason=reason)
+                            for line, reason in self.rejected], LINES_SHOWN)  # fmt: skip
+        return lines
+
+    def _created(self) -> list[str]:
+        """The customers and reps the import makes, named."""
+        lines = []
+        if self.new_customers:
+            names = _some([record.name for record in self.new_customers.values()], NAMES_SHOWN)
+            lines.append(tr_n("creates {count} customer: {names}",
+                              "creates {count} customers: {names}", len(self.new_customers),
+                              names=", ".join(names)))  # fmt: skip
+        if self.new_reps:
+            names = _some([record.name for record in self.new_reps.values()], NAMES_SHOWN)
+            lines.append(tr_n("creates {count} rep: {names}", "creates {count} reps: {names}",
+                              len(self.new_reps), names=", ".join(names)))  # fmt: skip
         return lines
 
 
 def _some(items: list[str], limit: int) -> list[str]:
     """The first `limit` items, and how many more there are."""
-    more = [f"… and {len(items) - limit:,} more"] if len(items) > limit else []
+    more = [tr("… and {count} more", count=f"{len(items) - limit:,}")] if len(items) > limit else []
     return items[:limit] + more
 
 
@@ -157,10 +192,9 @@ def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Map
     """The plan for a table read from `path` (a CSV file, or vCards as rows)."""
     matched = match_columns(entity, table.header, mapping)
     if matched.missing:
-        raise ValueError(
-            f"{path.name} has no column for {', '.join(matched.missing)} "
-            f"(columns: {', '.join(table.header)}); name it in a --map file"
-        )
+        raise ValueError(tr("{file} has no column for {missing} (columns: {columns}); name it "
+                            "in a --map file", file=path.name, missing=", ".join(matched.missing),
+                            columns=", ".join(table.header)))  # fmt: skip
     plan = Plan(entity, path, table, matched)
     _Rows(store, plan, mapping).read()
     return plan
@@ -194,7 +228,7 @@ class _Rows:
             try:
                 record_id, fields, keyed = self._row(cells)
                 if record_id in seen:
-                    raise RowError(f"the same record as line {seen[record_id]}")
+                    raise RowError(tr("the same record as line {line}", line=seen[record_id]))
             except RowError as error:
                 plan.rejected.append((line, str(error)))
                 continue
@@ -233,7 +267,8 @@ class _Rows:
         """(record id, model input, the id column it came from or '')."""
         header = self.plan.table.header
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-            raise RowError(f"has {len(cells)} cells; the header names {len(header)}")
+            raise RowError(tr("has {cells} cells; the header names {named}", cells=len(cells),
+                                 named=len(header)))  # fmt: skip
         given = {column: (cells[i] if i < len(cells) else "").strip()
                  for i, column in self.plan.matched.by_column.items()}  # fmt: skip
         texts = {column.field: text for column, text in given.items()}
@@ -279,18 +314,18 @@ class _Rows:
         for stage in self.stages.values():
             if folded in (stage.key, stage.label.casefold()):
                 return stage.key
-        raise ValueError(
-            f"no stage {text!r} (stages: {', '.join(self.stages)}); map it to one in a "
-            f'--map file: {{"values": {{"stage": {{"{text}": "lead"}}}}}}'
-        )
+        example = f'{{"values": {{"stage": {{"{text}": "lead"}}}}}}'
+        raise ValueError(tr("no stage {stage!r} (stages: {known}); map it to one in a --map "
+                            "file: {example}", stage=text, known=", ".join(self.stages),
+                            example=example))  # fmt: skip
 
     def _number(self, text: str) -> int:
         try:
             number = Decimal(text.removesuffix("%").replace(",", "").strip())
         except InvalidOperation:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise ValueError(tr("{text!r} is not a number", text=text)) from None
         if number != number.to_integral_value():
-            raise ValueError(f"{text!r} is not a whole number")
+            raise ValueError(tr("{text!r} is not a whole number", text=text))
         return int(number)
 
     def _time(self, text: str) -> time:
@@ -325,7 +360,7 @@ class _Rows:
         try:
             return dateparser.parse(_CN_DATE.sub(r"\1-\2-\3", text), dayfirst=self.mapping.dayfirst)
         except (ValueError, OverflowError):
-            raise ValueError(f"{text!r} is not a date (e.g. 2026-11-23)") from None
+            raise ValueError(tr("{text!r} is not a date (e.g. 2026-11-23)", text=text)) from None
 
     def _money(self, amount: str, currency: str) -> dict[str, Any]:
         try:
@@ -339,17 +374,18 @@ class _Rows:
         except ValueError as error:
             hint = ""
             if "," in amount and self.mapping.decimal == ".":
-                hint = '; if the comma marks decimals, put "decimal": "," in a --map file'
+                hint = tr('; if the comma marks decimals, put "decimal": "," in a --map file')
             raise RowError(f"amount: {error}{hint}") from None
 
     def _customer(self, text: str, owner: str | None) -> str:
         if not text:
-            raise RowError("customer: is required")
+            raise RowError(tr("customer: is required"))
         if text in self.customer_ids:
             return text
         found = self.names["customers"].get(("", text.casefold()), [])
         if len(found) > 1:
-            raise RowError(f"customer: several are named {text!r}; give the customer's id")
+            raise RowError(tr("customer: several are named {text!r}; give the customer's id",
+                                 text=text))  # fmt: skip
         if found:
             return found[0]
         folded = name_key(text) or text.casefold()
@@ -387,8 +423,11 @@ class _Rows:
         if not found and existing_ids(self.store, kind, [text]):
             found = [text]
         if len(found) != 1:
-            problem = "several" if found else "no"
-            raise RowError(f"{name}: {problem} {name} {text!r} of this customer")
+            if found:
+                raise RowError(tr("{field}: several of this customer's are named {text!r}",
+                                  field=name, text=text))  # fmt: skip
+            raise RowError(tr("{field}: this customer has none named {text!r}", field=name,
+                              text=text))  # fmt: skip
         return found[0]
 
     def _record_id(self, texts: dict[str, str]) -> tuple[str, str]:
@@ -437,14 +476,18 @@ class _Twins:
         customer = str(fields.get("customer_id") or "")
         name = (customer, str(fields.get("name") or "").casefold())
         keys: dict[tuple[str, ...], tuple[str | None, str]] = {
-            name: (next(iter(self.by_name.get(name, [])), None), "same name")
+            name: (next(iter(self.by_name.get(name, [])), None), later("same name"))
         }
         if email := str(fields.get("email") or "").lower():
-            keys[(customer, "@", email)] = (self.by_email.get((customer, email)), "same e-mail")
+            keys[(customer, "@", email)] = (
+                self.by_email.get((customer, email)),
+                later("same e-mail"),
+            )
         if not keyed:
             for key, (_, why) in keys.items():
                 if key in self.lines:
-                    raise RowError(f"the same contact as line {self.lines[key]} ({why})")
+                    raise RowError(tr("the same contact as line {line} ({why})",
+                                      line=self.lines[key], why=tr(why)))  # fmt: skip
             self.lines |= dict.fromkeys(keys, line)
         return next((_Twin(found, why) for found, why in keys.values() if found), None)
 
@@ -468,11 +511,11 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
     written when bad rows were skipped. Raises ValueError if there are bad
     rows and `skip_bad` is false."""
     if plan.rejected and not skip_bad:
-        raise ValueError(
-            f"{counted(len(plan.rejected), plan.table.unit)} bad "
-            f"(first: line {plan.rejected[0][0]}: {plan.rejected[0][1]}); nothing was "
-            "imported. Fix them, or import the good ones with --skip-bad"
-        )
+        line, reason = plan.rejected[0]
+        raise ValueError(tr("{records} (first: line {line}: {reason}); nothing was imported. "
+                            "Fix them, or import the good ones with --skip-bad",
+                            records=records(len(plan.rejected), plan.table.unit, "bad"),
+                            line=line, reason=reason))  # fmt: skip
     model = MODELS[plan.entity]
     new = [row.record for row in plan.good if row.record is not None]
     with store.transaction():

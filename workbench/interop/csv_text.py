@@ -8,11 +8,13 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.i18n import later, tr
 from workbench.interop.files import replacing
 
 MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
 MAX_CELL = 100_000  # characters in one cell
-_LAYOUTS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+_LAYOUTS = {",": later("comma-separated"), ";": later("semicolon-separated"),
+            "\t": later("tab-separated")}  # fmt: skip
 _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file
 
 
@@ -34,20 +36,22 @@ def read_table(path: Path) -> Table:
     lines = text.splitlines(keepends=True)
     first = next((line for line in lines if line.strip()), "")
     if not first:
-        raise FileFormatError(f"{path.name} is empty")
+        raise FileFormatError(tr("{file} is empty", file=path.name))
     delimiter = max(_LAYOUTS, key=first.count)
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
-        raise FileFormatError(f"{path.name} line {reader.line_num}: {error}") from None
+        raise FileFormatError(tr("{file} line {line}: {error}", file=path.name,
+                                    line=reader.line_num, error=error)) from None  # fmt: skip
     records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     (_, header), *rows = records
     header = [name.strip() for name in header]
     if len(set(header)) != len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
-        raise FileFormatError(f"{path.name} has the column {twice[0]!r} twice")
+        raise FileFormatError(tr("{file} has the column {name!r} twice", file=path.name,
+                                    name=twice[0]))  # fmt: skip
     return Table(header, rows, encoding, _LAYOUTS[delimiter])
 
 
@@ -56,18 +60,22 @@ def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError as error:
-        raise FileFormatError(f"{path} cannot be read: {error.strerror or error}") from None
+        raise FileFormatError(tr("{path} cannot be read: {error}", path=path,
+                                    error=error.strerror or error)) from None  # fmt: skip
     if data is None:
-        raise FileFormatError(f"{path.name} is over {MAX_BYTES >> 20} MB; split it")
+        raise FileFormatError(tr("{file} is over {size} MB; split it", file=path.name,
+                                    size=MAX_BYTES >> 20))  # fmt: skip
     if b"\x00" in data[:4096]:
-        hint = " (an .xlsx? save it as CSV)" if kind == "CSV" else ""
-        raise FileFormatError(f"{path.name} is not a {kind} text file{hint}")
+        if kind == "CSV":
+            raise FileFormatError(tr("{file} is not a CSV text file (an .xlsx? save it as CSV)",
+                                     file=path.name))  # fmt: skip
+        raise FileFormatError(tr("{file} is not a {kind} text file", file=path.name, kind=kind))
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding), encoding.removesuffix("-sig")
         except UnicodeDecodeError:
             continue
-    raise FileFormatError(f"{path.name} is neither UTF-8 nor GBK text")
+    raise FileFormatError(tr("{file} is neither UTF-8 nor GBK text", file=path.name))
 
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:

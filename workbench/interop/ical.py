@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from workbench import __version__
-from workbench.domain.display import counted
 from workbench.domain.money import format_money
+from workbench.i18n import tr, tr_n
 from workbench.interop.content_lines import escape, fold
 from workbench.interop.files import replacing
 from workbench.store.database import Store
@@ -40,7 +40,7 @@ def export_ics(store: Store, path: Path, days: int) -> int:
     """Write what comes up in the next `days` days (and everything overdue)
     to `path`; return how many events."""
     if days < 1:
-        raise ValueError("--days must be at least 1")
+        raise ValueError(tr("--days must be at least 1"))
     now, today = store.clock.now(), store.clock.today()
     last = today + timedelta(days=days)
     end = datetime.combine(last + timedelta(days=1), time(), now.tzinfo)
@@ -69,16 +69,17 @@ def _follow_up(row: DueFollowUp, today: date) -> list[Event]:
     out of it (to today when overdue, or to its snooze date)."""
     day = max(row.shown_on, today)
     late = row.shown_on < today
-    summary = f"{'Overdue: ' if late else ''}{row.title} – {row.customer_name or '?'}"
-    notes = [f"Customer: {row.customer_name or '?'}"]
+    summary = f"{row.title} – {row.customer_name or '?'}"
+    summary = tr("Overdue: {what}", what=summary) if late else summary
+    notes = [tr("Customer: {name}", name=row.customer_name or "?")]
     if row.deal_title:
         worth = ""
         if row.amount is not None and row.currency is not None:
             worth = f" {format_money(row.amount, row.currency)}"
-        notes.append(f"Deal: {row.deal_title}{worth}")
+        notes.append(tr("Deal: {deal}", deal=f"{row.deal_title}{worth}"))
     if late:
-        late_by = counted((today - row.shown_on).days, "day")
-        notes.append(f"Due {row.shown_on:%Y-%m-%d}, {late_by} ago")
+        notes.append(tr_n("Due {day}, {count} day ago", "Due {day}, {count} days ago",
+                          (today - row.shown_on).days, day=f"{row.shown_on:%Y-%m-%d}"))  # fmt: skip
     common = [("SUMMARY", escape(summary)), ("DESCRIPTION", escape("\n".join(notes))),
               ("CATEGORIES", "Follow-up")]  # fmt: skip
     uid = f"{row.id}@{UID_DOMAIN}"
@@ -98,8 +99,9 @@ def _follow_up(row: DueFollowUp, today: date) -> list[Event]:
 def _visit(visit: PlannedVisit) -> Event:
     start = visit.at.astimezone(UTC)
     end = start + timedelta(minutes=visit.duration_min or VISIT_MINUTES)
-    notes = [visit.notes or "", f"Contact: {visit.contact_name}" if visit.contact_name else "",
-             f"Deal: {visit.deal_title}" if visit.deal_title else ""]  # fmt: skip
+    notes = [visit.notes or "",
+             tr("Contact: {name}", name=visit.contact_name) if visit.contact_name else "",
+             tr("Deal: {deal}", deal=visit.deal_title) if visit.deal_title else ""]  # fmt: skip
     event = [
         ("UID", f"{visit.id}@{UID_DOMAIN}"),
         ("DTSTART", _utc(start)),

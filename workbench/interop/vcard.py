@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.models import CustomerKind
+from workbench.i18n import tr
 from workbench.interop.content_lines import (
     Property,
     components,
@@ -59,7 +60,7 @@ def plan_vcf_import(store: Store, path: Path) -> Plan:
             persons.add(cells["FN"])
         rows.append((line, [cells[column] for column in _COLUMNS]))
     if not rows:
-        raise FileFormatError(f"{path.name} holds no vCard (BEGIN:VCARD … END:VCARD)")
+        raise FileFormatError(tr("{file} holds no vCard (BEGIN:VCARD … END:VCARD)", file=path.name))
     table = Table(list(_COLUMNS), rows, encoding, "vCard", unit="card")
     plan = plan_table(store, "contacts", path, table, Mapping(columns=_COLUMNS))
     for customer in plan.new_customers.values():
@@ -81,14 +82,16 @@ def _cards(text: str, name: str) -> Iterator[tuple[int, list[Property]]]:
         try:
             found = parse(content)
         except ValueError:
-            raise FileFormatError(f"{name} line {line}: {content[:40]!r} is not vCard") from None
+            raise FileFormatError(tr("{file} line {line}: {text!r} is not vCard", file=name,
+                                     line=line, text=content[:40])) from None  # fmt: skip
         if found.name == "END":
             yield start, card
             card = None
         else:
             card.append(found)
     if card is not None:
-        raise FileFormatError(f"{name}: the card from line {start} has no END:VCARD")
+        raise FileFormatError(tr("{file}: the card from line {line} has no END:VCARD", file=name,
+                                 line=start))  # fmt: skip
 
 
 def _cells(card: list[Property]) -> dict[str, str]:
@@ -143,7 +146,8 @@ def _from_n(value: str) -> str:
 def export_vcf(store: Store, path: Path, version: str = "3.0") -> int:
     """Every live contact as a vCard of `version`; return how many."""
     if version not in VERSIONS:
-        raise ValueError(f"vCard {version} is not written (choose {' or '.join(VERSIONS)})")
+        raise ValueError(tr("vCard {version} is not written (choose {versions})", version=version,
+                            versions=" / ".join(VERSIONS)))  # fmt: skip
     names = customer_names(store)
     contacts = live_records(store, "contacts")
     with replacing(path) as file:

@@ -20,6 +20,7 @@ from workbench.domain.models import (
     Target,
 )
 from workbench.domain.when import When, next_occurrence
+from workbench.i18n import tr
 from workbench.store.database import NotFound, Store
 from workbench.store.queries import (
     CustomerRow,
@@ -49,11 +50,11 @@ SHORT_ID = 8  # enough of an id to tell customers apart, and to type
 class Ambiguous(LookupError):
     def __init__(self, text: str, candidates: list[CustomerRow]) -> None:
         names = ", ".join(f"{c.name} ({c.id[:SHORT_ID]})" for c in candidates[:8])
-        more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
-        super().__init__(
-            f"{text!r} matches {len(candidates)} customers: {names}{more}; "
-            "type more of the name, or the id in brackets"
-        )
+        if len(candidates) > 8:
+            names = tr("{names} and {count} more", names=names, count=len(candidates) - 8)
+        super().__init__(tr("{text!r} matches {count} customers: {names}; type more of the name, "
+                            "or the id in brackets", text=text, count=len(candidates),
+                            names=names))  # fmt: skip
         self.candidates = candidates
 
 
@@ -62,7 +63,7 @@ def find_customer(store: Store, text: str) -> Customer:
     prefix that only one customer has."""
     text = text.strip()
     if not text:
-        raise NotFound("name a customer")
+        raise NotFound(tr("name a customer"))
     by_id = customers_by_id_prefix(store, text) if len(text) >= SHORT_ID else []
     if len(by_id) == 1:
         return store.require(Customer, by_id[0].id)
@@ -71,7 +72,7 @@ def find_customer(store: Store, text: str) -> Customer:
     if len(exact) == 1 or len(candidates) == 1:
         return store.require(Customer, (exact or candidates)[0].id)
     if not candidates:
-        raise NotFound(f"no customer named {text!r}")
+        raise NotFound(tr("no customer named {text!r}", text=text))
     raise Ambiguous(text, candidates)
 
 
@@ -201,12 +202,13 @@ def find_rep(store: Store, name: str) -> str:
     """A rep's id from 'me' or their name (any case)."""
     if name.strip().casefold() == "me":
         if store.me is None:
-            raise NotFound("no rep yet: set your name with `workbench me NAME`")
+            raise NotFound(tr("no rep yet: set your name with `workbench me NAME`"))
         return store.me
     reps = rep_names(store)
     found = [
         rep_id for rep_id, known in reps.items() if known.casefold() == name.strip().casefold()
     ]
     if not found:
-        raise NotFound(f"no rep named {name!r} (reps: {', '.join(sorted(reps.values()))})")
+        raise NotFound(tr("no rep named {name!r} (reps: {known})", name=name,
+                          known=", ".join(sorted(reps.values()))))  # fmt: skip
     return found[0]

@@ -188,7 +188,7 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
     their bundles agree; the other is tombstoned pointing at it. One
     transaction; undoable (undo_last_merge) until the next merge."""
     if first_id == second_id:
-        raise ValueError("a customer cannot be merged with itself")
+        raise ValueError(tr("a customer cannot be merged with itself"))
     unknown = chosen.keys() - set(CHOSEN)
     if unknown:
         raise ValueError(f"not a field to choose: {', '.join(sorted(unknown))}")
@@ -196,7 +196,7 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
         first = store.require(Customer, first_id)
         second = store.require(Customer, second_id)
         if first.deleted or second.deleted:
-            raise NotFound("both customers must exist (one was deleted or merged already)")
+            raise NotFound(tr("both customers must exist (one was deleted or merged already)"))
         values = merged_fields(first, second, chosen)
         survivor_id, merged_id = sorted((first_id, second_id))
         survivor = first if first_id == survivor_id else second
@@ -225,7 +225,7 @@ def undo_last_merge(store: Store) -> Customer:
     customer. Records added to the survivor since stay with the survivor."""
     record = last_merge(store)
     if record is None:
-        raise NotFound("no merge to undo (only the last merge can be undone)")
+        raise NotFound(tr("no merge to undo (only the last merge can be undone)"))
     models = {model.entity: model for model in BELONGINGS}
     with store.transaction():
         restored = store.update(Customer, record.merged, deleted=False, merged_into=None)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from workbench.domain.duplicates import match_keys
 from workbench.domain.search import fold
+from workbench.i18n import tr
 
 if TYPE_CHECKING:
     from sqlite_utils import Database, Migrations
@@ -97,10 +98,10 @@ def migrate(
         with db.atomic():
             _registry(known).apply(db)
     except sqlite3.Error as error:
-        kept = f"; a copy from before is at {backup}" if backup else ""
-        raise MigrationError(
-            f"could not upgrade the database ({error}); it was left as it was{kept}"
-        ) from error
+        said = tr("could not upgrade the database ({error}); it was left as it was", error=error)
+        if backup:
+            said += tr("; a copy from before is at {path}", path=backup)
+        raise MigrationError(said) from error
     return pending
 
 
@@ -139,11 +140,10 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 def _refuse_newer(done: list[str], path: Path | None, known: set[str]) -> None:
     unknown = [name for name in done if name not in known]
     if unknown:
-        where = path or "this database"
-        raise NewerDatabaseError(
-            f"{where} was written by a newer Workbench (schema {unknown[-1]}); "
-            "upgrade Workbench to open it. The file was not changed."
-        )
+        where = path or tr("this database")
+        raise NewerDatabaseError(tr("{where} was written by a newer Workbench (schema {schema}); "
+                                    "upgrade Workbench to open it. The file was not changed.",
+                                    where=where, schema=unknown[-1]))  # fmt: skip
 
 
 def _copy_aside(conn: sqlite3.Connection, path: Path | None, first_pending: str) -> Path | None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from workbench.domain.models import Deal, Stage, StageMove
 from workbench.domain.stages import StageKind
+from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, fetch_all
 
 
@@ -25,7 +26,8 @@ def move_deal(
         deal = store.require(Deal, deal_id)
         kinds = store.stage_kinds()
         if to_stage not in kinds:
-            raise NotFound(f"no stage {to_stage!r} (stages: {', '.join(kinds)})")
+            raise NotFound(tr("no stage {stage!r} (stages: {known})", stage=to_stage,
+                                 known=", ".join(kinds)))  # fmt: skip
         if to_stage == deal.stage:
             return deal
         today = store.clock.today()
@@ -33,7 +35,7 @@ def move_deal(
             fields: dict[str, object] = {"stage": to_stage, "closed_on": None, "reason": None}
         else:
             if closed_on is not None and closed_on > today:
-                raise StageError(f"the close date {closed_on} is in the future")
+                raise StageError(tr("the close date {day} is in the future", day=closed_on))
             fields = {"stage": to_stage, "closed_on": closed_on or today, "reason": reason}
         moved = store.update(Deal, deal_id, **fields)
         store.add(StageMove(deal_id=deal_id, from_stage=deal.stage, to_stage=to_stage,
@@ -55,7 +57,7 @@ def set_stage(
     given = {"label": label, "probability": probability, "rot_days": rot_days}
     changes = {name: value for name, value in given.items() if value is not None}
     if not changes:
-        raise StageError("say what to change: --label, --probability or --rot-days")
+        raise StageError(tr("say what to change: --label, --probability or --rot-days"))
     return store.update(Stage, _live(store, key).key, **changes)
 
 
@@ -67,7 +69,7 @@ def add_stage(
     with store.transaction():
         stages = store.stages()
         if any(stage.key == key for stage in stages):
-            raise StageError(f"there is already a stage {key!r}")
+            raise StageError(tr("there is already a stage {key!r}", key=key))
         anchor = after or [s.key for s in stages if s.kind == StageKind.OPEN][-1]
         _live(store, anchor)
         stage = store.add(Stage(id=key, label=label, probability=probability,
@@ -83,7 +85,8 @@ def move_stage(store: Store, key: str, *, after: str) -> None:
     with store.transaction():
         for name in (key, after):
             if _live(store, name).kind != StageKind.OPEN:
-                raise StageError(f"{name!r} is not an open stage; Won and Lost stay at the end")
+                raise StageError(tr("{key!r} is not an open stage; Won and Lost stay at the end",
+                                    key=name))  # fmt: skip
         order = [s.key for s in store.stages() if s.key != key]
         order.insert(order.index(after) + 1, key)
         _renumber(store, order)
@@ -95,13 +98,13 @@ def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
     with store.transaction():
         stage = _live(store, key)
         if stage.kind != StageKind.OPEN:
-            raise StageError("Won and Lost are built in and cannot be deleted")
+            raise StageError(tr("Won and Lost are built in and cannot be deleted"))
         deals = fetch_all(store.db, "SELECT id FROM deals WHERE stage = ? AND deleted = 0", [key])
         if deals and move_to is None:
-            raise StageError(f"stage {key!r} has {len(deals)} deals; move them first "
-                             "(--move-to STAGE)")  # fmt: skip
+            raise StageError(tr("stage {key!r} has {count} deals; move them first "
+                                "(--move-to STAGE)", key=key, count=len(deals)))  # fmt: skip
         if move_to == key:
-            raise StageError("move its deals to another stage")
+            raise StageError(tr("move its deals to another stage"))
         for deal in deals:
             move_deal(store, deal["id"], move_to or "")
         store.delete(Stage, key)
@@ -112,7 +115,7 @@ def _live(store: Store, key: str) -> Stage:
     stage = store.get(Stage, key)
     if stage is None or stage.deleted:
         known = ", ".join(s.key for s in store.stages())
-        raise NotFound(f"no stage {key!r} (stages: {known})")
+        raise NotFound(tr("no stage {stage!r} (stages: {known})", stage=key, known=known))
     return stage
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from workbench.domain.models import Rep
+from workbench.i18n import tr
 from workbench.store.database import Store
 from workbench.store.log_text import json_text
 from workbench.store.migrate import schema_version
@@ -205,6 +206,10 @@ def find_peer(store: Store, text: str) -> str:
              if device.startswith(text.strip()) or (rep or "").casefold() == wanted]  # fmt: skip
     if len(found) != 1:
         known = ", ".join(f"{rep or '?'} ({device})" for device, rep in peers.items())
-        reason = "matches several peers" if found else "is not a peer we have had a bundle from"
-        raise LookupError(f"{text!r} {reason} (peers: {known or 'none yet'}); use --full")
+        known = known or tr("none yet")
+        if found:
+            raise LookupError(tr("{text!r} matches several peers (peers: {known}); use --full",
+                                 text=text, known=known))  # fmt: skip
+        raise LookupError(tr("{text!r} is not a peer we have had a bundle from (peers: {known}); "
+                             "use --full", text=text, known=known))  # fmt: skip
     return found[0]

@@ -65,7 +65,8 @@ def sync_folder(
 ) -> FolderSync:
     """Import the other devices' new bundles from `folder`, then write ours."""
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder} is not a folder (create it, or pick another)")
+        raise FileNotFoundError(tr("{folder} is not a folder (create it, or pick another)",
+                                      folder=folder))  # fmt: skip
     key = FOLDER_KEY + str(folder.resolve())
     state: dict[str, Any] = json.loads(store.local(key) or "{}")
     files: dict[str, dict[str, Any]] = state.setdefault("files", {})

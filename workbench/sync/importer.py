@@ -184,7 +184,7 @@ class _Staging:
             if self.straight:
                 raise _Overlap from None
             origin, seq = _repeated(conn, rows)
-            raise BundleError(f"holds change {origin}:{seq} twice") from None
+            raise BundleError(tr("holds change {change} twice", change=f"{origin}:{seq}")) from None
         finally:
             conn.execute("RELEASE stage")
         self.origins.update(row[0] for row in rows)
@@ -265,10 +265,9 @@ def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
         texts = list(zip(pairs[::2], pairs[1::2], strict=True))
         same_json = all(_json(a) == _json(b) for a, b in texts[-2:])  # value, prev
         if texts[:4] != [(a, a) for a, _ in texts[:4]] or not same_json:
-            raise BundleError(
-                f"holds a change {origin}:{seq} unlike the one of that number here: "
-                f"device {origin} was reused (a copied database with its device file?)"
-            )
+            raise BundleError(tr("holds a change {change} unlike the one of that number here: "
+                                 "device {device} was reused (a copied database with its device "
+                                 "file?)", change=f"{origin}:{seq}", device=origin))  # fmt: skip
 
 
 def _json(text: str | None) -> Any:

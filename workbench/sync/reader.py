@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from workbench.domain.hlc import MAX_DRIFT_MS, Stamp
+from workbench.i18n import tr
 from workbench.store.log_text import json_text
 from workbench.store.schema import ENTITIES
 from workbench.sync.bundle import (
@@ -83,18 +84,19 @@ def _text(path: Path, progress: Progress | None) -> Iterator[_Text]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES >> 20
-            raise BundleError(f"is {size >> 20:,} MB; bundles over {limit:,} MB are refused")
+            raise BundleError(tr("is {size} MB; bundles over {limit} MB are refused",
+                                 size=f"{size >> 20:,}", limit=f"{limit:,}"))  # fmt: skip
         with path.open("rb") as raw:
             compressed = raw.read(2) == b"\x1f\x8b"
             raw.seek(0)
             stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw) if compressed else raw
             yield _Text(_chunks(stream, raw, size, progress))
     except OSError as error:  # includes gzip.BadGzipFile
-        raise BundleError(f"cannot be read: {error.strerror or error}") from None
+        raise BundleError(tr("cannot be read: {error}", error=error.strerror or error)) from None
     except (EOFError, zlib.error):
-        raise BundleError("is a damaged or cut-short compressed file") from None
+        raise BundleError(tr("is a damaged or cut-short compressed file")) from None
     except UnicodeDecodeError:
-        raise BundleError("is not UTF-8 text") from None
+        raise BundleError(tr("is not UTF-8 text")) from None
 
 
 def _chunks(
@@ -105,7 +107,8 @@ def _chunks(
     while data := stream.read(READ_CHARS):
         total += len(data)
         if total > MAX_TEXT_CHARS:
-            raise BundleError(f"holds more than {MAX_TEXT_CHARS >> 20} MB of text; refused")
+            raise BundleError(tr("holds more than {size} MB of text; refused",
+                                 size=MAX_TEXT_CHARS >> 20))  # fmt: skip
         if progress:
             progress(raw.tell(), size)
         yield decoder.decode(data)
@@ -146,7 +149,7 @@ class _Text:
     def expect(self, chars: str) -> str:
         found = self.peek()
         if not found or found not in chars:
-            raise self.error(f"expected {' or '.join(map(repr, chars))}")
+            raise self.error(tr("expected {chars}", chars=" / ".join(map(repr, chars))))
         self.pos += 1
         return found
 
@@ -167,7 +170,7 @@ class _Text:
                 break
         text = self.buf[self.pos : end]
         if len(text) > limit:
-            raise self.error(f"a value longer than {limit:,} characters")
+            raise self.error(tr("a value longer than {limit} characters", limit=f"{limit:,}"))
         self.pos = end
         return value, text
 
@@ -197,9 +200,10 @@ class _Text:
 
     def error(self, problem: str, at: int | None = None, cut: bool = False) -> BundleError:
         if self.eof and (cut or self.pos >= len(self.buf)):
-            return BundleError("ends too early: the file is cut short (truncated)")
+            return BundleError(tr("ends too early: the file is cut short (truncated)"))
         where = self.base + (self.pos if at is None else at) + 1
-        return BundleError(f"is not a valid bundle at character {where:,}: {problem}")
+        return BundleError(tr("is not a valid bundle at character {where}: {problem}",
+                              where=f"{where:,}", problem=problem))  # fmt: skip
 
 
 # --- the bundle --------------------------------------------------------------
@@ -231,15 +235,17 @@ class _Reader:
                 self.text.expect(",")
             key, _ = self.text.value(100)
             if key not in ("header", "changes") or key in seen:
-                raise self.text.error(f"unexpected {'repeated ' if key in seen else ''}key {key!r}")
+                if key in seen:
+                    raise self.text.error(tr("unexpected repeated key {key!r}", key=key))
+                raise self.text.error(tr("unexpected key {key!r}", key=key))
             seen.add(key)
             self.text.expect(":")
             self._header() if key == "header" else self._changes()
         self.text.expect("}")
         if self.text.peek():
-            raise self.text.error("more text after the bundle")
+            raise self.text.error(tr("more text after the bundle"))
         if self.header is None or "changes" not in seen:
-            raise BundleError(f"has no {'header' if self.header is None else 'changes'}")
+            raise BundleError(tr("has no header") if self.header is None else tr("has no changes"))
         return self._finish(self.header)
 
     def _header(self) -> None:
@@ -249,12 +255,14 @@ class _Reader:
         except ValidationError as error:
             version = _version_in(text)
             if version is not None and version > FORMAT_VERSION:
-                raise _newer(f"bundle format {version}") from None
-            raise BundleError(f"has a bad header: {_first_error(error)}") from None
+                raise _newer(tr("bundle format {version}", version=version)) from None
+            raise BundleError(
+                tr("has a bad header: {problem}", problem=_first_error(error))
+            ) from None
         if header.format_version > FORMAT_VERSION:
-            raise _newer(f"bundle format {header.format_version}")
+            raise _newer(tr("bundle format {version}", version=header.format_version))
         if _number(header.schema_version) > _number(self.schema_version):
-            raise _newer(f"schema {header.schema_version}")
+            raise _newer(tr("schema {version}", version=header.schema_version))
         self.header = header
         if self.checked_header:
             self.checked_header(header)
@@ -300,9 +308,9 @@ class _Reader:
         try:
             return _CHANGE.validate_python(value, strict=True)
         except ValidationError as error:
-            raise BundleError(
-                f"has a bad change (number {index + 1:,}): {_first_error(error)}"
-            ) from None
+            problem = _first_error(error)
+            raise BundleError(tr("has a bad change (number {number}): {problem}",
+                                 number=f"{index + 1:,}", problem=problem)) from None  # fmt: skip
 
     def _check_values(self, changes: list[Change]) -> list[str]:
         """Each change's value checked and made literal, as JSON text."""
@@ -311,24 +319,23 @@ class _Reader:
         for index, change in enumerate(changes):
             by_field.setdefault((change["entity"], change["field"]), []).append(index)
         for (entity, field), indexes in by_field.items():
-            if entity not in ENTITIES or field not in ENTITIES[entity].fields:
-                raise BundleError(
-                    f"has a change (number {self.count + indexes[0] + 1:,}) to "
-                    + (
-                        f"{entity}.{field}, a field"
-                        if entity in ENTITIES
-                        else f"{entity!r}, a kind of record"
-                    )
-                    + " this version does not know"
-                )
+            number = f"{self.count + indexes[0] + 1:,}"
+            if entity not in ENTITIES:
+                raise BundleError(tr("has a change (number {number}) to {entity!r}, a kind of "
+                                     "record this version does not know", number=number,
+                                     entity=entity))  # fmt: skip
+            if field not in ENTITIES[entity].fields:
+                raise BundleError(tr("has a change (number {number}) to {field}, a field this "
+                                     "version does not know", number=number,
+                                     field=f"{entity}.{field}"))  # fmt: skip
             try:
                 cleaned = check_for(entity, field).clean([changes[i].get("value") for i in indexes])
             except ValidationError as error:
                 index = indexes[int(error.errors()[0]["loc"][0])]
-                raise BundleError(
-                    f"has a bad value for {entity}.{field} (change number "
-                    f"{self.count + index + 1:,}): {_first_error(error, skip=1)}"
-                ) from None
+                raise BundleError(tr("has a bad value for {field} (change number {number}): "
+                                     "{problem}", field=f"{entity}.{field}",
+                                     number=f"{self.count + index + 1:,}",
+                                     problem=_first_error(error, skip=1))) from None  # fmt: skip
             for index, text in zip(indexes, cleaned, strict=True):
                 texts[index] = text
         return texts
@@ -336,20 +343,19 @@ class _Reader:
     def _check_clocks(self, changes: list[Change]) -> None:
         latest = Stamp.parse(max(change["hlc"] for change in changes))
         if latest.wall_ms > self.latest_ms:
-            raise BundleError(
-                f"has changes from device {latest.device} dated "
-                f"{latest.moment():%Y-%m-%d %H:%M} UTC, more than a day ahead of this "
-                "computer's clock: set that device's clock right and export again"
-            )
+            raise BundleError(tr("has changes from device {device} dated {moment} UTC, more "
+                                 "than a day ahead of this computer's clock: set that device's "
+                                 "clock right and export again", device=latest.device,
+                                 moment=f"{latest.moment():%Y-%m-%d %H:%M}"))  # fmt: skip
 
     def _finish(self, header: Header) -> Header:
         if header.count != self.count:
-            raise BundleError(
-                f"says it holds {header.count:,} changes but holds {self.count:,}: "
-                "it is incomplete or was altered"
-            )
+            raise BundleError(tr("says it holds {said} changes but holds {count}: it is "
+                                 "incomplete or was altered", said=f"{header.count:,}",
+                                 count=f"{self.count:,}"))  # fmt: skip
         if header.sha256 != self.digest.hexdigest():
-            raise BundleError("fails its checksum: it was altered or damaged after it was written")
+            raise BundleError(tr("fails its checksum: it was altered or damaged after it was "
+                                 "written"))  # fmt: skip
         return header
 
 
@@ -389,6 +395,5 @@ def _number(schema_version: str | None) -> int:
 
 
 def _newer(what: str) -> BundleError:
-    return BundleError(
-        f"was written by a newer Workbench ({what}); update Workbench on this computer to import it"
-    )
+    return BundleError(tr("was written by a newer Workbench ({what}); update Workbench on this "
+                          "computer to import it", what=what))  # fmt: skip

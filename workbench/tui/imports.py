@@ -14,9 +14,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
-from workbench.i18n import later, tr, tr_n
+from workbench.i18n import later, tr
 from workbench.interop.csv_columns import load_mapping
-from workbench.interop.csv_import import Plan, apply_plan, plan_import
+from workbench.interop.csv_import import Plan, apply_plan, plan_import, records
 from workbench.interop.vcard import plan_vcf_import
 from workbench.tui.fields import Choice, KeyPicker
 from workbench.tui.forms import FormScreen
@@ -42,17 +42,6 @@ CHECK_HINT = tr("enter reads the file and shows what it would do · esc cancel")
 # Why nothing can be imported, for rows and for cards: (all bad, none at all).
 _NOTHING = {False: (later("every row is bad"), later("the file has no rows")),
             True: (later("every card is bad"), later("the file has no cards"))}  # fmt: skip
-
-
-def _records(count: int, unit: str, *, good: bool = False) -> str:
-    """'1 row', '12 cards', '3 good rows': a file's records by what they are."""
-    if unit == "card":
-        if good:
-            return tr_n("{count} good card", "{count} good cards", count)
-        return tr_n("{count} card", "{count} cards", count)
-    if good:
-        return tr_n("{count} good row", "{count} good rows", count)
-    return tr_n("{count} row", "{count} rows", count)
 
 
 class ImportScreen(FormScreen):
@@ -144,7 +133,7 @@ class ImportScreen(FormScreen):
     def _planned(self, plan: Plan) -> None:
         self.plan = plan
         self.query_one("#report", Static).update(Text("\n".join(map(printable, plan.report()))))
-        good = _records(len(plan.good), plan.table.unit)
+        good = records(len(plan.good), plan.table.unit)
         if not plan.good:
             bad, none = _NOTHING[plan.table.unit == "card"]
             why = tr(bad) if plan.rejected else tr(none)
@@ -152,7 +141,7 @@ class ImportScreen(FormScreen):
             self.plan = None
         elif plan.rejected:
             self._hint(tr("ctrl+s imports the {records}; the bad go to {file} · esc cancel",
-                          records=_records(len(plan.good), plan.table.unit, good=True),
+                          records=records(len(plan.good), plan.table.unit, "good"),
                           file=plan.rejects_path.name))  # fmt: skip
         else:
             self._hint(tr("ctrl+s imports {records} · esc cancel", records=good))
@@ -166,8 +155,11 @@ class ImportScreen(FormScreen):
         except (OSError, ValueError) as error:
             self.app.call_from_thread(self._hint, tr("esc cancel"), str(error))
             return
-        records = _records(len(plan.good), plan.table.unit)
-        done = tr("Imported {records} from {file}", records=records, file=plan.path.name)
+        done = tr(
+            "Imported {records} from {file}",
+            file=plan.path.name,
+            records=records(len(plan.good), plan.table.unit),
+        )
         if rejects:
             done += tr("; the bad ones are in {file}", file=rejects.name)
         self.app.call_from_thread(self.dismiss, done)
