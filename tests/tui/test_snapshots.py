@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from tests.tui.support import workers_done
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
-from workbench.store.database import open_store
+from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
 
 
@@ -72,8 +72,8 @@ async def _conflicts(pilot: Pilot[None]) -> None:
     await _loaded(pilot)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_conflicts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def in_conflict(tmp_path: Path) -> Store:
+    """Li Wei's database after Sam's edits of the same fields came in twice."""
     from datetime import timedelta
 
     from tests.store.bundles import send
@@ -95,7 +95,13 @@ def test_conflicts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     sam.update(Customer, acme.id, tier="C", phone="+86 21 5555 0123")
     sam.update(Deal, deal.id, amount=4_700_000, currency="CNY")
     send(sam, mine, tmp_path)
-    assert snap_compare(WorkbenchApp(mine), terminal_size=size, run_before=_conflicts)
+    return mine
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_conflicts(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(in_conflict(tmp_path))
+    assert snap_compare(app, terminal_size=size, run_before=_conflicts)
 
 
 async def _import_report(pilot: Pilot[None]) -> None:
@@ -110,10 +116,8 @@ async def _import_report(pilot: Pilot[None]) -> None:
     await _loaded(pilot)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_import_report(  # type: ignore[no-untyped-def]
-    snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
-) -> None:
+def with_a_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """An empty database, and deals.csv (a good row and a bad) to import."""
     from workbench.store.actions import set_me
 
     monkeypatch.chdir(tmp_path)  # the path typed is relative: the same in every run
@@ -124,4 +128,12 @@ def test_import_report(  # type: ignore[no-untyped-def]
     )
     store = open_store(tmp_path / "t.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     set_me(store, "Li Wei")
-    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_import_report)
+    return store
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_import_report(  # type: ignore[no-untyped-def]
+    snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    app = WorkbenchApp(with_a_csv(tmp_path, monkeypatch))
+    assert snap_compare(app, terminal_size=size, run_before=_import_report)

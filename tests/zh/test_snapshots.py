@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.test_snapshots import _customer_360, _customers, _loaded
+from tests.tui.test_snapshots import (
+    _conflicts,
+    _customer_360,
+    _customers,
+    _import_report,
+    _loaded,
+    in_conflict,
+    with_a_csv,
+)
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import Store, open_store
@@ -42,3 +50,13 @@ def test_customer_360(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-
 def test_targets(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = WorkbenchApp(_demo(tmp_path))
     assert snap_compare(app, press=["4"], terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_conflicts(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(in_conflict(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_conflicts)
+
+
+def test_import_report(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    app = WorkbenchApp(with_a_csv(tmp_path, monkeypatch))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_import_report)

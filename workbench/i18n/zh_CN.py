@@ -821,6 +821,16 @@ MESSAGES: dict[str, str] = {
     "has a change (number {number}) to {entity!r}, a kind of record this version does not know": "有一条变更（第 {number} 条）针对 {entity!r}，这个版本不认识这种记录",
     "has a change (number {number}) to {field}, a field this version does not know": "有一条变更（第 {number} 条）针对 {field}，这个版本不认识这个字段",
     "has a bad value for {field} (change number {number}): {problem}": "{field} 的值有误（第 {number} 条变更）：{problem}",
+    # kinds of record (conflicts)
+    "rep": "销售代表",
+    "customer": "客户",
+    "contact": "联系人",
+    "stage": "阶段",
+    "deal": "商机",
+    "stage move": "阶段变更",
+    "activity": "活动",
+    "follow-up": "跟进",
+    "target": "目标",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

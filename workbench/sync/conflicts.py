@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.domain.hlc import Stamp
 from workbench.domain.money import format_money
+from workbench.i18n import later, tr
 from workbench.store.database import Store
 from workbench.store.schema import ENTITIES
 from workbench.sync.export import PEER_KEY
@@ -31,9 +32,10 @@ _LABELS = {
     "follow_ups": "title",
     "targets": "metric || ' ' || period",
 }
-_KINDS = {"reps": "rep", "customers": "customer", "contacts": "contact", "stages": "stage",
-          "deals": "deal", "stage_history": "stage move", "activities": "activity",
-          "follow_ups": "follow-up", "targets": "target"}  # fmt: skip
+_KINDS = {"reps": later("rep"), "customers": later("customer"), "contacts": later("contact"),
+          "stages": later("stage"), "deals": later("deal"), "stage_history": later("stage move"),
+          "activities": later("activity"), "follow_ups": later("follow-up"),
+          "targets": later("target")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class Conflict:
 
     @property
     def kind(self) -> str:
-        return _KINDS[self.entity]
+        """What kind of record it is, in the chosen language."""
+        return tr(_KINDS[self.entity])
 
 
 def count_conflicts(store: Store) -> int:
