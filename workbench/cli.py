@@ -408,7 +408,7 @@ def _print_due(rows: list[Any], day: date) -> None:
     with _table(tr("Due"), tr("Customer"), tr("What"), tr("Deal"), tr("Value"), whole=(0, 4),
                 right=(4,)) as add:  # fmt: skip
         for row in rows:
-            value = format_money(row.amount, row.currency) if row.deal_title else ""
+            value = format_money(row.amount, row.currency, cents=True) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
             add(describe_due(row.shown_on, row.due_time, day), row.customer_name,
                 row.title + repeat, row.deal_title, value)  # fmt: skip
@@ -576,7 +576,8 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     with _table(tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."), tr("Close"),
                 whole=(0, 3, 4, 5), right=(3, 4)) as add:  # fmt: skip
         for row in rows:
-            add(row.stage, row.title, row.customer_name, format_money(row.amount, row.currency),
+            add(row.stage, row.title, row.customer_name,
+                format_money(row.amount, row.currency, cents=True),
                 f"{row.probability}%", row.expected_close)  # fmt: skip
 
 

@@ -161,7 +161,10 @@ def test_customers_and_deals(demo_db: Run) -> None:
     assert found and all("教育" in c["name"] for c in found)
     proposals = json.loads(demo_db("deals", "--stage", "proposal", "--json").output)
     assert proposals and {d["stage"] for d in proposals} == {"proposal"}
-    assert "Stage" in demo_db("deals", "--all").output
+    listed = demo_db("deals", "--all").output
+    assert "Stage" in listed
+    first = proposals[0]
+    assert f"¥{first['amount'] / 100:,.2f}" in listed, "a deal's exact amount, fen included"
 
 
 def test_duplicates(run: Run, db_path: Path) -> None:

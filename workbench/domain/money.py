@@ -68,7 +68,10 @@ def parse_amount(text: str, currency: str) -> int:
 
 
 def format_money(minor: int, currency: str, *, cents: bool = False) -> str:
-    """1250050, 'CNY' -> '¥12,500' (or '¥12,500.50' with cents=True)."""
+    """1250050, 'CNY' -> '¥12,500', or '¥12,500.50' with cents=True: the
+    exact amount, shown where one deal's amount is (its view, the 360's
+    deal list, the command line's tables, a conflict); sums, forecasts and
+    tight columns (kanban cards) round to whole units."""
     places = decimals(currency)
     shown_places = places if cents else 0
     value = Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-shown_places), ROUND_HALF_UP)

@@ -75,7 +75,7 @@ def _follow_up(row: DueFollowUp, today: date) -> list[Event]:
     if row.deal_title:
         worth = ""
         if row.amount is not None and row.currency is not None:
-            worth = f" {format_money(row.amount, row.currency)}"
+            worth = f" {format_money(row.amount, row.currency, cents=True)}"
         notes.append(tr("Deal: {deal}", deal=f"{row.deal_title}{worth}"))
     if late:
         notes.append(tr_n("Due {day}, {count} day ago", "Due {day}, {count} days ago",

@@ -259,7 +259,11 @@ class CustomerScreen(Pane):
             self.deals.add_row(
                 Text(printable(deal.title), style=style, overflow="ellipsis", no_wrap=True),
                 Text(printable(tr(deal.stage_label)), style=style),
-                Text(format_money(deal.amount, deal.currency), style=style, justify="right"),
+                Text(
+                    format_money(deal.amount, deal.currency, cents=True),
+                    style=style,
+                    justify="right",
+                ),
                 Text(f"{deal.probability}" if deal.kind == StageKind.OPEN else "", style=style),
                 Text(f"{when}" if when else "", style=style),
                 key=deal.id,

@@ -52,7 +52,7 @@ def render_deal(view: DealView, store: Store) -> Text:
     text = Text(printable(deal.title), style="bold")
     customer = printable(view.customer.name) if view.customer else "?"
     text.append(f"\n{customer} · {tr(labels.get(deal.stage, deal.stage))} · "
-                f"{format_money(deal.amount, deal.currency)}", style="")  # fmt: skip
+                f"{format_money(deal.amount, deal.currency, cents=True)}", style="")  # fmt: skip
     chance = f"{deal.probability}%" if deal.probability is not None else tr("stage default")
     facts = [
         (tr("Probability"), chance),
