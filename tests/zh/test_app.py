@@ -6,16 +6,14 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.tui.support import settle
-from workbench.demo import Shape, generate
-from workbench.domain.clock import FixedClock
-from workbench.store.database import fetch_all, open_store
+from tests.zh.test_snapshots import demo
+from workbench.store.database import fetch_all
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.footer import Footer
 
 
 async def test_a_call_logged_in_chinese_with_its_next_follow_up(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = demo(tmp_path)
     app = WorkbenchApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -35,9 +33,7 @@ async def test_a_call_logged_in_chinese_with_its_next_follow_up(tmp_path: Path) 
 
 
 async def test_a_bad_date_is_refused_in_chinese(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=20))
-    app = WorkbenchApp(store)
+    app = WorkbenchApp(demo(tmp_path, customers=20))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("l", "c", "1")

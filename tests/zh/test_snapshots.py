@@ -21,34 +21,35 @@ from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
 
 
-def _demo(tmp_path: Path) -> Store:
+def demo(tmp_path: Path, customers: int = 60) -> Store:
+    """The demo data of the English snapshots, on Monday 23 November 2026."""
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    generate(store, shape=Shape(customers=customers))
     return store
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(WorkbenchApp(_demo(tmp_path)), terminal_size=size, run_before=_loaded)
+    assert snap_compare(WorkbenchApp(demo(tmp_path)), terminal_size=size, run_before=_loaded)
 
 
 def test_pipeline(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(_demo(tmp_path))
+    app = WorkbenchApp(demo(tmp_path))
     assert snap_compare(app, press=["2"], terminal_size=(80, 24), run_before=_loaded)
 
 
 def test_customers(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(_demo(tmp_path))
+    app = WorkbenchApp(demo(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_customers)
 
 
 def test_customer_360(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(_demo(tmp_path))
+    app = WorkbenchApp(demo(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_customer_360)
 
 
 def test_targets(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(_demo(tmp_path))
+    app = WorkbenchApp(demo(tmp_path))
     assert snap_compare(app, press=["4"], terminal_size=(80, 24), run_before=_loaded)
 
 

@@ -22,26 +22,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from workbench.domain.pipeline import CardLike
 from workbench.domain.when import describe_due
-from workbench.i18n import later, tr
+from workbench.i18n import Worded, later, tr
 
 TIER_POINTS = {"A": 30, "B": 15, "C": 0}
 WINDOW_DAYS = 7
 
 
-class Section(StrEnum):
+class Section(Worded):
     OVERDUE = later("Overdue")
     TODAY = later("Today")
     NEXT = later("Next 7 days")
     SUGGESTED = later("Suggested")
-
-    @property
-    def label(self) -> str:
-        return tr(self.value)
 
 
 class FollowUpRow(Protocol):

@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Protocol
 
 from workbench.domain.stages import StageKind
-from workbench.i18n import later, tr
+from workbench.i18n import Worded, later, tr
 
 
 class StageLike(Protocol):
@@ -96,14 +95,10 @@ def is_overdue(card: CardLike, stage: StageLike, today: date) -> bool:
     return stage.kind == StageKind.OPEN and close is not None and close < today
 
 
-class SortBy(StrEnum):
+class SortBy(Worded):
     CLOSE = later("close date")
     AMOUNT = later("amount")
     AGE = later("days in stage")
-
-    @property
-    def label(self) -> str:
-        return tr(self.value)
 
 
 def sorter(by: SortBy) -> Callable[[CardLike], tuple[object, ...]]:

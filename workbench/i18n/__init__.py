@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 ENGLISH = "en"
@@ -43,6 +44,15 @@ def tr_click(text: str) -> str:
     """One of click's own texts ('Usage:', its errors) in the chosen language:
     the command line passes click's gettext lookups here (workbench.cli)."""
     return _click_catalogue.get(text, text)
+
+
+class Worded(StrEnum):
+    """A choice whose value is its English name (marked with `later`), shown
+    as `label` in the chosen language."""
+
+    @property
+    def label(self) -> str:
+        return tr(self.value)
 
 
 def later(text: str) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 
 from workbench.domain import agenda
 from workbench.domain.clock import utc_text
 from workbench.domain.search import match_query, scoped
-from workbench.i18n import later, tr
+from workbench.i18n import Worded, later
 from workbench.store.database import Store, fetch_all, fetch_packed
 
 
@@ -222,16 +221,12 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
     return [CustomerRow(**row) for row in rows]
 
 
-class CustomerSort(StrEnum):
+class CustomerSort(Worded):
     NAME = later("name")  # while searching: best match first
     TIER = later("tier")
     LAST_CONTACT = later("last contact")  # never contacted first, then the longest ago
     PIPELINE = later("open pipeline")  # largest first
     REVENUE = later("won revenue")  # largest first
-
-    @property
-    def label(self) -> str:
-        return tr(self.value)
 
 
 _CUSTOMER_ORDER = {
