@@ -55,3 +55,19 @@ def me(store: Store) -> Rep:
 @pytest.fixture
 def acme(store: Store, me: Rep) -> Customer:
     return store.add(Customer(name="Acme Pumps", tier="A", phone="+86 21 5555 0100"))
+
+
+@pytest.fixture
+def clocks() -> tuple[FixedClock, FixedClock]:
+    """The clocks of two replicas, both at the tests' now."""
+    return FixedClock.at(f"{TODAY}T09:30:00+08:00"), FixedClock.at(f"{TODAY}T09:30:00+08:00")
+
+
+@pytest.fixture
+def pair(tmp_path: Path, clocks: tuple[FixedClock, FixedClock]) -> Iterator[tuple[Store, Store]]:
+    """Two replicas, a and b, that have never synced."""
+    a = open_store(tmp_path / "a.db", clock=clocks[0])
+    b = open_store(tmp_path / "b.db", clock=clocks[1])
+    yield a, b
+    a.close()
+    b.close()

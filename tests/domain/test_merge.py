@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.sync.merge import FieldChange, Outcome, resolve
+from workbench.domain.merge import FieldChange, Outcome, resolve
 
 
 def change(origin: str, seq: int, hlc: str, value: str, *prev: str) -> FieldChange:

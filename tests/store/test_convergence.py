@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from tests.store.bundles import content, replica
 from workbench.domain.clock import FixedClock
+from workbench.domain.merge import FieldChange, resolve
 from workbench.domain.models import Customer
 from workbench.store.database import Store
 from workbench.sync import importer
 from workbench.sync.export import export_bundle
 from workbench.sync.importer import BULK_CHANGES, import_bundle
-from workbench.sync.merge import FieldChange, resolve
 
 REPLICAS = 3
 who = st.integers(0, REPLICAS - 1)

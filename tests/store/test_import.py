@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TODAY
 from tests.store.bundles import content, read_bundle_file, replica, send, write_bundle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Rep
@@ -15,21 +16,6 @@ from workbench.sync import importer
 from workbench.sync.conflicts import keep, list_conflicts
 from workbench.sync.export import export_bundle, held, known_by
 from workbench.sync.importer import import_bundle
-
-NOW = "2026-11-23T09:30:00+08:00"
-
-
-@pytest.fixture
-def clocks() -> tuple[FixedClock, FixedClock]:
-    return FixedClock.at(NOW), FixedClock.at(NOW)
-
-
-@pytest.fixture
-def pair(tmp_path: Path, clocks: tuple[FixedClock, FixedClock]) -> tuple[Store, Store]:
-    a, b = replica(tmp_path, "a", clocks[0]), replica(tmp_path, "b", clocks[1])
-    yield a, b
-    a.close()
-    b.close()
 
 
 def test_a_full_bundle_makes_an_empty_database_the_same(
@@ -203,11 +189,27 @@ def test_an_incremental_bundle_holds_only_what_the_peer_lacks(
     assert content(a) == content(b)
 
 
+def test_what_a_peer_holds_is_taken_no_further_than_what_is_here(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """A header claiming more than exists (a broken or lying peer) would make
+    our bundles for it skip changes it never had."""
+    a, b = pair
+    a.add(Customer(name="Acme"))
+    header, changes = read_bundle_file(export_bundle(a, tmp_path / "a.json").path)
+    header["known"] |= {b.device: 10**15, "elsewhere": 10**15}
+    import_bundle(b, write_bundle(tmp_path / "claims.json", header, changes))
+    assert known_by(b, a.device) == {a.device: held(a)[a.device], b.device: 0, "elsewhere": 0}
+    mine = b.add(Customer(name="Beta"))
+    path = export_bundle(b, tmp_path / "for-a.json", peers=[a.device]).path
+    assert {change["row_id"] for change in read_bundle_file(path)[1]} == {mine.id}
+
+
 def test_a_gap_is_not_claimed_as_held(pair: tuple[Store, Store], tmp_path: Path) -> None:
     a, b = pair
     a.add(Customer(name="One"))
     first = export_bundle(a, tmp_path / "1.json").path
-    (top,) = a.db.execute("SELECT max(seq) FROM changes").fetchone()
+    (top,) = a.db.execute("SELECT max(seq) FROM changes WHERE origin = ?", [a.device]).fetchone()
     a.add(Customer(name="Two"))
     header, changes = read_bundle_file(export_bundle(a, tmp_path / "2.json").path)
     later = write_bundle(tmp_path / "later.json", header,
@@ -257,7 +259,7 @@ def test_the_summary_counts_possible_duplicates(pair: tuple[Store, Store], tmp_p
 
 
 def test_three_crossing_edits_keep_two_conflicts(tmp_path: Path) -> None:
-    clocks = [FixedClock.at(NOW) for _ in range(3)]
+    clocks = [FixedClock.at(f"{TODAY}T09:30:00+08:00") for _ in range(3)]
     stores = [replica(tmp_path, f"r{i}", clock) for i, clock in enumerate(clocks)]
     acme = stores[0].add(Customer(name="Acme"))
     for other in stores[1:]:

@@ -226,3 +226,39 @@ def test_the_error_names_the_place(store: Store, me: object, good: Path, tmp_pat
     with pytest.raises(BundleError, match=f"at character {at + 1:,}: expected ','"):
         import_bundle(store, broken)
     assert json.loads(good.read_text())  # the good one stays good
+
+
+def _forged(origin: str | None = None, seq: int | None = None) -> Edit:
+    """One more change, a copy of the first under another id."""
+
+    def edit(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        extra = dict(changes[0], prev=None)
+        extra["origin"] = origin or extra["origin"]
+        extra["seq"] = seq or extra["seq"]
+        changes.append(extra)
+
+    return edit
+
+
+def test_a_change_under_the_readers_own_device_id(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
+    """Only this computer writes under its id: one such change, numbered
+    past ours, would make every bundle we write afterwards a reused id."""
+    own = edited(good, tmp_path, _forged(origin=store.device, seq=10**18))
+    refused(store, own, "written under this computer's own device id")
+    ours = "SELECT max(seq) FROM changes WHERE origin = ?"
+    (top,) = store.db.execute(ours, [store.device]).fetchone()
+    refused(store, edited(good, tmp_path, _forged(store.device, top + 1)), "own device id")
+
+
+def test_a_change_under_the_seeds_name(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
+    refused(store, edited(good, tmp_path, _forged(origin="seed", seq=41)), "seed's name")
+
+
+def test_a_change_numbered_implausibly_far_ahead(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
+    refused(store, edited(good, tmp_path, _forged(seq=10**12)), "numbered 999,99")

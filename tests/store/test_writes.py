@@ -17,8 +17,10 @@ from workbench.store.schema import dump
 
 
 def changes(store: Store, row_id: str | None = None) -> list[dict]:
-    where, params = ("WHERE row_id = ?", [row_id]) if row_id else ("", [])
-    return fetch_all(store.db, f"SELECT * FROM changes {where} ORDER BY origin, seq", params)
+    """The changes this device wrote (not the seeded default stages)."""
+    where, params = ("AND row_id = ?", [row_id]) if row_id else ("", [])
+    return fetch_all(store.db, f"SELECT * FROM changes WHERE origin = ? {where} "
+                     "ORDER BY origin, seq", [store.device, *params])  # fmt: skip
 
 
 def test_add_logs_one_change_per_set_field(store: Store, me: Rep) -> None:

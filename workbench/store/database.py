@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HLC, Stamp
+from workbench.domain.merge import FieldChange, heads
 from workbench.domain.settings import Settings
 from workbench.lazy import lazy
 from workbench.store.location import DeviceRegistry, resolve_device
@@ -102,8 +103,13 @@ def fetch_packed(
 
 def _set_values(entity: Entity, data: dict[str, Any]) -> dict[str, Any]:
     """A new record's change-log values, leaving out the unset ones: an empty
-    field needs no change to say so."""
-    return {f: v for f, v in entity.values(data).items() if v not in (None, [], False)}
+    field needs no change to say so (a record without one holds None, [] or
+    False). A zero is a value: 0 == False, so the test is by identity."""
+    return {f: v for f, v in entity.values(data).items() if not _unset(v)}
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value is False or (isinstance(value, list) and not value)
 
 
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -304,16 +310,16 @@ class Store:
         )
 
     def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:
-        """Per field, the changes no other change supersedes."""
-        seen: dict[str, set[str]] = {}
-        superseded: set[str] = set()
-        for origin, seq, field, prev in self.db.execute(
-            "SELECT origin, seq, field, prev FROM changes WHERE entity = ? AND row_id = ?",
+        """Per field, the ids of the changes a new change supersedes: the
+        field's heads, by the merge rule."""
+        fields: dict[str, list[FieldChange]] = {}
+        for origin, seq, hlc, field, prev in self.db.execute(
+            "SELECT origin, seq, hlc, field, prev FROM changes WHERE entity = ? AND row_id = ?",
             [entity, row_id],
         ):
-            seen.setdefault(field, set()).add(f"{origin}:{seq}")
-            superseded.update(json.loads(prev) if prev else ())
-        return {field: sorted(ids - superseded) for field, ids in seen.items()}
+            change = FieldChange(origin, seq, hlc, None, tuple(json.loads(prev)) if prev else ())
+            fields.setdefault(field, []).append(change)
+        return {field: sorted(c.id for c in heads(changes)) for field, changes in fields.items()}
 
     # --- records ------------------------------------------------------------
 
@@ -580,7 +586,7 @@ def open_store(
     # themselves (Store.transaction); a lone statement outside one commits.
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     try:
-        migrate(conn, path)  # before any pragma that writes: a refused file stays untouched
+        applied = migrate(conn, path)  # before any pragma that writes: a refused file is kept
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
@@ -590,6 +596,10 @@ def open_store(
         if device != stored:
             _set_local(conn, "device", device)
         store = Store(conn, clock or SystemClock(), device, path)
+        if applied:
+            from workbench.store.repair import repair
+
+            repair(store, applied)
         store.register_device()
     except BaseException:
         conn.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from workbench.domain.merge import SEED
 from workbench.domain.models import Rep
 from workbench.i18n import tr
 from workbench.store.database import Store
@@ -56,8 +57,12 @@ Tops = dict[str, tuple[int, int]]
 
 def tops(store: Store) -> Tops:
     """{device: (highest seq, how many)} of the changes this database holds:
-    one scan of the log, so an export (or a folder sync) reads it once."""
-    rows = store.db.execute("SELECT origin, max(seq), count(*) FROM changes GROUP BY origin")
+    one scan of the log, so an export (or a folder sync) reads it once. The
+    seeded changes are left out: every database holds them, so no bundle
+    carries them."""
+    rows = store.db.execute(
+        "SELECT origin, max(seq), count(*) FROM changes WHERE origin <> ? GROUP BY origin", [SEED]
+    )
     return {origin: (top, count) for origin, top, count in rows}
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.hlc import Stamp
+from workbench.domain.merge import SEED, FieldChange, resolve
 from workbench.i18n import tr
 from workbench.store.database import (
     Store,
@@ -40,10 +41,12 @@ from workbench.store.migrate import schema_version
 from workbench.store.schema import ENTITIES, Entity
 from workbench.sync.bundle import Header
 from workbench.sync.export import PEER_KEY
-from workbench.sync.merge import FieldChange, resolve
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
 
 ROWS_AT_ONCE = 500  # records recomputed per query
+# A device numbers its changes 1, 2, 3…: a change numbered far past what is
+# here of its device and what arrives with it was never written.
+MAX_SEQ_GAP = 1_000_000
 BULK_CHANGES = 100_000  # from here an import may pause indexes (see _index_upkeep)
 _REFERS_TO_CUSTOMERS = ("contacts", "deals", "activities", "follow_ups")
 
@@ -148,7 +151,7 @@ class _Staging:
         self.store, self.paused = store, paused
         self.straight: bool | None = None  # decided by the header, or the first batch
         (self.held,) = store.db.execute("SELECT count(*) FROM changes").fetchone()
-        self.origins: set[str] = set()  # of the changes staged
+        self.tops: dict[str, list[int]] = {}  # per device staged: [highest seq, how many]
         self.latest = ""  # their greatest clock stamp (known ones too: receiving it is harmless)
         store.db.execute(
             "CREATE TEMP TABLE incoming (origin TEXT, seq INTEGER, hlc TEXT, entity TEXT, "
@@ -175,6 +178,10 @@ class _Staging:
     def take(self, rows: list[Row]) -> None:
         if self.straight is None:
             self.straight = False
+        own = (self.store.device, SEED)
+        # Straight into the log: none of its devices is in the bundle, not even ours.
+        if self.straight and (foreign := next((row for row in rows if row[0] in own), None)):
+            raise _not_theirs(f"{foreign[0]}:{foreign[1]}")
         conn = self.store.db
         conn.execute("SAVEPOINT stage")
         try:
@@ -187,12 +194,53 @@ class _Staging:
             raise BundleError(tr("holds change {change} twice", change=f"{origin}:{seq}")) from None
         finally:
             conn.execute("RELEASE stage")
-        self.origins.update(row[0] for row in rows)
+        for origin, seq, *_ in rows:
+            if (top := self.tops.get(origin)) is None:
+                self.tops[origin] = [seq, 1]
+            else:
+                top[0], top[1] = max(top[0], seq), top[1] + 1
         self.latest = max(self.latest, max(row[2] for row in rows))
 
     @property
     def table(self) -> str:
         return "changes" if self.straight else "temp.incoming"
+
+
+def _not_theirs(change: str) -> BundleError:
+    """A change under this device's id (or the seed's) that this log lacks."""
+    if change.startswith(SEED + ":"):
+        return BundleError(tr("holds change {change} under the seed's name, which no device "
+                              "writes: it was forged or damaged", change=change))  # fmt: skip
+    return BundleError(tr("holds change {change}, written under this computer's own device id, "
+                          "which this database does not have: only this computer writes under "
+                          "its id (was the bundle made from a copy of this database?)",
+                          change=change))  # fmt: skip
+
+
+def _check_writers(store: Store, staging: _Staging) -> None:
+    """Refuse changes no device could have written: under this device's id
+    or the seed's but missing here, or numbered implausibly far ahead."""
+    db = store.db
+    if not staging.straight:  # (straight ones were checked as they were staged)
+        found = db.execute(
+            "SELECT origin, seq FROM temp.incoming i WHERE origin IN (?, ?) AND NOT EXISTS "
+            "(SELECT 1 FROM changes c WHERE c.origin = i.origin AND c.seq = i.seq) "
+            "ORDER BY origin, seq LIMIT 1",
+            [store.device, SEED],
+        ).fetchone()
+        if found:
+            raise _not_theirs(f"{found[0]}:{found[1]}")
+    for origin, (top, count) in sorted(staging.tops.items()):
+        (here,) = (0,) if staging.straight else db.execute(
+            "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [origin]
+        ).fetchone()  # fmt: skip
+        if top > here + count + MAX_SEQ_GAP:
+            raise BundleError(tr("holds change {change}, numbered {gap} past the last change of "
+                                 "that device here and in the bundle: no device writes that many "
+                                 "changes unseen; the file is damaged or forged (a full bundle "
+                                 "from that teammate, `workbench export --full`, has them all)",
+                                 change=f"{origin}:{top}",
+                                 gap=f"{top - here - count:,}"))  # fmt: skip
 
 
 def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
@@ -210,6 +258,7 @@ def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
 def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summary:
     db = store.db
     summary = Summary(path, header.origin, header.rep, changes=header.count)
+    _check_writers(store, staging)
     if staging.straight:
         summary.new = header.count
         records = _sort_arrived_straight(db, staging)
@@ -303,7 +352,7 @@ def _sort_arrived_straight(db: sqlite3.Connection, staging: _Staging) -> int:
     record arrives whole if all its changes came from the bundle's devices,
     one per field. Return how many records the bundle touches."""
     db.execute(_ARRIVED)
-    origins = sorted(staging.origins)
+    origins = sorted(staging.tops)
     new = f"origin IN ({', '.join('?' * len(origins))})"
     db.execute(
         "INSERT INTO temp.arrived SELECT entity, row_id, "
@@ -432,8 +481,8 @@ def _settle(
         if len(changes) == 1:
             value = changes[0][3]
         else:
-            outcome = resolve(FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
-                              for o, s, h, v, p in changes)  # fmt: skip
+            outcome = resolve((FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
+                               for o, s, h, v, p in changes), name)  # fmt: skip
             won, value = outcome.winner, outcome.winner.value
             losers += [(name, lost.origin, lost.seq, won.origin, won.seq)
                        for lost in outcome.losers if lost.value != won.value]  # fmt: skip
@@ -458,12 +507,17 @@ def _repoint(store: Store) -> None:
 
 def _remember_peer(store: Store, header: Header) -> None:
     """What the sending device holds (so our bundles for it skip that), and
-    which rep each device writes for."""
+    which rep each device writes for. Its header's word is taken only as far
+    as the changes here go: a claim past them would make our bundles for it
+    skip changes it has never had."""
     key = PEER_KEY + header.origin
     saved = store.local(key)
     known: dict[str, int] = json.loads(saved)["known"] if saved else {}
     for device, seq in header.known.items():
-        known[device] = max(known.get(device, 0), seq)
+        (here,) = store.db.execute(
+            "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [device]
+        ).fetchone()
+        known[device] = max(known.get(device, 0), min(seq, here))
     store.set_local(key, json.dumps({"rep": header.rep, "known": known}))
     store.db.executemany(
         "INSERT OR IGNORE INTO devices VALUES (?, ?)", sorted(header.devices.items())

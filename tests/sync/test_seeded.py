@@ -1,0 +1,107 @@
+"""Records every database starts with (the default stages) merge like any
+record: editing one on a machine never breaks a teammate's import."""
+
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import TODAY
+from tests.store.bundles import content, send
+from workbench.cli import cli
+from workbench.domain.clock import FixedClock
+from workbench.domain.merge import SEED
+from workbench.domain.models import Customer, Deal, Stage
+from workbench.domain.stages import DEFAULT_STAGES
+from workbench.store.database import Store, open_store
+from workbench.store.migrate import migrate, shipped_migrations
+from workbench.store.pipeline import add_stage, delete_stage, move_deal, move_stage, set_stage
+from workbench.sync.conflicts import list_conflicts
+
+NOW = f"{TODAY}T09:30:00+08:00"
+
+
+def stages(store: Store) -> list[tuple[object, ...]]:
+    return [(s.key, s.label, s.position, s.probability, s.kind, s.rot_days)
+            for s in store.stages()]  # fmt: skip
+
+
+def test_the_stage_edit_of_the_issue_reaches_a_teammate(tmp_path: Path) -> None:
+    """`stages set lead --label Leads`, export, import: it used to end in
+    `UNIQUE constraint failed: stages.id`."""
+
+    def run(db: str, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / db), *args])
+        return result.exit_code, result.output
+
+    run("a.db", "me", "Li Wei")
+    assert run("a.db", "stages", "set", "lead", "--label", "Leads")[0] == 0
+    run("a.db", "export", "-o", str(tmp_path / "a.json"))
+    code, output = run("b.db", "import", str(tmp_path / "a.json"))
+    assert code == 0, output
+    assert "Leads" in run("b.db", "stages")[1]
+
+
+def test_every_stage_edit_merges_both_ways(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    a, b = pair
+    set_stage(a, "lead", label="Leads", probability=0)
+    add_stage(a, "trial", "Trial", 50, after="needs")
+    move_stage(a, "trial", after="qualified")
+    set_stage(b, "won", label="Signed")
+    acme = b.add(Customer(name="Acme"))
+    deal = b.add(Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="needs"))
+    move_deal(b, deal.id, "proposal")
+    delete_stage(b, "needs")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    assert content(a) == content(b)
+    assert stages(a) == stages(b)
+    assert [s[:2] for s in stages(a)] == [
+        ("lead", "Leads"), ("qualified", "Qualified"), ("trial", "Trial"),
+        ("proposal", "Proposal"), ("negotiation", "Negotiation"), ("won", "Signed"),
+        ("lost", "Lost"),
+    ]  # fmt: skip
+    assert a.require(Stage, "lead").probability == 0
+    assert not list_conflicts(a), "nobody edited a field on both sides"
+
+
+def test_the_seeded_changes_are_everywhere_and_travel_nowhere(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    seeded = "SELECT * FROM changes WHERE origin = ? ORDER BY seq"
+    assert a.db.execute(seeded, [SEED]).fetchall() == b.db.execute(seeded, [SEED]).fetchall()
+    assert len(a.db.execute(seeded, [SEED]).fetchall()) == 40
+    set_stage(a, "lead", label="Leads")
+    summary = send(a, b, tmp_path)
+    assert summary.changes == 1  # the edit; not the 40 seeded changes
+    assert summary.updated == {"stages": 1} and summary.conflicts == 0
+
+
+def test_a_database_edited_before_the_seed_keeps_its_edits(tmp_path: Path) -> None:
+    """A stage edited under an older Workbench (its change supersedes no
+    seeded one) still shows the edit after the upgrade, and syncs."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    migrate(conn, path, [m for m in shipped_migrations() if m[0] < "0009"])
+    set_stage(Store(conn, FixedClock.at(NOW), "olddevice", path), "lead", label="Leads")
+    assert conn.execute("SELECT prev FROM changes").fetchall() == [(None,)]
+    conn.close()
+    old = open_store(path)  # upgraded: the seed joins the log
+    assert stages(old)[0][1] == "Leads"
+    fresh = open_store(tmp_path / "fresh.db")
+    send(old, fresh, tmp_path)
+    send(fresh, old, tmp_path)
+    assert stages(fresh) == stages(old) and stages(fresh)[0][1] == "Leads"
+    assert not list_conflicts(fresh)
+    old.close()
+    fresh.close()
+
+
+def test_the_seed_matches_the_defaults(store: Store) -> None:
+    rows = store.db.execute(
+        "SELECT row_id, field, value FROM changes WHERE origin = ? AND field = 'label'", [SEED]
+    ).fetchall()
+    assert [(key, value) for key, _, value in rows] == [
+        (key, f'"{label}"') for key, label, *_ in DEFAULT_STAGES
+    ]
