@@ -135,6 +135,9 @@ class WorkbenchGroup(_Speaking, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except sqlite3.OperationalError as error:  # locked, full, read-only: not the user's input
+            raise UserError(tr("the database cannot be written now ({error}); nothing was "
+                               "changed: try again", error=error)) from None  # fmt: skip
         except Exception as error:
             if not isinstance(error, _user_errors()):
                 raise

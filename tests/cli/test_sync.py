@@ -1,8 +1,10 @@
 """workbench export and bundle-schema."""
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
@@ -65,3 +67,20 @@ def test_sync_remembers_the_folder(tmp_path: Path) -> None:
     assert json.loads(output)["imported"][0]["rep"] == "Li Wei"
     code, output = run("a.db", "sync")  # the remembered folder
     assert code == 0 and "from Sam Patel" in output
+
+
+def test_a_locked_database_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*_: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", str(tmp_path / "a.db"), "export", "-o", str(tmp_path / "a.json")])
+    monkeypatch.setattr("workbench.sync.importer.import_bundle", locked)
+    result = runner.invoke(
+        cli, ["--db", str(tmp_path / "b.db"), "import", str(tmp_path / "a.json")]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: the database cannot be written now (database is locked); nothing was changed: "
+        "try again"
+    ]

@@ -40,8 +40,9 @@ def dump(store: Store) -> str:
 
 def write_bundle(path: Path, header: dict[str, Any], changes: list[Any], **fix: Any) -> Path:
     """A bundle laid out as Workbench writes it, with the header's count and
-    checksum made right for `changes` unless `fix` sets them."""
-    texts = [json.dumps(change, ensure_ascii=False) for change in changes]
+    checksum made right for `changes` (objects, or their JSON text as is)
+    unless `fix` sets them."""
+    texts = [c if isinstance(c, str) else json.dumps(c, ensure_ascii=False) for c in changes]
     digest = Digest()
     digest.add(texts)
     header = header | {"count": len(changes), "sha256": digest.hexdigest()} | fix

@@ -4,6 +4,7 @@ byte of its content."""
 import gc
 import gzip
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -212,8 +213,21 @@ def test_a_failure_while_merging_leaves_nothing(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("workbench.sync.importer._repoint", fail)
+    refused(store, good, r"could not be merged \(RuntimeError: disk on fire\)")
+
+
+def test_a_database_that_cannot_take_the_import_is_not_the_files_fault(
+    store: Store, me: object, good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked, full or read-only: the import fails as such (a sync stops),
+    and nothing is written."""
+
+    def locked(*_: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("workbench.sync.importer._repoint", locked)
     before = dump(store)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
         import_bundle(store, good)
     assert dump(store) == before
 
@@ -262,3 +276,22 @@ def test_a_change_numbered_implausibly_far_ahead(
     store: Store, me: object, good: Path, tmp_path: Path
 ) -> None:
     refused(store, edited(good, tmp_path, _forged(seq=10**12)), "numbered 999,99")
+
+
+@pytest.mark.parametrize("levels", [5, 300, 5000, 100_000])
+def test_a_value_nested_deep(
+    store: Store, me: object, good: Path, tmp_path: Path, levels: int
+) -> None:
+    """Nesting used to end in RecursionError (past a few hundred levels in
+    making text literal, past ~1,000 in the JSON reader)."""
+    header, changes = read_bundle_file(good)
+    deep = "[" * levels + "]" * levels
+    for field in ("notes", "amount"):
+        texts: list[Any] = [json.dumps(c) for c in changes]
+        at = next(i for i, c in enumerate(changes) if c["field"] == field)
+        texts[at] = json.dumps(dict(changes[at], value="@")).replace('"@"', deep)
+        path = write_bundle(tmp_path / "deep.json", header, texts)
+        refused(store, path, "nested more than 4 levels deep")
+    path = write_bundle(tmp_path / "deep.json", header | {"rep": "@"}, changes)
+    path.write_text(path.read_text().replace('"@"', deep, 1))
+    refused(store, path, "nested more than 4 levels deep|bad header")

@@ -1,5 +1,6 @@
 """Syncing from the app (S) and settling conflicts (k / o)."""
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -91,3 +92,37 @@ async def test_keeping_the_other_value_settles_the_conflict(
         await keys(pilot, "o")
         assert mine.require(Customer, customer_id).name == "Hengtai Pumps Co."
         assert list_conflicts(mine) == [] and screen.table.row_count == 0
+
+
+async def test_a_failed_sync_says_why_instead_of_waiting(
+    mine: Store, sam: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error the sync did not expect used to leave "Reading … 100%" on
+    the screen for good."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    sync_folder(sam, folder)
+    (folder / "broken.json").write_text('{"header": {')
+    set_folder(mine, folder)
+
+    def locked(*_: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    async with WorkbenchApp(mine).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "S")
+        screen = await wait_for_sync(pilot)
+        result = str(screen.query_one("#sync-result", Static).render())
+        assert "from Sam Patel" in result and "Set aside broken.json ends too early" in result
+        await keys(pilot, "escape")
+        monkeypatch.setattr("workbench.sync.folder.import_bundle", locked)
+        (folder / "broken.json").write_text("{}")  # changed: read again
+        await keys(pilot, "S")
+        screen = await wait_for_sync(pilot)
+        assert "database is locked" in str(screen.query_one("#sync-file", Static).render())
+
+
+def set_folder(store: Store, folder: Path) -> None:
+    settings = store.settings()
+    settings.sync_folder = str(folder.resolve())
+    store.save_settings(settings)

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -131,20 +131,29 @@ def _write_changes(store: Store, body: _Body, holding: Tops, after: dict[str, in
 
 
 def export_bundle(
-    store: Store, path: Path, *, peers: Sequence[str] = (), holding: Tops | None = None
+    store: Store,
+    path: Path,
+    *,
+    peers: Sequence[str] = (),
+    after: Mapping[str, int] | None = None,
+    holding: Tops | None = None,
 ) -> Exported:
-    """Write every change, or (given `peers`, device ids) those that the least
-    up-to-date of them has not seen. The changes go to a scratch file first
-    (the header, which comes first, needs their count and checksum), then
-    both into the bundle. `holding`: `tops(store)` if the caller has it."""
+    """Write every change; or, given `peers` (device ids), those that the least
+    up-to-date of them has not seen; or, given `after` ({device: seq}), those
+    above it. The changes go to a scratch file first (the header, which comes
+    first, needs their count and checksum), then both into the bundle.
+    `holding`: `tops(store)` if the caller has it."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if peers:
+        after = known_by_all(store, peers)
     with tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
         with store.lock:
             holding = holding or tops(store)
             body = _Body(scratch)
-            _write_changes(store, body, holding, known_by_all(store, peers) if peers else {})
+            _write_changes(store, body, holding, dict(after or {}))
             body.close()
-            header = _header(store, body, "incremental" if peers else "full", held(store, holding))
+            kind = "full" if after is None else "incremental"
+            header = _header(store, body, kind, held(store, holding))
         scratch.seek(0)
         _write_atomically(path, header, scratch)
     return Exported(path, body.count, header["kind"])

@@ -1,12 +1,19 @@
 """A drop folder: any folder a team keeps in step (Syncthing, Dropbox, a
-network share, a git repository). Each device keeps one bundle there, named
+network share, a git repository). Each device keeps its bundles there, named
 after its rep and device, and imports everyone else's.
 
-Our bundle holds what the least up-to-date of the folder's other devices
-lacks (a newcomer, known to hold nothing, gets everything), and is rewritten
-only when that or what we hold has changed. Another device's file is
-imported when it is new or has changed since we last imported it; one that
-is refused is reported and tried again next time (it may still be arriving).
+A device's files there hold everything it has, so a newcomer catches up from
+any one teammate's, whatever arrived when: a *base* (a full bundle, rewritten
+now and then) and a *delta* beside it (everything since the base, rewritten
+at each sync that has something new). When the delta has grown to a quarter
+of the base, the base is written again and the delta goes.
+
+Another device's file is imported when it is new or has changed since we last
+imported it, bases before deltas. A file that cannot be imported (damaged,
+half-written by the syncing tool, from a broken peer) is set aside: reported
+with its reason and tried again next time, while the other files are imported
+and ours are written. Only a database that cannot take an import (locked,
+full) stops the sync.
 """
 
 from __future__ import annotations
@@ -21,24 +28,28 @@ from typing import Any
 from workbench.domain.models import Rep
 from workbench.i18n import tr
 from workbench.store.database import Store
-from workbench.sync.export import Exported, export_bundle, held, known_by_all, tops
+from workbench.sync.export import Exported, export_bundle, held, tops
 from workbench.sync.importer import Summary, import_bundle
 from workbench.sync.reader import BundleError, Progress
 
 FOLDER_KEY = "folder:"  # local state per folder: the files imported, what we last wrote
+DELTA = ".delta"  # a delta's name: its base's, with this before the suffix
+SUFFIX = ".json.gz"
+DELTA_AT_LEAST = 5_000  # changes a delta may hold before the base is rewritten…
+DELTA_SHARE = 4  # …or a quarter of the base, whichever is more
 
 
 @dataclass
 class FolderSync:
     folder: Path
     imported: list[Summary] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)  # one line each
+    refused: list[str] = field(default_factory=list)  # one line each: the file and why
     seen: int = 0  # files unchanged since we imported them
-    written: Exported | None = None  # None: our bundle there was already up to date
+    written: Exported | None = None  # None: our files there were already up to date
 
     def lines(self) -> list[str]:
         lines = [summary.line() for summary in self.imported]
-        lines += [tr("Refused {why}", why=line) for line in self.refused]
+        lines += [tr("Set aside {why}; tried again next time", why=line) for line in self.refused]
         if self.seen:
             lines.append(tr("Unchanged since last time: {count} bundle(s)", count=self.seen))
         if self.written:
@@ -50,11 +61,15 @@ class FolderSync:
 
 
 def bundle_name(store: Store) -> str:
-    """This device's file in a drop folder: the rep's name (as far as it goes
-    in plain letters) and the device id, which makes it unique."""
+    """This device's base file in a drop folder: the rep's name (as far as it
+    goes in plain letters) and the device id, which makes it unique."""
     me = store.get(Rep, store.me) if store.me else None
     slug = re.sub(r"[^a-z0-9]+", "-", (me.name if me else "").lower()).strip("-")
-    return f"{slug or 'rep'}-{store.device}.json.gz"
+    return f"{slug or 'rep'}-{store.device}{SUFFIX}"
+
+
+def delta_name(base: str) -> str:
+    return base.removesuffix(SUFFIX) + DELTA + SUFFIX
 
 
 def sync_folder(
@@ -70,11 +85,11 @@ def sync_folder(
     key = FOLDER_KEY + str(folder.resolve())
     state: dict[str, Any] = json.loads(store.local(key) or "{}")
     files: dict[str, dict[str, Any]] = state.setdefault("files", {})
-    result, mine = FolderSync(folder), bundle_name(store)
-    for path in sorted(folder.iterdir()):
-        if path.name == mine or path.name.startswith(".") or not _is_bundle(path):
-            continue
+    result, base = FolderSync(folder), bundle_name(store)
+    for path in _theirs(folder, {base, delta_name(base)}):
         signature = _signature(path)
+        if signature is None:  # gone since the folder was listed (renamed into place, say)
+            continue
         if files.get(path.name, {}).get("signature") == signature:
             result.seen += 1
             continue
@@ -87,28 +102,54 @@ def sync_folder(
             continue
         files[path.name] = {"signature": signature, "origin": summary.origin}
         result.imported.append(summary)
-    result.written = _write_ours(store, folder / mine, files, state)
+    result.written = _write_ours(store, folder, base, state)
     store.set_local(key, json.dumps(state))
     return result
 
 
-def _write_ours(
-    store: Store, path: Path, files: dict[str, dict[str, Any]], state: dict[str, Any]
-) -> Exported | None:
-    peers = sorted({entry["origin"] for entry in files.values()} - {store.device})
+def _theirs(folder: Path, ours: set[str]) -> list[Path]:
+    """The other devices' bundles in the folder, bases before deltas (a
+    newcomer takes a base before what was written since)."""
+    found = [path for path in folder.iterdir() if path.name not in ours and _is_bundle(path)]
+    return sorted(found, key=lambda path: (DELTA + ".json" in path.name, path.name))
+
+
+def _write_ours(store: Store, folder: Path, base: str, state: dict[str, Any]) -> Exported | None:
+    """Our base, or the delta beside it, if we hold something not written yet."""
     holding = tops(store)
-    plan = {"held": held(store, holding), "after": known_by_all(store, peers) if peers else {}}
-    if path.exists() and state.get("wrote") == plan:
+    now = held(store, holding)
+    ours: dict[str, str | None] = state.setdefault("ours", {})
+    intact = all(_signature(folder / name) == signature for name, signature in ours.items())
+    if intact and ours and state.get("wrote") == now:
         return None
-    written = export_bundle(store, path, peers=peers, holding=holding)
-    state["wrote"] = plan
+    total = sum(count for _, count in holding.values())
+    written_base: dict[str, Any] | None = state.get("base") if intact else None
+    if written_base is None or total - written_base["count"] > max(
+        DELTA_AT_LEAST, written_base["count"] // DELTA_SHARE
+    ):
+        written = export_bundle(store, folder / base, holding=holding)
+        state["base"] = {"held": now, "count": total}
+        (folder / delta_name(base)).unlink(missing_ok=True)  # the base holds all of it
+        ours.clear()
+        ours[base] = _signature(written.path)
+    else:
+        after = written_base["held"]
+        written = export_bundle(store, folder / delta_name(base), after=after, holding=holding)
+        ours[delta_name(base)] = _signature(written.path)
+    state["wrote"] = now
     return written
 
 
 def _is_bundle(path: Path) -> bool:
-    return path.is_file() and path.name.endswith((".json", ".json.gz"))
+    """A bundle's name, and not a syncing tool's file still being written
+    (Syncthing's `.syncthing.*.tmp`, any hidden file)."""
+    name = path.name
+    return not name.startswith(".") and name.endswith((".json", SUFFIX)) and path.is_file()
 
 
-def _signature(path: Path) -> str:
-    stat = path.stat()
+def _signature(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
     return f"{stat.st_size}:{stat.st_mtime_ns}"

@@ -91,15 +91,23 @@ class Summary:
 
 
 def import_bundle(store: Store, path: Path, progress: Progress | None = None) -> Summary:
-    """Merge the bundle at `path` into the store, or raise BundleError and
-    change nothing."""
-    with _no_cycle_collection(), store.transaction():
-        try:
-            with store.transaction():  # a savepoint, undone if the quick way fails
-                return _import(store, path, progress, straight_allowed=True)
-        except _Overlap:
-            pass  # read it again, comparing each change with the log
-        return _import(store, path, progress, straight_allowed=False)
+    """Merge the bundle at `path` into the store, or change nothing and raise
+    BundleError (what is wrong with the file, in one line) or
+    sqlite3.OperationalError (the database could not take it: locked, full,
+    read-only)."""
+    try:
+        with _no_cycle_collection(), store.transaction():
+            try:
+                with store.transaction():  # a savepoint, undone if the quick way fails
+                    return _import(store, path, progress, straight_allowed=True)
+            except _Overlap:
+                pass  # read it again, comparing each change with the log
+            return _import(store, path, progress, straight_allowed=False)
+    except (BundleError, sqlite3.OperationalError):
+        raise
+    except Exception as error:  # a bundle no check foresaw: still one line, still nothing written
+        raise BundleError(tr("could not be merged ({kind}: {error})",
+                             kind=type(error).__name__, error=error)) from error  # fmt: skip
 
 
 @contextmanager

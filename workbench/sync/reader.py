@@ -45,6 +45,7 @@ from workbench.sync.values import check_for
 READ_CHARS = 1 << 20
 BATCH = 5000
 MAX_HEADER_CHARS = 1 << 20
+MAX_DEPTH = 4  # a value is a scalar, a list of scalars or an object of them: 2 levels at most
 _BLANK = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
@@ -159,6 +160,9 @@ class _Text:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError:  # Python's decoder recurses once per level
+                raise self.error(tr("a value nested more than {count} levels deep",
+                                    count=f"{MAX_DEPTH}")) from None  # fmt: skip
             except json.JSONDecodeError as error:
                 # With more than `limit` characters in hand, a value that fits
                 # is whole: the text itself is wrong. Otherwise read on.
@@ -320,6 +324,11 @@ class _Reader:
             by_field.setdefault((change["entity"], change["field"]), []).append(index)
         for (entity, field), indexes in by_field.items():
             number = f"{self.count + indexes[0] + 1:,}"
+            deep = next((i for i in indexes if _too_deep(changes[i].get("value"))), None)
+            if deep is not None:
+                raise BundleError(tr("has a value nested more than {count} levels deep (change "
+                                     "number {number})", count=MAX_DEPTH,
+                                     number=f"{self.count + deep + 1:,}"))  # fmt: skip
             if entity not in ENTITIES:
                 raise BundleError(tr("has a change (number {number}) to {entity!r}, a kind of "
                                      "record this version does not know", number=number,
@@ -357,6 +366,21 @@ class _Reader:
             raise BundleError(tr("fails its checksum: it was altered or damaged after it was "
                                  "written"))  # fmt: skip
         return header
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether a value nests lists or objects more than MAX_DEPTH levels (found
+    without recursion: checking must not be what overflows the stack)."""
+    if not isinstance(value, (list, dict)):
+        return False  # nearly every value: a scalar
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack += [(child, depth + 1) for child in children if isinstance(child, (list, dict))]
+    return False
 
 
 def _row(change: Change, value: str) -> Row:

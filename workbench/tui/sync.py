@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from workbench.domain.clock import local_timezone
 from workbench.domain.display import printable
+from workbench.domain.errors import describe
 from workbench.i18n import month_day, tr, tr_n
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
@@ -96,14 +97,14 @@ class SyncScreen(FormScreen):
 
     @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
     def run_sync(self) -> None:
-        store = self.store
-        own = open_store(store.path, clock=store.clock) if store.path else None
+        store, own = self.store, None
         try:
+            own = open_store(store.path, clock=store.clock) if store.path else None
             result = sync_folder(own or store, self.folder, progress=self._progress,
                                  on_file=self._reading)  # fmt: skip
             conflicts = count_conflicts(own or store)
-        except (OSError, ValueError) as error:
-            self.app.call_from_thread(self._failed, str(error))
+        except Exception as error:  # locked, full, or a bug: whatever it is, the rep hears of it
+            self.app.call_from_thread(self._failed, describe(error))
             return
         finally:
             if own:
