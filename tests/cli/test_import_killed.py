@@ -18,7 +18,8 @@ CUSTOMERS = 40_000  # enough that the import is still writing when we kill it
 
 def big_bundle(path: Path) -> Path:
     stamp = "001795397400000-0000-dev1"
-    fields = {"name": "Customer {}", "tier": "B", "notes": "Met at the fair; call back {}",
+    fields = {"name": "Customer {}", "kind": "company", "tier": "B",
+              "notes": "Met at the fair; call back {}",
               "created_at": "2026-11-20T08:00:00Z"}  # fmt: skip
     changes = [
         {"origin": "dev1", "seq": n * len(fields) + k + 1, "hlc": stamp, "entity": "customers",

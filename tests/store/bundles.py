@@ -12,7 +12,7 @@ from workbench.sync.bundle import Digest
 from workbench.sync.export import export_bundle
 from workbench.sync.importer import Summary, import_bundle
 
-SYNCED = [*ENTITIES, "changes", "conflicts"]
+SYNCED = [*ENTITIES, "changes", "conflicts", "incomplete"]
 
 
 def replica(folder: Path, name: str, clock: FixedClock) -> Store:

@@ -8,7 +8,6 @@ from tests.store.bundles import content, send
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Customer, Deal, Stage
 from workbench.store.database import Store, open_store
-from workbench.store.migrate import migrate, shipped_migrations
 from workbench.store.pipeline import add_stage
 
 AT = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -36,14 +35,16 @@ def test_an_older_writers_unlogged_zeros_are_logged_on_upgrade(
     """Before 0009 a zero stayed in the writer's table and out of its log;
     upgrading logs it, so the next bundle carries it."""
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    migrate(conn, path, [m for m in shipped_migrations() if m[0] < "0009"])
-    old = Store(conn, clock, "olddevice", path)
+    old = open_store(path, clock=clock)
     acme = old.add(Customer(name="Acme"))
     deal = old.add(Deal(customer_id=acme.id, title="Trial", currency="CNY", stage="lead",
                         probability=0))  # fmt: skip
-    unlogged = "DELETE FROM changes WHERE row_id = ? AND field = 'probability'"
-    conn.execute(unlogged, [deal.id])  # as the older version wrote it
+    old.close()
+    conn = sqlite3.connect(path, isolation_level=None)  # back to how 0008 left it
+    conn.execute("DELETE FROM changes WHERE row_id = ? AND field = 'probability'", [deal.id])
+    conn.execute("DELETE FROM changes WHERE origin = 'seed'")
+    conn.execute("DROP TABLE incomplete")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name >= '0009'")
     conn.close()
     upgraded = open_store(path, clock=clock)
     fresh = open_store(tmp_path / "fresh.db", clock=clock)

@@ -353,6 +353,9 @@ class Store:
             data = schema.dump(record)
             self._log(entity, record.id, _set_values(entity, data))
             row = entity.encode(data) | {"updated_at": batch.stamp_text}
+            # Changes of it may have arrived before (held aside): now it is whole.
+            self.db.execute("DELETE FROM incomplete WHERE entity = ? AND row_id = ?",
+                            [entity.name, record.id])  # fmt: skip
             columns = ", ".join(row)
             self.db.execute(
                 f"INSERT INTO {entity.name} ({columns}) VALUES ({', '.join('?' * len(row))})",

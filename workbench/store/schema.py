@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from workbench.domain.models import MODELS, Record
 from workbench.store.log_text import json_text
@@ -35,6 +36,7 @@ class Entity:
     columns: tuple[str, ...]  # every table column but updated_at
     fields: dict[str, tuple[str, ...]]  # change-log field -> the columns it carries
     json_columns: frozenset[str]
+    required: tuple[str, ...]  # columns a whole record never leaves empty (NULL)
 
     def values(self, dump: dict[str, Any]) -> dict[str, Any]:
         """A record's change-log values, {field: JSON-ready value}, from its `dump`."""
@@ -66,7 +68,22 @@ def _entity(name: str, model: type[Record]) -> Entity:
     grouped = GROUPS.get(name, {})
     in_group = {col for cols in grouped.values() for col in cols}
     fields = {col: (col,) for col in columns if col not in _UNLOGGED and col not in in_group}
-    return Entity(name, model, columns, fields | grouped, _JSON_COLUMNS.get(name, frozenset()))
+    json_columns = _JSON_COLUMNS.get(name, frozenset())
+    required = tuple(
+        column for column in columns
+        if column not in ("id", "deleted", *json_columns)  # never NULL in a table
+        and None not in plain_types(model.model_fields[column].annotation)
+    )  # fmt: skip
+    return Entity(name, model, columns, fields | grouped, json_columns, required)
+
+
+def plain_types(annotation: Any) -> set[Any]:
+    """The plain types an annotation admits: `Probability | None` gives {int, NoneType}."""
+    if get_origin(annotation) is Annotated:
+        return plain_types(get_args(annotation)[0])
+    if isinstance(annotation, UnionType) or get_origin(annotation) is Union:
+        return set().union(*(plain_types(arg) for arg in get_args(annotation)))
+    return {None if annotation is type(None) else annotation}
 
 
 ENTITIES: dict[str, Entity] = {name: _entity(name, model) for name, model in MODELS.items()}

@@ -37,6 +37,7 @@ from workbench.store.database import (
     update_row,
 )
 from workbench.store.duplicates import pairs_involving
+from workbench.store.incomplete import hold_incomplete, missing
 from workbench.store.migrate import schema_version
 from workbench.store.schema import ENTITIES, Entity
 from workbench.sync.bundle import Header
@@ -64,6 +65,7 @@ class Summary:
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     conflicts: int = 0  # fields newly in conflict
+    incomplete: int = 0  # records held aside until the rest of them arrives
     duplicates: int = 0  # possible duplicate customers involving what arrived
 
     def line(self) -> str:
@@ -75,6 +77,9 @@ class Summary:
                  tr("{count} updated", count=f"{sum(self.updated.values()):,}"),
                  tr("{count} unchanged", count=f"{self.unchanged:,}"),
                  tr("{count} conflicts", count=f"{self.conflicts:,}")]  # fmt: skip
+        if self.incomplete:
+            parts.append(tr("{count} incomplete, held aside until the rest of them arrives",
+                            count=f"{self.incomplete:,}"))  # fmt: skip
         if self.duplicates:
             parts.append(tr("{count} possible duplicates to review",
                             count=f"{self.duplicates:,}"))  # fmt: skip
@@ -87,6 +92,7 @@ class Summary:
             "changes": self.changes, "new": self.new, "added": dict(self.added),
             "updated": dict(self.updated), "unchanged": self.unchanged,
             "conflicts": self.conflicts, "duplicates": self.duplicates,
+            "incomplete": self.incomplete,
         }  # fmt: skip
 
 
@@ -280,7 +286,8 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
-        summary.unchanged = records - sum(summary.added.values()) - sum(summary.updated.values())
+        summary.unchanged = (records - sum(summary.added.values()) - sum(summary.updated.values())
+                             - summary.incomplete)  # fmt: skip
         summary.duplicates = pairs_involving(store, customers) if customers else 0
     else:
         summary.unchanged = records
@@ -391,9 +398,14 @@ def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[li
         db.execute("SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity")
     )
     with _index_upkeep(staging, summary.new)(list(counts)):
-        for name, count in counts.items():
+        for name in counts:
             db.execute(insert_from_changes_sql(ENTITIES[name], source))
-            summary.added[name] += count
+    for name, count in counts.items():
+        arrived = "SELECT row_id FROM temp.arrived WHERE entity = ? AND whole"
+        held = hold_incomplete(db, ENTITIES[name], arrived, [name])
+        if count > held:
+            summary.added[name] += count - held
+        summary.incomplete += held
     customers = [row_id for (row_id,) in db.execute(
         "SELECT row_id FROM temp.arrived WHERE entity = 'customers' AND whole")]  # fmt: skip
     contacts_of = [customer for (customer,) in db.execute(
@@ -454,12 +466,16 @@ def _recompute_rows(
     inserts: list[list[Any]] = []
     changed: list[Changed] = []
     losers: list[tuple[Any, ...]] = []
+    held: list[tuple[str, str]] = []
     for row_id, fields in by_row.items():
         values, latest, lost = _settle(entity, fields)
         losers += [(entity.name, row_id, *conflict) for conflict in lost]
         old = current.get(row_id)
         if old is None:  # a field with no change holds nothing: None, [] or False
             row = entity.encode(dict.fromkeys(entity.columns) | values | {"id": row_id})
+            if missing(entity, row):  # held aside until the rest arrives
+                held.append((entity.name, row_id))
+                continue
             inserts.append([*(row[column] for column in entity.columns), latest])
             summary.added[entity.name] += 1
             changed.append((row_id, {}, row))
@@ -472,6 +488,11 @@ def _recompute_rows(
                 changed.append((row_id, old, diff))
     if inserts:
         db.executemany(insert_rows_sql(entity), inserts)
+        db.executemany("DELETE FROM incomplete WHERE entity = ? AND row_id = ?",
+                       [(entity.name, row[0]) for row in inserts])  # fmt: skip
+    if held:
+        db.executemany("INSERT OR IGNORE INTO incomplete VALUES (?, ?)", held)
+        summary.incomplete += len(held)
     db.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
     summary.conflicts += sum((row[1], row[2], row[3], row[4]) not in had for row in losers)
     return changed
