@@ -295,7 +295,7 @@ def test_targets_are_known_by_rep_metric_and_period(store: Store, me: Rep, tmp_p
         (
             "stages",
             "Key,Label,Position,Probability\nWon Big,Won big,9,100\n",
-            "id: 'Won Big' is not a valid id",
+            "id: 'Won Big' is not a stage key",
         ),
     ],
 )

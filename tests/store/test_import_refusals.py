@@ -118,6 +118,7 @@ def _set_value(field: str, value: Any) -> Edit:
         ("name", "x" * 201, "customers.name .*at most 200"),
         ("created_at", "last tuesday", "created_at .*datetime"),
         ("stage", None, "deals.stage .*valid string"),
+        ("created_at", "2026-11-20T08:00:00", "created_at .*timezone"),
     ],
 )
 def test_values_of_the_wrong_type(store: Store, me: object, good: Path, tmp_path: Path,
@@ -295,3 +296,28 @@ def test_a_value_nested_deep(
     path = write_bundle(tmp_path / "deep.json", header | {"rep": "@"}, changes)
     path.write_text(path.read_text().replace('"@"', deep, 1))
     refused(store, path, "nested more than 4 levels deep|bad header")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"entity": "follow_ups", "field": "recurrence", "value": "every blue moon"},
+         "follow_ups.recurrence .*not a recurrence rule"),
+        ({"entity": "targets", "field": "period", "value": "someday"}, "targets.period"),
+        ({"entity": "stages", "row_id": "9lives", "field": "label", "value": "Nine"},
+         "stages with a bad id: '9lives' is not a stage key"),
+        ({"entity": "stages", "row_id": "Trial", "field": "label", "value": "Trial"},
+         "stages with a bad id: 'Trial' is not written as a stage key is"),
+    ],
+)  # fmt: skip
+def test_values_a_rep_could_not_type(
+    store: Store, me: object, good: Path, tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    """Checked by the rules a rep's input meets (they were model validators,
+    which the reader's field checks never ran)."""
+
+    def add(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        top = max(c["seq"] for c in changes)
+        changes.append(dict(changes[0], seq=top + 1, row_id="x1", prev=None) | change)
+
+    refused(store, edited(good, tmp_path, add), message)

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from tests.store.bundles import content, read_bundle_file, send, write_bundle
 from workbench.cli import cli
-from workbench.domain.models import Contact, Customer, Deal, Rep, Target
+from workbench.domain.models import Activity, Contact, Customer, Deal, Rep, Target
 from workbench.store.database import Store, open_store
 from workbench.store.incomplete import count_incomplete
 from workbench.store.migrate import migrate, shipped_migrations
@@ -126,3 +127,22 @@ def test_a_record_complete_here_is_not_held(pair: tuple[Store, Store], tmp_path:
     a, b = pair
     send(a, b, tmp_path)
     assert count_incomplete(b.db) == 0
+
+
+def test_a_merge_that_breaks_a_rule_across_fields_shows_and_can_be_put_right(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """One rep makes a call a visit while the other marks it unanswered:
+    each edit was valid, the merge pairs a visit with 'no answer'."""
+    a, b = pair
+    acme = a.add(Customer(name="Acme"))
+    call = a.add(Activity(kind="call", customer_id=acme.id, at="2026-11-20T08:00:00Z"))
+    send(a, b, tmp_path)
+    a.update(Activity, call.id, kind="visit")
+    b.update(Activity, call.id, outcome="no_answer")
+    send(a, b, tmp_path)
+    merged = b.require(Activity, call.id)
+    assert (merged.kind, merged.outcome) == ("visit", "no_answer")
+    with pytest.raises(ValidationError, match="not an outcome of a visit"):
+        b.update(Activity, call.id, notes="left a card")
+    b.update(Activity, call.id, outcome="not_met", notes="left a card")

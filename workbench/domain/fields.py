@@ -10,9 +10,11 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
+from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from workbench.domain.money import MAX_MINOR, check_currency
+from workbench.domain.periods import Period
 from workbench.i18n import tr
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
@@ -66,6 +68,28 @@ def _check_phone(value: str) -> str:
     return value
 
 
+def _check_stage_key(key: str) -> str:
+    if not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha():
+        raise ValueError(tr("{key!r} is not a stage key (lowercase letters, digits and _)",
+                            key=key))  # fmt: skip
+    return key.lower()
+
+
+def _check_rrule(rule: str | None) -> str | None:
+    if rule is None or not rule.strip():
+        return None
+    try:
+        rrulestr(rule, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
+    except (ValueError, TypeError) as error:
+        raise ValueError(tr("{rule!r} is not a recurrence rule ({error})", rule=rule,
+                            error=error)) from None  # fmt: skip
+    return rule.strip()
+
+
+def _check_period(key: str) -> str:
+    return Period.parse(key).key
+
+
 _SingleLine = AfterValidator(_single_line)
 _MultiLine = AfterValidator(_multi_line)
 
@@ -90,6 +114,11 @@ _PhoneText = Annotated[str, _length(40), AfterValidator(_check_phone)]
 Email = Annotated[_EmailText | None, BeforeValidator(_blank_to_none)]
 Phone = Annotated[_PhoneText | None, BeforeValidator(_blank_to_none)]
 
+# Checked here rather than by model validators, so a bundle's values are
+# checked by the same rules as a rep's (the reader checks field by field).
+StageKey = Annotated[str, _length(64, min_length=1), AfterValidator(_check_stage_key)]
+Recurrence = Annotated[str | None, AfterValidator(_check_rrule)]
+PeriodKey = Annotated[str, AfterValidator(_check_period)]
 Currency = Annotated[str, AfterValidator(check_currency)]
 Minor = Annotated[int, Field(ge=0, le=MAX_MINOR, strict=True)]
 Probability = Annotated[int, Field(ge=0, le=100)]

@@ -327,7 +327,7 @@ class Store:
         """A record as stored. Reading never checks references (a deal's stage
         may arrive by sync after the deal); writing does."""
         row = self._row(schema.entity_of(model), record_id)
-        return None if row is None else model.model_validate(row)
+        return None if row is None else model.model_validate(row, context=models.STORED)
 
     def require(self, model: type[R], record_id: str) -> R:
         record = self.get(model, record_id)
@@ -534,7 +534,7 @@ class Store:
     def stages(self) -> list[Stage]:
         """The pipeline in order, deleted stages left out."""
         rows = fetch_all(self.db, "SELECT * FROM stages WHERE deleted = 0 ORDER BY position, id")
-        return [models.Stage.model_validate(row) for row in rows]
+        return [models.Stage.model_validate(row, context=models.STORED) for row in rows]
 
     def stage_kinds(self) -> dict[str, str]:
         return {key: kind for key, kind in self.db.execute(

@@ -40,7 +40,7 @@ from workbench.sync.bundle import (
     Digest,
     Header,
 )
-from workbench.sync.values import check_for
+from workbench.sync.values import bad_id, check_for, id_check_for
 
 READ_CHARS = 1 << 20
 BATCH = 5000
@@ -324,11 +324,6 @@ class _Reader:
             by_field.setdefault((change["entity"], change["field"]), []).append(index)
         for (entity, field), indexes in by_field.items():
             number = f"{self.count + indexes[0] + 1:,}"
-            deep = next((i for i in indexes if _too_deep(changes[i].get("value"))), None)
-            if deep is not None:
-                raise BundleError(tr("has a value nested more than {count} levels deep (change "
-                                     "number {number})", count=MAX_DEPTH,
-                                     number=f"{self.count + deep + 1:,}"))  # fmt: skip
             if entity not in ENTITIES:
                 raise BundleError(tr("has a change (number {number}) to {entity!r}, a kind of "
                                      "record this version does not know", number=number,
@@ -337,6 +332,17 @@ class _Reader:
                 raise BundleError(tr("has a change (number {number}) to {field}, a field this "
                                      "version does not know", number=number,
                                      field=f"{entity}.{field}"))  # fmt: skip
+            for index in indexes if id_check_for(entity) else ():
+                if problem := bad_id(entity, changes[index]["row_id"]):
+                    raise BundleError(tr("has a change (number {number}) to a record of {entity} "
+                                         "with a bad id: {problem}", entity=entity,
+                                         number=f"{self.count + index + 1:,}",
+                                         problem=problem))  # fmt: skip
+            deep = next((i for i in indexes if _too_deep(changes[i].get("value"))), None)
+            if deep is not None:
+                raise BundleError(tr("has a value nested more than {count} levels deep (change "
+                                     "number {number})", count=MAX_DEPTH,
+                                     number=f"{self.count + deep + 1:,}"))  # fmt: skip
             try:
                 cleaned = check_for(entity, field).clean([changes[i].get("value") for i in indexes])
             except ValidationError as error:

@@ -1,6 +1,9 @@
 """What a change's value may be: exactly what the record model accepts for
 that field from JSON, strictly (a number is not a string, a date is ISO text).
 
+A value is stored as a local write would store it: "2026-12-03T23:30:00-10:00"
+as "2026-12-04T09:30:00Z", so times sort as times everywhere.
+
 Text from another rep's bundle is untrusted. Control characters (terminal
 escape codes) become visible symbols first (ESC shows as ␛), so a name can
 neither move the cursor nor be refused for holding one: it arrives as the
@@ -16,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
 
+from workbench.i18n import tr
 from workbench.store.log_text import json_text
 from workbench.store.schema import ENTITIES
 
@@ -54,12 +58,13 @@ class Check:
         self.multiline = _accepts(self.adapter, [_group_sample(columns, "a\nb")])
 
     def clean(self, values: list[Any]) -> list[str]:
-        """The values made literal, as JSON texts (as the change log keeps
-        them); ValidationError (with item indexes) if any is not what the
-        field holds."""
+        """The values made literal and checked, as JSON texts in the form a
+        local write stores them (times in UTC, text stripped, periods and
+        stage keys in their one spelling); ValidationError (with item
+        indexes) if any is not what the field holds."""
         texts = [json_text(literal(value, self.multiline)) for value in values]
-        self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True)
-        return texts
+        checked = self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True)
+        return [json_text(value) for value in self.adapter.dump_python(checked, mode="json")]
 
 
 def _group(entity: str, field: str, infos: dict[str, Any]) -> Any:
@@ -86,3 +91,26 @@ def _accepts(adapter: TypeAdapter[list[Any]], values: list[Any]) -> bool:
 @cache
 def check_for(entity: str, field: str) -> Check:
     return Check(entity, field)
+
+
+@cache
+def id_check_for(entity: str) -> TypeAdapter[str] | None:
+    """The check of a record id for a kind of record whose ids have a shape
+    of their own (a stage's id is its key), None for the others."""
+    model = ENTITIES[entity].model
+    if "id" not in model.__annotations__:  # the Record's id, which RowId already checks
+        return None
+    info = model.model_fields["id"]
+    shape: Any = Annotated[info.annotation, info]
+    return TypeAdapter(shape)
+
+
+def bad_id(entity: str, row_id: str) -> str | None:
+    """What is wrong with `row_id` as the id of an `entity` record, if anything."""
+    check = id_check_for(entity)
+    try:
+        if check is None or check.validate_python(row_id, strict=True) == row_id:
+            return None
+    except ValidationError as error:
+        return str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+    return tr("{key!r} is not written as a stage key is", key=row_id)
