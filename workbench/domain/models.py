@@ -229,6 +229,7 @@ class Stage(Record):
     probability: Probability
     kind: StageKind = StageKind.OPEN
     rot_days: int | None = Field(default=None, ge=1, le=3650)
+    moved_to: StageKey | None = None  # a deleted stage: where its deals went
 
     @property
     def key(self) -> str:

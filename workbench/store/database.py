@@ -538,7 +538,7 @@ class Store:
 
     def stage_kinds(self) -> dict[str, str]:
         return {key: kind for key, kind in self.db.execute(
-            "SELECT id, kind FROM stages WHERE deleted = 0 ORDER BY position"
+            "SELECT id, kind FROM stages WHERE deleted = 0 ORDER BY position, id"
         )}  # fmt: skip
 
     def settings(self) -> Settings:

@@ -3,12 +3,15 @@ stages themselves. Each is one transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
+from workbench.domain.hlc import Stamp
 from workbench.domain.models import Deal, Stage, StageMove
 from workbench.domain.stages import StageKind
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.schema import ENTITIES
 
 
 class StageError(ValueError):
@@ -107,8 +110,49 @@ def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
             raise StageError(tr("move its deals to another stage"))
         for deal in deals:
             move_deal(store, deal["id"], move_to or "")
-        store.delete(Stage, key)
+        store.update(Stage, key, deleted=True, moved_to=move_to)
     return len(deals)
+
+
+def rehome_stranded(store: Store) -> int:
+    """Move each live deal in a deleted stage (moved there on a device that
+    had not seen the delete) to where the stage's deals went, or to the
+    first open stage. Every device that finds it does the same, so they
+    agree: the same stage, and one stage-history row with the same id and
+    time. Returns how many deals moved."""
+    stranded = fetch_all(store.db, "SELECT d.id, d.stage, s.moved_to FROM stages s JOIN deals d "
+                         "ON d.stage = s.id WHERE s.deleted = 1 AND d.deleted = 0 "
+                         "ORDER BY d.id")  # fmt: skip
+    if not stranded:
+        return 0
+    kinds = store.stage_kinds()
+    first_open = next((key for key, kind in kinds.items() if kind == StageKind.OPEN), None)
+    with store.transaction():
+        for deal in stranded:
+            target = deal["moved_to"] if kinds.get(deal["moved_to"]) == StageKind.OPEN else None
+            if (target := target or first_open) is None:
+                continue  # no open stage left anywhere: nothing sensible to move it to
+            # As sync's own writes are: the rest of the deal need not be valid.
+            store.write_fields(ENTITIES["deals"], deal["id"], {"stage": target})
+            move = StageMove(id=_rehome_id(deal["id"], deal["stage"]), deal_id=deal["id"],
+                             from_stage=deal["stage"], to_stage=target,
+                             at=_deleted_at(store, deal["stage"]))  # fmt: skip
+            store.add(move)
+    return len(stranded)
+
+
+def _rehome_id(deal_id: str, stage: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:rehome:{deal_id}:{stage}"))
+
+
+def _deleted_at(store: Store, stage: str) -> datetime:
+    """When the stage was first deleted (the same moment on every device)."""
+    (stamp,) = store.db.execute(
+        "SELECT min(hlc) FROM changes WHERE entity = 'stages' AND row_id = ? "
+        "AND field = 'deleted' AND value = 'true'",
+        [stage],
+    ).fetchone()
+    return Stamp.parse(stamp).moment()
 
 
 def _live(store: Store, key: str) -> Stage:

@@ -39,6 +39,7 @@ from workbench.store.database import (
 from workbench.store.duplicates import pairs_involving
 from workbench.store.incomplete import hold_incomplete, missing
 from workbench.store.migrate import schema_version
+from workbench.store.pipeline import rehome_stranded
 from workbench.store.schema import ENTITIES, Entity
 from workbench.sync.bundle import Header
 from workbench.sync.export import PEER_KEY
@@ -286,6 +287,7 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
+        rehome_stranded(store)
         summary.unchanged = (records - sum(summary.added.values()) - sum(summary.updated.values())
                              - summary.incomplete)  # fmt: skip
         summary.duplicates = pairs_involving(store, customers) if customers else 0

@@ -1,0 +1,62 @@
+"""A deal moved into a stage that another device deleted meanwhile lands in
+a stage that exists, the same one everywhere."""
+
+from pathlib import Path
+
+from tests.store.bundles import content, send
+from workbench.domain.models import Customer, Deal, StageMove
+from workbench.store.database import Store, fetch_all
+from workbench.store.pipeline import add_stage, delete_stage, move_deal
+from workbench.sync.conflicts import list_conflicts
+
+
+def setup(pair: tuple[Store, Store], tmp_path: Path) -> tuple[Store, Store, Deal]:
+    a, b = pair
+    add_stage(a, "trial", "Trial", 50, after="needs")
+    deal = a.add(Deal(customer_id=a.add(Customer(name="Acme")).id, title="Pumps",
+                      currency="CNY", stage="lead"))  # fmt: skip
+    send(a, b, tmp_path)
+    return a, b, deal
+
+
+def history(store: Store, deal: Deal) -> list[tuple[str, str]]:
+    rows = fetch_all(store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
+                     "AND deleted = 0 ORDER BY at, id", [deal.id])  # fmt: skip
+    return [(row["from_stage"], row["to_stage"]) for row in rows]
+
+
+def test_it_follows_the_deleted_stages_deals(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    a, b, deal = setup(pair, tmp_path)
+    other = b.add(Deal(customer_id=deal.customer_id, title="Valves", currency="CNY",
+                       stage="trial"))  # fmt: skip
+    send(b, a, tmp_path)
+    move_deal(a, deal.id, "trial")  # a has not seen b's delete yet
+    delete_stage(b, "trial", move_to="proposal")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    for store in (a, b):
+        assert store.require(Deal, deal.id).stage == "proposal"
+        assert store.require(Deal, other.id).stage == "proposal"
+        assert ("trial", "proposal") in history(store, deal)
+        assert list_conflicts(store) == []
+    assert content(a) == content(b)
+    assert history(a, deal).count(("trial", "proposal")) == 1
+
+
+def test_without_a_target_it_goes_to_the_first_open_stage(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b, deal = setup(pair, tmp_path)
+    move_deal(a, deal.id, "trial")
+    delete_stage(b, "trial")  # it held no deals there
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    assert a.require(Deal, deal.id).stage == b.require(Deal, deal.id).stage == "lead"
+    assert content(a) == content(b) and list_conflicts(a) == []
+    moves = {
+        (move.from_stage, move.to_stage)
+        for move in (
+            StageMove.model_validate(row) for row in fetch_all(a.db, "SELECT * FROM stage_history")
+        )
+    }
+    assert moves == {("lead", "trial"), ("trial", "lead")}
