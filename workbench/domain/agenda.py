@@ -144,7 +144,9 @@ def build(
     items += _suggested_deals(deals, today)
     items += _suggested_accounts(accounts, today, touch_days)
     order = list(Section)
-    return sorted(items, key=lambda item: (order.index(item.section), -item.score, item.customer))
+    return sorted(
+        items, key=lambda item: (order.index(item.section), -item.score, item.customer, item.key)
+    )
 
 
 def _horizon(today: date) -> date:

@@ -108,7 +108,7 @@ def _contacts(store: Store, customer_id: str) -> list[ContactLine]:
     rows = fetch_all(
         store.db,
         "SELECT id, name, title, phone, email FROM contacts "
-        "WHERE customer_id = ? AND deleted = 0 ORDER BY name",
+        "WHERE customer_id = ? AND deleted = 0 ORDER BY name, id",
         [customer_id],
     )
     return [ContactLine(**row) for row in rows]
@@ -126,7 +126,7 @@ def _deals(store: Store, customer_id: str) -> list[DealLine]:
         WHERE d.customer_id = ? AND d.deleted = 0
         ORDER BY kind != 'open', CASE WHEN kind = 'open' THEN d.expected_close IS NULL END,
                  CASE WHEN kind = 'open' THEN d.expected_close END,
-                 d.closed_on DESC, d.title
+                 d.closed_on DESC, d.title, d.id
         """,
         [customer_id],
     )
@@ -151,7 +151,7 @@ def _follow_ups(store: Store, customer_id: str) -> list[OpenFollowUp]:
                d.title AS deal_title
         FROM follow_ups f LEFT JOIN deals d ON d.id = f.deal_id
         WHERE f.customer_id = ? AND f.deleted = 0 AND f.done_at IS NULL
-        ORDER BY f.due_date, f.due_time IS NOT NULL, f.due_time
+        ORDER BY f.due_date, f.due_time IS NOT NULL, f.due_time, f.id
         """,
         [customer_id],
     )

@@ -48,7 +48,7 @@ def look_alikes(store: Store, values: dict[str, Any], limit: int = 5) -> list[Lo
         SELECT c.id, c.name, group_concat(k.key, char(31)) AS keys
         FROM customer_keys k JOIN customers c ON c.id = k.customer_id
         WHERE k.key IN ({", ".join("?" * len(keys))}) AND c.id IS NOT ? AND c.deleted = 0
-        GROUP BY c.id ORDER BY count(*) DESC, c.name LIMIT ?
+        GROUP BY c.id ORDER BY count(*) DESC, c.name, c.id LIMIT ?
         """,
         [*keys, values.get("id"), limit],
     )
@@ -102,7 +102,7 @@ def candidate_pairs(store: Store, limit: int = 500) -> list[Pair]:
         LEFT JOIN reps ra ON ra.id = ca.owner LEFT JOIN reps rb ON rb.id = cb.owner
         WHERE NOT EXISTS (SELECT 1 FROM duplicate_dismissals d
                           WHERE d.first_id = p.a_id AND d.second_id = p.b_id)
-        ORDER BY p.n DESC, ca.name, cb.name LIMIT :limit
+        ORDER BY p.n DESC, ca.name, cb.name, ca.id, cb.id LIMIT :limit
         """,
         {"cap": GROUP_CAP, "limit": limit},
     )

@@ -100,7 +100,7 @@ def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFoll
         WHERE f.done_at IS NULL AND f.deleted = 0 {_only("f.owner", owner)}
           AND f.due_date <= :until
           AND coalesce(f.snoozed_until, f.due_date) <= :until
-        ORDER BY max(f.due_date, coalesce(f.snoozed_until, f.due_date)), f.due_time
+        ORDER BY max(f.due_date, coalesce(f.snoozed_until, f.due_date)), f.due_time, f.id
         """,
         {"owner": owner, "until": until.isoformat()},
         DueFollowUp,
@@ -156,7 +156,7 @@ def deals(
         store,
         f"""{_only("d.owner", owner)} {_only("d.stage", stage)}
         {_only("d.customer_id", customer_id)}
-        ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title""",
+        ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.title, d.id""",
         {"owner": owner, "stage": stage, "customer_id": customer_id},
     )
 
@@ -165,7 +165,7 @@ def deals_titled(store: Store, text: str, limit: int = 20) -> list[DealRow]:
     """Live deals whose title starts with `text` (any case)."""
     return _deal_rows(
         store,
-        "AND d.title LIKE :p ESCAPE '\\' ORDER BY d.title LIMIT :limit",
+        "AND d.title LIKE :p ESCAPE '\\' ORDER BY d.title, d.id LIMIT :limit",
         {"p": f"{_like(text)}%", "limit": limit},
     )
 
@@ -202,7 +202,8 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
     if query is None:
         rows = fetch_all(
             store.db,
-            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0 ORDER BY name LIMIT ?",
+            f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0 "
+            "ORDER BY name, id LIMIT ?",
             [limit],
         )
         return [CustomerRow(**row) for row in rows]
@@ -213,7 +214,7 @@ def customers(store: Store, search: str | None = None, limit: int = 200) -> list
                       WHERE customer_search MATCH :query LIMIT :cap)
         SELECT {_CUSTOMER_COLUMNS} FROM hits JOIN customers c ON c.rowid = hits.rowid
         WHERE c.deleted = 0
-        ORDER BY hits.rank, c.name LIMIT :limit
+        ORDER BY hits.rank, c.name, c.id LIMIT :limit
         """,
         {"query": scoped(query), "cap": SEARCH_CAP, "limit": limit},
         CustomerRow,
@@ -230,11 +231,11 @@ class CustomerSort(Worded):
 
 
 _CUSTOMER_ORDER = {
-    CustomerSort.NAME: "c.name",
-    CustomerSort.TIER: "c.tier IS NULL, c.tier, c.name",
-    CustomerSort.LAST_CONTACT: "last_contact IS NOT NULL, last_contact, c.name",
-    CustomerSort.PIPELINE: "open_pipeline DESC, c.name",
-    CustomerSort.REVENUE: "won_revenue DESC, c.name",
+    CustomerSort.NAME: "c.name, c.id",
+    CustomerSort.TIER: "c.tier IS NULL, c.tier, c.name, c.id",
+    CustomerSort.LAST_CONTACT: "last_contact IS NOT NULL, last_contact, c.name, c.id",
+    CustomerSort.PIPELINE: "open_pipeline DESC, c.name, c.id",
+    CustomerSort.REVENUE: "won_revenue DESC, c.name, c.id",
 }
 
 
@@ -279,7 +280,8 @@ def customer_list(
     # The page is picked first, working out only the figure it is sorted by;
     # the other figures are added for its rows alone (a search sorted by
     # revenue ranks up to SEARCH_CAP customers).
-    order = "hits.rank, c.name" if query and sort == CustomerSort.NAME else _CUSTOMER_ORDER[sort]
+    by_rank = query and sort == CustomerSort.NAME
+    order = "hits.rank, c.name, c.id" if by_rank else _CUSTOMER_ORDER[sort]
     picked = ["c.rowid AS customer_row", "hits.rank AS rank" if query else "NULL AS rank"]
     if sort in _SORT_FIGURE:
         picked.append(f"{_FIGURES[_SORT_FIGURE[sort]]} AS {_SORT_FIGURE[sort]}")
@@ -344,7 +346,7 @@ def customers_named(store: Store, prefix: str, limit: int = 20) -> list[Customer
         f"""
         SELECT {_CUSTOMER_COLUMNS} FROM customers
         WHERE deleted = 0 AND name LIKE :p ESCAPE '\\'
-        ORDER BY name LIMIT :limit
+        ORDER BY name, id LIMIT :limit
         """,
         {"p": f"{_like(prefix)}%", "limit": limit},
     )
@@ -389,7 +391,7 @@ def customer_timeline(
                a.deal_id, d.title AS deal_title, a.owner
         FROM activities a LEFT JOIN deals d ON d.id = a.deal_id
         WHERE a.customer_id = ? AND a.deleted = 0 {feedback}
-        ORDER BY a.at DESC, a.rowid DESC LIMIT ?
+        ORDER BY a.at DESC, a.id DESC LIMIT ?
         """,
         [customer_id, -1 if limit is None else limit],
     )
@@ -546,7 +548,7 @@ def deal_history(store: Store, deal_id: str) -> list[StageStep]:
         """
         SELECT h.from_stage, h.to_stage, h.at, r.name AS rep
         FROM stage_history h LEFT JOIN reps r ON r.id = h.owner
-        WHERE h.deal_id = ? AND h.deleted = 0 ORDER BY h.at, h.rowid
+        WHERE h.deal_id = ? AND h.deleted = 0 ORDER BY h.at, h.id
         """,
         [deal_id],
     )
@@ -560,7 +562,8 @@ def deal_activities(store: Store, deal_id: str, limit: int = 200) -> list[Timeli
         """
         SELECT a.id, a.kind, a.at, a.outcome, a.notes, a.satisfaction, a.complaint_status,
                a.deal_id, NULL AS deal_title, a.owner
-        FROM activities a WHERE a.deal_id = ? AND a.deleted = 0 ORDER BY a.at DESC LIMIT ?
+        FROM activities a WHERE a.deal_id = ? AND a.deleted = 0
+        ORDER BY a.at DESC, a.id DESC LIMIT ?
         """,
         [deal_id, limit],
     )
@@ -571,7 +574,7 @@ def deal_follow_ups(store: Store, deal_id: str) -> list[tuple[date, str]]:
     """A deal's open follow-ups: (due date, what), earliest first."""
     rows = store.db.execute(
         "SELECT due_date, title FROM follow_ups WHERE deal_id = ? AND deleted = 0 "
-        "AND done_at IS NULL ORDER BY due_date",
+        "AND done_at IS NULL ORDER BY due_date, id",
         [deal_id],
     ).fetchall()
     return [(date.fromisoformat(due), title) for due, title in rows]
@@ -648,7 +651,7 @@ def targets_set(store: Store, rep_id: str | None) -> list[TargetRow]:
     rows = fetch_all(
         store.db,
         "SELECT rep_id, period, metric, amount, currency FROM targets "
-        f"WHERE deleted = 0 {_only('rep_id', rep_id)} ORDER BY rep_id, period, metric",
+        f"WHERE deleted = 0 {_only('rep_id', rep_id)} ORDER BY rep_id, period, metric, id",
         {"rep_id": rep_id},
     )
     return [TargetRow(**row) for row in rows]

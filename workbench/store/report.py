@@ -163,6 +163,7 @@ def stage_moves(scope: Scope) -> list[kpis.Move]:
             SELECT e.deal_id FROM stage_history e JOIN deals d ON d.id = e.deal_id
             WHERE e.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
             {scope.mine("d.owner")})
+        ORDER BY h.at, h.id  -- moves at one moment: by id, alike everywhere
     """)  # fmt: skip
     return [kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz))
             for row in rows]  # fmt: skip
