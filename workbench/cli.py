@@ -339,6 +339,7 @@ def me(env: Env, name: str | None) -> None:
     """Show who you are in this database, or set your name."""
     from workbench.domain.models import Rep
     from workbench.store.actions import set_me
+    from workbench.store.queries import rep_names
 
     store = env.store()
     if name is not None:
@@ -346,6 +347,10 @@ def me(env: Env, name: str | None) -> None:
         click.echo(tr("You are {name}.", name=rep.name))
         return
     current = store.get(Rep, store.me) if store.me else None
+    if current is None and (team := sorted(rep_names(store).values())):
+        raise UserError(tr('this database holds the work of {names} but not who uses it here: '
+                           'run `workbench me "Your Name"` (that name, if you are one of them)',
+                           names=", ".join(team)))  # fmt: skip
     if current is None:
         raise UserError(tr('no rep set yet: run `workbench me "Your Name"`'))
     click.echo(current.name)

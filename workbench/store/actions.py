@@ -31,17 +31,28 @@ from workbench.store.queries import (
 
 
 def set_me(store: Store, name: str) -> Rep:
-    """Make `name` the rep using this database (creating the rep, or renaming)."""
+    """Make `name` the rep using this database: renaming our own rep, or, on a
+    database that has none yet, the team's rep of that name (the same person
+    on a new device) or a new one. Only a rep's own devices rename it."""
     with store.transaction():
         settings = store.settings()
         if settings.me and store.get(Rep, settings.me):
             return store.update(Rep, settings.me, name=name)
-        rep = Rep(name=name)
-        rep = store.add(rep.model_copy(update={"owner": rep.id}))  # reps own their record
+        rep = _rep_named(store, name)
+        if rep is None:
+            rep = Rep(name=name)
+            rep = store.add(rep.model_copy(update={"owner": rep.id}))  # reps own their record
         settings.me = rep.id
         store.save_settings(settings)
         store.register_device()
     return rep
+
+
+def _rep_named(store: Store, name: str) -> Rep | None:
+    wanted = name.strip().casefold()
+    found = [rep_id for rep_id, known in rep_names(store).items()
+             if known.strip().casefold() == wanted]  # fmt: skip
+    return store.get(Rep, min(found)) if found else None
 
 
 SHORT_ID = 8  # enough of an id to tell customers apart, and to type

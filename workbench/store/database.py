@@ -576,6 +576,15 @@ class Store:
                 self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
 
 
+def _forget_me(store: Store) -> None:
+    """A copied database is another device, used by someone not yet known:
+    writing as the original's rep would let this copy rename them."""
+    settings = store.settings()
+    if settings.me is not None:
+        settings.me = None
+        store.save_settings(settings)
+
+
 def open_store(
     path: Path | str,
     *,
@@ -599,6 +608,8 @@ def open_store(
         if device != stored:
             _set_local(conn, "device", device)
         store = Store(conn, clock or SystemClock(), device, path)
+        if stored is not None and device != stored:
+            _forget_me(store)  # a copy: a new device, and whose it is must be asked
         if applied:
             from workbench.store.repair import repair
 

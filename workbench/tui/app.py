@@ -155,7 +155,8 @@ class WorkbenchApp(App[None]):
         self.set_interval(QUIET / 2, self.collector.tick)
         self._refresh_at_midnight()
         if self.first_run:
-            self.push_screen(welcome_view.WelcomeScreen(), self._welcomed)
+            team = sorted(queries.rep_names(self.store).values())
+            self.push_screen(welcome_view.WelcomeScreen(team), self._welcomed)
 
     def on_unmount(self) -> None:
         self.collector.stop()

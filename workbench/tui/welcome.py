@@ -23,6 +23,10 @@ class Welcome:
 class WelcomeScreen(Screen[Welcome]):
     BINDINGS = [Binding("ctrl+t", "start(True)", tr("Try it with demo data"), id="welcome.demo")]
 
+    def __init__(self, team: list[str] | None = None) -> None:
+        super().__init__()
+        self.team = team or []  # the reps a copied or synced database already holds
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="form welcome"):
             yield Label(tr("Welcome to Workbench"), classes="form-title")
@@ -32,6 +36,10 @@ class WelcomeScreen(Screen[Welcome]):
                     "What is your name? It marks your follow-ups, deals and customers."
                 )
             )
+            if self.team:
+                yield Static(tr("This database already holds the work of {names}. Who uses it "
+                                "here? If you are one of them, type that name.",
+                                names=", ".join(self.team)), markup=False)  # fmt: skip
             yield Input(placeholder=tr("Your name"), id="name")
             with Horizontal(classes="buttons"):
                 yield Button(tr("Start"), variant="primary", id="start")

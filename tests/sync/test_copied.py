@@ -1,0 +1,73 @@
+"""A copied database is a new device that asks whose it is: writing as the
+original's rep would let the copy rename them on every replica."""
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from textual.widgets import Static
+
+from tests.store.bundles import send
+from tests.tui.support import workers_done
+from workbench.cli import cli
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import Rep
+from workbench.store.actions import set_me
+from workbench.store.database import Store, open_store
+from workbench.store.location import DeviceRegistry
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.welcome import WelcomeScreen
+
+
+def _original_and_copy(tmp_path: Path, clock: FixedClock) -> tuple[Store, Store, Rep]:
+    registry = DeviceRegistry(tmp_path / "config" / "devices.json")
+    original = open_store(tmp_path / "a.db", clock=clock, registry=registry)
+    rep = set_me(original, "Li Wei")
+    original.close()  # its last writes are in the file, not the write-ahead log
+    shutil.copy(tmp_path / "a.db", tmp_path / "copy.db")
+    original = open_store(tmp_path / "a.db", clock=clock, registry=registry)
+    return original, open_store(tmp_path / "copy.db", clock=clock, registry=registry), rep
+
+
+def test_a_copy_forgets_whose_it_was_and_its_new_rep_renames_nobody(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    original, copy, li = _original_and_copy(tmp_path, clock)
+    assert copy.device != original.device and copy.me is None
+    wang = set_me(copy, "Wang Fang")
+    assert wang.id != li.id
+    send(copy, original, tmp_path)
+    assert original.require(Rep, li.id).name == "Li Wei"
+    assert original.me == li.id  # the original is still Li Wei's
+
+
+def test_the_same_rep_on_a_new_device_picks_their_own_name(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    _, copy, li = _original_and_copy(tmp_path, clock)
+    assert set_me(copy, " li wei ").id == li.id  # no second Li Wei
+    assert copy.db.execute("SELECT count(*) FROM reps").fetchone() == (1,)
+    assert copy.me == li.id
+
+
+def test_the_cli_asks_whose_a_copy_is(tmp_path: Path, clock: FixedClock) -> None:
+    original, copy, _ = _original_and_copy(tmp_path, clock)
+    original.close()
+    copy.close()
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "copy.db"), "me"])
+    assert result.exit_code != 0
+    assert "holds the work of Li Wei but not who uses it here" in result.output
+
+
+async def test_the_app_asks_whose_a_copy_is(tmp_path: Path, clock: FixedClock) -> None:
+    _, copy, li = _original_and_copy(tmp_path, clock)
+    app = WorkbenchApp(copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        shown = " ".join(str(text.render()) for text in app.screen.query(Static))
+        assert "already holds the work of Li Wei" in shown
+        await pilot.press(*"Li Wei", "enter")
+        await workers_done(app)
+        await pilot.pause()
+    assert copy.me == li.id
