@@ -161,3 +161,36 @@ def test_a_database_that_cannot_take_an_import_stops_the_sync(
 def test_a_missing_folder_is_named(team: list[Store], tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="is not a folder"):
         sync_folder(team[0], tmp_path / "nowhere")
+
+
+def test_a_syncthing_conflict_copy_is_imported_and_its_temporary_files_are_not(
+    team: list[Store], tmp_path: Path
+) -> None:
+    """A file changed on two devices while they were apart is kept by
+    Syncthing on both, the losing side as NAME.json.sync-conflict-DATE-TIME-
+    DEVICE.gz (before the last suffix only): its changes are real, so it is
+    imported like a bundle. A file Syncthing is still writing is left alone."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    a, b, _ = team
+    sync_folder(b, folder)
+    base = folder / bundle_name(b)
+    half = base.read_bytes()[:40]
+    (folder / f".syncthing.{base.name}.tmp").write_bytes(half)  # Linux, macOS
+    (folder / f"~syncthing~{base.name}.tmp").write_bytes(half)  # Windows
+    copy = base.with_name(conflict_copy(base.name))
+    base.rename(copy)  # b's changes are only in the conflict copy
+    result = sync_folder(a, folder)
+    assert [(s.path.name, s.origin) for s in result.imported] == [(copy.name, b.device)]
+    assert result.refused == []
+    assert logged(b) <= logged(a)
+    delta = conflict_copy(delta_name(base.name))
+    (folder / delta).write_bytes(copy.read_bytes())
+    assert [path.name for path in folder_sync._theirs(folder, set())][-1] == delta  # after bases
+    assert sync_folder(a, folder).imported[0].new == 0  # already here: changes nothing
+
+
+def conflict_copy(name: str) -> str:
+    """Syncthing's name for the losing side (`x.json.gz` → `x.json.sync-conflict-…gz`)."""
+    stem, suffix = name.rsplit(".", 1)
+    return f"{stem}.sync-conflict-20261202-101010-WCB4KET.{suffix}"

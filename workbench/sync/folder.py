@@ -13,7 +13,10 @@ imported it, bases before deltas. A file that cannot be imported (damaged,
 half-written by the syncing tool, from a broken peer) is set aside: reported
 with its reason and tried again next time, while the other files are imported
 and ours are written. Only a database that cannot take an import (locked,
-full) stops the sync.
+full) stops the sync. A syncing tool's conflict copy of a bundle (Syncthing's
+`NAME.json.sync-conflict-DATE-TIME-DEVICE.gz`: the file changed on two
+devices while they were apart) is imported like the bundle: it holds real
+changes, and importing what is already here changes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ DELTA = ".delta"  # a delta's name: its base's, with this before the suffix
 SUFFIX = ".json.gz"
 DELTA_AT_LEAST = 5_000  # changes a delta may hold before the base is rewritten…
 DELTA_SHARE = 4  # …or a quarter of the base, whichever is more
+# Syncthing's mark on the losing side of a file changed on two devices, put
+# before the name's last suffix: `x.json.gz` → `x.json.sync-conflict-20261202-101010-ABCDEFG.gz`
+CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[0-9A-Z]{7}(?=(\.[^.]*)?$)")
 
 
 @dataclass
@@ -141,9 +147,10 @@ def _write_ours(store: Store, folder: Path, base: str, state: dict[str, Any]) ->
 
 
 def _is_bundle(path: Path) -> bool:
-    """A bundle's name, and not a syncing tool's file still being written
-    (Syncthing's `.syncthing.*.tmp`, any hidden file)."""
-    name = path.name
+    """A bundle's name (or a conflict copy's), and not a syncing tool's file
+    still being written (Syncthing's `.syncthing.*.tmp` or `~syncthing~*.tmp`,
+    any hidden file)."""
+    name = CONFLICT_COPY.sub("", path.name)
     return not name.startswith(".") and name.endswith((".json", SUFFIX)) and path.is_file()
 
 
