@@ -19,6 +19,8 @@ from pathlib import Path
 from benchmarks.budgets import LAYOUT_RATIO, MEMORY, START_RATIO, Budget, Figure
 from benchmarks.now import NOW
 from benchmarks.timing import Sample
+from workbench.store.database import open_store
+from workbench.store.location import DeviceRegistry
 
 ROOT = Path(__file__).parent.parent
 TIMEOUT = 120  # seconds for one start
@@ -29,6 +31,7 @@ def measure(database: Path, runs: int) -> list[Figure]:
     # an editable checkout under PYTHONDONTWRITEBYTECODE would compile every
     # module of ours at every start (~0.3x of a bare app). Textual's is cached.
     compileall.compile_dir(ROOT / "workbench", quiet=1)
+    _register(database)
     figures = _compared("headless", database, runs, _headless)
     if shutil.which("tmux"):
         figures += _compared("real terminal (tmux 120x40)", database, runs, _in_tmux)
@@ -70,9 +73,22 @@ def _compared(
 
 
 def _settings(database: Path) -> dict[str, str]:
-    """The pinned clock, and a device registry of the benchmark's own (kept
-    beside the data, so the device is known after the first start)."""
-    return {"WORKBENCH_NOW": NOW, "WORKBENCH_CONFIG_DIR": str(database.parent / "config")}
+    """The pinned clock, and a device registry of the benchmark's own, kept
+    beside the data."""
+    return {"WORKBENCH_NOW": NOW, "WORKBENCH_CONFIG_DIR": str(_config(database))}
+
+
+def _config(database: Path) -> Path:
+    return database.parent / "config"
+
+
+def _register(database: Path) -> None:
+    """Enter the data in the children's registry as `workbench` does for a
+    database it makes: unregistered, it is a copy, which forgets its rep and
+    starts on the welcome screen instead of Today."""
+    store = open_store(database)  # no registry: the stored device is kept
+    DeviceRegistry(_config(database) / "devices.json").put(database, store.device)
+    store.close()
 
 
 def _command(kind: str, database: Path, out: Path) -> list[str]:

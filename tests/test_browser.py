@@ -20,6 +20,7 @@ import pytest
 from workbench.demo import generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import open_store
+from workbench.store.location import DeviceRegistry
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOW = "2026-11-23T09:30:00+08:00"
@@ -40,7 +41,9 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     database = tmp_path / "demo.db"
-    store = open_store(database, clock=FixedClock.at(NOW))
+    # Made as `workbench` makes one, in the registry serve reads: else a copy, asking who the rep is
+    registry = DeviceRegistry(tmp_path / "devices.json")
+    store = open_store(database, clock=FixedClock.at(NOW), registry=registry)
     generate(store)
     store.close()
     port = free_port()
