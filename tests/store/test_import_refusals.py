@@ -4,12 +4,15 @@ byte of its content."""
 import gc
 import gzip
 import json
+import re
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from tests.store.bundles import dump, read_bundle_file, replica, write_bundle
 from workbench.domain.clock import FixedClock
@@ -321,3 +324,77 @@ def test_values_a_rep_could_not_type(
         changes.append(dict(changes[0], seq=top + 1, row_id="x1", prev=None) | change)
 
     refused(store, edited(good, tmp_path, add), message)
+
+
+# Found by the fuzz test (tests/sync/test_fuzz.py): each ended as "could not
+# be merged (…)", a Python error's words, or in a line the bundle could break.
+
+
+def test_a_clock_stamp_past_the_year_9999(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
+    """The refusal named the moment, which Python cannot make: it read
+    'could not be merged (ValueError: year 33658 is out of range)'."""
+
+    def far(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        changes[0]["hlc"] = f"999999999999999-ffff-{changes[0]['origin']}"
+
+    refused(store, edited(good, tmp_path, far), "dated after the year 9999")
+
+
+def test_a_schema_version_of_thousands_of_digits(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
+    """It read 'could not be merged (ValueError: Exceeds the limit (4300 digits) …)'."""
+    huge = edited(good, tmp_path, lambda h, c: h.update(schema_version="9" * 5000 + "_x"))
+    refused(store, huge, r"newer Workbench \(schema 9999")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("created_at", "9999-12-31T23:59:59Z"), ("created_at", "0001-01-01T00:00:00+14:00"),
+     ("created_at", "9999-12-31T23:59:59-12:00")],
+)  # fmt: skip
+def test_a_moment_no_time_zone_can_show(
+    store: Store, me: object, good: Path, tmp_path: Path, field: str, value: str
+) -> None:
+    """Accepted, the first crashed `report` and the account screen
+    (OverflowError, shown in the rep's time zone); the others ended as
+    'could not be merged (OverflowError …)'. A rep cannot write one either."""
+    refused(store, edited(good, tmp_path, _set_value(field, value)),
+            "is not between the years 1000 and 9998")  # fmt: skip
+    with pytest.raises(ValidationError, match="not between the years"):
+        Customer(name="Acme", created_at=datetime.fromisoformat(value))
+
+
+def test_a_period_before_the_year_1000(store: Store, me: object, good: Path,
+                                       tmp_path: Path) -> None:  # fmt: skip
+    """'0001' was accepted and kept as '1', which no read of the target accepts."""
+
+    def add(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        top = max(c["seq"] for c in changes)
+        changes.append(dict(changes[0], seq=top + 1, entity="targets", row_id="t1",
+                            field="period", value="0001", prev=None))  # fmt: skip
+
+    refused(store, edited(good, tmp_path, add), r"targets.period .*'0001' is not a period")
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [("st\x7fage", "st\u2421age"), ("na\x1b[2Jme", "na\u241b[2Jme"),
+     ("na\u202eme", "na\\u202eme"), ("na\u2028me", "na\\u2028me"), ("x" * 100_000, "x…x")],
+    ids=["DEL", "escape code", "right-to-left override", "line separator", "100,000 characters"],
+)  # fmt: skip
+def test_a_refusal_shows_the_bundles_text_literally_in_one_short_line(
+    store: Store, me: object, good: Path, tmp_path: Path, field: str, shown: str
+) -> None:
+    """A field name from the file went into the line as it was: an escape
+    code reached the terminal, a right-to-left mark turned the line, a line
+    separator broke it, 100,000 characters buried the reason."""
+    path = edited(good, tmp_path, lambda h, c: c[0].update(field=field))
+    refused(store, path, re.escape(shown) + ".*a field this version does not know")
+    with pytest.raises(BundleError) as caught:
+        import_bundle(store, path)
+    line = str(caught.value)
+    assert len(line) <= reader.MAX_MESSAGE and len(line.splitlines()) == 1
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u202e]", line)

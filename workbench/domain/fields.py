@@ -11,10 +11,17 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from dateutil.rrule import rrulestr
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
 
 from workbench.domain.money import MAX_MINOR, check_currency
-from workbench.domain.periods import Period
+from workbench.domain.periods import FIRST_YEAR, LAST_YEAR, Period
 from workbench.i18n import tr
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
@@ -125,9 +132,19 @@ Probability = Annotated[int, Field(ge=0, le=100)]
 Satisfaction = Annotated[int, Field(ge=1, le=5)]
 
 
-def _to_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(microsecond=0)
+def _to_utc(moment: datetime, info: ValidationInfo) -> datetime:
+    try:
+        utc: datetime | None = moment.astimezone(UTC)
+    except OverflowError:  # before the year 1 or after 9999 in UTC
+        utc = None
+    stored = bool((info.context or {}).get("stored"))  # (as kept before years were checked)
+    if utc is None or not (FIRST_YEAR <= utc.year <= LAST_YEAR or stored):
+        raise ValueError(tr("{moment} is not between the years {first} and {last}",
+                            moment=moment.isoformat(), first=FIRST_YEAR,
+                            last=LAST_YEAR))  # fmt: skip
+    return utc.replace(microsecond=0)
 
 
-# Moments are stored in UTC to the second, so ISO text sorts in time order.
+# Moments are stored in UTC to the second, so ISO text sorts in time order,
+# and fall in the years every time zone can show.
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]

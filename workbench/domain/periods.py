@@ -24,6 +24,11 @@ class PeriodKind(StrEnum):
     WEEK = "week"
 
 
+# The years a period or a moment may fall in: Python's dates end at the years
+# 1 and 9999, and a moment shown in a time zone, or a period's neighbour, may
+# cross those ends.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
 _FORMS = (
     (PeriodKind.YEAR, re.compile(r"^(\d{4})$")),
     (PeriodKind.QUARTER, re.compile(r"^(\d{4})-Q([1-4])$")),
@@ -61,7 +66,8 @@ class Period:
         for kind, pattern in _FORMS:
             if match := pattern.match(key):
                 year, part = int(match[1]), int(match[2]) if match.lastindex == 2 else 1
-                return cls._build(kind, year, part)
+                if FIRST_YEAR <= year <= LAST_YEAR:
+                    return cls._build(kind, year, part)
         raise ValueError(tr("{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)",
                             key=key))  # fmt: skip
 

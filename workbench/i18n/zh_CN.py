@@ -796,6 +796,8 @@ MESSAGES: dict[str, str] = {
     "{folder} is not a folder (create it, or pick another)": "{folder} 不是文件夹（请创建它，或另选一个）",
     "holds a change {change} unlike the one of that number here: device {device} was reused (a copied database with its device file?)": "包含的变更 {change} 与这里同编号的不同：设备 {device} 被重复使用（是连同设备文件一起复制的数据库吗？）",
     "holds change {change} twice": "包含两次变更 {change}",
+    "has changes from device {device} dated after the year 9999: their clock stamps are damaged or forged": "包含设备 {device} 在 9999 年之后的变更：其时钟时间戳已损坏或是伪造的",
+    "{moment} is not between the years {first} and {last}": "{moment} 不在 {first} 年到 {last} 年之间",
     "This database already holds the work of {names}. Who uses it here? If you are one of them, type that name.": "这个数据库里已有 {names} 的工作。这里由谁使用？如果您是其中一位，请输入那个名字。",
     'this database holds the work of {names} but not who uses it here: run `workbench me "Your Name"` (that name, if you are one of them)': '这个数据库里有 {names} 的工作，但不知道这里由谁使用：请运行 `workbench me "您的名字"`（如果您是其中一位，就用那个名字）',
     "has a change (number {number}) to a record of {entity} with a bad id: {problem}": "有一条变更（第 {number} 条）指向编号不对的 {entity} 记录：{problem}",

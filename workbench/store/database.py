@@ -222,10 +222,14 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             last = self.hlc.last
             try:
-                self._batch = self._start_batch()
-                yield self._batch
-                # Usually the batch's stamp; later if an import received one.
-                _set_local(self.db, "hlc", str(self.hlc.last))
+                self._batch = batch = self._start_batch()
+                started = (batch.stamp, batch.next_seq)
+                yield batch
+                if (batch.stamp, batch.next_seq) != started:
+                    # Usually the batch's stamp; later if an import received one.
+                    _set_local(self.db, "hlc", str(self.hlc.last))
+                else:  # nothing was stamped (an import with nothing new): the clock stays
+                    self.hlc.last = last
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -517,10 +521,12 @@ class Store:
 
     def surviving_customer(self, customer_id: str) -> str:
         """The customer a record for `customer_id` belongs to: the one it was
-        merged into, if it was (following merges of merges)."""
+        merged into, if it was (following merges of merges) and that one is
+        here (a bundle may name one that has not arrived, or none at all)."""
         seen = {customer_id}
         while found := self.db.execute(
-            "SELECT merged_into FROM customers WHERE id = ? AND merged_into IS NOT NULL",
+            "SELECT c.merged_into FROM customers c JOIN customers s ON s.id = c.merged_into "
+            "WHERE c.id = ?",
             [customer_id],
         ).fetchone():
             if found[0] in seen:

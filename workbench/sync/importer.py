@@ -245,17 +245,22 @@ def _check_writers(store: Store, staging: _Staging) -> None:
         ).fetchone()
         if found:
             raise _not_theirs(f"{found[0]}:{found[1]}")
-    for origin, (top, count) in sorted(staging.tops.items()):
-        (here,) = (0,) if staging.straight else db.execute(
-            "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [origin]
-        ).fetchone()  # fmt: skip
-        if top > here + count + MAX_SEQ_GAP:
+    for origin, (top, _) in sorted(staging.tops.items()):
+        # How many changes of the device there are, here and arriving: what
+        # any replica holding the same ones counts alike (so what one accepts,
+        # a replica it passes them to accepts too).
+        union = "" if staging.straight else " UNION SELECT seq FROM temp.incoming WHERE origin = :o"
+        (held,) = db.execute(
+            f"SELECT count(*) FROM (SELECT seq FROM changes WHERE origin = :o{union})",
+            {"o": origin},
+        ).fetchone()
+        if top > held + MAX_SEQ_GAP:
             raise BundleError(tr("holds change {change}, numbered {gap} past the last change of "
                                  "that device here and in the bundle: no device writes that many "
                                  "changes unseen; the file is damaged or forged (a full bundle "
                                  "from that teammate, `workbench export --full`, has them all)",
                                  change=f"{origin}:{top}",
-                                 gap=f"{top - here - count:,}"))  # fmt: skip
+                                 gap=f"{top - held:,}"))  # fmt: skip
 
 
 def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
@@ -549,7 +554,8 @@ def _remember_peer(store: Store, header: Header) -> None:
             "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [device]
         ).fetchone()
         known[device] = max(known.get(device, 0), min(seq, here))
-    store.set_local(key, json.dumps({"rep": header.rep, "known": known}))
+    if (remembered := json.dumps({"rep": header.rep, "known": known})) != saved:
+        store.set_local(key, remembered)  # (not rewritten as it was: a re-import changes nothing)
     store.db.executemany(
         "INSERT OR IGNORE INTO devices VALUES (?, ?)", sorted(header.devices.items())
     )

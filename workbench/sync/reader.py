@@ -18,10 +18,11 @@ import gzip
 import io
 import json
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,15 @@ from workbench.sync.bundle import (
     Digest,
     Header,
 )
-from workbench.sync.values import bad_id, check_for, id_check_for
+from workbench.sync.values import bad_id, check_for, id_check_for, literal
 
 READ_CHARS = 1 << 20
 BATCH = 5000
 MAX_HEADER_CHARS = 1 << 20
 MAX_DEPTH = 4  # a value is a scalar, a list of scalars or an object of them: 2 levels at most
+MAX_MESSAGE = 400  # characters in a refusal: one line a rep can read
+_INVISIBLE = {"Cf", "Zl", "Zp"}  # format characters and line or paragraph separators
+_LAST_MS = int(datetime.max.replace(tzinfo=UTC).timestamp() * 1000)  # a stamp's latest moment
 _BLANK = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
@@ -56,7 +60,21 @@ Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
 
 
 class BundleError(ValueError):
-    """What is wrong with a bundle, in one line."""
+    """What is wrong with a bundle, in one line: the bundle's own text in it
+    shown literally (control characters as symbols, invisible ones such as
+    a right-to-left override as escapes), and a long line cut in the middle,
+    so a name or value from the file can neither break nor bury the reason."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(_one_line(problem))
+
+
+def _one_line(text: str) -> str:
+    if len(text) > MAX_MESSAGE:
+        text = f"{text[: MAX_MESSAGE * 2 // 3]}…{text[-(MAX_MESSAGE // 3) :]}"
+    shown = literal(text, multiline=False)
+    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char
+                   for char in shown)  # fmt: skip
 
 
 def read_bundle(
@@ -346,7 +364,8 @@ class _Reader:
             try:
                 cleaned = check_for(entity, field).clean([changes[i].get("value") for i in indexes])
             except ValidationError as error:
-                index = indexes[int(error.errors()[0]["loc"][0])]
+                at = error.errors()[0]["loc"]  # (empty if the list as a whole is wrong)
+                index = indexes[int(at[0]) if at else 0]
                 raise BundleError(tr("has a bad value for {field} (change number {number}): "
                                      "{problem}", field=f"{entity}.{field}",
                                      number=f"{self.count + index + 1:,}",
@@ -357,6 +376,10 @@ class _Reader:
 
     def _check_clocks(self, changes: list[Change]) -> None:
         latest = Stamp.parse(max(change["hlc"] for change in changes))
+        if latest.wall_ms > _LAST_MS:
+            raise BundleError(tr("has changes from device {device} dated after the year 9999: "
+                                 "their clock stamps are damaged or forged",
+                                 device=latest.device))  # fmt: skip
         if latest.wall_ms > self.latest_ms:
             raise BundleError(tr("has changes from device {device} dated {moment} UTC, more "
                                  "than a day ahead of this computer's clock: set that device's "
@@ -419,8 +442,10 @@ def _version_in(text: str) -> int | None:
 
 
 def _number(schema_version: str | None) -> int:
-    """The number a schema version (a migration name, '0005_…') starts with."""
-    match = re.match(r"\d+", schema_version or "")
+    """The number a schema version (a migration name, '0005_…') starts with
+    (read to 19 digits: a longer one is as newer, and Python's int() refuses
+    thousands of digits)."""
+    match = re.match(r"\d{1,19}", schema_version or "")
     return int(match[0]) if match else 0
 
 

@@ -7,7 +7,9 @@ as "2026-12-04T09:30:00Z", so times sort as times everywhere.
 Text from another rep's bundle is untrusted. Control characters (terminal
 escape codes) become visible symbols first (ESC shows as ␛), so a name can
 neither move the cursor nor be refused for holding one: it arrives as the
-literal text it was. Markup needs nothing here: screens show text as text.
+literal text it was. Half a surrogate pair (which UTF-8 cannot hold) becomes
+the replacement character, �. Markup needs nothing here: screens show text
+as text.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from workbench.i18n import tr
 from workbench.store.log_text import json_text
 from workbench.store.schema import ENTITIES
 
-# C0 controls and DEL have Unicode pictures (U+2400…); C1 controls do not.
+# C0 controls and DEL have Unicode pictures (U+2400…); C1 controls do not. A
+# lone surrogate (a JSON escape like "\\ud800" with no pair) is no text at all.
 _PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
-_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PICTURES |= {code: 0xFFFD for code in [*range(0x80, 0xA0), *range(0xD800, 0xE000)]}
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _KEEP_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
 
 
