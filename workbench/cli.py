@@ -735,7 +735,8 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
         _echo_json({"imported": [summary.as_json() for summary in summaries], "refused": refused})
     else:
         for summary in summaries:
-            click.echo(summary.line())
+            for line in summary.lines():
+                click.echo(line)
     if refused:
         raise UserError("\n".join(refused))
 
@@ -775,6 +776,85 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
             click.echo(line)
     if result.refused:
         raise click.exceptions.Exit(2)
+
+
+@cli.group("conflicts", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@store_options
+@click.pass_context
+def conflicts_command(ctx: click.Context, as_json: bool) -> None:
+    """List the fields two devices changed without seeing each other's edit:
+    the value shown and the other, who wrote each and when. Settle one with
+    `workbench conflicts keep ID shown|other`."""
+    if ctx.invoked_subcommand is None:
+        env = ctx.find_object(Env)
+        assert env is not None
+        _print_conflicts(env, as_json)
+
+
+def _print_conflicts(env: Env, as_json: bool) -> None:
+    from workbench.sync.conflicts import list_conflicts
+
+    found = list_conflicts(env.store())
+    if as_json:
+        _echo_json([conflict.as_json() for conflict in found])
+        return
+    if not found:
+        click.echo(tr("No conflicts: every device's edits agree"))
+        return
+    with _table(tr("Id"), tr("Customer"), tr("Record"), tr("Field"), tr("Shown"), tr("Other"),
+                whole=(0,)) as add:  # fmt: skip
+        for conflict in found:
+            add(conflict.id, conflict.customer or "—", conflict.record, conflict.field_label,
+                _written(conflict.shown), _written(conflict.other))  # fmt: skip
+    click.echo(tr_n("{count} conflict: `workbench conflicts keep ID shown` keeps the value shown, "
+                    "`… other` takes the other (mine, theirs: this computer's or not); the "
+                    "choice syncs.",
+                    "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
+                    "shown, `… other` takes the other (mine, theirs: this computer's or not); "
+                    "the choice syncs.", len(found)))  # fmt: skip
+
+
+def _written(side: Any) -> str:
+    """'call Tue (Wang Fang, 23 Nov 09:35)'."""
+    from workbench.domain.clock import local_timezone
+
+    when = side.at.astimezone(local_timezone())
+    return tr("{value} ({rep}, {when})", value=side.text, rep=side.rep,
+              when=f"{i18n.month_day(when.date())} {when:%H:%M}")  # fmt: skip
+
+
+KEEP_SIDES = ("shown", "other", "mine", "theirs")
+
+
+@conflicts_command.command("keep")
+@click.argument("conflict_id", metavar="ID")
+@click.argument("side", type=click.Choice(KEEP_SIDES, case_sensitive=False))
+@store_options
+@click.pass_obj
+def conflicts_keep(env: Env, conflict_id: str, side: str) -> None:
+    """Settle conflict ID (as `workbench conflicts` lists it) with one of its
+    values: shown (the one the record holds), other, mine (written on this
+    computer) or theirs. Your choice reaches every device with the next sync."""
+    from workbench.sync.conflicts import find_conflict, keep
+
+    store = env.store()
+    found = find_conflict(store, conflict_id)
+    if not found:
+        raise UserError(tr("no open conflict {id!r} (`workbench conflicts` lists them)",
+                           id=conflict_id))  # fmt: skip
+    if len(found) > 1:
+        raise UserError(tr("{id!r} starts the ids of several conflicts ({ids}): type more of it",
+                           id=conflict_id, ids=", ".join(c.id for c in found)))  # fmt: skip
+    (conflict,) = found
+    chosen = {"shown": conflict.shown, "other": conflict.other, "mine": conflict.mine,
+              "theirs": conflict.theirs}[side.lower()]  # fmt: skip
+    if chosen is None or (side.lower() in ("mine", "theirs") and conflict.theirs is None):
+        raise UserError(tr("neither or both values of conflict {id} were written on this "
+                           "computer: say shown or other", id=conflict.id))  # fmt: skip
+    keep(store, conflict, chosen)
+    click.echo(tr("{what}: kept {value}; the others get your choice with your next sync.",
+                  what=printable(conflict.place), value=printable(chosen.text)))  # fmt: skip
 
 
 def output_option(kind: str) -> Callable[[F], F]:

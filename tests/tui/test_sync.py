@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from tests.store.bundles import send
 from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
-from workbench.domain.models import Customer
+from workbench.domain.models import Customer, Deal
 from workbench.store.actions import set_me
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import list_conflicts
@@ -126,3 +126,44 @@ def set_folder(store: Store, folder: Path) -> None:
     settings = store.settings()
     settings.sync_folder = str(folder.resolve())
     store.save_settings(settings)
+
+
+async def test_the_sync_says_whose_value_lost_and_the_list_shows_names_as_typed(
+    mine: Store, sam: Store, tmp_path: Path
+) -> None:
+    """A crossed edit reaches the rep whose value lost in the sync's outcome;
+    Conflicts names the customer, the record and the field's label, and a
+    name holding markup shows as typed (in the list and once kept)."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (customer_id,) = sam.db.execute("SELECT id FROM customers").fetchone()
+    sam.update(Customer, customer_id, name="Hengtai [/] [b]Pumps")
+    deal = sam.add(Deal(customer_id=customer_id, title="Pump [red]upgrade", currency="CNY",
+                        stage="proposal"))  # fmt: skip
+    sync_folder(sam, folder)
+    sync_folder(mine, folder)
+    mine.update(Deal, deal.id, next_step="call Mon")
+    sam.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    sam.update(Deal, deal.id, next_step="call Tue")
+    sync_folder(sam, folder)
+    set_folder(mine, folder)
+    async with WorkbenchApp(mine).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "S")
+        screen = await wait_for_sync(pilot)
+        result = str(screen.query_one("#sync-result", Static).render())
+        assert ('1 conflict: your value for Hengtai [/] [b]Pumps · deal Pump [red]upgrade · '
+                'Next step ("call Mon") lost to Sam Patel\'s ("call Tue")') in result  # fmt: skip
+        await keys(pilot, "c")
+        await settle(pilot)
+        conflicts = pilot.app.screen
+        assert isinstance(conflicts, ConflictsScreen) and conflicts.table.row_count == 1
+        record, field, shown, other = (str(cell) for cell in conflicts.table.get_row_at(0))
+        assert record == "Hengtai [/] [b]Pumps\ndeal Pump [red]upgrade" and field == "Next step"
+        assert shown.startswith("call Tue\n") and shown.endswith("· Sam Patel")
+        assert other.startswith("call Mon\n") and other.endswith("· Li Wei (you)")
+        await keys(pilot, "o")
+        assert mine.require(Deal, deal.id).next_step == "call Mon"
+        (toast,) = pilot.app._notifications
+        assert toast.message == ("Hengtai [/] [b]Pumps · deal Pump [red]upgrade · Next step: "
+                                 "kept call Mon")  # fmt: skip

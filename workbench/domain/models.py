@@ -377,3 +377,52 @@ _ENTITY_LABELS = {"reps": later("reps"), "customers": later("customers"),
 def entity_label(table: str) -> str:
     """What a table's records are called: 'follow-ups', '跟进'."""
     return tr(_ENTITY_LABELS[table])
+
+
+# What each field is called where a rep reads it: the forms, the Conflicts
+# list, an import's word on a conflict. Fields every record has are named once.
+_COMMON_FIELD_LABELS = {"created_at": later("Created"), "owner": later("Owner"),
+                        "deleted": later("Deleted")}  # fmt: skip
+_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "reps": {"name": later("Name"), "email": later("E-mail"), "phone": later("Phone")},
+    "customers": {
+        "name": later("Name"), "kind": later("Kind"), "industry": later("Industry"),
+        "size": later("Size"), "segment": later("Segment"), "tier": later("Tier"),
+        "source": later("Source"), "address": later("Address"), "phone": later("Phone"),
+        "email": later("E-mail"), "tags": later("Tags"), "notes": later("Notes"),
+        "merged_into": later("Merged into"),
+    },
+    "contacts": {"customer_id": later("Customer"), "name": later("Name"), "title": later("Title"),
+                 "phone": later("Phone"), "email": later("E-mail"), "notes": later("Notes")},
+    "stages": {"label": later("Label"), "position": later("Position"),
+               "probability": later("Probability"), "kind": later("Kind"),
+               "rot_days": later("Rot days"), "moved_to": later("Deals moved to")},
+    "deals": {
+        "customer_id": later("Customer"), "title": later("Deal title"),
+        "amount": later("Amount"), "stage": later("Stage"), "probability": later("Probability"),
+        "expected_close": later("Expected close"), "next_step": later("Next step"),
+        "reason": later("Why"), "closed_on": later("Closed on"),
+    },
+    "stage_history": {"deal_id": later("Deal"), "from_stage": later("From stage"),
+                      "to_stage": later("To stage"), "at": later("When")},
+    "activities": {
+        "kind": later("Kind"), "customer_id": later("Customer"), "deal_id": later("Deal"),
+        "contact_id": later("Contact"), "at": later("When"), "duration_min": later("Minutes"),
+        "outcome": later("Outcome"), "satisfaction": later("Satisfaction"),
+        "notes": later("Notes"), "complaint_status": later("Complaint status"),
+    },
+    "follow_ups": {
+        "title": later("What to do"), "customer_id": later("Customer"), "deal_id": later("Deal"),
+        "due": later("Due"), "recurrence": later("Repeats"), "done_at": later("Done"),
+        "snoozed_until": later("Snoozed until"),
+    },
+    "targets": {"rep_id": later("Rep"), "period": later("Period"), "metric": later("Metric"),
+                "amount": later("Amount")},
+}  # fmt: skip
+
+
+def field_label(table: str, field: str) -> str:
+    """What a field of a table's records is called: 'Next step', '下一步'
+    (a field this table does not have: its name as it is)."""
+    label = _FIELD_LABELS.get(table, {}).get(field) or _COMMON_FIELD_LABELS.get(field)
+    return tr(label) if label else field

@@ -54,7 +54,7 @@ class FolderSync:
     written: Exported | None = None  # None: our files there were already up to date
 
     def lines(self) -> list[str]:
-        lines = [summary.line() for summary in self.imported]
+        lines = [line for summary in self.imported for line in summary.lines()]
         lines += [tr("Set aside {why}; tried again next time", why=line) for line in self.refused]
         if self.seen:
             lines.append(tr("Unchanged since last time: {count} bundle(s)", count=self.seen))

@@ -27,7 +27,7 @@ from typing import Any
 
 from workbench.domain.hlc import Stamp
 from workbench.domain.merge import SEED, FieldChange, resolve
-from workbench.i18n import tr
+from workbench.i18n import tr, tr_n
 from workbench.store.database import (
     Store,
     chunks,
@@ -42,6 +42,7 @@ from workbench.store.migrate import schema_version
 from workbench.store.pipeline import rehome_stranded
 from workbench.store.schema import ENTITIES, Entity
 from workbench.sync.bundle import Header
+from workbench.sync.conflicts import Found, Told, told
 from workbench.sync.export import PEER_KEY
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
 
@@ -51,6 +52,8 @@ ROWS_AT_ONCE = 500  # records recomputed per query
 MAX_SEQ_GAP = 1_000_000
 BULK_CHANGES = 100_000  # from here an import may pause indexes (see _index_upkeep)
 _REFERS_TO_CUSTOMERS = ("contacts", "deals", "activities", "follow_ups")
+TOLD_AT_MOST = 100  # conflicts an import describes one by one (it counts them all)
+TOLD_LINES = 5  # of those, the ones its lines name
 
 
 @dataclass
@@ -66,8 +69,12 @@ class Summary:
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     conflicts: int = 0  # fields newly in conflict
+    settled: int = 0  # conflicts over this device's values a teammate settled before they came
     incomplete: int = 0  # records held aside until the rest of them arrives
     duplicates: int = 0  # possible duplicate customers involving what arrived
+    told: list[Told] = field(default_factory=list)  # those conflicts, as the rep hears of them
+    opened: list[Found] = field(default_factory=list, repr=False)  # found while merging…
+    closed: list[Found] = field(default_factory=list, repr=False)  # …and told at the end
 
     def line(self) -> str:
         who = tr(" from {rep}", rep=self.rep) if self.rep else ""
@@ -77,23 +84,48 @@ class Summary:
         parts = [tr("{count} added", count=f"{sum(self.added.values()):,}"),
                  tr("{count} updated", count=f"{sum(self.updated.values()):,}"),
                  tr("{count} unchanged", count=f"{self.unchanged:,}"),
-                 tr("{count} conflicts", count=f"{self.conflicts:,}")]  # fmt: skip
+                 tr_n("{count} conflict", "{count} conflicts", self.conflicts)]  # fmt: skip
         if self.incomplete:
             parts.append(tr("{count} incomplete, held aside until the rest of them arrives",
                             count=f"{self.incomplete:,}"))  # fmt: skip
         if self.duplicates:
             parts.append(tr("{count} possible duplicates to review",
                             count=f"{self.duplicates:,}"))  # fmt: skip
-        return tr("{file}{who}: {count} new changes; {parts}", file=self.path.name, who=who,
-                  count=f"{self.new:,}", parts=", ".join(parts))  # fmt: skip
+        return tr_n("{file}{who}: {count} new change; {parts}",
+                    "{file}{who}: {count} new changes; {parts}", self.new,
+                    file=self.path.name, who=who, parts=", ".join(parts))  # fmt: skip
+
+    def lines(self) -> list[str]:
+        """`line`, then what the conflicts it brought mean to the rep: whose
+        value lost or was kept, and what a teammate settled."""
+        lines = [self.line()]
+        opened = [told for told in self.told if not told.settled][:TOLD_LINES]
+        if self.conflicts == 1 and opened:
+            lines.append(tr("1 conflict: {told}; settle it in Conflicts (or `workbench "
+                            "conflicts`)", told=opened[0].text()))  # fmt: skip
+        elif self.conflicts:
+            lines.append(tr("{count} conflicts; settle them in Conflicts (or `workbench "
+                            "conflicts`):", count=f"{self.conflicts:,}"))  # fmt: skip
+            lines += [f"  {told.text()}" for told in opened]
+            if self.conflicts > len(opened):
+                lines.append(
+                    "  " + tr("… and {count} more", count=f"{self.conflicts - len(opened):,}")
+                )
+        closed = [told for told in self.told if told.settled][:TOLD_LINES]
+        lines += [told.text() for told in closed]
+        if self.settled > len(closed):
+            lines.append(tr("… and {count} more settled by teammates",
+                            count=f"{self.settled - len(closed):,}"))  # fmt: skip
+        return lines
 
     def as_json(self) -> dict[str, Any]:
         return {
             "file": str(self.path), "origin": self.origin, "rep": self.rep,
             "changes": self.changes, "new": self.new, "added": dict(self.added),
             "updated": dict(self.updated), "unchanged": self.unchanged,
-            "conflicts": self.conflicts, "duplicates": self.duplicates,
-            "incomplete": self.incomplete,
+            "conflicts": self.conflicts, "settled": self.settled,
+            "duplicates": self.duplicates, "incomplete": self.incomplete,
+            "told": [told.as_json() for told in self.told],
         }  # fmt: skip
 
 
@@ -299,6 +331,8 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
     else:
         summary.unchanged = records
     _remember_peer(store, header)
+    if summary.opened or summary.closed:  # (named once the records and their writers are here)
+        summary.told = told(store, summary.opened, summary.closed)
     return summary
 
 
@@ -343,6 +377,11 @@ def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
 
 def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def _same(text: str | None) -> str | None:
+    """A value's JSON text, written alike for equal values."""
+    return None if text is None else json.dumps(json.loads(text), sort_keys=True)
 
 
 IndexUpkeep = Callable[[list[str]], AbstractContextManager[None]]  # given the tables written
@@ -501,8 +540,44 @@ def _recompute_rows(
         db.executemany("INSERT OR IGNORE INTO incomplete VALUES (?, ?)", held)
         summary.incomplete += len(held)
     db.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
-    summary.conflicts += sum((row[1], row[2], row[3], row[4]) not in had for row in losers)
+    _count_conflicts(store, entity, ids, summary, by_row, losers, had)
     return changed
+
+
+def _count_conflicts(
+    store: Store,
+    entity: Entity,
+    ids: list[str],
+    summary: Summary,
+    by_row: dict[str, dict[str, list[tuple[Any, ...]]]],
+    losers: list[tuple[Any, ...]],
+    had: set[tuple[Any, ...]],
+) -> None:
+    """Count the conflicts new here (one already here is not counted again)
+    and keep a few to tell; and find the conflicts over this device's values
+    that a teammate settled before they came: a new change superseding
+    several values of a field, one of them this device's (a keep, or an edit
+    made over a conflict). Both sides of a crossed edit hear of it so."""
+    opened = [row for row in losers if (row[1], row[2], row[3], row[4]) not in had]
+    summary.conflicts += len(opened)
+    summary.opened += [(name, row_id, field, won_origin, won_seq, origin, seq)
+                       for name, row_id, field, origin, seq, won_origin, won_seq
+                       in opened[: TOLD_AT_MOST - len(summary.opened)]]  # fmt: skip
+    marks, mine = ", ".join("?" * len(ids)), store.device + ":"
+    for row_id, name, origin, seq, prev in store.db.execute(
+        "SELECT row_id, field, origin, seq, prev FROM temp.incoming "
+        f"WHERE entity = ? AND row_id IN ({marks}) AND prev LIKE '%,%'",
+        [entity.name, *ids],
+    ).fetchall():
+        named = set(json.loads(prev))
+        values = {f"{o}:{s}": v for o, s, _, v, _ in by_row.get(row_id, {}).get(name, [])
+                  if f"{o}:{s}" in named}  # fmt: skip
+        ours = sorted(change for change in values if change.startswith(mine))
+        if ours and len({_same(v) for v in values.values()}) > 1:  # (their values differed)
+            summary.settled += 1
+            if len(summary.closed) < TOLD_AT_MOST:
+                summary.closed.append((entity.name, row_id, name, origin, seq, store.device,
+                                       int(ours[-1].rsplit(":", 1)[1])))  # fmt: skip
 
 
 def _settle(

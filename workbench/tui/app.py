@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
+from workbench.domain.display import printable
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
@@ -201,7 +202,7 @@ class WorkbenchApp(App[None]):
         self.call_from_thread(self._written, done)
 
     def _written(self, done: str) -> None:
-        self.notify(done, timeout=3)
+        self.notify(printable(done), timeout=3, markup=False)  # names are shown as typed
         self._show_who_and_when()
         self.refresh_panes()
 
@@ -209,7 +210,8 @@ class WorkbenchApp(App[None]):
         """One place where a failed database call becomes a visible message."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(errors.describe(error), severity="error", timeout=8)
+            self.notify(printable(errors.describe(error)), severity="error", timeout=8,
+                        markup=False)  # fmt: skip
 
     # --- actions the panes and the palette call -------------------------------
 
@@ -551,7 +553,7 @@ class WorkbenchApp(App[None]):
 
     def keep_conflict(self, conflict: conflicts.Conflict, side: conflicts.Side) -> None:
         self.write(partial(conflicts.keep, self.store, conflict, side),
-                   tr("{what}: kept {value}", what=conflict.label, value=side.text))  # fmt: skip
+                   tr("{what}: kept {value}", what=conflict.place, value=side.text))  # fmt: skip
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]

@@ -18,13 +18,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import Customer
+from workbench.domain.models import Customer, field_label
 from workbench.i18n import tr, tr_n
 from workbench.store import duplicates
 from workbench.tui.fields import Choice, KeyPicker
 from workbench.tui.forms import FormScreen
 from workbench.tui.pane import TablePane
-from workbench.tui.record_form import field_label
 
 
 class DuplicatesScreen(TablePane):
@@ -136,7 +135,7 @@ class MergeScreen(FormScreen):
                 yield Static(Text(keep), classes="field-label")
             for name, (mine, theirs) in differs.items():
                 with Horizontal(classes="record-field"):
-                    yield Label(field_label(name), classes="record-label")
+                    yield Label(field_label("customers", name), classes="record-label")
                     picker = KeyPicker(
                         [Choice("1", "1", self._shown(name, mine)),
                          Choice("2", "2", self._shown(name, theirs))],

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.errors import field_errors
-from workbench.domain.models import Contact, Customer, CustomerKind, Record, Tier
+from workbench.domain.models import Contact, Customer, CustomerKind, Record, Tier, field_label
 from workbench.i18n import tr
 from workbench.tui.fields import Choice, KeyPicker
 from workbench.tui.forms import FormScreen
@@ -37,35 +37,32 @@ class FieldSpec:
     listed: bool = False  # a comma-separated list (tags)
 
 
+def _label(field: str) -> str:
+    return field_label("customers", field)
+
+
 CUSTOMER_FIELDS = (
-    FieldSpec("name", tr("Name"), tr("required, e.g. Hengtai Pumps Ltd")),
-    FieldSpec("kind", tr("Kind"), choices=(
+    FieldSpec("name", _label("name"), tr("required, e.g. Hengtai Pumps Ltd")),
+    FieldSpec("kind", _label("kind"), choices=(
         Choice("c", CustomerKind.COMPANY, CustomerKind.COMPANY.label),
         Choice("p", CustomerKind.PERSON, CustomerKind.PERSON.label))),
-    FieldSpec("tier", tr("Tier"), choices=tuple(Choice(t.lower(), t, t) for t in Tier)),
-    FieldSpec("segment", tr("Segment"), tr("e.g. SMB, enterprise")),
-    FieldSpec("industry", tr("Industry"), tr("e.g. manufacturing")),
-    FieldSpec("size", tr("Size"), tr("e.g. 50-200")),
-    FieldSpec("phone", tr("Phone"), "+86 21 5555 0100"),
-    FieldSpec("email", tr("E-mail"), "name@example.com"),
-    FieldSpec("address", tr("Address")),
-    FieldSpec("tags", tr("Tags"), tr("comma-separated, e.g. key, export"), listed=True),
+    FieldSpec("tier", _label("tier"), choices=tuple(Choice(t.lower(), t, t) for t in Tier)),
+    FieldSpec("segment", _label("segment"), tr("e.g. SMB, enterprise")),
+    FieldSpec("industry", _label("industry"), tr("e.g. manufacturing")),
+    FieldSpec("size", _label("size"), tr("e.g. 50-200")),
+    FieldSpec("phone", _label("phone"), "+86 21 5555 0100"),
+    FieldSpec("email", _label("email"), "name@example.com"),
+    FieldSpec("address", _label("address")),
+    FieldSpec("tags", _label("tags"), tr("comma-separated, e.g. key, export"), listed=True),
 )  # fmt: skip
 
 CONTACT_FIELDS = (
-    FieldSpec("name", tr("Name"), tr("required")),
-    FieldSpec("title", tr("Title"), tr("e.g. Purchasing manager")),
-    FieldSpec("phone", tr("Phone"), "+86 138 0013 8000"),
-    FieldSpec("email", tr("E-mail"), "name@example.com"),
-    FieldSpec("notes", tr("Notes")),
+    FieldSpec("name", field_label("contacts", "name"), tr("required")),
+    FieldSpec("title", field_label("contacts", "title"), tr("e.g. Purchasing manager")),
+    FieldSpec("phone", field_label("contacts", "phone"), "+86 138 0013 8000"),
+    FieldSpec("email", field_label("contacts", "email"), "name@example.com"),
+    FieldSpec("notes", field_label("contacts", "notes")),
 )
-_LABELS = {spec.name: spec.label for spec in (*CONTACT_FIELDS, *CUSTOMER_FIELDS)}
-_LABELS["owner"] = tr("Owner")
-
-
-def field_label(name: str) -> str:
-    """A customer's or contact's field as the forms call it."""
-    return _LABELS.get(name, name.capitalize())
 
 
 def _shown(value: Any, spec: FieldSpec) -> str:

@@ -147,6 +147,9 @@ class SyncScreen(FormScreen):
         return cast("WorkbenchApp", self.app)
 
 
+FIELD_WIDTH = 14  # the Conflicts view's field column: 'Expected close'
+
+
 class ConflictsScreen(TablePane):
     """Values written on two devices at once: the one shown and the other."""
 
@@ -161,11 +164,11 @@ class ConflictsScreen(TablePane):
         self.conflicts: list[Conflict] = []
 
     def on_resize(self) -> None:
-        record = max(16, min(30, self.size.width // 4))
-        value = max(18, (self.size.width - record - 20) // 2)
+        record = max(16, min(32, self.size.width // 4))
+        value = max(18, (self.size.width - record - FIELD_WIDTH - 8) // 2)
         self.table.clear(columns=True)
-        columns = ((tr("Record"), record), (tr("Field"), 12), (tr("Shown (k keeps)"), value),
-                   (tr("Other (o takes)"), value))  # fmt: skip
+        columns = ((tr("Record"), record), (tr("Field"), FIELD_WIDTH),
+                   (tr("Shown (k keeps)"), value), (tr("Other (o takes)"), value))  # fmt: skip
         for label, width in columns:
             self.table.add_column(label, width=width)
         self.show(self.conflicts)
@@ -182,10 +185,8 @@ class ConflictsScreen(TablePane):
         self.conflicts = conflicts
         self.table.clear()
         for conflict in conflicts:
-            record = Text(f"{conflict.kind} ", style="dim")
-            record.append(printable(conflict.label))
-            self.table.add_row(record, Text(conflict.field), _side(conflict.shown),
-                               _side(conflict.other), height=2)  # fmt: skip
+            self.table.add_row(_record(conflict), Text(conflict.field_label),
+                               _side(conflict.shown), _side(conflict.other), height=2)  # fmt: skip
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
         found = tr_n("{count} conflict", "{count} conflicts", len(conflicts))
         self.status.update(Text(
@@ -212,8 +213,26 @@ class ConflictsScreen(TablePane):
         self.action_keep_shown()
 
 
+def _record(conflict: Conflict) -> Text:
+    """The customer it belongs to, then the kind of record and its name (a
+    customer: its name, then that it is one; a record of no customer: its
+    kind and name). Plain text: never markup."""
+    text = Text(overflow="ellipsis", no_wrap=True)
+    if conflict.entity == "customers":
+        text.append(printable(conflict.label))
+        text.append(f"\n{conflict.kind}", style="dim")
+        return text
+    if conflict.customer:
+        text.append(printable(conflict.customer))
+        text.append("\n")
+    text.append(f"{conflict.kind} ", style="dim")
+    text.append(printable(conflict.label))
+    return text
+
+
 def _side(side: Side) -> Text:
     text = Text(printable(side.text), overflow="ellipsis", no_wrap=True)
     when = side.at.astimezone(local_timezone())
-    text.append(f"\n{month_day(when.date())} {when:%H:%M} · {printable(side.rep)}", style="dim")
+    who = tr("{rep} (you)", rep=printable(side.rep)) if side.mine else printable(side.rep)
+    text.append(f"\n{month_day(when.date())} {when:%H:%M} · {who}", style="dim")
     return text
