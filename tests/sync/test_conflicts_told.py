@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.store.bundles import content, send
+from tests.store.bundles import content, replica, send
 from workbench import i18n
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
@@ -30,6 +30,7 @@ from workbench.store.location import DeviceRegistry
 from workbench.store.schema import ENTITIES
 from workbench.sync.conflicts import Conflict, Told, keep, list_conflicts
 from workbench.sync.folder import sync_folder
+from workbench.sync.importer import Summary
 
 
 @pytest.fixture
@@ -54,6 +55,19 @@ def team(
     clocks[1].advance(timedelta(minutes=5))
     b.update(Deal, deal.id, next_step="call Tue")
     yield a, b, deal
+
+
+@pytest.fixture
+def onlooker(
+    team: tuple[Store, Store, Deal], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> Iterator[tuple[Store, Summary]]:
+    """A third replica, which wrote neither value: Li Wei's bundle, then Wang
+    Fang's (with what its import said)."""
+    a, b, _ = team
+    c = replica(tmp_path, "c", clocks[0])
+    send(a, c, tmp_path)
+    yield c, send(b, c, tmp_path)
+    c.close()
 
 
 WHERE = "Acme Pumps · deal Conveyor line · Next step"
@@ -115,20 +129,12 @@ def test_a_settlement_keeping_your_value_says_so(
     assert a.require(Deal, deal.id).next_step == "call Mon"
 
 
-def test_a_third_replica_hears_whose_value_was_kept(
-    team: tuple[Store, Store, Deal], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
-) -> None:
-    from tests.store.bundles import replica
-
-    a, b, _ = team
-    c = replica(tmp_path, "c", clocks[0])
-    send(a, c, tmp_path)
-    summary = send(b, c, tmp_path)
+def test_a_third_replica_hears_whose_value_was_kept(onlooker: tuple[Store, Summary]) -> None:
+    _, summary = onlooker
     assert summary.lines()[1:] == [
         f"1 conflict: {WHERE}: Wang Fang's value (\"call Tue\") was kept over Li Wei's "
         '("call Mon"); settle it in Conflicts (or `workbench conflicts`)'
     ]
-    c.close()
 
 
 def test_a_drop_folder_sync_tells_each_rep(team: tuple[Store, Store, Deal], tmp_path: Path) -> None:
@@ -266,21 +272,13 @@ def test_conflicts_are_listed_and_settled_from_the_command_line(
     assert b.require(Deal, deal.id).next_step == "call Mon" and list_conflicts(b) == []
 
 
-def test_mine_and_theirs_need_a_side_written_here(
-    team: tuple[Store, Store, Deal], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
-) -> None:
-    from tests.store.bundles import replica
-
-    a, b, _ = team
-    c = replica(tmp_path, "c", clocks[0])
-    send(a, c, tmp_path)
-    send(b, c, tmp_path)
+def test_mine_and_theirs_need_a_side_written_here(onlooker: tuple[Store, Summary]) -> None:
+    c, _ = onlooker
     (conflict,) = list_conflicts(c)
     code, output = _cli(c, "conflicts", "keep", conflict.id, "theirs")
     assert code == 2 and "were written on this computer: say shown or other" in output
     code, output = _cli(c, "conflicts", "keep", conflict.id, "other")
     assert code == 0 and "kept call Mon" in output
-    c.close()
 
 
 def test_import_and_sync_print_and_give_what_they_told(
