@@ -60,6 +60,22 @@ class UserError(click.ClickException):
 
     exit_code = 2
 
+    def format_message(self) -> str:
+        return shown(self.message)
+
+
+def shown(text: str) -> str:
+    """`text` as it may reach the terminal: a name from the database or a
+    teammate's bundle holding escape codes shows them as '?', line by line."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def echo(text: str = "") -> None:
+    """Print a line (or lines) of output, as `shown`. Every command prints
+    through this, so no text it holds can set the window title or clear the
+    screen."""
+    click.echo(shown(text))
+
 
 @dataclass
 class Env:
@@ -223,8 +239,13 @@ def cli(ctx: click.Context) -> None:
         WorkbenchApp(store, agenda).run()
 
 
+# JSON escapes C0 controls itself; DEL and the C1 controls it leaves raw.
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
 def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    click.echo(text.translate(_JSON_CONTROLS))  # the same JSON, and nothing a terminal acts on
 
 
 @contextmanager
@@ -284,8 +305,8 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
     generate(store, seed=seed, shape=shape, force=force)
     made = ", ".join(f"{n:,} {entity_label(table)}" for table, n in counts(store).items())
     took = f"{time.perf_counter() - started:.1f}"
-    click.echo(tr("Demo data in {path} ({seconds}s): {made}", path=store.path, seconds=took,
-                  made=made))  # fmt: skip
+    echo(tr("Demo data in {path} ({seconds}s): {made}", path=store.path, seconds=took,
+            made=made))  # fmt: skip
 
 
 @cli.command()
@@ -344,7 +365,7 @@ def me(env: Env, name: str | None) -> None:
     store = env.store()
     if name is not None:
         rep = set_me(store, name)
-        click.echo(tr("You are {name}.", name=rep.name))
+        echo(tr("You are {name}.", name=rep.name))
         return
     current = store.get(Rep, store.me) if store.me else None
     if current is None and (team := sorted(rep_names(store).values())):
@@ -353,7 +374,7 @@ def me(env: Env, name: str | None) -> None:
                            names=", ".join(team)))  # fmt: skip
     if current is None:
         raise UserError(tr('no rep set yet: run `workbench me "Your Name"`'))
-    click.echo(current.name)
+    echo(current.name)
 
 
 @cli.command()
@@ -380,16 +401,16 @@ def today(env: Env, limit: int, as_json: bool) -> None:
         _echo_json({"date": day, **{k: [_due_json(r) for r in v] for k, v in sections.items()}})
         return
     if not rows:
-        click.echo(tr("Nothing due in the next 7 days."))
+        echo(tr("Nothing due in the next 7 days."))
         return
     titles = {"overdue": tr("Overdue"), "today": tr("Today"), "next_7_days": tr("Next 7 days")}
     for key, found in sections.items():
         if found:
-            click.echo(f"\n{titles[key]} ({len(found)})")
+            echo(f"\n{titles[key]} ({len(found)})")
             _print_due(found[:limit], day)
             if len(found) > limit:
-                click.echo(tr("… and {more} more (--limit {all} shows them)",
-                              more=len(found) - limit, all=len(found)))  # fmt: skip
+                echo(tr("… and {more} more (--limit {all} shows them)",
+                        more=len(found) - limit, all=len(found)))  # fmt: skip
 
 
 def _due_json(row: Any) -> dict[str, Any]:
@@ -462,15 +483,15 @@ def log(
         next_when=when,
         satisfaction=satisfaction,
     )
-    kind_label, name = result.activity.kind.label, printable(found.name)
+    kind_label, name = result.activity.kind.label, found.name
     if result.activity.outcome:
-        click.echo(tr("Logged {kind} with {customer} ({outcome}).", kind=kind_label,
-                      customer=name, outcome=result.activity.outcome.label))  # fmt: skip
+        echo(tr("Logged {kind} with {customer} ({outcome}).", kind=kind_label,
+                customer=name, outcome=result.activity.outcome.label))  # fmt: skip
     else:
-        click.echo(tr("Logged {kind} with {customer}.", kind=kind_label, customer=name))
+        echo(tr("Logged {kind} with {customer}.", kind=kind_label, customer=name))
     if result.follow_up and when:
-        click.echo(tr("Next: {when} — {title}", when=when.describe(store.clock.today()),
-                      title=result.follow_up.title))  # fmt: skip
+        echo(tr("Next: {when} — {title}", when=when.describe(store.clock.today()),
+                title=result.follow_up.title))  # fmt: skip
 
 
 def _outcome(text: str, kind: str) -> Any:
@@ -520,7 +541,7 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
         _echo_json([asdict(row) for row in rows])
         return
     if not rows:
-        click.echo(tr("No customers match.") if search else tr("No customers yet."))
+        echo(tr("No customers match.") if search else tr("No customers yet."))
         return
     from workbench.store.actions import SHORT_ID
 
@@ -545,7 +566,7 @@ def duplicates(env: Env, as_json: bool) -> None:
         _echo_json([asdict(pair) for pair in pairs])
         return
     if not pairs:
-        click.echo(tr("No likely duplicates."))
+        echo(tr("No likely duplicates."))
         return
     from workbench.store.actions import SHORT_ID
 
@@ -579,7 +600,7 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
         _echo_json([asdict(row) for row in rows])
         return
     if not rows:
-        click.echo(tr("No deals."))
+        echo(tr("No deals."))
         return
     with _table(tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."), tr("Close"),
                 whole=(0, 3, 4, 5), right=(3, 4)) as add:  # fmt: skip
@@ -670,10 +691,10 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
 
     moved = delete_stage(env.store(), key, move_to=move_to)
     if moved:
-        click.echo(tr("Deleted {key}; moved {count} deals to {stage}.", key=key, count=moved,
-                      stage=move_to))  # fmt: skip
+        echo(tr("Deleted {key}; moved {count} deals to {stage}.", key=key, count=moved,
+                stage=move_to))  # fmt: skip
     else:
-        click.echo(tr("Deleted {key}.", key=key))
+        echo(tr("Deleted {key}.", key=key))
     _print_stages(env)
 
 
@@ -706,10 +727,10 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
     if peer and full:
         raise UserError(tr("--for and --full: choose one"))
     written = export_bundle(store, path, peers=[find_peer(store, peer)] if peer else [])
-    click.echo(tr_n("Wrote {count} change ({kind}) to {path}.",
-                    "Wrote {count} changes ({kind}) to {path}.", written.changes,
-                    kind=tr("full") if written.kind == "full" else tr("incremental"),
-                    path=written.path))  # fmt: skip
+    echo(tr_n("Wrote {count} change ({kind}) to {path}.",
+              "Wrote {count} changes ({kind}) to {path}.", written.changes,
+              kind=tr("full") if written.kind == "full" else tr("incremental"),
+              path=written.path))  # fmt: skip
 
 
 @cli.command("import")
@@ -736,7 +757,7 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         for summary in summaries:
             for line in summary.lines():
-                click.echo(line)
+                echo(line)
     if refused:
         raise UserError("\n".join(refused))
 
@@ -773,7 +794,7 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
         })  # fmt: skip
     else:
         for line in result.lines():
-            click.echo(line)
+            echo(line)
     if result.refused:
         raise click.exceptions.Exit(2)
 
@@ -800,19 +821,19 @@ def _print_conflicts(env: Env, as_json: bool) -> None:
         _echo_json([conflict.as_json() for conflict in found])
         return
     if not found:
-        click.echo(tr("No conflicts: every device's edits agree"))
+        echo(tr("No conflicts: every device's edits agree"))
         return
     with _table(tr("Id"), tr("Customer"), tr("Record"), tr("Field"), tr("Shown"), tr("Other"),
                 whole=(0,)) as add:  # fmt: skip
         for conflict in found:
             add(conflict.id, conflict.customer or "—", conflict.record, conflict.field_label,
                 _written(conflict.shown), _written(conflict.other))  # fmt: skip
-    click.echo(tr_n("{count} conflict: `workbench conflicts keep ID shown` keeps the value shown, "
-                    "`… other` takes the other (mine, theirs: this computer's or not); the "
-                    "choice syncs.",
-                    "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
-                    "shown, `… other` takes the other (mine, theirs: this computer's or not); "
-                    "the choice syncs.", len(found)))  # fmt: skip
+    echo(tr_n("{count} conflict: `workbench conflicts keep ID shown` keeps the value shown, "
+              "`… other` takes the other (mine, theirs: this computer's or not); the "
+              "choice syncs.",
+              "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
+              "shown, `… other` takes the other (mine, theirs: this computer's or not); "
+              "the choice syncs.", len(found)))  # fmt: skip
 
 
 def _written(side: Any) -> str:
@@ -853,8 +874,8 @@ def conflicts_keep(env: Env, conflict_id: str, side: str) -> None:
         raise UserError(tr("neither or both values of conflict {id} were written on this "
                            "computer: say shown or other", id=conflict.id))  # fmt: skip
     keep(store, conflict, chosen)
-    click.echo(tr("{what}: kept {value}; the others get your choice with your next sync.",
-                  what=printable(conflict.place), value=printable(chosen.text)))  # fmt: skip
+    echo(tr("{what}: kept {value}; the others get your choice with your next sync.",
+            what=conflict.place, value=chosen.text))  # fmt: skip
 
 
 def output_option(kind: str) -> Callable[[F], F]:
@@ -925,17 +946,17 @@ def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: 
     try:
         plan = plan_it()
         for line in plan.report():
-            click.echo(printable(line))
+            echo(line)
         if dry_run:
-            click.echo(tr("Dry run: nothing was written."))
+            echo(tr("Dry run: nothing was written."))
             return
         rejects = apply_plan(store, plan, skip_bad=skip_bad)
     except ValueError as error:  # FileFormatError included
-        raise UserError(printable(str(error))) from None
-    click.echo(tr("Imported {records}.", records=records(len(plan.good), plan.table.unit)))
+        raise UserError(str(error)) from None
+    echo(tr("Imported {records}.", records=records(len(plan.good), plan.table.unit)))
     if rejects:
         bad = records(len(plan.rejected), plan.table.unit, "bad")
-        click.echo(tr("Wrote the {records} to {path}.", records=bad, path=rejects))
+        echo(tr("Wrote the {records} to {path}.", records=bad, path=rejects))
 
 
 @cli.command("export-csv")
@@ -952,8 +973,8 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     table = _table_of(entity)
     with _writing(path):
         count = export_csv(env.store(), table, path)
-    click.echo(tr("Wrote {count} {entity} to {path}.", count=f"{count:,}",
-                  entity=entity_label(table), path=path))  # fmt: skip
+    echo(tr("Wrote {count} {entity} to {path}.", count=f"{count:,}",
+            entity=entity_label(table), path=path))  # fmt: skip
 
 
 @cli.command("import-vcf")
@@ -991,9 +1012,9 @@ def export_vcf_command(env: Env, path: Path, version: str) -> None:
 
     with _writing(path):
         count = export_vcf(env.store(), path, version)
-    click.echo(tr_n("Wrote {count} contact (vCard {version}) to {path}.",
-                    "Wrote {count} contacts (vCard {version}) to {path}.", count,
-                    version=version, path=path))  # fmt: skip
+    echo(tr_n("Wrote {count} contact (vCard {version}) to {path}.",
+              "Wrote {count} contacts (vCard {version}) to {path}.", count,
+              version=version, path=path))  # fmt: skip
 
 
 @cli.command("export-ics")
@@ -1012,9 +1033,9 @@ def export_ics_command(env: Env, path: Path, days: int) -> None:
 
     with _writing(path):
         count = export_ics(env.store(), path, days)
-    click.echo(tr_n("Wrote {count} event (the next {days} days) to {path}.",
-                    "Wrote {count} events (the next {days} days) to {path}.", count,
-                    days=days, path=path))  # fmt: skip
+    echo(tr_n("Wrote {count} event (the next {days} days) to {path}.",
+              "Wrote {count} events (the next {days} days) to {path}.", count,
+              days=days, path=path))  # fmt: skip
 
 
 @cli.command("bundle-schema")
@@ -1062,8 +1083,8 @@ def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> Non
     except ValueError as error:
         raise UserError(str(error)) from None
     set_target(store, find_rep(store, rep), chosen, key, value)
-    click.echo(tr("Target set: {metric} {amount} for {period}.", metric=chosen.label,
-                  amount=amount, period=key))  # fmt: skip
+    echo(tr("Target set: {metric} {amount} for {period}.", metric=chosen.label,
+            amount=amount, period=key))  # fmt: skip
 
 
 def _count(text: str) -> int:
@@ -1090,7 +1111,7 @@ def target_list(env: Env, rep: str) -> None:
     store = env.store()
     rows = targets_set(store, None if rep == "all" else find_rep(store, rep))
     if not rows:
-        click.echo(tr("No targets yet: workbench target set revenue 1200000 --period 2026"))
+        echo(tr("No targets yet: workbench target set revenue 1200000 --period 2026"))
         return
     names = rep_names(store)
     with _table(tr("Rep"), tr("Period"), tr("Metric"), tr("Target"), right=(3,)) as add:
@@ -1116,7 +1137,7 @@ def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) 
         raise UserError(tr("{error} (use YYYY-MM-DD)", error=error)) from None
     if added or removed:
         store.save_settings(replace(settings, holidays=sorted(days)))
-    click.echo(", ".join(str(day) for day in sorted(days)) or tr("No holidays: weekends only."))
+    echo(", ".join(str(day) for day in sorted(days)) or tr("No holidays: weekends only."))
 
 
 @target.command("split")
@@ -1130,8 +1151,8 @@ def target_split(env: Env, how: str) -> None:
     store = env.store()
     split = Split.EVEN if how == "even" else Split.LAST_YEAR
     store.save_settings(replace(store.settings(), target_split=split))
-    click.echo(tr("Targets now spread evenly.") if split == Split.EVEN
-               else tr("Targets now spread by last year."))  # fmt: skip
+    echo(tr("Targets now spread evenly.") if split == Split.EVEN
+         else tr("Targets now spread by last year."))  # fmt: skip
 
 
 @cli.command()
@@ -1164,7 +1185,7 @@ def report(env: Env, period: str, rep: str, as_json: bool) -> None:
         _echo_json(report_json(built))
         return
     for line in text_lines(built):
-        click.echo(printable(line))
+        echo(line)
 
 
 def main() -> None:

@@ -84,3 +84,32 @@ def test_a_locked_database_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
         "Error: the database cannot be written now (database is locked); nothing was changed: "
         "try again"
     ]
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b2J"  # set the window title, clear the screen (and C1 CSI)
+
+
+def test_a_bundle_s_text_reaches_the_terminal_inert(tmp_path: Path) -> None:
+    """A teammate's rep name holding escape codes is printed with them as '?'
+    by import, sync and export --for (its list of peers), in text and JSON."""
+    from tests.store.bundles import read_bundle_file, write_bundle
+
+    def run(db: str, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / db), *args])
+        return result.exit_code, result.output
+
+    run("a.db", "me", "Li Wei")
+    run("a.db", "export", "-o", str(tmp_path / "a.json"))
+    header, changes = read_bundle_file(tmp_path / "a.json")
+    folder = tmp_path / "team"
+    folder.mkdir()
+    write_bundle(folder / "li-wei.json", header | {"rep": ESCAPES}, changes)
+    outputs = [run("b.db", "import", str(folder / "li-wei.json")),
+               run("b.db", "import", "--json", str(folder / "li-wei.json")),
+               run("b.db", "sync", str(folder)),
+               run("b.db", "export", "-o", str(tmp_path / "b.json"), "--for", "x")]  # fmt: skip
+    for _, output in outputs:
+        assert not any(char in output for char in "\x1b\x07\x9b"), output
+    assert "li-wei.json from ?]0;pwned??[2J?2J: " in outputs[0][1]
+    assert json.loads(outputs[1][1])["imported"][0]["rep"] == ESCAPES  # the JSON says what it was
+    assert "(peers: ?]0;pwned??[2J?2J (" in outputs[3][1]
