@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from workbench.i18n import tr, tr_n
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
+    from workbench.domain.team import Team
     from workbench.interop.csv_import import Plan
     from workbench.store.database import Store
 
@@ -104,14 +106,15 @@ class Env:
 
     def _open(self, path: Path, registry: bool = True) -> Store:
         from workbench.store.database import open_store
-        from workbench.store.location import DeviceRegistry
+        from workbench.store.location import DeviceRegistry, TeamKeys
 
         if path.is_dir():
             raise UserError(tr("{path} is a folder; --db takes a database file", path=path))
         try:
-            return open_store(
-                path, clock=self.clock(), registry=DeviceRegistry.default() if registry else None
-            )
+            if not registry:  # a throw-away database: no device of ours, in no team
+                return open_store(path, clock=self.clock())
+            return open_store(path, clock=self.clock(), registry=DeviceRegistry.default(),
+                              team=TeamKeys.default().team(path))  # fmt: skip
         except sqlite3.DatabaseError as error:
             raise UserError(
                 tr("{path} is not a Workbench database ({error})", path=path, error=error)
@@ -797,6 +800,91 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
             echo(line)
     if result.refused:
         raise click.exceptions.Exit(2)
+
+
+@cli.group("team", invoke_without_command=True)
+@store_options
+@click.pass_context
+def team_command(ctx: click.Context) -> None:
+    """Show the team this database is in. In a team, every bundle you write
+    is signed with a key made from the team's passphrase, and only bundles
+    signed for your team are imported."""
+    if ctx.invoked_subcommand is None:
+        env = ctx.find_object(Env)
+        assert env is not None
+        team = env.store().team
+        if team is None:
+            echo(tr("This database is in no team: the bundles you write are not signed, and any "
+                    "bundle that passes its checks is imported, so whoever can hand you a file "
+                    "can write into your database. `workbench team create` makes a team; "
+                    "`workbench team join ID` joins one."))  # fmt: skip
+        else:
+            echo(tr("Team {team}: the bundles you write are signed, and only bundles signed for "
+                    "this team are imported. Teammates join with `workbench team join {team}` "
+                    "and the passphrase.", team=team.id))  # fmt: skip
+
+
+@team_command.command("create")
+@store_options
+@click.pass_obj
+def team_create(env: Env) -> None:
+    """Make a team, with a passphrase you choose and tell your teammates
+    (in person, not in the bundle's mail)."""
+    from workbench.domain.team import Team
+
+    _join(env, lambda passphrase: Team.create(passphrase))
+
+
+@team_command.command("join")
+@click.argument("team_id", metavar="ID")
+@store_options
+@click.pass_obj
+def team_join(env: Env, team_id: str) -> None:
+    """Join team ID (as `workbench team` shows it on a teammate's computer)
+    with its passphrase."""
+    from workbench.domain.team import Team
+
+    _join(env, lambda passphrase: Team.join(team_id, passphrase))
+
+
+def _join(env: Env, team_of: Callable[[str], Team]) -> None:
+    from workbench.store.location import TeamKeys
+
+    store = env.store()
+    if store.team is not None:
+        raise UserError(tr("this database is in team {team} already; `workbench team leave` "
+                           "first", team=store.team.id))  # fmt: skip
+    if store.path is None or env.demo:
+        raise UserError(tr("a demo database joins no team"))
+    if sys.stdin.isatty():
+        passphrase = click.prompt(tr("Team passphrase"), hide_input=True,
+                                  confirmation_prompt=tr("The passphrase again"))  # fmt: skip
+    else:  # piped (a script): the first line
+        passphrase = sys.stdin.readline().rstrip("\r\n")
+    try:
+        team = team_of(passphrase)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    TeamKeys.default().keep(store.path, team)
+    echo(tr("This database is in team {team}: the bundles you write are signed, and only "
+            "bundles signed for this team are imported. Teammates join with `workbench team "
+            "join {team}` and the same passphrase.", team=team.id))  # fmt: skip
+
+
+@team_command.command("leave")
+@store_options
+@click.pass_obj
+def team_leave(env: Env) -> None:
+    """Leave the team: this computer forgets the team's key. Nothing in the
+    database is lost; bundles you write are no longer signed."""
+    from workbench.store.location import TeamKeys
+
+    store = env.store()
+    if store.team is None or store.path is None:
+        raise UserError(tr("this database is in no team"))
+    TeamKeys.default().keep(store.path, None)
+    echo(tr("Left team {team}: nothing in this database was lost; the bundles you write are "
+            "no longer signed.", team=store.team.id))  # fmt: skip
 
 
 @cli.group("conflicts", invoke_without_command=True)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import workbench.domain.models as models
     import workbench.store.schema as schema
     from workbench.domain.models import Record, Stage
+    from workbench.domain.team import Team
     from workbench.store.schema import Entity
 else:
     models = lazy("workbench.domain.models")
@@ -190,6 +191,7 @@ class Store:
         self.device = device
         self.path = path
         self.hlc = HLC(device)
+        self.team: Team | None = None  # the team whose bundles it takes and signs (None: none)
         # Serialises use of the one connection across threads (app workers).
         self.lock = threading.RLock()
         self._batch: Batch | None = None
@@ -596,8 +598,10 @@ def open_store(
     *,
     clock: Clock | None = None,
     registry: DeviceRegistry | None = None,
+    team: Team | None = None,
 ) -> Store:
-    """Open (creating and upgrading as needed) the database at `path`."""
+    """Open (creating and upgrading as needed) the database at `path`, in
+    `team` (from TeamKeys: the key is never kept in the database)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: no implicit transactions. Writes say BEGIN
@@ -614,6 +618,7 @@ def open_store(
         if device != stored:
             _set_local(conn, "device", device)
         store = Store(conn, clock or SystemClock(), device, path)
+        store.team = team
         if stored is not None and device != stored:
             _forget_me(store)  # a copy: a new device, and whose it is must be asked
         if applied:

@@ -10,10 +10,11 @@ docs/bundle-format.md; `workbench bundle-schema` prints the JSON Schema.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from workbench.store.schema import ENTITIES
@@ -79,6 +80,30 @@ class Header(BaseModel):
         pattern=r"^[0-9a-f]{64}$",
         description="Of '[', the change objects' text as in the file joined by ',', and ']'",
     )
+    team: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{12}$", description="The writer's team (none: in no team)"
+    )
+    hmac: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="HMAC-SHA256, with the key derived from the team's passphrase, of the "
+        "header's other keys as JSON with sorted keys and no spaces",
+    )
+
+    # The header's JSON object as the file holds it: what the team's
+    # signature is of (so any tool can check it without our models).
+    _as_written: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, text: str) -> Header:
+        """The header in `text`, checked (ValidationError if it is wrong)."""
+        header = cls.model_validate_json(text, strict=True)
+        header._as_written = json.loads(text)
+        return header
+
+    @property
+    def as_written(self) -> dict[str, Any]:
+        return self._as_written
 
 
 class Bundle(BaseModel):

@@ -27,6 +27,7 @@ from workbench.store.database import Store
 from workbench.store.log_text import json_text
 from workbench.store.migrate import schema_version
 from workbench.sync.bundle import FORMAT, FORMAT_VERSION, Digest
+from workbench.sync.signature import signed
 
 PEER_KEY = "peer:"  # local_state key prefix: what each peer device is known to hold
 GZIP_LEVEL = 1  # several times faster than the default 9, and only ~15% larger here
@@ -161,7 +162,7 @@ def export_bundle(
 
 def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict[str, Any]:
     me = store.get(Rep, store.me) if store.me else None
-    return {
+    return signed({
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_version": schema_version(store.db),
@@ -176,7 +177,7 @@ def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict
         "hlc_max": body.hlc_max,
         "count": body.count,
         "sha256": body.digest.hexdigest(),
-    }
+    }, store.team)  # fmt: skip
 
 
 def _write_atomically(path: Path, header: dict[str, Any], changes: IO[bytes]) -> None:

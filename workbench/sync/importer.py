@@ -45,6 +45,7 @@ from workbench.sync.bundle import Header
 from workbench.sync.conflicts import Found, Told, told
 from workbench.sync.export import PEER_KEY
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
+from workbench.sync.signature import check_team
 
 ROWS_AT_ONCE = 500  # records recomputed per query
 # A device numbers its changes 1, 2, 3…: a change numbered far past what is
@@ -207,6 +208,9 @@ class _Staging:
         )
 
     def choose(self, header: Header) -> None:
+        """Given the header: refuse it unless it is the team's, and decide
+        where the changes go."""
+        check_team(header, self.store.team)
         if self.straight is None:
             self.straight = self.paused is not None and self._first_sync(header)
             if self.paused is not None and self.straight:

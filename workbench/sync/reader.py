@@ -273,7 +273,7 @@ class _Reader:
     def _header(self) -> None:
         _, text = self.text.value(MAX_HEADER_CHARS)
         try:
-            header = Header.model_validate_json(text, strict=True)
+            header = Header.from_text(text)
         except ValidationError as error:
             version = _version_in(text)
             if version is not None and version > FORMAT_VERSION:

@@ -99,7 +99,8 @@ class SyncScreen(FormScreen):
     def run_sync(self) -> None:
         store, own = self.store, None
         try:
-            own = open_store(store.path, clock=store.clock) if store.path else None
+            own = (open_store(store.path, clock=store.clock, team=store.team)
+                   if store.path else None)  # fmt: skip
             result = sync_folder(own or store, self.folder, progress=self._progress,
                                  on_file=self._reading)  # fmt: skip
             conflicts = count_conflicts(own or store)
