@@ -819,9 +819,7 @@ def team_command(ctx: click.Context) -> None:
                     "can write into your database. `workbench team create` makes a team; "
                     "`workbench team join ID` joins one."))  # fmt: skip
         else:
-            echo(tr("Team {team}: the bundles you write are signed, and only bundles signed for "
-                    "this team are imported. Teammates join with `workbench team join {team}` "
-                    "and the passphrase.", team=team.id))  # fmt: skip
+            echo(_in_team(team))
 
 
 @team_command.command("create")
@@ -832,7 +830,7 @@ def team_create(env: Env) -> None:
     (in person, not in the bundle's mail)."""
     from workbench.domain.team import Team
 
-    _join(env, lambda passphrase: Team.create(passphrase))
+    _join(env, Team.create)
 
 
 @team_command.command("join")
@@ -866,9 +864,13 @@ def _join(env: Env, team_of: Callable[[str], Team]) -> None:
     except ValueError as error:
         raise UserError(str(error)) from None
     TeamKeys.default().keep(store.path, team)
-    echo(tr("This database is in team {team}: the bundles you write are signed, and only "
-            "bundles signed for this team are imported. Teammates join with `workbench team "
-            "join {team}` and the same passphrase.", team=team.id))  # fmt: skip
+    echo(_in_team(team))
+
+
+def _in_team(team: Team) -> str:
+    return tr("Team {team}: the bundles you write are signed, and only bundles signed for this "
+              "team are imported. Teammates join with `workbench team join {team}` and the "
+              "passphrase.", team=team.id)  # fmt: skip
 
 
 @team_command.command("leave")

@@ -797,7 +797,6 @@ MESSAGES: dict[str, str] = {
     "{folder} is not a folder (create it, or pick another)": "{folder} 不是文件夹（请创建它，或另选一个）",
     "holds a change {change} unlike the one of that number here: device {device} was reused (a copied database with its device file?)": "包含的变更 {change} 与这里同编号的不同：设备 {device} 被重复使用（是连同设备文件一起复制的数据库吗？）",
     "holds change {change} twice": "包含两次变更 {change}",
-    "This database is in team {team}: the bundles you write are signed, and only bundles signed for this team are imported. Teammates join with `workbench team join {team}` and the same passphrase.": "此数据库已加入团队 {team}：你写出的同步包都会签名，并且只导入为本团队签名的包。同事用 `workbench team join {team}` 和同一口令加入。",
     "Left team {team}: nothing in this database was lost; the bundles you write are no longer signed.": "已退出团队 {team}：此数据库中的内容都没有丢失；你写出的同步包不再签名。",
     "this database is in team {team} already; `workbench team leave` first": "此数据库已在团队 {team} 中；请先运行 `workbench team leave`",
     "a demo database joins no team": "演示数据库不能加入团队",

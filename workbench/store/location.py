@@ -59,10 +59,11 @@ class PerDatabase:
 
     def put(self, db_path: Path, value: Any) -> None:
         """Keep `value` for the database (None: forget what was kept)."""
-        entries = self._load()
-        entries[str(db_path.resolve())] = value
+        entries, key = self._load(), str(db_path.resolve())
         if value is None:
-            del entries[str(db_path.resolve())]
+            entries.pop(key, None)
+        else:
+            entries[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".tmp")
         handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
