@@ -320,15 +320,21 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
     help=tr("Address to listen on. 0.0.0.0 lets anyone on your network open it."),
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--sessions", type=click.IntRange(1, 32), default=4, show_default=True,
+    help=tr("The most browser tabs open at once (each runs a Workbench)."),
+)  # fmt: skip
 @store_options
 @click.pass_obj
-def serve(env: Env, host: str, port: int) -> None:
+def serve(env: Env, host: str, port: int, sessions: int) -> None:
     """Open Workbench in a web browser: serves the app on this computer.
 
-    Each browser tab runs its own Workbench on the same database. Stop with
-    Ctrl+C.
+    Open the address it prints: only that address, with its token, opens
+    the page. Each browser tab runs its own Workbench on the same database.
+    Stop with Ctrl+C.
     """
-    from workbench import serve as web
+    from workbench.web import address, server
+    from workbench.web.door import Door
 
     store = env.store()  # opened (and, with --demo, made) once, here
     if store.path is None:
@@ -336,9 +342,10 @@ def serve(env: Env, host: str, port: int) -> None:
     if env.demo:  # the tabs' processes register their device beside the throw-away database
         os.environ["WORKBENCH_CONFIG_DIR"] = str(store.path.parent)
     _check_free(host, port)
-    for line, warning in web.banner(host, port):
+    door = Door(host, port, sessions)
+    for line, warning in address.banner(host, port, door.token):
         click.secho(line, fg="yellow" if warning else None, err=warning)
-    web.serve(store.path, host, port)
+    server.serve(store.path, door)
 
 
 def _check_free(host: str, port: int) -> None:

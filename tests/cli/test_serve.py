@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import serve as web
 from workbench.cli import cli
+from workbench.web import server
+from workbench.web.door import Door
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, int]]:
-    """What `serve` would serve, without serving it."""
-    calls: list[tuple[Path, str, int]] = []
-    monkeypatch.setattr(web, "serve", lambda *args: calls.append(args))
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Door]]:
+    """What `serve` would serve, and behind which door, without serving it."""
+    calls: list[tuple[Path, Door]] = []
+    monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))
     return calls
 
 
@@ -24,13 +25,29 @@ def invoke(db: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_loopback_by_default_and_says_so(tmp_path: Path, served: list[object]) -> None:
+def test_loopback_by_default_and_says_so(tmp_path: Path, served: list[tuple[Path, Door]]) -> None:
     code, out, err = invoke(tmp_path / "w.db", "--port", "8765")
     assert code == 0, out + err
-    assert "open http://127.0.0.1:8765" in out
+    [(database, door)] = served
+    assert database == tmp_path / "w.db"
+    assert (door.host, door.port, door.sessions) == ("127.0.0.1", 8765, 4)
+    assert f"open http://127.0.0.1:8765/?token={door.token}\n" in out
+    assert "Only that address opens it" in out
     assert "Only this computer can open it" in out
     assert err == ""
-    assert served == [(tmp_path / "w.db", "127.0.0.1", 8765)]
+
+
+def test_each_start_has_a_new_token(tmp_path: Path, served: list[tuple[Path, Door]]) -> None:
+    invoke(tmp_path / "w.db", "--port", "8765")
+    invoke(tmp_path / "w.db", "--port", "8765")
+    assert served[0][1].token != served[1][1].token
+
+
+def test_the_tabs_at_once_can_be_set(tmp_path: Path, served: list[tuple[Path, Door]]) -> None:
+    assert invoke(tmp_path / "w.db", "--sessions", "2")[0] == 0
+    assert served[0][1].sessions == 2
+    code, _, err = invoke(tmp_path / "w.db", "--sessions", "0")
+    assert code != 0 and "--sessions" in err
 
 
 def test_every_address_warns_that_the_network_can_read_the_data(
@@ -38,8 +55,9 @@ def test_every_address_warns_that_the_network_can_read_the_data(
 ) -> None:
     code, out, err = invoke(tmp_path / "w.db", "--host", "0.0.0.0", "--port", "8766")
     assert code == 0, out + err
-    assert f"open http://{socket.gethostname()}:8766" in out, "a name the network can reach"
+    assert f"open http://{socket.gethostname()}:8766/?token=" in out, "a name the network can reach"
     assert "Warning: listening on 0.0.0.0" in err and "anyone on your network" in err
+    assert "not encrypted" in err
 
 
 def test_a_port_in_use_is_refused_clearly(tmp_path: Path, served: list[object]) -> None:
@@ -54,5 +72,5 @@ def test_a_port_in_use_is_refused_clearly(tmp_path: Path, served: list[object]) 
 
 
 def test_the_app_command_names_this_database() -> None:
-    command = web.app_command(Path("/data/my book.db"))
+    command = server.app_command(Path("/data/my book.db"))
     assert command.endswith("-m workbench --db '/data/my book.db' --lang en")
