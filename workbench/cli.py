@@ -339,8 +339,11 @@ def serve(env: Env, host: str, port: int, sessions: int) -> None:
     store = env.store()  # opened (and, with --demo, made) once, here
     if store.path is None:
         raise UserError(tr("serve needs a database file"))
-    if env.demo:  # the tabs' processes register their device beside the throw-away database
+    if env.demo:  # the tabs' processes find the demo's device in a registry beside it
+        from workbench.store.location import DeviceRegistry
+
         os.environ["WORKBENCH_CONFIG_DIR"] = str(store.path.parent)
+        DeviceRegistry.default().put(store.path, store.device)  # else: a copy, "who are you?"
     _check_free(host, port)
     door = Door(host, port, sessions)
     for line, warning in address.banner(host, port, door.token):

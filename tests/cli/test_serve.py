@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.store.database import open_store
+from workbench.store.location import DeviceRegistry
 from workbench.web import server
 from workbench.web.door import Door
 
@@ -74,3 +76,19 @@ def test_a_port_in_use_is_refused_clearly(tmp_path: Path, served: list[object]) 
 def test_the_app_command_names_this_database() -> None:
     command = server.app_command(Path("/data/my book.db"))
     assert command.endswith("-m workbench --db '/data/my book.db' --lang en")
+
+
+def test_the_demo_opens_in_each_tab_as_the_demo_rep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tab's process opens the throw-away database as its own, on Today, not
+    as a copy asking who uses it."""
+    seen: list[str | None] = []
+
+    def open_as_a_tab(database: Path, door: Door) -> None:
+        tab = open_store(database, registry=DeviceRegistry.default())
+        seen.append(tab.me)
+        tab.close()
+
+    monkeypatch.setattr(server, "serve", open_as_a_tab)
+    result = CliRunner().invoke(cli, ["serve", "--demo", "--port", "8767"])
+    assert result.exit_code == 0, result.output
+    assert seen and seen[0] is not None
