@@ -85,9 +85,12 @@ class Syncthing:
             _set(options, option, value)
         tree.write(self.home / "config.xml")
 
-    def share_with(self, other: "Syncthing", *, receive_kib_s: int = 0) -> None:
-        """Know the other device at its loopback address, and share the
-        folder with it (`receive_kib_s`: how fast its files may come in)."""
+    def share_with(self, other: "Syncthing", *, dials: bool, receive_kib_s: int = 0) -> None:
+        """Know the other device, and share the folder with it. Only one of
+        the two `dials` the other's loopback address: when both dial at once,
+        each side's first hello can hang for Syncthing's 20 s timeout before
+        they connect (seen on a loaded machine). `receive_kib_s`: how fast
+        its files may come in."""
         tree = ET.parse(self.home / "config.xml")
         root = tree.getroot()
         defaults = root.find("defaults")
@@ -97,7 +100,7 @@ class Syncthing:
         peer = _copy(template)
         peer.set("id", other.device)
         peer.set("name", other.name)
-        _set(peer, "address", f"tcp://127.0.0.1:{other.listen_port}")
+        _set(peer, "address", f"tcp://127.0.0.1:{other.listen_port}" if dials else "dynamic")
         _set(peer, "maxRecvKbps", str(receive_kib_s))
         folder_template = defaults.find("folder")
         assert folder_template is not None
@@ -215,8 +218,8 @@ def pair(
     try:
         for peer in (a, b):
             peer.generate()
-        a.share_with(b)
-        b.share_with(a, receive_kib_s=b_receives_kib_s)
+        a.share_with(b, dials=True)
+        b.share_with(a, dials=False, receive_kib_s=b_receives_kib_s)
         for peer in (a, b):
             peer.start()
         for peer in (a, b):
