@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workbench.domain.hlc import HLC, HLCError, Stamp
-from workbench.domain.money import format_money, parse_amount
+from workbench.domain.money import ISO_4217, MAX_MINOR, amount_text, format_money, parse_amount
 from workbench.domain.periods import Period, PeriodKind
 
 
@@ -26,6 +28,20 @@ def test_parse_amount(text: str, currency: str, minor: int) -> None:
 def test_parse_amount_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_amount(text, "CNY")
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [(113_100_000, "CNY", "1131000"), (123_456_789, "CNY", "1234567.89"), (150, "EUR", "1.5"),
+     (5, "USD", "0.05"), (0, "CNY", "0"), (500, "JPY", "500"), (1_234, "KWD", "1.234")],
+)  # fmt: skip
+def test_an_amount_in_a_form_is_exact(minor: int, currency: str, text: str) -> None:
+    assert amount_text(minor, currency) == text
+
+
+@given(st.integers(0, MAX_MINOR), st.sampled_from(sorted(ISO_4217)))
+def test_an_amount_read_back_from_its_form_text_is_the_same(minor: int, currency: str) -> None:
+    assert parse_amount(amount_text(minor, currency), currency) == minor
 
 
 def test_format_money() -> None:

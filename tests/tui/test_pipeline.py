@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.tui.support import settle
 from workbench.demo import Shape, generate
@@ -240,6 +241,25 @@ async def test_new_deal_and_edit(one_deal: tuple[Store, Deal]) -> None:
         edited = store.require(Deal, first.id)
         assert (edited.title, edited.amount, edited.probability, edited.next_step) == (
             "Pumps and valves", 120_000_00, 35, "Meet the CFO")  # fmt: skip
+
+
+@pytest.mark.parametrize(("amount", "shown"), [(113_100_000, "1131000"),
+                                               (123_456_789, "1234567.89")])  # fmt: skip
+async def test_an_unchanged_edit_keeps_the_amount_exactly(
+    one_deal: tuple[Store, Deal], amount: int, shown: str
+) -> None:
+    store, deal = one_deal
+    store.update(Deal, deal.id, amount=amount)
+    logged = fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"]
+    async with WorkbenchApp(store).run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#amount", Input).value == shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert store.require(Deal, deal.id).amount == amount
+    assert fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"] == logged, "no change"
 
 
 async def test_new_deal_needs_a_known_customer_and_a_title(one_deal: tuple[Store, Deal]) -> None:

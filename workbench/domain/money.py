@@ -67,6 +67,15 @@ def parse_amount(text: str, currency: str) -> int:
     return int(minor)
 
 
+def amount_text(minor: int, currency: str) -> str:
+    """1234567.89 in CNY (123456789) -> '1234567.89': the exact amount as a
+    form's input holds it, which `parse_amount` reads back to the same minor
+    units (no grouping, no symbol, no exponent, no rounding)."""
+    places = decimals(currency)
+    whole, part = divmod(minor, 10**places)
+    return f"{whole}.{part:0{places}d}".rstrip("0").rstrip(".") if places else str(whole)
+
+
 def format_money(minor: int, currency: str, *, cents: bool = False) -> str:
     """1250050, 'CNY' -> '¥12,500', or '¥12,500.50' with cents=True: the
     exact amount, shown where one deal's amount is (its view, the 360's

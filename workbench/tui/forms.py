@@ -23,7 +23,7 @@ from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Metric, Outcome
-from workbench.domain.money import decimals, parse_amount
+from workbench.domain.money import amount_text, parse_amount
 from workbench.domain.periods import period_named
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import LOST_REASONS
@@ -385,9 +385,7 @@ class BoardFilterScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         current = self.current
-        amount = (
-            f"{current.min_amount / 10 ** decimals(self.currency):g}" if current.min_amount else ""
-        )
+        amount = amount_text(current.min_amount, self.currency) if current.min_amount else ""
         with Vertical(classes="form"):
             who = tr(current.who) if current.who in ("me", "everyone") else current.who
             yield Label(tr("Show deals"), classes="form-title")
@@ -624,7 +622,7 @@ class DealFormScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         draft = self.draft
-        amount = f"{draft.amount / 10 ** decimals(self.currency):g}" if draft.amount else ""
+        amount = amount_text(draft.amount, self.currency) if draft.amount else ""
         close = f"{draft.expected_close}" if draft.expected_close else ""
         with Vertical(classes="form"):
             title = tr("Edit deal") if self.editing else tr("New deal")
