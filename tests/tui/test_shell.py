@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
+from textual.content import Content
 
 from tests.tui.support import workers_done
 from workbench.domain.clock import FixedClock
@@ -10,6 +12,7 @@ from workbench.domain.models import Customer
 from workbench.store.actions import set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.customer import CustomerScreen
 from workbench.tui.forms import QuickLogScreen
 from workbench.tui.today import TodayScreen
 
@@ -40,6 +43,27 @@ async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None
     (row,) = fetch_all(small.db, "SELECT c.name FROM activities a JOIN customers c "
                        "ON c.id = a.customer_id WHERE a.notes = 'from the palette'")  # fmt: skip
     assert row["name"] == "Hengtai Machinery"
+
+
+@pytest.mark.parametrize("name", ["Redx [bold red]xx[/]", "Clicky [@click=app.quit]zz[/]",
+                                  "Bracket [/b] Ltd", "Phase \\[2] [/draft]"])  # fmt: skip
+async def test_the_palette_shows_names_as_typed(small: Store, name: str) -> None:
+    """Found, shown letter for letter with no style or link from the name, and
+    opened: never read as markup."""
+    small.add(Customer(name=name))
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await workers_done(app)
+        await pilot.press("ctrl+p", *f"open {name[:5]}")
+        await pilot.pause(0.5)
+        prompts = [option.prompt for option in app.screen.query_one(CommandList).options]
+        (hit,) = [p for p in prompts if isinstance(p, Content) and f"Open {name}" in p.plain]
+        assert not any("bold red" in str(span.style) or "click" in str(span.style)
+                       for span in hit.spans)  # fmt: skip
+        await pilot.press("enter")
+        await workers_done(app)
+        assert app.is_running
+        assert isinstance(app.screen, CustomerScreen)
 
 
 async def test_quick_log_from_anywhere_completes_the_customer(small: Store) -> None:

@@ -9,6 +9,9 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from workbench.domain.display import printable
 from workbench.i18n import later, tr
@@ -32,6 +35,18 @@ def search_term(query: str) -> str:
         if text.lower().startswith(verb + " "):
             return text[len(verb) :].strip()
     return text
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """`text` exactly as typed, the query's letters marked. (`Matcher.highlight`
+    reads its text as markup: a customer named `[/b]` or `[@click=app.quit]`
+    would vanish from the search or become a link.)"""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets if score else ():
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def find(store: Store, text: str) -> tuple[list[queries.CustomerRow], list[queries.DealRow]]:
@@ -84,7 +99,7 @@ class WorkbenchCommands(Provider):
         matcher = self.matcher(query)
         for text, command, help_text in self._commands():
             if (score := matcher.match(text)) > 0:
-                yield Hit(score, matcher.highlight(text), command, help=help_text)
+                yield Hit(score, highlighted(matcher, text), command, help=help_text)
         term = search_term(query)
         if len(term) < 2:
             return
@@ -95,12 +110,12 @@ class WorkbenchCommands(Provider):
             for verb, action in (("Open", app.open_customer), ("Log with", app.quick_log_for),
                                  ("New follow-up for", app.new_follow_up_for)):  # fmt: skip
                 text = f"{tr(verb)} {name}"
-                yield Hit(max(matcher.match(text), 0.5), matcher.highlight(text),
+                yield Hit(max(matcher.match(text), 0.5), highlighted(matcher, text),
                           partial(action, customer.id),
-                          help=tr("tier {tier}", tier=customer.tier))  # fmt: skip
+                          help=escape(tr("tier {tier}", tier=customer.tier)))  # fmt: skip
         for deal in deals:
             verb, title = tr("Log on deal"), printable(deal.title)
             text = f"{verb} {title} — {printable(deal.customer_name)}"
-            yield Hit(max(matcher.match(text), 0.4), matcher.highlight(text),
+            yield Hit(max(matcher.match(text), 0.4), highlighted(matcher, text),
                       partial(app.quick_log_for, deal.customer_id, deal.id),
-                      help=deal.stage)  # fmt: skip
+                      help=escape(deal.stage))  # fmt: skip
