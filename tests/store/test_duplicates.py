@@ -121,7 +121,10 @@ def test_merge_keeps_everything_and_redirects(
     assert (result.name, result.tier, result.segment, result.email, result.phone) == (
         "Acme Pumps", "B", "SMB", "buyer@acme.cn", "+86 21 5555 0100")  # fmt: skip
     assert result.tags == ["key", "export"]
-    assert result.notes == "Pays late\n\n(from ACME Pumps Ltd) Met at the fair"
+    assert result.notes == (  # the name and tier not kept are there too, with whose they were
+        "Pays late\n\n(from ACME Pumps Ltd) Met at the fair\n\nNot kept in the merge:\n"
+        "Name: ACME Pumps Ltd (from ACME Pumps Ltd)\nTier: A (from Acme Pumps)"
+    )
     removed = store.require(Customer, gone)
     assert removed.deleted and removed.merged_into == kept
     assert [c.name for c in customers(store)] == ["Acme Pumps"]
@@ -130,6 +133,26 @@ def test_merge_keeps_everything_and_redirects(
     # a record arriving later under the removed id lands on the one kept
     late = store.add(Contact(customer_id=gone, name="Arrived by sync"))
     assert late.customer_id == kept
+
+
+def test_merge_loses_no_value_the_rep_did_not_pick(store: Store, me: Rep) -> None:
+    """Two records of one customer, each with its own phone, address and
+    e-mail, tags past the limit between them and different owners."""
+    sam = store.add(Rep(name="Sam Patel"))
+    one = store.add(Customer(name="Ruichang Education", phone="+86 21 5555 0100",
+                             address="1 Old Road", email="sales@ruichang.cn",
+                             tags=[f"a{n}" for n in range(15)]))  # fmt: skip
+    two = store.add(Customer(name="Ruichang Education", phone="+86 21 5555 0199",
+                             address="9 New Road", email="info@ruichang.cn", owner=sam.id,
+                             tags=[f"b{n}" for n in range(10)]))  # fmt: skip
+    merged = duplicates.merge(store, one.id, two.id, {"address": "9 New Road"})
+    kept = (merged.phone, merged.address, merged.email, merged.owner)
+    assert kept == ("+86 21 5555 0100", "9 New Road", "sales@ruichang.cn", me.id)
+    assert merged.notes is not None
+    for left in ("Phone: +86 21 5555 0199", "Address: 1 Old Road", "E-mail: info@ruichang.cn",
+                 "Owner: Sam Patel", "Tags: b5, b6, b7, b8, b9"):  # fmt: skip
+        assert left in merged.notes, left
+    assert len(merged.tags) == 20
 
 
 def test_two_reps_merging_the_same_pair_keep_the_same_record(

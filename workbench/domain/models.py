@@ -185,6 +185,9 @@ class Rep(Record):
     phone: Phone = None
 
 
+MAX_TAGS = 20
+
+
 class Customer(Record):
     """An account (客户): a company or a person the rep sells to."""
 
@@ -200,7 +203,7 @@ class Customer(Record):
     address: OptionalText = None
     phone: Phone = None
     email: Email = None
-    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
     notes: OptionalNote = None
     merged_into: OptionalId = None  # set when merged into another customer (then deleted)
 

@@ -8,11 +8,23 @@ holds every live customer's keys (migration 0003).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from workbench.domain.duplicates import explain, match_keys
-from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
+from workbench.domain.models import (
+    MAX_TAGS,
+    Activity,
+    Contact,
+    Customer,
+    Deal,
+    FollowUp,
+    Record,
+    Rep,
+    field_label,
+)
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, chunks, fetch_all
 
@@ -153,21 +165,51 @@ def differences(first: Customer, second: Customer) -> dict[str, tuple[Any, Any]]
     return found
 
 
-def merged_fields(first: Customer, second: Customer, chosen: dict[str, Any]) -> dict[str, Any]:
+def merged_fields(
+    first: Customer,
+    second: Customer,
+    chosen: dict[str, Any],
+    rep_name: Callable[[str], str] = str,
+) -> dict[str, Any]:
     """The merged customer's values: what the rep chose, else the first's,
-    else the second's where the first has none; tags of both; both notes."""
+    else the second's where the first has none; tags of both; both notes.
+    Nothing is lost: every value not kept (the one not picked, tags past the
+    limit) is written into the notes, with where it came from."""
     values: dict[str, Any] = {
         name: getattr(first, name) if getattr(first, name) is not None else getattr(second, name)
         for name in CHOSEN
     }
     values |= chosen
-    values["tags"] = list(dict.fromkeys([*first.tags, *second.tags]))[:20]
+    tags = list(dict.fromkeys([*first.tags, *second.tags]))
+    values["tags"] = tags[:MAX_TAGS]
     notes = [n for n in (first.notes, second.notes) if n]
     if len(notes) == 2 and notes[0] != notes[1]:
-        values["notes"] = f"{notes[0]}\n\n(from {second.name}) {notes[1]}"
+        notes[1] = tr("(from {name}) {notes}", name=second.name, notes=notes[1])
     elif notes:
-        values["notes"] = notes[0]
+        notes = notes[:1]
+    if left := _left_out(first, second, values, rep_name):
+        notes.append("\n".join([tr("Not kept in the merge:"), *left]))
+    if tags[MAX_TAGS:]:
+        notes.append(f"{field_label('customers', 'tags')}: {', '.join(tags[MAX_TAGS:])}")
+    values["notes"] = "\n\n".join(notes) or None
     return values
+
+
+def _left_out(
+    first: Customer, second: Customer, values: dict[str, Any], rep_name: Callable[[str], str]
+) -> list[str]:
+    """'Phone: +86 21 5555 0199 (from ACME Pumps Ltd)' for each value of
+    either customer that the merged one does not hold."""
+    lines = []
+    for name in CHOSEN:
+        for side in (first, second):
+            value = getattr(side, name)
+            if value is None or value == values[name]:
+                continue
+            shown = rep_name(value) if name == "owner" else getattr(value, "label", value)
+            lines.append(tr("{field}: {value} (from {name})", field=field_label("customers", name),
+                            value=shown, name=side.name))  # fmt: skip
+    return lines
 
 
 @dataclass
@@ -197,7 +239,7 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
         second = store.require(Customer, second_id)
         if first.deleted or second.deleted:
             raise NotFound(tr("both customers must exist (one was deleted or merged already)"))
-        values = merged_fields(first, second, chosen)
+        values = merged_fields(first, second, chosen, partial(_rep_name, store))
         survivor_id, merged_id = sorted((first_id, second_id))
         survivor = first if first_id == survivor_id else second
         record = MergeRecord(survivor_id, merged_id,
@@ -212,6 +254,11 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
         result = store.update(Customer, survivor_id, **values)
         store.set_local(UNDO_KEY, json.dumps(asdict(record)))
     return result
+
+
+def _rep_name(store: Store, rep_id: str) -> str:
+    rep = store.get(Rep, rep_id)
+    return rep.name if rep else rep_id
 
 
 def last_merge(store: Store) -> MergeRecord | None:
