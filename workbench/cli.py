@@ -108,17 +108,33 @@ class Env:
         from workbench.store.database import open_store
         from workbench.store.location import DeviceRegistry, TeamKeys
 
-        if path.is_dir():
-            raise UserError(tr("{path} is a folder; --db takes a database file", path=path))
+        self._check_place(path)
         try:
             if not registry:  # a throw-away database: no device of ours, in no team
                 return open_store(path, clock=self.clock())
             return open_store(path, clock=self.clock(), registry=DeviceRegistry.default(),
                               team=TeamKeys.default().team(path))  # fmt: skip
         except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # full, read-only, busy: not the file
+                raise
             raise UserError(
                 tr("{path} is not a Workbench database ({error})", path=path, error=error)
             ) from None
+
+    def _check_place(self, path: Path) -> None:
+        """The database's folder must be there; only the default one (no --db)
+        is made on first use: a mistyped --db must not make folders."""
+        if path.is_dir():
+            raise UserError(tr("{path} is a folder; --db takes a database file", path=path))
+        folder = path.parent
+        if self.db is None:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif folder.exists() and not folder.is_dir():
+            raise UserError(tr("{folder} is a file, not a folder: --db takes a database file "
+                               "in a folder", folder=folder))  # fmt: skip
+        elif not folder.exists():
+            raise UserError(tr("there is no folder {folder}: make it first, or give --db a file "
+                               "in a folder that exists", folder=folder))  # fmt: skip
 
     def _open_demo(self) -> Store:
         from workbench.demo import generate
@@ -154,11 +170,10 @@ class WorkbenchGroup(_Speaking, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except sqlite3.OperationalError as error:  # locked, full, read-only: not the user's input
-            raise UserError(tr("the database cannot be written now ({error}); nothing was "
-                               "changed: try again", error=error)) from None  # fmt: skip
         except Exception as error:
-            if not isinstance(error, _user_errors()):
+            # The database busy, full, read-only or damaged; a file missing or
+            # unwritable; or the user's input: one line each, not a traceback.
+            if not isinstance(error, (sqlite3.Error, OSError, *_user_errors())):
                 raise
             from workbench.domain.errors import describe
 

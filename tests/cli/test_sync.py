@@ -16,6 +16,7 @@ def test_export_and_the_bundle_schema(tmp_path: Path) -> None:
         return result.exit_code, result.output
 
     assert run("me", "Li Wei")[0] == 0
+    (tmp_path / "out").mkdir()
     code, output = run("export", "-o", str(tmp_path / "out" / "mine.json"))
     assert code == 0 and "(full)" in output
     bundle = json.loads((tmp_path / "out" / "mine.json").read_text())
@@ -71,7 +72,9 @@ def test_sync_remembers_the_folder(tmp_path: Path) -> None:
 
 def test_a_locked_database_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def locked(*_: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        busy = sqlite3.OperationalError("database is locked")
+        busy.sqlite_errorcode, busy.sqlite_errorname = 5, "SQLITE_BUSY"  # as SQLite raises it
+        raise busy
 
     runner = CliRunner()
     runner.invoke(cli, ["--db", str(tmp_path / "a.db"), "export", "-o", str(tmp_path / "a.json")])

@@ -1,6 +1,9 @@
-"""Turning validation failures into one line a rep can act on."""
+"""Turning failures into one line a rep can act on: validation, the
+database (busy, full, read-only, damaged) and files."""
 
 from __future__ import annotations
+
+import sqlite3
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -43,8 +46,48 @@ def _phrase(error: ErrorDetails) -> str:
 
 
 def describe(error: BaseException) -> str:
-    """Any failure as one line: a validation error phrased field by field."""
-    return explain(error) if isinstance(error, ValidationError) else str(error)
+    """Any failure as one line: a validation error phrased field by field,
+    a database or file failure by its cause."""
+    if isinstance(error, ValidationError):
+        return explain(error)
+    if isinstance(error, sqlite3.Error):
+        return database_problem(error)
+    if isinstance(error, OSError):
+        return file_problem(error)
+    return str(error)
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) a rep can meet.
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def database_problem(error: sqlite3.Error) -> str:
+    """What went wrong with the database, and what to do. A write is one
+    transaction, so a failed one changed nothing."""
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == _FULL:
+        return tr("the disk is full ({error}); nothing was changed: free some space and try "
+                  "again", error=error)  # fmt: skip
+    if code in (_BUSY, _LOCKED):
+        return tr("the database cannot be written now ({error}); nothing was changed: try "
+                  "again", error=error)  # fmt: skip
+    if code in (_READONLY, _CANTOPEN):
+        return tr("the database cannot be written ({error}): the file or its folder is "
+                  "read-only or missing; nothing was changed", error=error)  # fmt: skip
+    if code == _IOERR:
+        return tr("the disk could not read or write the database ({error}); nothing was "
+                  "changed: check the disk, then try again", error=error)  # fmt: skip
+    if code in (_CORRUPT, _NOTADB):
+        return tr("the database file is damaged ({error}); nothing was changed: "
+                  "keep a copy of it, and restore it from a backup or a teammate's full "
+                  "bundle", error=error)  # fmt: skip
+    return tr("the database cannot be used ({error}); nothing was changed", error=error)
+
+
+def file_problem(error: OSError) -> str:
+    """'a.json: No space left on device' (the system's own words for why)."""
+    reason = error.strerror or str(error)
+    return tr("{path}: {reason}", path=error.filename, reason=reason) if error.filename else reason
 
 
 def explain(error: ValidationError) -> str:

@@ -247,11 +247,15 @@ class Store:
         try:
             yield batch
         except BaseException:
-            conn.execute("ROLLBACK TO nested_write")
+            # A full disk or an I/O error may have made SQLite roll the whole
+            # transaction back itself: then there is no savepoint to go back
+            # to, and trying would hide the real error.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO nested_write")
+                conn.execute("RELEASE nested_write")
             batch.next_seq = next_seq
             raise
-        finally:
-            conn.execute("RELEASE nested_write")
+        conn.execute("RELEASE nested_write")
 
     def _start_batch(self) -> Batch:
         # Another process may have written since we last looked: continue
@@ -603,7 +607,6 @@ def open_store(
     """Open (creating and upgrading as needed) the database at `path`, in
     `team` (from TeamKeys: the key is never kept in the database)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: no implicit transactions. Writes say BEGIN
     # themselves (Store.transaction); a lone statement outside one commits.
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)

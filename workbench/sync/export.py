@@ -8,6 +8,7 @@ its final name and renamed into place, so a crash never leaves half a bundle.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
@@ -15,7 +16,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -144,10 +146,11 @@ def export_bundle(
     above it. The changes go to a scratch file first (the header, which comes
     first, needs their count and checksum), then both into the bundle.
     `holding`: `tops(store)` if the caller has it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # a mistyped folder is refused, never made
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path.parent))
     if peers:
         after = known_by_all(store, peers)
-    with tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
+    with _naming(path), tempfile.TemporaryFile("w+b", dir=path.parent) as scratch:
         with store.lock:
             holding = holding or tops(store)
             body = _Body(scratch)
@@ -178,6 +181,17 @@ def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict
         "count": body.count,
         "sha256": body.digest.hexdigest(),
     }, store.team)  # fmt: skip
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """A failed write (a full disk) names no file: say it was the bundle's."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error
 
 
 def _write_atomically(path: Path, header: dict[str, Any], changes: IO[bytes]) -> None:
