@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +32,7 @@ from workbench.i18n import day_text, later, tr
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui import paste
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
@@ -129,6 +131,13 @@ class WorkbenchApp(App[None]):
         self.collector = IdleCollector()
         self.first_run = False  # no rep yet: the welcome screen asks who
         self.early_agenda = agenda
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, reading pastes through our sieve (tui.paste: a control
+        character in a paste reordered it)."""
+        driver = super().get_driver_class()
+        paste.install()
+        return driver
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
