@@ -480,6 +480,8 @@ def _print_due(rows: list[Any], day: date) -> None:
 @click.option("--deal", help=tr("Deal id or title (one of this customer's)."))
 @click.option("--satisfaction", type=click.IntRange(1, 5),
               help=tr("How satisfied the customer is, 1-5 (calls, visits, meetings)."))  # fmt: skip
+@click.option("--new-customer", is_flag=True,
+              help=tr("Add CUSTOMER as a new customer if no one goes by that name."))  # fmt: skip
 @store_options
 @click.pass_obj
 def log(
@@ -491,26 +493,31 @@ def log(
     next_when: str | None,
     deal: str | None,
     satisfaction: int | None,
+    new_customer: bool,
 ) -> None:
     """Log a call, visit, meeting, email, note or complaint with CUSTOMER (id or name)."""
     from workbench.domain.models import ActivityKind
     from workbench.domain.when import parse_when
-    from workbench.store.actions import find_customer, log_activity
+    from workbench.store.actions import NoSuchCustomer, customer_named, log_activity
 
     store = env.store()
-    found = find_customer(store, customer)
     when = parse_when(next_when, store.clock.now()) if next_when is not None else None
-    deal_id = _find_deal(store, found.id, deal) if deal else None
-    result = log_activity(
-        store,
-        ActivityKind(kind.lower()),
-        found,
-        note=note,
-        outcome=_outcome(outcome, kind) if outcome else None,
-        deal_id=deal_id,
-        next_when=when,
-        satisfaction=satisfaction,
-    )
+    with store.transaction():  # a new customer only with its log
+        try:
+            found = customer_named(store, customer, add=new_customer)
+        except NoSuchCustomer as error:
+            raise UserError(tr("{error} (--new-customer adds it)", error=error)) from None
+        deal_id = _find_deal(store, found.id, deal) if deal else None
+        result = log_activity(
+            store,
+            ActivityKind(kind.lower()),
+            found,
+            note=note,
+            outcome=_outcome(outcome, kind) if outcome else None,
+            deal_id=deal_id,
+            next_when=when,
+            satisfaction=satisfaction,
+        )
     kind_label, name = result.activity.kind.label, found.name
     if result.activity.outcome:
         echo(tr("Logged {kind} with {customer} ({outcome}).", kind=kind_label,

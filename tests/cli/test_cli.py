@@ -107,6 +107,19 @@ def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
     )
 
 
+def test_log_with_someone_new_adds_them_only_when_asked(run: Run) -> None:
+    assert run("me", "Li Wei").exit_code == 0
+    refused = run("log", "call", "Nobody Ltd", "--note", "Asked for a quote")
+    assert refused.exit_code == 2
+    assert "no customer named 'Nobody Ltd' (--new-customer adds it)" in refused.output
+    added = run("log", "call", "Nobody Ltd", "--note", "Asked for a quote", "--new-customer")
+    assert added.exit_code == 0, added.output
+    assert "Nobody Ltd" in run("customers").output
+    bad = run("log", "call", "Other Ltd", "--outcome", "meeting_held", "--new-customer")
+    assert bad.exit_code == 2
+    assert "Other Ltd" not in run("customers").output, "no customer without its log"
+
+
 def test_log_a_rated_visit_and_a_complaint(demo_db: Run, db_path: Path) -> None:
     from workbench.store.database import fetch_all, open_store
 

@@ -58,6 +58,14 @@ def _rep_named(store: Store, name: str) -> Rep | None:
 SHORT_ID = 8  # enough of an id to tell customers apart, and to type
 
 
+class NoSuchCustomer(NotFound):
+    """No customer goes by the name typed (`name`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(tr("no customer named {text!r}", text=name))
+        self.name = name
+
+
 class Ambiguous(LookupError):
     def __init__(self, text: str, candidates: list[CustomerRow]) -> None:
         names = ", ".join(f"{c.name} ({c.id[:SHORT_ID]})" for c in candidates[:8])
@@ -83,8 +91,19 @@ def find_customer(store: Store, text: str) -> Customer:
     if len(exact) == 1 or len(candidates) == 1:
         return store.require(Customer, (exact or candidates)[0].id)
     if not candidates:
-        raise NotFound(tr("no customer named {text!r}", text=text))
+        raise NoSuchCustomer(text)
     raise Ambiguous(text, candidates)
+
+
+def customer_named(store: Store, text: str, *, add: bool = False) -> Customer:
+    """`find_customer`; with `add`, a new customer of that name when no one
+    goes by it (logging with someone new)."""
+    try:
+        return find_customer(store, text)
+    except NoSuchCustomer:
+        if not add:
+            raise
+        return store.add(Customer(name=text.strip()))
 
 
 @dataclass(frozen=True)

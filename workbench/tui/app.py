@@ -31,7 +31,7 @@ from workbench.domain.when import When
 from workbench.i18n import day_text, later, tr
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
-from workbench.store.database import Store
+from workbench.store.database import NotFound, Store
 from workbench.tui import paste
 from workbench.tui.collector import QUIET, IdleCollector
 from workbench.tui.palette import WorkbenchCommands
@@ -210,6 +210,24 @@ class WorkbenchApp(App[None]):
             change()
         self.call_from_thread(self._written, done)
 
+    def ask(self, form: forms.FormScreen, write: forms.Write) -> None:
+        """Push `form`; what it asks for is written by `write` (which returns
+        what to say) while the form stays up, closing once the write succeeded."""
+        form.write = partial(self._locked, write)
+        self.push_screen(form, self._asked)
+
+    def _locked(self, write: forms.Write, answer: object) -> str | forms.Saved:
+        with self.store.lock:
+            return write(answer)
+
+    def _asked(self, done: object) -> None:
+        if isinstance(done, str):
+            self._written(done)
+        elif isinstance(done, forms.Saved):
+            self._written(done.say)
+            if done.then is not None:
+                done.then()
+
     def _written(self, done: str) -> None:
         self.notify(printable(done), timeout=3, markup=False)  # names are shown as typed
         self._show_who_and_when()
@@ -264,21 +282,18 @@ class WorkbenchApp(App[None]):
     def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
         screen = forms.QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
                                 customer_name=name, lookup=self._names)  # fmt: skip
-        self.push_screen(screen, partial(self._log_asked, deal_id))
+        self.ask(screen, partial(self._save_log, deal_id=deal_id, follow_up_id=None))
 
     def _names(self, start: str) -> list[str]:
         with self.store.lock:
             return [c.name for c in queries.customers_named(self.store, start, limit=1)]
 
-    def _log_asked(self, deal_id: str | None, request: object) -> None:
-        if isinstance(request, forms.LogRequest):
-            self.write(partial(self._save_log, request, deal_id, None), _logged(request))
-
     def _save_log(
         self, request: forms.LogRequest, deal_id: str | None, follow_up_id: str | None
-    ) -> None:
-        customer = actions.find_customer(self.store, request.customer)
+    ) -> str:
         with self.store.transaction():
+            customer = actions.customer_named(self.store, request.customer,
+                                              add=request.new_customer)  # fmt: skip
             actions.log_activity(self.store, request.kind, customer, note=request.note,
                                  outcome=request.outcome, deal_id=deal_id,
                                  next_when=None if follow_up_id else request.next_when,
@@ -286,6 +301,7 @@ class WorkbenchApp(App[None]):
             if follow_up_id:
                 actions.complete_follow_up(self.store, follow_up_id, next_when=request.next_when,
                                            repeat=request.repeat)  # fmt: skip
+        return _logged(request)
 
     def complete(self, item: agenda.Item) -> None:
         screen = forms.QuickLogScreen(
@@ -293,33 +309,27 @@ class WorkbenchApp(App[None]):
             heading=tr("Done: {what}", what=item.what),
             next_text=forms.recurrence_text(item.recurrence),
         )  # fmt: skip
-        self.push_screen(screen, partial(self._completed, item))
-
-    def _completed(self, item: agenda.Item, request: object) -> None:
-        if isinstance(request, forms.LogRequest):
-            self.write(partial(self._save_log, request, item.deal_id, item.follow_up_id),
-                       tr("Done: {what}", what=item.what))  # fmt: skip
+        self.ask(screen, partial(self._save_log, deal_id=item.deal_id,
+                                 follow_up_id=item.follow_up_id))  # fmt: skip
 
     def snooze(self, item: agenda.Item) -> None:
         asked = tr("Snooze “{what}” until", what=item.what)
         screen = forms.WhenScreen(self.store.clock.now(), asked, tr("tomorrow"))
-        self.push_screen(screen, partial(self._snoozed, item))
+        self.ask(screen, partial(self._snooze, item))
 
-    def _snoozed(self, item: agenda.Item, when: object) -> None:
-        if isinstance(when, When) and item.follow_up_id:
-            day = when.describe(self.store.clock.today())
-            self.write(partial(actions.snooze, self.store, item.follow_up_id, when.day),
-                       tr("Snoozed until {day}", day=day))  # fmt: skip
+    def _snooze(self, item: agenda.Item, when: When) -> str:
+        assert item.follow_up_id
+        actions.snooze(self.store, item.follow_up_id, when.day)
+        return tr("Snoozed until {day}", day=when.describe(self.store.clock.today()))
 
     def reschedule(self, item: agenda.Item) -> None:
         screen = forms.WhenScreen(self.store.clock.now(), tr("Move “{what}” to", what=item.what))
-        self.push_screen(screen, partial(self._rescheduled, item))
+        self.ask(screen, partial(self._reschedule, item))
 
-    def _rescheduled(self, item: agenda.Item, when: object) -> None:
-        if isinstance(when, When) and item.follow_up_id:
-            day = when.describe(self.store.clock.today())
-            self.write(partial(actions.reschedule, self.store, item.follow_up_id, when),
-                       tr("Moved to {day}", day=day))  # fmt: skip
+    def _reschedule(self, item: agenda.Item, when: When) -> str:
+        assert item.follow_up_id
+        actions.reschedule(self.store, item.follow_up_id, when)
+        return tr("Moved to {day}", day=when.describe(self.store.clock.today()))
 
     def new_follow_up(self, item: agenda.Item) -> None:
         self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
@@ -330,14 +340,13 @@ class WorkbenchApp(App[None]):
 
     def _ask_follow_up(self, customer_id: str, name: str, deal_id: str | None) -> None:
         screen = forms.NewFollowUpScreen(self.store.clock.now(), name)
-        self.push_screen(screen, partial(self._follow_up_asked, customer_id, deal_id))
+        self.ask(screen, partial(self._add_follow_up, customer_id, deal_id))
 
-    def _follow_up_asked(self, customer_id: str, deal_id: str | None, request: object) -> None:
-        if isinstance(request, forms.FollowUpRequest):
-            change = partial(actions.add_follow_up, self.store, customer_id, request.title,
-                             request.when, deal_id)  # fmt: skip
-            day = request.when.describe(self.store.clock.today())
-            self.write(change, tr("Follow-up on {day}", day=day))
+    def _add_follow_up(
+        self, customer_id: str, deal_id: str | None, request: forms.FollowUpRequest
+    ) -> str:
+        actions.add_follow_up(self.store, customer_id, request.title, request.when, deal_id)
+        return tr("Follow-up on {day}", day=request.when.describe(self.store.clock.today()))
 
     def move_deal(self, card: queries.DealCard, stage: Stage) -> None:
         if stage.kind == StageKind.OPEN:
@@ -347,13 +356,12 @@ class WorkbenchApp(App[None]):
         screen = forms.CloseDealScreen(
             self.store.clock.now(), card.title, stage.kind == StageKind.WON
         )
-        self.push_screen(screen, partial(self._deal_closed, card, stage))
+        self.ask(screen, partial(self._close_deal, card, stage))
 
-    def _deal_closed(self, card: queries.DealCard, stage: Stage, request: object) -> None:
-        if isinstance(request, forms.CloseRequest):
-            change = partial(pipeline.move_deal, self.store, card.id, stage.key,
-                             closed_on=request.closed_on, reason=request.reason)  # fmt: skip
-            self.write(change, tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label)))
+    def _close_deal(self, card: queries.DealCard, stage: Stage, request: forms.CloseRequest) -> str:
+        pipeline.move_deal(self.store, card.id, stage.key, closed_on=request.closed_on,
+                           reason=request.reason)  # fmt: skip
+        return tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label))
 
     def new_deal(self, stage: str | None) -> None:
         self._ask_deal(forms.DealDraft(stage=stage))
@@ -366,7 +374,7 @@ class WorkbenchApp(App[None]):
         currency = self.store.settings().currency
         screen = forms.DealFormScreen(self.store.clock.now(), currency, choices, draft,
                                       self._names)  # fmt: skip
-        self.push_screen(screen, self._deal_asked)
+        self.ask(screen, self._add_deal)
 
     def new_deal_for(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
@@ -380,72 +388,51 @@ class WorkbenchApp(App[None]):
                           deal.next_step)  # fmt: skip
         screen = forms.DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names,
                                 editing=True)  # fmt: skip
-        self.push_screen(screen, partial(self._deal_edited, deal_id))
+        self.ask(screen, partial(self._edit_deal, deal_id))
 
-    def _deal_asked(self, request: object) -> None:
-        if isinstance(request, forms.DealRequest):
-            self.write(
-                partial(self._add_deal, request), tr("New deal: {title}", title=request.title)
-            )
-
-    def _add_deal(self, request: forms.DealRequest) -> None:
+    def _add_deal(self, request: forms.DealRequest) -> str:
         customer = actions.find_customer(self.store, request.customer)
         deal = models.Deal(customer_id=customer.id, title=request.title, amount=request.amount,
                     currency=self.store.settings().currency, stage=request.stage or "lead",
                     expected_close=request.expected_close)  # fmt: skip
         actions.add_deal(self.store, deal)
+        return tr("New deal: {title}", title=request.title)
 
-    def _deal_edited(self, deal_id: str, request: object) -> None:
-        if isinstance(request, forms.DealRequest):
-            fields = {
-                "title": request.title,
-                "amount": request.amount,
-                "expected_close": request.expected_close,
-                "probability": request.probability,
-                "next_step": request.next_step,
-            }
-            change = partial(self.store.update, models.Deal, deal_id, **fields)
-            self.write(change, tr("Saved {name}", name=request.title))
+    def _edit_deal(self, deal_id: str, request: forms.DealRequest) -> str:
+        self.store.update(models.Deal, deal_id, title=request.title, amount=request.amount,
+                          expected_close=request.expected_close, probability=request.probability,
+                          next_step=request.next_step)  # fmt: skip
+        return tr("Saved {name}", name=request.title)
 
     def new_customer(self) -> None:
-        self.push_screen(
-            record_form.customer_form(None, warn=self._look_alikes), self._customer_asked
-        )
+        self.ask(record_form.customer_form(None, warn=self._look_alikes), self._add_customer)
 
     def _look_alikes(self, values: dict[str, Any]) -> str | None:
         with self.store.lock:
             found = duplicates.look_alikes(self.store, values)
         return duplicates.warning(found)
 
-    def _customer_asked(self, values: object) -> None:
-        if isinstance(values, dict):
-            self.write(partial(self._add_customer, values), tr("Added {name}", name=values["name"]))
-
-    def _add_customer(self, values: dict[str, Any]) -> None:
+    def _add_customer(self, values: dict[str, Any]) -> forms.Saved:
         customer = self.store.add(models.Customer(**values))
-        self.call_from_thread(self.open_customer, customer.id)
+        return forms.Saved(tr("Added {name}", name=customer.name),
+                           partial(self.open_customer, customer.id))  # fmt: skip
 
     def edit_customer(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
-        self.push_screen(
-            record_form.customer_form(customer), partial(self._customer_edited, customer_id)
-        )
+        form = record_form.customer_form(customer)
+        self.ask(form, partial(self._update, models.Customer, customer_id))
 
-    def _customer_edited(self, customer_id: str, values: object) -> None:
-        if isinstance(values, dict):
-            change = partial(self.store.update, models.Customer, customer_id, **values)
-            self.write(change, tr("Saved {name}", name=values["name"]))
+    def _update(self, model: type[models.Record], record_id: str, values: dict[str, Any]) -> str:
+        self.store.update(model, record_id, **values)
+        return tr("Saved {name}", name=values["name"])
 
     def add_contact(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
-        self.push_screen(
-            record_form.contact_form(customer), partial(self._contact_asked, customer_id)
-        )
+        self.ask(record_form.contact_form(customer), partial(self._add_contact, customer_id))
 
-    def _contact_asked(self, customer_id: str, values: object) -> None:
-        if isinstance(values, dict):
-            contact = models.Contact(customer_id=customer_id, **values)
-            self.write(partial(self.store.add, contact), tr("Added {name}", name=contact.name))
+    def _add_contact(self, customer_id: str, values: dict[str, Any]) -> str:
+        contact = self.store.add(models.Contact(customer_id=customer_id, **values))
+        return tr("Added {name}", name=contact.name)
 
     def ask_customer_filter(
         self, current: forms.CustomerFilter, then: Callable[[forms.CustomerFilter | None], None]
@@ -461,32 +448,21 @@ class WorkbenchApp(App[None]):
     def edit_contact(self, contact_id: str) -> None:
         contact = self.store.require(models.Contact, contact_id)
         customer = self.store.require(models.Customer, contact.customer_id)
-        self.push_screen(
-            record_form.contact_form(customer, contact), partial(self._contact_edited, contact_id)
-        )
-
-    def _contact_edited(self, contact_id: str, values: object) -> None:
-        if isinstance(values, dict):
-            change = partial(self.store.update, models.Contact, contact_id, **values)
-            self.write(change, tr("Saved {name}", name=values["name"]))
+        form = record_form.contact_form(customer, contact)
+        self.ask(form, partial(self._update, models.Contact, contact_id))
 
     def ask_target(self, period: Period) -> None:
         screen = forms.TargetFormScreen(self.store.clock.today(), period.key,
                                   self.store.settings().currency)  # fmt: skip
-        self.push_screen(screen, self._target_asked)
+        self.ask(screen, self._set_target)
 
-    def _target_asked(self, request: object) -> None:
-        if isinstance(request, forms.TargetRequest) and self.store.me:
-            change = partial(actions.set_target, self.store, self.store.me, request.metric,
-                             request.period, request.amount)  # fmt: skip
-            self.write(
-                change,
-                tr(
-                    "Target set: {metric} for {period}",
-                    metric=request.metric.label,
-                    period=request.period,
-                ),
-            )
+    def _set_target(self, request: forms.TargetRequest) -> str:
+        me = self.store.me
+        if me is None:
+            raise NotFound(tr('no rep set yet: run `workbench me "Your Name"`'))
+        actions.set_target(self.store, me, request.metric, request.period, request.amount)
+        return tr("Target set: {metric} for {period}", metric=request.metric.label,
+                  period=request.period)  # fmt: skip
 
     def resolve_complaint(self, activity_id: str) -> None:
         self.write(partial(actions.resolve_complaint, self.store, activity_id),
@@ -499,13 +475,11 @@ class WorkbenchApp(App[None]):
         first = self.store.require(models.Customer, first_id)
         second = self.store.require(models.Customer, second_id)
         screen = duplicates_view.MergeScreen(first, second, queries.rep_names(self.store))
-        self.push_screen(screen, self._merge_asked)
+        self.ask(screen, self._merge)
 
-    def _merge_asked(self, request: object) -> None:
-        if isinstance(request, duplicates_view.MergeRequest):
-            change = partial(duplicates.merge, self.store, request.first, request.second,
-                             request.chosen)  # fmt: skip
-            self.write(change, tr("Merged · u on the Duplicates screen undoes it"))
+    def _merge(self, request: duplicates_view.MergeRequest) -> str:
+        duplicates.merge(self.store, request.first, request.second, request.chosen)
+        return tr("Merged · u on the Duplicates screen undoes it")
 
     def dismiss_duplicate(self, pair: duplicates.Pair) -> None:
         change = partial(duplicates.dismiss, self.store, pair.first.id, pair.second.id)

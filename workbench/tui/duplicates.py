@@ -160,4 +160,4 @@ class MergeScreen(FormScreen):
             for name, (_, theirs) in self.differs.items()
             if self.query_one(f"#pick-{name}", KeyPicker).chosen == "2"
         }
-        self.dismiss(MergeRequest(self.first.id, self.second.id, chosen))
+        self.submit(MergeRequest(self.first.id, self.second.id, chosen))

@@ -9,19 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
+from workbench.domain.errors import describe, is_busy
 from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Metric, Outcome
 from workbench.domain.money import amount_text, parse_amount
 from workbench.domain.periods import period_named
@@ -29,6 +31,7 @@ from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import LOST_REASONS
 from workbench.domain.when import When, WhenError, describe_rrule
 from workbench.i18n import tr
+from workbench.store.actions import NoSuchCustomer
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 
 CUSTOMER_HINT = tr("Customer: type a name (→ accepts the suggestion)")
@@ -70,10 +73,30 @@ class LogRequest:
     next_when: When | None
     repeat: bool  # completing a recurring follow-up: continue its rhythm
     satisfaction: int | None = None  # 1-5, what the customer said of us
+    new_customer: bool = False  # no one goes by the name typed: add them
+
+
+class Saved(NamedTuple):
+    """What to tell the rep once a form's write is done, and what to open then."""
+
+    say: str
+    then: Callable[[], object] | None = None
+
+
+# Writes what a form asked for (in a thread, under the store's lock) and
+# returns what to tell the rep once it is done.
+Write = Callable[[Any], "str | Saved"]
+BUSY_TRIES = 3  # each waits out SQLite's busy timeout (database.BUSY_TIMEOUT_MS)
 
 
 class FormScreen(ModalScreen["object | None"]):
-    """A centred form: esc cancels, ctrl+s saves."""
+    """A centred form: esc cancels, ctrl+s saves.
+
+    Given a `write` (WorkbenchApp.ask), the form stays up while its answer is
+    written and closes only once the write succeeded (dismissed with what to
+    say); a write that fails says why in the form, and everything typed stays
+    for the rep to fix or save again. Without one, it is dismissed with its
+    answer."""
 
     BINDINGS = [
         Binding("escape", "cancel", tr("Cancel"), id="form.cancel"),
@@ -83,11 +106,61 @@ class FormScreen(ModalScreen["object | None"]):
     # In a form of plain inputs, enter moves to the next one and saves on this one.
     LAST_FIELD: ClassVar[str | None] = None
 
+    write: Write | None = None
+    writing = False
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.writing:  # a write under way finishes: its outcome is shown here
+            self.dismiss(None)
 
     def action_save(self) -> None:
         raise NotImplementedError
+
+    def submit(self, answer: object) -> None:
+        """What the rep asked for: written (given `write`), or dismissed with."""
+        if self.write is None:
+            self.dismiss(answer)
+        elif not self.writing:
+            self.writing = True
+            self._write(self.write, answer)
+
+    @work(thread=True, group="form-write", exit_on_error=False)
+    def _write(self, write: Write, answer: object) -> None:
+        for attempt in range(1, BUSY_TRIES + 1):
+            try:
+                done = write(answer)
+            except Exception as error:
+                if is_busy(error) and attempt < BUSY_TRIES:
+                    self.app.call_from_thread(self.problem, tr(
+                        "The database is busy in another program: trying again ({attempt} of "
+                        "{tries}). What you typed is kept.", attempt=attempt + 1,
+                        tries=BUSY_TRIES))  # fmt: skip
+                    continue
+                self.app.call_from_thread(self._write_failed, error)
+                return
+            self.app.call_from_thread(self.dismiss, done)
+            return
+
+    def _write_failed(self, error: Exception) -> None:
+        self.writing = False
+        self.failed(error)
+
+    def failed(self, error: Exception) -> None:
+        """The write failed: say why, keep the form as it is."""
+        self.problem(tr("Not saved: {why}. What you typed is kept: fix it, or ctrl+s to try "
+                        "again.", why=describe(error)))  # fmt: skip
+
+    def problem(self, text: str) -> None:
+        """Show `text` under the form's fields, literally."""
+        try:
+            shown = self.query_one("#form-problem", Static)
+        except NoMatches:
+            shown = Static("", id="form-problem", classes="error")
+            form = self.query_one(".form")
+            hint = form.query(".form-hint")
+            form.mount(shown, before=hint.first() if hint else None)
+        shown.update(Text(printable(text)))
+        shown.display = bool(text)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
@@ -122,6 +195,7 @@ class QuickLogScreen(FormScreen):
         self.lookup = lookup
         self.kind: ActivityKind | None = None
         self.outcome: Outcome | None = None
+        self.unknown: str | None = None  # a name no customer has, which ctrl+s again adds
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -212,8 +286,19 @@ class QuickLogScreen(FormScreen):
             return
         note = self.query_one("#note", Input).value.strip() or None
         score = self.query_one("#satisfaction", KeyPicker).chosen if self.kind in RATED else None
-        self.dismiss(LogRequest(customer, self.kind, self.outcome, note, when, repeat,
-                                int(score) if score else None))  # fmt: skip
+        self.submit(LogRequest(customer, self.kind, self.outcome, note, when, repeat,
+                               int(score) if score else None,
+                               new_customer=customer == self.unknown))  # fmt: skip
+
+    def failed(self, error: Exception) -> None:
+        if isinstance(error, NoSuchCustomer) and self.customer_id is None:
+            self.unknown = error.name
+            self.problem(tr("No customer is called “{name}”: ctrl+s again adds them as a "
+                            "new customer and logs this; or fix the name.",
+                            name=error.name))  # fmt: skip
+            self.query_one("#customer").focus()
+            return
+        super().failed(error)
 
 
 class WhenScreen(FormScreen):
@@ -247,9 +332,11 @@ class WhenScreen(FormScreen):
     def action_save(self) -> None:
         field = self.query_one("#when", WhenField)
         try:
-            self.dismiss(field.when())
+            when = field.when()
         except WhenError as error:
             field.show_error(str(error))
+            return
+        self.submit(when)
 
 
 @dataclass(frozen=True)
@@ -300,7 +387,7 @@ class NewFollowUpScreen(FormScreen):
             field.show_error(str(error))
             return
         assert when is not None  # the field is not optional
-        self.dismiss(FollowUpRequest(title, when))
+        self.submit(FollowUpRequest(title, when))
 
 
 @dataclass(frozen=True)
@@ -364,7 +451,7 @@ class CloseDealScreen(FormScreen):
             field.show_error(tr("a deal closes today or earlier"))
             return
         reason = self.query_one("#reason", Input).value.strip() or None
-        self.dismiss(CloseRequest(when.day, reason))
+        self.submit(CloseRequest(when.day, reason))
 
 
 class BoardFilterScreen(FormScreen):
@@ -516,7 +603,7 @@ class TargetFormScreen(FormScreen):
         except ValueError as problem:
             error.update(Text(str(problem)))
             return
-        self.dismiss(TargetRequest(self.metric, period, value))
+        self.submit(TargetRequest(self.metric, period, value))
 
 
 @dataclass(frozen=True)
@@ -690,7 +777,7 @@ class DealFormScreen(FormScreen):
             return self._fail(str(error))
         if probability is not None and not 0 <= probability <= 100:
             return self._fail(tr("Probability is 0 to 100."))
-        self.dismiss(DealRequest(customer, value["title"], amount,
+        self.submit(DealRequest(customer, value["title"], amount,
                                  None if self.editing else self.stage,
                                  when.day if when else None, probability,
                                  value.get("next_step") or None))  # fmt: skip

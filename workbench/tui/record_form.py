@@ -182,7 +182,7 @@ class RecordFormScreen(FormScreen):
             else:
                 self.notify(problems.get("", tr("Not saved")), severity="error")
             return
-        self.dismiss(self.values())
+        self.submit(self.values())
 
 
 def customer_form(

@@ -84,7 +84,7 @@ class StageFormScreen(FormScreen):
         if not key or not value["label"]:
             self.query_one("#stage-error", Static).update(tr("A stage needs a key and a label."))
             return
-        self.dismiss(StageRequest(key, value["label"], probability, rot_days))
+        self.submit(StageRequest(key, value["label"], probability, rot_days))
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class DeleteStageScreen(FormScreen):
 
     def action_save(self) -> None:
         target = self.query_one(Input).value.strip() if self.deals else None
-        self.dismiss(DeleteRequest(target or None))
+        self.submit(DeleteRequest(target or None))
 
 
 class StagesScreen(Pane):
@@ -179,25 +179,22 @@ class StagesScreen(Pane):
 
     def action_edit(self) -> None:
         if stage := self.selected():
-            self.app.push_screen(StageFormScreen(stage), partial(self._edited, stage))
+            self.workbench.ask(StageFormScreen(stage), partial(self._edit, stage))
 
-    def _edited(self, stage: Stage, request: object) -> None:
-        if isinstance(request, StageRequest):
-            change = partial(pipeline.set_stage, self.workbench.store, stage.key,
-                             label=request.label, probability=request.probability,
-                             rot_days=request.rot_days)  # fmt: skip
-            self.workbench.write(change, tr("Saved {name}", name=request.label))
+    def _edit(self, stage: Stage, request: StageRequest) -> str:
+        pipeline.set_stage(self.workbench.store, stage.key, label=request.label,
+                           probability=request.probability, rot_days=request.rot_days)  # fmt: skip
+        return tr("Saved {name}", name=request.label)
 
     def action_add(self) -> None:
         stage = self.selected()
         after = stage.key if stage and stage.kind == StageKind.OPEN else None
-        self.app.push_screen(StageFormScreen(None), partial(self._added, after))
+        self.workbench.ask(StageFormScreen(None), partial(self._add, after))
 
-    def _added(self, after: str | None, request: object) -> None:
-        if isinstance(request, StageRequest):
-            self.workbench.write(partial(pipeline.add_stage, self.workbench.store, request.key,
-                                request.label, request.probability, rot_days=request.rot_days,
-                                after=after), tr("Added {name}", name=request.label))  # fmt: skip
+    def _add(self, after: str | None, request: StageRequest) -> str:
+        pipeline.add_stage(self.workbench.store, request.key, request.label, request.probability,
+                           rot_days=request.rot_days, after=after)  # fmt: skip
+        return tr("Added {name}", name=request.label)
 
     def action_move(self, step: int) -> None:
         stage = self.selected()
@@ -221,10 +218,8 @@ class StagesScreen(Pane):
     def action_delete(self) -> None:
         if stage := self.selected():
             screen = DeleteStageScreen(stage, self.counts.get(stage.key, 0))
-            self.app.push_screen(screen, partial(self._delete, stage))
+            self.workbench.ask(screen, partial(self._delete, stage))
 
-    def _delete(self, stage: Stage, request: object) -> None:
-        if isinstance(request, DeleteRequest):
-            change = partial(pipeline.delete_stage, self.workbench.store, stage.key,
-                             move_to=request.move_to)  # fmt: skip
-            self.workbench.write(change, tr("Deleted {name}", name=tr(stage.label)))
+    def _delete(self, stage: Stage, request: DeleteRequest) -> str:
+        pipeline.delete_stage(self.workbench.store, stage.key, move_to=request.move_to)
+        return tr("Deleted {name}", name=tr(stage.label))
