@@ -27,3 +27,19 @@ async def settle(pilot: Pilot[None]) -> None:
 async def keys(pilot: Pilot[None], *pressed: str) -> None:
     await pilot.press(*pressed)
     await settle(pilot)
+
+
+def typed_at_once(app: App[None], text: str) -> None:
+    """`text` arriving as one burst, the way a fast typist's keys or a
+    terminal's single read bring them: no waiting between keys, as Pilot's
+    `press` does."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    driver = app._driver
+    assert driver is not None
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)

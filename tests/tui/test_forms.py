@@ -7,14 +7,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.support import keys, settle
+from tests.tui.support import keys, settle, typed_at_once
 from workbench.domain.clock import FixedClock
-from workbench.domain.models import Customer
+from workbench.domain.models import Customer, FollowUp
 from workbench.store.actions import set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
@@ -141,3 +142,46 @@ async def test_a_lock_held_past_every_try_keeps_the_text(book: Store) -> None:
 def _problem_or_empty(app: WorkbenchApp) -> str:
     found = app.screen.query("#form-problem")
     return str(found.first(Static).render()) if found else ""
+
+
+# --- keys: enter moves on, a pick moves on, keys typed ahead land where meant
+
+
+async def test_enter_on_a_choice_moves_on(book: Store) -> None:
+    acme = fetch_all(book.db, "SELECT id FROM customers")[0]["id"]
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.edit_customer(acme)
+        await keys(pilot, "enter", "enter", "b", "ctrl+s")  # name, kind, then tier B
+    assert book.require(Customer, acme).tier == "B"
+
+
+async def test_a_score_and_enter_go_on_to_the_next_follow_up(book: Store) -> None:
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.action_quick_log()
+        await keys(pilot, *"Acme", "enter", "v", "1", *"Good visit", "tab", "4", "enter")
+        form = app.screen
+        assert isinstance(form, QuickLogScreen), "4 enter: the score, not a save"
+        await keys(pilot, *"next tue", "enter")
+        assert not isinstance(app.screen, QuickLogScreen)
+    (row,) = fetch_all(book.db, "SELECT satisfaction, notes FROM activities")
+    assert (row["satisfaction"], row["notes"]) == (4, "Good visit")
+    (follow_up,) = fetch_all(book.db, "SELECT due_date FROM follow_ups")
+    assert follow_up["due_date"] == "2026-12-01"  # the Tuesday after Mon 23 Nov
+
+
+async def test_keys_typed_as_the_quick_log_opens_land_where_meant(book: Store) -> None:
+    acme = fetch_all(book.db, "SELECT id FROM customers")[0]["id"]
+    book.add(FollowUp(customer_id=acme, title="Call back", due_date=date(2026, 11, 23)))
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)  # Today, on the follow-up: l logs with Acme
+        typed_at_once(app, "lc1Rang about the quote")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, QuickLogScreen)
+        assert (form.kind, form.outcome) == ("call", "connected")
+        assert form.query_one("#note", Input).value == "Rang about the quote"

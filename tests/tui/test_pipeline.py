@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.support import settle
+from tests.tui.support import settle, typed_at_once
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -260,6 +260,17 @@ async def test_an_unchanged_edit_keeps_the_amount_exactly(
         await settle(pilot)
     assert store.require(Deal, deal.id).amount == amount
     assert fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"] == logged, "no change"
+
+
+async def test_keys_typed_as_the_board_opens_act_on_it(one_deal: tuple[Store, Deal]) -> None:
+    """'2>' in one burst: the board is read in a worker, and the '>' waits for it."""
+    store, deal = one_deal
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        typed_at_once(app, "2>")
+        await settle(pilot)
+    assert history(store, deal.id)[-1] == ("lead", "qualified")
 
 
 async def test_new_deal_needs_a_known_customer_and_a_title(one_deal: tuple[Store, Deal]) -> None:

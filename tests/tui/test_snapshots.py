@@ -1,5 +1,6 @@
 """How the Today pane looks, on demo data with the clock pinned."""
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ async def _loaded(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def _on_pane(key: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Up, then `key` for a pane, then that pane's data in: a pane loads in a
+    worker, and a picture taken before it is in shows an empty board."""
+
+    async def opened(pilot: Pilot[None]) -> None:
+        await _loaded(pilot)
+        await pilot.press(key)
+        await _loaded(pilot)
+
+    return opened
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
@@ -28,7 +41,7 @@ def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
 def test_pipeline(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
-    assert snap_compare(WorkbenchApp(store), press=["2"], terminal_size=size, run_before=_loaded)
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_on_pane("2"))
 
 
 async def _customers(pilot: Pilot[None]) -> None:
@@ -63,7 +76,7 @@ def test_customer_360(snap_compare, tmp_path: Path, size: tuple[int, int]) -> No
 def test_targets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
     generate(store, shape=Shape(customers=60))
-    assert snap_compare(WorkbenchApp(store), press=["4"], terminal_size=size, run_before=_loaded)
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_on_pane("4"))
 
 
 async def _conflicts(pilot: Pilot[None]) -> None:

@@ -12,6 +12,7 @@ from tests.tui.test_snapshots import (
     _customers,
     _import_report,
     _loaded,
+    _on_pane,
     in_conflict,
     with_a_csv,
 )
@@ -35,7 +36,7 @@ def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
 
 def test_pipeline(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = WorkbenchApp(demo(tmp_path))
-    assert snap_compare(app, press=["2"], terminal_size=(80, 24), run_before=_loaded)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_on_pane("2"))
 
 
 def test_customers(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +51,7 @@ def test_customer_360(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-
 
 def test_targets(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = WorkbenchApp(demo(tmp_path))
-    assert snap_compare(app, press=["4"], terminal_size=(80, 24), run_before=_loaded)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_on_pane("4"))
 
 
 def test_conflicts(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

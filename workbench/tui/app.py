@@ -7,7 +7,7 @@ lock, and every write is followed by a refresh of the pane.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -131,6 +131,8 @@ class WorkbenchApp(App[None]):
         self.collector = IdleCollector()
         self.first_run = False  # no rep yet: the welcome screen asks who
         self.early_agenda = agenda
+        self._opening: Awaitable[object] | None = None  # a form being put up (see ask)
+        self._typed_on: dict[int, Screen[Any]] = {}  # key (by id) -> the screen it was typed on
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's, reading pastes through our sieve (tui.paste: a control
@@ -181,7 +183,37 @@ class WorkbenchApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.collector.touched()
+        if isinstance(event, events.Key):
+            event = self._for_this_screen(event)
+            if await self._form_took(event):
+                return
         await super().on_event(event)
+
+    def _for_this_screen(self, key: events.Key) -> events.Key:
+        """A key typed ahead comes back unhandled from the screen it was typed
+        on (Textual checks a pane's keys as they come back): when a key before
+        it has put up another screen since (`l` opened the quick log), it is
+        this screen's, as if typed now, in the order typed."""
+        if not key.is_forwarded:
+            self._typed_on[id(key)] = self.screen
+            while len(self._typed_on) > 256:  # keys a widget kept never come back
+                del self._typed_on[next(iter(self._typed_on))]
+            return key
+        typed_on = self._typed_on.pop(id(key), self.screen)
+        if typed_on is self.screen:
+            return key
+        again = events.Key(key.key, key.character)
+        self._typed_on[id(again)] = self.screen
+        return again
+
+    async def _form_took(self, key: events.Key) -> bool:
+        """Keys reach a form in the order typed: one typed while the form opens
+        waits for it, and one the form takes itself (a pick, enter) moves the
+        focus before the next key is read (FormScreen.take_key)."""
+        if self._opening is not None:
+            opening, self._opening = self._opening, None
+            await opening
+        return isinstance(self.screen, forms.FormScreen) and self.screen.take_key(key)
 
     def _show_who_and_when(self) -> None:
         me = queries.rep_names(self.store).get(self.store.me or "")
@@ -214,7 +246,7 @@ class WorkbenchApp(App[None]):
         """Push `form`; what it asks for is written by `write` (which returns
         what to say) while the form stays up, closing once the write succeeded."""
         form.write = partial(self._locked, write)
-        self.push_screen(form, self._asked)
+        self._opening = self.push_screen(form, self._asked)
 
     def _locked(self, write: forms.Write, answer: object) -> str | forms.Saved:
         with self.store.lock:

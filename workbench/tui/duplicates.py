@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
@@ -145,14 +146,8 @@ class MergeScreen(FormScreen):
                     yield picker
             yield Static(tr("1/2 choose · ctrl+s merge · esc cancel"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        pickers = self.query(KeyPicker)
-        if pickers:
-            pickers.first().focus()
-
-    @on(KeyPicker.Picked)
-    def _picked(self) -> None:
-        self.focus_next()
+    def enter(self, field: Widget) -> None:
+        self.advance(field)  # only ctrl+s merges: it changes two customers at once
 
     def action_save(self) -> None:
         chosen = {

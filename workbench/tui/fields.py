@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
@@ -60,13 +59,15 @@ class KeyPicker(Static, can_focus=True):
             text.append("  ")
         return text or Text("—", style="dim")
 
-    def on_key(self, event: Key) -> None:
-        # The keys are data (the choices shown), so they are looked up, not bound.
-        picked = {c.key: c.value for c in self.choices}.get(event.character or "")
-        if picked is not None:
-            event.stop()
-            self.chosen = picked
-            self.post_message(self.Picked(self, picked))
+    def value_for(self, character: str | None) -> str | None:
+        """The choice `character` picks, if any. The keys are data (the
+        choices shown), so they are looked up, not bound; the form asks
+        (FormScreen.take_key)."""
+        return {c.key: c.value for c in self.choices}.get(character or "")
+
+    def pick(self, value: str) -> None:
+        self.chosen = value
+        self.post_message(self.Picked(self, value))
 
 
 class WhenField(Vertical):

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, ClassVar, NamedTuple
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +20,7 @@ from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
@@ -92,6 +93,12 @@ BUSY_TRIES = 3  # each waits out SQLite's busy timeout (database.BUSY_TIMEOUT_MS
 class FormScreen(ModalScreen["object | None"]):
     """A centred form: esc cancels, ctrl+s saves.
 
+    Keys: a field's one-key choice picks it and moves on; enter moves to the
+    next field (`ENTER_ORDER`, else the focus chain) and saves on the last;
+    an enter right after a pick moved the rep on only confirms the pick. The
+    form takes these keys itself, in the order typed (`take_key`), so keys
+    typed ahead land in the field they were meant for.
+
     Given a `write` (WorkbenchApp.ask), the form stays up while its answer is
     written and closes only once the write succeeded (dismissed with what to
     say); a write that fails says why in the form, and everything typed stays
@@ -103,11 +110,67 @@ class FormScreen(ModalScreen["object | None"]):
         Binding("ctrl+s", "save", tr("Save"), id="form.save", priority=True),
     ]
 
-    # In a form of plain inputs, enter moves to the next one and saves on this one.
-    LAST_FIELD: ClassVar[str | None] = None
+    # The first field has the focus as soon as the form is built (not a
+    # scrolling container), so the keys typed as it opens land there.
+    AUTO_FOCUS = "Input, KeyPicker"
+    # The fields (ids) enter walks, in order; None: every focusable one.
+    ENTER_ORDER: ClassVar[tuple[str, ...] | None] = None
+    # "4 enter": the enter confirms the pick (which moved on already), and
+    # does not also save from the field the pick moved to.
+    PICK_THEN_ENTER_CONFIRMS: ClassVar[bool] = True
 
     write: Write | None = None
     writing = False
+    picked_into: Widget | None = None  # where a pick just moved the rep
+
+    def take_key(self, event: Key) -> bool:
+        """Handle `event` now if it picks a choice or is enter: True if so.
+        (WorkbenchApp hands the form each key before Textual passes it on, so
+        the focus a key moves has moved before the next key is read.)"""
+        focused, just_picked = self.focused, self.picked_into
+        self.picked_into = None
+        if event.key == "enter" and isinstance(focused, Input | KeyPicker):
+            if focused is not just_picked or not self.PICK_THEN_ENTER_CONFIRMS:
+                self.enter(focused)
+            return True
+        if isinstance(focused, KeyPicker):
+            value = focused.value_for(event.character)
+            if value is not None:
+                focused.pick(value)
+                self.picked(focused, value)
+                if self.focused is not focused:
+                    self.picked_into = self.focused
+                return True
+        return False
+
+    def picked(self, picker: KeyPicker, value: str) -> None:
+        """A choice was picked: on to the next field."""
+        self.advance(picker)
+
+    def enter(self, field: Widget) -> None:
+        """Enter in `field`: on to the next field, or save on the last."""
+        if not self.advance(field):
+            self.action_save()
+
+    def advance(self, field: Widget) -> bool:
+        """Focus the field after `field`; False if it is the last."""
+        fields = self._fields()
+        here = next((f for f in fields if f is field or f in field.ancestors), None)
+        if here is None or here is fields[-1]:
+            return False
+        self.go_to(fields[fields.index(here) + 1])
+        return True
+
+    def go_to(self, field: Widget | str) -> None:
+        """Focus `field` (or the one with that id) now, before the next key."""
+        widget = self.query_one(f"#{field}") if isinstance(field, str) else field
+        self.set_focus(widget.input if isinstance(widget, WhenField) else widget)
+
+    def _fields(self) -> list[Widget]:
+        if self.ENTER_ORDER is None:
+            return [w for w in self.focus_chain if isinstance(w, Input | KeyPicker)]
+        found = [w for name in self.ENTER_ORDER for w in self.query(f"#{name}")]
+        return [w for w in found if w.display and not w.disabled]
 
     def action_cancel(self) -> None:
         if not self.writing:  # a write under way finishes: its outcome is shown here
@@ -161,15 +224,6 @@ class FormScreen(ModalScreen["object | None"]):
             form.mount(shown, before=hint.first() if hint else None)
         shown.update(Text(printable(text)))
         shown.display = bool(text)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        if self.LAST_FIELD is None:
-            return  # the form routes enter itself
-        if event.input.id == self.LAST_FIELD:
-            self.action_save()
-        else:
-            self.focus_next()
 
 
 class QuickLogScreen(FormScreen):
@@ -227,41 +281,35 @@ class QuickLogScreen(FormScreen):
             )
             yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
 
+    # Satisfaction is optional and off this path: tab from the note reaches it.
+    ENTER_ORDER = ("customer", "kind", "outcome", "note", "next")
+
     def on_mount(self) -> None:
-        first = "#customer" if self.customer_id is None else "#kind"
-        self.query_one(first).focus()
         self._show_satisfaction(False)
 
     def _show_satisfaction(self, shown: bool) -> None:
         for widget in self.query("#satisfaction, #satisfaction-label"):
             widget.display = shown
 
-    @on(Input.Submitted, "#customer")
-    def _customer_done(self) -> None:
-        self.query_one("#kind").focus()
+    def picked(self, picker: KeyPicker, value: str) -> None:
+        if picker.id == "kind":
+            self.kind = ActivityKind(value)
+            self.outcome = None
+            outcome = self.query_one("#outcome", KeyPicker)
+            outcome.set_choices(outcome_choices(self.kind))
+            self._show_satisfaction(self.kind in RATED)
+            self.go_to(outcome if outcome.choices else "note")
+        elif picker.id == "outcome":
+            self.outcome = Outcome(value)
+            self.go_to("note")
+        else:  # a score: on to the next follow-up
+            self.go_to("next")
 
-    @on(KeyPicker.Picked, "#kind")
-    def _kind_picked(self, event: KeyPicker.Picked) -> None:
-        self.kind = ActivityKind(event.value)
-        self.outcome = None
-        outcome = self.query_one("#outcome", KeyPicker)
-        outcome.set_choices(outcome_choices(self.kind))
-        self._show_satisfaction(self.kind in RATED)
-        (outcome if outcome.choices else self.query_one("#note")).focus()
-
-    @on(KeyPicker.Picked, "#outcome")
-    def _outcome_picked(self, event: KeyPicker.Picked) -> None:
-        self.outcome = Outcome(event.value)
-        self.query_one("#note").focus()
-
-    @on(Input.Submitted, "#note")
-    @on(KeyPicker.Picked, "#satisfaction")
-    def _note_done(self) -> None:
-        self.query_one("#next", WhenField).input.focus()
-
-    @on(Input.Submitted, "#next Input")
-    def _next_done(self) -> None:
-        self.action_save()
+    def enter(self, field: Widget) -> None:
+        if field.id == "satisfaction":
+            self.go_to("next")
+        else:
+            super().enter(field)
 
     def action_save(self) -> None:
         if self.kind is None:
@@ -322,13 +370,6 @@ class WhenScreen(FormScreen):
             )
             yield Static(tr("enter or ctrl+s save · esc cancel"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#when", WhenField).input.focus()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
     def action_save(self) -> None:
         field = self.query_one("#when", WhenField)
         try:
@@ -366,17 +407,6 @@ class NewFollowUpScreen(FormScreen):
                 placeholder=tr("e.g. tomorrow 10am, next tue, every month on the 1st"),
             )
             yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#title").focus()
-
-    @on(Input.Submitted, "#title")
-    def _title_done(self) -> None:
-        self.query_one("#when", WhenField).input.focus()
-
-    @on(Input.Submitted, "#when Input")
-    def _when_done(self) -> None:
-        self.action_save()
 
     def action_save(self) -> None:
         title = self.query_one("#title", Input).value.strip() or tr("Follow up")
@@ -423,21 +453,9 @@ class CloseDealScreen(FormScreen):
             yield Input(compact=True, placeholder=tr("Reason (free text)"), id="reason")
             yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#closed", WhenField).input.focus()
-
-    @on(Input.Submitted, "#closed Input")
-    def _closed_done(self) -> None:
-        self.query_one("#reasons" if not self.won else "#reason").focus()
-
-    @on(KeyPicker.Picked, "#reasons")
-    def _reason_picked(self, event: KeyPicker.Picked) -> None:
-        self.query_one("#reason", Input).value = event.value
-        self.query_one("#reason").focus()
-
-    @on(Input.Submitted, "#reason")
-    def _reason_done(self) -> None:
-        self.action_save()
+    def picked(self, picker: KeyPicker, value: str) -> None:
+        self.query_one("#reason", Input).value = value  # the reason picked, to add to
+        self.go_to("reason")
 
     def action_save(self) -> None:
         field = self.query_one("#closed", WhenField)
@@ -456,8 +474,6 @@ class CloseDealScreen(FormScreen):
 
 class BoardFilterScreen(FormScreen):
     """Which deals the board shows: whose, closing when, which customer, how big."""
-
-    LAST_FIELD = "amount"
 
     def __init__(
         self, today: date, current: BoardFilter, currency: str,
@@ -489,9 +505,6 @@ class BoardFilterScreen(FormScreen):
             yield Input(amount, compact=True, id="amount", placeholder=tr("e.g. 100000"))
             yield Static("", id="filter-error", classes="error")
             yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#who").focus()
 
     def action_save(self) -> None:
         value = {key: self.query_one(f"#{key}", Input).value.strip()
@@ -551,8 +564,6 @@ METRIC_CHOICES = [
 class TargetFormScreen(FormScreen):
     """Set one of your targets: which metric, for which period, how much."""
 
-    LAST_FIELD = "amount"
-
     def __init__(self, today: date, period: str, currency: str) -> None:
         super().__init__()
         self.today = today
@@ -574,13 +585,9 @@ class TargetFormScreen(FormScreen):
             yield Static("", id="target-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#metric").focus()
-
-    @on(KeyPicker.Picked, "#metric")
-    def _picked(self, event: KeyPicker.Picked) -> None:
-        self.metric = Metric(event.value)
-        self.query_one("#amount").focus()
+    def picked(self, picker: KeyPicker, value: str) -> None:
+        self.metric = Metric(value)
+        self.go_to("amount")  # the period is filled in already
 
     def action_save(self) -> None:
         error = self.query_one("#target-error", Static)
@@ -624,8 +631,6 @@ FILTER_FIELDS = (
 class CustomerFilterScreen(FormScreen):
     """Narrow the customer list to one segment, industry and/or teammate (empty: any)."""
 
-    LAST_FIELD = FILTER_FIELDS[-1][0]
-
     def __init__(self, current: CustomerFilter, known: dict[str, list[str]]) -> None:
         super().__init__()
         self.current = current
@@ -642,9 +647,6 @@ class CustomerFilterScreen(FormScreen):
                             suggester=NameSuggester(partial(_starting, values)))  # fmt: skip
             yield Static("", id="filter-error", classes="error")
             yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#segment").focus()
 
     def action_save(self) -> None:
         chosen: dict[str, str | None] = {}
@@ -740,22 +742,9 @@ class DealFormScreen(FormScreen):
             yield Static("", id="deal-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#title" if self.draft.customer_id else "#customer").focus()
-
-    @on(KeyPicker.Picked, "#stage")
-    def _stage_picked(self, event: KeyPicker.Picked) -> None:
-        self.stage = event.value
-        self.query_one("#close", WhenField).input.focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        last = "next_step" if self.editing else None
-        if event.input.id == last or (not self.editing and event.input.parent is not None
-                                      and event.input.parent.id == "close"):  # fmt: skip
-            self.action_save()
-        else:
-            self.focus_next()
+    def picked(self, picker: KeyPicker, value: str) -> None:
+        self.stage = value
+        super().picked(picker, value)
 
     def _fail(self, message: str) -> None:
         self.query_one("#deal-error", Static).update(Text(message))

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.display import printable
@@ -67,18 +68,19 @@ class ImportScreen(FormScreen):
     def workbench(self) -> WorkbenchApp:
         return cast("WorkbenchApp", self.app)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    PICK_THEN_ENTER_CONFIRMS = False  # enter reads the file: nothing is written before ctrl+s
+
+    def enter(self, field: Widget) -> None:
         """Enter reads the file once it is named (a .vcf needs no kind)."""
-        if event.input.id == "path" and not event.value.strip().lower().endswith(".vcf"):
-            self.focus_next()
+        named = self.query_one("#path", Input).value.strip().lower()
+        if field.id == "path" and not named.endswith(".vcf"):
+            self.advance(field)
         elif self.plan is None:
             self._check()
 
     @on(KeyPicker.Picked)
     def _picked(self) -> None:
         self._forget()
-        self.focus_next()
 
     @on(Input.Changed)
     def _forget(self) -> None:

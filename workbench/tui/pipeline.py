@@ -180,8 +180,9 @@ class Cards(OptionList):
 
 
 def _enter(column: Cards) -> None:
-    """Focus a column, on its first card unless it remembers one."""
-    column.focus()
+    """Focus a column (now: the next key goes there), on its first card
+    unless it remembers one."""
+    column.screen.set_focus(column)
     if column.option_count and column.highlighted is None:
         column.highlighted = 0
 
@@ -228,6 +229,7 @@ class PipelineScreen(Pane):
         self.filter = pipeline.BoardFilter()
         self.cards: dict[str, queries.DealCard] = {}
         self.columns: dict[str, Column] = {}
+        self.waiting: list[Callable[[], object]] = []  # keys typed before the board was in
         self.status = Static("", id="pipeline-status")
         self.holder = HorizontalScroll(id="board")
 
@@ -261,6 +263,16 @@ class PipelineScreen(Pane):
         for key, column in self.columns.items():
             column.display = any(stage.key == key for stage in stages)
         self._fill(stages, keep)
+        waiting, self.waiting = self.waiting, []
+        for action in waiting:
+            action()
+
+    def _until_shown(self, action: Callable[[], object]) -> bool:
+        """True (and `action` kept for then) until the board is in: a key
+        typed as the pane opens acts on the board it opens."""
+        if self.board is None:
+            self.waiting.append(action)
+        return self.board is None
 
     def _fill(self, stages: list[Stage], keep: str | None) -> None:
         assert self.board is not None
@@ -290,7 +302,7 @@ class PipelineScreen(Pane):
                 break
             if (index := column.reveal(deal_id)) is None:
                 continue
-            column.focus()
+            self.set_focus(column)
             column.highlighted = index
             return
         if columns and not any(c.has_focus for c in columns):
@@ -305,7 +317,7 @@ class PipelineScreen(Pane):
     # --- keys -----------------------------------------------------------------
 
     def action_column(self, step: int) -> None:
-        if self.board is None:
+        if self._until_shown(partial(self.action_column, step)):
             return
         columns = self.visible_columns()
         if not columns:
@@ -314,6 +326,8 @@ class PipelineScreen(Pane):
         _enter(columns[max(0, min(len(columns) - 1, current + step))])
 
     def action_move(self, step: int) -> None:
+        if self._until_shown(partial(self.action_move, step)):
+            return
         deal_id = self.focused_card()
         if deal_id is None or self.board is None:
             self.notify(tr("Pick a deal first (arrows or h j k l)."))
@@ -348,6 +362,8 @@ class PipelineScreen(Pane):
         self.action_open()
 
     def action_open(self) -> None:
+        if self._until_shown(self.action_open):
+            return
         if deal_id := self.focused_card():
             self.workbench.open_deal(deal_id)
 
@@ -359,6 +375,8 @@ class PipelineScreen(Pane):
         self.workbench.new_deal(column)
 
     def action_edit_deal(self) -> None:
+        if self._until_shown(self.action_edit_deal):
+            return
         if deal_id := self.focused_card():
             self.workbench.edit_deal(deal_id)
 
@@ -374,4 +392,5 @@ class PipelineScreen(Pane):
     def _keep_in_view(self, event: OptionList.OptionHighlighted) -> None:
         column = event.option_list.parent
         if isinstance(column, Vertical):
-            column.scroll_visible()  # the column, within the board's horizontal scroll
+            # after the next layout: the columns just shown or hidden move the one to show
+            self.call_after_refresh(column.scroll_visible, animate=False)

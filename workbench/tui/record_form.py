@@ -111,7 +111,6 @@ class RecordFormScreen(FormScreen):
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
-        self.query_one(f"#{self.fields[0].name}").focus()
         self._check()
 
     def values(self) -> dict[str, Any]:
@@ -152,14 +151,6 @@ class RecordFormScreen(FormScreen):
     @on(KeyPicker.Picked)
     def _picked(self) -> None:
         self._check()
-        self.focus_next()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == self.fields[-1].name:
-            self.action_save()
-        else:
-            self.focus_next()
 
     @work(thread=True, exclusive=True, group="form-warning", exit_on_error=False)
     def _look_alike(self, values: dict[str, Any]) -> None:

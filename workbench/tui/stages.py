@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -60,16 +60,6 @@ class StageFormScreen(FormScreen):
             yield Static("", id="stage-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "rot_days":
-            self.action_save()
-        else:
-            self.focus_next()
-
     def action_save(self) -> None:
         value = {widget.id: widget.value.strip() for widget in self.query(Input) if widget.id}
         key = self.stage.key if self.stage else value["key"].lower()
@@ -113,15 +103,7 @@ class DeleteStageScreen(FormScreen):
                 yield Static(tr("It holds no deals."))
             yield Static(tr("enter or ctrl+s delete · esc keep it"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        if self.deals:
-            self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def key_enter(self) -> None:
+    def key_enter(self) -> None:  # no field when the stage holds no deals
         self.action_save()
 
     def action_save(self) -> None:

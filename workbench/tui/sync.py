@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 class FolderScreen(FormScreen):
     """Which folder the team syncs through."""
 
-    LAST_FIELD = "folder"
-
     def __init__(self, current: str | None) -> None:
         super().__init__()
         self.current = current
