@@ -43,3 +43,17 @@ def typed_at_once(app: App[None], text: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         driver.send_message(event)
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows now, as lines of text (from the screenshot
+    Textual would save: what is drawn, not what a widget holds)."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    svg = app.export_screenshot()
+    for x, y, text in re.findall(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
+    lines = ("".join(t for _, t in sorted(row)) for _, row in sorted(rows.items()))
+    return "\n".join(line.replace("\xa0", " ") for line in lines)

@@ -667,6 +667,7 @@ MESSAGES: dict[str, str] = {
     "Workbench is open in {count} tab already, the most serve allows (--sessions): close it, then reload this page.": "Workbench 已在 {count} 个标签页中打开，已达 serve 允许的上限（--sessions）：请关闭一个，然后重新加载此页面。",
     "Workbench is open in {count} tabs already, the most serve allows (--sessions): close one, then reload this page.": "Workbench 已在 {count} 个标签页中打开，已达 serve 允许的上限（--sessions）：请关闭一个，然后重新加载此页面。",
     "Starting Workbench…": "正在启动 Workbench…",
+    "Press ctrl+q to quit": "按 ctrl+q 退出",
     "Add CUSTOMER as a new customer if no one goes by that name.": "没有叫这个名字的客户时，把 CUSTOMER 添加为新客户。",
     "{error} (--new-customer adds it)": "{error}（加 --new-customer 可添加该客户）",
     "Not saved: {why}. What you typed is kept: fix it, or ctrl+s to try again.": "未保存：{why}。你输入的内容都还在：请修改，或按 ctrl+s 重试。",

@@ -20,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -141,6 +142,24 @@ class WorkbenchApp(App[None]):
         paste.install()
         return driver
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast, from any screen, shows its text as it is: a name or a
+        note in it is never read as markup and never moves the cursor."""
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)  # fmt: skip
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own hint says it in markup, and in English."""
+        self.notify(tr("Press ctrl+q to quit"))
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             placeholder = tr("Search for commands…")
@@ -261,7 +280,7 @@ class WorkbenchApp(App[None]):
                 done.then()
 
     def _written(self, done: str) -> None:
-        self.notify(printable(done), timeout=3, markup=False)  # names are shown as typed
+        self.notify(done, timeout=3)
         self._show_who_and_when()
         self.refresh_panes()
 
@@ -269,8 +288,7 @@ class WorkbenchApp(App[None]):
         """One place where a failed database call becomes a visible message."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(printable(errors.describe(error)), severity="error", timeout=8,
-                        markup=False)  # fmt: skip
+            self.notify(errors.describe(error), severity="error", timeout=8)
 
     # --- actions the panes and the palette call -------------------------------
 

@@ -305,8 +305,11 @@ class PipelineScreen(Pane):
             self.set_focus(column)
             column.highlighted = index
             return
-        if columns and not any(c.has_focus for c in columns):
+        focused = next((c for c in columns if c.has_focus), None)
+        if focused is None and columns:
             _enter(next((c for c in columns if c.option_count), columns[0]))
+        elif focused is not None and focused.option_count and focused.highlighted is None:
+            focused.highlighted = 0  # cards came in (another filter): on the first
 
     def focused_card(self) -> str | None:
         focused = self.focused
