@@ -5,12 +5,13 @@ program holds) says why in the form, which stays as it was."""
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.tui.support import keys, settle, typed_at_once
@@ -103,18 +104,27 @@ def held(store: Store, seconds: float) -> Iterator[None]:
         other.close()
 
 
+async def log_a_call(pilot: Pilot[None], note: str) -> None:
+    """The quick log, filled in for a call with Acme (not saved yet)."""
+    await settle(pilot)
+    pilot.app.action_quick_log()  # type: ignore[attr-defined]
+    await keys(pilot, *"Acme", "enter", "c", "1", *note)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
 async def test_a_save_while_another_program_writes_waits_and_says_so(book: Store) -> None:
     book.db.execute("PRAGMA busy_timeout = 150")  # SQLite's wait, short for the test
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.action_quick_log()
-        await keys(pilot, *"Acme", "enter", "c", "1", *"Busy line")
+        await log_a_call(pilot, "Busy line")
         with held(book, 0.25):
             await pilot.press("ctrl+s")
-            deadline = time.monotonic() + 10
-            while isinstance(app.screen, QuickLogScreen) and time.monotonic() < deadline:
-                await pilot.pause(0.05)
+            await until(pilot, lambda: not isinstance(app.screen, QuickLogScreen))
         await settle(pilot)
         assert not isinstance(app.screen, QuickLogScreen)
     assert logged(book) == [("Acme Pumps", "Busy line")]
@@ -124,14 +134,10 @@ async def test_a_lock_held_past_every_try_keeps_the_text(book: Store) -> None:
     book.db.execute("PRAGMA busy_timeout = 50")
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.action_quick_log()
-        await keys(pilot, *"Acme", "enter", "c", "1", *"Held too long")
+        await log_a_call(pilot, "Held too long")
         with held(book, 1.5):
             await pilot.press("ctrl+s")
-            deadline = time.monotonic() + 10
-            while "Not saved" not in _problem_or_empty(app) and time.monotonic() < deadline:
-                await pilot.pause(0.05)
+            await until(pilot, lambda: "Not saved" in _problem_or_empty(app))
             assert "database is locked" in problem(app) and "kept" in problem(app)
             assert app.screen.query_one("#note", Input).value == "Held too long"
         await keys(pilot, "ctrl+s")  # free again: saved
