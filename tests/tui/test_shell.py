@@ -1,5 +1,6 @@
 """The shell around the panes: palette, keys help, themes, logging from anywhere."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,21 @@ async def test_midnight_moves_the_day(small: Store) -> None:
         await workers_done(app)
         await pilot.pause()
         assert "Tue 24 Nov 2026" in app.sub_title
+
+
+async def test_a_pane_that_cannot_read_says_why(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(*_: object) -> None:
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode, error.sqlite_errorname = 11, "SQLITE_CORRUPT"
+        raise error
+
+    monkeypatch.setattr("workbench.store.queries.today_agenda", damaged)
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await workers_done(app)
+        await pilot.pause()
+        said = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("the database file is damaged" in text for text in said), said
+        assert app.is_running

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.worker import Worker, WorkerState
 
 from workbench.tui.footer import Footer
 
@@ -29,6 +30,15 @@ class Pane(Screen[None]):
         """Load whenever the screen comes into view. Textual says so the first
         time too, so loading on mount as well read everything twice."""
         self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A read that failed (the database damaged, gone, unreadable) says
+        why, as the app's writes do, instead of leaving the pane as it was."""
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and error is not None:
+            from workbench.domain.errors import describe
+
+            self.notify(describe(error), severity="error", timeout=8)
 
 
 class TablePane(Pane):
