@@ -150,6 +150,8 @@ class CustomersScreen(Pane):
         # The same list again (after a write, a resize) keeps its row; a new one starts at the top.
         keep = self._current() if self.shown and self.shown[0] == view else None
         self.shown = view, rows, currency
+        if not self.table.columns:
+            return  # read before the first layout: on_resize lays the table out and shows them
         today = self.workbench.store.clock.today()
         self.table.fill((_cells(row, currency, today), row.id) for row in rows)
         if keep and (index := self.table.reveal(keep)) is not None:

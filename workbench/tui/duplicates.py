@@ -60,6 +60,8 @@ class DuplicatesScreen(TablePane):
     def show(self, pairs: list[duplicates.Pair], undoable: bool) -> None:
         row = self.table.cursor_row
         self.pairs, self.undoable = pairs, undoable
+        if not self.table.columns:
+            return  # read before the first layout: on_resize lays the table out and shows them
         self.table.clear()
         for pair in pairs:
             self.table.add_row(

@@ -182,6 +182,8 @@ class ConflictsScreen(TablePane):
     def show(self, conflicts: list[Conflict]) -> None:
         row = self.table.cursor_row
         self.conflicts = conflicts
+        if not self.table.columns:
+            return  # read before the first layout: on_resize lays the table out and shows them
         self.table.clear()
         for conflict in conflicts:
             self.table.add_row(_record(conflict), Text(conflict.field_label),
