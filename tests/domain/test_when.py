@@ -184,3 +184,19 @@ def test_any_text_parses_or_raises_when_error(text: str) -> None:
 )  # fmt: skip
 def test_describe_due(due: str, at: time | None, expected: str) -> None:
     assert describe_due(d(due), at, NOW.date()) == expected
+
+
+VALID = ["tomorrow", "next tue", "in 3 days", "dec 5", "3pm", "tomorrow 3pm", "friday 10am",
+         "every 2 weeks", "明天", "下周二", "明天下午3点", "tonight 8pm"]  # fmt: skip
+UNKNOWN = ["banana", "asap", "maybe", "purple", "sometime", "quickly", "香蕉", "大概"]
+
+
+@given(st.sampled_from(VALID), st.sampled_from(UNKNOWN), st.booleans())
+def test_a_valid_phrase_with_a_word_no_one_knows_is_refused(
+    valid: str, unknown: str, before: bool
+) -> None:
+    """Understood whole or not at all: never a date from the part understood."""
+    text = f"{unknown} {valid}" if before else f"{valid} {unknown}"
+    assert parse_when(valid, NOW) is not None
+    with pytest.raises(WhenError):
+        parse_when(text, NOW)

@@ -10,7 +10,11 @@ Conventions, chosen to match what a rep means:
 - "next week" is next Monday, "next month" the 1st of next month;
 - a month and day without a year ("dec 5") is the next such date;
 - a time alone ("3pm") is today, or tomorrow if that time has passed;
+- a part of the day sets the half of the day: "tonight 8", "3:20 in the
+  afternoon", "friday morning 10am", "今晚8点"; "tonight" alone is today;
 - Chinese hours 1–6 without 上午/早上 ("3点") mean the afternoon;
+- "本周二"/"这周二" is the Tuesday of this week (refused once gone by);
+- a phrase is understood whole or refused: a word left over is never dropped;
 - a recurrence starts at its first occurrence after today.
 Chinese is translated into the English grammar first, so both share one parser.
 """
@@ -104,18 +108,31 @@ def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
         raise WhenError(tr("type when, e.g. {examples}", examples=EXAMPLES))
     phrase = _from_chinese(phrase)
     phrase, at = _take_time(phrase)
+    phrase, at = _part_of_day(phrase, at, text)
     today = now.date()
     if _RECURRENCE.match(phrase):
         when = _parse_recurrence(phrase, today, at)
-    else:
-        day = _parse_date(phrase, today)
-        if day is None:
-            if at is None:
-                raise WhenError(tr("can't read {text} as a date; try {examples}",
-                                   text=repr(text.strip()), examples=EXAMPLES))  # fmt: skip
-            day = today if at > now.time().replace(tzinfo=None) else today + timedelta(days=1)
+    elif not phrase and at is not None:  # a time alone: the next time it comes round
+        day = today if at > now.time().replace(tzinfo=None) else today + timedelta(days=1)
         when = When(day, at)
+    else:
+        found = _parse_date(phrase, today)
+        if found is None:  # understood whole or not at all: never a day from part of it
+            # The part left over, quoted as typed: only English text is quoted in part
+            # (a Chinese one has been translated by now).
+            raise _unread(text, phrase if at is not None and not _CJK.search(text) else None)
+        when = When(found, at)
     return _checked(when, today, allow_past, text)
+
+
+def _unread(text: str, left: str | None) -> WhenError:
+    """A refusal quoting what was typed; `left`: the part not understood
+    beside a time that was."""
+    if left:
+        return WhenError(tr("can't read {left} in {text}; try {examples}", left=repr(left),
+                            text=repr(text.strip()), examples=EXAMPLES))  # fmt: skip
+    return WhenError(tr("can't read {text} as a date; try {examples}",
+                        text=repr(text.strip()), examples=EXAMPLES))  # fmt: skip
 
 
 def next_occurrence(rrule: str, anchor: date, after: date) -> date:
@@ -223,7 +240,11 @@ _CN_RULES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
      rf"((?P<min>{_CN_NUMBER})分?)?", _cn_hour),
     (r"(下个?|下一个?)(周|星期|礼拜)(?P<d>[一二三四五六日天])",
      lambda m: f" next {_CN_WEEKDAYS[m['d']]} "),
-    (r"(这个?|本)?(周|星期|礼拜)(?P<d>[一二三四五六日天])", lambda m: f" {_CN_WEEKDAYS[m['d']]} "),
+    (r"(这个?|本)(周|星期|礼拜)(?P<d>[一二三四五六日天])",
+     lambda m: f" {_CN_WEEKDAYS[m['d']]} of this week "),
+    (r"(周|星期|礼拜)(?P<d>[一二三四五六日天])", lambda m: f" {_CN_WEEKDAYS[m['d']]} "),
+    (r"今晚|今天晚上|当晚", " tonight "),
+    (r"夜里|半夜|深夜", " night "),
     (r"大后天", " in 3 days "),
     (r"后天", " in 2 days "),
     (r"明天|明日", " tomorrow "),
@@ -234,6 +255,7 @@ _CN_RULES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"(本周|这周)?(周末)", " sat "),
 )  # fmt: skip
 _CN_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _CN_RULES)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _from_chinese(phrase: str) -> str:
@@ -275,6 +297,35 @@ def _take_time(phrase: str) -> tuple[str, time | None]:
     return re.sub(r"\s+", " ", rest).removesuffix(" at").strip(), at
 
 
+# A part of the day beside a clock time says which half of the day it is in
+# ("tonight 8", "3:20 in the afternoon", "friday morning 10am"); "tonight"
+# and "this ..." also name today. Without a time it names only the day.
+_PARTS = {"morning": False, "afternoon": True, "evening": True, "night": True, "tonight": True}
+
+
+def _part_of_day(phrase: str, at: time | None, text: str) -> tuple[str, time | None]:
+    words = phrase.split()
+    found = [i for i, word in enumerate(words) if word in _PARTS]
+    if len(found) != 1:
+        return phrase, at  # none, or too many to say which: read (and refused) as it is
+    i = found[0]
+    part = words[i]
+    lead = 2 if words[max(0, i - 2) : i] == ["in", "the"] else int(i > 0 and words[i - 1] == "this")
+    today = part == "tonight" or lead == 1
+    rest = " ".join(words[: i - lead] + words[i + 1 :])
+    if today and rest:
+        return phrase, at  # "this morning" beside another day: refused as it is
+    if at is not None and _PARTS[part] and at.hour == 12 and part != "afternoon":
+        raise WhenError(tr("{text}: 12 at night is which day's? Say midnight, or 0:00 and the day",
+                           text=repr(text.strip())))  # fmt: skip
+    if at is not None and _PARTS[part] and at.hour < 12:
+        at = at.replace(hour=at.hour + 12)
+    elif at is not None and not _PARTS[part] and at.hour >= 12:
+        raise WhenError(tr("{text}: {time} is not in the morning", text=repr(text.strip()),
+                           time=f"{at:%H:%M}"))  # fmt: skip
+    return ("today" if today else rest), at
+
+
 def _time(hour: int, minute: int, source: str) -> time:
     try:
         return time(hour, minute)
@@ -307,6 +358,7 @@ _END_OF = re.compile(
     r"^(?:end of (?:the )?(?P<next>next )?|eo)(?P<what>week|month|quarter|year|w|m|q|y)$"
 )
 _NEXT_PERIOD = re.compile(r"^next (?P<what>week|month|year)$")
+_THIS_WEEK = re.compile(rf"^{_WEEKDAY} of this week$")
 _SIMPLE = {
     "today": 0, "tod": 0, "now": 0, "tonight": 0,
     "tomorrow": 1, "tmr": 1, "tmrw": 1, "tomorow": 1,
@@ -330,6 +382,8 @@ def _parse_date(phrase: str, today: date) -> date | None:
         return _end_of(match["what"][0], today, bool(match["next"]))
     if match := _NEXT_PERIOD.match(phrase):
         return _next_period(match["what"], today)
+    if match := _THIS_WEEK.match(phrase):  # 本周二: this week's, gone by or not
+        return today + timedelta(days=_WEEKDAY_NAMES[match["wd"]] - today.weekday())
     return None
 
 
