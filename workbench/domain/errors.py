@@ -61,16 +61,20 @@ def describe(error: BaseException) -> str:
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 
 
+def _code(error: BaseException) -> int:
+    """SQLite's primary result code of `error` (0 when it carries none)."""
+    return (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+
+
 def is_busy(error: BaseException) -> bool:
     """Another program holds the database's write lock (past SQLite's wait)."""
-    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
-    return isinstance(error, sqlite3.OperationalError) and code in (_BUSY, _LOCKED)
+    return isinstance(error, sqlite3.OperationalError) and _code(error) in (_BUSY, _LOCKED)
 
 
 def database_problem(error: sqlite3.Error) -> str:
     """What went wrong with the database, and what to do. A write is one
     transaction, so a failed one changed nothing."""
-    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    code = _code(error)
     if code == _FULL:
         return tr("the disk is full ({error}); nothing was changed: free some space and try "
                   "again", error=error)  # fmt: skip

@@ -272,12 +272,11 @@ class WorkbenchApp(App[None]):
             return write(answer)
 
     def _asked(self, done: object) -> None:
-        if isinstance(done, str):
-            self._written(done)
-        elif isinstance(done, forms.Saved):
-            self._written(done.say)
-            if done.then is not None:
-                done.then()
+        saved = forms.Saved(done) if isinstance(done, str) else done
+        if isinstance(saved, forms.Saved):  # else cancelled
+            self._written(saved.say)
+            if saved.then is not None:
+                saved.then()
 
     def _written(self, done: str) -> None:
         self.notify(done, timeout=3)
@@ -285,10 +284,13 @@ class WorkbenchApp(App[None]):
         self.refresh_panes()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """One place where a failed database call becomes a visible message."""
+        self.say_failed(event)
+
+    def say_failed(self, event: Worker.StateChanged) -> None:
+        """One place where a failed database call, the app's or a pane's,
+        becomes a visible message."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            self.notify(errors.describe(error), severity="error", timeout=8)
+            self.notify(errors.describe(event.worker.error), severity="error", timeout=8)
 
     # --- actions the panes and the palette call -------------------------------
 

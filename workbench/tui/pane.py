@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from workbench.tui.footer import Footer
 
@@ -34,11 +34,7 @@ class Pane(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A read that failed (the database damaged, gone, unreadable) says
         why, as the app's writes do, instead of leaving the pane as it was."""
-        error = event.worker.error
-        if event.state == WorkerState.ERROR and error is not None:
-            from workbench.domain.errors import describe
-
-            self.notify(describe(error), severity="error", timeout=8)
+        self.workbench.say_failed(event)
 
 
 class TablePane(Pane):
