@@ -182,7 +182,7 @@ class Cards(OptionList):
 def _enter(column: Cards) -> None:
     """Focus a column (now: the next key goes there), on its first card
     unless it remembers one."""
-    column.screen.set_focus(column)
+    column.screen.set_focus(column, scroll_visible=False)  # _keep_in_view scrolls, after layout
     if column.option_count and column.highlighted is None:
         column.highlighted = 0
 
@@ -302,7 +302,7 @@ class PipelineScreen(Pane):
                 break
             if (index := column.reveal(deal_id)) is None:
                 continue
-            self.set_focus(column)
+            self.set_focus(column, scroll_visible=False)
             column.highlighted = index
             return
         focused = next((c for c in columns if c.has_focus), None)
