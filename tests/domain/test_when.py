@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+from dateutil.rrule import rrulestr
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ def d(text: str) -> date:
         ("2w", When(d("2026-12-07"))),
         ("in a week", When(d("2026-11-30"))),
         ("in two weeks", When(d("2026-12-07"))),
-        ("1m", When(d("2026-12-23"))),
+        ("1mo", When(d("2026-12-23"))),
         ("end of month", When(d("2026-11-30"))),
         ("end of week", When(d("2026-11-27"))),
         ("end of next month", When(d("2026-12-31"))),
@@ -86,6 +87,93 @@ def test_phrases(text: str, expected: When) -> None:
     assert parse_when(text, NOW) == expected
 
 
+WED = datetime(2026, 12, 2, 9, 0, tzinfo=CST)  # the reference: Wednesday 2 Dec, 09:00
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        ("tomorrow afternoon 3pm", "2026-12-03", time(15)),
+        ("next thursday afternoon 2pm", "2026-12-10", time(14)),
+        ("12/15 3pm", "2026-12-15", time(15)),
+        ("the 15th at 3pm", "2026-12-15", time(15)),
+        ("friday after next 3pm", "2026-12-11", time(15)),
+        ("wednesday of next week", "2026-12-09", None),
+        ("first tuesday of next month", "2027-01-05", None),
+        ("in 2 hours", "2026-12-02", time(11)),
+        ("in 90 min", "2026-12-02", time(10, 30)),
+        ("a quarter past 3", "2026-12-02", time(15, 15)),
+        ("15h00", "2026-12-02", time(15)),
+        ("at 1030", "2026-12-02", time(10, 30)),
+        ("3p", "2026-12-02", time(15)),
+        ("tonight @ 3:20", "2026-12-02", time(15, 20)),
+        ("3-4pm tomorrow", "2026-12-03", time(15)),  # a range is due at its start
+        ("next quarter", "2027-01-01", None),
+        ("in january", "2027-01-01", None),
+        ("end of january", "2027-01-31", None),
+        ("下月15号下午6点", "2027-01-15", time(18)),
+        ("8号晚上9点", "2026-12-08", time(21)),
+        ("明天下午3点至下午5点", "2026-12-03", time(15)),
+        ("今晚8点", "2026-12-02", time(20)),
+        ("夜里12点", "2026-12-03", time(0)),
+        ("3小时后", "2026-12-02", time(12)),
+        ("半小时后", "2026-12-02", time(9, 30)),
+        ("下下周三", "2026-12-16", None),
+        ("下个月5号", "2027-01-05", None),
+        ("月底前", "2026-12-31", None),
+        ("2027年1月5号", "2027-01-05", None),
+        ("12/3", "2026-12-03", None),  # in Chinese the month comes first
+        ("下週二", "2026-12-08", None),  # Traditional forms
+        ("兩週後", "2026-12-16", None),
+        ("這週五", "2026-12-04", None),
+        ("明天3點", "2026-12-03", time(15)),
+    ],
+)
+def test_phrases_reps_type(text: str, day: str, at: time | None, monkeypatch) -> None:
+    if text == "12/3":
+        monkeypatch.setattr("workbench.domain.when.language", lambda: "zh_CN")
+    assert parse_when(text, WED) == When(d(day), at)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "day", "at"),
+    [
+        ("every monday 10am", "FREQ=WEEKLY;BYDAY=MO", "2026-12-07", time(10)),
+        ("每个工作日9点", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "2026-12-03", time(9)),
+        ("每个周末九点", "FREQ=WEEKLY;BYDAY=SA,SU", "2026-12-05", time(9)),
+        ("每个星期一上午10点", "FREQ=WEEKLY;BYDAY=MO", "2026-12-07", time(10)),
+        ("first friday of every month", "FREQ=MONTHLY;BYDAY=1FR", "2026-12-04", None),
+        ("tuesdays and thursdays", "FREQ=WEEKLY;BYDAY=TU,TH", "2026-12-03", None),
+        ("once a year on december 25th", "FREQ=YEARLY;BYMONTHDAY=25;BYMONTH=12", "2026-12-25",
+         None),
+    ],
+)  # fmt: skip
+def test_repeats_reps_type(text: str, rule: str, day: str, at: time | None) -> None:
+    assert parse_when(text, WED) == When(d(day), at, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12/3", "could be dec 3 or mar 12"),  # English writes it both ways
+        ("本周一", "in the past"),
+        ("这周二", "in the past"),
+        ("today 8am", "in the past"),  # a time today that has gone by
+        ("march", "which day"),
+        ("every day @ 10", "10am or 10:00"),
+        ("every 5 minutes", "every day at most"),
+        ("4pm CET", "time zones"),
+        ("tomorrow 12 at night", "midnight"),
+        ("the 2nd", "is today"),
+        ("12/15 banana", "'banana'"),  # the word left over is named
+        ("下周二 香蕉", "香蕉"),
+    ],
+)
+def test_refusals_name_the_problem(text: str, message: str) -> None:
+    with pytest.raises(WhenError, match=message):
+        parse_when(text, WED)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -98,8 +186,10 @@ def test_phrases(text: str, expected: When) -> None:
         ("13pm", "not a time"),
         ("yesterday", "in the past"),
         ("2025-01-01", "in the past"),
-        ("in 99999 days", "too far ahead"),
+        ("in 99999 days", "more than ten years ahead"),
         ("x" * 500, "too long"),
+        ("5m", "minutes or months"),  # never silently 5 months when 5 minutes was meant
+        ("5h", "05:00, or in 5 hours"),
     ],
 )
 def test_bad_input_says_why_and_what_works(text: str, message: str) -> None:
@@ -146,7 +236,7 @@ FORWARD = st.one_of(
     st.builds("{} {}".format, st.sampled_from(["", "next", "this"]),
               st.sampled_from(["mon", "tue", "wednesday", "thu", "fri", "sat", "sunday"])),
     st.builds("in {} {}".format, st.integers(0, 100), st.sampled_from(["days", "weeks", "months"])),
-    st.builds("{}{}".format, st.integers(0, 100), st.sampled_from(["d", "w", "m"])),
+    st.builds("{}{}".format, st.integers(0, 100), st.sampled_from(["d", "w", "mo"])),
     st.builds("{} {}".format, st.sampled_from(["jan", "feb", "jun", "dec"]), st.integers(1, 28)),
     st.builds("every {} {}".format, st.integers(1, 12), st.sampled_from(["days", "weeks"])),
     st.builds("{}天后".format, st.integers(0, 400)),
@@ -163,6 +253,22 @@ FORWARD = st.one_of(
 def test_forward_phrases_never_land_before_today(phrase: str, today: date, hour: int) -> None:
     now = datetime.combine(today, time(hour), tzinfo=CST)
     assert parse_when(phrase, now).day >= today
+
+
+REPEATS = ["every 2 weeks", "every mon and thu", "every month on the 1st", "every weekday",
+           "every month on the last day", "first friday of every month", "tuesdays",
+           "every monday 10am", "weekly on wednesdays and fridays", "every 3 months",
+           "yearly on the 4th thursday in november", "每个周末九点", "每月1号",
+           "每隔3天"]  # fmt: skip
+
+
+@given(phrase=st.sampled_from(REPEATS),
+       today=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))  # fmt: skip
+def test_a_repeat_starts_on_one_of_its_days(phrase: str, today: date) -> None:
+    when = parse_when(phrase, datetime.combine(today, time(8)))
+    assert when.rrule is not None and when.day > today
+    days = rrulestr(when.rrule, dtstart=datetime.combine(when.day, time()))
+    assert days[0].date() == when.day  # the first day is an occurrence of the rule
 
 
 @given(st.text(max_size=40))
