@@ -1,5 +1,7 @@
 """What the Pilot tests share: press keys, then wait until the app is quiet."""
 
+import time
+from collections.abc import Callable
 from contextlib import suppress
 
 from textual.app import App
@@ -22,6 +24,14 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(2):
         await workers_done(pilot.app)
         await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Pauses until `condition` holds (ten seconds at most: a loaded machine
+    may take several frames to switch screens and read)."""
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
 
 
 async def keys(pilot: Pilot[None], *pressed: str) -> None:

@@ -4,8 +4,7 @@ program holds) says why in the form, which stays as it was."""
 
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.support import keys, settle, typed_at_once
+from tests.tui.support import keys, settle, typed_at_once, until
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, FollowUp
 from workbench.store.actions import set_me
@@ -109,12 +108,6 @@ async def log_a_call(pilot: Pilot[None], note: str) -> None:
     await settle(pilot)
     pilot.app.action_quick_log()  # type: ignore[attr-defined]
     await keys(pilot, *"Acme", "enter", "c", "1", *note)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 10
-    while not condition() and time.monotonic() < deadline:
-        await pilot.pause(0.05)
 
 
 async def test_a_save_while_another_program_writes_waits_and_says_so(book: Store) -> None:

@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.support import settle, typed_at_once
+from tests.tui.support import settle, typed_at_once, until
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -269,7 +269,7 @@ async def test_keys_typed_as_the_board_opens_act_on_it(one_deal: tuple[Store, De
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         typed_at_once(app, "2>")
-        await settle(pilot)
+        await until(pilot, lambda: history(store, deal.id)[-1] == ("lead", "qualified"))
     assert history(store, deal.id)[-1] == ("lead", "qualified")
 
 
