@@ -1244,19 +1244,20 @@ def target_list(env: Env, rep: str) -> None:
 
 
 @target.command("holidays")
-@click.option("--add", "added", multiple=True, metavar="DATE", help=tr("A day off (YYYY-MM-DD)."))
+@click.option("--add", "added", multiple=True, metavar="DATE",
+              help=tr("A day off: 2026-12-25, dec 25, 12月25日."))  # fmt: skip
 @click.option("--remove", "removed", multiple=True, metavar="DATE", help=tr("No longer a day off."))
 @store_options
 @click.pass_obj
 def target_holidays(env: Env, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
     """Days off besides weekends: targets and pace skip them."""
+    from workbench.domain.when import one_day
+
     store = env.store()
     settings = store.settings()
-    try:
-        days = set(settings.holidays) | {date.fromisoformat(d) for d in added}
-        days -= {date.fromisoformat(d) for d in removed}
-    except ValueError as error:
-        raise UserError(tr("{error} (use YYYY-MM-DD)", error=error)) from None
+    now = store.clock.now()
+    days = set(settings.holidays) | {one_day(text, now) for text in added}
+    days -= {one_day(text, now) for text in removed}
     if added or removed:
         store.save_settings(replace(settings, holidays=sorted(days)))
     echo(", ".join(str(day) for day in sorted(days)) or tr("No holidays: weekends only."))

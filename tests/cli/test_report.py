@@ -50,7 +50,7 @@ def test_set_targets_and_report_them(run: Run) -> None:
 def test_holidays_and_split(run: Run) -> None:
     run("target", "set", "revenue", "259000", "--period", "2026")
     assert "2026-10-01" in run("target", "holidays", "--add", "2026-10-01",
-                               "--add", "2026-10-02").output  # fmt: skip
+                               "--add", "oct 2 2026").output  # fmt: skip
     october = json.loads(run("report", "--period", "2026-10", "--json").output)
     assert october["targets"]["revenue"]["target"] == 20_000_00
     assert "weekends only" in run("target", "holidays", "--remove", "2026-10-01",
@@ -70,7 +70,8 @@ def test_holidays_and_split(run: Run) -> None:
         (("target", "set", "calls", "5", "--period", "2026-13"), "is not a period"),
         (("target", "set", "calls", "5", "--period", "2026", "--rep", "Nobody"),
          "no rep named 'Nobody'"),
-        (("target", "holidays", "--add", "2026-02-30"), "YYYY-MM-DD"),
+        (("target", "holidays", "--add", "2026-02-30"), "not a real date"),
+        (("target", "holidays", "--add", "every monday"), "give one day"),
         (("report", "--period", "fortnight"), "is not a period"),
         (("report", "--rep", "Nobody"), "no rep named 'Nobody'"),
     ],

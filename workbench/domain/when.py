@@ -61,8 +61,9 @@ __all__ = [
     "describe_rrule",
     "examples",
     "next_occurrence",
+    "one_day",
     "parse_when",
-]  # fmt: skip
+]
 
 _EXAMPLES = later(
     "today, tomorrow, fri, next tue, in 3 days, 2w, dec 5 3pm, the 15th, tonight 8, "
@@ -109,6 +110,15 @@ def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
     if left:
         raise _unread(quoted, left)
     return _checked(_resolve(r, quoted), now, allow_past, quoted)
+
+
+def one_day(text: str, now: datetime) -> date:
+    """A single day typed in plain words, past or future (a holiday, a
+    close date): a repeat or a time of day is refused."""
+    when = parse_when(text, now, allow_past=True)
+    if when.rrule or when.at is not None:
+        raise WhenError(tr("{text}: give one day, e.g. dec 25 or 2026-12-25", text=repr(text)))
+    return when.day
 
 
 def _unread(quoted: str, left: str) -> WhenError:
