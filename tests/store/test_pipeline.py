@@ -106,3 +106,12 @@ def test_stages_set_add_move_delete(store: Store, deal: Deal) -> None:
     assert deal_counts(store) == {"proposal": 1}
     with pytest.raises(StageError, match="built in"):
         delete_stage(store, "won")
+
+
+def test_the_last_open_stage_stays(store: Store, deal: Deal) -> None:
+    """A pipeline with only Won and Lost has nowhere for a deal to be."""
+    for key in ("qualified", "needs", "proposal", "negotiation"):
+        delete_stage(store, key)
+    with pytest.raises(StageError, match="'lead' is the last open stage"):
+        delete_stage(store, "lead", move_to="lost")
+    assert store.require(Deal, deal.id).stage == "lead"

@@ -28,7 +28,7 @@ from workbench.store.actions import set_me
 from workbench.store.database import Store
 from workbench.store.location import DeviceRegistry
 from workbench.store.schema import ENTITIES
-from workbench.sync.conflicts import Conflict, Told, keep, list_conflicts
+from workbench.sync.conflicts import Conflict, Told, keep, list_conflicts, show_value
 from workbench.sync.folder import sync_folder
 from workbench.sync.importer import Summary
 
@@ -313,3 +313,10 @@ def test_a_conflict_record_without_customer_names_no_one(
     (conflict,) = list_conflicts(a)
     assert isinstance(conflict, Conflict) and conflict.place == "rep Sam · Phone"
     assert conflict.mine is conflict.other and conflict.theirs is conflict.shown
+
+
+def test_a_count_target_is_shown_as_a_count() -> None:
+    """Calls and visits targets hold no currency: 40 calls, not ¥0.40."""
+    assert show_value({"amount": 40, "currency": None}) == "40"
+    assert show_value({"amount": 1200, "currency": ""}) == "1,200"
+    assert "12.00" in show_value({"amount": 1200, "currency": "CNY"})

@@ -108,6 +108,9 @@ def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
                                 "(--move-to STAGE)", key=key, count=len(deals)))  # fmt: skip
         if move_to == key:
             raise StageError(tr("move its deals to another stage"))
+        if _open_count(store) == 1:
+            raise StageError(tr("{key!r} is the last open stage: add another first",
+                                key=key))  # fmt: skip
         for deal in deals:
             move_deal(store, deal["id"], move_to or "")
         store.update(Stage, key, deleted=True, moved_to=move_to)
@@ -139,6 +142,10 @@ def rehome_stranded(store: Store) -> int:
                              at=_deleted_at(store, deal["stage"]))  # fmt: skip
             store.add(move)
     return len(stranded)
+
+
+def _open_count(store: Store) -> int:
+    return sum(kind == StageKind.OPEN for kind in store.stage_kinds().values())
 
 
 def _rehome_id(deal_id: str, stage: str) -> str:

@@ -166,7 +166,9 @@ def keep(store: Store, conflict: Conflict, side: Side) -> None:
 
 def show_value(value: Any) -> str:
     if isinstance(value, dict) and {"amount", "currency"} <= value.keys():
-        return format_money(value["amount"] or 0, value["currency"] or "", cents=True)
+        if not value["currency"]:  # a count target (calls, visits): no money, no cents
+            return f"{value['amount'] or 0:,}"
+        return format_money(value["amount"] or 0, value["currency"], cents=True)
     if isinstance(value, dict):
         return " ".join(str(part) for part in value.values() if part is not None) or "—"
     if isinstance(value, list):
