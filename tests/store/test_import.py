@@ -205,6 +205,25 @@ def test_what_a_peer_holds_is_taken_no_further_than_what_is_here(
     assert {change["row_id"] for change in read_bundle_file(path)[1]} == {mine.id}
 
 
+def test_a_claim_on_our_changes_goes_no_further_than_our_bundles(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """Changes made here since our last bundle cannot be anywhere else: a
+    peer's word that it holds them never keeps them out of its next bundle."""
+    a, b = pair
+    sent = b.add(Customer(name="Sent"))
+    import_bundle(a, export_bundle(b, tmp_path / "b.json").path)
+    unsent = b.add(Customer(name="Not yet sent"))
+    header, changes = read_bundle_file(export_bundle(a, tmp_path / "a.json").path)
+    header["known"] |= {b.device: 10**15}
+    import_bundle(b, write_bundle(tmp_path / "claims.json", header, changes))
+    path = export_bundle(b, tmp_path / "for-a.json", peers=[a.device]).path
+    rows = {change["row_id"] for change in read_bundle_file(path)[1]}
+    assert unsent.id in rows and sent.id not in rows
+    import_bundle(a, path)
+    assert content(a) == content(b)
+
+
 def test_a_gap_is_not_claimed_as_held(pair: tuple[Store, Store], tmp_path: Path) -> None:
     a, b = pair
     a.add(Customer(name="One"))

@@ -32,6 +32,7 @@ from workbench.sync.bundle import FORMAT, FORMAT_VERSION, Digest
 from workbench.sync.signature import signed
 
 PEER_KEY = "peer:"  # local_state key prefix: what each peer device is known to hold
+EXPORTED_KEY = "exported:"  # + our device id (a copy is another): our highest change sent
 GZIP_LEVEL = 1  # several times faster than the default 9, and only ~15% larger here
 
 
@@ -160,7 +161,20 @@ def export_bundle(
             header = _header(store, body, kind, held(store, holding))
         scratch.seek(0)
         _write_atomically(path, header, scratch)
+    _note_exported(store, holding)
     return Exported(path, body.count, header["kind"])
+
+
+def exported(store: Store) -> int:
+    """The highest change of this device that a bundle has carried: no peer
+    can hold one above it."""
+    return int(store.local(EXPORTED_KEY + store.device) or 0)
+
+
+def _note_exported(store: Store, holding: Tops) -> None:
+    top = holding.get(store.device, (0, 0))[0]
+    if top > exported(store):
+        store.set_local(EXPORTED_KEY + store.device, str(top))
 
 
 def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict[str, Any]:

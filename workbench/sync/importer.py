@@ -43,7 +43,7 @@ from workbench.store.pipeline import rehome_stranded
 from workbench.store.schema import ENTITIES, Entity
 from workbench.sync.bundle import Header
 from workbench.sync.conflicts import Found, Told, told
-from workbench.sync.export import PEER_KEY
+from workbench.sync.export import PEER_KEY, exported
 from workbench.sync.reader import BundleError, Progress, Row, read_bundle
 from workbench.sync.signature import check_team
 
@@ -632,6 +632,8 @@ def _remember_peer(store: Store, header: Header) -> None:
         (here,) = store.db.execute(
             "SELECT coalesce(max(seq), 0) FROM changes WHERE origin = ?", [device]
         ).fetchone()
+        if device == store.device:  # ours it can have only from a bundle we wrote
+            here = min(here, exported(store))
         known[device] = max(known.get(device, 0), min(seq, here))
     if (remembered := json.dumps({"rep": header.rep, "known": known})) != saved:
         store.set_local(key, remembered)  # (not rewritten as it was: a re-import changes nothing)
