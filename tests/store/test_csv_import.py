@@ -325,3 +325,16 @@ def test_a_files_records_are_counted_by_what_they_are() -> None:
     ]  # fmt: skip
     assert records(1, "card", "good") == "1 good card"
     assert records(3, "card", "bad") == "3 bad cards"
+
+
+def test_another_reps_record_is_theirs_to_change(store: Store, me: Rep, tmp_path: Path) -> None:
+    """A file naming a teammate's rep id renames nobody: only a rep's own
+    computers change their record (a rename would reach everyone by sync)."""
+    other = store.add(Rep(name="Li Wei"))
+    path = csv_file(tmp_path, f"id,name\n{other.id},Hijacked\n{me.id},Me Renamed\n")
+    plan = plan_import(store, "reps", path, Mapping())
+    assert plan.rejected == [(2, "'Li Wei' is another rep: only their own computers change "
+                                 "their record")]  # fmt: skip
+    assert [row.record_id for row in plan.good] == [me.id]
+    unchanged = csv_file(tmp_path, f"id,name\n{other.id},Li Wei\n", name="same.csv")
+    assert not plan_import(store, "reps", unchanged, Mapping()).rejected

@@ -859,6 +859,7 @@ MESSAGES: dict[str, str] = {
     "Won and Lost are built in and cannot be deleted": "赢单和输单是内置阶段，不能删除",
     "stage {key!r} has {count} deals; move them first (--move-to STAGE)": "阶段 {key!r} 有 {count} 个商机；请先移走它们（--move-to 阶段）",
     "{key!r} is the last open stage: add another first": "{key!r} 是最后一个进行中阶段：请先添加一个阶段",
+    "{name} is another rep: only their own computers change their record": "{name} 是另一位销售：只有其本人的电脑能修改其资料",
     "move its deals to another stage": "请把它的商机移到另一个阶段",
     "the close date {day} is in the future": "成交日期 {day} 在未来",
     "{key!r} is not an open stage; Won and Lost stay at the end": "{key!r} 不是进行中阶段；赢单和输单总在最后",

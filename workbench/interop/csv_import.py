@@ -453,6 +453,13 @@ class _Rows:
             return self.model.model_validate(data, context=self.context)
         current = self.store.require(self.model, record_id)
         self.model.model_validate(current.model_dump() | fields, context=self.context)
+        if (
+            isinstance(current, Rep)
+            and record_id != self.store.me
+            and any(getattr(current, name) != value for name, value in fields.items())
+        ):
+            raise RowError(tr("{name} is another rep: only their own computers change their "
+                              "record", name=repr(current.name)))  # fmt: skip
         return None
 
 
