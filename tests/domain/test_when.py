@@ -122,17 +122,20 @@ WED = datetime(2026, 12, 2, 9, 0, tzinfo=CST)  # the issue's reference: Wednesda
         ("下个月5号", "2027-01-05", None),
         ("月底前", "2026-12-31", None),
         ("2027年1月5号", "2027-01-05", None),
-        ("12/3", "2026-12-03", None),  # in Chinese the month comes first
         ("下週二", "2026-12-08", None),  # Traditional forms
         ("兩週後", "2026-12-16", None),
         ("這週五", "2026-12-04", None),
         ("明天3點", "2026-12-03", time(15)),
     ],
 )
-def test_phrases_reps_type(text: str, day: str, at: time | None, monkeypatch) -> None:
-    if text == "12/3":
-        monkeypatch.setattr("workbench.domain.when.language", lambda: "zh_CN")
+def test_phrases_reps_type(text: str, day: str, at: time | None) -> None:
     assert parse_when(text, WED) == When(d(day), at)
+
+
+def test_a_chinese_rep_writes_the_month_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """12/3 is refused in English (either order is written); in Chinese it is 3 Dec."""
+    monkeypatch.setattr("workbench.domain.when.language", lambda: "zh_CN")
+    assert parse_when("12/3", WED) == When(d("2026-12-03"))
 
 
 @pytest.mark.parametrize(

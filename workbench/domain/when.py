@@ -32,17 +32,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from workbench.domain.when_grammar import (
-    MAX_DAYS_AHEAD,
-    Reading,
-    WhenError,
-    coming,
-    monday,
-    read,
-)
-from workbench.domain.when_repeat import RECURRENCE, RRULE_DAYS, next_occurrence, parse_recurrence
-from workbench.domain.when_text import CJK, from_chinese, normalize
+from dateutil.rrule import rrulestr
+
 from workbench.i18n import (
     CHINESE,
     day_text,
@@ -54,6 +47,9 @@ from workbench.i18n import (
     weekday,
 )
 
+if TYPE_CHECKING:
+    from workbench.domain.when_grammar import Reading
+
 __all__ = [
     "When",
     "WhenError",
@@ -64,6 +60,14 @@ __all__ = [
     "one_day",
     "parse_when",
 ]
+
+MAX_DAYS_AHEAD = 366 * 10
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class WhenError(ValueError):
+    """Text that is not a date; the message says why and what works."""
+
 
 _EXAMPLES = later(
     "today, tomorrow, fri, next tue, in 3 days, 2w, dec 5 3pm, the 15th, tonight 8, "
@@ -94,6 +98,12 @@ class When:
 
 def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
     """Read a follow-up time typed in plain words (see the module docstring)."""
+    # The grammar compiles its rules as it loads: at the first date typed, not
+    # as the app starts (the Today pane needs only `describe_due` from here).
+    from workbench.domain.when_grammar import read
+    from workbench.domain.when_repeat import RECURRENCE, parse_recurrence
+    from workbench.domain.when_text import CJK, from_chinese, normalize
+
     if len(text) > 100:
         raise WhenError(tr("that is too long for a date"))
     phrase = normalize(text)
@@ -108,7 +118,7 @@ def parse_when(text: str, now: datetime, *, allow_past: bool = False) -> When:
         return _checked(When(day, at, rule), now, allow_past, quoted)
     r, left = read(phrase, now, month_first=chinese or language() == CHINESE)
     if left:
-        raise _unread(quoted, left)
+        raise _unread(quoted, left, chinese=bool(CJK.search(left)))
     return _checked(_resolve(r, quoted), now, allow_past, quoted)
 
 
@@ -121,18 +131,37 @@ def one_day(text: str, now: datetime) -> date:
     return when.day
 
 
-def _unread(quoted: str, left: str) -> WhenError:
-    """A refusal quoting what was typed and the words not understood."""
-    if CJK.search(left) or len(left) >= len(quoted) - 2:
+def _unread(quoted: str, left: str, *, chinese: bool) -> WhenError:
+    """A refusal quoting what was typed and the words not understood (a
+    Chinese phrase has been translated: only all of it can be quoted)."""
+    if chinese or len(left) >= len(quoted) - 2:
         return WhenError(tr("can't read {text} as a date; try {examples}", text=quoted,
                             examples=examples()))  # fmt: skip
     return WhenError(tr("can't read {left} in {text}; try {examples}", left=repr(left),
                         text=quoted, examples=examples()))  # fmt: skip
 
 
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def coming(today: date, weekday: int) -> date:
+    """The coming `weekday`, 1 to 7 days ahead (never today)."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def next_occurrence(rrule: str, anchor: date, after: date) -> date:
+    """The first date of a recurrence anchored at `anchor` that falls after `after`."""
+    found = rrulestr(rrule, dtstart=datetime.combine(anchor, time())).after(
+        datetime.combine(after, time()))  # fmt: skip
+    if found is None:
+        raise WhenError(tr("the recurrence {rule} has no more dates", rule=repr(rrule)))
+    return found.date()
+
+
 def _resolve(r: Reading, quoted: str) -> When:
     """One day and time from the pieces a phrase was read into."""
-    at = _time_of_day(r, quoted)
+    at = time_of_day(r, quoted)
     if at is not None and r.in_years:
         raise WhenError(tr("{text}: for a time of day that far ahead, give the date",
                            text=quoted))  # fmt: skip
@@ -202,7 +231,7 @@ _PART_NAMES = {"morning": later("morning"), "early morning": later("morning"),
                "noon": later("noon")}  # fmt: skip
 
 
-def _time_of_day(r: Reading, quoted: str) -> time | None:
+def time_of_day(r: Reading, quoted: str) -> time | None:
     """The clock time, its half of the day set by the part of the day."""
     at, part = r.clock, r.part
     if at is None:
@@ -254,8 +283,8 @@ def _day_name(code: str) -> str:
         return name
     if n == -1:
         return tr("the last {day}", day=name)
-    # how many, not a day of the month: 1st, 2nd (in Chinese 第1个)
-    nth = str(abs(n)) if language() == CHINESE else f"{abs(n)}{ordinal(abs(n))[-2:]}"
+    # how many, not a day of the month: 1st, 2nd (in Chinese 第1个, not 1日)
+    nth = str(abs(n)) if language() == CHINESE else ordinal(abs(n))
     if n < 0:
         return tr("the {nth} last {day}", nth=nth, day=name)
     return tr("the {nth} {day}", nth=nth, day=name)

@@ -16,13 +16,9 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from workbench.domain.when import MAX_DAYS_AHEAD, WhenError, coming, monday
 from workbench.domain.when_text import MONTHS
 from workbench.i18n import tr
-
-
-class WhenError(ValueError):
-    """Text that is not a date; the message says why and what works."""
-
 
 _EXTRA_NAMES = {"tuesday": ("tues",), "thursday": ("thur", "thurs"), "september": ("sept",),
                 "wednesday": ("weds",)}  # fmt: skip
@@ -67,7 +63,6 @@ UNITS = {
 _NUMBER = r"\d+(?:\.\d+)?"
 _WORD_AMOUNT = r"an?|a couple(?: of)?|couple(?: of)?|a few|few|several"
 _UNIT_NAMES = alternatives(dict.fromkeys(UNITS, 0))
-MAX_DAYS_AHEAD = 366 * 10
 FILLERS = frozenset(
     "at on the in of for around about approximately approx from between @ by and to ; - ~".split()
 )
@@ -153,15 +148,6 @@ def _month_year(today: date, month: int, year: int | None) -> int:
 
 def _last_day(year: int, month: int) -> date:
     return date(year, month, 1) + relativedelta(months=1) - timedelta(days=1)
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def coming(today: date, weekday: int) -> date:
-    """The coming `weekday`, 1 to 7 days ahead (never today)."""
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int, source: str) -> date:
@@ -255,14 +241,14 @@ def _year_month(m: re.Match[str], r: Reading) -> None:
     r.set_day(real_date(int(m["y"]), int(m["m"]), 1, m[0]), m[0])
 
 
-def numeric_day_month(m: re.Match[str], r: Reading, *, month_first: bool) -> None:
+def _numeric(m: re.Match[str], r: Reading) -> None:
     """12/15, 15/12, 3/3/2015: the order is clear when one number is over 12,
     or the two are equal; else the language decides (month first in Chinese)
     and English, written both ways, is refused."""
     a, b = int(m["a"]), int(m["b"])
     if a > 12 >= b:
         month, day = b, a
-    elif b > 12 >= a or a == b or month_first:
+    elif b > 12 >= a or a == b or r.month_first:
         month, day = a, b
     else:
         raise WhenError(tr("{text} could be {one} or {other}: type it as {example}",
@@ -274,10 +260,6 @@ def numeric_day_month(m: re.Match[str], r: Reading, *, month_first: bool) -> Non
         r.set_day(real_date(year, month, day, m[0]), m[0])
     else:
         r.set_day(_next_month_day(r.today, month, day, m[0], after=False), m[0])
-
-
-def _numeric(m: re.Match[str], r: Reading) -> None:
-    numeric_day_month(m, r, month_first=r.month_first)
 
 
 def _month_day(m: re.Match[str], r: Reading) -> None:
@@ -505,16 +487,22 @@ def _monthday(m: re.Match[str], r: Reading) -> None:
 # --- handlers for times -------------------------------------------------------
 
 
-def _hour(m: re.Match[str], r: Reading, *, kind: str, minute: int = 0) -> None:
-    hour = int(m["h"])
-    ap = (m.groupdict().get("ap") or "")[:1]
-    if ap:
-        if not 1 <= hour <= 12:
-            raise WhenError(tr("{text} is not a time (use 3pm or 15:00)",
-                               text=repr(m[0].strip())))  # fmt: skip
-        hour = hour % 12 + (12 if ap == "p" else 0)
-        kind = "ampm"
+def _twelve_hour(hour: int, ap: str, source: str) -> int:
+    """3 and 'p' → 15: only 1–12 take am or pm."""
+    if not 1 <= hour <= 12:
+        raise WhenError(tr("{text} is not a time (use 3pm or 15:00)", text=repr(source.strip())))
+    return hour % 12 + (12 if ap.startswith("p") else 0)
+
+
+def _at_hour(m: re.Match[str], r: Reading, hour: int, minute: int, kind: str) -> None:
+    """The clock time a rule found; with am or pm, on the 12-hour clock."""
+    if ap := m.groupdict().get("ap"):
+        hour, kind = _twelve_hour(hour, ap, m[0]), "ampm"
     r.set_clock(clock(hour, minute, m[0]), kind, m[0])
+
+
+def _hour(m: re.Match[str], r: Reading, *, kind: str, minute: int = 0) -> None:
+    _at_hour(m, r, int(m["h"]), minute, kind)
 
 
 def _hm(m: re.Match[str], r: Reading) -> None:
@@ -528,15 +516,7 @@ def _bare_hour(m: re.Match[str], r: Reading) -> None:
 def _packed(m: re.Match[str], r: Reading) -> None:
     """1030, 730, 150: hours and minutes typed without a colon."""
     digits = m["hm"]
-    hour, minute = int(digits[:-2]), int(digits[-2:])
-    ap = (m.groupdict().get("ap") or "")[:1]
-    if ap:
-        if not 1 <= hour <= 12:
-            raise WhenError(tr("{text} is not a time (use 3pm or 15:00)", text=repr(m[0])))
-        hour, kind = hour % 12 + (12 if ap == "p" else 0), "ampm"
-    else:
-        kind = "24h"
-    r.set_clock(clock(hour, minute, m[0]), kind, m[0])
+    _at_hour(m, r, int(digits[:-2]), int(digits[-2:]), "24h")
 
 
 def _relative_clock(m: re.Match[str], r: Reading) -> None:
@@ -549,9 +529,8 @@ def _relative_clock(m: re.Match[str], r: Reading) -> None:
         base, kind = 0, "word"
     else:
         base = int(m["h"])
-        ap = (m["ap"] or "")[:1]
-        if ap:
-            base, kind = base % 12 + (12 if ap == "p" else 0), "ampm"
+        if m["ap"]:
+            base, kind = _twelve_hour(base, m["ap"], m[0]), "ampm"
         else:
             kind = "24h" if m["hsuffix"] == "h" or base > 12 else "bare"
     start = datetime.combine(date(2000, 1, 2), time(base % 24))
@@ -777,6 +756,7 @@ RULES = _compiled(_RULES_TEXT) + TIME_RULES + _compiled(_TAIL_RULES)
 _LONE_HOUR = re.compile(r"(?:^|\s)(?P<h>\d{1,2})(?=\s|$)")
 
 
+_ANY_MONTH = MON.replace("?P<mon>", "?:")  # a month's name, not kept
 _SEP = r"\s*(?:-|–|—|~|to|till|til|until|untill|thru|through|and)\s*"
 _PARTS = r"(?:(?:morning|afternoon|evening|night|tonight)\s+)?"
 _TIME_RANGE = re.compile(
@@ -786,8 +766,8 @@ _TIME_RANGE = re.compile(
 _DAY_RANGE = re.compile(
     rf"\b(?P<a>(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?){_SEP}(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
     rf"(?=(?:\s+of)?\s+{MON})"
-    rf"|\b(?P<head>{MON.replace('?P<mon>', '?:')}\s+\d{{1,2}}(?:st|nd|rd|th)?){_SEP}"
-    rf"(?:{MON.replace('?P<mon>', '?:')}\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|\b(?P<head>{_ANY_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?){_SEP}"
+    rf"(?:{_ANY_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b"
 )
 
 

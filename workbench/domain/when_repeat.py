@@ -10,21 +10,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from dateutil.rrule import rrulestr
-
+from workbench.domain.when import RRULE_DAYS, WhenError, next_occurrence, time_of_day
 from workbench.domain.when_grammar import (
     MONTH_NAMES,
     TIME_RULES,
     WEEKDAY_NAMES,
     Reading,
-    WhenError,
     alternatives,
     from_start,
     take,
 )
 from workbench.i18n import tr
 
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = alternatives(WEEKDAY_NAMES)
 _PLURAL_DAYS = rf"(?:{_DAY_NAMES}|weekday|weekend)s"
 RECURRENCE = re.compile(
@@ -78,24 +75,11 @@ def parse_recurrence(phrase: str, now: datetime, quoted: str) -> tuple[date, tim
     return next_occurrence(rule, today, today), at, rule
 
 
-def next_occurrence(rrule: str, anchor: date, after: date) -> date:
-    """The first date of a recurrence anchored at `anchor` that falls after `after`."""
-    found = rrulestr(rrule, dtstart=datetime.combine(anchor, time())).after(
-        datetime.combine(after, time()))  # fmt: skip
-    if found is None:
-        raise WhenError(tr("the recurrence {rule} has no more dates", rule=repr(rrule)))
-    return found.date()
-
-
 def _at(r: Reading, quoted: str) -> time | None:
-    at, part = r.clock, r.part
-    if at is None:
-        if part not in (None, "daytime"):
-            raise WhenError(tr("{text}: give the time of day, e.g. 9am", text=quoted))
-        return None
-    if part in ("afternoon", "evening", "night", "tonight") and at.hour < 12:
-        return at.replace(hour=at.hour + 12)
-    return at
+    """A repeat's time: a part of the day alone ("every morning") says too little."""
+    if r.clock is None and r.part not in (None, "daytime", "noon"):
+        raise WhenError(tr("{text}: give the time of day, e.g. 9am", text=quoted))
+    return time_of_day(r, quoted)
 
 
 def _rule_for(phrase: str, quoted: str) -> str:

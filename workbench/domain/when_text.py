@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from workbench.i18n import english_ordinal
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９：，．　～／", "0123456789:,. ~/")
@@ -36,24 +38,17 @@ _ONES = "|".join(word for word, value in _NUMBERS.items() if value < 10)
 _ORDINAL_ONES = "|".join(word for word, value in _ORDINALS.items() if value < 10)
 
 
-def _suffix(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-
-
 def _words_to_digits(text: str) -> str:
     """'twenty one' → '21', 'third' → '3rd', 'thirty first' → '31st'."""
     text = re.sub(rf"\b{_TENS}(?P<ones>{_ORDINAL_ONES})\b",
-                  lambda m: _nth(_NUMBERS[m["tens"]] + _ORDINALS[m["ones"]]), text)  # fmt: skip
+                  lambda m: english_ordinal(_NUMBERS[m["tens"]] + _ORDINALS[m["ones"]]),
+                  text)  # fmt: skip
     text = re.sub(rf"\b{_TENS}(?P<ones>{_ONES})\b",
                   lambda m: str(_NUMBERS[m["tens"]] + _NUMBERS[m["ones"]]), text)  # fmt: skip
-    text = re.sub(r"\b(" + "|".join(_ORDINALS) + r")\b", lambda m: _nth(_ORDINALS[m[1]]), text)
+    text = re.sub(
+        r"\b(" + "|".join(_ORDINALS) + r")\b", lambda m: english_ordinal(_ORDINALS[m[1]]), text
+    )
     return re.sub(r"\b(" + "|".join(_NUMBERS) + r")\b", lambda m: str(_NUMBERS[m[1]]), text)
-
-
-def _nth(n: int) -> str:
-    return f"{n}{_suffix(n)}"
 
 
 def normalize(text: str) -> str:

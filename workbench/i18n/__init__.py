@@ -89,8 +89,11 @@ def day_text(day: date, *, year: bool = False) -> str:
 
 def ordinal(n: int) -> str:
     """A day of the month as an ordinal: '1st', '22nd'; '1日', '22日'."""
-    if _language == CHINESE:
-        return f"{n}日"
+    return f"{n}日" if _language == CHINESE else english_ordinal(n)
+
+
+def english_ordinal(n: int) -> str:
+    """'1st', '22nd', '13th', whatever the language (typed English is read so)."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
