@@ -1,9 +1,11 @@
 """A deal moved into a stage that another device deleted meanwhile lands in
 a stage that exists, the same one everywhere."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from tests.store.bundles import content, send
+from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal, StageMove
 from workbench.store.database import Store, fetch_all
 from workbench.store.pipeline import add_stage, delete_stage, move_deal
@@ -60,3 +62,28 @@ def test_without_a_target_it_goes_to_the_first_open_stage(
         )
     }
     assert moves == {("lead", "trial"), ("trial", "lead")}
+
+
+def test_crossed_deletes_of_the_last_two_open_stages_bring_one_back(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    """a deletes "lead" into "needs" while b deletes "needs" into "lead": each
+    was allowed, as each kept one open stage, but together they took both.
+    The one deleted last comes back, on both, and holds every deal."""
+    a, b = pair
+    for key in ("qualified", "proposal", "negotiation"):
+        delete_stage(a, key)
+    acme = a.add(Customer(name="Acme"))
+    pumps = a.add(Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="lead"))
+    valves = a.add(Deal(customer_id=acme.id, title="Valves", currency="CNY", stage="needs"))
+    send(a, b, tmp_path)
+    delete_stage(a, "lead", move_to="needs")
+    clocks[1].moment += timedelta(minutes=5)  # b deletes after a did
+    delete_stage(b, "needs", move_to="lead")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    for store in (a, b):
+        assert [stage.key for stage in store.stages() if stage.kind == "open"] == ["needs"]
+        assert store.require(Deal, pumps.id).stage == store.require(Deal, valves.id).stage == "needs"
+        assert list_conflicts(store) == []
+    assert content(a) == content(b)

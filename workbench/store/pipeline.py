@@ -123,6 +123,7 @@ def rehome_stranded(store: Store) -> int:
     first open stage. Every device that finds it does the same, so they
     agree: the same stage, and one stage-history row with the same id and
     time. Returns how many deals moved."""
+    keep_one_open(store)
     stranded = fetch_all(store.db, "SELECT d.id, d.stage, s.moved_to FROM stages s JOIN deals d "
                          "ON d.stage = s.id WHERE s.deleted = 1 AND d.deleted = 0 "
                          "ORDER BY d.id")  # fmt: skip
@@ -134,7 +135,7 @@ def rehome_stranded(store: Store) -> int:
         for deal in stranded:
             target = deal["moved_to"] if kinds.get(deal["moved_to"]) == StageKind.OPEN else None
             if (target := target or first_open) is None:
-                continue  # no open stage left anywhere: nothing sensible to move it to
+                continue  # no open stage, and none was ever deleted: a broken peer's pipeline
             # As sync's own writes are: the rest of the deal need not be valid.
             store.write_fields(ENTITIES["deals"], deal["id"], {"stage": target})
             move = StageMove(id=_rehome_id(deal["id"], deal["stage"]), deal_id=deal["id"],
@@ -142,6 +143,28 @@ def rehome_stranded(store: Store) -> int:
                              at=_deleted_at(store, deal["stage"]))  # fmt: skip
             store.add(move)
     return len(stranded)
+
+
+def keep_one_open(store: Store) -> str | None:
+    """If crossed deletes (each device deleting a stage the other still had
+    open) took every open stage, bring back the one deleted last: that delete
+    is the one its device would have refused, knowing of the other. Every
+    device that finds it writes the same values, so they agree without a
+    conflict. Returns the stage brought back."""
+    if _open_count(store):
+        return None
+    last = store.db.execute(
+        "SELECT row_id FROM changes WHERE entity = 'stages' AND field = 'deleted' "
+        "AND value = 'true' AND row_id IN (SELECT id FROM stages WHERE kind = ? AND deleted) "
+        "ORDER BY hlc DESC, row_id LIMIT 1",
+        [StageKind.OPEN.value],
+    ).fetchone()
+    if last is None:
+        return None  # no open stage was ever deleted: nothing to bring back
+    (key,) = last
+    with store.transaction():  # as sync's own writes are: the rest of it need not be valid
+        store.write_fields(ENTITIES["stages"], key, {"deleted": False, "moved_to": None})
+    return str(key)
 
 
 def _open_count(store: Store) -> int:
