@@ -944,6 +944,7 @@ def _print_conflicts(env: Env, as_json: bool) -> None:
         return
     if not found:
         echo(tr("No conflicts: every device's edits agree"))
+        _mention_held(env)
         return
     with _table(tr("Id"), tr("Customer"), tr("Record"), tr("Field"), tr("Shown"), tr("Other"),
                 whole=(0,)) as add:  # fmt: skip
@@ -956,6 +957,14 @@ def _print_conflicts(env: Env, as_json: bool) -> None:
               "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
               "shown, `… other` takes the other (mine, theirs: this computer's or not); "
               "the choice syncs.", len(found)))  # fmt: skip
+    _mention_held(env)
+
+
+def _mention_held(env: Env) -> None:
+    from workbench.store.incomplete import held_aside, list_held
+
+    if held := list_held(env.store()):
+        echo(held_aside(len(held)))
 
 
 def _written(side: Any) -> str:
@@ -965,6 +974,55 @@ def _written(side: Any) -> str:
     when = side.at.astimezone(local_timezone())
     return tr("{value} ({rep}, {when})", value=side.text, rep=side.rep,
               when=f"{i18n.month_day(when.date())} {when:%H:%M}")  # fmt: skip
+
+
+@conflicts_command.command("incomplete")
+@click.option("--discard", "discard_id", metavar="ID",
+              help=tr("Delete held record ID (a broken peer's stray, say); the delete syncs."))
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@store_options
+@click.pass_obj
+def conflicts_incomplete(env: Env, discard_id: str | None, as_json: bool) -> None:
+    """List the records held aside because part of them has not arrived:
+    what each has, what it lacks, which devices wrote it. Each joins its
+    table when the rest arrives (ask its writer for a full bundle:
+    `workbench export --full`)."""
+    from workbench.domain.clock import local_timezone
+    from workbench.domain.models import field_label
+    from workbench.store.incomplete import discard, find_held, list_held
+    from workbench.sync.conflicts import kind_of, writers
+
+    store = env.store()
+    if discard_id is not None:
+        found = find_held(store, discard_id)
+        if len(found) != 1:
+            raise UserError(tr("{id!r} names {count} held records: `workbench conflicts "
+                               "incomplete` lists their ids", id=discard_id,
+                               count=len(found)))  # fmt: skip
+        discard(store, found[0])
+        echo(tr("Discarded {kind} {id}; the others get the delete with your next sync.",
+                kind=kind_of(found[0].entity), id=found[0].row_id))  # fmt: skip
+        return
+    held = list_held(store)
+    if as_json:
+        _echo_json([record.as_json() for record in held])
+        return
+    if not held:
+        echo(tr("No record is held aside: every record here is whole"))
+        return
+    names = writers(store)
+    with _table(tr("Id"), tr("Kind"), tr("Has"), tr("Lacks"), tr("Written by"), tr("Last"),
+                whole=(0,)) as add:  # fmt: skip
+        for record in held:
+            labels = [", ".join(field_label(record.entity, f) for f in fields) or "—"
+                      for fields in (record.has, record.lacks)]  # fmt: skip
+            add(record.row_id, kind_of(record.entity), *labels,
+                ", ".join(names.get(device, device) for device in record.writers),
+                f"{record.last.astimezone(local_timezone()):%Y-%m-%d %H:%M}")  # fmt: skip
+    echo(tr_n("{count} record held aside: it joins its table when the rest arrives; "
+              "`--discard ID` deletes one that never will.",
+              "{count} records held aside: each joins its table when the rest arrives; "
+              "`--discard ID` deletes one that never will.", len(held)))  # fmt: skip
 
 
 KEEP_SIDES = ("shown", "other", "mine", "theirs")

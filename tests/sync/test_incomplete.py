@@ -146,3 +146,34 @@ def test_a_merge_that_breaks_a_rule_across_fields_shows_and_can_be_put_right(
     with pytest.raises(ValidationError, match="not an outcome of a visit"):
         b.update(Activity, call.id, notes="left a card")
     b.update(Activity, call.id, outcome="not_met", notes="left a card")
+
+
+def test_held_records_are_listed_and_a_stray_can_be_discarded(tmp_path: Path) -> None:
+    """What waits for the rest of it is shown, with what it has and lacks;
+    a stray that never will be whole is discarded, and stays discarded."""
+    db = str(tmp_path / "mine.db")
+
+    def run(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(cli, ["--db", db, *args])
+        assert result.exit_code == code, result.output + repr(result.exception)
+        return result.output
+
+    run("me", "Li Wei")
+    store = open_store(db)
+    path = bundle(store, tmp_path / "stray.json", STRAYS["a deal without a currency"])
+    store.close()
+    run("import", str(path))
+    assert "1 record is held aside" in run("conflicts")
+    listed = run("conflicts", "incomplete")
+    assert "d1" in listed and "deal" in listed and "Amount" in listed and "Deal title" in listed
+    (held,) = json.loads(run("conflicts", "incomplete", "--json"))
+    assert (held["entity"], held["lacks"], held["devices"]) == ("deals", ["amount"], ["peer"])
+    assert "names 0 held records" in run("conflicts", "incomplete", "--discard", "zz", code=2)
+    assert "Discarded deal d1" in run("conflicts", "incomplete", "--discard", "d1")
+    assert "No record is held aside" in run("conflicts", "incomplete")
+    assert "held aside" not in run("conflicts")
+    run("import", str(path))  # the stray again: still discarded
+    assert json.loads(run("conflicts", "incomplete", "--json")) == []
+    store = open_store(db)
+    assert store.get(Deal, "d1") is None
+    store.close()

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from tests.store.bundles import send
+from tests.sync.test_incomplete import STRAYS, bundle
 from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -15,6 +16,7 @@ from workbench.store.actions import set_me
 from workbench.store.database import Store, open_store
 from workbench.sync.conflicts import list_conflicts
 from workbench.sync.folder import sync_folder
+from workbench.sync.importer import import_bundle
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.sync import ConflictsScreen, FolderScreen, SyncScreen
 
@@ -92,6 +94,18 @@ async def test_keeping_the_other_value_settles_the_conflict(
         await keys(pilot, "o")
         assert mine.require(Customer, customer_id).name == "Hengtai Pumps Co."
         assert list_conflicts(mine) == [] and screen.table.row_count == 0
+
+
+async def test_the_conflicts_view_tells_of_records_held_aside(mine: Store, tmp_path: Path) -> None:
+    import_bundle(mine, bundle(mine, tmp_path / "stray.json", STRAYS["a contact without a name"]))
+    async with WorkbenchApp(mine).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.action_open_conflicts()
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ConflictsScreen)
+        status = str(screen.status.render())
+        assert "No conflicts" in status and "1 record is held aside" in status
 
 
 async def test_a_failed_sync_says_why_instead_of_waiting(

@@ -91,7 +91,7 @@ class Conflict:
     @property
     def kind(self) -> str:
         """What kind of record it is, in the chosen language."""
-        return tr(_KINDS[self.entity])
+        return kind_of(self.entity)
 
     @property
     def field_label(self) -> str:
@@ -133,6 +133,11 @@ class Conflict:
                 "customer": self.customer, "record": self.label, "field": self.field,
                 "field_label": self.field_label, "shown": self.shown.as_json(),
                 "other": self.other.as_json()}  # fmt: skip
+
+
+def kind_of(entity: str) -> str:
+    """What a kind of record is called, in the chosen language: 'deal', '商机'."""
+    return tr(_KINDS[entity])
 
 
 def count_conflicts(store: Store) -> int:
@@ -249,7 +254,7 @@ def _quoted(side: Side) -> str:
 def _conflicts(store: Store, rows: list[tuple[Any, ...]]) -> list[Conflict]:
     """Conflicts from rows of entity, row id, field, then the shown and the
     other change's origin, seq, clock stamp and value."""
-    names, records = _writers(store), _Records(store)
+    names, records = writers(store), _Records(store)
     found = []
     for entity, row_id, field, *sides in rows:
         label, customer = records.named(entity, row_id)
@@ -308,7 +313,7 @@ def _side(store: Store, names: dict[str, str], origin: str, seq: int, hlc: str, 
                 Stamp.parse(hlc).moment(), origin == store.device)  # fmt: skip
 
 
-def _writers(store: Store) -> dict[str, str]:
+def writers(store: Store) -> dict[str, str]:
     """{device: the name of the rep who writes on it}, from what we know."""
     peers = store.db.execute("SELECT key, value FROM local_state WHERE key LIKE 'peer:%'")
     names = {key.removeprefix(PEER_KEY): json.loads(value).get("rep") for key, value in peers}

@@ -24,6 +24,7 @@ from workbench.domain.display import printable
 from workbench.domain.errors import describe
 from workbench.i18n import month_day, tr, tr_n
 from workbench.store.database import Store, open_store
+from workbench.store.incomplete import held_aside, list_held
 from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
 from workbench.tui.forms import FormScreen
@@ -161,6 +162,7 @@ class ConflictsScreen(TablePane):
     def __init__(self) -> None:
         super().__init__("conflicts", tr("Loading conflicts…"))
         self.conflicts: list[Conflict] = []
+        self.held = 0  # records held aside until the rest of them arrives
 
     def on_resize(self) -> None:
         record = max(16, min(32, self.size.width // 4))
@@ -176,12 +178,13 @@ class ConflictsScreen(TablePane):
     def reload(self) -> None:
         store = self.workbench.store
         with store.lock:
-            conflicts = list_conflicts(store)
-        self.app.call_from_thread(self.show, conflicts)
+            conflicts, held = list_conflicts(store), len(list_held(store))
+        self.app.call_from_thread(self.show, conflicts, held)
 
-    def show(self, conflicts: list[Conflict]) -> None:
+    def show(self, conflicts: list[Conflict], held: int | None = None) -> None:
         row = self.table.cursor_row
         self.conflicts = conflicts
+        self.held = self.held if held is None else held
         if not self.table.columns:
             return  # read before the first layout: on_resize lays the table out and shows them
         self.table.clear()
@@ -190,11 +193,11 @@ class ConflictsScreen(TablePane):
                                _side(conflict.shown), _side(conflict.other), height=2)  # fmt: skip
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
         found = tr_n("{count} conflict", "{count} conflicts", len(conflicts))
-        self.status.update(Text(
-            tr("{found} · k keeps the shown value, o takes the other · the choice syncs",
-               found=found) if conflicts else tr("No conflicts: every device's edits agree"),
-            style="dim",
-        ))  # fmt: skip
+        said = [tr("{found} · k keeps the shown value, o takes the other · the choice syncs",
+                   found=found) if conflicts else tr("No conflicts: every device's edits agree")]
+        if self.held:
+            said.append(held_aside(self.held))
+        self.status.update(Text("\n".join(said), style="dim"))  # fmt: skip
 
     def _keep(self, which: str) -> None:
         if not self.conflicts:
