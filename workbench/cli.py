@@ -190,7 +190,9 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from workbench.store.migrate import MigrationError
     from workbench.store.pipeline import StageError
 
-    return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError
+    from workbench.sync.conflicts import NotYours
+
+    return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError, NotYours
 
 
 def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

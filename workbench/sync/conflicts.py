@@ -164,8 +164,17 @@ def find_conflict(store: Store, text: str) -> list[Conflict]:
             if wanted and conflict.id.startswith(wanted)]  # fmt: skip
 
 
+class NotYours(ValueError):
+    """A conflict on a teammate's rep record: only their computers settle it."""
+
+
 def keep(store: Store, conflict: Conflict, side: Side) -> None:
-    """Settle a conflict with one of its values, here and, by sync, everywhere."""
+    """Settle a conflict with one of its values, here and, by sync, everywhere.
+    A rep's record is settled only on that rep's computers (any other's edit
+    of it is refused by every import)."""
+    if conflict.entity == "reps" and conflict.row_id != store.me:
+        raise NotYours(tr("{rep} is another rep: only their own computers settle a conflict on "
+                          "their record", rep=repr(conflict.label)))  # fmt: skip
     store.write_fields(ENTITIES[conflict.entity], conflict.row_id, {conflict.field: side.value})
 
 
