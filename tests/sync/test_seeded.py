@@ -105,3 +105,30 @@ def test_the_seed_matches_the_defaults(store: Store) -> None:
     assert [(key, value) for key, _, value in rows] == [
         (key, f'"{label}"') for key, label, *_ in DEFAULT_STAGES
     ]
+
+
+def test_two_reps_adding_and_moving_stages_at_once_conflict_over_nothing(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """Each change writes its own stage's position only: no conflict over
+    the positions of Won, Lost or any stage neither rep touched."""
+    a, b = pair
+    add_stage(a, "trial", "Trial", 50, after="needs")
+    add_stage(b, "pilot", "Pilot", 30, after="lead")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    assert list_conflicts(a) == list_conflicts(b) == []
+    keys = ["lead", "pilot", "qualified", "needs", "trial", "proposal", "negotiation", "won",
+            "lost"]  # fmt: skip
+    assert [s.key for s in a.stages()] == [s.key for s in b.stages()] == keys
+    move_stage(a, "trial", after="lead")
+    move_stage(b, "pilot", after="proposal")
+    add_stage(a, "review", "Review", 70, after="negotiation")
+    add_stage(b, "legal", "Legal", 75, after="negotiation")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    assert list_conflicts(a) == [] and content(a) == content(b)
+    order = [s.key for s in a.stages()]
+    assert order[:4] == ["lead", "trial", "qualified", "needs"] and order[-2:] == ["won", "lost"]
+    assert order.index("pilot") == order.index("proposal") + 1
+    assert {"review", "legal"} < set(order[order.index("negotiation") :])

@@ -76,11 +76,8 @@ def add_stage(
         anchor = after or [s.key for s in stages if s.kind == StageKind.OPEN][-1]
         _live(store, anchor)
         stage = store.add(Stage(id=key, label=label, probability=probability,
-                                rot_days=rot_days, position=len(stages) + 1))  # fmt: skip
-        order = [s.key for s in stages]
-        order.insert(order.index(anchor) + 1, key)
-        _renumber(store, order)
-    return store.require(Stage, stage.key)
+                                rot_days=rot_days, position=_slot(store, key, anchor)))  # fmt: skip
+    return stage
 
 
 def move_stage(store: Store, key: str, *, after: str) -> None:
@@ -90,9 +87,7 @@ def move_stage(store: Store, key: str, *, after: str) -> None:
             if _live(store, name).kind != StageKind.OPEN:
                 raise StageError(tr("{key!r} is not an open stage; Won and Lost stay at the end",
                                     key=name))  # fmt: skip
-        order = [s.key for s in store.stages() if s.key != key]
-        order.insert(order.index(after) + 1, key)
-        _renumber(store, order)
+        store.update(Stage, key, position=_slot(store, key, after))
 
 
 def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
@@ -193,6 +188,23 @@ def _live(store: Store, key: str) -> Stage:
     return stage
 
 
-def _renumber(store: Store, order: list[str]) -> None:
-    for position, key in enumerate(order, start=1):
-        store.update(Stage, key, position=position)  # unchanged positions log nothing
+GAP = 10  # between the positions of neighbouring stages, once spread
+
+
+def _slot(store: Store, key: str, after: str) -> int:
+    """The position right after stage `after` for stage `key`: halfway to the
+    next stage, so adding or moving a stage changes no other stage, and two
+    reps doing so at once never conflict over stages neither of them touched.
+    Without room there (the seeded stages are numbered 1, 2, 3…), the others
+    are spread GAP apart first: the same values on every device holding
+    the same stages, so that, too, conflicts with nothing."""
+    order = [stage for stage in store.stages() if stage.key != key]
+    index = next(i for i, stage in enumerate(order) if stage.key == after)
+    low = order[index].position
+    high = order[index + 1].position if index + 1 < len(order) else low + 2 * GAP
+    if high - low < 2:
+        for number, stage in enumerate(order, start=1):
+            store.update(Stage, stage.key, position=number * GAP)  # unchanged: nothing logged
+        low = (index + 1) * GAP
+        high = low + GAP
+    return (low + high) // 2
