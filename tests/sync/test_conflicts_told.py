@@ -320,3 +320,19 @@ def test_a_count_target_is_shown_as_a_count() -> None:
     assert show_value({"amount": 40, "currency": None}) == "40"
     assert show_value({"amount": 1200, "currency": ""}) == "1,200"
     assert "12.00" in show_value({"amount": 1200, "currency": "CNY"})
+
+
+def test_two_records_of_a_customer_named_alike_are_told_apart(
+    pair: tuple[Store, Store], tmp_path: Path, clocks: tuple[FixedClock, FixedClock]
+) -> None:
+    """Acme has two deals called "Conveyor line": the conflict says which."""
+    a, b = pair
+    acme = a.add(Customer(name="Acme Pumps"))
+    deal = a.add(Deal(customer_id=acme.id, title="Conveyor line", currency="CNY", stage="lead"))
+    a.add(Deal(customer_id=acme.id, title="Conveyor line", currency="CNY", stage="needs"))
+    single = a.add(Deal(customer_id=acme.id, title="Valves", currency="CNY", stage="lead"))
+    _crossed(a, b, tmp_path, clocks[1], Deal, deal.id, next_step=("call Mon", "call Tue"))
+    _crossed(a, b, tmp_path, clocks[1], Deal, single.id, next_step=("quote", "visit"))
+    places = sorted(conflict.place for conflict in list_conflicts(a))
+    assert places == [f"Acme Pumps · deal Conveyor line #{deal.id[:8]} · Next step",
+                      "Acme Pumps · deal Valves · Next step"]  # fmt: skip

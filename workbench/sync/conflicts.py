@@ -52,6 +52,14 @@ _RECORDS: dict[str, tuple[str, str]] = {
     "follow_ups": ("r.title", _CUSTOMER_OF),
     "targets": ("(SELECT name FROM reps WHERE id = r.rep_id), r.metric, r.period", "NULL"),
 }
+# Per kind of record belonging to a customer: what a record shares with
+# another of the customer's that a rep would call by the same name ({} is
+# the table's alias). Such a record's name ends in the start of its id.
+_ALIKE: dict[str, tuple[str, ...]] = {
+    "contacts": ("{}.name",), "deals": ("{}.title",), "follow_ups": ("{}.title",),
+    "activities": ("{}.kind", "substr({}.at, 1, 10)"),
+}  # fmt: skip
+SHORT_ID = 8  # of a record's id, told apart from another named alike
 _KINDS = {"reps": later("rep"), "customers": later("customer"), "contacts": later("contact"),
           "stages": later("stage"), "deals": later("deal"), "stage_history": later("stage move"),
           "activities": later("activity"), "follow_ups": later("follow-up"),
@@ -289,10 +297,23 @@ class _Records:
             if found is None:  # (held aside until the rest of it arrives)
                 self.known[entity, row_id] = (row_id, None)
             else:
-                name = _NAMED.get(entity, _first)(*found[1:])
+                name = _NAMED.get(entity, _first)(*found[1:]) or row_id
+                if self._alike(entity, row_id):
+                    name = f"{name} #{row_id[:SHORT_ID]}"
                 owner = None if found[0] is None else str(found[0])
-                self.known[entity, row_id] = (name or row_id, owner)
+                self.known[entity, row_id] = (name, owner)
         return self.known[entity, row_id]
+
+    def _alike(self, entity: str, row_id: str) -> bool:
+        """Whether another live record of its customer goes by the same name."""
+        if (named := _ALIKE.get(entity)) is None:
+            return False
+        same = " AND ".join(f"{part.format('o')} IS {part.format('r')}" for part in named)
+        return bool(self.store.db.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {entity} o JOIN {entity} r ON r.id = ? "
+            f"WHERE o.id != r.id AND o.deleted = 0 AND o.customer_id IS r.customer_id AND {same})",
+            [row_id],
+        ).fetchone()[0])  # fmt: skip
 
 
 def _first(value: Any) -> str:
