@@ -53,6 +53,7 @@ from workbench.store.lookup import (
     existing_ids,
     ids_by_name,
 )
+from workbench.store.pipeline import move_deal
 from workbench.store.schema import dump
 
 # Entities whose rows are recognised without an id column: contacts by
@@ -534,8 +535,21 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
         store.add_many(StageMove, [dump(move) for move in moves])
         for row in plan.good:
             if row.record is None:
-                store.update(model, row.record_id, **row.fields)
+                _update(store, model, row.record_id, row.fields)
     return _write_rejects(plan) if plan.rejected else None
+
+
+def _update(store: Store, model: type[Record], record_id: str, fields: dict[str, Any]) -> None:
+    """Update a record by id; a deal's new stage is a move, as on the board
+    (a stage-history row, and a close date for Won and Lost)."""
+    stage = fields.get("stage")
+    if model is Deal and stage is not None and stage != store.require(Deal, record_id).stage:
+        move_deal(store, record_id, stage, closed_on=fields.get("closed_on"),
+                  reason=fields.get("reason"))  # fmt: skip
+        fields = {name: value for name, value in fields.items()
+                  if name not in ("stage", "closed_on", "reason")}  # fmt: skip
+    if fields:
+        store.update(model, record_id, **fields)
 
 
 def _write_rejects(plan: Plan) -> Path:
