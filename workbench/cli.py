@@ -189,7 +189,6 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from workbench.domain.when import WhenError
     from workbench.store.migrate import MigrationError
     from workbench.store.pipeline import StageError
-
     from workbench.sync.conflicts import NotYours
 
     return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError, NotYours
@@ -979,8 +978,12 @@ def _written(side: Any) -> str:
 
 
 @conflicts_command.command("incomplete")
-@click.option("--discard", "discard_id", metavar="ID",
-              help=tr("Delete held record ID (a broken peer's stray, say); the delete syncs."))
+@click.option(
+    "--discard",
+    "discard_id",
+    metavar="ID",
+    help=tr("Delete held record ID (a broken peer's stray, say); the delete syncs."),
+)
 @click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj

@@ -83,8 +83,11 @@ def test_the_same_file_again_updates_instead_of_adding(
     assert again.keys() == first.keys() and again["Pumps"].id == first["Pumps"].id
     assert again["Pumps"].stage == "negotiation"
     assert store.db.execute("SELECT count(*) FROM customers").fetchone()[0] == 2
-    moves = store.db.execute("SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
-                             "ORDER BY at, from_stage IS NOT NULL", [first["Pumps"].id])  # fmt: skip
+    moves = store.db.execute(
+        "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
+        "ORDER BY at, from_stage IS NOT NULL",
+        [first["Pumps"].id],
+    )
     assert moves.fetchall() == [(None, "lead"), ("lead", "negotiation")]  # a move, as on the board
 
 
@@ -93,7 +96,8 @@ def test_a_deal_won_by_a_file_is_closed_and_its_move_recorded(
 ) -> None:
     imported(store, "deals", csv_file(tmp_path, DEALS))
     pumps = deals_by_title(store)["Pumps"]
-    path = csv_file(tmp_path, f"id,title,customer,stage,amount\n{pumps.id},Pumps,Acme,Won,13000\n", name="won.csv")
+    text = f"id,title,customer,stage,amount\n{pumps.id},Pumps,Acme,Won,13000\n"
+    path = csv_file(tmp_path, text, name="won.csv")
     imported(store, "deals", path)
     won = store.require(Deal, pumps.id)
     assert (won.stage, won.closed_on, won.amount) == ("won", store.clock.today(), 13_000_00)

@@ -16,8 +16,8 @@ from workbench.domain.models import Rep
 from workbench.store.actions import set_me
 from workbench.store.database import Store, open_store
 from workbench.store.location import DeviceRegistry
-from workbench.sync.reader import BundleError
 from workbench.sync.conflicts import NotYours, keep, list_conflicts
+from workbench.sync.reader import BundleError
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.welcome import WelcomeScreen
 

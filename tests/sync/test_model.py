@@ -3,12 +3,15 @@
 id; stage set/add/move/delete, the defaults included; customer merges and
 their undo; deletes; settling conflicts), with bundles delivered late, out
 of order, twice or never and sent again, and a drop folder that a file-syncing
-tool fills half-written; clocks up to an hour apart. At the end, after a full
+tool fills half-written; clocks up to an hour apart. A team starts empty or
+already synced once (so edits, moves, merges and settling have records to act
+on from the first step), and two reps edit the same field at once often
+enough that conflicts are settled on the way. At the end, after a full
 exchange, every replica holds the same rows, log and conflicts; every write
 that succeeded is in the log; every field shows the value the merge rule
 picks and each other value is a recorded conflict.
 
-`make test` runs WORKBENCH_MODEL_EXAMPLES (default 25) teams of up to
+`make test` runs WORKBENCH_MODEL_EXAMPLES (default 60) teams of up to
 WORKBENCH_MODEL_STEPS (default 40) steps, the same ones each run; setting
 either searches afresh (WORKBENCH_MODEL_EXAMPLES=500 for a long search), and
 WORKBENCH_MODEL_FIGURES=FILE writes what the teams did.
@@ -22,13 +25,20 @@ import shutil
 import tempfile
 from collections import Counter
 from datetime import datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from tests.store.bundles import content
 from workbench.cli import cli
@@ -53,7 +63,7 @@ from workbench.sync.export import export_bundle
 from workbench.sync.folder import sync_folder
 from workbench.sync.importer import import_bundle
 
-EXAMPLES = int(os.environ.get("WORKBENCH_MODEL_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("WORKBENCH_MODEL_EXAMPLES", "60"))
 STEPS = int(os.environ.get("WORKBENCH_MODEL_STEPS", "40"))
 REPLICAS = 3
 START = datetime.fromisoformat("2026-11-23T09:30:00+08:00")
@@ -106,9 +116,9 @@ class Team(RuleBasedStateMachine):
             f"SELECT id FROM {entity} WHERE deleted = 0 {where} ORDER BY id")]  # fmt: skip
         return ids[index % len(ids)] if ids else None
 
-    def _write(self, i: int, do: Any) -> None:
-        """Run one write at replica i: it succeeds and is logged, or it is
-        refused and changes nothing."""
+    def _write(self, i: int, what: str, do: Any) -> None:
+        """Run one write (`what` path) at replica i: it succeeds and is
+        logged, or it is refused and changes nothing."""
         store = self.stores[i]
         before = content(store)
         top = _top(store)
@@ -120,8 +130,9 @@ class Team(RuleBasedStateMachine):
             return
         self.written |= _made_since(store, top)
         FIGURES["writes"] += 1
+        FIGURES[f"write: {what}"] += 1
 
-    def _cli(self, i: int, *args: str) -> None:
+    def _cli(self, i: int, what: str, *args: str) -> None:
         store = self.stores[i]
         top = _top(store)
         env = {"WORKBENCH_NOW": self.clocks[i].now().isoformat()}
@@ -130,12 +141,37 @@ class Team(RuleBasedStateMachine):
         assert "Traceback" not in result.output
         self.written |= _made_since(store, top)
         FIGURES["cli writes" if result.exit_code == 0 else "cli refusals"] += 1
+        FIGURES[f"write: {what}"] += result.exit_code == 0
+
+    # --- where a team starts --------------------------------------------------------------
+
+    @initialize(shared=st.booleans())
+    def start(self, shared: bool) -> None:
+        """Empty databases, or a team that has synced once: customers with
+        contacts, deals in several stages, an open complaint and a follow-up
+        that every replica holds, so edits, moves, merges and conflicts have
+        something to act on from the first step."""
+        if not shared:
+            return
+        first = self.stores[0]
+        for n, (name, stage) in enumerate([("Acme", "lead"), ("Beta 贝塔", "needs"),
+                                           ("[b]Delta[/b]", "proposal")]):  # fmt: skip
+            customer = first.add(Customer(name=name, tier="B"))
+            first.add(Contact(customer_id=customer.id, name=f"Buyer {n}"))
+            actions.add_deal(first, Deal(customer_id=customer.id, title="Conveyor line",
+                                         amount=1_000_00, currency="CNY", stage=stage))  # fmt: skip
+        actions.log_activity(first, ActivityKind.COMPLAINT, customer, note="late delivery")
+        actions.add_follow_up(first, customer.id, "Call back",
+                              When(self.clocks[0].today(), None, None))  # fmt: skip
+        self.written |= _made_since(first, 0)
+        for to in (1, 2):
+            self._swap(0, to)
 
     # --- customers, contacts ---------------------------------------------------------------
 
     @rule(i=who, name=names)
     def add_customer(self, i: int, name: str) -> None:
-        self._write(i, lambda s: s.add(Customer(name=name, tier="B")))
+        self._write(i, "add_customer", lambda s: s.add(Customer(name=name, tier="B")))
 
     @rule(i=who, n=pick, field=st.sampled_from(["name", "tier", "phone", "notes", "tags"]),
           value=st.one_of(names, customer_values))  # fmt: skip
@@ -143,34 +179,40 @@ class Team(RuleBasedStateMachine):
         if field == "tags":
             value = [] if value is None else ["key", "pumps"]
         if (customer := self._live(i, "customers", n)) is not None:
-            self._write(i, lambda s: s.update(Customer, customer, **{field: value}))
+            self._write(
+                i, "edit_customer", lambda s: s.update(Customer, customer, **{field: value})
+            )
 
     @rule(i=who, n=pick, name=names)
     def add_contact(self, i: int, n: int, name: str) -> None:
         if (customer := self._live(i, "customers", n)) is not None:
-            self._write(i, lambda s: s.add(Contact(customer_id=customer, name=name)))
+            self._write(i, "add_contact", lambda s: s.add(Contact(customer_id=customer, name=name)))
 
     @rule(i=who, n=pick, phone=st.sampled_from(["+86 10 1234 5678", None]))
     def edit_contact(self, i: int, n: int, phone: str | None) -> None:
         if (contact := self._live(i, "contacts", n)) is not None:
-            self._write(i, lambda s: s.update(Contact, contact, phone=phone))
+            self._write(i, "edit_contact", lambda s: s.update(Contact, contact, phone=phone))
 
     @rule(i=who, n=pick, entity=st.sampled_from(["customers", "contacts", "deals",
                                                   "follow_ups", "activities"]))  # fmt: skip
     def delete(self, i: int, n: int, entity: str) -> None:
         if (record := self._live(i, entity, n)) is not None:
-            self._write(i, lambda s: s.delete(MODELS[entity], record))
+            self._write(i, "delete", lambda s: s.delete(MODELS[entity], record))
 
     @rule(i=who, n=pick, m=pick)
     def merge_customers(self, i: int, n: int, m: int) -> None:
         first, second = self._live(i, "customers", n), self._live(i, "customers", m)
         if first and second and first != second:
-            self._write(i, lambda s: duplicates.merge(s, first, second, {}))
+            self._write(i, "merge_customers", lambda s: duplicates.merge(s, first, second, {}))
 
-    @rule(i=who)
-    def undo_merge(self, i: int) -> None:
-        if duplicates.last_merge(self.stores[i]) is not None:
-            self._write(i, duplicates.undo_last_merge)
+    def _able(self, can: Any) -> list[int]:
+        return [i for i, store in enumerate(self.stores) if can(store)]
+
+    @precondition(lambda self: self._able(duplicates.last_merge))
+    @rule(n=pick)
+    def undo_merge(self, n: int) -> None:
+        able = self._able(duplicates.last_merge)
+        self._write(able[n % len(able)], "undo_merge", duplicates.undo_last_merge)
 
     @rule(i=who, n=pick, tier=st.sampled_from("ABC"), name=names)
     def csv_update_by_id(self, i: int, n: int, tier: str, name: str) -> None:
@@ -179,7 +221,7 @@ class Team(RuleBasedStateMachine):
         path = self.root / f"customers-{i}.csv"
         quoted = name.replace('"', '""')
         path.write_text(f'id,name,tier\n{customer},"{quoted}",{tier}\n', encoding="utf-8")
-        self._cli(i, "import-csv", "customers", str(path))
+        self._cli(i, "csv_update_by_id", "import-csv", "customers", str(path))
 
     # --- deals and the pipeline ----------------------------------------------------------------
 
@@ -193,14 +235,14 @@ class Team(RuleBasedStateMachine):
         stage = self._open_stages(i)[n % len(self._open_stages(i))]
         deal = Deal(customer_id=customer, title="Conveyor line", amount=amount, currency="CNY",
                     stage=stage, probability=probability)  # fmt: skip
-        self._write(i, lambda s: actions.add_deal(s, deal))
+        self._write(i, "add_deal", lambda s: actions.add_deal(s, deal))
 
     @rule(i=who, n=pick, m=pick)
     def move_deal(self, i: int, n: int, m: int) -> None:
         if (deal := self._live(i, "deals", n)) is not None:
             stages = list(self.stores[i].stage_kinds())
             to, reason = stages[m % len(stages)], "price" if m % 2 else None  # as Won/Lost ask
-            self._write(i, lambda s: pipeline.move_deal(s, deal, to, reason=reason))
+            self._write(i, "move_deal", lambda s: pipeline.move_deal(s, deal, to, reason=reason))
 
     @rule(i=who, n=pick, field=st.sampled_from(["amount", "probability", "next_step"]),
           m=pick)  # fmt: skip
@@ -208,33 +250,35 @@ class Team(RuleBasedStateMachine):
         values = DEAL_VALUES[field]
         if (deal := self._live(i, "deals", n)) is not None:
             value = values[m % len(values)]
-            self._write(i, lambda s: s.update(Deal, deal, **{field: value}))
+            self._write(i, "edit_deal", lambda s: s.update(Deal, deal, **{field: value}))
 
     @rule(i=who, n=pick, label=names, probability=st.one_of(st.none(), probabilities))
     def set_stage(self, i: int, n: int, label: str, probability: int | None) -> None:
         stages = list(self.stores[i].stage_kinds())
         key = stages[n % len(stages)]
-        self._write(i, lambda s: pipeline.set_stage(s, key, label=label[:40],
+        self._write(i, "set_stage", lambda s: pipeline.set_stage(s, key, label=label[:40],
                                                      probability=probability))  # fmt: skip
 
     @rule(i=who, key=new_stages, probability=probabilities)
     def add_stage(self, i: int, key: str, probability: int) -> None:
-        self._write(i, lambda s: pipeline.add_stage(s, key, key.title(), probability))
+        self._write(i, "add_stage", lambda s: pipeline.add_stage(s, key, key.title(), probability))
 
     @rule(i=who, n=pick, m=pick)
     def move_stage(self, i: int, n: int, m: int) -> None:
-        if not (stages := self._open_stages(i)):
-            return  # crossed deletes took every open stage (the stranded test covers it)
+        stages = self._open_stages(i)  # (crossed deletes bring one back: never none)
         key, after = stages[n % len(stages)], stages[m % len(stages)]
         if key != after:
-            self._write(i, lambda s: pipeline.move_stage(s, key, after=after))
+            self._write(i, "move_stage", lambda s: pipeline.move_stage(s, key, after=after))
 
     @rule(i=who, n=pick, m=pick)
     def delete_stage(self, i: int, n: int, m: int) -> None:
-        if not (stages := self._open_stages(i)):
-            return
+        stages = self._open_stages(i)
         key, to = stages[n % len(stages)], stages[m % len(stages)]
-        self._write(i, lambda s: pipeline.delete_stage(s, key, move_to=None if to == key else to))
+        self._write(
+            i,
+            "delete_stage",
+            lambda s: pipeline.delete_stage(s, key, move_to=None if to == key else to),
+        )
 
     # --- activities, follow-ups, targets, reps ---------------------------------------------
 
@@ -252,19 +296,23 @@ class Team(RuleBasedStateMachine):
             actions.log_activity(store, kind, store.require(Customer, customer), note=note or None,
                                  next_when=when)  # fmt: skip
 
-        self._write(i, write)
+        self._write(i, "log", write)
 
     @rule(i=who, n=pick, kind=st.sampled_from(["call", "visit", "complaint"]), next_=texts)
     def cli_log(self, i: int, n: int, kind: str, next_: str) -> None:
         if (customer := self._live(i, "customers", n)) is not None:
-            self._cli(i, "log", kind, customer, "--note", "from the keyboard", "--next",
+            self._cli(i, "cli_log", "log", kind, customer, "--note", "from the keyboard", "--next",
                       "in 3 days" if next_ else "next tue")  # fmt: skip
 
     @rule(i=who, n=pick, title=texts, days=st.integers(-3, 10))
     def add_follow_up(self, i: int, n: int, title: str, days: int) -> None:
         if (customer := self._live(i, "customers", n)) is not None:
             when = When(self.clocks[i].today() + timedelta(days=days), None, None)
-            self._write(i, lambda s: actions.add_follow_up(s, customer, title or "Call", when))
+            self._write(
+                i,
+                "add_follow_up",
+                lambda s: actions.add_follow_up(s, customer, title or "Call", when),
+            )
 
     @rule(i=who, n=pick, how=st.sampled_from(["done", "done, next", "snooze", "reschedule"]))
     def follow_up(self, i: int, n: int, how: str) -> None:
@@ -279,33 +327,34 @@ class Team(RuleBasedStateMachine):
             "snooze": lambda s: actions.snooze(s, task, later),
             "reschedule": lambda s: actions.reschedule(s, task, When(later, None, None)),
         }[how]
-        self._write(i, do)
+        self._write(i, "follow_up", do)
 
     @rule(i=who, n=pick)
     def resolve_complaint(self, i: int, n: int) -> None:
         where = "AND kind = 'complaint' AND complaint_status = 'open'"
         if (complaint := self._live(i, "activities", n, where)) is not None:
-            self._write(i, lambda s: actions.resolve_complaint(s, complaint))
+            self._write(i, "resolve_complaint", lambda s: actions.resolve_complaint(s, complaint))
 
     @rule(i=who, metric=st.sampled_from(list(Metric)),
           period=periods, amount=amounts)  # fmt: skip
     def set_target(self, i: int, metric: Metric, period: str, amount: int) -> None:
         me = self.stores[i].me
         assert me is not None
-        self._write(i, lambda s: actions.set_target(s, me, metric, period, amount))
+        self._write(i, "set_target", lambda s: actions.set_target(s, me, metric, period, amount))
 
     @rule(i=who, name=names)
     def rename_me(self, i: int, name: str) -> None:
-        self._write(i, lambda s: actions.set_me(s, name))
+        self._write(i, "rename_me", lambda s: actions.set_me(s, name))
 
-    @rule(i=who, n=pick, mine=st.booleans())
-    def settle_conflict(self, i: int, n: int, mine: bool) -> None:
+    @precondition(lambda self: self._able(conflicts.count_conflicts))
+    @rule(n=pick, mine=st.booleans())
+    def settle_conflict(self, n: int, mine: bool) -> None:
+        able = self._able(conflicts.count_conflicts)
+        i = able[n % len(able)]
         found = conflicts.list_conflicts(self.stores[i])
-        if found:
-            conflict = found[n % len(found)]
-            side = conflict.shown if mine else conflict.other
-            self._write(i, lambda s: conflicts.keep(s, conflict, side))
-            FIGURES["conflicts settled"] += 1
+        conflict = found[n % len(found)]
+        side = conflict.shown if mine else conflict.other
+        self._write(i, "settle_conflict", lambda s: conflicts.keep(s, conflict, side))
 
     # --- clocks ----------------------------------------------------------------------------------
 
@@ -341,6 +390,30 @@ class Team(RuleBasedStateMachine):
             elif what == "again" and self.delivered:
                 self._import(self.delivered[n % len(self.delivered)][0], to)
                 FIGURES["bundles delivered again"] += 1
+
+    @rule(i=who, j=who)
+    def swap(self, i: int, j: int) -> None:
+        """Two reps swap everything they hold, at once (a USB stick)."""
+        if i != j:
+            self._swap(i, j)
+
+    def _swap(self, i: int, j: int) -> None:
+        for source, target in ((i, j), (j, i)):
+            path = self.root / "swap.json"
+            export_bundle(self.stores[source], path, peers=[])
+            self._import(path, target)
+
+    @rule(i=who, j=who, n=pick, field=st.sampled_from(["amount", "next_step"]))
+    def crossed_edit(self, i: int, j: int, n: int, field: str) -> None:
+        """Two reps change the same field of the same deal without seeing
+        each other's edit, then swap: a conflict, unless a merge rule or an
+        earlier swap makes one edit see the other."""
+        deal = self._live(i, "deals", n)
+        if i == j or deal is None or self.stores[j].get(Deal, deal) is None:
+            return
+        for rep, value in ((i, DEAL_VALUES[field][0]), (j, DEAL_VALUES[field][1])):
+            self._write(rep, "crossed_edit", partial(_set_deal, deal=deal, values={field: value}))
+        self._swap(i, j)
 
     def _send(self, source: int, to: int, full: bool) -> None:
         """A bundle for `to`: everything, or what `to` is not known to hold."""
@@ -425,6 +498,10 @@ class Team(RuleBasedStateMachine):
             if not new:
                 return
         raise AssertionError("the replicas kept writing after five full exchanges")
+
+
+def _set_deal(store: Store, deal: str, values: dict[str, Any]) -> None:
+    store.update(Deal, deal, **values)
 
 
 def _top(store: Store) -> int:

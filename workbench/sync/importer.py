@@ -304,8 +304,11 @@ def _check_rep_edits(store: Store, staging: _Staging, header: Header) -> None:
     device that is not that rep's: only a rep's own computers change their
     record. (A value written without seeing the one here is no takeover: it
     shows as a conflict.)"""
-    new = ("origin IN (SELECT value FROM json_each(:origins))" if staging.straight else
-           "NOT EXISTS (SELECT 1 FROM changes c WHERE c.origin = i.origin AND c.seq = i.seq)")
+    new = (
+        "origin IN (SELECT value FROM json_each(:origins))"
+        if staging.straight
+        else "NOT EXISTS (SELECT 1 FROM changes c WHERE c.origin = i.origin AND c.seq = i.seq)"
+    )
     edits = store.db.execute(
         f"SELECT origin, seq, row_id FROM {staging.table} i WHERE entity = 'reps' "
         f"AND prev IS NOT NULL AND prev != '[]' AND {new} ORDER BY origin, seq",
