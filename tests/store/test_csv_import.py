@@ -358,3 +358,19 @@ def test_another_reps_record_is_theirs_to_change(store: Store, me: Rep, tmp_path
     assert [row.record_id for row in plan.good] == [me.id]
     unchanged = csv_file(tmp_path, f"id,name\n{other.id},Li Wei\n", name="same.csv")
     assert not plan_import(store, "reps", unchanged, Mapping()).rejected
+
+
+def test_a_customer_id_alone_names_the_customer(store: Store, me: Rep, tmp_path: Path) -> None:
+    """As `export-csv` writes it, without the name: the id is enough; an id
+    that names no customer here is a bad row, not a silently kept customer."""
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    pumps = deals_by_title(store)["Pumps"]
+    header = "id,title,customer_id,stage,amount\n"
+    good = csv_file(tmp_path, f"{header}{pumps.id},Pumps,{pumps.customer_id},lead,7\n", "utf-8",
+                    "g.csv")  # fmt: skip
+    imported(store, "deals", good)
+    assert store.require(Deal, pumps.id).amount == 7_00
+    bad = csv_file(tmp_path, f"{header}{pumps.id},Pumps,nope,lead,8\n", name="b.csv")
+    with pytest.raises(ValueError, match="customer_id: no customer 'nope' here"):
+        imported(store, "deals", bad)
+    assert store.require(Deal, pumps.id).amount == 7_00

@@ -244,6 +244,19 @@ class Team(RuleBasedStateMachine):
             to, reason = stages[m % len(stages)], "price" if m % 2 else None  # as Won/Lost ask
             self._write(i, "move_deal", lambda s: pipeline.move_deal(s, deal, to, reason=reason))
 
+    @rule(i=who, n=pick, m=pick)
+    def csv_deal_by_id(self, i: int, n: int, m: int) -> None:
+        """A spreadsheet of deals, edited and imported again: a new stage is a move."""
+        if (deal_id := self._live(i, "deals", n)) is None:
+            return
+        deal = self.stores[i].require(Deal, deal_id)
+        stages = list(self.stores[i].stage_kinds())
+        path = self.root / f"deals-{i}.csv"
+        path.write_text("id,title,customer_id,stage,amount\n"
+                        f"{deal.id},Conveyor line,{deal.customer_id},{stages[m % len(stages)]},"
+                        f"{m}\n", encoding="utf-8")  # fmt: skip
+        self._cli(i, "csv_deal_by_id", "import-csv", "deals", str(path))
+
     @rule(i=who, n=pick, field=st.sampled_from(["amount", "probability", "next_step"]),
           m=pick)  # fmt: skip
     def edit_deal(self, i: int, n: int, field: str, m: int) -> None:

@@ -242,6 +242,8 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
         else:
             by_column[index] = column
     filled = {column.field for column in by_column.values()}
+    if "customer_id" in filled:
+        filled.add("customer")  # a customer's id names it as surely as its name
     missing = [c.field for c in fields.values() if c.required and c.field not in filled]
     return Matched(by_column, unmapped, missing)
 
