@@ -549,7 +549,6 @@ MESSAGES: dict[str, str] = {
     "List the records held aside because part of them has not arrived:\nwhat each has, what it lacks, which devices wrote it. Each joins its\ntable when the rest arrives (ask its writer for a full bundle:\n`workbench export --full`).": "列出因部分内容尚未到达而暂存一旁的记录：\n每条已有什么、缺少什么、由哪些设备写入。其余部分到达后即归入正式数据\n（可请写入者导出完整数据包：`workbench export --full`）。",
     "{count} record is held aside until the rest of it arrives: `workbench conflicts incomplete` lists it.": "{count} 条记录暂存一旁，等待其余部分到达：`workbench conflicts incomplete` 可列出。",
     "{count} records are held aside until the rest of them arrives: `workbench conflicts incomplete` lists them.": "{count} 条记录暂存一旁，等待其余部分到达：`workbench conflicts incomplete` 可列出。",
-    "holds change {change}, an edit of rep {rep} from a computer that is not theirs: only a rep's own computers change their record": "含有变更 {change}：由不属于销售 {rep} 的电脑修改其记录；只有销售本人的电脑才能修改自己的记录",
     "{rep} is another rep: only their own computers settle a conflict on their record": "{rep} 是其他销售：只有其本人的电脑才能解决其记录上的冲突",
     "customer_id: no customer {id!r} here; add a customer column to find or create it by name": "customer_id：这里没有客户 {id!r}；请加一列客户名称，按名称查找或新建",
     "{count} conflict": "{count} 个冲突",

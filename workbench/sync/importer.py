@@ -299,33 +299,6 @@ def _check_writers(store: Store, staging: _Staging) -> None:
                                  gap=f"{top - held:,}"))  # fmt: skip
 
 
-def _check_rep_edits(store: Store, staging: _Staging, header: Header) -> None:
-    """Refuse an edit of a rep's record (one replacing a value it saw) from a
-    device that is not that rep's: only a rep's own computers change their
-    record. (A value written without seeing the one here is no takeover: it
-    shows as a conflict.)"""
-    new = (
-        "origin IN (SELECT value FROM json_each(:origins))"
-        if staging.straight
-        else "NOT EXISTS (SELECT 1 FROM changes c WHERE c.origin = i.origin AND c.seq = i.seq)"
-    )
-    edits = store.db.execute(
-        f"SELECT origin, seq, row_id FROM {staging.table} i WHERE entity = 'reps' "
-        f"AND prev IS NOT NULL AND prev != '[]' AND {new} ORDER BY origin, seq",
-        {"origins": json.dumps(sorted(staging.tops))},
-    ).fetchall()
-    if not edits:
-        return
-    owners = dict(header.devices) | dict(store.db.execute("SELECT origin, rep_id FROM devices"))
-    for origin, seq, rep in edits:
-        if owners.get(origin) != rep:
-            name = store.db.execute("SELECT name FROM reps WHERE id = ?", [rep]).fetchone()
-            raise BundleError(tr("holds change {change}, an edit of rep {rep} from a computer "
-                                 "that is not theirs: only a rep's own computers change their "
-                                 "record", change=f"{origin}:{seq}",
-                                 rep=repr(name[0] if name else rep)))  # fmt: skip
-
-
 def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
     """The first change id in `rows` that is twice in them or already staged."""
     seen: set[tuple[str, int]] = set()
@@ -342,7 +315,6 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
     db = store.db
     summary = Summary(path, header.origin, header.rep, changes=header.count)
     _check_writers(store, staging)
-    _check_rep_edits(store, staging, header)
     if staging.straight:
         summary.new = header.count
         records = _sort_arrived_straight(db, staging)
