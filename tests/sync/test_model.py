@@ -232,7 +232,9 @@ class Team(RuleBasedStateMachine):
     def add_deal(self, i: int, n: int, amount: int, probability: int | None) -> None:
         if (customer := self._live(i, "customers", n)) is None:
             return
-        stage = self._open_stages(i)[n % len(self._open_stages(i))]
+        if not (stages := self._open_stages(i)):
+            return
+        stage = stages[n % len(stages)]
         deal = Deal(customer_id=customer, title="Conveyor line", amount=amount, currency="CNY",
                     stage=stage, probability=probability)  # fmt: skip
         self._write(i, "add_deal", lambda s: actions.add_deal(s, deal))
@@ -278,14 +280,16 @@ class Team(RuleBasedStateMachine):
 
     @rule(i=who, n=pick, m=pick)
     def move_stage(self, i: int, n: int, m: int) -> None:
-        stages = self._open_stages(i)  # (crossed deletes bring one back: never none)
+        if not (stages := self._open_stages(i)):
+            return  # crossed deletes, not all here yet: one comes back once they are
         key, after = stages[n % len(stages)], stages[m % len(stages)]
         if key != after:
             self._write(i, "move_stage", lambda s: pipeline.move_stage(s, key, after=after))
 
     @rule(i=who, n=pick, m=pick)
     def delete_stage(self, i: int, n: int, m: int) -> None:
-        stages = self._open_stages(i)
+        if not (stages := self._open_stages(i)):
+            return
         key, to = stages[n % len(stages)], stages[m % len(stages)]
         self._write(
             i,
@@ -487,6 +491,7 @@ class Team(RuleBasedStateMachine):
                 assert content(store) == first, "the replicas differ after a full exchange"
             logged = set(self.stores[0].db.execute("SELECT origin, seq FROM changes"))
             assert self.written <= logged, "a write that succeeded is missing"
+            assert self._open_stages(0), "no open stage: a deal has nowhere to be"
             _settled(self.stores[0])
             FIGURES["teams"] += 1
             FIGURES["conflicts at the end"] += len(first["conflicts"])

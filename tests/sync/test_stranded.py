@@ -10,6 +10,8 @@ from workbench.domain.models import Customer, Deal, StageMove
 from workbench.store.database import Store, fetch_all
 from workbench.store.pipeline import add_stage, delete_stage, move_deal
 from workbench.sync.conflicts import list_conflicts
+from workbench.sync.export import export_bundle, tops
+from workbench.sync.importer import import_bundle
 
 
 def setup(pair: tuple[Store, Store], tmp_path: Path) -> tuple[Store, Store, Deal]:
@@ -86,4 +88,25 @@ def test_crossed_deletes_of_the_last_two_open_stages_bring_one_back(
         assert [stage.key for stage in store.stages() if stage.kind == "open"] == ["needs"]
         assert {store.require(Deal, deal.id).stage for deal in (pumps, valves)} == {"needs"}
         assert list_conflicts(store) == []
+    assert content(a) == content(b)
+
+
+def test_a_bundle_read_before_an_earlier_one_brings_back_no_stage(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """a adds "trial", then deletes the five other open stages: b reading the
+    deletes before the add sees no open stage, but none was crossed; once
+    the add arrives, a's pipeline is b's, the deletes kept."""
+    a, b = pair
+    add_stage(a, "trial", "Trial", 10)
+    base = export_bundle(a, tmp_path / "base.json").path
+    top = tops(a)[a.device][0]
+    for key in ("lead", "qualified", "needs", "proposal", "negotiation"):
+        delete_stage(a, key)
+    delta = export_bundle(a, tmp_path / "delta.json", after={a.device: top}).path
+    import_bundle(b, delta)
+    import_bundle(b, base)
+    send(b, a, tmp_path)
+    for store in (a, b):
+        assert [stage.key for stage in store.stages()] == ["trial", "won", "lost"]
     assert content(a) == content(b)

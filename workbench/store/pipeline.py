@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from workbench.domain.hlc import Stamp
+from workbench.domain.merge import SEED
 from workbench.domain.models import Deal, Stage, StageMove
 from workbench.domain.stages import StageKind
 from workbench.i18n import tr
@@ -145,8 +146,11 @@ def keep_one_open(store: Store) -> str | None:
     open) took every open stage, bring back the one deleted last: that delete
     is the one its device would have refused, knowing of the other. Every
     device that finds it writes the same values, so they agree without a
-    conflict. Returns the stage brought back."""
-    if _open_count(store):
+    conflict. Not while this log lacks changes a device wrote before ones it
+    holds, or a stage is held aside: what is missing may be the open stage
+    (a bundle read before an earlier one), and a deliberate delete would come
+    undone. Returns the stage brought back."""
+    if _open_count(store) or _missing_some(store):
         return None
     last = store.db.execute(
         "SELECT row_id FROM changes WHERE entity = 'stages' AND field = 'deleted' "
@@ -160,6 +164,18 @@ def keep_one_open(store: Store) -> str | None:
     with store.transaction():  # as sync's own writes are: the rest of it need not be valid
         store.write_fields(ENTITIES["stages"], key, {"deleted": False, "moved_to": None})
     return str(key)
+
+
+def _missing_some(store: Store) -> bool:
+    """Whether some device's changes here have a gap, or a stage waits for the
+    rest of it."""
+    (missing,) = store.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM changes WHERE origin <> ? GROUP BY origin "
+        "HAVING max(seq) <> count(*)) OR EXISTS (SELECT 1 FROM incomplete "
+        "WHERE entity = 'stages')",
+        [SEED],
+    ).fetchone()
+    return bool(missing)
 
 
 def _open_count(store: Store) -> int:
