@@ -374,3 +374,23 @@ def test_a_customer_id_alone_names_the_customer(store: Store, me: Rep, tmp_path:
     with pytest.raises(ValueError, match="customer_id: no customer 'nope' here"):
         imported(store, "deals", bad)
     assert store.require(Deal, pumps.id).amount == 7_00
+
+
+def test_a_file_reopens_a_won_deal_and_a_future_close_is_a_bad_row(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    deals = deals_by_title(store)
+    pumps, valves = deals["Pumps"], deals["Valves"]
+    header = "id,title,customer,stage,closed_on\n"
+    won = csv_file(tmp_path, f"{header}{pumps.id},Pumps,Acme,Won,\n", name="won.csv")
+    imported(store, "deals", won)
+    rows = (f"{header}{pumps.id},Pumps,Acme,Lead,\n"
+            f"{valves.id},Valves,Beta GmbH,Won,2099-01-01\n")  # fmt: skip
+    plan = plan_import(store, "deals", csv_file(tmp_path, rows, name="back.csv"), Mapping())
+    assert any("line 3: closed_on: the close date 2099-01-01 is in the future" in line
+               for line in plan.report())  # fmt: skip
+    apply_plan(store, plan, skip_bad=True)
+    reopened = store.require(Deal, pumps.id)
+    assert (reopened.stage, reopened.closed_on, reopened.reason) == ("lead", None, None)
+    assert store.require(Deal, valves.id).stage == "proposal"

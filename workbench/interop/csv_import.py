@@ -43,6 +43,7 @@ from workbench.domain.models import (
 )
 from workbench.domain.money import check_currency, parse_amount
 from workbench.domain.periods import Period
+from workbench.domain.stages import StageKind
 from workbench.i18n import later, tr, tr_n
 from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
 from workbench.interop.csv_text import Table, read_table, write_table
@@ -277,8 +278,10 @@ class _Rows:
         for name, target in (("owner", "owner"), ("rep", "rep_id")):
             if name in texts:
                 fields[target] = self._rep(texts[name])
-        if texts.get("customer_id") in self.customer_ids:
-            fields["customer_id"] = texts["customer_id"]
+        given_id = texts.get("customer_id")
+        survivor = self.store.surviving_customer(given_id) if given_id else None
+        if survivor in self.customer_ids:  # (one merged into another: the one it went into)
+            fields["customer_id"] = survivor
         elif "customer" in texts:
             fields["customer_id"] = self._customer(texts["customer"], fields.get("owner"))
         elif texts.get("customer_id"):  # an id alone, naming no customer here
@@ -456,7 +459,10 @@ class _Rows:
             data = self._defaults() | fields | {"id": record_id}
             return self.model.model_validate(data, context=self.context)
         current = self.store.require(self.model, record_id)
-        self.model.model_validate(current.model_dump() | fields, context=self.context)
+        data = current.model_dump() | fields
+        if isinstance(current, Deal):
+            data |= self._moved(current, fields)
+        self.model.model_validate(data, context=self.context)
         if (
             isinstance(current, Rep)
             and record_id != self.store.me
@@ -465,6 +471,20 @@ class _Rows:
             raise RowError(tr("{name} is another rep: only their own computers change their "
                               "record", name=repr(current.name)))  # fmt: skip
         return None
+
+    def _moved(self, deal: Deal, fields: dict[str, Any]) -> dict[str, Any]:
+        """What moving `deal` to the row's stage also writes, as on the board:
+        reopened, no close date or reason; closed, a close date (today if the
+        row has none), never in the future."""
+        stage = fields.get("stage")
+        if stage is None or stage == deal.stage:
+            return {}
+        if self.context["stages"][stage] == StageKind.OPEN:
+            return {"closed_on": None, "reason": None}
+        today = self.store.clock.today()
+        if (closed := fields.get("closed_on") or today) > today:
+            raise RowError(tr("closed_on: the close date {day} is in the future", day=closed))
+        return {"closed_on": closed}
 
 
 class _Twin(NamedTuple):
