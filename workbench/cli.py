@@ -186,10 +186,10 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from pydantic import ValidationError
 
     from workbench.demo import NotEmpty
+    from workbench.domain.errors import NotYours
     from workbench.domain.when import WhenError
     from workbench.store.migrate import MigrationError
     from workbench.store.pipeline import StageError
-    from workbench.sync.conflicts import NotYours
 
     return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError, NotYours
 

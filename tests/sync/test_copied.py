@@ -12,11 +12,12 @@ from tests.store.bundles import send
 from tests.tui.support import workers_done
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
+from workbench.domain.errors import NotYours
 from workbench.domain.models import Rep
 from workbench.store.actions import set_me
 from workbench.store.database import Store, open_store
 from workbench.store.location import DeviceRegistry
-from workbench.sync.conflicts import NotYours, keep, list_conflicts
+from workbench.sync.conflicts import keep, list_conflicts
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.welcome import WelcomeScreen
 

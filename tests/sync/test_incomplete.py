@@ -12,9 +12,10 @@ from pydantic import ValidationError
 
 from tests.store.bundles import content, read_bundle_file, send, write_bundle
 from workbench.cli import cli
+from workbench.domain.errors import NotYours
 from workbench.domain.models import Activity, Contact, Customer, Deal, Rep, Target
 from workbench.store.database import Store, open_store
-from workbench.store.incomplete import count_incomplete
+from workbench.store.incomplete import count_incomplete, discard, list_held
 from workbench.store.migrate import migrate, shipped_migrations
 from workbench.sync.export import export_bundle
 from workbench.sync.importer import import_bundle
@@ -177,3 +178,14 @@ def test_held_records_are_listed_and_a_stray_can_be_discarded(tmp_path: Path) ->
     store = open_store(db)
     assert store.get(Deal, "d1") is None
     store.close()
+
+
+def test_a_teammates_held_rep_record_is_not_discarded(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    path = bundle(store, tmp_path / "rep.json", [change(1, "reps", "r9", "email", "x@a.cn")])
+    import_bundle(store, path)
+    (held,) = list_held(store)
+    with pytest.raises(NotYours, match="only on their own computers"):
+        discard(store, held)
+    assert list_held(store) == [held]

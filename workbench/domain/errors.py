@@ -27,6 +27,10 @@ _PLAIN = {
 }
 
 
+class NotYours(ValueError):
+    """A change to a teammate's rep record: only their own computers make it."""
+
+
 def _phrase(error: ErrorDetails) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _PLAIN:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from workbench.domain.errors import NotYours
 from workbench.domain.hlc import Stamp
-from workbench.i18n import tr_n
+from workbench.i18n import tr, tr_n
 from workbench.store.database import Store
 from workbench.store.schema import ENTITIES, Entity
 
@@ -93,7 +94,11 @@ def held_aside(count: int) -> str:
 
 
 def discard(store: Store, held: Held) -> None:
-    """Delete a held record, here and, by sync, everywhere."""
+    """Delete a held record, here and, by sync, everywhere (not a teammate's
+    rep record: only their computers change it)."""
+    if held.entity == "reps" and held.row_id != store.me:
+        raise NotYours(tr("a rep's record is changed only on their own computers: it joins "
+                          "the others when the rest of it arrives"))  # fmt: skip
     with store.transaction():  # (as sync's own writes are: the record is not whole)
         store.write_fields(ENTITIES[held.entity], held.row_id, {"deleted": True})
 

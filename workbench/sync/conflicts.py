@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from workbench.domain.display import printable
+from workbench.domain.errors import NotYours
 from workbench.domain.hlc import Stamp
 from workbench.domain.models import ActivityKind, Metric, field_label
 from workbench.domain.money import format_money
@@ -170,10 +171,6 @@ def find_conflict(store: Store, text: str) -> list[Conflict]:
     wanted = text.strip().lower()
     return [conflict for conflict in list_conflicts(store)
             if wanted and conflict.id.startswith(wanted)]  # fmt: skip
-
-
-class NotYours(ValueError):
-    """A conflict on a teammate's rep record: only their computers settle it."""
 
 
 def keep(store: Store, conflict: Conflict, side: Side) -> None:
