@@ -4,6 +4,7 @@ record: editing one on a machine never breaks a teammate's import."""
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import TODAY
@@ -15,7 +16,14 @@ from workbench.domain.models import Customer, Deal, Stage
 from workbench.domain.stages import DEFAULT_STAGES
 from workbench.store.database import Store, open_store
 from workbench.store.migrate import migrate, shipped_migrations
-from workbench.store.pipeline import add_stage, delete_stage, move_deal, move_stage, set_stage
+from workbench.store.pipeline import (
+    StageError,
+    add_stage,
+    delete_stage,
+    move_deal,
+    move_stage,
+    set_stage,
+)
 from workbench.sync.conflicts import list_conflicts
 
 NOW = f"{TODAY}T09:30:00+08:00"
@@ -132,3 +140,22 @@ def test_two_reps_adding_and_moving_stages_at_once_conflict_over_nothing(
     assert order[:4] == ["lead", "trial", "qualified", "needs"] and order[-2:] == ["won", "lost"]
     assert order.index("pilot") == order.index("proposal") + 1
     assert {"review", "legal"} < set(order[order.index("negotiation") :])
+
+
+def test_stages_squeezed_into_one_gap_on_two_machines_stay_in_order(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """Three stages each after "lead" on each machine: no other stage moves,
+    no conflict, Won and Lost stay last; an open stage never goes after them."""
+    a, b = pair
+    for n in range(3):
+        add_stage(a, f"a{n}", f"A{n}", 10, after="lead")
+        add_stage(b, f"b{n}", f"B{n}", 10, after="lead")
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    assert list_conflicts(a) == [] and content(a) == content(b)
+    order = [s.key for s in a.stages()]
+    assert order[0] == "lead" and order[-2:] == ["won", "lost"]
+    assert order.index("a2") < order.index("a1") < order.index("a0") < order.index("qualified")
+    with pytest.raises(StageError, match="'lost' is not an open stage"):
+        add_stage(a, "late", "Late", 10, after="lost")

@@ -553,6 +553,7 @@ MESSAGES: dict[str, str] = {
     "customer_id: no customer {id!r} here; add a customer column to find or create it by name": "customer_id：这里没有客户 {id!r}；请加一列客户名称，按名称查找或新建",
     "closed_on: the close date {day} is in the future": "closed_on：成交日期 {day} 在将来",
     "a rep's record is changed only on their own computers: it joins the others when the rest of it arrives": "销售的记录只能在其本人的电脑上修改：其余部分到达后它会归入正式数据",
+    "no room for another stage: delete one first": "没有空位再加阶段：请先删除一个",
     "{count} conflict": "{count} 个冲突",
     "{found} · k keeps the shown value, o takes the other · the choice syncs": "{found} · k 保留显示的值，o 采用另一个 · 选择会同步",
     "No conflicts: every device's edits agree": "没有冲突：各设备的修改一致",

@@ -75,7 +75,9 @@ def add_stage(
         if any(stage.key == key for stage in stages):
             raise StageError(tr("there is already a stage {key!r}", key=key))
         anchor = after or [s.key for s in stages if s.kind == StageKind.OPEN][-1]
-        _live(store, anchor)
+        if _live(store, anchor).kind != StageKind.OPEN:
+            raise StageError(tr("{key!r} is not an open stage; Won and Lost stay at the end",
+                                key=anchor))  # fmt: skip
         stage = store.add(Stage(id=key, label=label, probability=probability,
                                 rot_days=rot_days, position=_slot(store, key, anchor)))  # fmt: skip
     return stage
@@ -204,23 +206,43 @@ def _live(store: Store, key: str) -> Stage:
     return stage
 
 
-GAP = 10  # between the positions of neighbouring stages, once spread
+TOP = 1000  # the highest position a stage may have (Stage.position)
 
 
 def _slot(store: Store, key: str, after: str) -> int:
-    """The position right after stage `after` for stage `key`: halfway to the
-    next stage, so adding or moving a stage changes no other stage, and two
-    reps doing so at once never conflict over stages neither of them touched.
-    Without room there (the seeded stages are numbered 1, 2, 3…), the others
-    are spread GAP apart first: the same values on every device holding
-    the same stages, so that, too, conflicts with nothing."""
-    order = [stage for stage in store.stages() if stage.key != key]
-    index = next(i for i, stage in enumerate(order) if stage.key == after)
-    low = order[index].position
-    high = order[index + 1].position if index + 1 < len(order) else low + 2 * GAP
+    """The position right after open stage `after` for open stage `key`:
+    halfway to the next stage, so adding or moving a stage changes no other,
+    and two reps doing so at once conflict over nothing they did not touch.
+    Without room there (the seeded stages are numbered 1, 2, 3…), Won and
+    Lost go to the top and the open stages are spread evenly below them
+    first: the same values on every device holding the same stages."""
+    stages = [stage for stage in store.stages() if stage.key != key]
+    opened = [stage for stage in stages if stage.kind == StageKind.OPEN]
+    closed = [stage for stage in stages if stage.kind != StageKind.OPEN]
+    index = next(i for i, stage in enumerate(opened) if stage.key == after)
+    low, high = _room(opened, closed, index)
     if high - low < 2:
-        for number, stage in enumerate(order, start=1):
-            store.update(Stage, stage.key, position=number * GAP)  # unchanged: nothing logged
-        low = (index + 1) * GAP
-        high = low + GAP
+        _spread(store, opened, closed)
+        low, high = _room(opened, closed, index)
     return (low + high) // 2
+
+
+def _room(opened: list[Stage], closed: list[Stage], index: int) -> tuple[int, int]:
+    """The positions of open stage `index` and of the stage after it."""
+    after = opened[index + 1 :] or closed
+    return opened[index].position, after[0].position if after else TOP + 1
+
+
+def _spread(store: Store, opened: list[Stage], closed: list[Stage]) -> None:
+    """Won and Lost at the top, the open stages evenly below (`opened` and
+    `closed` take their new positions)."""
+    step = (TOP + 1 - len(closed)) // (len(opened) + 1)
+    if step < 2:
+        raise StageError(tr("no room for another stage: delete one first"))
+    top = TOP + 1 - len(closed)  # Won's position
+    numbered = [*((stage, n * step) for n, stage in enumerate(opened, start=1)),
+                *((stage, top + n) for n, stage in enumerate(closed))]  # fmt: skip
+    for stage, position in numbered:
+        if stage.position != position:
+            store.update(Stage, stage.key, position=position)
+            stage.position = position
