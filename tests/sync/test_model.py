@@ -199,11 +199,15 @@ class Team(RuleBasedStateMachine):
         if (record := self._live(i, entity, n)) is not None:
             self._write(i, "delete", lambda s: s.delete(MODELS[entity], record))
 
-    @rule(i=who, n=pick, m=pick)
-    def merge_customers(self, i: int, n: int, m: int) -> None:
+    @rule(i=who, n=pick, m=pick, undo=st.booleans())
+    def merge_customers(self, i: int, n: int, m: int, undo: bool) -> None:
+        """A merge, taken back at once (the rep chose the wrong pair) or left
+        for `undo_merge` to take back later, or never."""
         first, second = self._live(i, "customers", n), self._live(i, "customers", m)
         if first and second and first != second:
             self._write(i, "merge_customers", lambda s: duplicates.merge(s, first, second, {}))
+            if undo and duplicates.last_merge(self.stores[i]) is not None:
+                self._write(i, "undo_merge", duplicates.undo_last_merge)
 
     def _able(self, can: Any) -> list[int]:
         return [i for i, store in enumerate(self.stores) if can(store)]
@@ -367,8 +371,11 @@ class Team(RuleBasedStateMachine):
     @rule(n=pick, mine=st.booleans())
     def settle_conflict(self, n: int, mine: bool) -> None:
         able = self._able(conflicts.count_conflicts)
-        i = able[n % len(able)]
-        found = conflicts.list_conflicts(self.stores[i])
+        self._settle(able[n % len(able)], n, mine)
+
+    def _settle(self, i: int, n: int, mine: bool) -> None:
+        if not (found := conflicts.list_conflicts(self.stores[i])):
+            return
         conflict = found[n % len(found)]
         side = conflict.shown if mine else conflict.other
         self._write(i, "settle_conflict", lambda s: conflicts.keep(s, conflict, side))
@@ -420,17 +427,21 @@ class Team(RuleBasedStateMachine):
             export_bundle(self.stores[source], path, peers=[])
             self._import(path, target)
 
-    @rule(i=who, j=who, n=pick, field=st.sampled_from(["amount", "next_step"]))
-    def crossed_edit(self, i: int, j: int, n: int, field: str) -> None:
+    @rule(i=who, j=who, n=pick, field=st.sampled_from(["amount", "next_step"]),
+          settle=st.booleans())  # fmt: skip
+    def crossed_edit(self, i: int, j: int, n: int, field: str, settle: bool) -> None:
         """Two reps change the same field of the same deal without seeing
-        each other's edit, then swap: a conflict, unless a merge rule or an
-        earlier swap makes one edit see the other."""
+        each other's edit, then swap: a conflict (unless a merge rule or an
+        earlier swap makes one edit see the other), which one of them may
+        settle at once, or `settle_conflict` later, or nobody."""
         deal = self._live(i, "deals", n)
         if i == j or deal is None or self.stores[j].get(Deal, deal) is None:
             return
         for rep, value in ((i, DEAL_VALUES[field][0]), (j, DEAL_VALUES[field][1])):
             self._write(rep, "crossed_edit", partial(_set_deal, deal=deal, values={field: value}))
         self._swap(i, j)
+        if settle:
+            self._settle(j, n, n % 2 == 0)
 
     def _send(self, source: int, to: int, full: bool) -> None:
         """A bundle for `to`: everything, or what `to` is not known to hold."""
