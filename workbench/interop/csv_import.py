@@ -284,9 +284,9 @@ class _Rows:
             fields["customer_id"] = survivor
         elif "customer" in texts:
             fields["customer_id"] = self._customer(texts["customer"], fields.get("owner"))
-        elif texts.get("customer_id"):  # an id alone, naming no customer here
+        elif given_id:  # an id alone, naming no customer here
             raise RowError(tr("customer_id: no customer {id!r} here; add a customer column "
-                              "to find or create it by name", id=texts["customer_id"]))  # fmt: skip
+                              "to find or create it by name", id=given_id))  # fmt: skip
         for column, text in given.items():
             if column.kind in _PARSED:
                 fields[column.field] = self._parsed(column, text)

@@ -175,8 +175,7 @@ def find_conflict(store: Store, text: str) -> list[Conflict]:
 
 def keep(store: Store, conflict: Conflict, side: Side) -> None:
     """Settle a conflict with one of its values, here and, by sync, everywhere.
-    A rep's record is settled only on that rep's computers (any other's edit
-    of it is refused by every import)."""
+    A rep's record is settled only on that rep's computers, as it is edited."""
     if conflict.entity == "reps" and conflict.row_id != store.me:
         raise NotYours(tr("{rep} is another rep: only their own computers settle a conflict on "
                           "their record", rep=repr(conflict.label)))  # fmt: skip

@@ -193,17 +193,13 @@ class ConflictsScreen(TablePane):
                                _side(conflict.shown), _side(conflict.other), height=2)  # fmt: skip
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
         found = tr_n("{count} conflict", "{count} conflicts", len(conflicts))
-        said = [
-            tr(
-                "{found} · k keeps the shown value, o takes the other · the choice syncs",
-                found=found,
-            )
-            if conflicts
-            else tr("No conflicts: every device's edits agree")
-        ]
+        said = tr("No conflicts: every device's edits agree")
+        if conflicts:
+            said = tr("{found} · k keeps the shown value, o takes the other · the choice syncs",
+                      found=found)  # fmt: skip
         if self.held:
-            said.append(held_aside(self.held))
-        self.status.update(Text("\n".join(said), style="dim"))  # fmt: skip
+            said += "\n" + held_aside(self.held)
+        self.status.update(Text(said, style="dim"))
 
     def _keep(self, which: str) -> None:
         if not self.conflicts:
