@@ -176,6 +176,11 @@ def test_held_records_are_listed_and_a_stray_can_be_discarded(tmp_path: Path) ->
     run("import", str(path))  # the stray again: still discarded
     assert json.loads(run("conflicts", "incomplete", "--json")) == []
     store = open_store(db)
+    more = [*STRAYS["a deal without a currency"], change(5, "deals", "d1", "next_step", "call")]
+    path = bundle(store, tmp_path / "more.json", more)
+    store.close()
+    assert "incomplete" not in run("import", str(path))  # more of it: not news any more
+    store = open_store(db)
     assert store.get(Deal, "d1") is None
     store.close()
 

@@ -517,6 +517,7 @@ def _recompute_rows(
     changed: list[Changed] = []
     losers: list[tuple[Any, ...]] = []
     held: list[tuple[str, str]] = []
+    discarded = 0  # held records already deleted: no longer news in the summary
     for row_id, fields in by_row.items():
         values, latest, lost = _settle(entity, fields)
         losers += [(entity.name, row_id, *conflict) for conflict in lost]
@@ -525,6 +526,7 @@ def _recompute_rows(
             row = entity.encode(dict.fromkeys(entity.columns) | values | {"id": row_id})
             if missing(entity, row):  # held aside until the rest arrives
                 held.append((entity.name, row_id))
+                discarded += bool(row.get("deleted"))
                 continue
             inserts.append([*(row[column] for column in entity.columns), latest])
             summary.added[entity.name] += 1
@@ -542,7 +544,7 @@ def _recompute_rows(
                        [(entity.name, row[0]) for row in inserts])  # fmt: skip
     if held:
         db.executemany("INSERT OR IGNORE INTO incomplete VALUES (?, ?)", held)
-        summary.incomplete += len(held)
+        summary.incomplete += len(held) - discarded
     db.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)", losers)
     _count_conflicts(store, entity, ids, summary, by_row, losers, had)
     return changed
