@@ -67,9 +67,13 @@ def _check_email(value: str) -> str:
     return value.lower()
 
 
+def looks_like_phone(value: str) -> bool:
+    """Digits (5 to 20) with the signs phone numbers are written with."""
+    return bool(_PHONE_CHARS.match(value)) and 5 <= sum(c.isdigit() for c in value) <= 20
+
+
 def _check_phone(value: str) -> str:
-    digits = sum(char.isdigit() for char in value)
-    if not _PHONE_CHARS.match(value) or not 5 <= digits <= 20:
+    if not looks_like_phone(value):
         raise ValueError(tr("{value!r} does not look like a phone number (e.g. +86 21 5555 0100)",
                             value=value))  # fmt: skip
     return value

@@ -987,6 +987,23 @@ MESSAGES: dict[str, str] = {
     "activity": "活动",
     "follow-up": "跟进",
     "target": "目标",
+    # vCard import: what a card says beyond a contact's fields, in its notes
+    "{file} starts as UTF-16 text but is not": "{file} 以 UTF-16 开头，但内容不是 UTF-16 文本",
+    "Nickname": "昵称",
+    "Role": "职责",
+    "Website": "网站",
+    "Birthday": "生日",
+    "Anniversary": "纪念日",
+    "Chat": "即时通讯",
+    "Phone: {value}": "电话：{value}",
+    "{name} is not {charset} text, as the card says": "{name} 不是名片所声明的 {charset} 文本",
+    "Also: {values}": "另有：{values}",
+    "Department: {value}": "部门：{value}",
+    "Also at: {value}": "另属：{value}",
+    "{rule!r} is not a recurrence rule (RFC 5545 has no {part})":
+        "{rule!r} 不是重复规则（RFC 5545 中没有 {part}）",
+    "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)":
+        "{rule!r}：UNTIL 请写成本地日期或时间，不带 Z（UNTIL=20270131）",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

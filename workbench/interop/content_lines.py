@@ -37,26 +37,6 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces) + "\r\n"
 
 
-def unfold(text: str) -> list[tuple[int, str]]:
-    """The logical lines of a file with the line number each starts on:
-    folded continuations joined, blank lines dropped. vCard 2.1's
-    quoted-printable soft breaks ('=' at a line end) are joined too."""
-    lines: list[tuple[int, str]] = []
-    raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, raw in enumerate(raws, start=1):
-        if lines and (raw[:1] in (" ", "\t") or _soft_break(lines[-1][1])):
-            start, joined = lines[-1]
-            joined = joined[:-1] + raw if _soft_break(joined) else joined + raw[1:]
-            lines[-1] = (start, joined)
-        elif raw.strip():
-            lines.append((number, raw))
-    return lines
-
-
-def _soft_break(line: str) -> bool:
-    return line.endswith("=") and "QUOTED-PRINTABLE" in line.upper()
-
-
 @dataclass
 class Property:
     name: str  # upper case, the group ("item1.") removed

@@ -197,7 +197,7 @@ def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Map
         raise ValueError(tr("{file} has no column for {missing} (columns: {columns}); name it "
                             "in a --map file", file=path.name, missing=", ".join(matched.missing),
                             columns=", ".join(table.header)))  # fmt: skip
-    plan = Plan(entity, path, table, matched)
+    plan = Plan(entity, path, table, matched, rejected=list(table.unreadable))
     _Rows(store, plan, mapping).read()
     return plan
 
@@ -549,7 +549,8 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
                             line=line, reason=reason))  # fmt: skip
     model = MODELS[plan.entity]
     new = [row.record for row in plan.good if row.record is not None]
-    with store.transaction():
+    with store.transaction(), store.derived_paused():  # (search upkeep once, not row by row)
+        touched = _searched_customers(store, plan)
         store.add_many(Rep, [dump(rep) for rep in plan.new_reps.values()])
         store.add_many(Customer, [dump(customer) for customer in plan.new_customers.values()])
         store.add_many(model, [dump(record) for record in new])
@@ -559,7 +560,23 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
         for row in plan.good:
             if row.record is None:
                 _update(store, model, row.record_id, row.fields)
+        store.refresh_derived(touched)
     return _write_rejects(plan) if plan.rejected else None
+
+
+def _searched_customers(store: Store, plan: Plan) -> set[str]:
+    """The customers whose search text the plan changes: new ones, and
+    those of the customers and contacts it adds or updates (before and after)."""
+    touched = {customer.id for customer in plan.new_customers.values()}
+    if plan.entity not in ("customers", "contacts"):
+        return touched
+    for row in plan.good:
+        touched.add(row.fields.get("customer_id") or "")
+        if plan.entity == "customers":
+            touched.add(row.record_id)
+        elif row.record is None:  # a contact updated: it may leave its customer
+            touched.add(store.require(Contact, row.record_id).customer_id)
+    return touched - {""}
 
 
 def _update(store: Store, model: type[Record], record_id: str, fields: dict[str, Any]) -> None:
@@ -581,5 +598,7 @@ def _write_rejects(plan: Plan) -> Path:
     reasons = dict(plan.rejected)
     rows = [[str(line), reasons[line], *cells] for line, cells in plan.table.rows
             if line in reasons]  # fmt: skip
+    rows += [[str(line), reason] for line, reason in plan.table.unreadable]
+    rows.sort(key=lambda row: int(row[0]))
     write_table(path, ["line", "error", *plan.table.header], rows)
     return path

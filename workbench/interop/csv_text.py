@@ -4,8 +4,10 @@ semicolons or tabs, whichever the header line uses."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.i18n import later, tr
@@ -29,6 +31,7 @@ class Table:
     encoding: str
     layout: str  # how the file lays records out: "comma-separated", "vCard"…
     unit: str = "row"  # what one record of the file is called
+    unreadable: list[tuple[int, str]] = field(default_factory=list)  # (line, why): not in rows
 
 
 def read_table(path: Path) -> Table:
@@ -56,7 +59,8 @@ def read_table(path: Path) -> Table:
 
 
 def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
-    """The file's text and encoding: UTF-8 (BOM or not), else GB18030."""
+    """The file's text and encoding: UTF-16 with its BOM, UTF-8 (BOM or
+    not), else GB18030."""
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError as error:
@@ -65,6 +69,12 @@ def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
     if data is None:
         raise FileFormatError(tr("{file} is over {size} MB; split it", file=path.name,
                                     size=MAX_BYTES >> 20))  # fmt: skip
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FileFormatError(tr("{file} starts as UTF-16 text but is not",
+                                     file=path.name)) from None  # fmt: skip
     if b"\x00" in data[:4096]:
         if kind == "CSV":
             raise FileFormatError(tr("{file} is not a CSV text file (an .xlsx? save it as CSV)",
