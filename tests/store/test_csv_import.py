@@ -1,11 +1,14 @@
 """Importing and exporting CSV: encodings, separators, header synonyms,
 mapping files, every kind of bad row, re-imports and round trips."""
 
+import csv
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.store.bundles import dump
 from workbench.demo import Shape, generate
@@ -13,7 +16,7 @@ from workbench.domain.models import MODELS, Contact, Customer, Deal, Rep
 from workbench.interop.csv_columns import Mapping, load_mapping
 from workbench.interop.csv_export import export_csv
 from workbench.interop.csv_import import apply_plan, plan_import, records
-from workbench.interop.csv_text import FileFormatError
+from workbench.interop.csv_text import FileFormatError, guard, unguard
 from workbench.store.database import Store, open_store
 
 DEALS = (
@@ -394,3 +397,38 @@ def test_a_file_reopens_a_won_deal_and_a_future_close_is_a_bad_row(
     reopened = store.require(Deal, pumps.id)
     assert (reopened.stage, reopened.closed_on, reopened.reason) == ("lead", None, None)
     assert store.require(Deal, valves.id).stage == "proposal"
+
+
+FORMULAS = ["=HYPERLINK(\"http://x.example\",\"Click\")", "+cmd|' /C calc'!A0", "@SUM(1)",
+            "-2+3", "'=already quoted", "\tTabbed"]  # fmt: skip
+
+
+def test_no_exported_cell_runs_as_a_formula_and_each_reads_back_exactly(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """OWASP's CSV injection: a spreadsheet runs a cell starting with = + - @
+    (or tab, CR); the export puts an apostrophe in front, the import takes it off."""
+    for name in FORMULAS:
+        store.add(Customer(name=name.strip(), notes=name, tags=[name.strip()]))
+    path = tmp_path / "customers.csv"
+    export_csv(store, "customers", path)
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        cells = [cell for row in csv.reader(file) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    target = open_store(tmp_path / "b.db")
+    target.save_settings(replace(target.settings(), me=store.me))
+    imported(target, "reps", _exported(store, "reps", tmp_path))
+    imported(target, "customers", path)
+    query = "SELECT name, notes, tags FROM customers ORDER BY name"
+    assert target.db.execute(query).fetchall() == store.db.execute(query).fetchall()
+
+
+def _exported(store: Store, entity: str, tmp_path: Path) -> Path:
+    export_csv(store, entity, tmp_path / f"{entity}.csv")
+    return tmp_path / f"{entity}.csv"
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab 长"), max_size=8))
+def test_a_guarded_cell_is_read_back_as_it_was(text: str) -> None:
+    assert unguard(guard(text)) == text
+    assert guard(text)[:1] not in ("=", "+", "-", "@", "\t", "\r")

@@ -5,12 +5,14 @@ their currency."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from workbench.domain.money import decimals
 from workbench.interop.csv_columns import FIELDS, Column
+from workbench.interop.csv_import import TAG_SPLIT
 from workbench.interop.csv_text import write_table
 from workbench.store.database import Store
 from workbench.store.lookup import customer_names, live_records
@@ -42,6 +44,10 @@ def _cell(column: Column, record: dict[str, Any], names: dict[str, dict[str, str
     if column.kind in ("amount", "quantity") and record.get("currency"):
         places = decimals(record["currency"])
         return f"{Decimal(value).scaleb(-places):.{places}f}"
-    if column.kind == "tags":
-        return "; ".join(value)
+    if column.kind == "tags":  # (a JSON list when a tag holds a separator, so none splits)
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if any(TAG_SPLIT.search(t) for t in value)
+            else "; ".join(value)
+        )
     return str(value)

@@ -14,6 +14,7 @@ or on a teammate's computer, updates the same records), or is new.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -81,7 +82,7 @@ def records(count: int, unit: str, which: str = "") -> str:
 
 NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
 LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
-_TAG_SPLIT = re.compile(r"[;,|、，；]")
+TAG_SPLIT = re.compile(r"[;,|、，；]")
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
@@ -354,7 +355,16 @@ class _Rows:
             raise RowError(f"amount: {error}") from None
 
     def _tags(self, text: str) -> list[str]:
-        return [tag.strip() for tag in _TAG_SPLIT.split(text) if tag.strip()]
+        """Tags split at ; , | 、 (or, as `export-csv` writes tags holding
+        those, a JSON list)."""
+        if text.startswith("["):
+            try:
+                listed = json.loads(text)
+            except ValueError:
+                listed = None
+            if isinstance(listed, list) and all(isinstance(tag, str) for tag in listed):
+                return listed
+        return [tag.strip() for tag in TAG_SPLIT.split(text) if tag.strip()]
 
     def _date(self, text: str) -> date:
         return self._when(text).date()

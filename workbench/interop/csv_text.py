@@ -51,6 +51,7 @@ def read_table(path: Path) -> Table:
     records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     (_, header), *rows = records
     header = [name.strip() for name in header]
+    rows = [(line, [unguard(cell) for cell in row]) for line, row in rows]
     if len(set(header)) != len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
         raise FileFormatError(tr("{file} has the column {name!r} twice", file=path.name,
@@ -90,8 +91,25 @@ def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """UTF-8 with a BOM, so Excel opens non-ASCII text right; written to a
-    temporary file first and renamed, so a crash never leaves half a file."""
+    temporary file first and renamed, so a crash never leaves half a file.
+    No cell runs as a formula (`guard`)."""
     with replacing(path, encoding="utf-8-sig") as file:
         writer = csv.writer(file)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([guard(cell) for cell in row] for row in rows)
+
+
+# A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first),
+# also behind apostrophes: OWASP's CSV injection. An apostrophe in front
+# makes it text (and is not shown); reading takes one off again.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def guard(cell: str) -> str:
+    """A cell as a spreadsheet shows it as text: "=HYPERLINK(…)" as "'=HYPERLINK(…)"."""
+    return f"'{cell}" if _FORMULA.match(cell) else cell
+
+
+def unguard(cell: str) -> str:
+    """A cell as written before `guard`: exactly, whatever it held."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
