@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from workbench.domain.errors import explain
 from workbench.domain.models import (
+    STORED,
     Activity,
     Contact,
     Customer,
@@ -129,6 +130,26 @@ def test_follow_up_dates_and_recurrence() -> None:
     assert "is not a recurrence rule" in error_of(
         FollowUp, title="x", customer_id="c1", due_date="2026-12-01", recurrence="FREQ=OFTEN"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "refused"),
+    [
+        ("FREQ=WEEKLY;UNTIL=20270131", None),  # a date: as a calendar writes it
+        ("FREQ=WEEKLY;UNTIL=20270131T090000", None),
+        ("freq=weekly;byday=we", None),
+        ("FREQ=YEARLY;BYEASTER=0", "RFC 5545 has no BYEASTER"),  # dateutil's own: no calendar's
+        ("FREQ=WEEKLY;UNTIL=20270131T000000Z", "write UNTIL as a local date or time"),
+    ],
+)
+def test_a_recurrence_is_an_rfc_5545_rule_in_local_time(rule: str, refused: str | None) -> None:
+    fields = {"title": "x", "customer_id": "c1", "due_date": "2026-12-01", "recurrence": rule}
+    if refused:
+        assert refused in error_of(FollowUp, **fields)
+        stored = FollowUp.model_validate(fields, context=STORED)  # (kept as written before)
+        assert stored.recurrence == rule
+    else:
+        assert FollowUp(**fields).recurrence == rule
 
 
 def test_target_period_metric_and_currency() -> None:

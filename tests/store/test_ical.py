@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
+from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Customer, FollowUp, Rep
 from workbench.interop.ical import export_ics
 from workbench.store.database import Store
@@ -59,33 +60,77 @@ def test_overdue_is_shown_today_and_says_how_late(
     assert "Due 2026-11-20, 3 days ago" in str(event["DESCRIPTION"])
 
 
+def exported(store: Store, tmp_path: Path) -> list[Any]:
+    path = tmp_path / "out.ics"
+    export_ics(store, path, 30)
+    return list(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+def shown_dates(found: list[Any], until: date) -> list[date]:
+    """The days a calendar shows the events on, up to `until`."""
+    days = []
+    for event in found:
+        start = event.decoded("DTSTART")
+        start = start if isinstance(start, datetime) else datetime.combine(start, time())
+        if "RRULE" in event:
+            rule = event["RRULE"].to_ical().decode()
+            days += [d.date() for d in rrulestr(rule, dtstart=start).between(
+                start, datetime.combine(until, time()), inc=True)]  # fmt: skip
+        else:
+            days.append(start.date())
+    return sorted(days)
+
+
 def test_recurring_follow_up_repeats_by_its_rule(
     store: Store, acme: Customer, tmp_path: Path
 ) -> None:
     follow_up(store, acme, "Weekly check-in", TODAY, recurrence="FREQ=WEEKLY;INTERVAL=2")
-    event = events(store, tmp_path)["Weekly check-in – Acme Pumps"]
-    rule = event["RRULE"].to_ical().decode()
-    start = datetime.combine(event.decoded("DTSTART"), time())
-    assert [day.date() for day in rrulestr(rule, dtstart=start)[:3]] == [
+    found = exported(store, tmp_path)
+    assert shown_dates(found, date(2026, 12, 21)) == [
         TODAY,
         date(2026, 12, 7),
         date(2026, 12, 21),
     ]
 
 
-def test_snoozed_occurrence_moves_out_of_its_series(
+def test_a_series_starts_on_a_date_of_its_own_rule(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    """RFC 5545: a series whose first date its rule excludes is undefined
+    (calendars differ). Due on Monday 23rd, repeating on Wednesdays."""
+    follow_up(store, acme, "Stand-up", TODAY, recurrence="FREQ=WEEKLY;BYDAY=WE;COUNT=3")
+    this, series = exported(store, tmp_path)
+    assert this.decoded("DTSTART") == TODAY and "RRULE" not in this
+    assert series.decoded("DTSTART") == date(2026, 11, 25)
+    rule = series["RRULE"].to_ical().decode()
+    assert "UNTIL=20261209" in rule and "COUNT" not in rule  # COUNT=3, counted from the 23rd
+    assert shown_dates([this, series], date(2027, 1, 31)) == [
+        TODAY, date(2026, 11, 25), date(2026, 12, 2), date(2026, 12, 9)]  # fmt: skip
+
+
+def test_snoozed_occurrence_is_shown_on_its_day_beside_the_series(
     store: Store, acme: Customer, tmp_path: Path
 ) -> None:
     follow_up(store, acme, "Stock check", TODAY, recurrence="FREQ=WEEKLY",
               due_time=time(9, 0), snoozed_until=TODAY + timedelta(days=2))  # fmt: skip
-    path = tmp_path / "out.ics"
-    export_ics(store, path, 30)
-    series, moved = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
-    assert series.decoded("DTSTART") == at(23, time(9, 0))
-    assert [d.dt for d in series["EXDATE"].dts] == [at(23, time(9, 0))]
-    assert moved.decoded("DTSTART") == at(25, time(9, 0))
-    assert "RRULE" not in moved
-    assert series["UID"] != moved["UID"]
+    this, series = exported(store, tmp_path)
+    assert this.decoded("DTSTART") == at(25, time(9, 0))
+    assert "RRULE" not in this
+    assert series.decoded("DTSTART") == at(30, time(9, 0))  # the rule's next date
+    assert this["UID"] != series["UID"]
+
+
+def test_uids_stay_the_same_from_day_to_day(
+    store: Store, clock: FixedClock, acme: Customer, tmp_path: Path
+) -> None:
+    """An overdue or snoozed repeating follow-up had a UID with the date in
+    it: tomorrow's file left today's event behind in the calendar."""
+    follow_up(store, acme, "Chase", TODAY - timedelta(days=2), recurrence="FREQ=WEEKLY")
+    follow_up(store, acme, "Stock", TODAY, recurrence="FREQ=DAILY;INTERVAL=3",
+              snoozed_until=TODAY + timedelta(days=1))  # fmt: skip
+    today = {str(event["UID"]) for event in exported(store, tmp_path)}
+    clock.advance(timedelta(days=1))
+    assert {str(event["UID"]) for event in exported(store, tmp_path)} == today
 
 
 def test_only_my_open_follow_ups_within_the_days(
@@ -140,3 +185,15 @@ def test_days_must_be_positive(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         export_ics(store, tmp_path / "out.ics", 0)
     assert not (tmp_path / "out.ics").exists()
+
+
+def test_until_is_written_as_the_series_start_is(
+    store: Store, acme: Customer, tmp_path: Path
+) -> None:
+    """RFC 5545: a series starting at a local time ends at a local time."""
+    follow_up(store, acme, "Review", TODAY, due_time=time(9, 0),
+              recurrence="FREQ=WEEKLY;UNTIL=20261214")  # fmt: skip
+    _, series = exported(store, tmp_path)
+    assert series["RRULE"]["UNTIL"] == [datetime(2026, 12, 14, 9, 0)]
+    assert shown_dates([series], date(2027, 1, 31)) == [date(2026, 11, 30), date(2026, 12, 7),
+                                                         date(2026, 12, 14)]  # fmt: skip

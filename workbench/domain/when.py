@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from dateutil.rrule import rrulestr
-
+from workbench.domain.recurrence import rule_dates
 from workbench.i18n import (
     CHINESE,
     day_text,
@@ -152,8 +151,7 @@ def coming(today: date, weekday: int) -> date:
 
 def next_occurrence(rrule: str, anchor: date, after: date) -> date:
     """The first date of a recurrence anchored at `anchor` that falls after `after`."""
-    found = rrulestr(rrule, dtstart=datetime.combine(anchor, time())).after(
-        datetime.combine(after, time()))  # fmt: skip
+    found = rule_dates(rrule, anchor).after(datetime.combine(after, time()))
     if found is None:
         raise WhenError(tr("the recurrence {rule} has no more dates", rule=repr(rrule)))
     return found.date()

@@ -6,13 +6,14 @@
   it). A recurring one carries its RRULE.
 - One already overdue is shown today, titled with how late it is, so it is
   not lost in the past; one snoozed is shown on the day it was snoozed to.
-  For a recurring follow-up that occurrence is taken out of the series
-  (EXDATE) and shown on its own.
+  A recurring follow-up is that event and a series of the rest, starting
+  on the rule's next date (a series' first date must be one of its own).
 - Visits and meetings logged for a time still ahead are events at that
   time, as long as they were planned to last (an hour if nobody said).
 
-Every event's UID comes from the record's id, so importing a newer file
-updates the calendar instead of doubling it.
+Every event's UID comes from the record's id alone (never a date), so
+importing a newer file, tomorrow or later, updates the calendar instead of
+doubling it or leaving yesterday's events behind.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.domain.money import format_money
+from workbench.domain.recurrence import rule_dates
 from workbench.i18n import tr, tr_n
 from workbench.interop.content_lines import escape, fold
 from workbench.interop.files import replacing
@@ -55,7 +57,7 @@ def export_ics(store: Store, path: Path, days: int) -> int:
 def _calendar(events: list[Event], stamp: str) -> Iterator[str]:
     yield from ("BEGIN:VCALENDAR", "VERSION:2.0",
                 f"PRODID:-//Workbench//Workbench {__version__}//EN",
-                "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Workbench")  # fmt: skip
+                "CALSCALE:GREGORIAN", "X-WR-CALNAME:Workbench")  # fmt: skip
     for event in events:
         yield "BEGIN:VEVENT"
         yield f"DTSTAMP:{stamp}"
@@ -65,35 +67,55 @@ def _calendar(events: list[Event], stamp: str) -> Iterator[str]:
 
 
 def _follow_up(row: DueFollowUp, today: date) -> list[Event]:
-    """The follow-up's events: one, or a series and the occurrence moved
-    out of it (to today when overdue, or to its snooze date)."""
+    """The follow-up's events: this occurrence (today when overdue, or on
+    its snooze date), and for a recurring one the rest of the series."""
     day = max(row.shown_on, today)
     late = row.shown_on < today
     summary = f"{row.title} – {row.customer_name or '?'}"
-    summary = tr("Overdue: {what}", what=summary) if late else summary
     notes = [tr("Customer: {name}", name=row.customer_name or "?")]
     if row.deal_title:
         worth = ""
         if row.amount is not None and row.currency is not None:
             worth = f" {format_money(row.amount, row.currency, cents=True)}"
         notes.append(tr("Deal: {deal}", deal=f"{row.deal_title}{worth}"))
-    if late:
-        notes.append(tr_n("Due {day}, {count} day ago", "Due {day}, {count} days ago",
-                          (today - row.shown_on).days, day=f"{row.shown_on:%Y-%m-%d}"))  # fmt: skip
-    common = [("SUMMARY", escape(summary)), ("DESCRIPTION", escape("\n".join(notes))),
-              ("CATEGORIES", "Follow-up")]  # fmt: skip
-    uid = f"{row.id}@{UID_DOMAIN}"
-    if not row.recurrence:
-        return [[("UID", uid), *_when(day, row.due_time, FOLLOW_UP_MINUTES), *common]]
-    series = [("UID", uid), *_when(row.due_date, row.due_time, FOLLOW_UP_MINUTES),
-              ("RRULE", _rrule(row.recurrence)), *common]  # fmt: skip
-    if day == row.due_date:
-        return [series]
-    kind, value = _moment(row.due_date, row.due_time)
-    series.append((f"EXDATE{kind}", value))
-    moved = [("UID", f"{row.id}-{day:%Y%m%d}@{UID_DOMAIN}"),
-             *_when(day, row.due_time, FOLLOW_UP_MINUTES), *common]  # fmt: skip
-    return [series, moved]
+    common = [("CATEGORIES", "Follow-up")]
+    this = [("SUMMARY", escape(tr("Overdue: {what}", what=summary) if late else summary)),
+            ("DESCRIPTION", escape("\n".join([*notes, *_late(row, today)])))]  # fmt: skip
+    events = [[("UID", f"{row.id}@{UID_DOMAIN}"), *_when(day, row.due_time, FOLLOW_UP_MINUTES),
+               *this, *common]]  # fmt: skip
+    if row.recurrence and (rest := _rest_of_series(row.recurrence, row.due_date, row.due_time)):
+        first, rule = rest
+        events.append([("UID", f"{row.id}-series@{UID_DOMAIN}"),
+                       *_when(first, row.due_time, FOLLOW_UP_MINUTES), ("RRULE", rule),
+                       ("SUMMARY", escape(summary)), ("DESCRIPTION", escape("\n".join(notes))),
+                       *common])  # fmt: skip
+    return events
+
+
+def _late(row: DueFollowUp, today: date) -> list[str]:
+    if row.shown_on >= today:
+        return []
+    return [tr_n("Due {day}, {count} day ago", "Due {day}, {count} days ago",
+                 (today - row.shown_on).days, day=f"{row.shown_on:%Y-%m-%d}")]  # fmt: skip
+
+
+def _rest_of_series(recurrence: str, due: date, at: time | None) -> tuple[date, str] | None:
+    """The first date after `due` of the rule anchored there, and the rule to
+    write for a series that starts on it (DTSTART must be one of its dates;
+    a COUNT, counted from `due`, or an UNTIL becomes the UNTIL of the last
+    date, written as DTSTART is: a date, or a local time); None
+    when no date is left. Both UIDs stay the same from one day's export to
+    the next, so a calendar updates its events instead of keeping stale ones."""
+    rule = _rrule(recurrence)
+    dates = rule_dates(rule, due)
+    first = dates.after(datetime.combine(due, time()))
+    if first is None:
+        return None
+    parts = [part for part in rule.split(";") if not part.startswith(("COUNT=", "UNTIL="))]
+    if "COUNT=" in rule or "UNTIL=" in rule:  # UNTIL as DTSTART is written: a date, or a local time
+        last = list(dates)[-1]
+        parts.append(f"UNTIL={_moment(last.date(), at)[1]}")
+    return first.date(), ";".join(parts)
 
 
 def _visit(visit: PlannedVisit) -> Event:
