@@ -194,6 +194,6 @@ def test_until_is_written_as_the_series_start_is(
     follow_up(store, acme, "Review", TODAY, due_time=time(9, 0),
               recurrence="FREQ=WEEKLY;UNTIL=20261214")  # fmt: skip
     _, series = exported(store, tmp_path)
-    assert series["RRULE"]["UNTIL"] == [datetime(2026, 12, 14, 9, 0)]
+    assert series["RRULE"]["UNTIL"] == [datetime.combine(date(2026, 12, 14), time(9, 0))]
     assert shown_dates([series], date(2027, 1, 31)) == [date(2026, 11, 30), date(2026, 12, 7),
                                                          date(2026, 12, 14)]  # fmt: skip

@@ -1000,10 +1000,8 @@ MESSAGES: dict[str, str] = {
     "Also: {values}": "另有：{values}",
     "Department: {value}": "部门：{value}",
     "Also at: {value}": "另属：{value}",
-    "{rule!r} is not a recurrence rule (RFC 5545 has no {part})":
-        "{rule!r} 不是重复规则（RFC 5545 中没有 {part}）",
-    "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)":
-        "{rule!r}：UNTIL 请写成本地日期或时间，不带 Z（UNTIL=20270131）",
+    "{rule!r} is not a recurrence rule (RFC 5545 has no {part})": "{rule!r} 不是重复规则（RFC 5545 中没有 {part}）",
+    "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)": "{rule!r}：UNTIL 请写成本地日期或时间，不带 Z（UNTIL=20270131）",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as
