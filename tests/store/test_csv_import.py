@@ -62,6 +62,34 @@ def test_encodings_and_separators_are_detected(
     assert pumps.owner == me.id
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_windows_spreadsheet_is_read_as_windows_1252(
+    store: Store, me: Rep, tmp_path: Path, encoding: str
+) -> None:
+    """It was read as GBK: "M黮ler Maschinenbau GmbH", the only hint "(gb18030)"."""
+    text = "Name,City\nMüller Maschinenbau GmbH,Köln\nSociété Générale,Paris\n"
+    report = imported(store, "customers", csv_file(tmp_path, text, encoding))
+    assert report[0].startswith("in.csv (windows-1252")
+    names = {row[0] for row in store.db.execute("SELECT name FROM customers")}
+    assert names == {"Müller Maschinenbau GmbH", "Société Générale"}
+
+
+def test_a_gbk_line_in_a_utf8_file_is_refused_at_its_line(store: Store, tmp_path: Path) -> None:
+    """It turned every "Müller" of the file into "M眉ller" without a word."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("Name\nMüller\n".encode() + "上海水泵厂\n".encode("gbk"))
+    with pytest.raises(FileFormatError, match="line 3 is not UTF-8 like the rest"):
+        plan_import(store, "customers", path, Mapping())
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\f", "\x1c", "\x85"])
+def test_only_cr_and_lf_end_a_row(store: Store, me: Rep, tmp_path: Path, odd: str) -> None:
+    """Python's splitlines() also ends a line at these: a row was cut in two."""
+    text = f"name,notes\nAcme,one{odd}two\nBeta,\n"
+    plan = plan_import(store, "customers", csv_file(tmp_path, text), Mapping())
+    assert sorted([row.line for row in plan.good] + [line for line, _ in plan.rejected]) == [2, 3]
+
+
 def test_deals_find_or_create_customers_and_reps(store: Store, me: Rep, tmp_path: Path) -> None:
     report = imported(store, "deals", csv_file(tmp_path, DEALS))
     assert "creates 2 customers: Acme, Beta GmbH" in report

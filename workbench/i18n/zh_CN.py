@@ -841,7 +841,6 @@ MESSAGES: dict[str, str] = {
     "comma-separated": "逗号分隔",
     "semicolon-separated": "分号分隔",
     "tab-separated": "制表符分隔",
-    "{file} is neither UTF-8 nor GBK text": "{file} 既不是 UTF-8 也不是 GBK 文本",
     "{file} is empty": "{file} 是空的",
     "{file} has the column {name!r} twice": "{file} 有两个 {name!r} 列",
     "{file} is over {size} MB; split it": "{file} 超过 {size} MB；请拆分",
@@ -1002,6 +1001,8 @@ MESSAGES: dict[str, str] = {
     "Also at: {value}": "另属：{value}",
     "{rule!r} is not a recurrence rule (RFC 5545 has no {part})": "{rule!r} 不是重复规则（RFC 5545 中没有 {part}）",
     "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)": "{rule!r}：UNTIL 请写成本地日期或时间，不带 Z（UNTIL=20270131）",
+    "{file} line {line} is not UTF-8 like the rest of the file (pasted from a GBK or Windows file?); save it as UTF-8": "{file} 第 {line} 行不像文件其余部分那样是 UTF-8（从 GBK 或 Windows 文件粘贴来的？），请另存为 UTF-8",
+    "{file} line {line} is neither UTF-8, GBK nor Windows-1252 text": "{file} 第 {line} 行既不是 UTF-8，也不是 GBK 或 Windows-1252 文本",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -1,11 +1,13 @@
 """Reading a spreadsheet's CSV export as it comes: UTF-8 (with or without the
-BOM Excel writes) or GBK/GB18030 (Chinese Excel), separated by commas,
-semicolons or tabs, whichever the header line uses."""
+BOM Excel writes), UTF-16, GBK/GB18030 (Chinese Excel) or Windows-1252
+(Excel elsewhere), separated by commas, semicolons or tabs, whichever the
+header line uses."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,6 @@ MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
 MAX_CELL = 100_000  # characters in one cell
 _LAYOUTS = {",": later("comma-separated"), ";": later("semicolon-separated"),
             "\t": later("tab-separated")}  # fmt: skip
-_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file
 
 
 class FileFormatError(ValueError):
@@ -36,8 +37,9 @@ class Table:
 
 def read_table(path: Path) -> Table:
     text, encoding = read_text(path)
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text, newline="")  # only CR and LF end a row (not U+2028, not \f)
     first = next((line for line in lines if line.strip()), "")
+    lines.seek(0)
     if not first:
         raise FileFormatError(tr("{file} is empty", file=path.name))
     delimiter = max(_LAYOUTS, key=first.count)
@@ -61,7 +63,7 @@ def read_table(path: Path) -> Table:
 
 def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
     """The file's text and encoding: UTF-16 with its BOM, UTF-8 (BOM or
-    not), else GB18030."""
+    not), GBK or Windows-1252."""
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError as error:
@@ -81,12 +83,54 @@ def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
             raise FileFormatError(tr("{file} is not a CSV text file (an .xlsx? save it as CSV)",
                                      file=path.name))  # fmt: skip
         raise FileFormatError(tr("{file} is not a {kind} text file", file=path.name, kind=kind))
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding), encoding.removesuffix("-sig")
-        except UnicodeDecodeError:
-            continue
-    raise FileFormatError(tr("{file} is neither UTF-8 nor GBK text", file=path.name))
+    return _decoded(data, path.name)
+
+
+def _decoded(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-8 if every line is; else GBK (read as GB18030, which holds it) or
+    Windows-1252, whichever the bytes are. A file whose lines are UTF-8 but
+    for some, or that fits neither, is refused at its first odd line: a guess
+    would garble every name on it without a word."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    utf8 = [_is_utf8(line) for line in lines]
+    if any(ok and not line.isascii() for ok, line in zip(utf8, lines, strict=True)):
+        raise FileFormatError(tr("{file} line {line} is not UTF-8 like the rest of the file "
+                                 "(pasted from a GBK or Windows file?); save it as UTF-8",
+                                 file=name, line=utf8.index(False) + 1))  # fmt: skip
+    if _chinese(data):
+        return data.decode("gb18030"), "gb18030"
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FileFormatError(tr("{file} line {line} is neither UTF-8, GBK nor Windows-1252 text",
+                                 file=name, line=line)) from None  # fmt: skip
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _chinese(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are GBK: Chinese text is pairs of
+    bytes from 0xA1 up (GB2312's characters); Windows-1252's accented
+    letters stand alone, before ASCII ("M\xfcller"), which GBK would read
+    as a rare character ("M黮ler")."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [char for char in text if not char.isascii()]
+    common = sum(all(byte >= 0xA1 for byte in char.encode("gb18030")) for char in wide)
+    return bool(wide) and common >= 0.9 * len(wide)
 
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
