@@ -1273,10 +1273,10 @@ def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> Non
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise ValueError(tr("{text!r} is not a whole number", text=text)) from None
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if not cleaned.lstrip("-").isdecimal() or len(cleaned) > 12:  # (SQLite holds 19 digits)
+        raise ValueError(tr("{text!r} is not a whole number", text=text))
+    value = int(cleaned)
     if value < 0:
         raise ValueError(tr("a target is zero or more"))
     return value

@@ -359,15 +359,37 @@ def test_bad_rows_of_the_other_entities(
 
 
 def test_decimal_commas_when_the_mapping_says_so(store: Store, me: Rep, tmp_path: Path) -> None:
-    text = 'Deal;Account;Stage;Amount;Currency\nPumps;Acme;lead;"1.234,50 €";EUR\n'
+    text = 'Deal;Account;Stage;Amount;Currency\nPumps;Acme;lead;"1,234 €";EUR\n'
     path = csv_file(tmp_path, text)
+    plan = plan_import(store, "deals", path, Mapping(decimal=","))
+    assert plan.rejected[0][1] == "amount: '1,234 €' has more decimals than EUR allows"
     plan = plan_import(store, "deals", path, Mapping())
-    assert plan.rejected[0][1] == (
-        "amount: '1.234,50 €' has more decimals than EUR allows; "
-        'if the comma marks decimals, put "decimal": "," in a --map file'
-    )
-    imported(store, "deals", path, Mapping(decimal=","))
-    assert deals_by_title(store)["Pumps"].amount == 1_234_50
+    assert plan.good[0].fields["amount"] == 1_234_00  # (1,234 is grouped the English way)
+
+
+@pytest.mark.parametrize(
+    ("written", "currency", "minor", "code"),
+    [("1.234,50 €", "EUR", 1_234_50, "EUR"),  # unmistakably a decimal comma
+     ("USD 250,000.00", "", 250_000_00, "USD"),  # Salesforce: the code in the cell
+     ("250,000.00 USD", "usd", 250_000_00, "USD"),
+     ("EUR 1.234,50", "", 1_234_50, "EUR"),
+     ("12,5", "", 12_50, "CNY")],
+)  # fmt: skip
+def test_amounts_as_spreadsheets_write_them(
+    store: Store, me: Rep, tmp_path: Path, written: str, currency: str, minor: int, code: str
+) -> None:
+    text = f'Deal;Account;Stage;Amount;Currency\nPumps;Acme;lead;"{written}";{currency}\n'
+    plan = plan_import(store, "deals", csv_file(tmp_path, text), Mapping())
+    assert plan.rejected == []
+    assert (plan.good[0].fields["amount"], plan.good[0].fields["currency"]) == (minor, code)
+
+
+def test_an_amounts_code_and_the_currency_column_must_agree(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    text = "Deal;Account;Stage;Amount;Currency\nPumps;Acme;lead;USD 250;EUR\n"
+    plan = plan_import(store, "deals", csv_file(tmp_path, text), Mapping())
+    assert plan.rejected == [(2, "amount: 'USD 250' is in USD, the currency column says EUR")]
 
 
 def test_a_files_records_are_counted_by_what_they_are() -> None:

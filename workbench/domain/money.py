@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from workbench.i18n import tr
 
@@ -45,19 +46,35 @@ def check_currency(code: str) -> str:
     return code
 
 
-def parse_amount(text: str, currency: str) -> int:
-    """'12,500.50' in CNY -> 1250050 minor units. Rejects negatives and excess decimals."""
-    cleaned = text.strip().replace(",", "").replace("_", "")
+# How an amount is written: plain (1234.5), grouped with commas and a decimal
+# point (1,234.50), or grouped with points and a decimal comma (1.234,50 or
+# 12,5). At most 16 digits before the decimal mark and 6 after: no exponent
+# (1e999999 overflowed, 1e-99999999 became 0), nothing money never has.
+_POINT = re.compile(r"(\d{1,16}|\d{1,3}(,\d{3}){1,5})(\.\d{1,6})?")
+_COMMA = re.compile(r"(\d{1,3}(\.\d{3}){1,5}(,\d{1,6})?|\d{1,16},\d{1,6})")
+_SPACES = re.compile(r"[\s\u00a0\u202f_]")
+
+
+def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
+    """'12,500.50' (or '12.500,50') in CNY -> 1250050 minor units; `decimal`
+    says which mark is the decimal one, else the text's own marks do (1,234
+    is then grouped: a thousand). Rejects negatives, exponents, excess
+    decimals and anything over MAX_MINOR."""
+    cleaned = _SPACES.sub("", text)
     for symbol in (*_SYMBOLS.values(), "￥", currency):  # ￥: the full-width yen sign of GBK
-        cleaned = cleaned.removeprefix(symbol).removesuffix(symbol).strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        cleaned = cleaned.removeprefix(symbol).removesuffix(symbol)
+    point = decimal != "," and _POINT.fullmatch(cleaned.removeprefix("-"))
+    comma = decimal != "." and not point and _COMMA.fullmatch(cleaned.removeprefix("-"))
+    if cleaned.startswith("-") and (point or comma):
+        raise ValueError(tr("amount must be zero or more, not {text!r}", text=text))
+    if point:
+        value = Decimal(cleaned.replace(",", ""))
+    elif comma:
+        value = Decimal(cleaned.replace(".", "").replace(",", "."))
+    else:
         raise ValueError(
             tr("{text!r} is not an amount (e.g. 12500 or 12,500.50)", text=text)
         ) from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(tr("amount must be zero or more, not {text!r}", text=text))
     minor = value.scaleb(decimals(currency))
     if minor != minor.to_integral_value():
         raise ValueError(tr("{text!r} has more decimals than {currency} allows", text=text,

@@ -1003,6 +1003,7 @@ MESSAGES: dict[str, str] = {
     "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)": "{rule!r}：UNTIL 请写成本地日期或时间，不带 Z（UNTIL=20270131）",
     "{file} line {line} is not UTF-8 like the rest of the file (pasted from a GBK or Windows file?); save it as UTF-8": "{file} 第 {line} 行不像文件其余部分那样是 UTF-8（从 GBK 或 Windows 文件粘贴来的？），请另存为 UTF-8",
     "{file} line {line} is neither UTF-8, GBK nor Windows-1252 text": "{file} 第 {line} 行既不是 UTF-8，也不是 GBK 或 Windows-1252 文本",
+    "amount: {amount!r} is in {code}, the currency column says {currency}": "金额：{amount!r} 是 {code}，但币种列写的是 {currency}",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -190,8 +190,10 @@ class Mapping(BaseModel):
     )
     dayfirst: bool = Field(default=False, description="03/04/2026 is 3 April, not March 4")
     currency: str | None = Field(default=None, description="for amounts without a currency")
-    decimal: Literal[".", ","] = Field(
-        default=".", description='"," for amounts written 1.234,50 (most of Europe)'
+    decimal: Literal[".", ","] | None = Field(
+        default=None,
+        description='"," when 1,234 means one and a bit (most of Europe), "." when it means '
+        "a thousand; unset, an amount's own marks decide (1.234,50 and 1,234.50 both read)",
     )
 
 

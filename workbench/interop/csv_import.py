@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -42,7 +42,7 @@ from workbench.domain.models import (
     Target,
     entity_label,
 )
-from workbench.domain.money import check_currency, parse_amount
+from workbench.domain.money import ISO_4217, check_currency, parse_amount
 from workbench.domain.periods import Period
 from workbench.domain.stages import StageKind
 from workbench.i18n import later, tr, tr_n
@@ -83,6 +83,10 @@ def records(count: int, unit: str, which: str = "") -> str:
 NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
 LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
 TAG_SPLIT = re.compile(r"[;,|、，；]")
+_CODED = re.compile(
+    r"(?P<before>[A-Z]{3})\s*(?P<number>[^A-Z]+)|(?P<number2>[^A-Z]+?)\s*(?P<after>[A-Z]{3})"
+)
+_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,6})?")  # counts, percentages, minutes
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
@@ -328,10 +332,10 @@ class _Rows:
                             example=example))  # fmt: skip
 
     def _number(self, text: str) -> int:
-        try:
-            number = Decimal(text.removesuffix("%").replace(",", "").strip())
-        except InvalidOperation:
-            raise ValueError(tr("{text!r} is not a number", text=text)) from None
+        cleaned = text.removesuffix("%").replace(",", "").strip()
+        if not _NUMBER.fullmatch(cleaned):  # (no exponent: 1e999999 took 26 s to refuse)
+            raise ValueError(tr("{text!r} is not a number", text=text))
+        number = Decimal(cleaned)
         if number != number.to_integral_value():
             raise ValueError(tr("{text!r} is not a whole number", text=text))
         return int(number)
@@ -380,17 +384,17 @@ class _Rows:
             raise ValueError(tr("{text!r} is not a date (e.g. 2026-11-23)", text=text)) from None
 
     def _money(self, amount: str, currency: str) -> dict[str, Any]:
+        amount, currency = _coded(amount, currency)
         try:
             code = check_currency(currency or self.currency)
         except ValueError as error:
             raise RowError(f"currency: {error}") from None
-        if self.mapping.decimal == ",":  # 1.234,50 -> 1234.50
-            amount = amount.replace(".", "").replace(" ", "").replace(",", ".")
         try:
-            return {"amount": parse_amount(amount, code) if amount else 0, "currency": code}
+            minor = parse_amount(amount, code, self.mapping.decimal) if amount else 0
+            return {"amount": minor, "currency": code}
         except ValueError as error:
             hint = ""
-            if "," in amount and self.mapping.decimal == ".":
+            if "," in amount and self.mapping.decimal != ",":
                 hint = tr('; if the comma marks decimals, put "decimal": "," in a --map file')
             raise RowError(f"amount: {error}{hint}") from None
 
@@ -572,6 +576,20 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
                 _update(store, model, row.record_id, row.fields)
         store.refresh_derived(touched)
     return _write_rejects(plan) if plan.rejected else None
+
+
+def _coded(amount: str, currency: str) -> tuple[str, str]:
+    """An amount written with its currency code ("USD 250,000.00", "1.234,50
+    EUR"): the amount alone and that currency, which a currency column must
+    not contradict."""
+    found = _CODED.fullmatch(amount.strip())
+    code = found and (found["before"] or found["after"])
+    if not found or code not in ISO_4217:
+        return amount, currency
+    if currency.strip() and currency.strip().upper() != code:
+        raise RowError(tr("amount: {amount!r} is in {code}, the currency column says {currency}",
+                          amount=amount, code=code, currency=currency))  # fmt: skip
+    return found["number"] or found["number2"], code
 
 
 def _searched_customers(store: Store, plan: Plan) -> set[str]:
