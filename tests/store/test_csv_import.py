@@ -482,3 +482,36 @@ def _exported(store: Store, entity: str, tmp_path: Path) -> Path:
 def test_a_guarded_cell_is_read_back_as_it_was(text: str) -> None:
     assert unguard(guard(text)) == text
     assert guard(text)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize(
+    ("written", "dayfirst", "expected"),
+    [("2027-01-15", None, "2027-01-15"),
+     ("15.01.2027", None, "2027-01-15"),  # 15 is no month: the order is plain
+     ("1/15/2027", None, "2027-01-15"),
+     ("12.01.2027", True, "2027-01-12"),
+     ("12.01.2027", False, "2027-12-01"),
+     ("45672", None, "2025-01-15"),  # Excel's day number
+     ("2027年1月15日", None, "2027-01-15"),
+     ("2027-01", None, "not a whole date"),  # was the 7th: today's day of month
+     ("Jan 2027", None, "not a whole date"),
+     ("15 Jan", None, "not a whole date"),
+     ("12.01.2027", None, 'could be 12/1 or 1/12: say which with "dayfirst"')],
+)  # fmt: skip
+def test_a_date_is_read_whole_or_refused(
+    store: Store, me: Rep, tmp_path: Path, written: str, dayfirst: bool | None, expected: str
+) -> None:
+    text = f"customer,title,due_date\nAcme,Call,{written}\n"
+    plan = plan_import(store, "follow_ups", csv_file(tmp_path, text), Mapping(dayfirst=dayfirst))
+    if plan.good:
+        assert str(plan.good[0].fields["due_date"]) == expected
+    else:
+        assert expected in plan.rejected[0][1]
+
+
+def test_a_blank_optional_cell_leaves_the_default(store: Store, me: Rep, tmp_path: Path) -> None:
+    """163 real deals with an empty start date were refused: "created_at:
+    Input should be a valid datetime"."""
+    text = "Deal,Account,Stage,Amount,Created\nPumps,Acme,lead,100,\n"
+    plan = plan_import(store, "deals", csv_file(tmp_path, text), Mapping())
+    assert plan.rejected == [] and "created_at" not in plan.good[0].fields

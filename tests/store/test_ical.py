@@ -12,6 +12,7 @@ from dateutil.rrule import rrulestr
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Customer, FollowUp, Rep
 from workbench.interop.ical import export_ics
+from workbench.store.actions import complete_follow_up, snooze
 from workbench.store.database import Store
 
 TODAY = date(2026, 11, 23)
@@ -197,3 +198,20 @@ def test_until_is_written_as_the_series_start_is(
     assert series["RRULE"]["UNTIL"] == [datetime.combine(date(2026, 12, 14), time(9, 0))]
     assert shown_dates([series], date(2027, 1, 31)) == [date(2026, 11, 30), date(2026, 12, 7),
                                                          date(2026, 12, 14)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=WEEKLY;UNTIL=20270131T000000Z", "FREQ=WEEKLY;UNTIL=20270131T000000+0800",
+     "FREQ=DAILY;INTERVAL=2;UNTIL=20270131T000000UTC"],
+)  # fmt: skip
+def test_a_rule_an_earlier_version_kept_still_exports_and_completes(
+    store: Store, acme: Customer, tmp_path: Path, rule: str
+) -> None:
+    """Earlier versions kept an UNTIL with a zone: each such follow-up broke
+    the whole calendar export, and could no longer be done or snoozed."""
+    follow_up(store, acme, "Old rule", TODAY, recurrence=rule)
+    (held,) = store.db.execute("SELECT id FROM follow_ups").fetchone()
+    assert len(exported(store, tmp_path)) == 2
+    snooze(store, held, TODAY + timedelta(days=1))
+    complete_follow_up(store, held)

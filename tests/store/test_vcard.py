@@ -191,6 +191,15 @@ def card(*lines: str, version: str = "2.1") -> str:
          {"name": "Ann", "notes": "Met at\nthe fair"}),  # a line break, and a soft break
         (card("FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ren=C3=A9=") + card("FN:Bo"),
          {"name": "René"}),  # a stray '=' does not swallow END:VCARD and the next card
+        (card("FN:Ann", "EMAIL:ann@x.cn", "NOTE;ENCODING=QUOTED-PRINTABLE:Call=0D=0A=",
+              "Email: other@x.cn", "NOTE;QUOTED-PRINTABLE:Meeting locatio=", "n: Shanghai",
+              "NOTE;QUOTED-PRINTABLE:abc=", " def"),  # a soft break joins whatever follows
+         {"email": "ann@x.cn",
+          "notes": "Call\nEmail: other@x.cn\nMeeting location: Shanghai\nabc def"}),
+        (card("FN;ENCODING=QUOTED-PRINTABLE:=" + "张三".encode("gbk").hex("=").upper()),
+         {"name": "张三"}),  # GBK with no CHARSET: not Windows-1252's "ÕÅÈý"
+        (card("FN;CHARSET=GB2312;ENCODING=QUOTED-PRINTABLE:="
+              + "王喆".encode("gbk").hex("=").upper()), {"name": "王喆"}),  # 喆 is GBK, not GB2312
         (card("FN:Peter", " Bui"), {"name": "Peter Bui"}),  # 2.1 folds keep their space
         (card("FN:Pe", " ter", version="3.0"), {"name": "Peter"}),  # 3.0 folds do not
         (card("FN:Kim", "EMAIL;PREF=2:two@x.cn", "EMAIL;PREF=1:one@x.cn", version="4.0"),

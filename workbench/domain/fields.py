@@ -21,7 +21,7 @@ from pydantic import (
 
 from workbench.domain.money import MAX_MINOR, check_currency
 from workbench.domain.periods import FIRST_YEAR, LAST_YEAR, Period
-from workbench.domain.recurrence import UTC_UNTIL, rule_dates
+from workbench.domain.recurrence import rule_dates
 from workbench.i18n import tr
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
@@ -86,27 +86,9 @@ def _check_stage_key(key: str) -> str:
     return key.lower()
 
 
-# The rule parts of RFC 5545 (3.3.10); dateutil reads more (BYEASTER), which
-# no calendar a rule is exported to would understand.
-RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
-                         "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
-                         "WKST"})  # fmt: skip
-
-
-def _check_rrule(rule: str | None, info: ValidationInfo) -> str | None:
+def _check_rrule(rule: str | None) -> str | None:
     if rule is None or not rule.strip():
         return None
-    context = info.context or {}
-    kept = context.get("stored") or context.get("synced")  # (as written before parts were checked)
-    names = {part.partition("=")[0].strip() for line in rule.upper().splitlines()
-             if "FREQ=" in line for part in line.removeprefix("RRULE:").split(";")
-             if part.strip()}  # fmt: skip
-    if not kept and (unknown := sorted(names - RRULE_PARTS)):
-        raise ValueError(tr("{rule!r} is not a recurrence rule (RFC 5545 has no {part})",
-                            rule=rule, part=unknown[0]))  # fmt: skip
-    if not kept and UTC_UNTIL.search(rule):
-        raise ValueError(tr("{rule!r}: write UNTIL as a local date or time, without Z "
-                            "(UNTIL=20270131)", rule=rule))  # fmt: skip
     try:
         rule_dates(rule, date(2000, 1, 1))
     except (ValueError, TypeError) as error:

@@ -8,11 +8,37 @@ from datetime import date, datetime, time
 
 from dateutil.rrule import rrulebase, rrulestr
 
-# An UNTIL in UTC: RFC 5545 wants a floating start's UNTIL floating too.
-UTC_UNTIL = re.compile(r"(UNTIL=\d{8}T\d{6})Z", re.IGNORECASE)
+from workbench.i18n import tr
+
+# An UNTIL with a zone (Z, UTC, +0800): RFC 5545 wants a floating start's
+# UNTIL floating too; versions before this one accepted such rules.
+ZONED_UNTIL = re.compile(r"(UNTIL=\d{8}T\d{6})(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})", re.IGNORECASE)
+# The rule parts of RFC 5545 (3.3.10); dateutil reads more (BYEASTER), which
+# no calendar a rule is exported to would understand.
+RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
+                         "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
+                         "WKST"})  # fmt: skip
 
 
 def rule_dates(rule: str, anchor: date) -> rrulebase:
-    """The dates of `rule` from `anchor`. An UNTIL in UTC (accepted before
-    rules were checked for it) is read as local time."""
-    return rrulestr(UTC_UNTIL.sub(r"\1", rule), dtstart=datetime.combine(anchor, time()))
+    """The dates of `rule` from `anchor`. An UNTIL with a zone (as kept by
+    earlier versions) is read as local time, so no stored rule breaks."""
+    return rrulestr(ZONED_UNTIL.sub(r"\1", rule), dtstart=datetime.combine(anchor, time()))
+
+
+def check_new_rule(rule: str) -> None:
+    """Raise ValueError unless `rule` is one RFC 5545 rule in local time, as
+    a rule coming in (a CSV file's) must be: nothing dateutil alone reads
+    (BYEASTER), no second line (DTSTART, EXDATE: the follow-up's date is
+    its start), no UNTIL with a zone."""
+    lines = [line for line in rule.upper().splitlines() if line.strip()]
+    if len(lines) != 1:
+        raise ValueError(tr("{rule!r}: give one rule line (FREQ=…), nothing else", rule=rule))
+    names = {part.partition("=")[0].strip() for part in lines[0].removeprefix("RRULE:").split(";")
+             if part.strip()}  # fmt: skip
+    if unknown := sorted(names - RRULE_PARTS):
+        raise ValueError(tr("{rule!r} is not a recurrence rule (RFC 5545 has no {part})",
+                            rule=rule, part=unknown[0]))  # fmt: skip
+    if ZONED_UNTIL.search(rule):
+        raise ValueError(tr("{rule!r}: write UNTIL as a local date or time, without Z "
+                            "(UNTIL=20270131)", rule=rule))  # fmt: skip

@@ -1004,6 +1004,10 @@ MESSAGES: dict[str, str] = {
     "{file} line {line} is not UTF-8 like the rest of the file (pasted from a GBK or Windows file?); save it as UTF-8": "{file} 第 {line} 行不像文件其余部分那样是 UTF-8（从 GBK 或 Windows 文件粘贴来的？），请另存为 UTF-8",
     "{file} line {line} is neither UTF-8, GBK nor Windows-1252 text": "{file} 第 {line} 行既不是 UTF-8，也不是 GBK 或 Windows-1252 文本",
     "amount: {amount!r} is in {code}, the currency column says {currency}": "金额：{amount!r} 是 {code}，但币种列写的是 {currency}",
+    "{rule!r}: give one rule line (FREQ=…), nothing else": "{rule!r}：只写一行规则（FREQ=…），不要别的",
+    "{text!r} is not a whole date: give its day, month and year (e.g. 2026-11-23)": "{text!r} 不是完整的日期：请写明年、月、日（如 2026-11-23）",
+    "{text!r} is not a time (e.g. 14:30)": "{text!r} 不是时间（如 14:30）",
+    '{text!r} could be {a} or {b}: say which with "dayfirst" (true or false) in a --map file': '{text!r} 可能是 {a}，也可能是 {b}：请在 --map 文件中用 "dayfirst"（true 或 false）说明',
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

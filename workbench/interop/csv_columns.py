@@ -19,7 +19,7 @@ from workbench.i18n import tr
 Kind = Literal[
     "id", "external_id", "text", "date", "moment", "amount", "currency", "number",
     "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage", "time",
-    "quantity",
+    "quantity", "rule",
 ]  # fmt: skip
 
 
@@ -129,7 +129,7 @@ FIELDS: dict[str, dict[str, Column]] = {
         ("deal", "deal", "opportunity|deal title|商机"),
         ("due_date!", "date", "due|due date|date|到期日|截止日期|计划日期|日期"),
         ("due_time", "time", "time|due time|时间|到期时间"),
-        ("recurrence", "text", "repeat|repeats|rrule|重复"),
+        ("recurrence", "rule", "repeat|repeats|rrule|重复"),
         ("done_at", "moment", "done|completed|completed at|完成时间"),
         ("snoozed_until", "date", "snoozed|snoozed until|推迟到"),
     ),
@@ -188,7 +188,10 @@ class Mapping(BaseModel):
     values: dict[str, dict[str, str]] = Field(
         default_factory=dict, description='field -> {"their value": "ours"}, e.g. stage names'
     )
-    dayfirst: bool = Field(default=False, description="03/04/2026 is 3 April, not March 4")
+    dayfirst: bool | None = Field(
+        default=None,
+        description="true: 03/04/2026 is 3 April; false: March 4; unset, such a date is refused",
+    )
     currency: str | None = Field(default=None, description="for amounts without a currency")
     decimal: Literal[".", ","] | None = Field(
         default=None,

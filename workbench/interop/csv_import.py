@@ -19,7 +19,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ from workbench.domain.models import (
 )
 from workbench.domain.money import ISO_4217, check_currency, parse_amount
 from workbench.domain.periods import Period
+from workbench.domain.recurrence import check_new_rule
 from workbench.domain.stages import StageKind
 from workbench.i18n import later, tr, tr_n
 from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
@@ -87,6 +88,10 @@ _CODED = re.compile(
     r"(?P<before>[A-Z]{3})\s*(?P<number>[^A-Z]+)|(?P<number2>[^A-Z]+?)\s*(?P<after>[A-Z]{3})"
 )
 _NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,6})?")  # counts, percentages, minutes
+_EXCEL_DAY = re.compile(r"[2-7]\d{4}(\.\d+)?")  # Excel's day numbers, 1954 to 2119
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 (Excel counts a 29 Feb 1900 that never was)
+_DAY_MONTH = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}\b")
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))  # noqa: DTZ001 (parts, not moments)
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 
 
@@ -293,7 +298,7 @@ class _Rows:
             raise RowError(tr("customer_id: no customer {id!r} here; add a customer column "
                               "to find or create it by name", id=given_id))  # fmt: skip
         for column, text in given.items():
-            if column.kind in _PARSED:
+            if column.kind in _PARSED and text:  # a blank cell says nothing: a default stays
                 fields[column.field] = self._parsed(column, text)
         if self.model is Target:
             fields |= self._target_amount(texts.get("amount", ""), texts.get("currency", ""),
@@ -310,8 +315,6 @@ class _Rows:
 
     def _parsed(self, column: Column, text: str) -> Any:
         name = column.field
-        if not text:
-            return [] if column.kind == "tags" else None
         text = value_map(name, self.mapping).get(key(text), text)
         try:
             return _PARSED[column.kind](self, text)
@@ -340,8 +343,15 @@ class _Rows:
             raise ValueError(tr("{text!r} is not a whole number", text=text))
         return int(number)
 
+    def _rule(self, text: str) -> str:
+        check_new_rule(text)
+        return text
+
     def _time(self, text: str) -> time:
-        return self._when(text).time()
+        try:
+            return dateparser.parse(text, default=_DEFAULTS[0]).time()
+        except (ValueError, OverflowError):
+            raise ValueError(tr("{text!r} is not a time (e.g. 14:30)", text=text)) from None
 
     def _period(self, texts: dict[str, str]) -> str:
         try:
@@ -378,10 +388,27 @@ class _Rows:
         return moment if moment.tzinfo else moment.replace(tzinfo=self.now.tzinfo)
 
     def _when(self, text: str) -> datetime:
-        try:
-            return dateparser.parse(_CN_DATE.sub(r"\1-\2-\3", text), dayfirst=self.mapping.dayfirst)
+        """A date (and time) written in full: never a part made up from
+        today (2027-01 was the 7th), never a day and month read in an order
+        the file does not say (12.01.2027); Excel's day numbers (45631)."""
+        if _EXCEL_DAY.fullmatch(text):
+            return datetime.combine(_EXCEL_EPOCH, time()) + timedelta(days=float(text))
+        if (order := _DAY_MONTH.match(text)) and self.mapping.dayfirst is None:
+            first, second = int(order[1]), int(order[2])
+            if first <= 12 and second <= 12 and first != second:
+                raise ValueError(tr('{text!r} could be {a} or {b}: say which with "dayfirst" '
+                                    "(true or false) in a --map file", text=text,
+                                    a=f"{first}/{second}", b=f"{second}/{first}"))  # fmt: skip
+        written = _CN_DATE.sub(r"\1-\2-\3", text)
+        try:  # two different defaults: a part either reading takes from them is missing
+            read, again = (dateparser.parse(written, dayfirst=bool(self.mapping.dayfirst),
+                                            default=default) for default in _DEFAULTS)  # fmt: skip
         except (ValueError, OverflowError):
             raise ValueError(tr("{text!r} is not a date (e.g. 2026-11-23)", text=text)) from None
+        if read.date() != again.date():
+            raise ValueError(tr("{text!r} is not a whole date: give its day, month and year "
+                                "(e.g. 2026-11-23)", text=text))  # fmt: skip
+        return read
 
     def _money(self, amount: str, currency: str) -> dict[str, Any]:
         amount, currency = _coded(amount, currency)
@@ -547,7 +574,7 @@ def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
 _PARSED: dict[str, Callable[[_Rows, str], Any]] = {
     "text": lambda rows, text: text, "choice": _Rows._choice, "stage": _Rows._stage,
     "number": _Rows._number, "tags": _Rows._tags, "date": _Rows._date, "moment": _Rows._moment,
-    "time": _Rows._time,
+    "time": _Rows._time, "rule": _Rows._rule,
 }  # fmt: skip
 
 

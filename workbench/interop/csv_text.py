@@ -101,7 +101,7 @@ def _decoded(data: bytes, name: str) -> tuple[str, str]:
         raise FileFormatError(tr("{file} line {line} is not UTF-8 like the rest of the file "
                                  "(pasted from a GBK or Windows file?); save it as UTF-8",
                                  file=name, line=utf8.index(False) + 1))  # fmt: skip
-    if _chinese(data):
+    if looks_like_gbk(data):
         return data.decode("gb18030"), "gb18030"
     try:
         return data.decode("cp1252"), "windows-1252"
@@ -119,7 +119,7 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
-def _chinese(data: bytes) -> bool:
+def looks_like_gbk(data: bytes) -> bool:
     """Whether bytes that are not UTF-8 are GBK: Chinese text is pairs of
     bytes from 0xA1 up (GB2312's characters); Windows-1252's accented
     letters stand alone, before ASCII ("M\xfcller"), which GBK would read

@@ -19,19 +19,15 @@ from collections.abc import Iterator
 from workbench.domain.fields import looks_like_phone
 from workbench.i18n import later, tr
 from workbench.interop.content_lines import Property, components, parse, unescape
-from workbench.interop.csv_text import FileFormatError
+from workbench.interop.csv_text import FileFormatError, looks_like_gbk
 
 CUSTOMER_ID = "X-WORKBENCH-CUSTOMER"
 # The cells of a card's import row, named as the card names them.
 CELLS = ("UID", "WORKBENCH-ID", CUSTOMER_ID, "ORG", "FN", "TITLE", "TEL", "EMAIL", "NOTE")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WIDER = {"gb2312": "gb18030", "gbk": "gb18030"}  # (phones say GB2312 and write GBK)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
-# Lines a stray quoted-printable '=' at the end of the line before must not swallow.
-_PROPERTY = re.compile(
-    r"(BEGIN|END|VERSION|N|FN|ORG|TITLE|TEL|EMAIL|NOTE|ADR|LABEL|URL|BDAY|NICKNAME|ROLE|UID"
-    r"|PHOTO|CATEGORIES|REV|X-[A-Z0-9-]+)[;:]",
-    re.IGNORECASE,
-)
+_CARD_EDGE = re.compile(r"(BEGIN|END):VCARD", re.IGNORECASE)
 # What goes into the notes, in this order, and how each line is labelled.
 _EXTRAS = {"NICKNAME": later("Nickname"), "ROLE": later("Role"), "ADR": later("Address"),
            "URL": later("Website"), "BDAY": later("Birthday"),
@@ -88,11 +84,13 @@ def unfold(text: str) -> list[tuple[int, str]]:
 
 
 def _continued(last: str, raw: str, keeps_space: bool, after_blank: bool) -> str | None:
-    """`last` with `raw` joined to it, if `raw` continues it."""
+    """`last` with `raw` joined to it, if `raw` continues it. A soft break
+    joins whatever follows ("Email: …" inside a note too), except the card's
+    end: a stray '=' must not swallow END:VCARD and the card after it."""
+    if last.endswith("=") and "QUOTED-PRINTABLE" in last.upper():
+        return None if _CARD_EDGE.fullmatch(raw.strip()) else last[:-1] + raw
     if raw[:1] in (" ", "\t"):
         return last + (raw if keeps_space else raw[1:])
-    if last.endswith("=") and "QUOTED-PRINTABLE" in last.upper() and not _PROPERTY.match(raw):
-        return last[:-1] + raw
     head = last.partition(":")[0].upper()
     if keeps_space and not after_blank and "BASE64" in head and _BASE64.fullmatch(raw.strip()):
         return last + raw.strip()
@@ -142,14 +140,15 @@ def _rank(found: Property) -> int:
 
 def _decoded(found: Property) -> str:
     """The value as text: quoted-printable decoded in its CHARSET (or, with
-    none, UTF-8, else Windows-1252 as Outlook writes), line breaks as \\n."""
+    none, UTF-8, else GBK or Windows-1252 as the bytes are), line breaks as \\n."""
     if not ({"QUOTED-PRINTABLE"} & ({v.upper() for v in found.params.get("ENCODING", [])}
                                     | found.params.keys())):  # fmt: skip
         return _lines(found.value)
     raw = quopri.decodestring(found.value.encode())
-    charsets = [*found.params.get("CHARSET", []), "utf-8"]
-    if "CHARSET" not in found.params:
-        charsets += ["cp1252", "latin-1"]  # (latin-1 reads the 5 bytes cp1252 leaves out)
+    named = [_WIDER.get(charset.lower(), charset) for charset in found.params.get("CHARSET", [])]
+    charsets = [*named, "utf-8"]
+    if not named:  # Chinese phones write GBK, Outlook Windows-1252 (latin-1: its 5 gaps)
+        charsets += ["gb18030"] if looks_like_gbk(raw) else ["cp1252", "latin-1"]
     for charset in charsets:
         try:
             return _lines(raw.decode(charset))

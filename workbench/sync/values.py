@@ -46,11 +46,6 @@ def literal(value: Any, multiline: bool) -> Any:
     return value
 
 
-# What a peer's value is checked in: as written then, so a rule added since
-# (a recurrence's RFC 5545 parts) does not set aside a teammate's old record.
-SYNCED = {"synced": True}
-
-
 class Check:
     """The check for one entity's field: its model type, strict, from JSON."""
 
@@ -71,8 +66,7 @@ class Check:
         stage keys in their one spelling); ValidationError (with item
         indexes) if any is not what the field holds."""
         texts = [json_text(literal(value, self.multiline)) for value in values]
-        checked = self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True,
-                                             context=SYNCED)  # fmt: skip
+        checked = self.adapter.validate_json("[" + ",".join(texts) + "]", strict=True)
         return [json_text(value) for value in self.adapter.dump_python(checked, mode="json")]
 
 
