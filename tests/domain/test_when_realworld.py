@@ -2,27 +2,12 @@
 JioNLP, parsedatetime, recurrent, rrule.js), graded by the shared grader in
 ../shared/realworld/dates: an answer may be refused, never silently wrong."""
 
-import importlib.util
 import json
-from pathlib import Path
-from types import ModuleType
 
-import pytest
+from tests.realworld import ROOT, grader, needs
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realworld" / "dates"
-
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "run_cases.py").exists(),
-    reason=f"the shared date corpus is not beside this checkout ({CORPUS})",
-)
-
-
-def grader() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("run_cases", CORPUS / "run_cases.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+CORPUS = ROOT / "dates"
+pytestmark = needs(CORPUS / "run_cases.py", "date corpus")
 
 
 # Peer expectations the grader does not list as disputed, though it disputes the
@@ -39,7 +24,7 @@ DISPUTED_HERE = {
 
 
 def test_no_phrase_is_silently_wrong() -> None:
-    cases = grader()
+    cases = grader(CORPUS / "run_cases.py")
     wrong = []
     for path in sorted(CORPUS.glob("*_cases.jsonl")):
         for line in path.open(encoding="utf-8"):

@@ -2,13 +2,11 @@
 the demo's, and one from its follow-ups and visits with hard text and every
 kind of rhythm (imported from its CSV files as a rep would)."""
 
-import importlib.util
 import shutil
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
+from tests.realworld import ROOT, grader, needs
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.interop.csv_columns import Mapping
@@ -17,19 +15,12 @@ from workbench.interop.ical import export_ics
 from workbench.store import actions
 from workbench.store.database import open_store
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realworld" / "ics"
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "validate_ics.py").exists(),
-    reason=f"the shared calendar checker is not beside this checkout ({CORPUS})",
-)
+CORPUS = ROOT / "ics"
+pytestmark = needs(CORPUS / "validate_ics.py", "calendar checker")
 
 
 def checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("validate_ics", CORPUS / "validate_ics.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return grader(CORPUS / "validate_ics.py")
 
 
 def test_the_demo_calendar_has_no_problem(tmp_path: Path, clock: FixedClock) -> None:

@@ -10,16 +10,14 @@ from typing import Any
 import pytest
 import vobject
 
+from tests.realworld import ROOT, needs
 from workbench.interop.csv_import import apply_plan
 from workbench.interop.csv_text import FileFormatError
 from workbench.interop.vcard import plan_vcf_import
 from workbench.store.database import open_store
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "realworld" / "vcf"
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "fixtures" / "expected.json").exists(),
-    reason=f"the shared vCard corpus is not beside this checkout ({CORPUS})",
-)
+CORPUS = ROOT / "vcf"
+pytestmark = needs(CORPUS / "fixtures" / "expected.json", "vCard corpus")
 EXPECTED: dict[str, Any] = (
     json.loads((CORPUS / "fixtures" / "expected.json").read_text(encoding="utf-8"))
     if CORPUS.exists() else {}
