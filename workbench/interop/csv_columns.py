@@ -8,6 +8,7 @@ punctuation ("Account Name", "account_name" and "ACCOUNT-NAME" are one).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,8 @@ Kind = Literal[
     "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage", "time",
     "quantity", "rule",
 ]  # fmt: skip
+# What separates tags in a cell ("重点、水泵"; export-csv writes "a; b").
+TAG_SPLIT = re.compile(r"[;,|、，；]")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.money import decimals
-from workbench.interop.csv_columns import FIELDS, Column
-from workbench.interop.csv_import import TAG_SPLIT
+from workbench.interop.csv_columns import FIELDS, TAG_SPLIT, Column
 from workbench.interop.csv_text import write_table
 from workbench.store.database import Store
 from workbench.store.lookup import customer_names, live_records

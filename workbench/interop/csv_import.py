@@ -47,7 +47,15 @@ from workbench.domain.periods import Period
 from workbench.domain.recurrence import check_new_rule
 from workbench.domain.stages import StageKind
 from workbench.i18n import later, tr, tr_n
-from workbench.interop.csv_columns import Column, Mapping, Matched, key, match_columns, value_map
+from workbench.interop.csv_columns import (
+    TAG_SPLIT,
+    Column,
+    Mapping,
+    Matched,
+    key,
+    match_columns,
+    value_map,
+)
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
 from workbench.store.lookup import (
@@ -83,7 +91,6 @@ def records(count: int, unit: str, which: str = "") -> str:
 
 NAMES_SHOWN = 12  # new customers and reps named in the report; the rest counted
 LINES_SHOWN = 50  # rejected rows listed; --skip-bad writes every one to the reject file
-TAG_SPLIT = re.compile(r"[;,|、，；]")
 _CODED = re.compile(
     r"(?P<before>[A-Z]{3})\s*(?P<number>[^A-Z]+)|(?P<number2>[^A-Z]+?)\s*(?P<after>[A-Z]{3})"
 )
