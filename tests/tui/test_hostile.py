@@ -11,7 +11,7 @@ from textual.command import CommandList
 from textual.pilot import Pilot
 
 from tests.store.bundles import send
-from tests.tui.support import keys, screen_text, settle
+from tests.tui.support import keys, screen_text, settle, until
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, ActivityKind, Contact, Customer, Deal, FollowUp
 from workbench.domain.pipeline import BoardFilter
@@ -177,10 +177,12 @@ async def test_hostile_text_typed_into_the_forms_is_saved_and_shown_as_typed(
             await keys(pilot, "escape")
         app.action_quick_log()
         await keys(pilot, *"Bracket", "enter", "n", *"[/draft] talked", "ctrl+s")
+        await until(pilot, lambda: "Logged" in screen_text(app))  # (a loaded machine lags)
         assert "Logged" in screen_text(app)
         app.new_deal(None)
         await keys(pilot, *"Bracket", "enter", *"Phase 2 [/draft]", "enter", *"1000", "enter",
                    "1", "ctrl+s")  # fmt: skip
+        await until(pilot, lambda: "New deal: Phase 2 [/draft]" in screen_text(app))
         assert "New deal: Phase 2 [/draft]" in screen_text(app)
         assert app.is_running
     names = {row["name"] for row in fetch_all(book.db, "SELECT name FROM customers")}
