@@ -41,3 +41,15 @@ async def test_focus_changes_leave_no_old_keys_behind() -> None:
     assert ours <= 4, ours  # the keys on screen now (and the palette's)
     # Textual's own footer keeps the old ones; when it stops, drop workbench.tui.footer.
     assert leaky > 20, f"Textual's Footer no longer leaks ({leaky} keys): drop our subclass"
+
+
+async def test_a_footer_removed_before_its_late_recompose_draws_nothing() -> None:
+    """Textual schedules the footer's recompose after a refresh; a modal's
+    footer may be gone by then (it crashed the app once, on a loaded machine)."""
+    app = _app(Footer)
+    async with app.run_test() as pilot:
+        footer = app.query_one(Footer)
+        await footer.remove()
+        await footer.recompose()
+        await pilot.pause()
+        assert app.is_running

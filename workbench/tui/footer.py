@@ -29,6 +29,8 @@ class Footer(widgets.Footer):
         self.shown: Hashable = None  # what the last recompose drew
 
     async def recompose(self) -> None:
+        if not self.is_attached:  # a modal's footer, gone before its late recompose
+            return
         shown = self._keys()
         if shown == self.shown:
             return
