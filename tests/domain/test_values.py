@@ -14,7 +14,10 @@ from workbench.domain.periods import Period, PeriodKind
 @pytest.mark.parametrize(
     ("text", "currency", "minor"),
     [("12500", "CNY", 1_250_000), ("12,500.50", "CNY", 1_250_050), ("¥99", "CNY", 9900),
-     ("$1,000", "USD", 100_000), ("500", "JPY", 500), ("1.5 EUR", "EUR", 150)],
+     ("$1,000", "USD", 100_000), ("500", "JPY", 500), ("1.5 EUR", "EUR", 150),
+     # Shorthands no one doubts (HubSpot files hold "250k"; Chinese sheets "25万").
+     ("250k", "USD", 25_000_000), ("1.5K", "USD", 150_000), ("25万", "CNY", 25_000_000),
+     ("1,2亿", "CNY", 12_000_000_000), ("¥3.5万", "CNY", 3_500_000)],
 )  # fmt: skip
 def test_parse_amount(text: str, currency: str, minor: int) -> None:
     assert parse_amount(text, currency) == minor
@@ -27,7 +30,10 @@ def test_parse_amount(text: str, currency: str, minor: int) -> None:
      # An exponent is no way to write money: 1e999999 ended in a decimal.Overflow
      # traceback, 1e-99999999 was imported as 0.
      ("1e30", "not an amount"), ("1e999999", "not an amount"), ("1e-99999999", "not an amount"),
-     ("1" * 5000, "not an amount"), ("1,23,456.00", "not an amount")],
+     ("1" * 5000, "not an amount"), ("1,23,456.00", "not an amount"),
+     # M is a million to most and a thousand (mille) to some: refused, not guessed.
+     ("2M", "not an amount"), ("k", "not an amount"), ("5kk", "not an amount"),
+     ("1.234567k", "more decimals"), ("9999999999999999亿", "too large")],
 )  # fmt: skip
 def test_parse_amount_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -246,6 +246,82 @@ def test_a_mapping_file_names_columns_and_translates_values(
     assert (deal.stage, deal.amount, deal.currency) == ("qualified", 1_000_00, "EUR")
 
 
+def test_a_mapping_joins_columns_and_sets_constants(store: Store, me: Rep, tmp_path: Path) -> None:
+    text = "Given,Family,Company,Street,City\nAmina,Otieno,AfyaLink,1 Ngong Rd,Nairobi\n,王,芳,,\n"
+    mapping = Mapping(join={"name": ["Given", "Family"], "title": ["Street", "City"]},
+                      constants={"notes": " from the fair "})  # fmt: skip
+    report = imported(store, "contacts", csv_file(tmp_path, text), mapping)
+    assert "columns: Company -> customer, Given + Family -> name, Street + City -> title" in report
+    assert "on every row: notes = 'from the fair'" in report
+    rows = store.db.execute("SELECT name, title, notes FROM contacts ORDER BY name").fetchall()
+    assert [tuple(row) for row in rows] == [
+        ("Amina Otieno", "1 Ngong Rd Nairobi", "from the fair"),
+        ("王", None, "from the fair"),  # a blank cell adds no space
+    ]
+
+
+def test_a_constant_is_read_as_a_cell_would_be(store: Store, me: Rep, tmp_path: Path) -> None:
+    """A stage for every row, by its label or through the mapping's values."""
+    text = "Deal,Account\nPumps,Acme\n"
+    mapping = Mapping(constants={"stage": "Prospecting"},
+                      values={"stage": {"Prospecting": "qualified"}})  # fmt: skip
+    imported(store, "deals", csv_file(tmp_path, text), mapping)
+    assert deals_by_title(store)["Pumps"].stage == "qualified"
+
+
+def test_first_and_last_name_columns_make_a_contacts_name(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """HubSpot's and Outlook's layout; a Chinese sheet writes 姓 before 名."""
+    hubspot = (
+        "Record ID,First Name,Last Name,Email,Company Name\n501,Amina,Otieno,a@x.co,AfyaLink\n"
+    )
+    report = imported(store, "contacts", csv_file(tmp_path, hubspot))
+    assert any("First Name + Last Name -> name" in line for line in report), report
+    chinese = "客户名称,名,姓\n恒泰,芳,王\n"
+    imported(store, "contacts", csv_file(tmp_path, chinese, name="zh.csv"))
+    names = {row[0] for row in store.db.execute("SELECT name FROM contacts")}
+    assert names == {"Amina Otieno", "王芳"}
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [(Mapping(join={"name": ["First", "Middle"]}), "join two or more of the file's columns"),
+     (Mapping(join={"name": ["First"]}), "join two or more"),
+     (Mapping(join={"nom": ["First", "Last"]}), "join names 'nom', not a field"),
+     (Mapping(constants={"stag": "lead"}), "constants names 'stag', not a field"),
+     (Mapping(constants={"name": "Ann"}), "sets name on every row, and a column fills it too")],
+)  # fmt: skip
+def test_a_mapping_that_cannot_be_followed_says_why(
+    store: Store, me: Rep, tmp_path: Path, mapping: Mapping, message: str
+) -> None:
+    path = csv_file(tmp_path, "Customer,Name,First,Last\nAcme,Ann,A,B\n")
+    with pytest.raises(ValueError, match=message):
+        plan_import(store, "contacts", path, mapping)
+
+
+def test_bad_rows_are_grouped_by_reason_with_counts_and_lines(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """163 real deals refused one by one for the same blank start date hid
+    the one row with another problem."""
+    rows = [f"D{n},Acme,Prospecting,1" for n in range(12)]
+    rows[3] = "D3,Acme,Negotiation/Review,1"
+    rows[5] = "D5,Acme,lead,-1"
+    path = csv_file(tmp_path, "Deal,Account,Stage,Amount\n" + "\n".join(rows) + "\n")
+    report = plan_import(store, "deals", path, Mapping()).report()
+    start = report.index("rejected 12 rows:")
+    assert report[start + 1].startswith(
+        "  11 rows (lines 2, 3, 4, 5, 6, 8, 9, 10, …), such as line 2: stage: no stage "
+        "'Prospecting'"
+    ), report
+    assert report[start + 2] == "  line 7: amount: amount must be zero or more, not '-1'"
+    assert report[start + 3 :] == [  # every stage the file names, mapped to a likely one in one go
+        "map the file's stages to yours in a --map file, e.g. "
+        '{"values": {"stage": {"Prospecting": "lead", "Negotiation/Review": "negotiation"}}}'
+    ]
+
+
 def test_files_that_cannot_be_imported_say_why(store: Store, me: Rep, tmp_path: Path) -> None:
     before = dump(store)
     no_stage = csv_file(tmp_path, "Deal,Account\nPumps,Acme\n")

@@ -53,16 +53,21 @@ def check_currency(code: str) -> str:
 _POINT = re.compile(r"(\d{1,16}|\d{1,3}(,\d{3}){1,5})(\.\d{1,6})?")
 _COMMA = re.compile(r"(\d{1,3}(\.\d{3}){1,5}(,\d{1,6})?|\d{1,16},\d{1,6})")
 _SPACES = re.compile(r"[\s\u00a0\u202f_]")
+# Shorthands whose meaning no one doubts (250k, 25万, 1.2亿), as powers of ten.
+# Not M: a million to most, a thousand (mille) to some accountants.
+_SCALES = {"k": 3, "K": 3, "万": 4, "亿": 8}
 
 
 def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
     """'12,500.50' (or '12.500,50') in CNY -> 1250050 minor units; `decimal`
     says which mark is the decimal one, else the text's own marks do (1,234
-    is then grouped: a thousand). Rejects negatives, exponents, excess
-    decimals and anything over MAX_MINOR."""
+    is then grouped: a thousand); '250k' and '25万' are 250000. Rejects
+    negatives, exponents, excess decimals and anything over MAX_MINOR."""
     cleaned = _SPACES.sub("", text)
     for symbol in (*_SYMBOLS.values(), "￥", currency):  # ￥: the full-width yen sign of GBK
         cleaned = cleaned.removeprefix(symbol).removesuffix(symbol)
+    scale = _SCALES.get(cleaned[-1:], 0)
+    cleaned = cleaned[:-1] if scale else cleaned
     point = decimal != "," and _POINT.fullmatch(cleaned.removeprefix("-"))
     comma = decimal != "." and not point and _COMMA.fullmatch(cleaned.removeprefix("-"))
     if cleaned.startswith("-") and (point or comma):
@@ -75,7 +80,7 @@ def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
         raise ValueError(
             tr("{text!r} is not an amount (e.g. 12500 or 12,500.50)", text=text)
         ) from None
-    minor = value.scaleb(decimals(currency))
+    minor = value.scaleb(scale + decimals(currency))
     if minor != minor.to_integral_value():
         raise ValueError(tr("{text!r} has more decimals than {currency} allows", text=text,
                             currency=currency))  # fmt: skip

@@ -812,7 +812,7 @@ MESSAGES: dict[str, str] = {
     "columns: {columns}": "列：{columns}",
     "accepted {records}: {new} new, {known} already here (updated where they differ)": "接受 {records}：新增 {new}，已有 {known}（不同之处会更新）",
     "… and {count} more": "……还有 {count} 项",
-    "{file} has no column for {missing} (columns: {columns}); name it in a --map file": "{file} 没有 {missing} 列（现有列：{columns}）；请在 --map 文件中指定",
+    "{file} has no column for {missing} (columns: {columns}); name it in a --map file ({example}), or give every row the same ({constant})": "{file} 没有 {missing} 列（现有列：{columns}）；请在 --map 文件中指定（{example}），或为每一行设定同一个值（{constant}）",
     "no stage {stage!r} (stages: {known}); map it to one in a --map file: {example}": "没有阶段 {stage!r}（阶段：{known}）；请在 --map 文件中把它映射到某个阶段：{example}",
     "{records} (first: line {line}: {reason}); nothing was imported. Fix them, or import the good ones with --skip-bad": "{records}（第一处：第 {line} 行：{reason}）；没有导入任何内容。请修正，或用 --skip-bad 只导入正确的",
     "not imported (no field; name one in --map): {columns}": "未导入（没有对应字段；可在 --map 中指定）：{columns}",
@@ -1008,6 +1008,13 @@ MESSAGES: dict[str, str] = {
     "{text!r} is not a whole date: give its day, month and year (e.g. 2026-11-23)": "{text!r} 不是完整的日期：请写明年、月、日（如 2026-11-23）",
     "{text!r} is not a time (e.g. 14:30)": "{text!r} 不是时间（如 14:30）",
     '{text!r} could be {a} or {b}: say which with "dayfirst" (true or false) in a --map file': '{text!r} 可能是 {a}，也可能是 {b}：请在 --map 文件中用 "dayfirst"（true 或 false）说明',
+    "  {records} (lines {lines}): {reason}": "  {records}（第 {lines} 行）：{reason}",
+    "  {records} (lines {lines}), such as line {line}: {reason}": "  {records}（第 {lines} 行），例如第 {line} 行：{reason}",
+    "on every row: {values}": "每一行都设为：{values}",
+    "the mapping sets {field} on every row, and a column fills it too: keep one": "映射文件为每一行设定了 {field}，同时又有一列填写它：请只保留一种",
+    "the mapping joins {names} into {target}; join two or more of the file's columns ({columns})": "映射文件把 {names} 合并为 {target}；请合并文件中的两列或更多列（{columns}）",
+    "the mapping's {part} names {target!r}, not a field ({known})": "映射文件的 {part} 写了 {target!r}，这不是字段（{known}）",
+    "map the file's stages to yours in a --map file, e.g. {example}": "请在 --map 文件中把文件里的阶段映射到你的阶段，例如 {example}",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -9,7 +9,7 @@ punctuation ("Account Name", "account_name" and "ACCOUNT-NAME" are one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -43,10 +43,10 @@ def _columns(*specs: tuple[str, Kind, str]) -> dict[str, Column]:
     """From (field, kind, 'synonym|synonym|…'); a field named with a trailing
     '!' is required."""
     columns = {}
-    for field, kind, synonyms in specs:
-        name = field.rstrip("!")
+    for spec, kind, synonyms in specs:
+        name = spec.rstrip("!")
         names = (name, *synonyms.split("|")) if synonyms else (name,)
-        columns[name] = Column(name, kind, tuple(key(n) for n in names), field.endswith("!"))
+        columns[name] = Column(name, kind, tuple(key(n) for n in names), spec.endswith("!"))
     return columns
 
 
@@ -55,15 +55,19 @@ _EXTERNAL_ID: tuple[str, Kind, str] = (
     "external_id", "external_id", "external id|record id|crm id|外部编号|编号")  # fmt: skip
 _OWNER: tuple[str, Kind, str] = (
     "owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
-                    "负责人|销售|销售代表|客户经理|跟进人")  # fmt: skip
+                    "owner name|salesperson|负责人|销售|销售代表|客户经理|跟进人")  # fmt: skip
 _CREATED: tuple[str, Kind, str] = (
     "created_at", "moment", "created|created date|created on|创建时间|创建日期")  # fmt: skip
 _COMMON = (_ID, _EXTERNAL_ID, _OWNER, _CREATED)
-_CUSTOMER = "customer|account|account name|company|company name|客户|客户名称|公司|公司名称"
+_CUSTOMER = ("customer|account|account name|company|company name|associated company|"
+             "organization|organization name|organisation|organisation name|"
+             "客户|客户名称|公司|公司名称")  # fmt: skip
 _CUSTOMER_ID: tuple[str, Kind, str] = ("customer_id", "customer_id", "account id|客户id")
 _NOTES = "note|description|comments|comment|备注|描述|说明"
 _PHONE = "telephone|tel|mobile|phone number|电话|联系电话|手机"
 _EMAIL = "e-mail|email address|邮箱|电子邮件|邮件地址"
+_AMOUNT = "value|close value|deal value|expected revenue|金额|商机金额|预计金额"
+_CLOSE = "close date|expected close date|closing date|expected closing|预计成交日期|预计成交时间"
 
 FIELDS: dict[str, dict[str, Column]] = {
     "customers": _columns(
@@ -90,7 +94,11 @@ FIELDS: dict[str, dict[str, Column]] = {
         *_COMMON,
         ("customer!", "customer", _CUSTOMER),
         _CUSTOMER_ID,
-        ("name!", "text", "contact|contact name|full name|联系人|姓名|联系人姓名"),
+        (
+            "name!",
+            "text",
+            "contact|contact name|full name|person|person name|联系人|姓名|联系人姓名",
+        ),
         ("title", "text", "job title|position|role|职位|职务"),
         ("phone", "text", _PHONE),
         ("email", "text", _EMAIL),
@@ -100,12 +108,16 @@ FIELDS: dict[str, dict[str, Column]] = {
         *_COMMON,
         ("customer!", "customer", _CUSTOMER),
         _CUSTOMER_ID,
-        ("title!", "text", "deal|deal name|opportunity|opportunity name|name|商机|商机名称|项目"),
-        ("amount", "amount", "value|close value|deal value|金额|商机金额|预计金额"),
+        (
+            "title!",
+            "text",
+            "deal|deal name|deal title|opportunity|opportunity name|name|商机|商机名称|项目",
+        ),
+        ("amount", "amount", _AMOUNT),
         ("currency", "currency", "币种|货币"),
         ("stage!", "stage", "deal stage|sales stage|阶段|销售阶段"),
         ("probability", "number", "win probability|赢率|成交概率|概率"),
-        ("expected_close", "date", "close date|expected close date|预计成交日期|预计成交时间"),
+        ("expected_close", "date", _CLOSE),
         ("next_step", "text", "next steps|下一步"),
         ("reason", "text", "loss reason|win reason|原因|输赢原因"),
         ("closed_on", "date", "closed|actual close date|成交日期|关闭日期"),
@@ -173,6 +185,7 @@ BUILT_IN_VALUES: dict[str, dict[str, str]] = {
              "进行中": "open", "赢单": "won", "输单": "lost"},
     "complaint_status": {"未解决": "open", "已解决": "resolved"},
     "tier": {"a级": "A", "b级": "B", "c级": "C", "重点": "A"},
+    "stage": {"closed won": "won", "closed lost": "lost", "赢单": "won", "输单": "lost"},
     "metric": {"收入": "revenue", "销售额": "revenue", "赢单数": "won_deals",
                "新客户": "new_customers", "电话": "calls", "拜访": "visits"},
 
@@ -201,6 +214,15 @@ class Mapping(BaseModel):
         description='"," when 1,234 means one and a bit (most of Europe), "." when it means '
         "a thousand; unset, an amount's own marks decide (1.234,50 and 1,234.50 both read)",
     )
+    join: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='field -> the columns whose cells make it, in order: "name": ["First Name", '
+        '"Last Name"]',
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description='field -> the value every row takes, read as a cell would be: "stage": "lead"',
+    )
 
 
 def load_mapping(path: Path | None) -> Mapping:
@@ -223,14 +245,48 @@ class Matched:
     by_column: dict[int, Column]  # CSV column index -> the field it fills
     unmapped: list[str]  # headers that fill nothing
     missing: list[str]  # required fields no column fills
+    joined: dict[Column, tuple[int, ...]] = field(default_factory=dict)  # cells joined in order
+    constants: dict[Column, str] = field(default_factory=dict)  # the same value on every row
+
+    def filled(self) -> set[str]:
+        return {column.field for column in (*self.by_column.values(), *self.joined,
+                                            *self.constants)}  # fmt: skip
+
+
+# A person's name in two columns (HubSpot, Outlook, Salesforce contacts),
+# joined when no column holds it whole: given name first, or 姓 first.
+_NAME_PARTS = (("first name|firstname|given name", "last name|lastname|surname|family name"),
+               ("姓", "名"))  # fmt: skip
+
+
+def join_cells(cells: list[str]) -> str:
+    """The non-blank cells with a space between, none between two Chinese
+    (or Japanese, Korean) characters: 'Amina' 'Otieno' -> 'Amina Otieno',
+    '王' '芳' -> '王芳'."""
+    text = ""
+    for cell in (cell.strip() for cell in cells):
+        if cell:
+            text += "" if not text or (_wide(text[-1]) and _wide(cell[0])) else " "
+            text += cell
+    return text
+
+
+def _wide(char: str) -> bool:
+    return (
+        "\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+    )
 
 
 def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
     fields = FIELDS[entity]
+    joined = _joins(fields, header, mapping)
     by_column: dict[int, Column] = {}
     unmapped: list[str] = []
     overrides = {key(name): target for name, target in mapping.columns.items()}
+    taken = {index for indices in joined.values() for index in indices}
     for index, name in enumerate(header):
+        if index in taken:
+            continue
         target = overrides.get(key(name), "")
         if target == "":  # not in the mapping file: the field so named, or a free one it names
             found = [column for column in fields.values() if key(name) in column.synonyms
@@ -245,15 +301,71 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
             known = ", ".join(fields)
             raise ValueError(tr("the mapping sends {name!r} to {target!r}, not a field ({known})",
                                 name=name, target=target, known=known))  # fmt: skip
-        if column is None or column in by_column.values():
+        if column is None or column in by_column.values() or column in joined:
             unmapped.append(name)
         else:
             by_column[index] = column
-    filled = {column.field for column in by_column.values()}
+    matched = Matched(by_column, unmapped, [], joined, _constants(fields, mapping))
+    if entity in ("contacts", "reps") and "name" not in matched.filled():
+        _join_name(matched, fields["name"], header)
+    from_cells = {column.field for column in (*by_column.values(), *matched.joined)}
+    if clash := from_cells & {column.field for column in matched.constants}:
+        raise ValueError(tr("the mapping sets {field} on every row, and a column fills it too: "
+                            "keep one", field=", ".join(sorted(clash))))  # fmt: skip
+    filled = matched.filled()
     if "customer_id" in filled:
         filled.add("customer")  # a customer's id names it as surely as its name
-    missing = [c.field for c in fields.values() if c.required and c.field not in filled]
-    return Matched(by_column, unmapped, missing)
+    matched.missing[:] = [c.field for c in fields.values() if c.required and c.field not in filled]
+    return matched
+
+
+def _join_name(matched: Matched, name: Column, header: list[str]) -> None:
+    """Fills `name` from a given-name and a family-name column, if the file has both free."""
+    if parts := _name_parts(header, matched.unmapped):
+        matched.joined[name] = parts
+        matched.unmapped[:] = [h for i, h in enumerate(header) if h in matched.unmapped
+                               and i not in parts]  # fmt: skip
+
+
+def _joins(
+    fields: dict[str, Column], header: list[str], mapping: Mapping
+) -> dict[Column, tuple[int, ...]]:
+    """The mapping's joined fields, by the indices of their columns."""
+    where = {key(name): index for index, name in enumerate(header)}
+    joined = {}
+    for target, names in mapping.join.items():
+        column = _field(fields, target, "join")
+        absent = [name for name in names if key(name) not in where]
+        if absent or len(names) < 2:
+            raise ValueError(tr("the mapping joins {names} into {target}; join two or more of "
+                                "the file's columns ({columns})", names=names, target=target,
+                                columns=", ".join(header)))  # fmt: skip
+        joined[column] = tuple(where[key(name)] for name in names)
+    return joined
+
+
+def _constants(fields: dict[str, Column], mapping: Mapping) -> dict[Column, str]:
+    return {_field(fields, target, "constants"): text.strip()
+            for target, text in mapping.constants.items()}  # fmt: skip
+
+
+def _field(fields: dict[str, Column], target: str, part: str) -> Column:
+    if target not in fields:
+        raise ValueError(tr("the mapping's {part} names {target!r}, not a field ({known})",
+                            part=part, target=target, known=", ".join(fields)))  # fmt: skip
+    return fields[target]
+
+
+def _name_parts(header: list[str], free: list[str]) -> tuple[int, ...]:
+    """The given-name and family-name columns among the free ones, in the
+    order a name is written; () when the file has no such pair."""
+    where = {key(name): index for index, name in enumerate(header) if name in free}
+    for first, last in _NAME_PARTS:
+        found = [next((where[key(n)] for n in names.split("|") if key(n) in where), None)
+                 for names in (first, last)]  # fmt: skip
+        if None not in found:
+            return tuple(index for index in found if index is not None)
+    return ()
 
 
 def value_map(field: str, mapping: Mapping) -> dict[str, str]:

@@ -52,6 +52,7 @@ from workbench.interop.csv_columns import (
     Column,
     Mapping,
     Matched,
+    join_cells,
     key,
     match_columns,
     value_map,
@@ -131,6 +132,8 @@ class Plan:
     similar: dict[str, str] = field(default_factory=dict)
     # Rows that are contacts already here without saying so: (line, which, why).
     twins: list[tuple[int, str, str]] = field(default_factory=list)
+    # Stages the file names that are not ours -> the one of ours each likely is.
+    unknown_stages: dict[str, str] = field(default_factory=dict)
 
     @property
     def keyed(self) -> bool:
@@ -146,6 +149,8 @@ class Plan:
         """What the import does (or would do), a line each."""
         table, matched = self.table, self.matched
         used = {table.header[i]: column.field for i, column in matched.by_column.items()}
+        used |= {" + ".join(table.header[i] for i in indices): column.field
+                 for column, indices in matched.joined.items()}  # fmt: skip
         lines = [
             tr("{file} ({encoding}, {layout}): {records} of {entity}", file=self.path.name,
                encoding=table.encoding, layout=tr(table.layout),
@@ -153,6 +158,9 @@ class Plan:
             tr("columns: {columns}",
                columns=", ".join(f"{name} -> {target}" for name, target in used.items())),
         ]  # fmt: skip
+        if matched.constants:
+            values = [f"{column.field} = {text!r}" for column, text in matched.constants.items()]
+            lines.append(tr("on every row: {values}", values=", ".join(values)))
         if matched.unmapped:
             lines.append(tr("not imported (no field; name one in --map): {columns}",
                             columns=", ".join(matched.unmapped)))  # fmt: skip
@@ -178,8 +186,11 @@ class Plan:
         if self.rejected:
             lines.append(tr("rejected {records}:",
                             records=records(len(self.rejected), self.table.unit)))  # fmt: skip
-            lines += _some([tr("  line {line}: {reason}", line=line, reason=reason)
-                            for line, reason in self.rejected], LINES_SHOWN)  # fmt: skip
+            lines += _some(_by_reason(self.rejected, self.table.unit), LINES_SHOWN)
+        if len(self.unknown_stages) > 1:
+            example = {"values": {"stage": self.unknown_stages}}
+            lines.append(tr("map the file's stages to yours in a --map file, e.g. {example}",
+                            example=json.dumps(example, ensure_ascii=False)))  # fmt: skip
         return lines
 
     def _created(self) -> list[str]:
@@ -197,6 +208,34 @@ class Plan:
         return lines
 
 
+# A value a message quotes (repr's quotes; not the apostrophe of "customer's").
+_QUOTED = re.compile(r"""(?<![A-Za-z])('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+LINES_NAMED = 8  # a reason's lines named in the report
+
+
+def _by_reason(rejected: list[tuple[int, str]], unit: str) -> list[str]:
+    """The rejected lines grouped by what is wrong with them (the message
+    without the values it quotes), the largest group first: its count, its
+    first lines, and the first line's message."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for line, reason in rejected:
+        groups.setdefault(_QUOTED.sub("…", reason), []).append((line, reason))
+    lines = []
+    for group in sorted(groups.values(), key=lambda group: (-len(group), group[0][0])):
+        (line, reason), named = group[0], [str(line) for line, _ in group[:LINES_NAMED]]
+        if len(group) == 1:
+            lines.append(tr("  line {line}: {reason}", line=line, reason=reason))
+            continue
+        named += ["…"] if len(group) > LINES_NAMED else []
+        values = {"records": records(len(group), unit), "lines": ", ".join(named),
+                  "line": line, "reason": reason}  # fmt: skip
+        if all(other == reason for _, other in group):
+            lines.append(tr("  {records} (lines {lines}): {reason}", **values))
+        else:
+            lines.append(tr("  {records} (lines {lines}), such as line {line}: {reason}", **values))
+    return lines
+
+
 def _some(items: list[str], limit: int) -> list[str]:
     """The first `limit` items, and how many more there are."""
     more = [tr("… and {count} more", count=f"{len(items) - limit:,}")] if len(items) > limit else []
@@ -211,9 +250,14 @@ def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Map
     """The plan for a table read from `path` (a CSV file, or vCards as rows)."""
     matched = match_columns(entity, table.header, mapping)
     if matched.missing:
+        first = matched.missing[0]
+        example = json.dumps({"columns": {"…": first}}, ensure_ascii=False)
+        constant = json.dumps({"constants": {first: "…"}}, ensure_ascii=False)
         raise ValueError(tr("{file} has no column for {missing} (columns: {columns}); name it "
-                            "in a --map file", file=path.name, missing=", ".join(matched.missing),
-                            columns=", ".join(table.header)))  # fmt: skip
+                            "in a --map file ({example}), or give every row the same "
+                            "({constant})", file=path.name, missing=", ".join(matched.missing),
+                            columns=", ".join(table.header), example=example,
+                            constant=constant))  # fmt: skip
     plan = Plan(entity, path, table, matched, rejected=list(table.unreadable))
     _Rows(store, plan, mapping).read()
     return plan
@@ -288,8 +332,12 @@ class _Rows:
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             raise RowError(tr("has {cells} cells; the header names {named}", cells=len(cells),
                                  named=len(header)))  # fmt: skip
-        given = {column: (cells[i] if i < len(cells) else "").strip()
-                 for i, column in self.plan.matched.by_column.items()}  # fmt: skip
+        matched = self.plan.matched
+        cell = [text.strip() for text in cells] + [""] * (len(header) - len(cells))
+        given = {column: cell[i] for i, column in matched.by_column.items()}
+        given |= {column: join_cells([cell[i] for i in indices])
+                  for column, indices in matched.joined.items()}  # fmt: skip
+        given |= matched.constants
         texts = {column.field: text for column, text in given.items()}
         fields: dict[str, Any] = {}
         for name, target in (("owner", "owner"), ("rep", "rep_id")):
@@ -336,7 +384,10 @@ class _Rows:
         for stage in self.stages.values():
             if folded in (stage.key, stage.label.casefold()):
                 return stage.key
-        example = f'{{"values": {{"stage": {{"{text}": "lead"}}}}}}'
+        likely = next((key for key, stage in self.stages.items()
+                       if key in folded or stage.label.casefold() in folded), "lead")  # fmt: skip
+        self.plan.unknown_stages[text] = likely
+        example = json.dumps({"values": {"stage": {text: likely}}}, ensure_ascii=False)
         raise ValueError(tr("no stage {stage!r} (stages: {known}); map it to one in a --map "
                             "file: {example}", stage=text, known=", ".join(self.stages),
                             example=example))  # fmt: skip
