@@ -1341,6 +1341,33 @@ def target_split(env: Env, how: str) -> None:
          else tr("Targets now spread by last year."))  # fmt: skip
 
 
+@cli.command("currency")
+@click.argument("code", required=False)
+@store_options
+@click.pass_obj
+def currency_command(env: Env, code: str | None) -> None:
+    """Show or set your home currency (ISO 4217: CNY, USD, EUR…): the one revenue and
+    revenue targets are counted in and new deals take."""
+    from workbench.store.actions import set_home_currency
+
+    store = env.store()
+    if code is None:
+        echo(tr("Home currency: {code}", code=store.settings().currency))
+        return
+    try:
+        stranded = set_home_currency(store, code)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    echo(tr("Home currency: {code}. Deals won in other currencies count as won deals and in "
+            "win rates; their revenue is shown apart, never converted.",
+            code=store.settings().currency))  # fmt: skip
+    if stranded:
+        echo(tr_n("{count} revenue target is in another currency: it counts again once set in "
+                  "{code} (workbench target set revenue …).", "{count} revenue targets are in "
+                  "other currencies: they count again once set in {code} (workbench target set "
+                  "revenue …).", stranded, code=store.settings().currency))  # fmt: skip
+
+
 @cli.command()
 @click.option(
     "--period",

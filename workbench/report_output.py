@@ -56,6 +56,7 @@ def _gauge_json(metric: Metric, gauge: Gauge) -> dict[str, Any]:
 def _kpis_json(results: Results, activities: dict[str, int], new: int) -> dict[str, Any]:
     return {
         "won_revenue": results.won_revenue,
+        "won_revenue_other_currencies": dict(results.won_elsewhere),
         "won_count": results.won_count,
         "lost_count": results.lost_count,
         "win_rate": _share(results.win_rate),
@@ -193,6 +194,9 @@ def kpi_lines(report: Report) -> list[str]:
          f"{report.new_customers}", False),
     ):  # fmt: skip
         lines.append(f"  {pad(label, 13)} {shown:>12}  {change(now, then, rate=rate)}")
+    if results.won_elsewhere:  # never converted: shown as won, each in its own currency
+        won = ", ".join(format_money(minor, code) for code, minor in results.won_elsewhere)
+        lines.insert(2, "  " + tr("also won, in other currencies: {amounts}", amounts=won))
     for kind, count in sorted(report.activities.items()):
         label = tr("{kind}s", kind=ActivityKind(kind).label).capitalize()
         lines.append(f"  {pad(label, 13)} {count:>12}  "

@@ -96,3 +96,25 @@ def test_the_team_report_has_a_leaderboard(run: Run) -> None:
     revenue = [entry["won_revenue"] for entry in report["leaderboard"]]
     assert revenue == sorted(revenue, reverse=True)
     assert "Leaderboard" in run("report", "--rep", "all").output
+
+
+def test_the_home_currency_is_set_and_targets_in_another_stop_counting(run: Run) -> None:
+    """A CNY target measured against USD revenue would be silently wrong: it
+    no longer counts, and the rep is told so."""
+    assert "Home currency: CNY" in run("currency").output
+    run("target", "set", "revenue", "261,000", "--period", "2026")
+    run("target", "set", "calls", "42", "--period", "this month")
+    changed = run("currency", "usd")
+    assert changed.exit_code == 0
+    assert "Home currency: USD." in changed.output
+    assert "1 revenue target is in another currency" in changed.output
+    report = json.loads(run("report", "--json").output)
+    assert report["currency"] == "USD"
+    assert report["targets"]["revenue"]["target"] is None  # the CNY one: not converted
+    assert report["targets"]["calls"]["target"] == 42  # counts have no currency
+    run("target", "set", "revenue", "522,000", "--period", "2026")
+    report = json.loads(run("report", "--json").output)
+    assert report["targets"]["revenue"]["target"] == 42_000_00
+    refused = run("currency", "dollars")
+    assert refused.exit_code != 0 and "not an ISO 4217 currency code" in refused.output
+    assert "Home currency: USD" in run("currency").output

@@ -17,22 +17,37 @@ from workbench.domain.kpis import (
 
 def test_results_of_a_period() -> None:
     figures = results([
-        ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3)),  # 33 days
-        ClosedDeal(300_000, True, date(2026, 11, 1), date(2026, 11, 11)),  # 10 days
-        ClosedDeal(50_000, True, date(2026, 9, 1), date(2026, 11, 20)),  # 80 days
-        ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5)),
-    ])  # fmt: skip
+        ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),  # 33 days
+        ClosedDeal(300_000, True, date(2026, 11, 1), date(2026, 11, 11), "CNY"),  # 10 days
+        ClosedDeal(50_000, True, date(2026, 9, 1), date(2026, 11, 20), "CNY"),  # 80 days
+        ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "CNY"),
+    ], "CNY")  # fmt: skip
     assert (figures.won_revenue, figures.won_count, figures.lost_count) == (450_000, 3, 1)
     assert figures.win_rate == 0.75
     assert figures.average_won == 150_000
     assert figures.cycle_days == 33
+    assert figures.won_elsewhere == ()
+
+
+def test_deals_in_other_currencies_count_but_their_money_is_kept_apart() -> None:
+    """They vanished from the counts and the win rate, not only from revenue."""
+    figures = results([
+        ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),
+        ClosedDeal(2_500_000, True, date(2026, 10, 1), date(2026, 11, 3), "USD"),
+        ClosedDeal(700, True, date(2026, 10, 1), date(2026, 11, 4), "USD"),
+        ClosedDeal(1_000, True, date(2026, 10, 1), date(2026, 11, 3), "EUR"),
+        ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "USD"),
+    ], "CNY")  # fmt: skip
+    assert (figures.won_count, figures.lost_count, figures.win_rate) == (4, 1, 0.8)
+    assert figures.won_revenue == 100_000 and figures.average_won == 100_000  # CNY's alone
+    assert figures.won_elsewhere == (("EUR", 1_000), ("USD", 2_500_700))
 
 
 def test_nothing_closed_is_no_rate_not_zero() -> None:
-    figures = results([])
+    figures = results([], "CNY")
     assert figures.win_rate is None and figures.average_won is None
     assert figures.cycle_days is None and figures.won_revenue == 0
-    only_lost = results([ClosedDeal(1, False, date(2026, 1, 1), date(2026, 11, 2))])
+    only_lost = results([ClosedDeal(1, False, date(2026, 1, 1), date(2026, 11, 2), "CNY")], "CNY")
     assert only_lost.win_rate == 0.0  # one closed, none won: 0%, a real figure
 
 

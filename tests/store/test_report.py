@@ -18,6 +18,7 @@ from workbench.domain.models import (
     Target,
 )
 from workbench.domain.periods import Period
+from workbench.report_output import kpi_lines
 from workbench.store.database import Store
 from workbench.store.report import build_report, previous_period
 
@@ -104,6 +105,23 @@ def test_the_team_and_the_leaderboard(store: Store, me: Rep, november: Rep) -> N
         ("Sam", 3_000 * YUAN, pytest.approx(0.3)),
     ]
     assert report.who == "everyone"
+
+
+def test_a_deal_won_in_another_currency_counts_but_is_not_added_to_revenue(
+    store: Store, me: Rep, november: Rep, acme: Customer
+) -> None:
+    """It vanished from won deals and the win rate, not only from revenue."""
+    store.add(Deal(customer_id=acme.id, title="Export", stage="won", currency="USD",
+                   amount=2_500 * 100, closed_on=date(2026, 11, 12)))  # fmt: skip
+    report = build_report(store, me.id, Period.parse("2026-11"))
+    gauges = {g.metric: g.gauge for g in report.gauges}
+    assert gauges[Metric.REVENUE].achieved == 12_000 * YUAN  # CNY alone, never converted
+    assert gauges[Metric.WON_DEALS].achieved == 3
+    assert report.results.win_rate == pytest.approx(3 / 4)
+    assert report.results.average_won == 6_000 * YUAN
+    assert report.results.won_elsewhere == (("USD", 2_500 * 100),)
+    lines = kpi_lines(report)
+    assert "  also won, in other currencies: $2,500" in lines, lines
 
 
 def test_a_period_with_nothing(store: Store, me: Rep) -> None:

@@ -7,12 +7,13 @@ import pytest
 from textual.command import CommandList
 from textual.content import Content
 
-from tests.tui.support import workers_done
+from tests.tui.support import screen_text, settle, until, workers_done
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer
 from workbench.store.actions import set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.currency import CurrencyScreen
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.forms import QuickLogScreen
 from workbench.tui.today import TodayScreen
@@ -150,3 +151,19 @@ async def test_a_pane_that_cannot_read_says_why(
         said = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert any("the database file is damaged" in text for text in said), said
         assert app.is_running
+
+
+async def test_the_home_currency_is_chosen_from_the_palette(small: Store) -> None:
+    app = WorkbenchApp(small)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.action_choose_currency()
+        await settle(pilot)
+        await pilot.press(*"xx", "enter")  # 'CNY' already typed: 'CNYxx' is refused
+        await settle(pilot)
+        assert isinstance(app.screen, CurrencyScreen)
+        assert "is not an ISO 4217 currency code" in screen_text(app)
+        await pilot.press(*["backspace"] * 5, *"usd", "enter")
+        await until(pilot, lambda: "Home currency: USD" in screen_text(app))
+        assert not isinstance(app.screen, CurrencyScreen)
+    assert small.settings().currency == "USD"

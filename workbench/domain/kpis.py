@@ -2,9 +2,12 @@
 forecast, the gap, and the activity it takes to close it.
 
 The formulas (also in the README):
-- won revenue / won count: deals won (closed_on) in the period;
-- win rate: won ÷ (won + lost) among deals closed in the period; None with none closed;
-- average won deal size: won revenue ÷ won count;
+- won revenue / won count: deals won (closed_on) in the period; revenue in the
+  home currency (other currencies' revenue is shown apart, never converted),
+  counts in every currency;
+- win rate: won ÷ (won + lost) among deals closed in the period, every
+  currency; None with none closed;
+- average won deal size: won revenue ÷ the count of deals won in the home currency;
 - median sales cycle: the median of days from a won deal's creation to its close;
 - stage conversion: of the deals that entered stage k in the period, the share
   that later reached a stage further along the pipeline (by position; Lost is
@@ -32,14 +35,18 @@ class ClosedDeal:
     won: bool  # else lost
     created: date
     closed: date
+    currency: str
 
 
 @dataclass(frozen=True)
 class Results:
-    won_revenue: int
-    won_count: int
+    won_revenue: int  # in the home currency
+    won_count: int  # in every currency, as is lost_count
     lost_count: int
     cycle_days: float | None  # median, won deals
+    won_at_home: int = 0  # deals won in the home currency (won_revenue's)
+    # Won revenue in other currencies: not converted, never added to won_revenue.
+    won_elsewhere: tuple[tuple[str, int], ...] = ()
 
     @property
     def win_rate(self) -> float | None:
@@ -48,18 +55,25 @@ class Results:
 
     @property
     def average_won(self) -> float | None:
-        return self.won_revenue / self.won_count if self.won_count else None
+        return self.won_revenue / self.won_at_home if self.won_at_home else None
 
 
-def results(closed: Iterable[ClosedDeal]) -> Results:
+def results(closed: Iterable[ClosedDeal], home: str) -> Results:
     deals = list(closed)
     won = [deal for deal in deals if deal.won]
     cycles = [(deal.closed - deal.created).days for deal in won]
+    elsewhere = Counter[str]()
+    for deal in won:
+        if deal.currency != home:
+            elsewhere[deal.currency] += deal.amount
+    at_home = [deal.amount for deal in won if deal.currency == home]
     return Results(
-        sum(deal.amount for deal in won),
+        sum(at_home),
         len(won),
         len(deals) - len(won),
         statistics.median(cycles) if cycles else None,
+        len(at_home),
+        tuple(sorted(elsewhere.items())),
     )
 
 

@@ -1015,6 +1015,20 @@ MESSAGES: dict[str, str] = {
     "the mapping joins {names} into {target}; join two or more of the file's columns ({columns})": "映射文件把 {names} 合并为 {target}；请合并文件中的两列或更多列（{columns}）",
     "the mapping's {part} names {target!r}, not a field ({known})": "映射文件的 {part} 写了 {target!r}，这不是字段（{known}）",
     "map the file's stages to yours in a --map file, e.g. {example}": "请在 --map 文件中把文件里的阶段映射到你的阶段，例如 {example}",
+    "also won, in other currencies: {amounts}": "另有其他币种赢单：{amounts}",
+    "Home currency: {code}": "本币：{code}",
+    "Home currency: {code}. Deals won in other currencies count as won deals and in win rates; their revenue is shown apart, never converted.": "本币：{code}。其他币种的赢单计入赢单数和赢率；其收入单独显示，从不换算。",
+    "{count} revenue target is in another currency: it counts again once set in {code} (workbench target set revenue …).": "{count} 个收入目标是其他币种：用 {code} 重新设定后才会计入（workbench target set revenue …）。",
+    "{count} revenue targets are in other currencies: they count again once set in {code} (workbench target set revenue …).": "{count} 个收入目标是其他币种：用 {code} 重新设定后才会计入（workbench target set revenue …）。",
+    "Show or set your home currency (ISO 4217: CNY, USD, EUR…): the one revenue and revenue targets are counted in and new deals take.": "查看或设定本币（ISO 4217：CNY、USD、EUR…）：收入和收入目标按它计算，新商机默认使用它。",
+    "{count} revenue target in another currency no longer counts": "{count} 个其他币种的收入目标不再计入",
+    "{count} revenue targets in other currencies no longer count": "{count} 个其他币种的收入目标不再计入",
+    "Home currency": "本币",
+    "Revenue and revenue targets count in it, and new deals take it. Deals in other currencies still count as won or lost; their revenue is shown apart, never converted.": "收入和收入目标按它计算，新商机默认使用它。其他币种的商机仍计入赢单或输单；其收入单独显示，从不换算。",
+    "e.g. CNY, USD, EUR": "例如 CNY、USD、EUR",
+    "Home currency: choose": "本币：选择",
+    "The one revenue and targets count in": "收入和目标按它计算",
+    "enter save · esc cancel": "enter 保存 · esc 取消",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

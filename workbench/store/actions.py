@@ -228,6 +228,19 @@ def set_target(store: Store, rep_id: str, metric: Metric, period: str, amount: i
                             currency=currency))  # fmt: skip
 
 
+def set_home_currency(store: Store, code: str) -> int:
+    """Make `code` the currency revenue is counted in and new deals take.
+    Returns how many revenue targets are in another currency: those no longer
+    count (an amount is never converted) until set again in this one."""
+    settings = store.settings()
+    settings.currency = code
+    store.save_settings(settings)  # checked there: an ISO 4217 code, or a SettingsError
+    return store.db.execute(
+        "SELECT count(*) FROM targets WHERE deleted = 0 AND metric = 'revenue' AND currency != ?",
+        [settings.currency],
+    ).fetchone()[0]
+
+
 def find_rep(store: Store, name: str) -> str:
     """A rep's id from 'me' or their name (any case)."""
     if name.strip().casefold() == "me":

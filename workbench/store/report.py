@@ -1,9 +1,10 @@
 """Reads for the Targets pane and `workbench report`: one rep's (or the
 team's) targets, results and activity for a period, beside the period before.
 
-Deal figures (revenue, counts, rates) count deals in the home currency
-only. Moments are stored in UTC; a period is the rep's local calendar days,
-so its bounds are converted.
+Revenue counts deals in the home currency (other currencies' revenue is
+shown apart, never converted); counts and rates count every deal. Moments
+are stored in UTC; a period is the rep's local calendar days, so its bounds
+are converted.
 """
 
 from __future__ import annotations
@@ -83,11 +84,11 @@ _WON_IN_PERIOD = """
 
 
 def closed_deals(scope: Scope) -> list[kpis.ClosedDeal]:
-    """Deals won or lost in the period, in the home currency."""
+    """Deals won or lost in the period, in every currency."""
     rows = scope.rows(f"""
-        SELECT d.amount, s.kind = 'won' AS won, d.created_at, d.closed_on
+        SELECT d.amount, s.kind = 'won' AS won, d.created_at, d.closed_on, d.currency
         FROM deals d JOIN stages s ON s.id = d.stage
-        WHERE s.kind IN ('won', 'lost') AND d.deleted = 0 AND d.currency = :currency
+        WHERE s.kind IN ('won', 'lost') AND d.deleted = 0
           AND d.closed_on >= :start AND d.closed_on < :end {scope.mine("d.owner")}
     """)  # fmt: skip
     return [
@@ -98,6 +99,7 @@ def closed_deals(scope: Scope) -> list[kpis.ClosedDeal]:
             if row["created_at"]
             else date.fromisoformat(row["closed_on"]),
             date.fromisoformat(row["closed_on"]),
+            row["currency"],
         )
         for row in rows
     ]
@@ -123,7 +125,8 @@ class Done:
 
 
 def done(scope: Scope) -> Done:
-    return Done(kpis.results(closed_deals(scope)), activity_counts(scope), new_customers(scope))
+    return Done(kpis.results(closed_deals(scope), scope.currency), activity_counts(scope),
+                new_customers(scope))  # fmt: skip
 
 
 def new_customers(scope: Scope) -> int:
@@ -252,7 +255,9 @@ class Targets:
         """Every rep's targets for `metric`: rep -> period key -> amount."""
         if not self.amounts:  # all metrics in one pass: the table is small, read whole
             for rep, metric_key, period, amount in self.store.db.execute(
-                "SELECT rep_id, metric, period, amount FROM targets WHERE deleted = 0"
+                "SELECT rep_id, metric, period, amount FROM targets WHERE deleted = 0 "
+                "AND coalesce(currency, ?1) = ?1",  # money in the home currency, and counts
+                [self.settings.currency],
             ):
                 by_rep = self.amounts.setdefault(Metric(metric_key), {})
                 by_rep.setdefault(rep, {})[period] = amount
@@ -261,7 +266,8 @@ class Targets:
     def _last_year_weights(self, rep: str, year: int) -> dict[int, int]:
         last_year = Scope(self.store, rep, date(year - 1, 1, 1), date(year, 1, 1),
                           self.settings.currency)  # fmt: skip
-        won = [(deal.closed, deal.amount) for deal in closed_deals(last_year) if deal.won]
+        won = [(deal.closed, deal.amount) for deal in closed_deals(last_year)
+               if deal.won and deal.currency == last_year.currency]  # fmt: skip
         return month_weights(won, year - 1)
 
     def target(self, reps: list[str], metric: Metric, period: Period) -> float | None:

@@ -29,7 +29,7 @@ from workbench.domain.display import printable
 from workbench.domain.pipeline import BoardFilter
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.i18n import day_text, later, tr
+from workbench.i18n import day_text, later, tr, tr_n
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
 from workbench.store.database import NotFound, Store
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import workbench.store.duplicates as duplicates
     import workbench.store.pipeline as pipeline
     import workbench.sync.conflicts as conflicts
+    import workbench.tui.currency as currency_view
     import workbench.tui.customer as customer_view
     import workbench.tui.customers as customers_view
     import workbench.tui.deal as deal_view
@@ -70,6 +71,7 @@ else:
     duplicates = lazy("workbench.store.duplicates")
     pipeline = lazy("workbench.store.pipeline")
     conflicts = lazy("workbench.sync.conflicts")
+    currency_view = lazy("workbench.tui.currency")
     customer_view = lazy("workbench.tui.customer")
     customers_view = lazy("workbench.tui.customers")
     deal_view = lazy("workbench.tui.deal")
@@ -553,6 +555,18 @@ class WorkbenchApp(App[None]):
             self._sync(Path(folder))
         else:
             self.action_choose_sync_folder()
+
+    def action_choose_currency(self) -> None:
+        self.ask(currency_view.CurrencyScreen(self.store.settings().currency), self._set_currency)
+
+    def _set_currency(self, code: object) -> str:
+        stranded = actions.set_home_currency(self.store, str(code))
+        said = tr("Home currency: {code}", code=code)
+        if stranded:
+            said += " · " + tr_n("{count} revenue target in another currency no longer counts",
+                                 "{count} revenue targets in other currencies no longer count",
+                                 stranded)  # fmt: skip
+        return said
 
     def action_choose_sync_folder(self) -> None:
         current = self.store.settings().sync_folder

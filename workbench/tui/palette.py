@@ -86,6 +86,8 @@ class WorkbenchCommands(Provider):
              tr("Quick log (l)")),
             (tr("Import a file (CSV or vCard)"), app.action_import_file,
              tr("Customers, deals… from a spreadsheet; contacts from a phone")),
+            (tr("Home currency: choose"), app.action_choose_currency,
+             tr("The one revenue and targets count in")),
             (tr("Theme: dark"), partial(app.set_theme, "textual-dark"), tr("Saved for next time")),
             (tr("Theme: light"), partial(app.set_theme, "textual-light"),
              tr("Saved for next time")),
