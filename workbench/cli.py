@@ -1346,8 +1346,7 @@ def target_split(env: Env, how: str) -> None:
 @store_options
 @click.pass_obj
 def currency_command(env: Env, code: str | None) -> None:
-    """Show or set your home currency (ISO 4217: CNY, USD, EUR…): the one revenue and
-    revenue targets are counted in and new deals take."""
+    """Show or set your home currency (CNY, USD, EUR…): revenue and its targets count in it."""
     from workbench.store.actions import set_home_currency
 
     store = env.store()

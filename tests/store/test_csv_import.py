@@ -4,6 +4,7 @@ mapping files, every kind of bad row, re-imports and round trips."""
 import csv
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,43 @@ def test_a_deal_won_by_a_file_is_closed_and_its_move_recorded(
     assert (won.stage, won.closed_on, won.amount) == ("won", store.clock.today(), 13_000_00)
     assert store.db.execute("SELECT count(*) FROM stage_history WHERE deal_id = ? AND "
                             "to_stage = 'won'", [pumps.id]).fetchone() == (1,)  # fmt: skip
+
+
+def test_a_blank_amount_leaves_a_deals_amount_as_it_was(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """It was set to 0: a blank cell says nothing."""
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    pumps = deals_by_title(store)["Pumps"]
+    text = f"id,title,customer,stage,amount,currency\n{pumps.id},Pumps,Acme,Lead,,\n"
+    imported(store, "deals", csv_file(tmp_path, text, name="again.csv"))
+    assert store.require(Deal, pumps.id).amount == 12_500_50
+
+
+def test_the_report_warns_of_deals_that_would_count_for_nothing(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """Won deals without a close date counted in no KPI, without a word; a
+    CRM's Close Date of a closed deal is the day it closed."""
+    text = ("Deal,Account,Stage,Amount,Close Date\n"
+            "A,Acme,Closed Won,USD 100,2026-08-15\n"  # past: closed that day
+            "B,Acme,Closed Lost,100,2099-01-01\n"  # a future close: not a close date
+            "C,Acme,Won,EUR 5,\n"
+            "D,Acme,Lead,7,2027-01-01\n")  # fmt: skip
+    report = imported(store, "deals", csv_file(tmp_path, text))
+    deals = deals_by_title(store)
+    assert deals["A"].closed_on == date(2026, 8, 15) and deals["A"].expected_close is not None
+    assert deals["B"].closed_on is None and deals["C"].closed_on is None
+    assert ("1 won or lost deal takes its close date from its expected close date (a CRM's "
+            "Close Date is the day it closed)") in report  # fmt: skip
+    assert ("2 won or lost deals have no close date: they count in no KPI (won revenue, win "
+            "rate) until they have one; add a closed_on column") in report  # fmt: skip
+    assert ('2 amounts name no currency: read as CNY; if they are not, put "currency" in a '
+            "--map file") in report  # fmt: skip
+    assert (
+        "deals in other currencies than your home CNY (EUR 1, USD 1): they count as won or "
+        "lost and in win rates; their revenue is shown apart, never added to CNY"
+    ) in report
 
 
 @pytest.mark.parametrize(

@@ -1020,7 +1020,7 @@ MESSAGES: dict[str, str] = {
     "Home currency: {code}. Deals won in other currencies count as won deals and in win rates; their revenue is shown apart, never converted.": "本币：{code}。其他币种的赢单计入赢单数和赢率；其收入单独显示，从不换算。",
     "{count} revenue target is in another currency: it counts again once set in {code} (workbench target set revenue …).": "{count} 个收入目标是其他币种：用 {code} 重新设定后才会计入（workbench target set revenue …）。",
     "{count} revenue targets are in other currencies: they count again once set in {code} (workbench target set revenue …).": "{count} 个收入目标是其他币种：用 {code} 重新设定后才会计入（workbench target set revenue …）。",
-    "Show or set your home currency (ISO 4217: CNY, USD, EUR…): the one revenue and revenue targets are counted in and new deals take.": "查看或设定本币（ISO 4217：CNY、USD、EUR…）：收入和收入目标按它计算，新商机默认使用它。",
+    "Show or set your home currency (CNY, USD, EUR…): revenue and its targets count in it.": "查看或设定本币（CNY、USD、EUR…）：收入及收入目标按它计算。",
     "{count} revenue target in another currency no longer counts": "{count} 个其他币种的收入目标不再计入",
     "{count} revenue targets in other currencies no longer count": "{count} 个其他币种的收入目标不再计入",
     "Home currency": "本币",
@@ -1029,6 +1029,13 @@ MESSAGES: dict[str, str] = {
     "Home currency: choose": "本币：选择",
     "The one revenue and targets count in": "收入和目标按它计算",
     "enter save · esc cancel": "enter 保存 · esc 取消",
+    "{count} won or lost deal takes its close date from its expected close date (a CRM's Close Date is the day it closed)": "{count} 个赢单或输单商机以预计成交日期作为成交日期（CRM 的 Close Date 就是成交那天）",
+    "{count} won or lost deals take their close date from their expected close date (a CRM's Close Date is the day they closed)": "{count} 个赢单或输单商机以预计成交日期作为成交日期（CRM 的 Close Date 就是成交那天）",
+    "{count} won or lost deal has no close date: it counts in no KPI (won revenue, win rate) until it has one; add a closed_on column": "{count} 个赢单或输单商机没有成交日期：在补上之前不计入任何 KPI（赢单收入、赢率）；请加一列 closed_on",
+    "{count} won or lost deals have no close date: they count in no KPI (won revenue, win rate) until they have one; add a closed_on column": "{count} 个赢单或输单商机没有成交日期：在补上之前不计入任何 KPI（赢单收入、赢率）；请加一列 closed_on",
+    "{count} amount names no currency: read as {code}; if it is not, put \"currency\" in a --map file": "{count} 个金额没有写币种：按 {code} 读取；如果不是，请在 --map 文件中写 \"currency\"",
+    "{count} amounts name no currency: read as {code}; if they are not, put \"currency\" in a --map file": "{count} 个金额没有写币种：按 {code} 读取；如果不是，请在 --map 文件中写 \"currency\"",
+    "deals in other currencies than your home {home} ({codes}): they count as won or lost and in win rates; their revenue is shown apart, never added to {home}": "商机使用本币 {home} 以外的币种（{codes}）：计入赢单、输单和赢率；其收入单独显示，从不计入 {home}",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

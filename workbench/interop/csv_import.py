@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -134,6 +135,8 @@ class Plan:
     twins: list[tuple[int, str, str]] = field(default_factory=list)
     # Stages the file names that are not ours -> the one of ours each likely is.
     unknown_stages: dict[str, str] = field(default_factory=dict)
+    defaulted_currency: int = 0  # amounts read in the mapping's or the home currency
+    warnings: list[str] = field(default_factory=list)  # what will count for nothing, and why
 
     @property
     def keyed(self) -> bool:
@@ -169,6 +172,7 @@ class Plan:
                         "they differ)", records=records(len(self.good), self.table.unit),
                         new=f"{new:,}", known=f"{len(self.good) - new:,}"))  # fmt: skip
         lines += self._created()
+        lines += self.warnings
         if self.similar:
             same = [f"{theirs} = {ours}" for theirs, ours in self.similar.items()]
             lines.append(tr("takes customers as the same once legal forms are dropped: {names}",
@@ -278,6 +282,7 @@ class _Rows:
             {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
         )
         self.currency = check_currency(mapping.currency or store.settings().currency)
+        self.dated_from_expected: set[str] = set()  # new deals closed on their expected close
 
     @cached_property
     def name_keys(self) -> dict[str, list[tuple[str, str]]]:
@@ -317,6 +322,44 @@ class _Rows:
             plan.good.append(Good(line, record_id, fields, record))
         plan.rejected.sort()
         self._only_needed()
+        if self.model is Deal:
+            plan.warnings += self._deal_warnings()
+
+    def _deal_warnings(self) -> list[str]:
+        """What the new deals bring that counts for nothing, or not as the rep
+        may think: closed without a close date, amounts in a currency the
+        file did not name, amounts in a currency other than the home one."""
+        plan, home = self.plan, self.store.settings().currency
+        deals = [row.record for row in plan.good if isinstance(row.record, Deal)]
+        closed = (StageKind.WON, StageKind.LOST)
+        lines = []
+        if dated := [d for d in deals if d.id in self.dated_from_expected]:
+            lines.append(tr_n("{count} won or lost deal takes its close date from its expected "
+                              "close date (a CRM's Close Date is the day it closed)",
+                              "{count} won or lost deals take their close date from their "
+                              "expected close date (a CRM's Close Date is the day they closed)",
+                              len(dated)))  # fmt: skip
+        undated = [d for d in deals if self.context["stages"][d.stage] in closed
+                   and d.closed_on is None]  # fmt: skip
+        if undated:
+            lines.append(tr_n("{count} won or lost deal has no close date: it counts in no KPI "
+                              "(won revenue, win rate) until it has one; add a closed_on column",
+                              "{count} won or lost deals have no close date: they count in no "
+                              "KPI (won revenue, win rate) until they have one; add a closed_on "
+                              "column", len(undated)))  # fmt: skip
+        if plan.defaulted_currency:
+            lines.append(tr_n("{count} amount names no currency: read as {code}; if it is "
+                              'not, put "currency" in a --map file',
+                              "{count} amounts name no currency: read as {code}; if they are "
+                              'not, put "currency" in a --map file', plan.defaulted_currency,
+                              code=self.currency))  # fmt: skip
+        other = Counter(d.currency for d in deals if d.currency != home)
+        if other:
+            codes = ", ".join(f"{code} {count}" for code, count in sorted(other.items()))
+            lines.append(tr("deals in other currencies than your home {home} ({codes}): they "
+                            "count as won or lost and in win rates; their revenue is shown "
+                            "apart, never added to {home}", home=home, codes=codes))  # fmt: skip
+        return lines
 
     def _only_needed(self) -> None:
         """Create only the customers and reps that good rows refer to."""
@@ -358,7 +401,7 @@ class _Rows:
         if self.model is Target:
             fields |= self._target_amount(texts.get("amount", ""), texts.get("currency", ""),
                                           fields.get("metric"))  # fmt: skip
-        elif {"amount", "currency"} & texts.keys():
+        elif texts.get("amount") or texts.get("currency"):  # (blank cells say nothing)
             fields |= self._money(texts.get("amount", ""), texts.get("currency", ""))
         for name in ("deal", "contact"):
             if name in texts:
@@ -469,14 +512,18 @@ class _Rows:
         return read
 
     def _money(self, amount: str, currency: str) -> dict[str, Any]:
+        """The amount in minor units (absent when blank) and its currency: the
+        cell's code, the currency column's, the mapping's, or the home one."""
         amount, currency = _coded(amount, currency)
         try:
             code = check_currency(currency or self.currency)
         except ValueError as error:
             raise RowError(f"currency: {error}") from None
+        if not amount:
+            return {"currency": code}
+        self.plan.defaulted_currency += not currency
         try:
-            minor = parse_amount(amount, code, self.mapping.decimal) if amount else 0
-            return {"amount": minor, "currency": code}
+            return {"amount": parse_amount(amount, code, self.mapping.decimal), "currency": code}
         except ValueError as error:
             hint = ""
             if "," in amount and self.mapping.decimal != ",":
@@ -556,6 +603,8 @@ class _Rows:
         """The new record (None for an update) if valid; else ValidationError."""
         if new:
             data = self._defaults() | fields | {"id": record_id}
+            if self.model is Deal:
+                data |= self._close_date(data)
             return self.model.model_validate(data, context=self.context)
         current = self.store.require(self.model, record_id)
         data = current.model_dump() | fields
@@ -570,6 +619,19 @@ class _Rows:
             raise RowError(tr("{name} is another rep: only their own computers change their "
                               "record", name=repr(current.name)))  # fmt: skip
         return None
+
+    def _close_date(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A new won or lost deal without a close date: its expected close
+        date, if past (Salesforce, HubSpot and Zoho keep the day a deal
+        closed as its Close Date, the column read as expected_close)."""
+        kind = self.context["stages"].get(data.get("stage", ""))
+        expected = data.get("expected_close")
+        if kind == StageKind.OPEN or data.get("closed_on") or not isinstance(expected, date):
+            return {}
+        if expected > self.store.clock.today():
+            return {}
+        self.dated_from_expected.add(data["id"])
+        return {"closed_on": expected}
 
     def _moved(self, deal: Deal, fields: dict[str, Any]) -> dict[str, Any]:
         """What moving `deal` to the row's stage also writes, as on the board:
