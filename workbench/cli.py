@@ -1341,6 +1341,57 @@ def target_split(env: Env, how: str) -> None:
          else tr("Targets now spread by last year."))  # fmt: skip
 
 
+@cli.group("reps", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@store_options
+@click.pass_context
+def reps_command(ctx: click.Context, as_json: bool) -> None:
+    """The team's reps: team (or region) and manager."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from workbench.store.queries import rep_list
+
+    listed = rep_list(ctx.obj.store())
+    if as_json:
+        _echo_json(listed)
+        return
+    for rep in listed:
+        placed = " · ".join(part for part in (rep["team"], rep["manager"] and tr(
+            "reports to {name}", name=rep["manager"])) if part)  # fmt: skip
+        echo(f"{printable(rep['name'])}  {printable(placed)}".rstrip())
+
+
+@reps_command.command("set")
+@click.argument("name")
+@click.option("--team", help=tr('Team, region or office ("" clears it).'))
+@click.option("--manager", help=tr("The rep they report to: a name, me, or none."))
+@store_options
+@click.pass_obj
+def reps_set(env: Env, name: str, team: str | None, manager: str | None) -> None:
+    """Set a rep's team (or region) and manager: anyone on the team may."""
+    from workbench.store.actions import find_rep, place_rep
+
+    store = env.store()
+    changes: dict[str, object] = {}
+    if team is not None:
+        changes["team"] = team.strip() or None
+    if manager is not None:
+        changes["manager_id"] = None if manager.strip().lower() == "none" else find_rep(
+            store, manager)  # fmt: skip
+    if not changes:
+        raise UserError(tr("say what to set: --team, --manager or both"))
+    rep = place_rep(store, find_rep(store, name), **changes)
+    echo(tr("{name}: team {team}, manager {manager}", name=printable(rep.name),
+            team=printable(rep.team or "—"), manager=printable(
+                _rep_name(store, rep.manager_id) or "—")))  # fmt: skip
+
+
+def _rep_name(store: Any, rep_id: str | None) -> str | None:
+    from workbench.store.queries import rep_names
+
+    return rep_names(store).get(rep_id or "")
+
+
 @cli.command("currency")
 @click.argument("code", required=False)
 @store_options
@@ -1375,16 +1426,18 @@ def currency_command(env: Env, code: str | None) -> None:
     help=tr("week, month, quarter, year (the current one), 'last month', or 2026-Q4."),
 )
 @click.option("--rep", default="me", show_default=True, help=tr("me, a rep's name, or all."))
+@click.option("--by", type=click.Choice(("team", "manager")),
+              help=tr("Group the leaderboard by team (or region) or by manager."))  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
-def report(env: Env, period: str, rep: str, as_json: bool) -> None:
+def report(env: Env, period: str, rep: str, by: str | None, as_json: bool) -> None:
     """Targets, pace, forecast, the gap and KPIs for a period."""
     from workbench.domain.periods import PeriodKind, period_named
     from workbench.report_output import as_json as report_json
     from workbench.report_output import text_lines
     from workbench.store.actions import find_rep
-    from workbench.store.report import build_report
+    from workbench.store.report import GroupBy, build_report
 
     store = env.store()
     words = f"this {period}" if period.lower() in set(PeriodKind) else period
@@ -1396,7 +1449,7 @@ def report(env: Env, period: str, rep: str, as_json: bool) -> None:
     if as_json:
         _echo_json(report_json(built))
         return
-    for line in text_lines(built):
+    for line in text_lines(built, GroupBy(by) if by else None):
         echo(line)
 
 

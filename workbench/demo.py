@@ -55,6 +55,7 @@ class Shape:
 REFERENCE = Shape(customers=100_000, contacts=3.0, deals=2.0, activities=20.0, follow_ups=2.0)
 
 REPS = ("Alex Chen", "Wang Fang", "Sam Patel", "Liu Yang")  # the first is me
+TEAMS = ("East", "South")
 # A rep looks after a few hundred accounts: larger data sets have more reps,
 # so "me" keeps a realistic book (and Today a realistic list) at any size.
 CUSTOMERS_PER_REP = 250
@@ -417,8 +418,10 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
                                                                      "phone": None}
         for name in _rep_names(maker.rng, max(len(REPS), -(-shape.customers // CUSTOMERS_PER_REP)))
     ]  # fmt: skip
-    for rep in reps:
-        rep["owner"] = rep["id"]
+    for index, rep in enumerate(reps):  # two regions, each led by its first rep
+        lead = reps[index % len(TEAMS)]
+        rep |= {"owner": rep["id"], "team": TEAMS[index % len(TEAMS)],
+                "manager_id": None if lead is rep else lead["id"]}  # fmt: skip
     maker.reps = [rep["id"] for rep in reps]
     maker.owner_weights = [2 * index + 4 for index in range(len(reps))]
     if store.get(Rep, maker.reps[0]) is not None:

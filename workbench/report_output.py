@@ -13,7 +13,7 @@ from workbench.domain.kpis import Gauge, Results
 from workbench.domain.models import ActivityKind, Metric
 from workbench.domain.money import format_money
 from workbench.i18n import pad, tr
-from workbench.store.report import Report
+from workbench.store.report import Group, GroupBy, Report, Standing, grouped
 
 LABELS = {
     Metric.REVENUE: tr("Revenue"),
@@ -108,13 +108,25 @@ def as_json(report: Report) -> dict[str, Any]:
         "leaderboard": [
             {
                 "rep": s.rep,
+                "team": s.team,
+                "manager": s.manager,
                 "won_revenue": s.won_revenue,
                 "target": _whole(s.target),
                 "attainment": _share(s.attainment),
             }
             for s in report.leaderboard
         ],
+        "leaderboard_by_team": _groups_json(report, GroupBy.TEAM),
+        "leaderboard_by_manager": _groups_json(report, GroupBy.MANAGER),
     }
+
+
+def _groups_json(report: Report, by: GroupBy) -> list[dict[str, Any]]:
+    return [
+        {"group": group.name, "won_revenue": group.won_revenue, "target": _whole(group.target),
+         "attainment": _share(group.attainment), "reps": [s.rep for s in group.standings]}
+        for group in grouped(report.leaderboard, by)
+    ]  # fmt: skip
 
 
 def percent(value: float | None) -> str:
@@ -213,17 +225,29 @@ def conversion_lines(report: Report) -> list[str]:
     return lines
 
 
-def leaderboard_lines(report: Report) -> list[str]:
-    lines = [tr("Leaderboard (won revenue, of target)")]
-    for rank, standing in enumerate(report.leaderboard, 1):
-        lines.append(f"  {rank}. {pad(standing.rep, 18)} "
-                     f"{format_money(standing.won_revenue, report.currency):>13}  "
-                     f"{percent(standing.attainment):>5}")  # fmt: skip
+def leaderboard_lines(report: Report, by: GroupBy | None = None) -> list[str]:
+    """Every rep's won revenue and its share of their target; `by` a team or
+    a manager, each group's total first and its reps under it."""
+    if by is None:
+        lines = [tr("Leaderboard (won revenue, of target)")]
+        return lines + [_standing_line(report, f"{rank}. ", standing.rep, standing)
+                        for rank, standing in enumerate(report.leaderboard, 1)]  # fmt: skip
+    lines = [tr("Leaderboard by {by} (won revenue, of target)", by=by.label)]
+    for group in grouped(report.leaderboard, by):
+        name = group.name or (tr("(no team)") if by == GroupBy.TEAM else tr("(no manager)"))
+        lines.append(_standing_line(report, "", name, group))
+        lines += [_standing_line(report, "  · ", s.rep, s) for s in group.standings]
     return lines
 
 
-def text_lines(report: Report) -> list[str]:
-    """The report as plain lines for a terminal."""
+def _standing_line(report: Report, mark: str, name: str, standing: Standing | Group) -> str:
+    return (f"  {mark}{pad(name, 21 - len(mark))} "
+            f"{format_money(standing.won_revenue, report.currency):>13}  "
+            f"{percent(standing.attainment):>5}")  # fmt: skip
+
+
+def text_lines(report: Report, by: GroupBy | None = None) -> list[str]:
+    """The report as plain lines for a terminal; the leaderboard grouped `by`."""
     lines = [headline(report), ""]
     for item in report.gauges:
         lines.append(
@@ -231,5 +255,5 @@ def text_lines(report: Report) -> list[str]:
         )
     lines += ["", *outlook_lines(report), "", *kpi_lines(report), "", *conversion_lines(report)]
     if len(report.leaderboard) > 1:
-        lines += ["", *leaderboard_lines(report)]
+        lines += ["", *leaderboard_lines(report, by)]
     return lines

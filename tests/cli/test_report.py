@@ -11,7 +11,8 @@ from workbench.cli import cli
 
 Run = Callable[..., Result]
 REPORT_KEYS = {"period", "previous_period", "rep", "currency", "pace", "targets", "kpis",
-               "previous", "stage_conversion", "needed", "trend", "leaderboard"}  # fmt: skip
+               "previous", "stage_conversion", "needed", "trend", "leaderboard",
+               "leaderboard_by_team", "leaderboard_by_manager"}  # fmt: skip
 GAUGE_KEYS = {"target", "achieved", "weighted_open", "forecast", "gap", "progress", "coverage"}
 
 
@@ -90,9 +91,11 @@ def test_the_team_report_has_a_leaderboard(run: Run) -> None:
     report = json.loads(run("report", "--rep", "all", "--json").output)
     assert report["rep"] == "everyone"
     assert len(report["leaderboard"]) == 5  # the demo's four reps, and you, with no target
-    assert {"rep": "Li Wei", "won_revenue": 0, "target": None, "attainment": None} in report[
-        "leaderboard"
-    ]
+    assert {"rep": "Li Wei", "team": None, "manager": None, "won_revenue": 0, "target": None,
+            "attainment": None} in report["leaderboard"]  # fmt: skip
+    teams = [group["group"] for group in report["leaderboard_by_team"]]
+    assert teams == ["South", "East", None]  # the demo's two regions; you are in neither
+    assert "Leaderboard by manager" in run("report", "--rep", "all", "--by", "manager").output
     revenue = [entry["won_revenue"] for entry in report["leaderboard"]]
     assert revenue == sorted(revenue, reverse=True)
     assert "Leaderboard" in run("report", "--rep", "all").output
@@ -118,3 +121,18 @@ def test_the_home_currency_is_set_and_targets_in_another_stop_counting(run: Run)
     refused = run("currency", "dollars")
     assert refused.exit_code != 0 and "not an ISO 4217 currency code" in refused.output
     assert "Home currency: USD" in run("currency").output
+
+
+def test_reps_are_placed_in_teams_and_the_leaderboard_grouped(run: Run) -> None:
+    assert run("reps", "set", "me", "--team", "华东区").exit_code == 0
+    refused = run("reps", "set", "me", "--manager", "Li Wei")
+    assert refused.exit_code == 2 and "not their own manager" in refused.output
+    assert "Li Wei  华东区" in run("reps").output
+    (listed,) = json.loads(run("reps", "--json").output)
+    assert (listed["team"], listed["manager"]) == ("华东区", None)
+    text = run("report", "--rep", "all", "--by", "team").output
+    assert "Leaderboard by team" not in text  # one rep: no leaderboard at all
+    report = json.loads(run("report", "--json").output)
+    assert report["leaderboard"][0]["team"] == "华东区"
+    assert report["leaderboard_by_team"][0]["group"] == "华东区"
+    assert report["leaderboard_by_manager"][0]["group"] is None

@@ -629,3 +629,26 @@ def test_a_blank_optional_cell_leaves_the_default(store: Store, me: Rep, tmp_pat
     text = "Deal,Account,Stage,Amount,Created\nPumps,Acme,lead,100,\n"
     plan = plan_import(store, "deals", csv_file(tmp_path, text), Mapping())
     assert plan.rejected == [] and "created_at" not in plan.good[0].fields
+
+
+def test_a_rep_list_with_teams_and_managers(store: Store, me: Rep, tmp_path: Path) -> None:
+    """It had nowhere to put them. A manager named on a later line is that
+    row's rep, not a new one; teammates' teams may be set, their names not."""
+    wang = store.add(Rep(name="Wang Fang"))
+    text = ("姓名,大区,直属上级\n"
+            "Zhao Lei,华东区,Qian Yu\n"  # Qian Yu: a rep of this file, on a later line
+            "Qian Yu,华东区,\n"
+            "Wang Fang,华南区,Li Wei\n"  # a teammate's team and manager: the team's to set
+            "Sun Yue,华南区,Sun Yue\n")  # fmt: skip
+    plan = plan_import(store, "reps", csv_file(tmp_path, text), Mapping())
+    assert plan.rejected == [(5, "manager_id: a rep is not their own manager")]
+    apply_plan(store, plan, skip_bad=True)
+    rows = store.db.execute("SELECT r.name, r.team, m.name FROM reps r LEFT JOIN reps m "
+                            "ON m.id = r.manager_id ORDER BY r.name").fetchall()  # fmt: skip
+    assert [tuple(row) for row in rows] == [
+        ("Li Wei", None, None), ("Qian Yu", "华东区", None), ("Wang Fang", "华南区", "Li Wei"),
+        ("Zhao Lei", "华东区", "Qian Yu"),
+    ]  # fmt: skip
+    assert store.require(Rep, wang.id).manager_id == me.id
+    renamed = csv_file(tmp_path, f"id,name,team\n{wang.id},Wang F.,华南区\n", name="r.csv")
+    assert "another rep" in plan_import(store, "reps", renamed, Mapping()).rejected[0][1]

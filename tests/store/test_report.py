@@ -18,9 +18,10 @@ from workbench.domain.models import (
     Target,
 )
 from workbench.domain.periods import Period
-from workbench.report_output import kpi_lines
+from workbench.report_output import kpi_lines, leaderboard_lines
+from workbench.store.actions import place_rep
 from workbench.store.database import Store
-from workbench.store.report import build_report, previous_period
+from workbench.store.report import GroupBy, build_report, grouped, previous_period
 
 YUAN = 100  # minor units
 
@@ -122,6 +123,27 @@ def test_a_deal_won_in_another_currency_counts_but_is_not_added_to_revenue(
     assert report.results.won_elsewhere == (("USD", 2_500 * 100),)
     lines = kpi_lines(report)
     assert "  also won, in other currencies: $2,500" in lines, lines
+
+
+def test_the_leaderboard_groups_by_team_and_by_manager(
+    store: Store, me: Rep, november: Rep
+) -> None:
+    lead = store.add(Rep(name="Zhou Min", team="East"))
+    place_rep(store, me.id, team="East", manager_id=lead.id)
+    place_rep(store, november.id, manager_id=lead.id)  # Sam: no team
+    report = build_report(store, None, Period.parse("2026-11"))
+    by_team = grouped(report.leaderboard, GroupBy.TEAM)
+    assert [(g.name, g.won_revenue, [s.rep for s in g.standings]) for g in by_team] == [
+        ("East", 12_000 * YUAN, [me.name, "Zhou Min"]),
+        (None, 3_000 * YUAN, ["Sam"]),
+    ]
+    assert by_team[0].attainment == pytest.approx(12 / 21)  # Zhou has no target
+    (team,) = grouped(report.leaderboard, GroupBy.MANAGER)  # the manager heads their group
+    assert (team.name, team.won_revenue, len(team.standings)) == ("Zhou Min", 15_000 * YUAN, 3)
+    lines = leaderboard_lines(report, GroupBy.TEAM)
+    assert lines[0] == "Leaderboard by team (won revenue, of target)"
+    assert lines[1].split() == ["East", "¥12,000", "57%"] and lines[-1].split()[:2] == ["·", "Sam"]
+    assert "(no team)" in lines[-2]
 
 
 def test_a_period_with_nothing(store: Store, me: Rep) -> None:

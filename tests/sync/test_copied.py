@@ -14,7 +14,7 @@ from workbench.cli import cli
 from workbench.domain.clock import FixedClock
 from workbench.domain.errors import NotYours
 from workbench.domain.models import Rep
-from workbench.store.actions import set_me
+from workbench.store.actions import place_rep, set_me
 from workbench.store.database import Store, open_store
 from workbench.store.location import DeviceRegistry
 from workbench.sync.conflicts import keep, list_conflicts
@@ -96,3 +96,26 @@ def test_only_the_rep_settles_a_conflict_on_their_record(
     keep(a, conflict, conflict.other)
     send(a, c, tmp_path)
     assert list_conflicts(c) == [] and c.require(Rep, li.id).name == conflict.other.value
+
+
+def test_a_reps_team_and_manager_are_the_teams_to_set_and_settle(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """A manager places reps in teams from their own computer; the change
+    reaches everyone, and a crossed edit is settled by anyone, unlike a name."""
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    wang = set_me(b, "Wang Fang")
+    place_rep(b, li.id, team="华东区", manager_id=wang.id)
+    send(b, a, tmp_path)
+    placed = a.require(Rep, li.id)
+    assert (placed.team, placed.manager_id) == ("华东区", wang.id)
+    place_rep(a, li.id, team="East")
+    place_rep(b, li.id, team="华南区")
+    send(a, b, tmp_path)
+    (crossed,) = list_conflicts(b)
+    assert crossed.field == "team"
+    keep(b, crossed, crossed.other)  # Wang settles Li's team: theirs to set
+    send(b, a, tmp_path)
+    assert list_conflicts(a) == [] and a.require(Rep, li.id).team == crossed.other.value

@@ -300,6 +300,7 @@ class Context:
     own: str  # the receiving replica's device id
     devices: dict[str, str]
     valid: dict[tuple[str, str], list[Any]]  # per field, EDGE and bundle values it accepts
+    turn: int = 0  # how many times this case's mutation ran before: to take each edge in turn
 
 
 Mutation = Callable[[Case, Context], str]
@@ -455,18 +456,19 @@ def set_seq(case: Case, ctx: Context) -> str:
 def set_hlc(case: Case, ctx: Context) -> str:
     i = _pick(case, ctx)
     received = int(datetime.fromisoformat(RECEIVED).timestamp() * 1000)
-    device = ctx.rng.choice([case.changes[i].get("origin", "x"), ctx.own, "zz9"])
-    if not isinstance(device, str):
-        device = "x"
-    hlc = ctx.rng.choice([
+    origin = case.changes[i].get("origin", "x")
+    origin = origin if isinstance(origin, str) else "x"
+    device = ctx.rng.choice([origin, ctx.own, "zz9"])
+    stamps = [  # each in turn (chance left the day-ahead check unreached after a data change)
         "yesterday", "", "001795397400000-0000", "1795397400000-0000-x", "001795397400000-00-x",
         "001795397400000-ABCD-x", "001795397400000-0000-a-b", "001795397400000-0000-" + "x" * 65,
-        f"{received + 23 * 3600 * 1000:015d}-0000-{device}",
-        f"{received + 25 * 3600 * 1000:015d}-0000-{device}",
+        f"{received + 23 * 3600 * 1000:015d}-0000-{origin}",
+        f"{received + 25 * 3600 * 1000:015d}-0000-{origin}",
         f"{0:015d}-0000-{device}", f"{10**15 - 1:015d}-ffff-{device}",
         f"{received:015d}-ffff-{device}", f"{received:015d}-0000-{ctx.own}",
         "٠٠١٧٩٥٣٩٧٤٠٠٠٠٠-0000-x",  # digits, but not ASCII ones
-    ])  # fmt: skip
+    ]  # fmt: skip
+    hlc = stamps[ctx.turn % len(stamps)]
     label = f"change {i} ({_about(case.changes[i])}) hlc {_short(hlc)}"
     case.changes[i]["hlc"] = hlc
     return label
@@ -801,7 +803,7 @@ def cases(team: Team, count: int) -> Iterator[Case]:
         data = json.loads(text)
         case = Case("", data["header"], data["changes"], newcomer=newcomer)
         mutation = MUTATIONS[number % len(MUTATIONS)]
-        ctx = Context(rng, own, team.devices, valid)
+        ctx = Context(rng, own, team.devices, valid, number // len(MUTATIONS))
         case.label = f"number {number}: {mutation.__name__} {mutation(case, ctx)}"
         yield case
 

@@ -7,8 +7,8 @@ from textual.widgets import Static
 
 from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock
-from workbench.domain.models import Metric
-from workbench.store.actions import set_me, set_target
+from workbench.domain.models import Metric, Rep
+from workbench.store.actions import place_rep, set_me, set_target
 from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.forms import TargetFormScreen
@@ -70,3 +70,23 @@ def test_the_bar_marks_the_pace() -> None:
     assert bar(0.5, 0.75, 8).plain == "████░░│░"
     assert bar(None, None, 4).plain == "░░░░"
     assert bar(2.0, 0.5, 4).plain == "██│█"  # beyond the target: full
+
+
+async def test_g_groups_the_leaderboard_by_team_then_by_manager(book: Store) -> None:
+    lead = book.add(Rep(name="Zhou Min", team="华东区"))
+    place_rep(book, book.me or "", team="华东区", manager_id=lead.id)
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "4")
+
+        def board() -> str:
+            return str(app.screen.query_one("#targets-leaderboard", Static).render())
+
+        assert board().startswith("Leaderboard (won revenue")
+        await keys(pilot, "g")
+        assert board().startswith("Leaderboard by team") and "华东区" in board()
+        await keys(pilot, "g")
+        assert board().startswith("Leaderboard by manager") and "· Li Wei" in board()
+        await keys(pilot, "g")
+        assert board().startswith("Leaderboard (won revenue")

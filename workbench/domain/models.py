@@ -178,11 +178,24 @@ _LABELS: dict[StrEnum, str] = {
 
 
 class Rep(Record):
+    """A member of the team. Their name, e-mail and phone (`OWN_FIELDS`) are
+    theirs: changed only on their own computers. Their team (or region) and
+    manager are the team's to set, from anyone's computer."""
+
     entity = "reps"
+    OWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"name", "email", "phone"})
 
     name: Name
     email: Email = None
     phone: Phone = None
+    team: OptionalShort = None  # a team, region or office: 华东区, EMEA, Berlin
+    manager_id: OptionalId = None  # the rep they report to
+
+    @model_validator(mode="after")
+    def _not_their_own_manager(self) -> Rep:
+        if self.manager_id is not None and self.manager_id == self.id:
+            raise ValueError(tr("a rep is not their own manager"))
+        return self
 
 
 MAX_TAGS = 20
@@ -387,7 +400,8 @@ def entity_label(table: str) -> str:
 _COMMON_FIELD_LABELS = {"created_at": later("Created"), "owner": later("Owner"),
                         "deleted": later("Deleted")}  # fmt: skip
 _FIELD_LABELS: dict[str, dict[str, str]] = {
-    "reps": {"name": later("Name"), "email": later("E-mail"), "phone": later("Phone")},
+    "reps": {"name": later("Name"), "email": later("E-mail"), "phone": later("Phone"),
+             "team": later("Team or region"), "manager_id": later("Manager")},
     "customers": {
         "name": later("Name"), "kind": later("Kind"), "industry": later("Industry"),
         "size": later("Size"), "segment": later("Segment"), "tier": later("Tier"),

@@ -155,6 +155,8 @@ FIELDS: dict[str, dict[str, Column]] = {
         ("name!", "text", "rep|sales rep|full name|姓名|名称|销售"),
         ("email", "text", _EMAIL),
         ("phone", "text", _PHONE),
+        ("team", "text", "region|office|sales team|territory|团队|区域|大区|部门|销售团队"),
+        ("manager_id", "rep", "manager|reports to|team lead|上级|主管|经理|直属上级"),
     ),
     "stages": _columns(
         ("id!", "id", "key|stage key|阶段代码"),

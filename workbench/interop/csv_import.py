@@ -70,8 +70,8 @@ from workbench.store.pipeline import move_deal
 from workbench.store.schema import dump
 
 # Entities whose rows are recognised without an id column: contacts by
-# customer and name or e-mail, targets by rep, metric and period.
-_KNOWN_WITHOUT_IDS = ("contacts", "targets")
+# customer and name or e-mail, targets by rep, metric and period, reps by name.
+_KNOWN_WITHOUT_IDS = ("contacts", "targets", "reps")
 
 # A file's records by what they are: (unit, which) -> (one, many).
 _RECORDS = {
@@ -105,6 +105,8 @@ _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
 
 
 R = TypeVar("R", bound=Record)
+_Read = tuple[int, str, dict[str, Any], str]  # line, record id, model input, id column
+_MANAGER = "manager"  # a rep row's manager as written, until every row is read
 
 
 class RowError(ValueError):
@@ -291,7 +293,7 @@ class _Rows:
 
     def read(self) -> None:
         plan, seen = self.plan, dict[str, int]()  # record id -> the line that had it
-        rows: list[tuple[int, str, dict[str, Any], str]] = []
+        rows: list[_Read] = []
         for line, cells in plan.table.rows:
             try:
                 record_id, fields, keyed = self._row(cells)
@@ -302,6 +304,8 @@ class _Rows:
                 continue
             seen[record_id] = line
             rows.append((line, record_id, fields, keyed))
+        if plan.entity == "reps":
+            rows = self._managers(rows)
         known = existing_ids(self.store, plan.entity, [row[1] for row in rows])
         twins = _Twins(self.store, self.names["contacts"]) if plan.entity == "contacts" else None
         for line, record_id, fields, keyed in rows:
@@ -324,6 +328,24 @@ class _Rows:
         self._only_needed()
         if self.model is Deal:
             plan.warnings += self._deal_warnings()
+
+    def _managers(self, rows: list[_Read]) -> list[_Read]:
+        """Each row's manager: a rep of this file (by id or name, on any line),
+        else one here, else a new rep. A row whose manager is itself is bad."""
+        in_file = {str(fields.get("name", "")).casefold(): record_id
+                   for _, record_id, fields, _ in rows}  # fmt: skip
+        in_file |= {record_id: record_id for _, record_id, _, _ in rows}
+        kept = []
+        for line, record_id, fields, keyed in rows:
+            if (text := fields.pop(_MANAGER, None)) is not None:
+                manager = in_file.get(text) or in_file.get(text.casefold()) or self._rep(text)
+                if manager == record_id:
+                    self.plan.rejected.append((line, tr("manager_id: a rep is not their own "
+                                                        "manager")))  # fmt: skip
+                    continue
+                fields["manager_id"] = manager
+            kept.append((line, record_id, fields, keyed))
+        return kept
 
     def _deal_warnings(self) -> list[str]:
         """What the new deals bring that counts for nothing, or not as the rep
@@ -386,6 +408,8 @@ class _Rows:
         for name, target in (("owner", "owner"), ("rep", "rep_id")):
             if name in texts:
                 fields[target] = self._rep(texts[name])
+        if texts.get("manager_id"):  # found once every row is read (`_managers`)
+            fields[_MANAGER] = texts["manager_id"]
         given_id = texts.get("customer_id")
         survivor = self.store.surviving_customer(given_id) if given_id else None
         if survivor in self.customer_ids:  # (one merged into another: the one it went into)
@@ -407,6 +431,9 @@ class _Rows:
             if name in texts:
                 fields[f"{name}_id"] = self._within_customer(name, texts[name], fields)
         record_id, keyed = self._record_id(texts)
+        if self.model is Rep and not keyed:  # a rep is known by name (as owners are found)
+            found = self.names["reps"].get(("", texts.get("name", "").casefold()), [])
+            record_id = found[0] if len(found) == 1 else record_id
         if self.model is Target and not keyed:  # one target per rep, metric and period
             record_id = Target.id_for(fields["rep_id"], fields["metric"], self._period(texts))
         return record_id, fields, keyed
@@ -614,8 +641,9 @@ class _Rows:
         if (
             isinstance(current, Rep)
             and record_id != self.store.me
-            and any(getattr(current, name) != value for name, value in fields.items())
-        ):
+            and any(getattr(current, name) != value for name, value in fields.items()
+                    if name in Rep.OWN_FIELDS)
+        ):  # fmt: skip
             raise RowError(tr("{name} is another rep: only their own computers change their "
                               "record", name=repr(current.name)))  # fmt: skip
         return None

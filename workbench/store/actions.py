@@ -228,6 +228,19 @@ def set_target(store: Store, rep_id: str, metric: Metric, period: str, amount: i
                             currency=currency))  # fmt: skip
 
 
+_UNCHANGED = object()
+
+
+def place_rep(store: Store, rep_id: str, *, team: object = _UNCHANGED,
+              manager_id: object = _UNCHANGED) -> Rep:  # fmt: skip
+    """Set a rep's team (or region) and manager, from anyone's computer: the
+    org chart is the team's (a rep's name, e-mail and phone are theirs).
+    None clears either; a rep is not their own manager."""
+    changes = {name: value for name, value in (("team", team), ("manager_id", manager_id))
+               if value is not _UNCHANGED}  # fmt: skip
+    return store.update(Rep, rep_id, **changes)
+
+
 def set_home_currency(store: Store, code: str) -> int:
     """Make `code` the currency revenue is counted in and new deals take.
     Returns how many revenue targets are in another currency: those no longer

@@ -625,6 +625,15 @@ def counts(store: Store) -> dict[str, int]:
     }
 
 
+def rep_list(store: Store) -> list[dict[str, Any]]:
+    """Every rep by name: id, name, e-mail, phone, team and manager's name."""
+    return fetch_all(store.db, """
+        SELECT r.id, r.name, r.email, r.phone, r.team, m.name AS manager
+        FROM reps r LEFT JOIN reps m ON m.id = r.manager_id AND m.deleted = 0
+        WHERE r.deleted = 0 ORDER BY r.name, r.id
+    """)  # fmt: skip
+
+
 def rep_names(store: Store) -> dict[str, str]:
     return dict(store.db.execute("SELECT id, name FROM reps WHERE deleted = 0").fetchall())
 

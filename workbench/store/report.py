@@ -29,6 +29,7 @@ from workbench.domain.targets import (
     pace,
     remaining_working_days,
 )
+from workbench.i18n import Worded, later
 from workbench.store.database import Store, fetch_all
 from workbench.store.queries import rep_names
 
@@ -196,10 +197,53 @@ class Standing:
     rep: str
     won_revenue: int
     target: float | None
+    team: str | None = None
+    manager: str | None = None  # the manager's name
+    manages: bool = False  # someone reports to this rep
 
     @property
     def attainment(self) -> float | None:
         return self.won_revenue / self.target if self.target else None
+
+
+class GroupBy(Worded):
+    TEAM = later("team")
+    MANAGER = later("manager")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Reps of one team, or one manager and those who report to them."""
+
+    name: str | None  # None: reps with no team (no manager)
+    standings: list[Standing]
+
+    @property
+    def won_revenue(self) -> int:
+        return sum(standing.won_revenue for standing in self.standings)
+
+    @property
+    def target(self) -> float | None:
+        known = [s.target for s in self.standings if s.target is not None]
+        return sum(known) if known else None
+
+    @property
+    def attainment(self) -> float | None:
+        return self.won_revenue / self.target if self.target else None
+
+
+def grouped(standings: list[Standing], by: GroupBy) -> list[Group]:
+    """The leaderboard by team, or by manager (a manager heads their own
+    group); groups by won revenue, the unnamed one last."""
+    groups: dict[str | None, list[Standing]] = {}
+    for standing in standings:
+        if by == GroupBy.TEAM:
+            name = standing.team
+        else:
+            name = standing.manager or (standing.rep if standing.manages else None)
+        groups.setdefault(name, []).append(standing)
+    found = [Group(name, members) for name, members in groups.items()]
+    return sorted(found, key=lambda g: (g.name is None, -g.won_revenue, g.name or ""))
 
 
 @dataclass(frozen=True)
@@ -358,8 +402,13 @@ def _leaderboard(
     won = {row["owner"]: row["won"] for row in team.rows(
         f"SELECT d.owner, sum(d.amount) AS won {_WON_IN_PERIOD} AND d.currency = :currency "
         "GROUP BY d.owner")}  # fmt: skip
+    teams = {rep: (team, manager) for rep, team, manager in scope.store.db.execute(
+        "SELECT id, team, manager_id FROM reps WHERE deleted = 0")}  # fmt: skip
+    managers = {manager for _, manager in teams.values()}
     standings = [
-        Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE, period))
+        Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE, period),
+                 teams.get(rep, (None, None))[0], names.get(teams.get(rep, (None, None))[1] or ""),
+                 rep in managers)
         for rep, name in names.items()
-    ]
+    ]  # fmt: skip
     return sorted(standings, key=lambda s: (-s.won_revenue, s.rep))

@@ -25,7 +25,7 @@ from typing import Any
 from workbench.domain.display import printable
 from workbench.domain.errors import NotYours
 from workbench.domain.hlc import Stamp
-from workbench.domain.models import ActivityKind, Metric, field_label
+from workbench.domain.models import ActivityKind, Metric, Rep, field_label
 from workbench.domain.money import format_money
 from workbench.i18n import later, tr
 from workbench.store.database import Store
@@ -175,8 +175,9 @@ def find_conflict(store: Store, text: str) -> list[Conflict]:
 
 def keep(store: Store, conflict: Conflict, side: Side) -> None:
     """Settle a conflict with one of its values, here and, by sync, everywhere.
-    A rep's record is settled only on that rep's computers, as it is edited."""
-    if conflict.entity == "reps" and conflict.row_id != store.me:
+    A rep's own fields are settled only on that rep's computers, as they are edited."""
+    mine = conflict.row_id == store.me
+    if conflict.entity == "reps" and conflict.field in Rep.OWN_FIELDS and not mine:
         raise NotYours(tr("{rep} is another rep: only their own computers settle a conflict on "
                           "their record", rep=repr(conflict.label)))  # fmt: skip
     store.write_fields(ENTITIES[conflict.entity], conflict.row_id, {conflict.field: side.value})

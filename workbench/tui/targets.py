@@ -35,7 +35,7 @@ from workbench.report_output import (
     percent,
     who,
 )
-from workbench.store.report import Report, build_report
+from workbench.store.report import GroupBy, Report, build_report
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
@@ -92,6 +92,7 @@ class View:
     kind: PeriodKind = PeriodKind.MONTH
     offset: int = 0  # periods back (negative) or forward from the current one
     team: bool = False
+    group: GroupBy | None = None  # the leaderboard's grouping
 
     def period(self, today: date) -> Period:
         period = Period.containing(self.kind, today)
@@ -123,6 +124,9 @@ class TargetsScreen(Pane):
         Binding("full_stop", "now", tr("This period"), id="targets.now"),
         Binding("w", "whose", tr("Me/team"), id="targets.whose"),
         Binding("t", "set_target", tr("Set target"), id="targets.set"),
+        Binding(
+            "g", "group", tr("Leaderboard by team/manager"), id="targets.group", show=False
+        ),  # (the status line says it: the footer is full at 120 columns)
     ]
 
     def __init__(self) -> None:
@@ -165,7 +169,8 @@ class TargetsScreen(Pane):
                                    who=who(report), period=f"{kind}{report.period.key}",
                                    pace=report.pace.describe(), days=report.days_left)),
                       style="bold")  # fmt: skip
-        status.append(tr("\n[ ] earlier/later · p week/month/quarter/year · w me/team"),
+        status.append(tr("\n[ ] earlier/later · p week/month/quarter/year · w me/team · "
+                         "g leaderboard by team/manager"),
                       style="dim")  # fmt: skip
         self.query_one("#targets-status", Static).update(status)
         for item in report.gauges:
@@ -176,7 +181,7 @@ class TargetsScreen(Pane):
         sections = {
             "#targets-kpis": kpi_lines(report),
             "#targets-conversion": conversion_lines(report),
-            "#targets-leaderboard": leaderboard_lines(report),
+            "#targets-leaderboard": leaderboard_lines(report, view.group),
         }
         for selector, lines in sections.items():
             text = Text(printable(lines[0]), style="bold")
@@ -200,6 +205,13 @@ class TargetsScreen(Pane):
 
     def action_whose(self) -> None:
         self._change(team=not self.view.team)
+
+    def action_group(self) -> None:
+        """The leaderboard as it is, by team, by manager, and back."""
+        order = [None, GroupBy.TEAM, GroupBy.MANAGER]
+        self.view = replace(self.view, group=order[(order.index(self.view.group) + 1) % 3])
+        if self.report is not None:
+            self.show(self.view, self.report)  # the same figures, grouped: nothing to read
 
     def action_set_target(self) -> None:
         if self.report is not None:
