@@ -143,6 +143,10 @@ def test_follow_up_dates_and_recurrence() -> None:
         ("FREQ=WEEKLY;UNTIL=20270131T000000+0800", "write UNTIL as a local date or time"),
         ("DTSTART:20270105\nRRULE:FREQ=WEEKLY", "give one rule line"),
         ("FREQ=WEEKLY\nEXDATE:20261130", "give one rule line"),
+        # Within a day: a follow-up is due on a day (listing a year of minutes was slow).
+        ("FREQ=HOURLY", "repeats by the day at most"),
+        ("FREQ=MINUTELY;INTERVAL=5", "repeats by the day at most"),
+        ("FREQ=DAILY;BYHOUR=9,17", "repeats by the day at most"),
     ],
 )
 def test_a_new_recurrence_is_one_rfc_5545_rule_in_local_time(rule: str, refused: str) -> None:

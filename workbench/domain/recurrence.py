@@ -20,6 +20,11 @@ RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMI
                          "WKST"})  # fmt: skip
 
 
+# A follow-up is due on a day (at its own time): no rule repeats it within one.
+_WITHIN_A_DAY = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})
+_WITHIN_A_DAY_PARTS = frozenset({"BYSECOND", "BYMINUTE", "BYHOUR"})
+
+
 def rule_dates(rule: str, anchor: date) -> rrulebase:
     """The dates of `rule` from `anchor`. An UNTIL with a zone (as kept by
     earlier versions) is read as local time, so no stored rule breaks."""
@@ -42,3 +47,7 @@ def check_new_rule(rule: str) -> None:
     if ZONED_UNTIL.search(rule):
         raise ValueError(tr("{rule!r}: write UNTIL as a local date or time, without Z "
                             "(UNTIL=20270131)", rule=rule))  # fmt: skip
+    freq = re.search(r"FREQ=(\w+)", lines[0])
+    if (freq and freq[1] in _WITHIN_A_DAY) or names & _WITHIN_A_DAY_PARTS:
+        raise ValueError(tr("{rule!r}: a follow-up repeats by the day at most (its time is its "
+                            "own); use FREQ=DAILY or longer", rule=rule))  # fmt: skip

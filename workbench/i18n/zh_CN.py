@@ -1054,6 +1054,7 @@ MESSAGES: dict[str, str] = {
     "Leaderboard by {by} (won revenue, of target)": "排行榜（按{by}；赢单收入，目标达成）",
     "(no team)": "（无团队）",
     "(no manager)": "（无上级）",
+    "{rule!r}: a follow-up repeats by the day at most (its time is its own); use FREQ=DAILY or longer": "{rule!r}：跟进最多按天重复（时间另填）；请用 FREQ=DAILY 或更长的周期",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as
