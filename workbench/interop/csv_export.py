@@ -43,10 +43,8 @@ def _cell(column: Column, record: dict[str, Any], names: dict[str, dict[str, str
     if column.kind in ("amount", "quantity") and record.get("currency"):
         places = decimals(record["currency"])
         return f"{Decimal(value).scaleb(-places):.{places}f}"
-    if column.kind == "tags":  # (a JSON list when a tag holds a separator, so none splits)
-        return (
-            json.dumps(value, ensure_ascii=False)
-            if any(TAG_SPLIT.search(t) for t in value)
-            else "; ".join(value)
-        )
+    if column.kind == "tags":  # a JSON list when plain text would not read back the same
+        plain = "; ".join(value)  # (a tag holding a separator; a lone tag "[]" read as a list)
+        spoilt = plain.startswith("[") or any(TAG_SPLIT.search(tag) for tag in value)
+        return json.dumps(value, ensure_ascii=False) if spoilt else plain
     return str(value)
