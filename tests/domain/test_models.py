@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from workbench.domain.errors import explain
 from workbench.domain.models import (
+    STORED,
     Activity,
     Contact,
     Customer,
@@ -193,3 +194,12 @@ def test_stage_move_and_rep() -> None:
     assert move.from_stage == "lead"
     assert Rep(name="Li Wei").name == "Li Wei"
     assert "email:" in error_of(Rep, name="Li", email="li@")
+
+
+def test_a_rep_stored_as_their_own_manager_still_reads() -> None:
+    """A bundle from a modified program can store one: it must show (so it can
+    be put right), not break `workbench me` and `reps set` for good."""
+    data = {"id": "r1", "name": "Li Wei", "manager_id": "r1"}
+    with pytest.raises(ValueError, match="not their own manager"):
+        Rep.model_validate(data)
+    assert Rep.model_validate(data, context=STORED).manager_id == "r1"

@@ -23,6 +23,13 @@ def test_parse_amount(text: str, currency: str, minor: int) -> None:
     assert parse_amount(text, currency) == minor
 
 
+def test_a_decimal_comma_still_reads_plain_whole_amounts() -> None:
+    """With "decimal": "," a plain 12500 (and so 250k) was refused."""
+    assert parse_amount("12500", "EUR", ",") == 1_250_000
+    assert parse_amount("250k", "EUR", ",") == 25_000_000
+    assert parse_amount("1.234,5", "EUR", ",") == 123_450
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [("-5", "zero or more"), ("abc", "not an amount"), ("1.234", "more decimals"),

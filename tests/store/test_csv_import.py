@@ -653,3 +653,45 @@ def test_a_rep_list_with_teams_and_managers(store: Store, me: Rep, tmp_path: Pat
     assert store.require(Rep, wang.id).manager_id == me.id
     renamed = csv_file(tmp_path, f"id,name,team\n{wang.id},Wang F.,华南区\n", name="r.csv")
     assert "another rep" in plan_import(store, "reps", renamed, Mapping()).rejected[0][1]
+
+
+def test_what_a_review_found_in_files_of_reps_and_deals(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """A manager named nowhere was left a dangling id; "alex" renamed "Alex";
+    a currency alone re-read a stored amount in another currency; a deal the
+    file closes took today while a new one took its Close Date."""
+    reps = csv_file(tmp_path, f"Name,Team,Manager\nBea,East,Carl Boss\n{me.name.upper()},East,\n"
+                    f"Dan,East,{'x' * 300}\n", name="reps.csv")  # fmt: skip
+    plan = plan_import(store, "reps", reps, Mapping())
+    assert [line for line, _ in plan.rejected] == [4]  # the long name: its line, not the file
+    apply_plan(store, plan, skip_bad=True)
+    bea = store.db.execute("SELECT manager_id FROM reps WHERE name = 'Bea'").fetchone()[0]
+    assert store.require(Rep, bea).name == "Carl Boss"
+    assert store.require(Rep, me.id).name == me.name and store.require(Rep, me.id).team == "East"
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    pumps = deals_by_title(store)["Pumps"]
+    text = ("id,title,customer,stage,amount,currency,expected_close\n"
+            f"{pumps.id},Pumps,Acme,Closed Won,,JPY,2026-03-01\n")  # fmt: skip
+    report = imported(store, "deals", csv_file(tmp_path, text, name="won.csv"))
+    won = store.require(Deal, pumps.id)
+    assert (won.amount, won.currency) == (12_500_50, "CNY")  # a currency alone changed nothing
+    assert won.closed_on == date(2026, 3, 1)  # as a new deal of the file would be closed
+    assert any(line.startswith("1 won or lost deal takes its close date") for line in report)
+
+
+def test_a_constant_customer_and_a_customer_id_column_clash(store: Store, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "Deal,Stage,Account ID\nPumps,lead,abc\n")
+    with pytest.raises(ValueError, match="sets customer on every row, and a column fills it"):
+        plan_import(store, "deals", path, Mapping(constants={"customer": "Acme"}))
+
+
+def test_the_suggested_stage_map_reads_whole_words_closed_stages_first(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    text = "Deal,Account,Stage\nA,Acme,Unqualified\nB,Acme,Lead Lost\nC,Acme,Proposal Sent\n"
+    report = plan_import(store, "deals", csv_file(tmp_path, text), Mapping()).report()
+    assert report[-1].endswith(
+        '{"values": {"stage": {"Unqualified": "lead", "Lead Lost": "lost", '
+        '"Proposal Sent": "proposal"}}}'
+    ), report[-1]

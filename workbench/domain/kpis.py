@@ -61,7 +61,8 @@ class Results:
 def results(closed: Iterable[ClosedDeal], home: str) -> Results:
     deals = list(closed)
     won = [deal for deal in deals if deal.won]
-    cycles = [(deal.closed - deal.created).days for deal in won]
+    # (an imported deal closed before the day it was entered has no known cycle)
+    cycles = [(deal.closed - deal.created).days for deal in won if deal.created <= deal.closed]
     elsewhere = Counter[str]()
     for deal in won:
         if deal.currency != home:

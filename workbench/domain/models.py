@@ -192,8 +192,8 @@ class Rep(Record):
     manager_id: OptionalId = None  # the rep they report to
 
     @model_validator(mode="after")
-    def _not_their_own_manager(self) -> Rep:
-        if self.manager_id is not None and self.manager_id == self.id:
+    def _not_their_own_manager(self, info: ValidationInfo) -> Rep:
+        if not stored(info) and self.manager_id is not None and self.manager_id == self.id:
             raise ValueError(tr("a rep is not their own manager"))
         return self
 

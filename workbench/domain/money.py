@@ -51,7 +51,7 @@ def check_currency(code: str) -> str:
 # 12,5). At most 16 digits before the decimal mark and 6 after: no exponent
 # (1e999999 overflowed, 1e-99999999 became 0), nothing money never has.
 _POINT = re.compile(r"(\d{1,16}|\d{1,3}(,\d{3}){1,5})(\.\d{1,6})?")
-_COMMA = re.compile(r"(\d{1,3}(\.\d{3}){1,5}(,\d{1,6})?|\d{1,16},\d{1,6})")
+_COMMA = re.compile(r"(\d{1,3}(\.\d{3}){1,5}(,\d{1,6})?|\d{1,16}(,\d{1,6})?)")
 _SPACES = re.compile(r"[\s\u00a0\u202f_]")
 # Shorthands whose meaning no one doubts (250k, 25万, 1.2亿), as powers of ten.
 # Not M: a million to most, a thousand (mille) to some accountants.

@@ -311,6 +311,8 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
     if entity in ("contacts", "reps") and "name" not in matched.filled():
         _join_name(matched, fields["name"], header)
     from_cells = {column.field for column in (*by_column.values(), *matched.joined)}
+    if "customer_id" in from_cells:
+        from_cells.add("customer")  # a customer's id names it as surely as its name
     if clash := from_cells & {column.field for column in matched.constants}:
         raise ValueError(tr("the mapping sets {field} on every row, and a column fills it too: "
                             "keep one", field=", ".join(sorted(clash))))  # fmt: skip

@@ -338,7 +338,11 @@ class _Rows:
         kept = []
         for line, record_id, fields, keyed in rows:
             if (text := fields.pop(_MANAGER, None)) is not None:
-                manager = in_file.get(text) or in_file.get(text.casefold()) or self._rep(text)
+                try:
+                    manager = in_file.get(text) or in_file.get(text.casefold()) or self._rep(text)
+                except RowError as error:
+                    self.plan.rejected.append((line, f"manager_id: {error}"))
+                    continue
                 if manager == record_id:
                     self.plan.rejected.append((line, tr("manager_id: a rep is not their own "
                                                         "manager")))  # fmt: skip
@@ -355,7 +359,7 @@ class _Rows:
         deals = [row.record for row in plan.good if isinstance(row.record, Deal)]
         closed = (StageKind.WON, StageKind.LOST)
         lines = []
-        if dated := [d for d in deals if d.id in self.dated_from_expected]:
+        if dated := self.dated_from_expected & {row.record_id for row in plan.good}:
             lines.append(tr_n("{count} won or lost deal takes its close date from its expected "
                               "close date (a CRM's Close Date is the day it closed)",
                               "{count} won or lost deals take their close date from their "
@@ -386,7 +390,8 @@ class _Rows:
     def _only_needed(self) -> None:
         """Create only the customers and reps that good rows refer to."""
         plan = self.plan
-        used = {row.fields.get(name) for row in plan.good for name in ("customer_id", "owner")}
+        used = {row.fields.get(name) for row in plan.good
+                for name in ("customer_id", "owner", "manager_id")}  # fmt: skip
         plan.new_customers = {n: c for n, c in plan.new_customers.items() if c.id in used}
         used |= {customer.owner for customer in plan.new_customers.values()}
         plan.new_reps = {n: rep for n, rep in plan.new_reps.items() if rep.id in used}
@@ -433,7 +438,9 @@ class _Rows:
         record_id, keyed = self._record_id(texts)
         if self.model is Rep and not keyed:  # a rep is known by name (as owners are found)
             found = self.names["reps"].get(("", texts.get("name", "").casefold()), [])
-            record_id = found[0] if len(found) == 1 else record_id
+            if len(found) == 1:  # (the name as they spell it stays: "alex" renames no "Alex")
+                record_id = found[0]
+                fields.pop("name", None)
         if self.model is Target and not keyed:  # one target per rep, metric and period
             record_id = Target.id_for(fields["rep_id"], fields["metric"], self._period(texts))
         return record_id, fields, keyed
@@ -454,8 +461,10 @@ class _Rows:
         for stage in self.stages.values():
             if folded in (stage.key, stage.label.casefold()):
                 return stage.key
-        likely = next((key for key, stage in self.stages.items()
-                       if key in folded or stage.label.casefold() in folded), "lead")  # fmt: skip
+        words = set(re.findall(r"\w+", folded))  # whole words: "Unqualified" is not qualified
+        closed_first = sorted(self.stages.values(), key=lambda s: s.kind == StageKind.OPEN)
+        likely = next((stage.key for stage in closed_first
+                       if {stage.key, stage.label.casefold()} & words), "lead")  # fmt: skip
         self.plan.unknown_stages[text] = likely
         example = json.dumps({"values": {"stage": {text: likely}}}, ensure_ascii=False)
         raise ValueError(tr("no stage {stage!r} (stages: {known}); map it to one in a --map "
@@ -546,9 +555,9 @@ class _Rows:
             code = check_currency(currency or self.currency)
         except ValueError as error:
             raise RowError(f"currency: {error}") from None
-        if not amount:
-            return {"currency": code}
-        self.plan.defaulted_currency += not currency
+        if not amount:  # an amount and its currency go together: a currency alone says nothing
+            return {}
+        self.plan.defaulted_currency += not currency and not self.mapping.currency
         try:
             return {"amount": parse_amount(amount, code, self.mapping.decimal), "currency": code}
         except ValueError as error:
@@ -671,6 +680,10 @@ class _Rows:
         if self.context["stages"][stage] == StageKind.OPEN:
             return {"closed_on": None, "reason": None}
         today = self.store.clock.today()
+        expected = fields.get("expected_close")
+        if not fields.get("closed_on") and isinstance(expected, date) and expected <= today:
+            self.dated_from_expected.add(deal.id)  # as a new deal of the file would be
+            fields["closed_on"] = expected  # (the row's own: the update writes it)
         if (closed := fields.get("closed_on") or today) > today:
             raise RowError(tr("closed_on: the close date {day} is in the future", day=closed))
         return {"closed_on": closed}
