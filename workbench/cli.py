@@ -1370,6 +1370,7 @@ def reps_command(ctx: click.Context, as_json: bool) -> None:
 def reps_set(env: Env, name: str, team: str | None, manager: str | None) -> None:
     """Set a rep's team (or region) and manager: anyone on the team may."""
     from workbench.store.actions import find_rep, place_rep
+    from workbench.store.queries import rep_names
 
     store = env.store()
     changes: dict[str, object] = {}
@@ -1383,13 +1384,7 @@ def reps_set(env: Env, name: str, team: str | None, manager: str | None) -> None
     rep = place_rep(store, find_rep(store, name), **changes)
     echo(tr("{name}: team {team}, manager {manager}", name=printable(rep.name),
             team=printable(rep.team or "—"), manager=printable(
-                _rep_name(store, rep.manager_id) or "—")))  # fmt: skip
-
-
-def _rep_name(store: Any, rep_id: str | None) -> str | None:
-    from workbench.store.queries import rep_names
-
-    return rep_names(store).get(rep_id or "")
+                rep_names(store).get(rep.manager_id or "") or "—")))  # fmt: skip
 
 
 @cli.command("currency")

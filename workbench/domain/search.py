@@ -23,6 +23,12 @@ _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 _TERM = re.compile(f"[{_CJK}]+|[^\\W_]+")
 
 
+def is_cjk(char: str) -> bool:
+    """Whether `char` is a Chinese, Japanese or Korean character (written
+    without spaces between words)."""
+    return bool(_CJK_CHAR.match(char))
+
+
 def fold(text: str) -> str:
     """The index's form of a customer's searchable text."""
     digits = " ".join(re.sub(r"\D", "", phone) for phone in _PHONE.findall(text))

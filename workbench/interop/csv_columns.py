@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench.domain.search import is_cjk
 from workbench.i18n import tr
 
 Kind = Literal[
@@ -268,15 +269,9 @@ def join_cells(cells: list[str]) -> str:
     text = ""
     for cell in (cell.strip() for cell in cells):
         if cell:
-            text += "" if not text or (_wide(text[-1]) and _wide(cell[0])) else " "
+            text += "" if not text or (is_cjk(text[-1]) and is_cjk(cell[0])) else " "
             text += cell
     return text
-
-
-def _wide(char: str) -> bool:
-    return (
-        "\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
-    )
 
 
 def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:

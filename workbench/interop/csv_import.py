@@ -283,7 +283,8 @@ class _Rows:
         self.customer_ids, self.rep_ids = (
             {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
         )
-        self.currency = check_currency(mapping.currency or store.settings().currency)
+        self.home = store.settings().currency
+        self.currency = check_currency(mapping.currency or self.home)
         self.dated_from_expected: set[str] = set()  # new deals closed on their expected close
 
     @cached_property
@@ -355,7 +356,7 @@ class _Rows:
         """What the new deals bring that counts for nothing, or not as the rep
         may think: closed without a close date, amounts in a currency the
         file did not name, amounts in a currency other than the home one."""
-        plan, home = self.plan, self.store.settings().currency
+        plan, home = self.plan, self.home
         deals = [row.record for row in plan.good if isinstance(row.record, Deal)]
         closed = (StageKind.WON, StageKind.LOST)
         lines = []
