@@ -38,6 +38,16 @@ def deals_by_title(store: Store) -> dict[str, Deal]:
     return {deal.title: deal for deal in (store.require(Deal, row[0]) for row in rows)}
 
 
+def pumps_again(store: Store, tmp_path: Path, header: str, row: str) -> tuple[Deal, list[str]]:
+    """DEALS imported, then one more row for its deal Pumps (`{id}` in `row`
+    is its id): Pumps as it is after, and the second import's report."""
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    pumps = deals_by_title(store)["Pumps"]
+    path = csv_file(tmp_path, f"{header}\n{row.format(id=pumps.id)}\n", name="again.csv")
+    report = imported(store, "deals", path)
+    return store.require(Deal, pumps.id), report
+
+
 def imported(store: Store, entity: str, path: Path, mapping: Mapping | None = None,
              skip_bad: bool = False) -> list[str]:  # fmt: skip
     plan = plan_import(store, entity, path, mapping or Mapping())
@@ -126,26 +136,20 @@ def test_the_same_file_again_updates_instead_of_adding(
 def test_a_deal_won_by_a_file_is_closed_and_its_move_recorded(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:
-    imported(store, "deals", csv_file(tmp_path, DEALS))
-    pumps = deals_by_title(store)["Pumps"]
-    text = f"id,title,customer,stage,amount\n{pumps.id},Pumps,Acme,Won,13000\n"
-    path = csv_file(tmp_path, text, name="won.csv")
-    imported(store, "deals", path)
-    won = store.require(Deal, pumps.id)
+    won, _ = pumps_again(store, tmp_path, "id,title,customer,stage,amount",
+                         "{id},Pumps,Acme,Won,13000")  # fmt: skip
     assert (won.stage, won.closed_on, won.amount) == ("won", store.clock.today(), 13_000_00)
     assert store.db.execute("SELECT count(*) FROM stage_history WHERE deal_id = ? AND "
-                            "to_stage = 'won'", [pumps.id]).fetchone() == (1,)  # fmt: skip
+                            "to_stage = 'won'", [won.id]).fetchone() == (1,)  # fmt: skip
 
 
 def test_a_blank_amount_leaves_a_deals_amount_as_it_was(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:
     """It was set to 0: a blank cell says nothing."""
-    imported(store, "deals", csv_file(tmp_path, DEALS))
-    pumps = deals_by_title(store)["Pumps"]
-    text = f"id,title,customer,stage,amount,currency\n{pumps.id},Pumps,Acme,Lead,,\n"
-    imported(store, "deals", csv_file(tmp_path, text, name="again.csv"))
-    assert store.require(Deal, pumps.id).amount == 12_500_50
+    pumps, _ = pumps_again(store, tmp_path, "id,title,customer,stage,amount,currency",
+                           "{id},Pumps,Acme,Lead,,")  # fmt: skip
+    assert pumps.amount == 12_500_50
 
 
 def test_the_report_warns_of_deals_that_would_count_for_nothing(
@@ -669,12 +673,12 @@ def test_what_a_review_found_in_files_of_reps_and_deals(
     bea = store.db.execute("SELECT manager_id FROM reps WHERE name = 'Bea'").fetchone()[0]
     assert store.require(Rep, bea).name == "Carl Boss"
     assert store.require(Rep, me.id).name == me.name and store.require(Rep, me.id).team == "East"
-    imported(store, "deals", csv_file(tmp_path, DEALS))
-    pumps = deals_by_title(store)["Pumps"]
-    text = ("id,title,customer,stage,amount,currency,expected_close\n"
-            f"{pumps.id},Pumps,Acme,Closed Won,,JPY,2026-03-01\n")  # fmt: skip
-    report = imported(store, "deals", csv_file(tmp_path, text, name="won.csv"))
-    won = store.require(Deal, pumps.id)
+    won, report = pumps_again(
+        store,
+        tmp_path,
+        "id,title,customer,stage,amount,currency,expected_close",
+        "{id},Pumps,Acme,Closed Won,,JPY,2026-03-01",
+    )
     assert (won.amount, won.currency) == (12_500_50, "CNY")  # a currency alone changed nothing
     assert won.closed_on == date(2026, 3, 1)  # as a new deal of the file would be closed
     assert any(line.startswith("1 won or lost deal takes its close date") for line in report)
