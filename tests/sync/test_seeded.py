@@ -145,10 +145,14 @@ def test_two_reps_adding_and_moving_stages_at_once_conflict_over_nothing(
 def test_stages_squeezed_into_one_gap_on_two_machines_stay_in_order(
     pair: tuple[Store, Store], tmp_path: Path
 ) -> None:
-    """Three stages each after "lead" on each machine: no other stage moves,
-    no conflict, Won and Lost stay last; an open stage never goes after them."""
+    """Twelve stages after "lead" on each machine, and one more elsewhere on
+    one (at positions 0–1000 the seventh found no room and renumbered every
+    stage, differently on each side: a conflict on each): no other stage
+    moves, no conflict, Won and Lost stay last; an open stage never goes
+    after them."""
     a, b = pair
-    for n in range(3):
+    add_stage(a, "review", "Review", 70, after="negotiation")
+    for n in range(12):
         add_stage(a, f"a{n}", f"A{n}", 10, after="lead")
         add_stage(b, f"b{n}", f"B{n}", 10, after="lead")
     send(a, b, tmp_path)
@@ -156,6 +160,6 @@ def test_stages_squeezed_into_one_gap_on_two_machines_stay_in_order(
     assert list_conflicts(a) == [] and content(a) == content(b)
     order = [s.key for s in a.stages()]
     assert order[0] == "lead" and order[-2:] == ["won", "lost"]
-    assert order.index("a2") < order.index("a1") < order.index("a0") < order.index("qualified")
+    assert order.index("a11") < order.index("a1") < order.index("a0") < order.index("qualified")
     with pytest.raises(StageError, match="'lost' is not an open stage"):
         add_stage(a, "late", "Late", 10, after="lost")

@@ -234,6 +234,11 @@ class Contact(Record):
     notes: OptionalNote = None
 
 
+# The highest position a stage may have: room to halve a gap about thirty
+# times, so stages squeezed in on two machines at once never renumber others.
+STAGE_TOP = 1_000_000_000
+
+
 class Stage(Record):
     """A pipeline stage. Its id is its key (see workbench.domain.stages)."""
 
@@ -241,7 +246,7 @@ class Stage(Record):
 
     id: StageKey  # a stage's key is its id: always given
     label: ShortText = Field(min_length=1)
-    position: int = Field(ge=0, le=1000)
+    position: int = Field(ge=0, le=STAGE_TOP)
     probability: Probability
     kind: StageKind = StageKind.OPEN
     rot_days: int | None = Field(default=None, ge=1, le=3650)

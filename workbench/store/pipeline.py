@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from workbench.domain.hlc import Stamp
 from workbench.domain.merge import SEED
-from workbench.domain.models import Deal, Stage, StageMove
+from workbench.domain.models import STAGE_TOP, Deal, Stage, StageMove
 from workbench.domain.stages import StageKind
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, fetch_all
@@ -206,9 +206,6 @@ def _live(store: Store, key: str) -> Stage:
     return stage
 
 
-TOP = 1000  # the highest position a stage may have (Stage.position)
-
-
 def _slot(store: Store, key: str, after: str) -> int:
     """The position right after open stage `after` for open stage `key`:
     halfway to the next stage, so adding or moving a stage changes no other,
@@ -230,16 +227,16 @@ def _slot(store: Store, key: str, after: str) -> int:
 def _room(opened: list[Stage], closed: list[Stage], index: int) -> tuple[int, int]:
     """The positions of open stage `index` and of the stage after it."""
     after = opened[index + 1 :] or closed
-    return opened[index].position, after[0].position if after else TOP + 1
+    return opened[index].position, after[0].position if after else STAGE_TOP + 1
 
 
 def _spread(store: Store, opened: list[Stage], closed: list[Stage]) -> None:
     """Won and Lost at the top, the open stages evenly below (`opened` and
     `closed` take their new positions)."""
-    step = (TOP + 1 - len(closed)) // (len(opened) + 1)
+    step = (STAGE_TOP + 1 - len(closed)) // (len(opened) + 1)
     if step < 2:
         raise StageError(tr("no room for another stage: delete one first"))
-    top = TOP + 1 - len(closed)  # Won's position
+    top = STAGE_TOP + 1 - len(closed)  # Won's position
     numbered = [*((stage, n * step) for n, stage in enumerate(opened, start=1)),
                 *((stage, top + n) for n, stage in enumerate(closed))]  # fmt: skip
     for stage, position in numbered:
