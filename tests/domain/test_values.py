@@ -109,6 +109,16 @@ def test_hlc_receive_moves_past_remote_and_refuses_far_future() -> None:
         clock.receive(Stamp(1000 + day_ms + 1, 0, "dev2"), wall_ms=1000)
 
 
+def test_a_stamp_received_at_the_counters_end_does_not_stop_local_writes() -> None:
+    """A peer's stamp with counter ffff (forged, up to a day ahead) made every
+    local write fail with 'clock counter overflow' until the clock caught up."""
+    clock = HLC("dev1")
+    clock.receive(Stamp(5000, 0xFFFF, "dev2"), wall_ms=1000)
+    stamps = [clock.tick(1000), clock.tick(1000)]
+    assert Stamp(5000, 0xFFFF, "dev2") < stamps[0] < stamps[1]
+    assert str(stamps[0]) > "000000000005000-ffff-dev2"
+
+
 def test_hlc_parse_rejects_garbage() -> None:
     with pytest.raises(HLCError):
         Stamp.parse("yesterday-ish")

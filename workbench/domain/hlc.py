@@ -53,10 +53,13 @@ class HLC:
         self.last = last or Stamp(0, 0, device)
 
     def tick(self, wall_ms: int) -> Stamp:
-        if wall_ms > self.last.wall_ms:
+        last = self.last
+        if wall_ms > last.wall_ms:
             stamp = Stamp(wall_ms, 0, self.device)
-        else:
-            stamp = Stamp(self.last.wall_ms, self._next_counter(self.last.counter), self.device)
+        elif last.counter < MAX_COUNTER:
+            stamp = Stamp(last.wall_ms, last.counter + 1, self.device)
+        else:  # (a stamp received at the counter's end: the next millisecond still sorts after it)
+            stamp = Stamp(last.wall_ms + 1, 0, self.device)
         self.last = stamp
         return stamp
 
@@ -67,9 +70,3 @@ class HLC:
                               moment=f"{remote.moment():%Y-%m-%d %H:%M}"))  # fmt: skip
         if (remote.wall_ms, remote.counter) > (self.last.wall_ms, self.last.counter):
             self.last = Stamp(remote.wall_ms, remote.counter, self.device)
-
-    @staticmethod
-    def _next_counter(counter: int) -> int:
-        if counter >= MAX_COUNTER:
-            raise HLCError("clock counter overflow: too many changes in one millisecond")
-        return counter + 1
