@@ -18,7 +18,7 @@ def make(path: Path, seed: int = 7, customers: int = 200) -> Store:
 
 def fingerprint(store: Store) -> str:
     digest = hashlib.sha256()
-    for table in ENTITIES:
+    for table in ENTITIES.keys() - {"device_claims"}:  # (names this device, as updated_at does)
         for row in fetch_all(store.db, f"SELECT * FROM {table} ORDER BY id"):
             row.pop("updated_at")  # a clock stamp naming this device
             digest.update(repr(sorted(row.items())).encode())

@@ -54,3 +54,29 @@ def test_every_head_is_the_value_or_a_conflict(history: list[FieldChange]) -> No
     superseded = {old for c in history for old in c.prev}
     heads = {c for c in history if c.id not in superseded}
     assert heads == {outcome.winner, *outcome.losers}
+
+
+def test_a_field_only_its_owners_change_takes_their_value() -> None:
+    """A rep's name: another device's change supersedes none of the owner's
+    and never wins over one; it stays a conflict until the owner settles it."""
+    name = change("a", 1, "001", '"Li Wei"')
+    takeover = change("b", 1, "002", '"Mallory"', "a:1")  # saw the name, wrote over it
+    assert resolve([name, takeover], owners=frozenset("a")) == Outcome(name, (takeover,))
+    assert resolve([name, takeover]) == Outcome(takeover, ())  # (any other field: it wins)
+    settled = change("a", 2, "003", '"Li Wei"', "a:1", "b:1")
+    assert resolve([name, takeover, settled], owners=frozenset("a")) == Outcome(settled, ())
+    unowned = change("b", 2, "004", '"Mallory"')  # nobody has claimed the record yet
+    assert resolve([unowned], owners=frozenset()).winner == unowned
+
+
+@given(histories(), st.randoms(), st.sets(st.sampled_from("abc")))
+def test_owners_rule_is_order_free_and_loses_no_head(history, rng, owners) -> None:  # type: ignore[no-untyped-def]
+    owners = frozenset(owners)
+    shuffled = history[:]
+    rng.shuffle(shuffled)
+    outcome = resolve(history, owners=owners)
+    assert resolve(shuffled, owners=owners) == outcome
+    superseded = {c.id for c in history if any(c.id in later.prev for later in history)}
+    assert {c for c in history if c.id not in superseded} <= {outcome.winner, *outcome.losers}
+    if any(c.origin in owners for c in history):
+        assert outcome.winner.origin in owners

@@ -1,7 +1,8 @@
 """A team of three replicas, modelled: every write path the product has
 (the store's actions, which the app's screens call; the CLI; CSV updates by
 id; stage set/add/move/delete, the defaults included; customer merges and
-their undo; deletes; settling conflicts), with bundles delivered late, out
+their undo; deletes; settling conflicts; renames, from a rep's second
+computer and from a modified program), with bundles delivered late, out
 of order, twice or never and sent again, and a drop folder that a file-syncing
 tool fills half-written; clocks up to an hour apart. A team starts empty or
 already synced once (so edits, moves, merges and settling have records to act
@@ -44,9 +45,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.store.bundles import content
+from tests.store.bundles import content, read_bundle_file, write_bundle
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
+from workbench.domain.hlc import Stamp
 from workbench.domain.merge import FieldChange, resolve
 from workbench.domain.models import (
     MODELS,
@@ -55,6 +57,7 @@ from workbench.domain.models import (
     Customer,
     Deal,
     Metric,
+    Rep,
 )
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
@@ -90,6 +93,7 @@ IDS = random.Random()
 # What the teams did, added up; written to $WORKBENCH_MODEL_FIGURES if set.
 FIGURES: Counter[str] = Counter()
 
+FORGER = "forger"  # the device a modified program writes under, claimed by nobody
 # Anything a replica refuses is a refusal, not a failure: the model checks
 # only that a refused write changes nothing.
 REFUSED = (ValueError, NotFound, LookupError)
@@ -106,13 +110,14 @@ class Team(RuleBasedStateMachine):
         self.clocks = [FixedClock(START) for _ in range(REPLICAS)]
         self.skew = [timedelta(0)] * REPLICAS
         self.stores = [self._open(i) for i in range(REPLICAS)]
-        for i, store in enumerate(self.stores):
+        for i, store in enumerate(self.stores[:-1]):  # the last: whose, `start` decides
             actions.set_me(store, f"Rep {i}")
         self.mail: list[tuple[Path, int]] = []  # (bundle, to whom): sent, not yet delivered
         self.delivered: list[tuple[Path, int]] = []  # may arrive again
         self.written: set[tuple[str, int]] = set()  # every change a write made
         self.sent = 0
         self.set_aside: dict[Path, bytes] = {}  # folder files a sync tool has half-written
+        self.forged = 0  # changes a modified program wrote
 
     def _open(self, i: int) -> Store:
         return open_store(self.root / f"r{i}.db", clock=self.clocks[i], registry=self.registry)
@@ -155,12 +160,18 @@ class Team(RuleBasedStateMachine):
 
     # --- where a team starts --------------------------------------------------------------
 
-    @initialize(shared=st.booleans())
-    def start(self, shared: bool) -> None:
-        """Empty databases, or a team that has synced once: customers with
-        contacts, deals in several stages, an open complaint and a follow-up
-        that every replica holds, so edits, moves, merges and conflicts have
-        something to act on from the first step."""
+    @initialize(shared=st.booleans(), twin=st.booleans())
+    def start(self, shared: bool, twin: bool) -> None:
+        """The last replica is a third rep's, or the first rep's second
+        computer (`twin`). Then empty databases, or a team that has synced
+        once: customers with contacts, deals in several stages, an open
+        complaint and a follow-up that every replica holds, so edits, moves,
+        merges and conflicts have something to act on from the first step."""
+        last = REPLICAS - 1
+        if twin:
+            self._swap(0, last)
+            FIGURES["teams with a rep on two computers"] += 1
+        actions.set_me(self.stores[last], f"Rep {0 if twin else last}")
         if not shared:
             return
         first = self.stores[0]
@@ -377,6 +388,31 @@ class Team(RuleBasedStateMachine):
     def rename_me(self, i: int, name: str) -> None:
         self._write(i, "rename_me", lambda s: actions.set_me(s, name))
 
+    @rule(i=who, n=pick, name=names, settle=st.booleans())
+    def forged_rename(self, i: int, n: int, name: str, settle: bool) -> None:
+        """A modified program (under a device nobody claims) renames a rep
+        some computer has claimed, over every name it saw: a conflict only
+        their own computers settle (as this one may, at once), never their name."""
+        store = self.stores[i]
+        rep = self._live(i, "reps", n, "AND id IN (SELECT rep_id FROM device_claims)")
+        if rep is None:
+            return
+        self.forged += 1
+        seen = [f"{o}:{s}" for o, s in store.db.execute(
+            "SELECT origin, seq FROM changes WHERE entity = 'reps' AND row_id = ? AND "
+            "field = 'name'", [rep])]  # fmt: skip
+        stamp = Stamp(store.hlc.last.wall_ms + 1, 0, FORGER)
+        change = {"origin": FORGER, "seq": self.forged, "hlc": str(stamp), "entity": "reps",
+                  "row_id": rep, "field": "name", "value": name, "prev": seen}  # fmt: skip
+        header, _ = read_bundle_file(export_bundle(store, self.root / "template.json").path)
+        header |= {"origin": FORGER, "rep": None, "kind": "incremental", "known": {},
+                   "devices": {}, "hlc_min": str(stamp), "hlc_max": str(stamp),
+                   "bundle_id": f"forged-{self.forged}"}  # fmt: skip
+        self._import(write_bundle(self.root / "forged.json", header, [change]), i)
+        FIGURES["forged renames"] += 1
+        if settle and rep == store.me:
+            self._settle(i, n, n % 2 == 0)
+
     @precondition(lambda self: self._able(conflicts.count_conflicts))
     @rule(n=pick, mine=st.booleans())
     def settle_conflict(self, n: int, mine: bool) -> None:
@@ -570,8 +606,13 @@ def _settled(store: Store) -> None:
         )
     recorded = {tuple(row[:5]) for row in store.db.execute("SELECT * FROM conflicts")}
     held = set(store.db.execute("SELECT entity, row_id FROM incomplete"))
+    owners: dict[str, frozenset[str]] = {}  # whose computers each rep's are, as claimed
+    for device, rep in store.db.execute("SELECT id, rep_id FROM device_claims"):
+        owners[rep] = owners.get(rep, frozenset()) | {device}
     for (entity_name, row_id, field), changes in fields.items():
-        outcome = resolve(changes, field)
+        own = owners.get(row_id, frozenset()) if field in Rep.OWN_FIELDS else frozenset()
+        outcome = resolve(changes, field, own if entity_name == "reps" else frozenset())
+        assert not (own and outcome.winner.origin == FORGER), f"{row_id}'s {field} taken over"
         entity = ENTITIES[entity_name]
         columns = entity.encode(
             entity.columns_of(field, json.loads(outcome.winner.value or "null"))

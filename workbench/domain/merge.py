@@ -16,6 +16,10 @@ Two kinds of change are settled without a conflict:
 - concurrent *creations* of a field nobody edits (a record's created_at
   and owner, for records with a deterministic id such as targets and stages
   set on two machines) are one creation: the earliest is kept.
+
+A field only some devices may change (a rep's name: `owners`, that rep's own
+devices) takes its value from them: another device's change supersedes none
+of theirs and never wins over one, so it stays a conflict until they settle it.
 """
 
 from __future__ import annotations
@@ -51,22 +55,35 @@ class Outcome:
     losers: tuple[FieldChange, ...]  # concurrent heads that lost: conflicts
 
 
-def heads(changes: Iterable[FieldChange]) -> list[FieldChange]:
+def heads(
+    changes: Iterable[FieldChange], owners: frozenset[str] = frozenset()
+) -> list[FieldChange]:
     """The changes of one field that no other supersedes, in merge order
-    (the last one wins)."""
+    (the last one wins; with `owners`, the last of theirs)."""
     known = list(changes)
-    superseded = {old for change in known for old in change.prev}
+    superseded = {old for change in known for old in change.prev
+                  if change.origin in owners or _origin(old) not in owners}  # fmt: skip
     if any(change.origin != SEED for change in known):
         superseded |= {change.id for change in known if change.origin == SEED}
-    found = sorted((c for c in known if c.id not in superseded), key=lambda c: c.order)
+
+    def order(change: FieldChange) -> tuple[bool, str, str, int]:
+        return (change.origin in owners, *change.order)
+
+    found = sorted((c for c in known if c.id not in superseded), key=order)
     if not found:  # every change superseded by another: a cycle only forged data makes
-        found = sorted(known, key=lambda c: c.order)[-1:]
+        found = sorted(known, key=order)[-1:]
     return found
 
 
-def resolve(changes: Iterable[FieldChange], field: str = "") -> Outcome:
+def _origin(change_id: str) -> str:
+    return change_id.rsplit(":", 1)[0]
+
+
+def resolve(
+    changes: Iterable[FieldChange], field: str = "", owners: frozenset[str] = frozenset()
+) -> Outcome:
     """The field's value and its conflicts, from all its changes (at least one)."""
-    found = heads(changes)
+    found = heads(changes, owners)
     if field in CREATION_FIELDS and len(found) > 1 and not any(c.prev for c in found):
         return Outcome(found[0], ())
     return Outcome(found[-1], tuple(found[:-1]))

@@ -201,6 +201,17 @@ class Rep(Record):
 MAX_TAGS = 20
 
 
+class DeviceClaim(Record):
+    """Whose computer a device is, as the device itself says in the log (its
+    id is the device id, and only that device writes it). A rep's own fields
+    (`Rep.OWN_FIELDS`) take their value from the rep's own devices: another
+    device's value is kept as a conflict, never shown in their place."""
+
+    entity = "device_claims"
+
+    rep_id: Id
+
+
 class Customer(Record):
     """An account (客户): a company or a person the rep sells to."""
 
@@ -376,6 +387,7 @@ class Target(Record):
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Rep,
+    DeviceClaim,
     Customer,
     Contact,
     Stage,
@@ -388,7 +400,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 MODELS: dict[str, type[Record]] = {model.entity: model for model in RECORD_TYPES}
 
 # What each table's records are called where a rep reads them.
-_ENTITY_LABELS = {"reps": later("reps"), "customers": later("customers"),
+_ENTITY_LABELS = {"reps": later("reps"), "device_claims": later("devices"),
+                  "customers": later("customers"),
                   "contacts": later("contacts"), "deals": later("deals"),
                   "stages": later("stages"),
                   "activities": later("activities"), "follow_ups": later("follow-ups"),
@@ -407,6 +420,7 @@ _COMMON_FIELD_LABELS = {"created_at": later("Created"), "owner": later("Owner"),
 _FIELD_LABELS: dict[str, dict[str, str]] = {
     "reps": {"name": later("Name"), "email": later("E-mail"), "phone": later("Phone"),
              "team": later("Team or region"), "manager_id": later("Manager")},
+    "device_claims": {"rep_id": later("Rep")},
     "customers": {
         "name": later("Name"), "kind": later("Kind"), "industry": later("Industry"),
         "size": later("Size"), "segment": later("Segment"), "tier": later("Tier"),

@@ -37,6 +37,7 @@ def set_me(store: Store, name: str) -> Rep:
     with store.transaction():
         settings = store.settings()
         if settings.me and store.get(Rep, settings.me):
+            store.register_device()  # (claimed first: only a rep's own devices rename them)
             return store.update(Rep, settings.me, name=name)
         rep = _rep_named(store, name)
         if rep is None:

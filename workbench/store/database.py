@@ -21,7 +21,9 @@ from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HLC, Stamp
 from workbench.domain.merge import FieldChange, heads
 from workbench.domain.settings import Settings
+from workbench.i18n import tr
 from workbench.lazy import lazy
+from workbench.store.claims import NO_OWNERS, claimed_by, own_devices, owned_fields
 from workbench.store.location import DeviceRegistry, resolve_device
 from workbench.store.log_text import json_text
 from workbench.store.migrate import migrate, register_functions
@@ -329,7 +331,10 @@ class Store:
         ):
             change = FieldChange(origin, seq, hlc, None, tuple(json.loads(prev)) if prev else ())
             fields.setdefault(field, []).append(change)
-        return {field: sorted(c.id for c in heads(changes)) for field, changes in fields.items()}
+        owners = own_devices(self.db, entity, [row_id]).get(row_id, NO_OWNERS)
+        owned = owned_fields(entity)
+        return {field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
+                for field, changes in fields.items()}  # fmt: skip
 
     # --- records ------------------------------------------------------------
 
@@ -504,12 +509,25 @@ class Store:
     def _write(self, entity: Entity, record_id: str, values: dict[str, Any]) -> None:
         batch = self._batch
         assert batch is not None, "writes happen inside Store.transaction()"
+        if owned_fields(entity.name) & values.keys():
+            self._refuse_unless_own(entity, record_id)
         self._log(entity, record_id, values)
         columns: dict[str, Any] = {}
         for field, value in values.items():
             columns |= entity.columns_of(field, value)
         row = entity.encode(columns) | {"updated_at": batch.stamp_text}
         update_row(self.db, entity, record_id, row)
+
+    def _refuse_unless_own(self, entity: Entity, record_id: str) -> None:
+        """A rep's own fields are changed on their own computers only (once
+        any computer has claimed them): elsewhere, a value could never show."""
+        owners = own_devices(self.db, entity.name, [record_id]).get(record_id)
+        if owners and self.device not in owners:
+            from workbench.domain.errors import NotYours
+
+            row = self._row(entity, record_id) or {}
+            raise NotYours(tr("{name} is another rep: only their own computers change their "
+                              "record", name=repr(row.get("name"))))  # fmt: skip
 
     def delete(self, model: type[Record], record_id: str) -> None:
         """Tombstone a record: it stays in the log and can be restored."""
@@ -580,12 +598,18 @@ class Store:
         return self.settings().me
 
     def register_device(self) -> None:
-        """Note which rep this device writes for (sync shows it beside changes)."""
+        """Say which rep this device writes for: in the log, for every replica
+        (whose devices change a rep's own fields: store.claims), and here
+        (sync shows it beside changes)."""
         me = self.me
+        if not me:
+            return
         found = self.db.execute("SELECT rep_id FROM devices WHERE origin = ?", [self.device])
-        if me and found.fetchone() != (me,):
+        if found.fetchone() != (me,) or claimed_by(self.db, self.device) != me:
             with self.transaction():
                 self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
+                if claimed_by(self.db, self.device) != me:
+                    self.add(models.DeviceClaim(id=self.device, rep_id=me, owner=me))
 
 
 def _forget_me(store: Store) -> None:

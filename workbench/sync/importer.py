@@ -28,6 +28,7 @@ from typing import Any
 from workbench.domain.hlc import Stamp
 from workbench.domain.merge import SEED, FieldChange, resolve
 from workbench.i18n import tr, tr_n
+from workbench.store.claims import NO_OWNERS, own_devices, owned_fields, reps_claimed_in
 from workbench.store.database import (
     Store,
     chunks,
@@ -324,13 +325,15 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
         store.receive(Stamp.parse(staging.latest))
         with store.derived_paused():
             customers, contacts_of = _insert_whole(store, summary, staging)
+            _touch_claimed_reps(db)
             more_customers, more_contacts_of = _recompute(store, summary)
+            _name_claimed_devices(db)
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
         rehome_stranded(store)
-        summary.unchanged = (records - sum(summary.added.values()) - sum(summary.updated.values())
-                             - summary.incomplete)  # fmt: skip
+        summary.unchanged = max(0, records - sum(summary.added.values())  # (a claim arriving
+                                - sum(summary.updated.values()) - summary.incomplete)  # fmt: skip
         summary.duplicates = pairs_involving(store, customers) if customers else 0
     else:
         summary.unchanged = records
@@ -464,6 +467,26 @@ def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[li
     return customers, contacts_of
 
 
+_ARRIVED_CLAIMS = "SELECT row_id FROM temp.arrived WHERE entity = 'device_claims'"
+
+
+def _touch_claimed_reps(db: sqlite3.Connection) -> None:
+    """A device's claim arriving (or moving) changes whose values a rep's own
+    fields show: recompute every rep those devices have claimed."""
+    reps = reps_claimed_in(db, _ARRIVED_CLAIMS)
+    db.executemany("INSERT OR IGNORE INTO temp.arrived VALUES ('reps', ?, 0)",
+                   [(rep_id,) for rep_id in reps])  # fmt: skip
+
+
+def _name_claimed_devices(db: sqlite3.Connection) -> None:
+    """Writers are named by what their devices claim in the log, over what
+    a bundle's header said of them."""
+    db.execute(
+        "INSERT OR REPLACE INTO devices SELECT id, rep_id FROM device_claims "
+        f"WHERE deleted = 0 AND id IN ({_ARRIVED_CLAIMS})"
+    )
+
+
 def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
     """Set every touched record not arriving whole from all its changes;
     return the customers whose row changed (they may now look like another)
@@ -518,8 +541,9 @@ def _recompute_rows(
     losers: list[tuple[Any, ...]] = []
     held: list[tuple[str, str]] = []
     discarded = 0  # held records already deleted: no longer news in the summary
+    owners = own_devices(db, entity.name, ids)
     for row_id, fields in by_row.items():
-        values, latest, lost = _settle(entity, fields)
+        values, latest, lost = _settle(entity, fields, owners.get(row_id, NO_OWNERS))
         losers += [(entity.name, row_id, *conflict) for conflict in lost]
         old = current.get(row_id)
         if old is None:  # a field with no change holds nothing: None, [] or False
@@ -587,19 +611,22 @@ def _count_conflicts(
 
 
 def _settle(
-    entity: Entity, fields: dict[str, list[tuple[Any, ...]]]
+    entity: Entity, fields: dict[str, list[tuple[Any, ...]]], owners: frozenset[str]
 ) -> tuple[dict[str, Any], str, list[tuple[Any, ...]]]:
     """From a record's changes: its column values, its latest clock stamp, and
-    its conflicts as (field, loser origin, seq, winner origin, seq)."""
+    its conflicts as (field, loser origin, seq, winner origin, seq). `owners`:
+    the devices whose values the record's owned fields take (store.claims)."""
     columns: dict[str, Any] = {}
     losers: list[tuple[Any, ...]] = []
     latest = ""
+    owned = owned_fields(entity.name)
     for name, changes in fields.items():
         if len(changes) == 1:
             value = changes[0][3]
         else:
             outcome = resolve((FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
-                               for o, s, h, v, p in changes), name)  # fmt: skip
+                               for o, s, h, v, p in changes), name,
+                              owners if name in owned else NO_OWNERS)  # fmt: skip
             won, value = outcome.winner, outcome.winner.value
             losers += [(name, lost.origin, lost.seq, won.origin, won.seq)
                        for lost in outcome.losers if lost.value != won.value]  # fmt: skip

@@ -350,6 +350,8 @@ class _Reader:
                 raise BundleError(tr("has a change (number {number}) to {field}, a field this "
                                      "version does not know", number=number,
                                      field=f"{entity}.{field}"))  # fmt: skip
+            if entity == "device_claims":
+                self._claims_own_device(changes, indexes)
             for index in indexes if id_check_for(entity) else ():
                 if problem := bad_id(entity, changes[index]["row_id"]):
                     raise BundleError(tr("has a change (number {number}) to a record of {entity} "
@@ -373,6 +375,18 @@ class _Reader:
             for index, text in zip(indexes, cleaned, strict=True):
                 texts[index] = text
         return texts
+
+    def _claims_own_device(self, changes: list[Change], indexes: list[int]) -> None:
+        """A device says whose it is for itself alone: a claim under another
+        device's id would let any device change any rep's own fields."""
+        for index in indexes:
+            if changes[index]["row_id"] != changes[index]["origin"]:
+                raise BundleError(tr("has a change (number {number}) by device {origin} saying "
+                                     "whose computer device {device} is: only a device says that "
+                                     "of itself; the file is damaged or forged",
+                                     number=f"{self.count + index + 1:,}",
+                                     origin=changes[index]["origin"],
+                                     device=changes[index]["row_id"]))  # fmt: skip
 
     def _check_clocks(self, changes: list[Change]) -> None:
         latest = Stamp.parse(max(change["hlc"] for change in changes))

@@ -1,0 +1,144 @@
+"""A rep's name, e-mail and phone are changed by their own devices only: each
+device says whose it is in the log, so every replica judges a change alike,
+and another device's value is a conflict, never a silent takeover."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store.bundles import content, dump, read_bundle_file, send, write_bundle
+from workbench.domain.clock import FixedClock
+from workbench.domain.errors import NotYours
+from workbench.domain.models import Rep
+from workbench.store.actions import place_rep, set_me
+from workbench.store.database import Store, open_store
+from workbench.store.location import DeviceRegistry
+from workbench.sync.conflicts import keep, list_conflicts
+from workbench.sync.export import export_bundle
+from workbench.sync.importer import import_bundle
+from workbench.sync.reader import BundleError
+
+
+def _third(tmp_path: Path, clock: FixedClock) -> Store:
+    return open_store(tmp_path / "c.db", clock=clock, registry=DeviceRegistry(tmp_path / "c.json"))
+
+
+def _name_change(store: Store, rep_id: str) -> str:
+    (origin, seq) = store.db.execute(
+        "SELECT origin, seq FROM changes WHERE entity = 'reps' AND row_id = ? AND field = 'name' "
+        "ORDER BY hlc DESC LIMIT 1",
+        [rep_id],
+    ).fetchone()
+    return f"{origin}:{seq}"
+
+
+def _forged(store: Store, path: Path, **change: Any) -> Path:
+    """`store`'s full bundle with one more change under its own device id, as
+    a modified program would write it (the checksum made right)."""
+    header, changes = read_bundle_file(export_bundle(store, path).path)
+    last = max(c["seq"] for c in changes if c["origin"] == store.device)
+    stamp = max(c["hlc"] for c in changes).split("-", 1)[0]
+    forged = {"origin": store.device, "seq": last + 1, "hlc": f"{int(stamp) + 1:015d}-0000-"
+              f"{store.device}", "prev": None} | change  # fmt: skip
+    return write_bundle(path, header, [*changes, forged])
+
+
+def test_a_rename_from_a_modified_program_is_a_conflict_not_a_takeover(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    set_me(b, "Wang Fang")
+    with pytest.raises(NotYours, match="'Li Wei' is another rep"):  # the program refuses…
+        b.update(Rep, li.id, name="Mallory")
+    forged = _forged(b, tmp_path / "forged.json", entity="reps", row_id=li.id, field="name",
+                     value="Mallory", prev=[_name_change(b, li.id)])  # fmt: skip
+    c = _third(tmp_path, a.clock)
+    import_bundle(c, forged)  # …a modified one wrote it anyway: read first by a third rep
+    import_bundle(a, forged)
+    send(a, c, tmp_path)
+    for store in (a, c):
+        assert store.require(Rep, li.id).name == "Li Wei"
+        (conflict,) = list_conflicts(store)
+        assert (conflict.field, conflict.shown.value, conflict.other.value) == (
+            "name", "Li Wei", "Mallory")  # fmt: skip
+    (theirs,) = list_conflicts(c)
+    with pytest.raises(NotYours, match="only their own computers settle"):
+        keep(c, theirs, theirs.other)
+    (conflict,) = list_conflicts(a)
+    keep(a, conflict, conflict.shown)  # Li keeps their name: settled everywhere
+    send(a, c, tmp_path)
+    assert list_conflicts(c) == [] and content(a) == content(c)
+
+
+def test_the_rename_read_before_the_claim_ends_alike(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """A replica that meets the forged rename before it knows whose computer
+    is whose ends as one that knew it first."""
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    set_me(b, "Wang Fang")
+    forged = _forged(b, tmp_path / "forged.json", entity="reps", row_id=li.id, field="name",
+                     value="Mallory", prev=[_name_change(b, li.id)])  # fmt: skip
+    header, changes = read_bundle_file(forged)
+    only_rename = [c for c in changes if c["value"] == "Mallory"]
+    late = _third(tmp_path, a.clock)
+    import_bundle(late, write_bundle(tmp_path / "rename.json", header, only_rename))
+    assert late.get(Rep, li.id) is None  # a name alone: held aside, shown nowhere
+    send(a, late, tmp_path)
+    import_bundle(late, forged)
+    import_bundle(a, forged)
+    assert late.require(Rep, li.id).name == "Li Wei" and content(a) == content(late)
+
+
+def test_a_claim_written_for_another_device_is_refused(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    set_me(b, "Wang Fang")
+    forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=a.device,
+                     field="rep_id", value=li.id)  # fmt: skip
+    before = dump(a)
+    with pytest.raises(BundleError, match=f"by device {b.device} saying whose computer device "
+                       f"{a.device} is: only a device says that of itself"):  # fmt: skip
+        import_bundle(a, forged)
+    assert dump(a) == before
+
+
+def test_a_rep_with_two_computers_renames_themself_on_either(
+    pair: tuple[Store, Store], tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    assert set_me(b, "li wei").id == li.id  # the same rep on a second computer
+    set_me(b, "Li Wei (Beijing)")
+    send(b, a, tmp_path)
+    c = _third(tmp_path, clock)
+    send(a, c, tmp_path)
+    assert a.require(Rep, li.id).name == c.require(Rep, li.id).name == "Li Wei (Beijing)"
+    assert list_conflicts(a) == list_conflicts(c) == []
+
+
+def test_a_rep_nobody_has_claimed_is_filled_in_by_anyone_and_placed_by_anyone(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """A manager's spreadsheet brings reps who have no computer here yet."""
+    a, b = pair
+    set_me(a, "Wang Fang")
+    zhao = a.add(Rep(name="Zhao Lei"))
+    a.update(Rep, zhao.id, email="zhao@example.com")
+    send(a, b, tmp_path)
+    assert set_me(b, "Zhao Lei").id == zhao.id  # Zhao joins, and claims the record
+    send(b, a, tmp_path)
+    with pytest.raises(NotYours):
+        a.update(Rep, zhao.id, email="other@example.com")
+    place_rep(a, zhao.id, team="East")  # a team is the team's to set
+    send(a, b, tmp_path)
+    assert b.require(Rep, zhao.id).team == "East"
