@@ -233,6 +233,25 @@ def test_completing_a_recurring_follow_up_keeps_its_rhythm(store: Store, acme: C
     assert complete_follow_up(store, nxt.id, repeat=False) is None
 
 
+def test_a_series_with_an_end_ends(store: Store, acme: Customer) -> None:
+    """ "Every week, 3 times" was copied whole at each completion, so its
+    count started over and it never ended; done on the last date, it was
+    refused ("has no more dates") and could not be marked done at all."""
+    from workbench.store.actions import complete_follow_up
+
+    fu = follow_up(store, acme, "2026-11-16", recurrence="FREQ=WEEKLY;COUNT=3")
+    second = complete_follow_up(store, fu.id)  # done late, on the 23rd: next, the third
+    assert second is not None
+    assert (second.due_date, second.recurrence) == (date(2026, 11, 30),
+                                                    "FREQ=WEEKLY;UNTIL=20261130")  # fmt: skip
+    assert complete_follow_up(store, second.id) is None  # the last one
+    assert store.require(FollowUp, second.id).done_at == store.clock.now()
+    until = follow_up(store, acme, "2026-11-23", recurrence="FREQ=DAILY;UNTIL=20261124")
+    last = complete_follow_up(store, until.id)
+    assert last is not None and last.due_date == date(2026, 11, 24)
+    assert complete_follow_up(store, last.id) is None
+
+
 def test_completing_with_a_typed_next_and_one_offs(store: Store, acme: Customer,
                                                    clock: FixedClock) -> None:  # fmt: skip
     from workbench.store.actions import complete_follow_up

@@ -4,6 +4,7 @@ local (floating) time, as the rep's calendar reads it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from dateutil.rrule import rrulebase, rrulestr
@@ -29,6 +30,31 @@ def rule_dates(rule: str, anchor: date) -> rrulebase:
     """The dates of `rule` from `anchor`. An UNTIL with a zone (as kept by
     earlier versions) is read as local time, so no stored rule breaks."""
     return rrulestr(ZONED_UNTIL.sub(r"\1", rule), dtstart=datetime.combine(anchor, time()))
+
+
+@dataclass(frozen=True)
+class Rest:
+    """What is left of a series after a day."""
+
+    first: date  # its next date
+    rule: str  # its rule without COUNT or UNTIL
+    last: date | None  # its last date; None: it never ends
+
+
+def rest_of_series(rule: str, anchor: date, after: date) -> Rest | None:
+    """What is left of `rule` (anchored at `anchor`) after the day `after`,
+    None when nothing is. A series continued from `first` keeps its end: a
+    COUNT, counted from `anchor`, becomes the date of its last occurrence
+    (copied as it was, "twice" would start over at every completion)."""
+    rule = rule.strip().removeprefix("RRULE:")
+    dates = rule_dates(rule, anchor)
+    first = dates.after(datetime.combine(after, time()))
+    if first is None:
+        return None
+    parts = [part for part in rule.split(";")
+             if not part.strip().upper().startswith(("COUNT=", "UNTIL="))]  # fmt: skip
+    ends = len(parts) < len(rule.split(";"))
+    return Rest(first.date(), ";".join(parts), list(dates)[-1].date() if ends else None)
 
 
 def check_new_rule(rule: str) -> None:

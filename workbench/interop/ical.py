@@ -24,7 +24,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.domain.money import format_money
-from workbench.domain.recurrence import rule_dates
+from workbench.domain.recurrence import rest_of_series
 from workbench.i18n import tr, tr_n
 from workbench.interop.content_lines import escape, fold
 from workbench.interop.files import replacing
@@ -106,16 +106,12 @@ def _rest_of_series(recurrence: str, due: date, at: time | None) -> tuple[date, 
     date, written as DTSTART is: a date, or a local time); None
     when no date is left. Both UIDs stay the same from one day's export to
     the next, so a calendar updates its events instead of keeping stale ones."""
-    rule = _rrule(recurrence)
-    dates = rule_dates(rule, due)
-    first = dates.after(datetime.combine(due, time()))
-    if first is None:
+    rest = rest_of_series(_rrule(recurrence), due, due)
+    if rest is None:
         return None
-    parts = [part for part in rule.split(";") if not part.startswith(("COUNT=", "UNTIL="))]
-    if "COUNT=" in rule or "UNTIL=" in rule:  # UNTIL as DTSTART is written: a date, or a local time
-        last = list(dates)[-1]
-        parts.append(f"UNTIL={_moment(last.date(), at)[1]}")
-    return first.date(), ";".join(parts)
+    if rest.last is None:
+        return rest.first, rest.rule
+    return rest.first, f"{rest.rule};UNTIL={_moment(rest.last, at)[1]}"  # (as DTSTART is written)
 
 
 def _visit(visit: PlannedVisit) -> Event:

@@ -19,7 +19,8 @@ from workbench.domain.models import (
     StageMove,
     Target,
 )
-from workbench.domain.when import When, next_occurrence
+from workbench.domain.recurrence import rest_of_series
+from workbench.domain.when import When
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store
 from workbench.store.queries import (
@@ -194,11 +195,11 @@ def complete_follow_up(
             return add_follow_up(store, done.customer_id, done.title, next_when, done.deal_id)
         if done.recurrence and repeat:
             after = max(store.clock.today(), done.due_date)
-            day = next_occurrence(done.recurrence, done.due_date, after)
-            return add_follow_up(
-                store, done.customer_id, done.title, When(day, done.due_time, done.recurrence),
-                done.deal_id,
-            )  # fmt: skip
+            if (rest := rest_of_series(done.recurrence, done.due_date, after)) is None:
+                return None  # the series' last one: done, and nothing after it
+            rule = rest.rule if rest.last is None else f"{rest.rule};UNTIL={rest.last:%Y%m%d}"
+            return add_follow_up(store, done.customer_id, done.title,
+                                 When(rest.first, done.due_time, rule), done.deal_id)  # fmt: skip
     return None
 
 
