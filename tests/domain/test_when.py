@@ -218,6 +218,9 @@ def test_describe() -> None:
     assert parse_when("every 2 weeks", NOW).describe(today) == "Mon 7 Dec, every 2 weeks"
     assert describe_rrule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR") == "every weekday"
     assert describe_rrule("FREQ=MONTHLY;BYMONTHDAY=1") == "every month on the 1st"
+    assert describe_rrule("FREQ=WEEKLY;COUNT=3") == "every week, 3 times"  # (from a file)
+    assert describe_rrule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20270131") == (
+        "every weekday until 2027-01-31")  # fmt: skip
 
 
 def test_next_occurrence_keeps_the_rhythm() -> None:

@@ -255,8 +255,13 @@ def time_of_day(r: Reading, quoted: str) -> time | None:
 
 
 def describe_rrule(rrule: str) -> str:
-    """Human text for the rules this parser writes ('every 2 weeks on Tue')."""
+    """Human text for the rules this parser writes ('every 2 weeks on Tue'),
+    and the end a rule from a file may have ('…, 3 times', '… until 2027-01-31')."""
     parts = dict(part.split("=", 1) for part in rrule.upper().split(";") if "=" in part)
+    return _rhythm(parts) + _end(parts)
+
+
+def _rhythm(parts: dict[str, str]) -> str:
     interval = int(parts.get("INTERVAL", "1"))
     one, many = _EVERY.get(parts.get("FREQ", ""), _EVERY["DAILY"])
     text = tr_n(one, many, interval)
@@ -271,6 +276,14 @@ def describe_rrule(rrule: str) -> str:
     if month := parts.get("BYMONTH"):
         text += tr(" in {month}", month=_month_name(int(month)))
     return text
+
+
+def _end(parts: dict[str, str]) -> str:
+    if (until := parts.get("UNTIL", ""))[:8].isdigit():
+        return tr(" until {day}", day=f"{until[:4]}-{until[4:6]}-{until[6:8]}")
+    if (count := parts.get("COUNT", "")).isdigit():
+        return tr_n(", {count} time", ", {count} times", int(count))
+    return ""
 
 
 def _day_name(code: str) -> str:

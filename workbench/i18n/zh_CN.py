@@ -1057,6 +1057,9 @@ MESSAGES: dict[str, str] = {
     "{rule!r}: a follow-up repeats by the day at most (its time is its own); use FREQ=DAILY or longer": "{rule!r}：跟进最多按天重复（时间另填）；请用 FREQ=DAILY 或更长的周期",
     "devices": "设备",
     "has a change (number {number}) by device {origin} saying whose computer device {device} is: only a device says that of itself; the file is damaged or forged": "有一条变更（第 {number} 条）由设备 {origin} 写下，声称设备 {device} 属于谁：只有设备本身能声明这一点；文件已损坏或是伪造的",
+    " until {day}": "，至 {day}",
+    ", {count} time": "，共 {count} 次",
+    ", {count} times": "，共 {count} 次",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as
