@@ -59,7 +59,7 @@ def test_a_phone_export_becomes_contacts_and_customers(
     person = store.require(Customer, na.customer_id)
     assert (person.name, person.kind) == ("李娜", CustomerKind.PERSON)  # no ORG: a private person
     report = plan.report()
-    assert "accepted 2 cards: 2 new, 0 already here (updated where they differ)" in report
+    assert "accepted 2 cards: 2 new, 0 already here (their empty fields filled)" in report
     assert "creates 1 customer: 李娜" in report
 
 
@@ -162,6 +162,23 @@ def test_export_then_import_loses_nothing(tmp_path: Path) -> None:
     apply_plan(target, plan_vcf_import(target, tmp_path / "out.vcf"), skip_bad=False)
     query = "SELECT id, name, title, phone, email, notes FROM contacts ORDER BY id"
     assert target.db.execute(query).fetchall() == source.db.execute(query).fetchall()
+
+
+def test_an_older_export_read_again_overwrites_nothing(tmp_path: Path) -> None:
+    """Our cards carry the contact's id: read back after the contact changed
+    here, one used to put the old phone back without a word."""
+    store = open_store(tmp_path / "a.db")
+    generate(store, shape=Shape(customers=20))
+    export_vcf(store, tmp_path / "old.vcf")
+    first = _first_contact(store)
+    store.update(Contact, first, phone="+86 139 0000 0000")
+    plan = plan_vcf_import(store, tmp_path / "old.vcf")
+    apply_plan(store, plan, skip_bad=False)
+    contact = store.require(Contact, first)
+    assert contact.phone == "+86 139 0000 0000"  # kept, and said
+    (kept,) = [line for line in plan.report() if contact.name in line]
+    assert "(Phone)" in kept
+    assert "1 card unlike what is here: what is here is kept" in "\n".join(plan.report())
 
 
 def _first_contact(store: Store) -> str:

@@ -811,7 +811,9 @@ MESSAGES: dict[str, str] = {
     "{count} bad cards": "错误的 {count} 张名片",
     "{file} ({encoding}, {layout}): {records} of {entity}": "{file}（{encoding}，{layout}）：{entity}，{records}",
     "columns: {columns}": "列：{columns}",
-    "accepted {records}: {new} new, {known} already here (updated where they differ)": "接受 {records}：新增 {new}，已有 {known}（不同之处会更新）",
+    "accepted {records}: {new} new, {known}": "接受 {records}：新增 {new}，{known}",
+    "{count} already here (updated where they differ)": "已有 {count}（不同之处会更新）",
+    "{count} already here (their empty fields filled)": "已有 {count}（只填补其空白字段）",
     "… and {count} more": "……还有 {count} 项",
     "{file} has no column for {missing} (columns: {columns}); name it in a --map file ({example}), or give every row the same ({constant})": "{file} 没有 {missing} 列（现有列：{columns}）；请在 --map 文件中指定（{example}），或为每一行设定同一个值（{constant}）",
     "no stage {stage!r} (stages: {known}); map it to one in a --map file: {example}": "没有阶段 {stage!r}（阶段：{known}）；请在 --map 文件中把它映射到某个阶段：{example}",
@@ -1060,6 +1062,8 @@ MESSAGES: dict[str, str] = {
     " until {day}": "，至 {day}",
     ", {count} time": "，共 {count} 次",
     ", {count} times": "，共 {count} 次",
+    "{records} unlike what is here: what is here is kept (the file may be older; edit the records to change them)": "{records} 与这里的不同：保留这里的（文件可能较旧；要改请直接编辑记录）",
+    "  line {line}: {which} ({fields})": "  第 {line} 行：{which}（{fields}）",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

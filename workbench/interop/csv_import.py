@@ -42,6 +42,7 @@ from workbench.domain.models import (
     StageMove,
     Target,
     entity_label,
+    field_label,
 )
 from workbench.domain.money import ISO_4217, check_currency, parse_amount
 from workbench.domain.periods import Period
@@ -135,6 +136,9 @@ class Plan:
     similar: dict[str, str] = field(default_factory=dict)
     # Rows that are contacts already here without saying so: (line, which, why).
     twins: list[tuple[int, str, str]] = field(default_factory=list)
+    keep_held: bool = False  # rows of records held here only fill their empty fields
+    # Those rows whose other values were kept: (line, which, fields).
+    kept: list[tuple[int, str, str]] = field(default_factory=list)
     # Stages the file names that are not ours -> the one of ours each likely is.
     unknown_stages: dict[str, str] = field(default_factory=dict)
     defaulted_currency: int = 0  # amounts read in the mapping's or the home currency
@@ -170,9 +174,14 @@ class Plan:
             lines.append(tr("not imported (no field; name one in --map): {columns}",
                             columns=", ".join(matched.unmapped)))  # fmt: skip
         new = sum(row.record is not None for row in self.good)
-        lines.append(tr("accepted {records}: {new} new, {known} already here (updated where "
-                        "they differ)", records=records(len(self.good), self.table.unit),
-                        new=f"{new:,}", known=f"{len(self.good) - new:,}"))  # fmt: skip
+        count = f"{len(self.good) - new:,}"
+        if self.keep_held:
+            known = tr("{count} already here (their empty fields filled)", count=count)
+        else:
+            known = tr("{count} already here (updated where they differ)", count=count)
+        lines.append(tr("accepted {records}: {new} new, {known}",
+                        records=records(len(self.good), self.table.unit), new=f"{new:,}",
+                        known=known))  # fmt: skip
         lines += self._created()
         lines += self.warnings
         if self.similar:
@@ -185,6 +194,13 @@ class Plan:
                             records=records(len(self.twins), self.table.unit)))  # fmt: skip
             lines += _some([tr("  line {line}: {which} ({why})", line=line, which=which,
                                why=tr(why)) for line, which, why in self.twins],
+                           LINES_SHOWN)  # fmt: skip
+        if self.kept:
+            lines.append(tr("{records} unlike what is here: what is here is kept (the file "
+                            "may be older; edit the records to change them)",
+                            records=records(len(self.kept), self.table.unit)))  # fmt: skip
+            lines += _some([tr("  line {line}: {which} ({fields})", line=line, which=which,
+                               fields=fields) for line, which, fields in self.kept],
                            LINES_SHOWN)  # fmt: skip
         if self.good and not self.keyed and self.entity not in _KNOWN_WITHOUT_IDS:
             lines.append(tr("no id or external_id column: importing this file again adds the "
@@ -252,8 +268,13 @@ def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan
     return plan_table(store, entity, path, read_table(path), mapping)
 
 
-def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Mapping) -> Plan:
-    """The plan for a table read from `path` (a CSV file, or vCards as rows)."""
+def plan_table(
+    store: Store, entity: str, path: Path, table: Table, mapping: Mapping, *,
+    keep_held: bool = False,
+) -> Plan:  # fmt: skip
+    """The plan for a table read from `path` (a CSV file, or vCards as rows).
+    `keep_held`: a row of a record held here only fills its empty fields (a
+    vCard we wrote, read back after the contact changed here)."""
     matched = match_columns(entity, table.header, mapping)
     if matched.missing:
         first = matched.missing[0]
@@ -264,7 +285,8 @@ def plan_table(store: Store, entity: str, path: Path, table: Table, mapping: Map
                             "({constant})", file=path.name, missing=", ".join(matched.missing),
                             columns=", ".join(table.header), example=example,
                             constant=constant))  # fmt: skip
-    plan = Plan(entity, path, table, matched, rejected=list(table.unreadable))
+    plan = Plan(entity, path, table, matched, rejected=list(table.unreadable),
+                keep_held=keep_held)  # fmt: skip
     _Rows(store, plan, mapping).read()
     return plan
 
@@ -317,6 +339,8 @@ class _Rows:
                     current = self.store.require(Contact, twin.id)
                     record_id, fields, new = current.id, _blanks(current, fields), False
                     plan.twins.append((line, current.name, twin.why))
+                elif not new and plan.keep_held:
+                    fields = self._fill_only(line, record_id, fields)
                 record = self._checked(record_id, fields, new=new)
             except RowError as error:
                 plan.rejected.append((line, str(error)))
@@ -329,6 +353,19 @@ class _Rows:
         self._only_needed()
         if self.model is Deal:
             plan.warnings += self._deal_warnings()
+
+    def _fill_only(self, line: int, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Of a held record's `fields`, those filling what it leaves empty;
+        the others, where they differ, are noted as kept."""
+        current = self.store.require(self.model, record_id)
+        filled = _blanks(current, fields)
+        differ = [field_label(self.plan.entity, name) for name, value in fields.items()
+                  if name not in filled and value not in _EMPTY
+                  and getattr(current, name, None) != value]  # fmt: skip
+        if differ:
+            self.plan.kept.append((line, str(getattr(current, "name", record_id)),
+                                   ", ".join(differ)))  # fmt: skip
+        return filled
 
     def _managers(self, rows: list[_Read]) -> list[_Read]:
         """Each row's manager: a rep of this file (by id or name, on any line),
@@ -726,11 +763,13 @@ class _Twins:
         return next((_Twin(found, why) for found, why in keys.values() if found), None)
 
 
+_EMPTY: tuple[object, ...] = (None, "", [])
+
+
 def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
     """Those of `fields` that fill what `current` leaves empty."""
-    empty: tuple[object, ...] = (None, "", [])
     return {name: value for name, value in fields.items()
-            if value not in empty and getattr(current, name, None) in empty}  # fmt: skip
+            if value not in _EMPTY and getattr(current, name, None) in _EMPTY}  # fmt: skip
 
 
 _PARSED: dict[str, Callable[[_Rows, str], Any]] = {

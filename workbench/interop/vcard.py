@@ -5,9 +5,10 @@ A card becomes a row of the contacts import (`csv_import`), so it is
 checked, matched and written exactly as a CSV row is: ORG names the
 customer (found by name, or by name once legal forms are dropped, or
 created), a card without ORG is a private person and becomes a customer of
-its own, a card that is a contact we hold fills only that contact's empty
-fields. What a card says beyond a contact's fields goes into its notes
-(`vcard_read`).
+its own, a card that is a contact we hold (ours read back, by its id, or
+found by name and phone or e-mail) fills only that contact's empty fields:
+what differs is kept and listed, as the file may be older than the contact.
+What a card says beyond a contact's fields goes into its notes (`vcard_read`).
 
 The cards we write carry X-WORKBENCH-CUSTOMER (the customer's id) and our
 contact id as UID, so reading them back, here or on a teammate's
@@ -59,7 +60,7 @@ def plan_vcf_import(store: Store, path: Path) -> Plan:
     if not rows and not unreadable:
         raise FileFormatError(tr("{file} holds no vCard (BEGIN:VCARD … END:VCARD)", file=path.name))
     table = Table(list(CELLS), rows, encoding, "vCard", unit="card", unreadable=unreadable)
-    plan = plan_table(store, "contacts", path, table, Mapping(columns=_COLUMNS))
+    plan = plan_table(store, "contacts", path, table, Mapping(columns=_COLUMNS), keep_held=True)
     for customer in plan.new_customers.values():
         if customer.name in persons:
             customer.kind = CustomerKind.PERSON
