@@ -142,3 +142,42 @@ def test_a_rep_nobody_has_claimed_is_filled_in_by_anyone_and_placed_by_anyone(
     place_rep(a, zhao.id, team="East")  # a team is the team's to set
     send(a, b, tmp_path)
     assert b.require(Rep, zhao.id).team == "East"
+
+
+def test_two_claims_forged_under_one_device_list_and_stay_its_own(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """Two claims of one device that do not see each other (only a forged
+    bundle holds such) are a conflict listed like any other, which no other
+    computer may settle: its choice would be a claim for another device."""
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    wang = set_me(b, "Wang Fang")
+    forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=b.device,
+                     field="rep_id", value=li.id)  # fmt: skip
+    import_bundle(a, forged)
+    (conflict,) = list_conflicts(a)
+    assert conflict.entity == "device_claims" and {conflict.shown.text, conflict.other.text} == {
+        "Li Wei", "Wang Fang"}  # fmt: skip
+    assert "device" in conflict.place
+    with pytest.raises(NotYours, match=f"only device {b.device} says whose computer it is"):
+        keep(a, conflict, conflict.other)
+    assert wang.id != li.id
+
+
+def test_a_conflict_over_a_manager_names_the_reps(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b = pair
+    li = set_me(a, "Li Wei")
+    send(a, b, tmp_path)
+    wang = set_me(b, "Wang Fang")
+    send(b, a, tmp_path)
+    zhao = a.add(Rep(name="Zhao Lei"))
+    send(a, b, tmp_path)
+    place_rep(a, li.id, manager_id=zhao.id)
+    place_rep(b, li.id, manager_id=wang.id)
+    send(b, a, tmp_path)
+    (conflict,) = list_conflicts(a)
+    assert {conflict.shown.text, conflict.other.text} == {"Zhao Lei", "Wang Fang"}  # not ids

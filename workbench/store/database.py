@@ -509,7 +509,7 @@ class Store:
     def _write(self, entity: Entity, record_id: str, values: dict[str, Any]) -> None:
         batch = self._batch
         assert batch is not None, "writes happen inside Store.transaction()"
-        if owned_fields(entity.name) & values.keys():
+        if owned_fields(entity.name) & values.keys() or entity.name == "device_claims":
             self._refuse_unless_own(entity, record_id)
         self._log(entity, record_id, values)
         columns: dict[str, Any] = {}
@@ -520,11 +520,17 @@ class Store:
 
     def _refuse_unless_own(self, entity: Entity, record_id: str) -> None:
         """A rep's own fields are changed on their own computers only (once
-        any computer has claimed them): elsewhere, a value could never show."""
+        any computer has claimed them): elsewhere, a value could never show.
+        Whose computer a device is, only that device says."""
+        from workbench.domain.errors import NotYours
+
+        if entity.name == "device_claims":
+            if record_id != self.device:
+                raise NotYours(tr("only device {device} says whose computer it is",
+                                  device=record_id))  # fmt: skip
+            return
         owners = own_devices(self.db, entity.name, [record_id]).get(record_id)
         if owners and self.device not in owners:
-            from workbench.domain.errors import NotYours
-
             row = self._row(entity, record_id) or {}
             raise NotYours(tr("{name} is another rep: only their own computers change their "
                               "record", name=repr(row.get("name"))))  # fmt: skip

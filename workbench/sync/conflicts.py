@@ -52,6 +52,15 @@ _RECORDS: dict[str, tuple[str, str]] = {
     "activities": ("r.kind, substr(r.at, 1, 10)", _CUSTOMER_OF),
     "follow_ups": ("r.title", _CUSTOMER_OF),
     "targets": ("(SELECT name FROM reps WHERE id = r.rep_id), r.metric, r.period", "NULL"),
+    "device_claims": ("(SELECT name FROM reps WHERE id = r.rep_id)", "NULL"),
+}
+# Fields holding another record's id: a value is shown as that record's name.
+_NAMES_OF: dict[str, str] = {
+    "customer_id": "SELECT name FROM customers WHERE id = ?",
+    "contact_id": "SELECT name FROM contacts WHERE id = ?",
+    "deal_id": "SELECT title FROM deals WHERE id = ?",
+    "rep_id": "SELECT name FROM reps WHERE id = ?",
+    "manager_id": "SELECT name FROM reps WHERE id = ?",
 }
 # Per kind of record belonging to a customer: what a record shares with
 # another of the customer's that a rep would call by the same name ({} is
@@ -64,7 +73,7 @@ SHORT_ID = 8  # of a record's id, told apart from another named alike
 _KINDS = {"reps": later("rep"), "customers": later("customer"), "contacts": later("contact"),
           "stages": later("stage"), "deals": later("deal"), "stage_history": later("stage move"),
           "activities": later("activity"), "follow_ups": later("follow-up"),
-          "targets": later("target")}  # fmt: skip
+          "targets": later("target"), "device_claims": later("device")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,10 +86,11 @@ class Side:
     rep: str  # who wrote it (their name, or the device id if unknown here)
     at: datetime
     mine: bool = False  # written on this device
+    named: str | None = None  # the name of the record the value is the id of
 
     @property
     def text(self) -> str:
-        return show_value(self.value)
+        return self.named or show_value(self.value)
 
     def as_json(self) -> dict[str, Any]:
         return {"value": self.value, "text": self.text, "rep": self.rep, "device": self.origin,
@@ -272,8 +282,9 @@ def _conflicts(store: Store, rows: list[tuple[Any, ...]]) -> list[Conflict]:
     found = []
     for entity, row_id, field, *sides in rows:
         label, customer = records.named(entity, row_id)
-        found.append(Conflict(entity, row_id, field, label, _side(store, names, *sides[:4]),
-                              _side(store, names, *sides[4:]), customer))  # fmt: skip
+        shown, other = (_side(store, names, field, *sides[:4]),
+                        _side(store, names, field, *sides[4:]))  # fmt: skip
+        found.append(Conflict(entity, row_id, field, label, shown, other, customer))
     return found
 
 
@@ -335,9 +346,20 @@ _NAMED: dict[str, Callable[..., str]] = {
 }
 
 
-def _side(store: Store, names: dict[str, str], origin: str, seq: int, hlc: str, value: str) -> Side:
-    return Side(json.loads(value), origin, seq, names.get(origin, origin),
-                Stamp.parse(hlc).moment(), origin == store.device)  # fmt: skip
+def _side(
+    store: Store, names: dict[str, str], field: str, origin: str, seq: int, hlc: str, value: str
+) -> Side:
+    parsed = json.loads(value)
+    return Side(parsed, origin, seq, names.get(origin, origin), Stamp.parse(hlc).moment(),
+                origin == store.device, _name_of(store, field, parsed))  # fmt: skip
+
+
+def _name_of(store: Store, field: str, value: Any) -> str | None:
+    """A manager's or a customer's name, not their id; None for other values."""
+    if field not in _NAMES_OF or not isinstance(value, str):
+        return None
+    found = store.db.execute(_NAMES_OF[field], [value]).fetchone()
+    return None if found is None or found[0] is None else str(found[0])
 
 
 def writers(store: Store) -> dict[str, str]:
