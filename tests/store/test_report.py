@@ -146,6 +146,18 @@ def test_the_leaderboard_groups_by_team_and_by_manager(
     assert "(no team)" in lines[-2]
 
 
+def test_two_managers_of_one_name_head_groups_of_their_own(
+    store: Store, me: Rep, november: Rep
+) -> None:
+    first, second = store.add(Rep(name="Zhou Min")), store.add(Rep(name="Zhou Min"))
+    place_rep(store, me.id, manager_id=first.id)
+    place_rep(store, november.id, manager_id=second.id)
+    report = build_report(store, None, Period.parse("2026-11"))
+    groups = grouped(report.leaderboard, GroupBy.MANAGER)
+    assert sorted(len(group.standings) for group in groups) == [2, 2]  # not one group of four
+    assert {group.name for group in groups} == {"Zhou Min"}
+
+
 def test_a_period_with_nothing(store: Store, me: Rep) -> None:
     report = build_report(store, me.id, Period.parse("2026-W48"))
     assert all(g.gauge.target is None and g.gauge.achieved == 0 for g in report.gauges)

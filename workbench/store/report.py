@@ -200,6 +200,8 @@ class Standing:
     team: str | None = None
     manager: str | None = None  # the manager's name
     manages: bool = False  # someone reports to this rep
+    rep_id: str = ""
+    manager_id: str | None = None  # (two managers may share a name)
 
     @property
     def attainment(self) -> float | None:
@@ -236,13 +238,17 @@ def grouped(standings: list[Standing], by: GroupBy) -> list[Group]:
     """The leaderboard by team, or by manager (a manager heads their own
     group); groups by won revenue, the unnamed one last."""
     groups: dict[str | None, list[Standing]] = {}
+    names: dict[str | None, str | None] = {}
     for standing in standings:
         if by == GroupBy.TEAM:
-            name = standing.team
+            key = name = standing.team
+        elif standing.manager_id:
+            key, name = standing.manager_id, standing.manager
         else:
-            name = standing.manager or (standing.rep if standing.manages else None)
-        groups.setdefault(name, []).append(standing)
-    found = [Group(name, members) for name, members in groups.items()]
+            key, name = (standing.rep_id, standing.rep) if standing.manages else (None, None)
+        groups.setdefault(key, []).append(standing)
+        names[key] = name
+    found = [Group(names[key], members) for key, members in groups.items()]
     return sorted(found, key=lambda g: (g.name is None, -g.won_revenue, g.name or ""))
 
 
@@ -405,10 +411,10 @@ def _leaderboard(
     teams = {rep: (team, manager) for rep, team, manager in scope.store.db.execute(
         "SELECT id, team, manager_id FROM reps WHERE deleted = 0")}  # fmt: skip
     managers = {manager for _, manager in teams.values()}
-    standings = [
-        Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE, period),
-                 teams.get(rep, (None, None))[0], names.get(teams.get(rep, (None, None))[1] or ""),
-                 rep in managers)
-        for rep, name in names.items()
-    ]  # fmt: skip
+    standings = []
+    for rep, name in names.items():
+        team_of, manager = teams.get(rep, (None, None))
+        standings.append(Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE,
+                                  period), team_of, names.get(manager or ""), rep in managers,
+                                  rep, manager if manager in names else None))  # fmt: skip
     return sorted(standings, key=lambda s: (-s.won_revenue, s.rep))
