@@ -39,6 +39,9 @@ _COLUMNS = dict(zip(CELLS, ("external_id", "id", "customer_id", "customer", "nam
                             "phone", "email", "notes"), strict=True))  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Chinese family names of two characters; any other takes one.
+# Honorifics N keeps apart from the name (RFC 6350 6.2.2).
+_PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 _TWO_CHARACTER_FAMILY_NAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
                                "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木")  # fmt: skip
 
@@ -101,11 +104,27 @@ def _card(contact: dict[str, Any], names: dict[str, str], version: str) -> Itera
 
 
 def _n(name: str) -> str:
-    """N (family;given;;;) from a name: 王芳 as 王;芳, Fang Wang as Wang;Fang."""
-    name = name.strip()
-    if _CJK.match(name) and " " not in name:
+    """N (family;given;additional;prefixes;suffixes) from a name: 王芳 and 王 芳
+    as 王;芳, Fang Wang as Wang;Fang, Dr. John Quincy Doe Jr. as
+    Doe;John;Quincy;Dr.;Jr."""
+    words = name.split()
+    if _CJK.match(name):  # the family name first, with or without a space
+        if len(words) > 1:
+            return ";".join(escape(part) for part in (words[0], " ".join(words[1:]), "", "", ""))
         size = 2 if name.startswith(_TWO_CHARACTER_FAMILY_NAMES) and len(name) > 2 else 1
-        family, given = name[:size], name[size:]
-    else:
-        given, _, family = name.rpartition(" ")
-    return f"{escape(family)};{escape(given)};;;"
+        return f"{escape(name[:size])};{escape(name[size:])};;;"
+    prefixes = _taken(words, _PREFIXES, 0)
+    suffixes = _taken(words, _SUFFIXES, -1)[::-1]
+    family = words.pop() if words else ""
+    given = words.pop(0) if words else ""
+    parts = (family, given, " ".join(words), " ".join(prefixes), " ".join(suffixes))
+    return ";".join(escape(part) for part in parts)
+
+
+def _taken(words: list[str], kinds: frozenset[str], end: int) -> list[str]:
+    """The honorifics at one end of `words` (0: the start, -1: the end),
+    taken out of them, as long as a name is left."""
+    taken = []
+    while len(words) > 1 and words[end].rstrip(".,").casefold() in kinds:
+        taken.append(words.pop(end).rstrip(","))
+    return taken
