@@ -44,17 +44,27 @@ def _forged(store: Store, path: Path, **change: Any) -> Path:
     return write_bundle(path, header, [*changes, forged])
 
 
-def test_a_rename_from_a_modified_program_is_a_conflict_not_a_takeover(
-    pair: tuple[Store, Store], tmp_path: Path
-) -> None:
+def _li_and_wang(pair: tuple[Store, Store], tmp_path: Path) -> tuple[Store, Store, Rep, Rep]:
+    """Li Wei's computer (a), and Wang Fang's (b), which has Li's record."""
     a, b = pair
     li = set_me(a, "Li Wei")
     send(a, b, tmp_path)
-    set_me(b, "Wang Fang")
+    return a, b, li, set_me(b, "Wang Fang")
+
+
+def _mallory(store: Store, rep: Rep, tmp_path: Path) -> Path:
+    """`store`'s bundle, renaming `rep` over every name it saw."""
+    return _forged(store, tmp_path / "forged.json", entity="reps", row_id=rep.id, field="name",
+                   value="Mallory", prev=[_name_change(store, rep.id)])  # fmt: skip
+
+
+def test_a_rename_from_a_modified_program_is_a_conflict_not_a_takeover(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    a, b, li, _ = _li_and_wang(pair, tmp_path)
     with pytest.raises(NotYours, match="'Li Wei' is another rep"):  # the program refuses…
         b.update(Rep, li.id, name="Mallory")
-    forged = _forged(b, tmp_path / "forged.json", entity="reps", row_id=li.id, field="name",
-                     value="Mallory", prev=[_name_change(b, li.id)])  # fmt: skip
+    forged = _mallory(b, li, tmp_path)
     c = _third(tmp_path, a.clock)
     import_bundle(c, forged)  # …a modified one wrote it anyway: read first by a third rep
     import_bundle(a, forged)
@@ -78,12 +88,8 @@ def test_the_rename_read_before_the_claim_ends_alike(
 ) -> None:
     """A replica that meets the forged rename before it knows whose computer
     is whose ends as one that knew it first."""
-    a, b = pair
-    li = set_me(a, "Li Wei")
-    send(a, b, tmp_path)
-    set_me(b, "Wang Fang")
-    forged = _forged(b, tmp_path / "forged.json", entity="reps", row_id=li.id, field="name",
-                     value="Mallory", prev=[_name_change(b, li.id)])  # fmt: skip
+    a, b, li, _ = _li_and_wang(pair, tmp_path)
+    forged = _mallory(b, li, tmp_path)
     header, changes = read_bundle_file(forged)
     only_rename = [c for c in changes if c["value"] == "Mallory"]
     late = _third(tmp_path, a.clock)
@@ -98,10 +104,7 @@ def test_the_rename_read_before_the_claim_ends_alike(
 def test_a_claim_written_for_another_device_is_refused(
     pair: tuple[Store, Store], tmp_path: Path
 ) -> None:
-    a, b = pair
-    li = set_me(a, "Li Wei")
-    send(a, b, tmp_path)
-    set_me(b, "Wang Fang")
+    a, b, li, _ = _li_and_wang(pair, tmp_path)
     forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=a.device,
                      field="rep_id", value=li.id)  # fmt: skip
     before = dump(a)
@@ -150,10 +153,7 @@ def test_two_claims_forged_under_one_device_list_and_stay_its_own(
     """Two claims of one device that do not see each other (only a forged
     bundle holds such) are a conflict listed like any other, which no other
     computer may settle: its choice would be a claim for another device."""
-    a, b = pair
-    li = set_me(a, "Li Wei")
-    send(a, b, tmp_path)
-    wang = set_me(b, "Wang Fang")
+    a, b, li, wang = _li_and_wang(pair, tmp_path)
     forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=b.device,
                      field="rep_id", value=li.id)  # fmt: skip
     import_bundle(a, forged)
@@ -169,10 +169,7 @@ def test_two_claims_forged_under_one_device_list_and_stay_its_own(
 def test_a_conflict_over_a_manager_names_the_reps(
     pair: tuple[Store, Store], tmp_path: Path
 ) -> None:
-    a, b = pair
-    li = set_me(a, "Li Wei")
-    send(a, b, tmp_path)
-    wang = set_me(b, "Wang Fang")
+    a, b, li, wang = _li_and_wang(pair, tmp_path)
     send(b, a, tmp_path)
     zhao = a.add(Rep(name="Zhao Lei"))
     send(a, b, tmp_path)
