@@ -2,6 +2,7 @@
 device says whose it is in the log, so every replica judges a change alike,
 and another device's value is a conflict, never a silent takeover."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,51 @@ def test_a_conflict_over_a_manager_names_the_reps(
     send(b, a, tmp_path)
     (conflict,) = list_conflicts(a)
     assert {conflict.shown.text, conflict.other.text} == {"Zhao Lei", "Wang Fang"}  # not ids
+
+
+def _reps_and_conflicts(store: Store) -> tuple[list[Any], list[Any]]:
+    return (store.db.execute("SELECT id, name, email, phone FROM reps ORDER BY id").fetchall(),
+            sorted(store.db.execute("SELECT * FROM conflicts").fetchall()))  # fmt: skip
+
+
+def test_claiming_a_rep_edited_elsewhere_ends_alike_on_every_computer(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    """b edits Zhao (nobody's yet), a edits him later, and b then joins as
+    Zhao: the claim makes b's edit Zhao's own. Every other replica reads it
+    so; b, writing the claim, had kept a's value and a's side of it."""
+    a, b = pair
+    set_me(a, "Wang Fang")
+    zhao = a.add(Rep(name="Zhao Lei"))
+    send(a, b, tmp_path)
+    b.update(Rep, zhao.id, email="b@example.com")
+    a.clock.moment += timedelta(minutes=1)
+    b.clock.moment += timedelta(minutes=1)
+    a.update(Rep, zhao.id, email="a@example.com")  # later: shown on both, b's a conflict
+    send(a, b, tmp_path)
+    set_me(b, "Zhao Lei")
+    send(b, a, tmp_path)
+    send(a, b, tmp_path)
+    assert _reps_and_conflicts(a) == _reps_and_conflicts(b)
+    assert a.require(Rep, zhao.id).email == "b@example.com"  # his own computer's value
+    assert [c.other.value for c in list_conflicts(b)] == ["a@example.com"]  # kept, for him
+
+
+def test_a_rep_imported_by_a_manager_is_theirs_once_they_join(
+    pair: tuple[Store, Store], tmp_path: Path, clock: FixedClock
+) -> None:
+    """Zhao came from the manager's spreadsheet and joined from b: a rename
+    by any other computer is a conflict, though no computer of his had
+    written his name before."""
+    a, b = pair
+    set_me(a, "Wang Fang")
+    zhao = a.add(Rep(name="Zhao Lei"))
+    send(a, b, tmp_path)
+    set_me(b, "Zhao Lei")
+    send(b, a, tmp_path)
+    c = _third(tmp_path, clock)
+    set_me(c, "Mallory")
+    send(a, c, tmp_path)
+    import_bundle(a, _mallory(c, zhao, tmp_path))
+    assert a.require(Rep, zhao.id).name == "Zhao Lei"
+    assert [conflict.other.value for conflict in list_conflicts(a)] == ["Mallory"]

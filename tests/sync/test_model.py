@@ -160,18 +160,21 @@ class Team(RuleBasedStateMachine):
 
     # --- where a team starts --------------------------------------------------------------
 
-    @initialize(shared=st.booleans(), twin=st.booleans())
-    def start(self, shared: bool, twin: bool) -> None:
-        """The last replica is a third rep's, or the first rep's second
-        computer (`twin`). Then empty databases, or a team that has synced
-        once: customers with contacts, deals in several stages, an open
-        complaint and a follow-up that every replica holds, so edits, moves,
-        merges and conflicts have something to act on from the first step."""
+    @initialize(shared=st.booleans(), whose=st.sampled_from(["own", "twin", "imported"]))
+    def start(self, shared: bool, whose: str) -> None:
+        """The last replica is a third rep's, the first rep's second computer
+        (`twin`), or a third rep's whom the first imported before they joined.
+        Then empty databases, or a team that has synced once: customers with
+        contacts, deals in several stages, an open complaint and a follow-up
+        that every replica holds, so edits, moves, merges and conflicts have
+        something to act on from the first step."""
         last = REPLICAS - 1
-        if twin:
+        if whose == "imported":
+            self.stores[0].add(Rep(name=f"Rep {last}", email="rep@example.com"))
+        if whose != "own":
             self._swap(0, last)
-            FIGURES["teams with a rep on two computers"] += 1
-        actions.set_me(self.stores[last], f"Rep {0 if twin else last}")
+            FIGURES[f"teams whose last computer is {whose}"] += 1
+        actions.set_me(self.stores[last], f"Rep {0 if whose == 'twin' else last}")
         if not shared:
             return
         first = self.stores[0]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HLC, Stamp
-from workbench.domain.merge import FieldChange, heads
+from workbench.domain.merge import FieldChange, heads, resolve
 from workbench.domain.settings import Settings
 from workbench.i18n import tr
 from workbench.lazy import lazy
@@ -324,17 +324,22 @@ class Store:
     def _heads(self, entity: str, row_id: str) -> dict[str, list[str]]:
         """Per field, the ids of the changes a new change supersedes: the
         field's heads, by the merge rule."""
-        fields: dict[str, list[FieldChange]] = {}
-        for origin, seq, hlc, field, prev in self.db.execute(
-            "SELECT origin, seq, hlc, field, prev FROM changes WHERE entity = ? AND row_id = ?",
-            [entity, row_id],
-        ):
-            change = FieldChange(origin, seq, hlc, None, tuple(json.loads(prev)) if prev else ())
-            fields.setdefault(field, []).append(change)
         owners = own_devices(self.db, entity, [row_id]).get(row_id, NO_OWNERS)
         owned = owned_fields(entity)
         return {field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
-                for field, changes in fields.items()}  # fmt: skip
+                for field, changes in self._changes_of(entity, row_id).items()}  # fmt: skip
+
+    def _changes_of(self, entity: str, row_id: str) -> dict[str, list[FieldChange]]:
+        """Per field, every change of a record."""
+        fields: dict[str, list[FieldChange]] = {}
+        for origin, seq, hlc, field, value, prev in self.db.execute(
+            "SELECT origin, seq, hlc, field, value, prev FROM changes "
+            "WHERE entity = ? AND row_id = ?",
+            [entity, row_id],
+        ):
+            change = FieldChange(origin, seq, hlc, value, tuple(json.loads(prev)) if prev else ())
+            fields.setdefault(field, []).append(change)
+        return fields
 
     # --- records ------------------------------------------------------------
 
@@ -616,6 +621,42 @@ class Store:
                 self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
                 if claimed_by(self.db, self.device) != me:
                     self.add(models.DeviceClaim(id=self.device, rep_id=me, owner=me))
+                    self._adopt_own_fields(me)
+
+    def _adopt_own_fields(self, rep_id: str) -> None:
+        """Claiming a rep changes whose values their own fields take, on every
+        replica: here too. A value written on another computer (a manager's
+        import, an older version) becomes this device's, so a later change
+        from elsewhere cannot silently replace it; a field in conflict is
+        settled again by the owners' rule, its conflict kept for the rep."""
+        entity = schema.ENTITIES["reps"]
+        row = self._row(entity, rep_id)
+        if row is None:
+            return
+        owners = own_devices(self.db, "reps", [rep_id]).get(rep_id, NO_OWNERS)
+        adopted = {}
+        for field, changes in self._changes_of("reps", rep_id).items():
+            found = heads(changes, owners) if field in models.Rep.OWN_FIELDS else []
+            if len(found) == 1 and found[0].origin != self.device:
+                adopted[field] = row[field]
+            elif len(found) > 1:
+                self._resettle(entity, rep_id, field, changes, owners)
+        if adopted:
+            self._write(entity, rep_id, adopted)
+
+    def _resettle(self, entity: Entity, row_id: str, field: str, changes: list[FieldChange],
+                  owners: frozenset[str]) -> None:  # fmt: skip
+        """Set a field and its conflicts from its changes, as an import would."""
+        outcome = resolve(changes, field, owners)
+        value = json.loads(outcome.winner.value) if outcome.winner.value else None
+        update_row(self.db, entity, row_id, entity.encode(entity.columns_of(field, value)))
+        self.db.execute("DELETE FROM conflicts WHERE entity = ? AND row_id = ? AND field = ?",
+                        [entity.name, row_id, field])  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(entity.name, row_id, field, lost.origin, lost.seq, outcome.winner.origin,
+              outcome.winner.seq) for lost in outcome.losers if lost.value != outcome.winner.value],
+        )  # fmt: skip
 
 
 def _forget_me(store: Store) -> None:

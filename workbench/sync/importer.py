@@ -325,15 +325,15 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
         store.receive(Stamp.parse(staging.latest))
         with store.derived_paused():
             customers, contacts_of = _insert_whole(store, summary, staging)
-            _touch_claimed_reps(db)
+            records += _touch_claimed_reps(db)
             more_customers, more_contacts_of = _recompute(store, summary)
             _name_claimed_devices(db)
             customers += more_customers
             store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
         rehome_stranded(store)
-        summary.unchanged = max(0, records - sum(summary.added.values())  # (a claim arriving
-                                - sum(summary.updated.values()) - summary.incomplete)  # fmt: skip
+        summary.unchanged = (records - sum(summary.added.values()) - sum(summary.updated.values())
+                             - summary.incomplete)  # fmt: skip
         summary.duplicates = pairs_involving(store, customers) if customers else 0
     else:
         summary.unchanged = records
@@ -470,12 +470,16 @@ def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[li
 _ARRIVED_CLAIMS = "SELECT row_id FROM temp.arrived WHERE entity = 'device_claims'"
 
 
-def _touch_claimed_reps(db: sqlite3.Connection) -> None:
+def _touch_claimed_reps(db: sqlite3.Connection) -> int:
     """A device's claim arriving (or moving) changes whose values a rep's own
-    fields show: recompute every rep those devices have claimed."""
+    fields show: recompute every rep those devices have claimed (one held
+    aside is recomputed when the rest of it arrives). Return how many reps
+    this adds to those the bundle touches."""
     reps = reps_claimed_in(db, _ARRIVED_CLAIMS)
-    db.executemany("INSERT OR IGNORE INTO temp.arrived VALUES ('reps', ?, 0)",
+    before = db.total_changes
+    db.executemany("INSERT OR IGNORE INTO temp.arrived SELECT 'reps', id, 0 FROM reps WHERE id = ?",
                    [(rep_id,) for rep_id in reps])  # fmt: skip
+    return db.total_changes - before
 
 
 def _name_claimed_devices(db: sqlite3.Connection) -> None:
