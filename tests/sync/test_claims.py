@@ -228,3 +228,31 @@ def test_a_rep_imported_by_a_manager_is_theirs_once_they_join(
     import_bundle(a, _mallory(c, zhao, tmp_path))
     assert a.require(Rep, zhao.id).name == "Zhao Lei"
     assert [conflict.other.value for conflict in list_conflicts(a)] == ["Mallory"]
+
+
+@pytest.mark.parametrize("written", [["e1", "b1"], ["y", "c", "c2"]])
+def test_a_reps_second_computer_claiming_ends_alike_everywhere(
+    pair: tuple[Store, Store], tmp_path: Path, clock: FixedClock, written: list[str]
+) -> None:
+    """Zhao's two computers, e and b, each change his e-mail in turn (e
+    first) before saying whose they are; e claims him, then b. b kept the
+    winner and the conflict of before its claim while every other replica
+    read them anew (found by a review)."""
+    a, b = pair
+    e = _third(tmp_path, clock)
+    set_me(a, "Wang Fang")
+    zhao = a.add(Rep(name="Zhao Lei", email="z0@example.com"))
+    for store in (b, e):
+        send(a, store, tmp_path)
+    for n, value in enumerate(written):
+        writer, reader = (e, b) if n % 2 == 0 else (b, e)
+        for store in (a, b, e):
+            store.clock.moment += timedelta(minutes=1)
+        writer.update(Rep, zhao.id, email=f"{value}@example.com")
+        send(writer, reader, tmp_path)
+    set_me(e, "Zhao Lei")
+    send(e, b, tmp_path)
+    set_me(b, "Zhao Lei")
+    for source, target in ((b, e), (e, b), (b, a), (e, a)):
+        send(source, target, tmp_path)
+    assert content(b) == content(e) == content(a)

@@ -625,24 +625,27 @@ class Store:
 
     def _adopt_own_fields(self, rep_id: str) -> None:
         """Claiming a rep changes whose values their own fields take, on every
-        replica: here too. A value written on another computer (a manager's
-        import, an older version) becomes this device's, so a later change
-        from elsewhere cannot silently replace it; a field in conflict is
-        settled again by the owners' rule, its conflict kept for the rep."""
+        replica: here too, each field (and its conflicts) set from the log by
+        the owners' rule. A value written on another computer (a manager's
+        import, an older version) is made this device's first, so a later
+        change from elsewhere cannot silently replace it."""
         entity = schema.ENTITIES["reps"]
         row = self._row(entity, rep_id)
         if row is None:
             return
         owners = own_devices(self.db, "reps", [rep_id]).get(rep_id, NO_OWNERS)
+        owned = {field: changes for field, changes in self._changes_of("reps", rep_id).items()
+                 if field in models.Rep.OWN_FIELDS}  # fmt: skip
         adopted = {}
-        for field, changes in self._changes_of("reps", rep_id).items():
-            found = heads(changes, owners) if field in models.Rep.OWN_FIELDS else []
-            if len(found) == 1 and found[0].origin != self.device:
-                adopted[field] = row[field]
-            elif len(found) > 1:
-                self._resettle(entity, rep_id, field, changes, owners)
+        for field, changes in owned.items():
+            found = heads(changes, owners)
+            if len(found) == 1 and found[0].origin != self.device and found[0].value:
+                adopted[field] = json.loads(found[0].value)
         if adopted:
             self._write(entity, rep_id, adopted)
+        now = self._changes_of("reps", rep_id)
+        for field in owned:  # as any replica reading the log now does
+            self._resettle(entity, rep_id, field, now[field], owners)
 
     def _resettle(self, entity: Entity, row_id: str, field: str, changes: list[FieldChange],
                   owners: frozenset[str]) -> None:  # fmt: skip
