@@ -171,13 +171,14 @@ def test_an_older_export_read_again_overwrites_nothing(tmp_path: Path) -> None:
     generate(store, shape=Shape(customers=20))
     export_vcf(store, tmp_path / "old.vcf")
     first = _first_contact(store)
-    store.update(Contact, first, phone="+86 139 0000 0000")
+    store.update(Contact, first, phone="+86 139 0000 0000", title=None)
     plan = plan_vcf_import(store, tmp_path / "old.vcf")
     apply_plan(store, plan, skip_bad=False)
     contact = store.require(Contact, first)
     assert contact.phone == "+86 139 0000 0000"  # kept, and said
+    assert contact.title is None  # emptied here: not filled again
     (kept,) = [line for line in plan.report() if contact.name in line]
-    assert "(Phone)" in kept
+    assert "(Title, Phone)" in kept
     assert "1 card unlike what is here: what is here is kept" in "\n".join(plan.report())
 
 

@@ -62,6 +62,7 @@ from workbench.interop.csv_columns import (
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
 from workbench.store.lookup import (
+    cleared_fields,
     contacts_by_email,
     customers_by_name_key,
     existing_ids,
@@ -336,9 +337,9 @@ class _Rows:
             try:
                 # A row with our id is that record; others may be one we hold.
                 if new and twins and keyed != "id" and (twin := twins.find(line, fields, keyed)):
-                    current = self.store.require(Contact, twin.id)
-                    record_id, fields, new = current.id, _blanks(current, fields), False
-                    plan.twins.append((line, current.name, twin.why))
+                    record_id, new = twin.id, False
+                    fields = self._fill_only(line, record_id, fields)
+                    plan.twins.append((line, self.store.require(Contact, twin.id).name, twin.why))
                 elif not new and plan.keep_held:
                     fields = self._fill_only(line, record_id, fields)
                 record = self._checked(record_id, fields, new=new)
@@ -355,10 +356,13 @@ class _Rows:
             plan.warnings += self._deal_warnings()
 
     def _fill_only(self, line: int, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-        """Of a held record's `fields`, those filling what it leaves empty;
-        the others, where they differ, are noted as kept."""
+        """Of a held record's `fields`, those filling what it leaves empty
+        (and never held: a field a rep emptied stays empty); the others,
+        where they differ, are noted as kept."""
         current = self.store.require(self.model, record_id)
-        filled = _blanks(current, fields)
+        cleared = cleared_fields(self.store, self.plan.entity, record_id)
+        filled = {name: value for name, value in _blanks(current, fields).items()
+                  if name not in cleared}  # fmt: skip
         differ = [field_label(self.plan.entity, name) for name, value in fields.items()
                   if name not in filled and value not in _EMPTY
                   and getattr(current, name, None) != value]  # fmt: skip
