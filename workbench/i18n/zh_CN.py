@@ -1062,7 +1062,7 @@ MESSAGES: dict[str, str] = {
     " until {day}": "，至 {day}",
     ", {count} time": "，共 {count} 次",
     ", {count} times": "，共 {count} 次",
-    "{records} unlike what is here: what is here is kept (the file may be older; edit the records to change them)": "{records} 与这里的不同：保留这里的（文件可能较旧；要改请直接编辑记录）",
+    "{records} unlike what is here: what is here is kept (the file may be older; edit the records to change them)": "{records}与这里的不同：保留这里的（文件可能较旧；要改请直接编辑记录）",
     "  line {line}: {which} ({fields})": "  第 {line} 行：{which}（{fields}）",
     "device": "设备",
     "only device {device} says whose computer it is": "只有设备 {device} 自己能声明它属于谁",
