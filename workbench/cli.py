@@ -30,6 +30,7 @@ from workbench.i18n import tr, tr_n
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
     from workbench.domain.team import Team
+    from workbench.domain.when import When
     from workbench.interop.csv_import import Plan
     from workbench.store.database import Store
 
@@ -463,13 +464,98 @@ def _print_due(rows: list[Any], day: date) -> None:
     from workbench.domain.money import format_money
     from workbench.domain.when import describe_due
 
-    with _table(tr("Due"), tr("Customer"), tr("What"), tr("Deal"), tr("Value"), whole=(0, 4),
-                right=(4,)) as add:  # fmt: skip
+    with _table(tr("Id"), tr("Due"), tr("Customer"), tr("What"), tr("Deal"), tr("Value"),
+                whole=(0, 1, 5), right=(5,)) as add:  # fmt: skip
         for row in rows:
             value = format_money(row.amount, row.currency, cents=True) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
-            add(describe_due(row.shown_on, row.due_time, day), row.customer_name,
-                row.title + repeat, row.deal_title, value)  # fmt: skip
+            add(row.id[:FOLLOW_UP_ID], describe_due(row.shown_on, row.due_time, day),
+                row.customer_name, row.title + repeat, row.deal_title, value)  # fmt: skip
+
+
+FOLLOW_UP_ID = 6  # of a follow-up's id, as `today` lists it and `done` takes it
+
+
+def _follow_up(store: Store, text: str) -> tuple[str, str, str | None]:
+    """The open follow-up whose id starts with `text` (id, what, customer)."""
+    from workbench.store.lookup import open_follow_ups_starting
+
+    found = open_follow_ups_starting(store, text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UserError(tr("no open follow-up has an id starting {text!r}; `workbench today` "
+                           "lists them with their ids", text=text))  # fmt: skip
+    names = ", ".join(f"{row_id[: FOLLOW_UP_ID + 2]} {what}" for row_id, what, _ in found[:5])
+    raise UserError(tr("{text!r} starts {count} follow-ups' ids ({names}); type more of it",
+                       text=text, count=len(found), names=names))  # fmt: skip
+
+
+def _when(store: Store, text: str) -> When:
+    from workbench.domain.when import parse_when
+
+    return parse_when(text, store.clock.now())
+
+
+@cli.command()
+@click.argument("follow_up", metavar="ID")
+@click.option(
+    "--next",
+    "next_when",
+    metavar="WHEN",
+    help=tr('The next follow-up, instead of its own rhythm: "next tue", "in 3 days".'),
+)
+@click.option("--stop", is_flag=True, help=tr("End a recurring follow-up's series here."))
+@store_options
+@click.pass_obj
+def done(env: Env, follow_up: str, next_when: str | None, stop: bool) -> None:
+    """Mark a follow-up done (ID: the start of its id, as `today` lists it)."""
+    from workbench.domain.when import When
+    from workbench.store.actions import complete_follow_up
+
+    store = env.store()
+    row_id, what, customer = _follow_up(store, follow_up)
+    when = _when(store, next_when) if next_when is not None else None
+    nxt = complete_follow_up(store, row_id, next_when=when, repeat=not stop)
+    echo(tr("Done: {what} ({customer}).", what=what, customer=customer or "?"))
+    if nxt is not None:
+        again = When(nxt.due_date, nxt.due_time, nxt.recurrence)
+        echo(tr("Next: {when} — {title}", when=again.describe(store.clock.today()),
+                title=nxt.title))  # fmt: skip
+
+
+@cli.command()
+@click.argument("follow_up", metavar="ID")
+@click.argument("until", metavar="WHEN")
+@store_options
+@click.pass_obj
+def snooze(env: Env, follow_up: str, until: str) -> None:
+    """Hide a follow-up until WHEN ("tomorrow", "next mon"); its due date stays."""
+    from workbench.store.actions import snooze as snooze_until
+
+    store = env.store()
+    row_id, what, customer = _follow_up(store, follow_up)
+    when = _when(store, until)
+    snooze_until(store, row_id, when.day)
+    echo(tr("Snoozed until {day}: {what} ({customer}).", day=when.describe(store.clock.today()),
+            what=what, customer=customer or "?"))  # fmt: skip
+
+
+@cli.command()
+@click.argument("follow_up", metavar="ID")
+@click.argument("when_text", metavar="WHEN")
+@store_options
+@click.pass_obj
+def reschedule(env: Env, follow_up: str, when_text: str) -> None:
+    """Move a follow-up to WHEN ("fri 3pm", "in 2 weeks", "every month")."""
+    from workbench.store.actions import reschedule as move
+
+    store = env.store()
+    row_id, what, customer = _follow_up(store, follow_up)
+    when = _when(store, when_text)
+    move(store, row_id, when)
+    echo(tr("Moved to {when}: {what} ({customer}).", when=when.describe(store.clock.today()),
+            what=what, customer=customer or "?"))  # fmt: skip
 
 
 @cli.command()

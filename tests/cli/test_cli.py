@@ -88,6 +88,34 @@ def test_today_text_is_capped_per_section(demo_db: Run) -> None:
     assert f"… and {overdue - 2} more (--limit {overdue} shows them)" in output
 
 
+def test_done_snooze_and_reschedule_from_the_ids_today_lists(demo_db: Run) -> None:
+    """What the Today pane's d, s and r do, by the start of the id `today` lists."""
+    overdue = json.loads(demo_db("today", "--json").output)["overdue"]
+    first, second, third = (row["id"] for row in overdue[:3])
+    assert first[:6] in demo_db("today").output
+    done = demo_db("done", first[:6])
+    assert done.exit_code == 0 and done.output.startswith(f"Done: {overdue[0]['title']}")
+    gone = demo_db("done", first[:6])
+    assert gone.exit_code == 2 and "no open follow-up has an id starting" in gone.output
+    snoozed = demo_db("snooze", second[:8], "next mon")
+    assert snoozed.exit_code == 0 and "Snoozed until Mon" in snoozed.output
+    moved = demo_db("reschedule", third, "in 2 weeks 3pm")
+    assert moved.exit_code == 0 and "15:00" in moved.output
+    left = {row["id"]: row for rows in json.loads(demo_db("today", "--json").output).values()
+            if isinstance(rows, list) for row in rows}  # fmt: skip
+    assert first not in left and left[second]["snoozed_until"] is not None
+    assert third not in left  # two weeks away
+    nexted = demo_db("done", second[:8], "--next", "tomorrow")
+    assert nexted.exit_code == 0 and "Next: " in nexted.output
+
+
+def test_done_names_what_an_unclear_id_could_be(demo_db: Run) -> None:
+    result = demo_db("done", "1")
+    assert result.exit_code == 2 and "follow-ups' ids" in result.output
+    assert "type more of it" in result.output
+    assert "no open follow-up" in demo_db("done", "[/]").output
+
+
 def test_today_on_empty_database(run: Run) -> None:
     assert run("today").output.strip() == "Nothing due in the next 7 days."
 

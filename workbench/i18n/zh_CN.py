@@ -1066,6 +1066,16 @@ MESSAGES: dict[str, str] = {
     "  line {line}: {which} ({fields})": "  第 {line} 行：{which}（{fields}）",
     "device": "设备",
     "only device {device} says whose computer it is": "只有设备 {device} 自己能声明它属于谁",
+    "{text!r} starts {count} follow-ups' ids ({names}); type more of it": "{text!r} 是 {count} 个跟进编号的开头（{names}）；请多输入几位",
+    "Done: {what} ({customer}).": "已完成：{what}（{customer}）。",
+    'The next follow-up, instead of its own rhythm: "next tue", "in 3 days".': '下一次跟进（代替原有节奏）："下周二"、"3天后"。',
+    "End a recurring follow-up's series here.": "重复的跟进到此为止。",
+    "Snoozed until {day}: {what} ({customer}).": "已推迟到 {day}：{what}（{customer}）。",
+    "Moved to {when}: {what} ({customer}).": "已改到 {when}：{what}（{customer}）。",
+    "no open follow-up has an id starting {text!r}; `workbench today` lists them with their ids": "没有编号以 {text!r} 开头的未完成跟进；`workbench today` 会列出它们的编号",
+    "Mark a follow-up done (ID: the start of its id, as `today` lists it).": "把一个跟进标为完成（ID：编号的开头，见 `today`）。",
+    'Hide a follow-up until WHEN ("tomorrow", "next mon"); its due date stays.': '把跟进推迟到 WHEN（"明天"、"下周一"）；到期日不变。',
+    'Move a follow-up to WHEN ("fri 3pm", "in 2 weeks", "every month").': '把跟进改到 WHEN（"周五下午3点"、"两周后"、"每月"）。',
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -82,3 +82,14 @@ def cleared_fields(store: Store, entity: str, record_id: str) -> set[str]:
         "AND value IS NOT NULL AND value NOT IN ('null', '\"\"', '[]')",
         [entity, record_id])}  # fmt: skip
     return {field for field in ever if row.get(field) in (None, "", "[]")}
+
+
+def open_follow_ups_starting(store: Store, text: str) -> list[tuple[str, str, str | None]]:
+    """The open follow-ups whose id starts with `text`: (id, what, customer)."""
+    prefix = text.strip().lower()
+    if not prefix or not all(char in "0123456789abcdef-" for char in prefix):
+        return []
+    return [(row_id, title, customer) for row_id, title, customer in store.db.execute(
+        "SELECT f.id, f.title, c.name FROM follow_ups f LEFT JOIN customers c "
+        "ON c.id = f.customer_id WHERE f.deleted = 0 AND f.done_at IS NULL "
+        "AND substr(f.id, 1, ?) = ? ORDER BY f.id", [len(prefix), prefix])]  # fmt: skip
