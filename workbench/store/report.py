@@ -30,6 +30,7 @@ from workbench.domain.targets import (
     remaining_working_days,
 )
 from workbench.i18n import Worded, later
+from workbench.store.actions import SHORT_ID
 from workbench.store.database import Store, fetch_all
 from workbench.store.queries import rep_names
 
@@ -248,7 +249,9 @@ def grouped(standings: list[Standing], by: GroupBy) -> list[Group]:
             key, name = (standing.rep_id, standing.rep) if standing.manages else (None, None)
         groups.setdefault(key, []).append(standing)
         names[key] = name
-    found = [Group(names[key], members) for key, members in groups.items()]
+    alike = Counter(names.values())
+    found = [Group(f"{names[key]} #{key[:SHORT_ID]}" if key and alike[names[key]] > 1
+                   else names[key], members) for key, members in groups.items()]  # fmt: skip
     return sorted(found, key=lambda g: (g.name is None, -g.won_revenue, g.name or ""))
 
 
