@@ -52,7 +52,12 @@ class FieldChange:
 @dataclass(frozen=True)
 class Outcome:
     winner: FieldChange
-    losers: tuple[FieldChange, ...]  # concurrent heads that lost: conflicts
+    losers: tuple[FieldChange, ...]  # concurrent heads that lost
+
+    @property
+    def conflicts(self) -> list[FieldChange]:
+        """The losers to keep as conflicts: those whose value is not the winner's."""
+        return [lost for lost in self.losers if lost.value != self.winner.value]
 
 
 def heads(

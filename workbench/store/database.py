@@ -329,11 +329,14 @@ class Store:
         return {field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
                 for field, changes in self._changes_of(entity, row_id).items()}  # fmt: skip
 
-    def _changes_of(self, entity: str, row_id: str) -> dict[str, list[FieldChange]]:
-        """Per field, every change of a record."""
+    def _changes_of(
+        self, entity: str, row_id: str, *, values: bool = False
+    ) -> dict[str, list[FieldChange]]:
+        """Per field, every change of a record (their values only if asked:
+        every write reads this, and a note's value can be long)."""
         fields: dict[str, list[FieldChange]] = {}
         for origin, seq, hlc, field, value, prev in self.db.execute(
-            "SELECT origin, seq, hlc, field, value, prev FROM changes "
+            f"SELECT origin, seq, hlc, field, {'value' if values else 'NULL'}, prev FROM changes "
             "WHERE entity = ? AND row_id = ?",
             [entity, row_id],
         ):
@@ -616,12 +619,14 @@ class Store:
         if not me:
             return
         found = self.db.execute("SELECT rep_id FROM devices WHERE origin = ?", [self.device])
-        if found.fetchone() != (me,) or claimed_by(self.db, self.device) != me:
-            with self.transaction():
-                self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
-                if claimed_by(self.db, self.device) != me:
-                    self.add(models.DeviceClaim(id=self.device, rep_id=me, owner=me))
-                    self._adopt_own_fields(me)
+        named, claimed = found.fetchone() == (me,), claimed_by(self.db, self.device) == me
+        if named and claimed:
+            return
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?)", [self.device, me])
+            if not claimed:
+                self.add(models.DeviceClaim(id=self.device, rep_id=me, owner=me))
+                self._adopt_own_fields(me)
 
     def _adopt_own_fields(self, rep_id: str) -> None:
         """Claiming a rep changes whose values their own fields take, on every
@@ -634,7 +639,8 @@ class Store:
         if row is None:
             return
         owners = own_devices(self.db, "reps", [rep_id]).get(rep_id, NO_OWNERS)
-        owned = {field: changes for field, changes in self._changes_of("reps", rep_id).items()
+        owned = {field: changes
+                 for field, changes in self._changes_of("reps", rep_id, values=True).items()
                  if field in models.Rep.OWN_FIELDS}  # fmt: skip
         adopted = {}
         for field, changes in owned.items():
@@ -643,7 +649,7 @@ class Store:
                 adopted[field] = json.loads(found[0].value)
         if adopted:
             self._write(entity, rep_id, adopted)
-        now = self._changes_of("reps", rep_id)
+        now = self._changes_of("reps", rep_id, values=True)
         for field in owned:  # as any replica reading the log now does
             self._resettle(entity, rep_id, field, now[field], owners)
 
@@ -651,14 +657,15 @@ class Store:
                   owners: frozenset[str]) -> None:  # fmt: skip
         """Set a field and its conflicts from its changes, as an import would."""
         outcome = resolve(changes, field, owners)
-        value = json.loads(outcome.winner.value) if outcome.winner.value else None
+        won = outcome.winner
+        value = json.loads(won.value) if won.value else None
         update_row(self.db, entity, row_id, entity.encode(entity.columns_of(field, value)))
         self.db.execute("DELETE FROM conflicts WHERE entity = ? AND row_id = ? AND field = ?",
                         [entity.name, row_id, field])  # fmt: skip
         self.db.executemany(
             "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(entity.name, row_id, field, lost.origin, lost.seq, outcome.winner.origin,
-              outcome.winner.seq) for lost in outcome.losers if lost.value != outcome.winner.value],
+            [(entity.name, row_id, field, lost.origin, lost.seq, won.origin, won.seq)
+             for lost in outcome.conflicts],
         )  # fmt: skip
 
 

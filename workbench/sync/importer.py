@@ -633,7 +633,7 @@ def _settle(
                               owners if name in owned else NO_OWNERS)  # fmt: skip
             won, value = outcome.winner, outcome.winner.value
             losers += [(name, lost.origin, lost.seq, won.origin, won.seq)
-                       for lost in outcome.losers if lost.value != won.value]  # fmt: skip
+                       for lost in outcome.conflicts]  # fmt: skip
         columns |= entity.columns_of(name, json.loads(value))
         latest = max(latest, *(change[2] for change in changes))
     return columns, latest, losers
