@@ -62,9 +62,9 @@ from workbench.interop.csv_columns import (
 from workbench.interop.csv_text import Table, read_table, write_table
 from workbench.store.database import Store
 from workbench.store.lookup import (
-    cleared_fields,
     contacts_by_email,
     customers_by_name_key,
+    ever_filled,
     existing_ids,
     ids_by_name,
 )
@@ -337,11 +337,14 @@ class _Rows:
             try:
                 # A row with our id is that record; others may be one we hold.
                 if new and twins and keyed != "id" and (twin := twins.find(line, fields, keyed)):
-                    record_id, new = twin.id, False
-                    fields = self._fill_only(line, record_id, fields)
-                    plan.twins.append((line, self.store.require(Contact, twin.id).name, twin.why))
+                    contact = self.store.require(Contact, twin.id)
+                    record_id, new = contact.id, False
+                    fields = self._fill_only(line, contact, fields)
+                    plan.twins.append((line, contact.name, twin.why))
                 elif not new and plan.keep_held:
-                    fields = self._fill_only(line, record_id, fields)
+                    fields = self._fill_only(
+                        line, self.store.require(self.model, record_id), fields
+                    )
                 record = self._checked(record_id, fields, new=new)
             except RowError as error:
                 plan.rejected.append((line, str(error)))
@@ -355,19 +358,18 @@ class _Rows:
         if self.model is Deal:
             plan.warnings += self._deal_warnings()
 
-    def _fill_only(self, line: int, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-        """Of a held record's `fields`, those filling what it leaves empty
-        (and never held: a field a rep emptied stays empty); the others,
+    def _fill_only(self, line: int, current: Record, fields: dict[str, Any]) -> dict[str, Any]:
+        """Of `fields` for a record held here, those filling what it leaves
+        empty and never held (a field a rep emptied stays empty); the others,
         where they differ, are noted as kept."""
-        current = self.store.require(self.model, record_id)
-        cleared = cleared_fields(self.store, self.plan.entity, record_id)
+        held = ever_filled(self.store, self.plan.entity, current.id)
         filled = {name: value for name, value in _blanks(current, fields).items()
-                  if name not in cleared}  # fmt: skip
+                  if name not in held}  # fmt: skip
         differ = [field_label(self.plan.entity, name) for name, value in fields.items()
                   if name not in filled and value not in _EMPTY
                   and getattr(current, name, None) != value]  # fmt: skip
         if differ:
-            self.plan.kept.append((line, str(getattr(current, "name", record_id)),
+            self.plan.kept.append((line, str(getattr(current, "name", current.id)),
                                    ", ".join(differ)))  # fmt: skip
         return filled
 

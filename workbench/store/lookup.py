@@ -70,18 +70,13 @@ def contacts_by_email(store: Store) -> dict[tuple[str, str], str]:
     return {(customer, email): contact for customer, email, contact in rows}
 
 
-def cleared_fields(store: Store, entity: str, record_id: str) -> set[str]:
-    """The fields of a record that are empty now though they once held a
-    value: emptied by someone, not never filled."""
-    assert entity in ENTITIES
-    current = store.db.execute(f"SELECT * FROM {entity} WHERE id = ?", [record_id])
-    names = [column[0] for column in current.description]
-    row = dict(zip(names, current.fetchone() or (), strict=False))
-    ever = {field for (field,) in store.db.execute(
+def ever_filled(store: Store, entity: str, record_id: str) -> set[str]:
+    """The fields of a record that have held a value at some time (one
+    empty now was emptied by someone, not never filled)."""
+    return {field for (field,) in store.db.execute(
         "SELECT DISTINCT field FROM changes WHERE entity = ? AND row_id = ? "
         "AND value IS NOT NULL AND value NOT IN ('null', '\"\"', '[]')",
         [entity, record_id])}  # fmt: skip
-    return {field for field in ever if row.get(field) in (None, "", "[]")}
 
 
 def open_follow_ups_starting(store: Store, text: str) -> list[tuple[str, str, str | None]]:
