@@ -584,11 +584,10 @@ def log(
 ) -> None:
     """Log a call, visit, meeting, email, note or complaint with CUSTOMER (id or name)."""
     from workbench.domain.models import ActivityKind
-    from workbench.domain.when import parse_when
     from workbench.store.actions import NoSuchCustomer, customer_named, log_activity
 
     store = env.store()
-    when = parse_when(next_when, store.clock.now()) if next_when is not None else None
+    when = _when(store, next_when) if next_when is not None else None
     with store.transaction():  # a new customer only with its log
         try:
             found = customer_named(store, customer, add=new_customer)

@@ -38,10 +38,10 @@ VERSIONS = ("3.0", "4.0")
 _COLUMNS = dict(zip(CELLS, ("external_id", "id", "customer_id", "customer", "name", "title",
                             "phone", "email", "notes"), strict=True))  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# Chinese family names of two characters; any other takes one.
 # Honorifics N keeps apart from the name (RFC 6350 6.2.2).
 _PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
+# Chinese family names of two characters; any other takes one.
 _TWO_CHARACTER_FAMILY_NAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
                                "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木")  # fmt: skip
 
@@ -109,15 +109,16 @@ def _n(name: str) -> str:
     Doe;John;Quincy;Dr.;Jr."""
     words = name.split()
     if _CJK.match(name):  # the family name first, with or without a space
-        if len(words) > 1:
-            return ";".join(escape(part) for part in (words[0], " ".join(words[1:]), "", "", ""))
-        size = 2 if name.startswith(_TWO_CHARACTER_FAMILY_NAMES) and len(name) > 2 else 1
-        return f"{escape(name[:size])};{escape(name[size:])};;;"
-    prefixes = _taken(words, _PREFIXES, 0)
-    suffixes = _taken(words, _SUFFIXES, -1)[::-1]
-    family = words.pop() if words else ""
-    given = words.pop(0) if words else ""
-    parts = (family, given, " ".join(words), " ".join(prefixes), " ".join(suffixes))
+        if len(words) == 1:
+            size = 2 if name.startswith(_TWO_CHARACTER_FAMILY_NAMES) and len(name) > 2 else 1
+            words = [name[:size], name[size:]]
+        parts = (words[0], " ".join(words[1:]), "", "", "")
+    else:
+        prefixes = _taken(words, _PREFIXES, 0)
+        suffixes = _taken(words, _SUFFIXES, -1)[::-1]
+        family = words.pop() if words else ""
+        given = words.pop(0) if words else ""
+        parts = (family, given, " ".join(words), " ".join(prefixes), " ".join(suffixes))
     return ";".join(escape(part) for part in parts)
 
 

@@ -28,6 +28,7 @@ from workbench.domain.hlc import Stamp
 from workbench.domain.models import ActivityKind, Metric, Rep, field_label
 from workbench.domain.money import format_money
 from workbench.i18n import later, tr
+from workbench.store.actions import SHORT_ID  # of a record's id, told apart from one named alike
 from workbench.store.database import Store
 from workbench.store.schema import ENTITIES
 from workbench.sync.export import PEER_KEY
@@ -69,7 +70,6 @@ _ALIKE: dict[str, tuple[str, ...]] = {
     "contacts": ("{}.name",), "deals": ("{}.title",), "follow_ups": ("{}.title",),
     "activities": ("{}.kind", "substr({}.at, 1, 10)"),
 }  # fmt: skip
-SHORT_ID = 8  # of a record's id, told apart from another named alike
 _KINDS = {"reps": later("rep"), "customers": later("customer"), "contacts": later("contact"),
           "stages": later("stage"), "deals": later("deal"), "stage_history": later("stage move"),
           "activities": later("activity"), "follow_ups": later("follow-up"),
