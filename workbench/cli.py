@@ -25,7 +25,7 @@ import click
 
 from workbench import __version__, i18n
 from workbench.domain.display import printable
-from workbench.i18n import tr, tr_n
+from workbench.i18n import later, tr, tr_n
 
 if TYPE_CHECKING:
     from workbench.domain.clock import Clock
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from workbench.domain.when import When
     from workbench.interop.csv_import import Plan
     from workbench.store.database import Store
+    from workbench.store.lookup import Started
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,10 +190,20 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from workbench.demo import NotEmpty
     from workbench.domain.errors import NotYours
     from workbench.domain.when import WhenError
+    from workbench.store.actions import DealTaken
     from workbench.store.migrate import MigrationError
     from workbench.store.pipeline import StageError
 
-    return ValidationError, WhenError, LookupError, MigrationError, NotEmpty, StageError, NotYours
+    return (
+        ValidationError,
+        WhenError,
+        LookupError,
+        MigrationError,
+        NotEmpty,
+        StageError,
+        NotYours,
+        DealTaken,
+    )
 
 
 def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -469,26 +480,42 @@ def _print_due(rows: list[Any], day: date) -> None:
         for row in rows:
             value = format_money(row.amount, row.currency, cents=True) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
-            add(row.id[:FOLLOW_UP_ID], describe_due(row.shown_on, row.due_time, day),
+            add(row.id[:LISTED_ID], describe_due(row.shown_on, row.due_time, day),
                 row.customer_name, row.title + repeat, row.deal_title, value)  # fmt: skip
 
 
-FOLLOW_UP_ID = 6  # of a follow-up's id, as `today` lists it and `done` takes it
+LISTED_ID = 6  # of an id, as `today` and `deals` list it and `done` and `deal` take it
 
 
-def _follow_up(store: Store, text: str) -> tuple[str, str, str | None]:
-    """The open follow-up whose id starts with `text` (id, what, customer)."""
+def _follow_up(store: Store, text: str) -> Started:
+    """The open follow-up whose id starts with `text`."""
     from workbench.store.lookup import open_follow_ups_starting
 
-    found = open_follow_ups_starting(store, text)
-    if len(found) == 1:
-        return found[0]
+    none = later(
+        "no open follow-up has an id starting {text!r}; `workbench today` lists them with their ids"
+    )
+    many = later("{text!r} starts {count} follow-ups' ids ({names}); type more of it")
+    return _one(open_follow_ups_starting(store, text), text, none, many)
+
+
+def _deal(store: Store, text: str) -> Started:
+    """The deal whose id starts with `text`."""
+    from workbench.store.lookup import deals_starting
+
+    none = later(
+        "no deal has an id starting {text!r}; `workbench deals --all` lists them with their ids"
+    )
+    many = later("{text!r} starts {count} deals' ids ({names}); type more of it")
+    return _one(deals_starting(store, text), text, none, many)
+
+
+def _one(found: list[Started], text: str, none: str, many: str) -> Started:
     if not found:
-        raise UserError(tr("no open follow-up has an id starting {text!r}; `workbench today` "
-                           "lists them with their ids", text=text))  # fmt: skip
-    names = ", ".join(f"{row_id[: FOLLOW_UP_ID + 2]} {what}" for row_id, what, _ in found[:5])
-    raise UserError(tr("{text!r} starts {count} follow-ups' ids ({names}); type more of it",
-                       text=text, count=len(found), names=names))  # fmt: skip
+        raise UserError(tr(none, text=text))
+    if len(found) > 1:
+        names = ", ".join(f"{row_id[: LISTED_ID + 2]} {what}" for row_id, what, _ in found[:5])
+        raise UserError(tr(many, text=text, count=len(found), names=names))
+    return found[0]
 
 
 def _when(store: Store, text: str) -> When:
@@ -708,6 +735,7 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     """List deals in pipeline order."""
     from dataclasses import asdict
 
+    from workbench.domain.display import deal_customer
     from workbench.domain.money import format_money
     from workbench.store.queries import deals as find
 
@@ -723,12 +751,38 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     if not rows:
         echo(tr("No deals."))
         return
-    with _table(tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."), tr("Close"),
-                whole=(0, 3, 4, 5), right=(3, 4)) as add:  # fmt: skip
+    with _table(tr("Id"), tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."),
+                tr("Close"), whole=(0, 1, 4, 5, 6), right=(4, 5)) as add:  # fmt: skip
         for row in rows:
-            add(row.stage, row.title, row.customer_name,
+            add(row.id[:LISTED_ID], row.stage, row.title,
+                deal_customer(row.customer_name, row.customer_id),
                 format_money(row.amount, row.currency, cents=True),
                 f"{row.probability}%", row.expected_close)  # fmt: skip
+
+
+@cli.command()
+@click.argument("deal_id", metavar="ID")
+@click.option("--customer", help=tr("Name the customer of a deal that has none (name or id)."))
+@store_options
+@click.pass_obj
+def deal(env: Env, deal_id: str, customer: str | None) -> None:
+    """Show a deal (ID: the start of its id, as `deals` lists it), or name its customer."""
+    from workbench.domain.display import deal_customer
+    from workbench.domain.models import Deal
+    from workbench.domain.money import format_money
+    from workbench.store.actions import set_deal_customer
+
+    store = env.store()
+    row_id, title, name = _deal(store, deal_id)
+    if customer is not None:
+        name = set_deal_customer(store, row_id, customer).name
+        echo(tr("{deal} is now {customer}'s deal.", deal=title, customer=name))
+        return
+    found = store.require(Deal, row_id)
+    echo(f"{title} — {deal_customer(name, found.customer_id)}")
+    echo(f"{tr('Stage')}: {found.stage} · {tr('Amount')}: "
+         f"{format_money(found.amount, found.currency, cents=True)} · "
+         f"{tr('Close')}: {found.expected_close or '—'}")  # fmt: skip
 
 
 @cli.group(invoke_without_command=True)

@@ -334,3 +334,24 @@ def test_the_language_is_asked_for_by_name_and_an_unknown_one_refused() -> None:
     assert done.returncode == 2
     assert "no language 'fr': Workbench speaks en, zh_CN" in done.stderr
     assert "--lang LANG" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_a_deal_imported_without_a_customer_is_given_one(run: Run, tmp_path: Path) -> None:
+    """HubSpot's deal export names no company: the deals land, `deals` says
+    so, and `deal ID --customer` names it by the id `deals` lists."""
+    assert run("me", "Li Wei").exit_code == 0
+    path = tmp_path / "deals.csv"
+    path.write_text("Record ID,Deal Name,Deal Stage,Amount\n9001,Seed round,lead,25000\n")
+    assert run("import-csv", "deals", str(path)).exit_code == 0
+    (row,) = json.loads(run("deals", "--json").output)
+    assert (row["title"], row["customer_id"]) == ("Seed round", None)
+    listed = run("deals").output
+    assert f"{row['id'][:6]}  lead   Seed round  (no customer)" in listed
+    assert run("deal", row["id"][:6]).output.startswith("Seed round — (no customer)\n")
+    missing = run("deal", row["id"][:6], "--customer", "Acme")
+    assert missing.exit_code == 2 and "no customer named 'Acme'" in missing.output
+    assert run("log", "call", "Acme", "--new-customer").exit_code == 0
+    named = run("deal", row["id"][:6], "--customer", "Acme")
+    assert named.exit_code == 0 and "Seed round is now Acme's deal." in named.output
+    assert json.loads(run("deals", "--json").output)[0]["customer_name"] == "Acme"
+    assert "no deal has an id starting 'zz'" in run("deal", "zz").output

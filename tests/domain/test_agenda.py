@@ -35,7 +35,7 @@ class DealH:
     has_future_follow_up: bool = False
     has_open_follow_up: bool = False
     title: str = "Pumps"
-    customer_id: str = "c1"
+    customer_id: str | None = "c1"
     customer_name: str | None = "Acme"
     tier: str | None = "B"
     stage_label: str = "Proposal"
@@ -113,6 +113,13 @@ def test_stale_deals_and_deals_without_a_next_step() -> None:
     # stale: 8 days past 14 + 10*log10(60001) + B 15
     assert items[0].score == round(8 + 10 * 4.778158 + 15, 1)
     assert all(i.section == Section.SUGGESTED for i in items)
+
+
+def test_a_stale_deal_without_a_customer_says_so() -> None:
+    """A CRM's deal imported without its company goes stale like any other."""
+    (item,) = build(TODAY, [], [DealH("seed", at("2026-11-01"), customer_id=None,
+                                      customer_name=None)], [], TOUCH)  # fmt: skip
+    assert (item.key, item.customer_id, item.customer) == ("stale:seed", None, "(no customer)")
 
 
 @pytest.mark.parametrize(

@@ -184,7 +184,7 @@ def test_the_report_warns_of_deals_that_would_count_for_nothing(
         ("Pumps,Acme,Lead,12,not a date,,X9,", "line 2: expected_close: 'not a date' is not"),
         ("Pumps,Acme,Lead,-12,,,X9,", "line 2: amount: amount must be zero or more"),
         ("Pumps,Acme,Engaging,12,,,X9,", "line 2: stage: no stage 'Engaging'"),
-        ("Pumps,,Lead,12,,,X9,", "line 2: customer: is required"),
+        (",Acme,Lead,12,,,X9,", "line 2: title: is required"),
         ("Pumps,Acme,Lead,12,2026-13-45,,X9,", "line 2: expected_close: '2026-13-45' is not a"),
         ("Pumps,Acme,Lead,12,,,X9,,surplus", "line 2: has 9 cells; the header names 8"),
         ("Pumps,Acme,Lead,12 apples,,,X9,", "line 2: amount: '12 apples' is not an amount"),
@@ -590,6 +590,28 @@ def test_no_exported_cell_runs_as_a_formula_and_each_reads_back_exactly(
     imported(target, "customers", path)
     query = "SELECT name, notes, tags FROM customers ORDER BY name"
     assert target.db.execute(query).fetchall() == store.db.execute(query).fetchall()
+
+
+def test_a_deal_without_a_customer_reads_back_without_one(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """A blank customer cell says the deal has none (HubSpot's "Associated
+    Company", empty): not an error, and not a customer named ''."""
+    store.add(Deal(title="Seed round", amount=500_00, currency="USD", stage="lead"))
+    target = open_store(tmp_path / "b.db")
+    target.save_settings(replace(target.settings(), me=store.me))
+    imported(target, "reps", _exported(store, "reps", tmp_path))
+    report = imported(target, "deals", _exported(store, "deals", tmp_path))
+    assert any("1 deal names no customer" in line for line in report)
+    query = "SELECT id, title, customer_id, amount, currency FROM deals"
+    assert target.db.execute(query).fetchall() == store.db.execute(query).fetchall()
+    assert target.db.execute("SELECT count(*) FROM customers").fetchone() == (0,)
+
+
+def test_a_contact_still_needs_its_customer(store: Store, me: Rep, tmp_path: Path) -> None:
+    plan = plan_import(store, "contacts", csv_file(tmp_path, "customer,name\n,Zhang Wei\n"),
+                       Mapping())  # fmt: skip
+    assert plan.good == [] and "customer: is required" in plan.rejected[0][1]
 
 
 def _exported(store: Store, entity: str, tmp_path: Path) -> Path:

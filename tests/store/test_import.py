@@ -294,3 +294,19 @@ def test_three_crossing_edits_keep_two_conflicts(tmp_path: Path) -> None:
         assert store.require(Customer, acme.id).name == "Acme 2"
         assert sorted(c.other.value for c in list_conflicts(store)) == ["Acme 0", "Acme 1"]
         store.close()
+
+
+def test_a_deal_without_a_customer_travels_and_is_given_one_on_either_side(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    from workbench.store.actions import set_deal_customer
+
+    a, b = pair
+    deal = a.add(Deal(title="Seed round", currency="USD", stage="lead"))
+    send(a, b, tmp_path)
+    assert b.require(Deal, deal.id).customer_id is None
+    acme = b.add(Customer(name="Acme"))
+    set_deal_customer(b, deal.id, "Acme")
+    send(b, a, tmp_path)
+    assert a.require(Deal, deal.id).customer_id == acme.id
+    assert content(a) == content(b)

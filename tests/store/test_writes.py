@@ -202,3 +202,21 @@ def test_a_deal_whose_stage_is_gone_can_still_be_read(store: Store, acme: Custom
     assert store.require(Deal, deal.id).stage == "needs"
     with pytest.raises(ValidationError, match="no stage 'needs'"):
         store.update(Deal, deal.id, title="y")  # writing checks it
+
+
+def test_a_deal_without_a_customer_is_given_one_and_keeps_it(store: Store, acme: Customer) -> None:
+    """A CRM's deal exported without its company gets one; a deal that has
+    one is not moved to another (its calls and follow-ups are the first's)."""
+    from workbench.store.actions import DealTaken, add_deal, set_deal_customer
+
+    deal = add_deal(store, Deal(title="Seed round", currency="USD", stage="lead"))
+    assert deal.customer_id is None
+    assert set_deal_customer(store, deal.id, "acm").id == acme.id  # as `log` finds a customer
+    assert store.require(Deal, deal.id).customer_id == acme.id
+    store.add(Customer(name="Globex"))
+    logged = len(changes(store))
+    assert set_deal_customer(store, deal.id, acme.id).id == acme.id  # the same: nothing written
+    with pytest.raises(DealTaken, match="'Seed round' is Acme Pumps's deal already"):
+        set_deal_customer(store, deal.id, "Globex")
+    assert store.require(Deal, deal.id).customer_id == acme.id
+    assert len(changes(store)) == logged

@@ -315,3 +315,33 @@ async def test_a_long_column_pages_in_and_a_moved_deal_stays_in_focus(tmp_path: 
         assert store.require(Deal, deals[-1].id).stage == "lead"
         assert screen.focused_card() == deals[-1].id  # paged back in, at the bottom
         assert lead.has_focus and lead.shown == len(deals)
+
+
+async def test_a_deal_without_a_customer_says_so_and_is_given_one(
+    one_deal: tuple[Store, Deal],
+) -> None:
+    """A CRM's deal exported without its company: shown as such, no call can
+    be logged on it until it has one, and the edit form names it."""
+    from workbench.tui.deal import DealScreen
+
+    store, deal = one_deal
+    store.update(Deal, deal.id, customer_id=None)
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        cards = app.screen.query_one("#cards-lead", Cards)
+        assert "(no customer)" in str(cards.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert "Pumps\n(no customer) · Lead" in str(app.screen.query_one("#deal-card").render())
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen), "no log form without a customer"
+        assert any("has no customer yet" in str(n.message) for n in app._notifications)
+        await pilot.press("e", *"Acme", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert "Pumps\nAcme · Lead" in str(app.screen.query_one("#deal-card").render())
+    customer = store.require(Deal, deal.id).customer_id
+    assert customer is not None and store.require(Customer, customer).name == "Acme"

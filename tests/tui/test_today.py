@@ -240,3 +240,27 @@ async def test_the_agenda_is_read_once_at_start(
         await pilot.press("2", "1")
         await workers_done(app)
         assert len(reads) == 2, "coming back to Today reads it again"
+
+
+async def test_a_deal_without_a_customer_opens_the_deal(demo: Store) -> None:
+    """Its row has no customer to open, log with or plan for: the deal opens,
+    and l and n say what to do first."""
+    from workbench.domain.models import Deal
+    from workbench.tui.deal import DealScreen
+
+    stale = next(i for i in queries.today_agenda(demo) if i.key.startswith("stale:"))
+    assert stale.deal_id is not None
+    demo.update(Deal, stale.deal_id, customer_id=None)
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        driver = Driver(app, pilot)
+        await workers_done(app)
+        item = await driver.select(lambda i: i.key == stale.key)
+        assert item.customer == "(no customer)"
+        await driver.press("l")
+        await driver.press("n")
+        assert isinstance(app.screen, TodayScreen)
+        told = [str(n.message) for n in app._notifications]
+        assert len([m for m in told if "has no customer yet" in m]) == 2
+        await driver.press("enter")
+        assert isinstance(app.screen, DealScreen) and app.screen.deal_id == stale.deal_id

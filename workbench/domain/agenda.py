@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from workbench.domain.display import deal_customer
 from workbench.domain.pipeline import CardLike
 from workbench.domain.when import describe_due
 from workbench.i18n import Worded, later, tr
@@ -74,7 +75,7 @@ class DealRow(CardLike, Protocol):
     @property
     def id(self) -> str: ...
     @property
-    def customer_id(self) -> str: ...
+    def customer_id(self) -> str | None: ...
     @property
     def customer_name(self) -> str | None: ...
     @property
@@ -110,7 +111,7 @@ class Item:
 
     key: str  # unique in the agenda: "follow_up:<id>", "stale:<deal id>", ...
     section: Section
-    customer_id: str
+    customer_id: str | None  # None: a deal with no customer yet
     customer: str
     what: str
     due: str  # as a rep scans it: "2d overdue", "today 14:00", "idle 12d"
@@ -199,7 +200,7 @@ def _suggested_deals(deals: Iterable[DealRow], today: date) -> list[Item]:
                 key=f"{kind}:{deal.id}",
                 section=Section.SUGGESTED,
                 customer_id=deal.customer_id,
-                customer=deal.customer_name or "?",
+                customer=deal_customer(deal.customer_name, deal.customer_id),
                 what=what,
                 due=due,
                 score=priority(urgency, _weighted(deal.amount, deal.probability), deal.tier),

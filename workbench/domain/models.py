@@ -273,7 +273,7 @@ class Deal(Record):
 
     entity = "deals"
 
-    customer_id: Id
+    customer_id: Id | None = None  # a deal from a CRM that names no company has none yet
     title: Name
     amount: Minor = 0
     currency: Currency

@@ -1066,7 +1066,6 @@ MESSAGES: dict[str, str] = {
     "  line {line}: {which} ({fields})": "  第 {line} 行：{which}（{fields}）",
     "device": "设备",
     "only device {device} says whose computer it is": "只有设备 {device} 自己能声明它属于谁",
-    "{text!r} starts {count} follow-ups' ids ({names}); type more of it": "{text!r} 是 {count} 个跟进编号的开头（{names}）；请多输入几位",
     "Done: {what} ({customer}).": "已完成：{what}（{customer}）。",
     'The next follow-up, instead of its own rhythm: "next tue", "in 3 days".': '下一次跟进（代替原有节奏）："下周二"、"3天后"。',
     "End a recurring follow-up's series here.": "重复的跟进到此为止。",
@@ -1076,6 +1075,18 @@ MESSAGES: dict[str, str] = {
     "Mark a follow-up done (ID: the start of its id, as `today` lists it).": "把一个跟进标为完成（ID：编号的开头，见 `today`）。",
     'Hide a follow-up until WHEN ("tomorrow", "next mon"); its due date stays.': '把跟进推迟到 WHEN（"明天"、"下周一"）；到期日不变。',
     'Move a follow-up to WHEN ("fri 3pm", "in 2 weeks", "every month").': '把跟进改到 WHEN（"周五下午3点"、"两周后"、"每月"）。',
+    "{text!r} starts {count} follow-ups' ids ({names}); type more of it": "{text!r} 是 {count} 个跟进编号的开头（{names}）；请多输入几位",
+    "{text!r} starts {count} deals' ids ({names}); type more of it": "{text!r} 是 {count} 个商机编号的开头（{names}）；请多输入几位",
+    "Name the customer of a deal that has none (name or id).": "为没有客户的商机指定客户（名称或编号）。",
+    "no deal has an id starting {text!r}; `workbench deals --all` lists them with their ids": "没有编号以 {text!r} 开头的商机；`workbench deals --all` 会列出它们的编号",
+    "{deal} is now {customer}'s deal.": "{deal} 现在是 {customer} 的商机。",
+    "Show a deal (ID: the start of its id, as `deals` lists it), or name its customer.": "查看一个商机（ID：编号的开头，如 `deals` 所列），或为它指定客户。",
+    "(no customer)": "（无客户）",
+    "{count} deal names no customer: it counts in the pipeline and the KPIs; name its customer in the app (e on the deal) or with `workbench deal ID --customer NAME`": "{count} 个商机没有写客户：照样计入销售漏斗和 KPI；请在应用中指定客户（在商机上按 e），或用 `workbench deal ID --customer 名称`",
+    "{count} deals name no customer: they count in the pipeline and the KPIs; name their customer in the app (e on a deal) or with `workbench deal ID --customer NAME`": "{count} 个商机没有写客户：照样计入销售漏斗和 KPI；请在应用中指定客户（在商机上按 e），或用 `workbench deal ID --customer 名称`",
+    "{deal!r} is {customer}'s deal already; a deal cannot move to another customer": "{deal!r} 已经是 {customer} 的商机；商机不能改到另一个客户名下",
+    "“{deal}” has no customer yet: press e on it (pipeline or deal view) to name one": "“{deal}”还没有客户：在它上面按 e（销售漏斗或商机页）指定一个",
+    "\nPress e to name its customer: calls and follow-ups are a customer's.": "\n按 e 指定客户：通话和跟进都属于某个客户。",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -58,7 +58,8 @@ _OWNER: tuple[str, Kind, str] = (
     "owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
                     "owner name|salesperson|负责人|销售|销售代表|客户经理|跟进人")  # fmt: skip
 _CREATED: tuple[str, Kind, str] = (
-    "created_at", "moment", "created|created date|created on|创建时间|创建日期")  # fmt: skip
+    "created_at", "moment", "created|created date|created on|create date|created time|"
+                            "date created|创建时间|创建日期")  # fmt: skip
 _COMMON = (_ID, _EXTERNAL_ID, _OWNER, _CREATED)
 _CUSTOMER = ("customer|account|account name|company|company name|associated company|"
              "organization|organization name|organisation|organisation name|"
@@ -107,7 +108,7 @@ FIELDS: dict[str, dict[str, Column]] = {
     ),
     "deals": _columns(
         *_COMMON,
-        ("customer!", "customer", _CUSTOMER),
+        ("customer", "customer", _CUSTOMER),  # a CRM may export deals without their company
         _CUSTOMER_ID,
         (
             "title!",

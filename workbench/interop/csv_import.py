@@ -417,6 +417,13 @@ class _Rows:
                               "{count} won or lost deals have no close date: they count in no "
                               "KPI (won revenue, win rate) until they have one; add a closed_on "
                               "column", len(undated)))  # fmt: skip
+        if orphans := sum(d.customer_id is None for d in deals):
+            lines.append(tr_n("{count} deal names no customer: it counts in the pipeline and "
+                              "the KPIs; name its customer in the app (e on the deal) or with "
+                              "`workbench deal ID --customer NAME`",
+                              "{count} deals name no customer: they count in the pipeline and "
+                              "the KPIs; name their customer in the app (e on a deal) or with "
+                              "`workbench deal ID --customer NAME`", orphans))  # fmt: skip
         if plan.defaulted_currency:
             lines.append(tr_n("{count} amount names no currency: read as {code}; if it is "
                               'not, put "currency" in a --map file',
@@ -463,7 +470,7 @@ class _Rows:
         survivor = self.store.surviving_customer(given_id) if given_id else None
         if survivor in self.customer_ids:  # (one merged into another: the one it went into)
             fields["customer_id"] = survivor
-        elif "customer" in texts:
+        elif texts.get("customer") or ("customer" in texts and self._needs_customer()):
             fields["customer_id"] = self._customer(texts["customer"], fields.get("owner"))
         elif given_id:  # an id alone, naming no customer here
             raise RowError(tr("customer_id: no customer {id!r} here; add a customer column "
@@ -609,6 +616,10 @@ class _Rows:
             if "," in amount and self.mapping.decimal != ",":
                 hint = tr('; if the comma marks decimals, put "decimal": "," in a --map file')
             raise RowError(f"amount: {error}{hint}") from None
+
+    def _needs_customer(self) -> bool:
+        field = self.model.model_fields.get("customer_id")
+        return field is not None and field.is_required()
 
     def _customer(self, text: str, owner: str | None) -> str:
         if not text:

@@ -97,6 +97,26 @@ def find_customer(store: Store, text: str) -> Customer:
     raise Ambiguous(text, candidates)
 
 
+class DealTaken(ValueError):
+    """A deal that has a customer is given another."""
+
+
+def set_deal_customer(store: Store, deal_id: str, text: str) -> Customer:
+    """Name the customer of a deal that has none (one a CRM exported without
+    its company), by id or name as `find_customer` finds them. A deal that
+    has one keeps it: its activities and follow-ups are that customer's."""
+    with store.transaction():
+        deal = store.require(Deal, deal_id)
+        customer = find_customer(store, text)
+        if deal.customer_id not in (None, customer.id):
+            held = store.get(Customer, deal.customer_id)
+            raise DealTaken(tr("{deal!r} is {customer}'s deal already; a deal cannot move to "
+                                "another customer", deal=deal.title,
+                                customer=held.name if held else "?"))  # fmt: skip
+        store.update(Deal, deal_id, customer_id=customer.id)
+    return customer
+
+
 def customer_named(store: Store, text: str, *, add: bool = False) -> Customer:
     """`find_customer`; with `add`, a new customer of that name when no one
     goes by it (logging with someone new)."""

@@ -79,12 +79,26 @@ def ever_filled(store: Store, entity: str, record_id: str) -> set[str]:
         [entity, record_id])}  # fmt: skip
 
 
-def open_follow_ups_starting(store: Store, text: str) -> list[tuple[str, str, str | None]]:
-    """The open follow-ups whose id starts with `text`: (id, what, customer)."""
+Started = tuple[str, str, str | None]  # (id, what, customer's name)
+
+
+def open_follow_ups_starting(store: Store, text: str) -> list[Started]:
+    """The open follow-ups whose id starts with `text`."""
+    return _starting(store, text, "SELECT f.id, f.title, c.name FROM follow_ups f "
+                     "LEFT JOIN customers c ON c.id = f.customer_id WHERE f.deleted = 0 "
+                     "AND f.done_at IS NULL AND substr(f.id, 1, ?) = ? ORDER BY f.id")  # fmt: skip
+
+
+def deals_starting(store: Store, text: str) -> list[Started]:
+    """The deals whose id starts with `text`."""
+    return _starting(store, text, "SELECT d.id, d.title, c.name FROM deals d "
+                     "LEFT JOIN customers c ON c.id = d.customer_id WHERE d.deleted = 0 "
+                     "AND substr(d.id, 1, ?) = ? ORDER BY d.id")  # fmt: skip
+
+
+def _starting(store: Store, text: str, sql: str) -> list[Started]:
     prefix = text.strip().lower()
     if not prefix or not all(char in "0123456789abcdef-" for char in prefix):
         return []
-    return [(row_id, title, customer) for row_id, title, customer in store.db.execute(
-        "SELECT f.id, f.title, c.name FROM follow_ups f LEFT JOIN customers c "
-        "ON c.id = f.customer_id WHERE f.deleted = 0 AND f.done_at IS NULL "
-        "AND substr(f.id, 1, ?) = ? ORDER BY f.id", [len(prefix), prefix])]  # fmt: skip
+    return [(row_id, what, name) for row_id, what, name in store.db.execute(
+        sql, [len(prefix), prefix])]  # fmt: skip

@@ -121,7 +121,7 @@ def follow_up_dates(row: dict[str, Any]) -> dict[str, Any]:
 class DealRow:
     id: str
     title: str
-    customer_id: str
+    customer_id: str | None
     customer_name: str | None
     stage: str
     amount: int
@@ -404,7 +404,7 @@ class DealCard:
 
     id: str
     title: str
-    customer_id: str
+    customer_id: str | None
     customer_name: str | None
     tier: str | None
     owner: str | None

@@ -326,12 +326,26 @@ class WorkbenchApp(App[None]):
     def quick_log(self, item: agenda.Item | None = None) -> None:
         if item is None:
             self._ask_log(None, None, None)
+        elif item.customer_id is None:
+            self._needs_customer(item.deal)
         else:
             self._ask_log(item.customer_id, item.customer, item.deal_id)
 
     def quick_log_for(self, customer_id: str, deal_id: str | None = None) -> None:
         customer = self.store.require(models.Customer, customer_id)
         self._ask_log(customer.id, customer.name, deal_id)
+
+    def log_on_deal(self, deal_id: str) -> None:
+        deal = self.store.require(models.Deal, deal_id)
+        if deal.customer_id is None:
+            self._needs_customer(deal.title)
+        else:
+            self.quick_log_for(deal.customer_id, deal.id)
+
+    def _needs_customer(self, deal: str | None) -> None:
+        """Calls and follow-ups are a customer's: a deal without one names it first."""
+        self.notify(tr("“{deal}” has no customer yet: press e on it (pipeline or deal view) to "
+                       "name one", deal=deal or "?"), severity="warning")  # fmt: skip
 
     def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
         screen = forms.QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
@@ -386,7 +400,10 @@ class WorkbenchApp(App[None]):
         return tr("Moved to {day}", day=when.describe(self.store.clock.today()))
 
     def new_follow_up(self, item: agenda.Item) -> None:
-        self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
+        if item.customer_id is None:
+            self._needs_customer(item.deal)
+        else:
+            self._ask_follow_up(item.customer_id, item.customer, item.deal_id)
 
     def new_follow_up_for(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
@@ -436,7 +453,7 @@ class WorkbenchApp(App[None]):
 
     def edit_deal(self, deal_id: str) -> None:
         deal = self.store.require(models.Deal, deal_id)
-        customer = self.store.get(models.Customer, deal.customer_id)
+        customer = self.store.get(models.Customer, deal.customer_id) if deal.customer_id else None
         draft = forms.DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
                           deal.amount, deal.stage, deal.expected_close, deal.probability,
                           deal.next_step)  # fmt: skip
@@ -453,9 +470,13 @@ class WorkbenchApp(App[None]):
         return tr("New deal: {title}", title=request.title)
 
     def _edit_deal(self, deal_id: str, request: forms.DealRequest) -> str:
-        self.store.update(models.Deal, deal_id, title=request.title, amount=request.amount,
-                          expected_close=request.expected_close, probability=request.probability,
-                          next_step=request.next_step)  # fmt: skip
+        with self.store.transaction():
+            if request.customer:  # (the deal's own id, or a name for a deal that had none)
+                actions.set_deal_customer(self.store, deal_id, request.customer)
+            self.store.update(models.Deal, deal_id, title=request.title, amount=request.amount,
+                              expected_close=request.expected_close,
+                              probability=request.probability,
+                              next_step=request.next_step)  # fmt: skip
         return tr("Saved {name}", name=request.title)
 
     def new_customer(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
-from workbench.domain.display import printable
+from workbench.domain.display import deal_customer, printable
 from workbench.domain.models import ActivityKind, Customer, Deal, Outcome
 from workbench.domain.money import format_money
 from workbench.i18n import later, pad, tr
@@ -38,7 +38,7 @@ def load_deal(store: Store, deal_id: str) -> DealView:
         deal = store.require(Deal, deal_id)
         return DealView(
             deal,
-            store.get(Customer, deal.customer_id),
+            store.get(Customer, deal.customer_id) if deal.customer_id else None,
             {stage.key: stage.label for stage in store.stages()},
             queries.deal_history(store, deal_id),
             queries.deal_activities(store, deal_id),
@@ -50,9 +50,12 @@ def render_deal(view: DealView, store: Store) -> Text:
     deal, labels = view.deal, view.stage_labels
     local = store.clock.now().tzinfo
     text = Text(printable(deal.title), style="bold")
-    customer = printable(view.customer.name) if view.customer else "?"
-    text.append(f"\n{customer} · {tr(labels.get(deal.stage, deal.stage))} · "
+    customer = deal_customer(view.customer.name if view.customer else None, deal.customer_id)
+    text.append(f"\n{printable(customer)} · {tr(labels.get(deal.stage, deal.stage))} · "
                 f"{format_money(deal.amount, deal.currency, cents=True)}", style="")  # fmt: skip
+    if deal.customer_id is None:
+        text.append(tr("\nPress e to name its customer: calls and follow-ups are a customer's."),
+                    style="italic")  # fmt: skip
     chance = f"{deal.probability}%" if deal.probability is not None else tr("stage default")
     facts = [
         (tr("Probability"), chance),
@@ -93,13 +96,13 @@ class DealScreen(Pane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", tr("Back"), id="deal.back"),
         Binding("l", "log", tr("Log"), id="deal.log"),
+        Binding("e", "edit", tr("Edit"), id="deal.edit"),
     ]
 
     def __init__(self, store: Store, deal_id: str) -> None:
         super().__init__()
         self.store = store
         self.deal_id = deal_id
-        self.customer_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,9 +116,10 @@ class DealScreen(Pane):
         self.app.call_from_thread(self.show, view)
 
     def show(self, view: DealView) -> None:
-        self.customer_id = view.deal.customer_id
         self.query_one("#deal-card", Static).update(render_deal(view, self.store))
 
     def action_log(self) -> None:
-        if self.customer_id:
-            self.workbench.quick_log_for(self.customer_id, self.deal_id)
+        self.workbench.log_on_deal(self.deal_id)
+
+    def action_edit(self) -> None:
+        self.workbench.edit_deal(self.deal_id)

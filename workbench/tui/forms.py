@@ -670,7 +670,7 @@ def _starting(values: list[str], start: str) -> list[str]:
 
 @dataclass(frozen=True)
 class DealRequest:
-    customer: str  # an id when editing, the name typed for a new deal
+    customer: str  # an id, or the name typed (a new deal, or one that had none: maybe "")
     title: str
     amount: int
     stage: str | None  # new deals only: moves go through < and >
@@ -752,7 +752,7 @@ class DealFormScreen(FormScreen):
     def action_save(self) -> None:
         value = {widget.id: widget.value.strip() for widget in self.query(Input) if widget.id}
         customer = self.draft.customer_id or value.get("customer", "")
-        if not customer:
+        if not customer and not self.editing:  # (an edit may leave a deal without one so)
             return self._fail(tr("Name the customer."))
         if not value.get("title"):
             return self._fail(tr("Say what is being sold (the title)."))

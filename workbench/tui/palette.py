@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from workbench.domain.display import printable
+from workbench.domain.display import deal_customer, printable
 from workbench.i18n import later, tr
 from workbench.store import queries
 from workbench.store.database import Store
@@ -117,7 +117,8 @@ class WorkbenchCommands(Provider):
                           help=escape(tr("tier {tier}", tier=customer.tier)))  # fmt: skip
         for deal in deals:
             verb, title = tr("Log on deal"), printable(deal.title)
-            text = f"{verb} {title} — {printable(deal.customer_name)}"
+            whose = deal_customer(deal.customer_name, deal.customer_id)
+            text = f"{verb} {title} — {printable(whose)}"
             yield Hit(max(matcher.match(text), 0.4), highlighted(matcher, text),
-                      partial(app.quick_log_for, deal.customer_id, deal.id),
+                      partial(app.log_on_deal, deal.id),
                       help=escape(deal.stage))  # fmt: skip

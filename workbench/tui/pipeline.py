@@ -23,7 +23,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.domain import pipeline
-from workbench.domain.display import printable
+from workbench.domain.display import deal_customer, printable
 from workbench.domain.models import Stage
 from workbench.domain.money import format_money
 from workbench.domain.periods import period_named
@@ -96,7 +96,8 @@ def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
         facts.append(tr("{days}d", days=days))
     if card.next_follow_up:
         facts.append(f"→{month_day(card.next_follow_up)}")
-    lines = [title, Text(printable(card.customer_name or "?"), style="dim"),
+    customer = deal_customer(card.customer_name, card.customer_id)
+    lines = [title, Text(printable(customer), style="dim"),
              Text(" · ".join(facts))]  # fmt: skip
     for line in lines:
         line.truncate(CARD_WIDTH, overflow="ellipsis")

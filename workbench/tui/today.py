@@ -140,8 +140,12 @@ class TodayScreen(Pane):
         self.action_open()
 
     def action_open(self) -> None:
-        if item := self.selected():
+        if (item := self.selected()) is None:
+            return
+        if item.customer_id is not None:
             self.workbench.open_customer(item.customer_id)
+        elif item.deal_id is not None:  # a deal with no customer yet
+            self.workbench.open_deal(item.deal_id)
 
     def action_done(self) -> None:
         if item := self._follow_up():
