@@ -331,14 +331,16 @@ async def test_a_deal_without_a_customer_says_so_and_is_given_one(
         await open_board(pilot)
         cards = app.screen.query_one("#cards-lead", Cards)
         assert "(no customer)" in str(cards.get_option_at_index(0).prompt)
-        await pilot.press("enter")
+        app.log_on_deal(deal.id)  # the palette's "Log on deal": the deal opens instead
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert "Pumps\n(no customer) · Lead" in str(app.screen.query_one("#deal-card").render())
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen), "no log form without a customer"
-        assert any("has no customer yet" in str(n.message) for n in app._notifications)
+        told = [str(n.message) for n in app._notifications]
+        assert len([m for m in told if "has no customer yet" in m]) == 2
+        assert len(app.screen_stack) == 2, "l on the deal view opens no second one"
         await pilot.press("e", *"Acme", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)

@@ -336,11 +336,13 @@ class WorkbenchApp(App[None]):
         self._ask_log(customer.id, customer.name, deal_id)
 
     def log_on_deal(self, deal_id: str) -> None:
+        """Log on a deal; one with no customer yet opens, one key from naming it."""
         deal = self.store.require(models.Deal, deal_id)
-        if deal.customer_id is None:
-            self._needs_customer(deal.title)
-        else:
-            self.quick_log_for(deal.customer_id, deal.id)
+        if deal.customer_id is not None:
+            return self.quick_log_for(deal.customer_id, deal.id)
+        if not (isinstance(self.screen, deal_view.DealScreen) and self.screen.deal_id == deal_id):
+            self.open_deal(deal_id)
+        self._needs_customer(deal.title)
 
     def _needs_customer(self, deal: str | None) -> None:
         """Calls and follow-ups are a customer's: a deal without one names it first."""
