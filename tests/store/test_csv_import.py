@@ -608,6 +608,25 @@ def test_a_deal_without_a_customer_reads_back_without_one(
     assert target.db.execute("SELECT count(*) FROM customers").fetchone() == (0,)
 
 
+def test_a_file_does_not_move_a_deal_or_its_calls_to_another_customer(
+    store: Store, me: Rep, tmp_path: Path
+) -> None:
+    """A deal that has a customer keeps it, in a file as in the app: else its
+    calls and follow-ups would be one customer's and the deal another's."""
+    imported(store, "deals", csv_file(tmp_path, DEALS))
+    pumps = deals_by_title(store)["Pumps"]
+    before = dump(store)
+    moved = csv_file(tmp_path, f"id,title,customer,stage\n{pumps.id},Pumps,Beta GmbH,lead\n",
+                     name="moved.csv")  # fmt: skip
+    plan = plan_import(store, "deals", moved, Mapping())
+    assert "'Pumps' is Acme's deal already" in plan.rejected[0][1]
+    call = csv_file(tmp_path, f"customer,kind,at,deal\nBeta GmbH,call,2026-11-20,{pumps.id}\n",
+                    name="call.csv")  # fmt: skip
+    plan = plan_import(store, "activities", call, Mapping())
+    assert f"deal: '{pumps.id}' is not one of this customer's" in plan.rejected[0][1]
+    assert dump(store) == before
+
+
 def test_a_contact_still_needs_its_customer(store: Store, me: Rep, tmp_path: Path) -> None:
     plan = plan_import(store, "contacts", csv_file(tmp_path, "customer,name\n,Zhang Wei\n"),
                        Mapping())  # fmt: skip

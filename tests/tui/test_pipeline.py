@@ -347,3 +347,18 @@ async def test_a_deal_without_a_customer_says_so_and_is_given_one(
         assert "Pumps\nAcme · Lead" in str(app.screen.query_one("#deal-card").render())
     customer = store.require(Deal, deal.id).customer_id
     assert customer is not None and store.require(Customer, customer).name == "Acme"
+
+
+async def test_a_deal_whose_customer_is_gone_can_still_be_edited(
+    one_deal: tuple[Store, Deal],
+) -> None:
+    """Its customer discarded, or a teammate's not yet here: the edit saves,
+    and the deal keeps the customer it names."""
+    store, deal = one_deal
+    store.delete(Customer, deal.customer_id or "")
+    async with WorkbenchApp(store).run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        await pilot.press("e", "ctrl+u", *"Pumps v2", "ctrl+s")
+        await settle(pilot)
+    edited = store.require(Deal, deal.id)
+    assert (edited.title, edited.customer_id) == ("Pumps v2", deal.customer_id)

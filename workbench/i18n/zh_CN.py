@@ -1087,6 +1087,8 @@ MESSAGES: dict[str, str] = {
     "{deal!r} is {customer}'s deal already; a deal cannot move to another customer": "{deal!r} 已经是 {customer} 的商机；商机不能改到另一个客户名下",
     "“{deal}” has no customer yet: press e on it (pipeline or deal view) to name one": "“{deal}”还没有客户：在它上面按 e（销售漏斗或商机页）指定一个",
     "\nPress e to name its customer: calls and follow-ups are a customer's.": "\n按 e 指定客户：通话和跟进都属于某个客户。",
+    "no name (FN or N): a contact needs one": "没有姓名（FN 或 N）：联系人需要姓名",
+    "{field}: {text!r} is not one of this customer's": "{field}：{text!r} 不属于这个客户",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -60,6 +60,7 @@ from workbench.interop.csv_columns import (
     value_map,
 )
 from workbench.interop.csv_text import Table, read_table, write_table
+from workbench.store.actions import DealTaken, keep_customer
 from workbench.store.database import Store
 from workbench.store.lookup import (
     contacts_by_email,
@@ -70,6 +71,11 @@ from workbench.store.lookup import (
 )
 from workbench.store.pipeline import move_deal
 from workbench.store.schema import dump
+
+_WITHIN: dict[str, type[Contact | Deal]] = {
+    "deal": Deal,
+    "contact": Contact,
+}  # a row's deal or contact
 
 # Entities whose rows are recognised without an id column: contacts by
 # customer and name or e-mail, targets by rep, metric and period, reps by name.
@@ -346,7 +352,7 @@ class _Rows:
                         line, self.store.require(self.model, record_id), fields
                     )
                 record = self._checked(record_id, fields, new=new)
-            except RowError as error:
+            except (RowError, DealTaken) as error:
                 plan.rejected.append((line, str(error)))
                 continue
             except ValidationError as error:
@@ -663,8 +669,12 @@ class _Rows:
         if not text:
             return None
         kind = f"{name}s"
-        found = self.names[kind].get((fields.get("customer_id", ""), text.casefold()), [])
+        customer = fields.get("customer_id", "")
+        found = self.names[kind].get((customer, text.casefold()), [])
         if not found and existing_ids(self.store, kind, [text]):
+            if self.store.require(_WITHIN[name], text).customer_id != customer:
+                raise RowError(tr("{field}: {text!r} is not one of this customer's", field=name,
+                                  text=text))  # fmt: skip
             found = [text]
         if len(found) != 1:
             if found:
@@ -700,6 +710,7 @@ class _Rows:
         current = self.store.require(self.model, record_id)
         data = current.model_dump() | fields
         if isinstance(current, Deal):
+            keep_customer(self.store, current, data["customer_id"])
             data |= self._moved(current, fields)
         self.model.model_validate(data, context=self.context)
         if (

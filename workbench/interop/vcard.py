@@ -56,6 +56,9 @@ def plan_vcf_import(store: Store, path: Path) -> Plan:
         except CardError as error:
             unreadable.append((line, str(error)))
             continue
+        if not found["FN"]:  # (else refused as "customer: is required", as a private person)
+            unreadable.append((line, tr("no name (FN or N): a contact needs one")))
+            continue
         if not found["ORG"] and not found[CUSTOMER_ID]:  # a private person: their own customer
             found["ORG"] = found["FN"]
             persons.add(found["FN"])

@@ -108,13 +108,19 @@ def set_deal_customer(store: Store, deal_id: str, text: str) -> Customer:
     with store.transaction():
         deal = store.require(Deal, deal_id)
         customer = find_customer(store, text)
-        if deal.customer_id not in (None, customer.id):
-            held = store.get(Customer, deal.customer_id)
-            raise DealTaken(tr("{deal!r} is {customer}'s deal already; a deal cannot move to "
-                                "another customer", deal=deal.title,
-                                customer=held.name if held else "?"))  # fmt: skip
+        keep_customer(store, deal, customer.id)
         store.update(Deal, deal_id, customer_id=customer.id)
     return customer
+
+
+def keep_customer(store: Store, deal: Deal, customer_id: str | None) -> None:
+    """DealTaken unless `customer_id` may be `deal`'s customer: one that has
+    a customer keeps it (the app, the CLI and a CSV file alike)."""
+    if deal.customer_id not in (None, customer_id):
+        held = store.get(Customer, deal.customer_id)
+        raise DealTaken(tr("{deal!r} is {customer}'s deal already; a deal cannot move to "
+                            "another customer", deal=deal.title,
+                            customer=held.name if held else "?"))  # fmt: skip
 
 
 def customer_named(store: Store, text: str, *, add: bool = False) -> Customer:

@@ -473,7 +473,8 @@ class WorkbenchApp(App[None]):
 
     def _edit_deal(self, deal_id: str, request: forms.DealRequest) -> str:
         with self.store.transaction():
-            if request.customer:  # (the deal's own id, or a name for a deal that had none)
+            had = self.store.require(models.Deal, deal_id).customer_id
+            if had is None and request.customer:  # (the form asks only a deal without one)
                 actions.set_deal_customer(self.store, deal_id, request.customer)
             self.store.update(models.Deal, deal_id, title=request.title, amount=request.amount,
                               expected_close=request.expected_close,
