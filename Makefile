@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks
 	$(BIN)/ruff format --check workbench tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Not part of `make test`: minutes, and gigabytes of reference data (cached in
 # benchmarks/.cache). Prints each figure beside its budget; writes benchmarks/results.json.
