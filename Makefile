@@ -21,7 +21,7 @@ demo: $(STAMP)
 # The suite in English, then the app in Chinese (tests/zh: the language is
 # chosen before the screens load, so it takes a pytest of its own).
 test: lint
-	WORKBENCH_LANG=en $(BIN)/pytest
+	WORKBENCH_LANG=en $(BIN)/pytest -n auto
 	WORKBENCH_LANG=zh_CN $(BIN)/pytest tests/zh
 
 lint: $(STAMP)
