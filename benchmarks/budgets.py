@@ -39,10 +39,15 @@ class Figure:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "group": self.group, "name": self.name, "unit": self.unit, **asdict(self.sample),
-            "budgets": [b.describe(self.unit) for b in self.budgets], "misses": self.misses,
-            "note": self.note, **self.extra,
-        }  # fmt: skip
+            "group": self.group,
+            "name": self.name,
+            "unit": self.unit,
+            **asdict(self.sample),
+            "budgets": [b.describe(self.unit) for b in self.budgets],
+            "misses": self.misses,
+            "note": self.note,
+            **self.extra,
+        }
 
 
 # shared/DESIGN.md, "Performance budgets".

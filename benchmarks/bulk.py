@@ -39,16 +39,24 @@ def measure(team: Store, runs: int) -> list[Figure]:
     note = f"{changes:,} changes of a {customers:,}-customer team"
     return [
         Figure("Bulk", "bundle export", "changes/s", Sample.of(exports), THROUGHPUT, note),
-        Figure("Bulk", "bundle import into an empty database", "changes/s", Sample.of(imports),
-               THROUGHPUT, note),
+        Figure(
+            "Bulk",
+            "bundle import into an empty database",
+            "changes/s",
+            Sample.of(imports),
+            THROUGHPUT,
+            note,
+        ),
         Figure("Bulk", "CSV import of 10,000 deals", "s", Sample.of(csv), CSV_10K),
-    ]  # fmt: skip
+    ]
 
 
 def _deals_csv(path: Path) -> Path:
     lines = ["Deal,Account,Stage,Amount,Close Date,External ID"]
-    lines += [f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
-              for n in range(10_000)]  # fmt: skip
+    lines += [
+        f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
+        for n in range(10_000)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -56,15 +56,33 @@ async def _drive(store: Store, runs: int) -> list[Figure]:
         await _settle(pilot)
         search = await _search(pilot, frames, runs)
     return [
-        Figure("Panes", "Today filled (rows in, frame out)", "ms", today, FILL,
-               f"{len(queries.today_agenda(store))} items"),
+        Figure(
+            "Panes",
+            "Today filled (rows in, frame out)",
+            "ms",
+            today,
+            FILL,
+            f"{len(queries.today_agenda(store))} items",
+        ),
         Figure("Panes", f"kanban of {len(board.cards):,} open deals filled", "ms", kanban, FILL),
         Figure("Keys", "cursor down a kanban column, key handled", "ms", cursor[0], CURSOR),
-        Figure("Keys", "cursor down a kanban column, key to frame", "ms", cursor[1], BLOCK,
-               "Textual draws at 60 fps: up to 17 ms after the work"),
-        Figure("Keys", f"customer search, each key of {SEARCH!r}", "ms", search, KEYSTROKE,
-               "typed, searched in a worker, list shown"),
-    ]  # fmt: skip
+        Figure(
+            "Keys",
+            "cursor down a kanban column, key to frame",
+            "ms",
+            cursor[1],
+            BLOCK,
+            "Textual draws at 60 fps: up to 17 ms after the work",
+        ),
+        Figure(
+            "Keys",
+            f"customer search, each key of {SEARCH!r}",
+            "ms",
+            search,
+            KEYSTROKE,
+            "typed, searched in a worker, list shown",
+        ),
+    ]
 
 
 class Frames:
@@ -203,17 +221,19 @@ def _quick_log(store: Store, runs: int) -> Figure:
             started = time.perf_counter()
             customer = actions.find_customer(store, mine)  # the form names it; so does this
             logged = actions.log_activity(
-                store, ActivityKind.CALL, customer, note="Asked for the revised quote",
+                store,
+                ActivityKind.CALL,
+                customer,
+                note="Asked for the revised quote",
                 next_when=when,
-            )  # fmt: skip
+            )
             times.append(time.perf_counter() - started)
             written.append(("activities", logged.activity.id))
             if logged.follow_up:
                 written.append(("follow_ups", logged.follow_up.id))
     finally:
         _forget(store, written)
-    return Figure("Keys", "quick log saved (a call, its note, a follow-up)", "ms", _ms(times),
-                  SAVE)  # fmt: skip
+    return Figure("Keys", "quick log saved (a call, its note, a follow-up)", "ms", _ms(times), SAVE)
 
 
 def _forget(store: Store, written: list[tuple[str, str]]) -> None:
@@ -222,8 +242,7 @@ def _forget(store: Store, written: list[tuple[str, str]]) -> None:
         store.db.execute("BEGIN")
         for table, row_id in written:
             store.db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
-            store.db.execute("DELETE FROM changes WHERE entity = ? AND row_id = ?",
-                             [table, row_id])  # fmt: skip
+            store.db.execute("DELETE FROM changes WHERE entity = ? AND row_id = ?", [table, row_id])
         store.db.execute("COMMIT")
 
 

@@ -32,8 +32,19 @@ class _Change(TypedDict):
 
 
 def measure(runs: int) -> list[Figure]:
-    rows = [("device", n, f"{n:015d}-0000-device", "customers", f"row-{n}", "name",
-             f'"Customer {n}"', None) for n in range(ROWS)]  # fmt: skip
+    rows = [
+        (
+            "device",
+            n,
+            f"{n:015d}-0000-device",
+            "customers",
+            f"row-{n}",
+            "name",
+            f'"Customer {n}"',
+            None,
+        )
+        for n in range(ROWS)
+    ]
     return [_inserts(rows, runs), _validation(rows, runs)]
 
 
@@ -51,8 +62,13 @@ def _inserts(rows: Sequence[tuple[object, ...]], runs: int) -> Figure:
 
         seconds = timed(insert, runs)
         db.close()
-    return Figure("Machine", "for comparison: plain executemany, 100k rows in one transaction "
-                  "(DESIGN.md's machine: ~340,000/s)", "rows/s", _per_second(seconds))  # fmt: skip
+    return Figure(
+        "Machine",
+        "for comparison: plain executemany, 100k rows in one transaction "
+        "(DESIGN.md's machine: ~340,000/s)",
+        "rows/s",
+        _per_second(seconds),
+    )
 
 
 def _validation(rows: Sequence[tuple[object, ...]], runs: int) -> Figure:
@@ -62,8 +78,13 @@ def _validation(rows: Sequence[tuple[object, ...]], runs: int) -> Figure:
     names = list(_Change.__annotations__)
     dicts = [dict(zip(names, row, strict=True)) for row in rows]
     seconds = timed(lambda: adapter.validate_python(dicts), runs)
-    return Figure("Machine", "for comparison: pydantic TypedDict adapter, 100k rows validated "
-                  "(DESIGN.md's machine: ~0.08 s)", "s", seconds)  # fmt: skip
+    return Figure(
+        "Machine",
+        "for comparison: pydantic TypedDict adapter, 100k rows validated "
+        "(DESIGN.md's machine: ~0.08 s)",
+        "s",
+        seconds,
+    )
 
 
 def _per_second(seconds: Sample) -> Sample:

@@ -18,10 +18,15 @@ def measure(store: Store, runs: int) -> list[Figure]:
     for pane, questions in PANES.items():
         for name, question in questions.items():
             sample = timed(lambda q=question: q(store, subject), runs)  # type: ignore[misc]
-            figures.append(Figure(
-                "Queries", f"{pane}: {name}", "ms", _ms(sample),
-                AGGREGATE if pane in AGGREGATING else QUERY,
-            ))  # fmt: skip
+            figures.append(
+                Figure(
+                    "Queries",
+                    f"{pane}: {name}",
+                    "ms",
+                    _ms(sample),
+                    AGGREGATE if pane in AGGREGATING else QUERY,
+                )
+            )
     return figures
 
 

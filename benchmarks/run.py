@@ -21,8 +21,11 @@ RESULTS = Path(__file__).parent / "results.json"
 
 def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
-    parser.add_argument("--smoke", action="store_true",
-                        help="a tiny data set and one run: checks the benchmark works")  # fmt: skip
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a tiny data set and one run: checks the benchmark works",
+    )
     parser.add_argument("--runs", type=int, help="runs per figure (default 20, 5 for slow ones)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where data sets are kept")
@@ -74,13 +77,24 @@ def _n(value: float) -> str:
 
 
 def _write(path: Path, figures: list[Figure], smoke: bool, seconds: float) -> None:
-    path.write_text(json.dumps({
-        "data": "smoke" if smoke else "reference",
-        "machine": {"python": platform.python_version(), "cpus": _cpus(),
-                    "system": platform.platform()},
-        "seconds": round(seconds, 1),
-        "figures": [figure.as_json() for figure in figures],
-    }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        json.dumps(
+            {
+                "data": "smoke" if smoke else "reference",
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": _cpus(),
+                    "system": platform.platform(),
+                },
+                "seconds": round(seconds, 1),
+                "figures": [figure.as_json() for figure in figures],
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def _cpus() -> int:

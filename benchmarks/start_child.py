@@ -85,9 +85,20 @@ def _layout(report: Report) -> App[None]:
     from textual.binding import Binding
     from textual.widgets import DataTable, Footer, Header, Static
 
-    keys = {"1": "Today", "2": "Pipeline", "3": "Customers", "4": "Targets", "l": "Log",
-            "S": "Sync", "question_mark": "Keys", "enter": "Customer", "d": "Done",
-            "s": "Snooze", "r": "Reschedule", "n": "New follow-up"}  # fmt: skip
+    keys = {
+        "1": "Today",
+        "2": "Pipeline",
+        "3": "Customers",
+        "4": "Targets",
+        "l": "Log",
+        "S": "Sync",
+        "question_mark": "Keys",
+        "enter": "Customer",
+        "d": "Done",
+        "s": "Snooze",
+        "r": "Reschedule",
+        "n": "New follow-up",
+    }
 
     class Layout(App[None]):
         BINDINGS: ClassVar = [Binding(key, "bell", label) for key, label in keys.items()]
@@ -101,12 +112,22 @@ def _layout(report: Report) -> App[None]:
         def on_mount(self) -> None:
             self.sub_title = "Li Wei · Mon 23 Nov 2026"
             table: DataTable[Text] = self.query_one(DataTable)
-            for label, width in (("Due", 12), ("Customer", 33), ("What", 37), ("Deal", 22),
-                                 ("Value", 11)):  # fmt: skip
+            for label, width in (
+                ("Due", 12),
+                ("Customer", 33),
+                ("What", 37),
+                ("Deal", 22),
+                ("Value", 11),
+            ):
                 table.add_column(label, width=width)
             for n in range(60):
-                cells = (f"{n}d overdue", f"Customer number {n} Ltd", "Call back about the offer",
-                         "Pump upgrade", f"¥{n * 1000:,}".rjust(11))  # fmt: skip
+                cells = (
+                    f"{n}d overdue",
+                    f"Customer number {n} Ltd",
+                    "Call back about the offer",
+                    "Pump upgrade",
+                    f"¥{n * 1000:,}".rjust(11),
+                )
                 table.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in cells))
             self.call_after_refresh(self.painted)
 

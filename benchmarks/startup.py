@@ -36,8 +36,9 @@ def measure(database: Path, runs: int) -> list[Figure]:
     if shutil.which("tmux"):
         figures += _compared("real terminal (tmux 120x40)", database, runs, _in_tmux)
     rss = [_headless("app", database)["rss_mb"] for _ in range(runs)]
-    figures.append(Figure("Memory", "resident, Today painted on the data", "MB",
-                          Sample.of(rss), MEMORY))  # fmt: skip
+    figures.append(
+        Figure("Memory", "resident, Today painted on the data", "MB", Sample.of(rss), MEMORY)
+    )
     return figures
 
 
@@ -54,11 +55,20 @@ def _compared(
 
     def ratio(name: str, kind: str, moment: str, budget: tuple[Budget, ...]) -> Figure:
         mine = [times[moment] for times in started[kind]]
-        ms = {"ms": round(Sample.of(mine).median * 1000),
-              "bare_textual_ms": round(Sample.of(bare).median * 1000)}  # fmt: skip
+        ms = {
+            "ms": round(Sample.of(mine).median * 1000),
+            "bare_textual_ms": round(Sample.of(bare).median * 1000),
+        }
         ratios = [m / b for m, b in zip(mine, bare, strict=True)]
-        return Figure("Start", f"{name}, {where}", "x bare", Sample.of(ratios), budget,
-                      f"{ms['ms']} ms vs bare Textual {ms['bare_textual_ms']} ms", ms)  # fmt: skip
+        return Figure(
+            "Start",
+            f"{name}, {where}",
+            "x bare",
+            Sample.of(ratios),
+            budget,
+            f"{ms['ms']} ms vs bare Textual {ms['bare_textual_ms']} ms",
+            ms,
+        )
 
     return [
         ratio("Today painted with its rows", "app", "seconds", START_RATIO),
@@ -93,16 +103,29 @@ def _register(database: Path) -> None:
 
 def _command(kind: str, database: Path, out: Path) -> list[str]:
     """The child's command line, stamped with the time just before it starts."""
-    return [sys.executable, "-m", "benchmarks.start_child", kind, repr(time.time()),
-            str(database), "--out", str(out)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "benchmarks.start_child",
+        kind,
+        repr(time.time()),
+        str(database),
+        "--out",
+        str(out),
+    ]
 
 
 def _headless(kind: str, database: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "start.json"
-        done = subprocess.run([*_command(kind, database, out), "--headless"], cwd=ROOT,
-                              env=os.environ | _settings(database), capture_output=True, text=True,
-                              timeout=TIMEOUT)  # fmt: skip
+        done = subprocess.run(
+            [*_command(kind, database, out), "--headless"],
+            cwd=ROOT,
+            env=os.environ | _settings(database),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
         if not out.exists():
             raise RuntimeError(f"the {kind} start failed:\n{done.stdout[-3000:]}{done.stderr}")
         return _wait_for(out, kind)
@@ -113,9 +136,24 @@ def _in_tmux(kind: str, database: Path) -> dict[str, float]:
         out = Path(folder) / "start.json"
         session = f"workbench-bench-{kind}-{os.getpid()}"  # two runs at once never collide
         settings = [f"-e{name}={value}" for name, value in _settings(database).items()]
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                        "-c", str(ROOT), *settings, " ".join(_command(kind, database, out))],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-c",
+                str(ROOT),
+                *settings,
+                " ".join(_command(kind, database, out)),
+            ],
+            check=True,
+        )
         try:
             return _wait_for(out, kind)
         finally:

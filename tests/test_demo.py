@@ -44,8 +44,9 @@ def test_every_row_is_a_valid_record(tmp_path: Path) -> None:
     context = {"stages": store.stage_kinds()}
     for table, model in MODELS.items():
         for row in fetch_all(store.db, f"SELECT * FROM {table}"):
-            model.model_validate(decode(ENTITIES[table], row),
-                                 context=context if model is Deal else None)  # fmt: skip
+            model.model_validate(
+                decode(ENTITIES[table], row), context=context if model is Deal else None
+            )
 
 
 def test_pipeline_and_history_agree(tmp_path: Path) -> None:
@@ -53,8 +54,11 @@ def test_pipeline_and_history_agree(tmp_path: Path) -> None:
     stages = {row["stage"] for row in fetch_all(store.db, "SELECT stage FROM deals")}
     assert stages == {"lead", "qualified", "needs", "proposal", "negotiation", "won", "lost"}
     for deal in fetch_all(store.db, "SELECT id, stage, closed_on FROM deals"):
-        moves = fetch_all(store.db, "SELECT from_stage, to_stage, at FROM stage_history "
-                          "WHERE deal_id = ? ORDER BY at", [deal["id"]])  # fmt: skip
+        moves = fetch_all(
+            store.db,
+            "SELECT from_stage, to_stage, at FROM stage_history WHERE deal_id = ? ORDER BY at",
+            [deal["id"]],
+        )
         assert moves[0]["from_stage"] is None and moves[0]["to_stage"] == "lead"
         assert moves[-1]["to_stage"] == deal["stage"]
         assert all(a["to_stage"] == b["from_stage"] for a, b in itertools.pairwise(moves))
@@ -64,8 +68,9 @@ def test_pipeline_and_history_agree(tmp_path: Path) -> None:
 def test_follow_ups_around_today(tmp_path: Path) -> None:
     store = make(tmp_path / "demo.db")
     me = store.me
-    rows = fetch_all(store.db, "SELECT due_date, recurrence, done_at FROM follow_ups "
-                     "WHERE owner = ?", [me])  # fmt: skip
+    rows = fetch_all(
+        store.db, "SELECT due_date, recurrence, done_at FROM follow_ups WHERE owner = ?", [me]
+    )
     open_ones = [r for r in rows if r["done_at"] is None]
     assert any(r["due_date"] < "2026-11-23" for r in open_ones), "some overdue"
     assert any(r["due_date"] > "2026-11-23" for r in open_ones), "some ahead"
@@ -75,7 +80,10 @@ def test_follow_ups_around_today(tmp_path: Path) -> None:
 
 def test_activities_on_a_deal_come_after_it_was_created(tmp_path: Path) -> None:
     store = make(tmp_path / "demo.db")
-    early = fetch_all(store.db, "SELECT count(*) AS n FROM activities a JOIN deals d "
-                      "ON d.id = a.deal_id WHERE a.at < d.created_at")  # fmt: skip
+    early = fetch_all(
+        store.db,
+        "SELECT count(*) AS n FROM activities a JOIN deals d "
+        "ON d.id = a.deal_id WHERE a.at < d.created_at",
+    )
     linked = fetch_all(store.db, "SELECT count(*) AS n FROM activities WHERE deal_id IS NOT NULL")
     assert early[0]["n"] == 0 and linked[0]["n"] > 100

@@ -75,8 +75,15 @@ def test_a_translation_fills_in_only_what_the_english_has(text: str) -> None:
 
 
 # Where a screen shows text: these calls' text arguments must come from tr.
-_SHOWN = {"notify": [0], "Static": [0], "Label": [0], "Button": [0], "Binding": [2],
-          "write": [1], "Text": [0]}  # fmt: skip
+_SHOWN = {
+    "notify": [0],
+    "Static": [0],
+    "Label": [0],
+    "Button": [0],
+    "Binding": [2],
+    "write": [1],
+    "Text": [0],
+}
 _SHOWN_KEYWORDS = {"placeholder", "description", "heading", "title", "prompt", "label"}
 
 

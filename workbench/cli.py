@@ -114,8 +114,12 @@ class Env:
         try:
             if not registry:  # a throw-away database: no device of ours, in no team
                 return open_store(path, clock=self.clock())
-            return open_store(path, clock=self.clock(), registry=DeviceRegistry.default(),
-                              team=TeamKeys.default().team(path))  # fmt: skip
+            return open_store(
+                path,
+                clock=self.clock(),
+                registry=DeviceRegistry.default(),
+                team=TeamKeys.default().team(path),
+            )
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError):  # full, read-only, busy: not the file
                 raise
@@ -132,11 +136,20 @@ class Env:
         if self.db is None:
             folder.mkdir(parents=True, exist_ok=True)
         elif folder.exists() and not folder.is_dir():
-            raise UserError(tr("{folder} is a file, not a folder: --db takes a database file "
-                               "in a folder", folder=folder))  # fmt: skip
+            raise UserError(
+                tr(
+                    "{folder} is a file, not a folder: --db takes a database file in a folder",
+                    folder=folder,
+                )
+            )
         elif not folder.exists():
-            raise UserError(tr("there is no folder {folder}: make it first, or give --db a file "
-                               "in a folder that exists", folder=folder))  # fmt: skip
+            raise UserError(
+                tr(
+                    "there is no folder {folder}: make it first, or give --db a file "
+                    "in a folder that exists",
+                    folder=folder,
+                )
+            )
 
     def _open_demo(self) -> Store:
         from workbench.demo import generate
@@ -228,17 +241,27 @@ def store_options(command: F) -> F:
             ctx.ensure_object(Env).demo = True
 
     command = click.option(
-        "--lang", metavar="LANG", is_eager=True, expose_value=False, callback=_set_language,
+        "--lang",
+        metavar="LANG",
+        is_eager=True,
+        expose_value=False,
+        callback=_set_language,
         help=tr("Language: en or zh_CN (default: $WORKBENCH_LANG, else your locale)."),
-    )(command)  # fmt: skip
+    )(command)
     command = click.option(
-        "--demo", is_flag=True, expose_value=False, callback=set_demo,
+        "--demo",
+        is_flag=True,
+        expose_value=False,
+        callback=set_demo,
         help=tr("Run on a throw-away demo database."),
-    )(command)  # fmt: skip
+    )(command)
     return click.option(
-        "--db", type=click.Path(path_type=Path), expose_value=False, callback=set_db,
+        "--db",
+        type=click.Path(path_type=Path),
+        expose_value=False,
+        callback=set_db,
         help=tr("Database file (default: your user data folder, or $WORKBENCH_DB)."),
-    )(command)  # fmt: skip
+    )(command)
 
 
 @click.group(
@@ -297,8 +320,9 @@ def _table(
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     for index, header in enumerate(headers):
         # Only columns that may wrap get narrowed; each cell stays one line.
-        table.add_column(header, no_wrap=index in whole,
-                         justify="right" if index in right else "left")  # fmt: skip
+        table.add_column(
+            header, no_wrap=index in whole, justify="right" if index in right else "left"
+        )
     rows: list[list[Text]] = []
     yield lambda *cells: rows.append(
         [Text(printable(cell), no_wrap=True, overflow="ellipsis") for cell in cells]
@@ -316,10 +340,13 @@ def _table(
 @click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
 @click.option("--force", is_flag=True, help=tr("Add the demo even if the database has customers."))
 @click.option(
-    "--reference", is_flag=True,
-    help=tr("The benchmark data set instead: 100k customers, 300k contacts, 200k deals, "
-            "2M activities, 200k follow-ups (takes minutes)."),
-)  # fmt: skip
+    "--reference",
+    is_flag=True,
+    help=tr(
+        "The benchmark data set instead: 100k customers, 300k contacts, 200k deals, "
+        "2M activities, 200k follow-ups (takes minutes)."
+    ),
+)
 @store_options
 @click.pass_obj
 def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> None:
@@ -336,8 +363,7 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
     generate(store, seed=seed, shape=shape, force=force)
     made = ", ".join(f"{n:,} {entity_label(table)}" for table, n in counts(store).items())
     took = f"{time.perf_counter() - started:.1f}"
-    echo(tr("Demo data in {path} ({seconds}s): {made}", path=store.path, seconds=took,
-            made=made))  # fmt: skip
+    echo(tr("Demo data in {path} ({seconds}s): {made}", path=store.path, seconds=took, made=made))
 
 
 @cli.command()
@@ -349,9 +375,12 @@ def demo(env: Env, seed: int, customers: int, force: bool, reference: bool) -> N
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
-    "--sessions", type=click.IntRange(1, 32), default=4, show_default=True,
+    "--sessions",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
     help=tr("The most browser tabs open at once (each runs a Workbench)."),
-)  # fmt: skip
+)
 @store_options
 @click.pass_obj
 def serve(env: Env, host: str, port: int, sessions: int) -> None:
@@ -389,8 +418,14 @@ def _check_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise UserError(tr("cannot listen on {host}:{port}: {error}", host=host, port=port,
-                                 error=error.strerror or error)) from None  # fmt: skip
+            raise UserError(
+                tr(
+                    "cannot listen on {host}:{port}: {error}",
+                    host=host,
+                    port=port,
+                    error=error.strerror or error,
+                )
+            ) from None
 
 
 @cli.command()
@@ -410,17 +445,26 @@ def me(env: Env, name: str | None) -> None:
         return
     current = store.get(Rep, store.me) if store.me else None
     if current is None and (team := sorted(rep_names(store).values())):
-        raise UserError(tr('this database holds the work of {names} but not who uses it here: '
-                           'run `workbench me "Your Name"` (that name, if you are one of them)',
-                           names=", ".join(team)))  # fmt: skip
+        raise UserError(
+            tr(
+                "this database holds the work of {names} but not who uses it here: "
+                'run `workbench me "Your Name"` (that name, if you are one of them)',
+                names=", ".join(team),
+            )
+        )
     if current is None:
         raise UserError(tr('no rep set yet: run `workbench me "Your Name"`'))
     echo(current.name)
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help=tr("Rows shown per section (JSON has them all)."))  # fmt: skip
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help=tr("Rows shown per section (JSON has them all)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
@@ -450,8 +494,13 @@ def today(env: Env, limit: int, as_json: bool) -> None:
             echo(f"\n{titles[key]} ({len(found)})")
             _print_due(found[:limit], day)
             if len(found) > limit:
-                echo(tr("… and {more} more (--limit {all} shows them)",
-                        more=len(found) - limit, all=len(found)))  # fmt: skip
+                echo(
+                    tr(
+                        "… and {more} more (--limit {all} shows them)",
+                        more=len(found) - limit,
+                        all=len(found),
+                    )
+                )
 
 
 def _due_json(row: Any) -> dict[str, Any]:
@@ -475,13 +524,27 @@ def _print_due(rows: list[Any], day: date) -> None:
     from workbench.domain.money import format_money
     from workbench.domain.when import describe_due
 
-    with _table(tr("Id"), tr("Due"), tr("Customer"), tr("What"), tr("Deal"), tr("Value"),
-                whole=(0, 1, 5), right=(5,)) as add:  # fmt: skip
+    with _table(
+        tr("Id"),
+        tr("Due"),
+        tr("Customer"),
+        tr("What"),
+        tr("Deal"),
+        tr("Value"),
+        whole=(0, 1, 5),
+        right=(5,),
+    ) as add:
         for row in rows:
             value = format_money(row.amount, row.currency, cents=True) if row.deal_title else ""
             repeat = " ↻" if row.recurrence else ""
-            add(row.id[:LISTED_ID], describe_due(row.shown_on, row.due_time, day),
-                row.customer_name, row.title + repeat, row.deal_title, value)  # fmt: skip
+            add(
+                row.id[:LISTED_ID],
+                describe_due(row.shown_on, row.due_time, day),
+                row.customer_name,
+                row.title + repeat,
+                row.deal_title,
+                value,
+            )
 
 
 LISTED_ID = 6  # of an id, as `today` and `deals` list it and `done` and `deal` take it
@@ -547,8 +610,9 @@ def done(env: Env, follow_up: str, next_when: str | None, stop: bool) -> None:
     echo(tr("Done: {what} ({customer}).", what=what, customer=customer or "?"))
     if nxt is not None:
         again = When(nxt.due_date, nxt.due_time, nxt.recurrence)
-        echo(tr("Next: {when} — {title}", when=again.describe(store.clock.today()),
-                title=nxt.title))  # fmt: skip
+        echo(
+            tr("Next: {when} — {title}", when=again.describe(store.clock.today()), title=nxt.title)
+        )
 
 
 @cli.command()
@@ -564,8 +628,14 @@ def snooze(env: Env, follow_up: str, until: str) -> None:
     row_id, what, customer = _follow_up(store, follow_up)
     when = _when(store, until)
     snooze_until(store, row_id, when.day)
-    echo(tr("Snoozed until {day}: {what} ({customer}).", day=when.describe(store.clock.today()),
-            what=what, customer=customer or "?"))  # fmt: skip
+    echo(
+        tr(
+            "Snoozed until {day}: {what} ({customer}).",
+            day=when.describe(store.clock.today()),
+            what=what,
+            customer=customer or "?",
+        )
+    )
 
 
 @cli.command()
@@ -581,8 +651,14 @@ def reschedule(env: Env, follow_up: str, when_text: str) -> None:
     row_id, what, customer = _follow_up(store, follow_up)
     when = _when(store, when_text)
     move(store, row_id, when)
-    echo(tr("Moved to {when}: {what} ({customer}).", when=when.describe(store.clock.today()),
-            what=what, customer=customer or "?"))  # fmt: skip
+    echo(
+        tr(
+            "Moved to {when}: {what} ({customer}).",
+            when=when.describe(store.clock.today()),
+            what=what,
+            customer=customer or "?",
+        )
+    )
 
 
 @cli.command()
@@ -592,10 +668,16 @@ def reschedule(env: Env, follow_up: str, when_text: str) -> None:
 @click.option("--outcome", help=tr("e.g. connected, no_answer, left_message, meeting_held, sent."))
 @click.option("--next", "next_when", metavar="WHEN", help=tr('Next follow-up: "next tue", "3d"...'))
 @click.option("--deal", help=tr("Deal id or title (one of this customer's)."))
-@click.option("--satisfaction", type=click.IntRange(1, 5),
-              help=tr("How satisfied the customer is, 1-5 (calls, visits, meetings)."))  # fmt: skip
-@click.option("--new-customer", is_flag=True,
-              help=tr("Add CUSTOMER as a new customer if no one goes by that name."))  # fmt: skip
+@click.option(
+    "--satisfaction",
+    type=click.IntRange(1, 5),
+    help=tr("How satisfied the customer is, 1-5 (calls, visits, meetings)."),
+)
+@click.option(
+    "--new-customer",
+    is_flag=True,
+    help=tr("Add CUSTOMER as a new customer if no one goes by that name."),
+)
 @store_options
 @click.pass_obj
 def log(
@@ -633,13 +715,24 @@ def log(
         )
     kind_label, name = result.activity.kind.label, found.name
     if result.activity.outcome:
-        echo(tr("Logged {kind} with {customer} ({outcome}).", kind=kind_label,
-                customer=name, outcome=result.activity.outcome.label))  # fmt: skip
+        echo(
+            tr(
+                "Logged {kind} with {customer} ({outcome}).",
+                kind=kind_label,
+                customer=name,
+                outcome=result.activity.outcome.label,
+            )
+        )
     else:
         echo(tr("Logged {kind} with {customer}.", kind=kind_label, customer=name))
     if result.follow_up and when:
-        echo(tr("Next: {when} — {title}", when=when.describe(store.clock.today()),
-                title=result.follow_up.title))  # fmt: skip
+        echo(
+            tr(
+                "Next: {when} — {title}",
+                when=when.describe(store.clock.today()),
+                title=result.follow_up.title,
+            )
+        )
 
 
 def _outcome(text: str, kind: str) -> Any:
@@ -651,8 +744,14 @@ def _outcome(text: str, kind: str) -> Any:
     except ValueError:
         chosen = ActivityKind(kind.lower())
         names = ", ".join(o.value for o in OUTCOMES_BY_KIND[chosen]) or tr("none")
-        raise UserError(tr("unknown outcome {text!r}; a {kind} can be: {names}", text=text,
-                           kind=chosen.label, names=names)) from None  # fmt: skip
+        raise UserError(
+            tr(
+                "unknown outcome {text!r}; a {kind} can be: {names}",
+                text=text,
+                kind=chosen.label,
+                names=names,
+            )
+        ) from None
 
 
 def _find_deal(store: Store, customer_id: str, text: str) -> str:
@@ -665,10 +764,16 @@ def _find_deal(store: Store, customer_id: str, text: str) -> str:
     if len(matches) != 1:
         known = ", ".join(d.title for d in mine) or tr("none")
         if matches:
-            raise UserError(tr("{text!r} matches several deals of this customer (deals: {known})",
-                               text=text, known=known))  # fmt: skip
-        raise UserError(tr("{text!r} matches no deal of this customer (deals: {known})",
-                           text=text, known=known))  # fmt: skip
+            raise UserError(
+                tr(
+                    "{text!r} matches several deals of this customer (deals: {known})",
+                    text=text,
+                    known=known,
+                )
+            )
+        raise UserError(
+            tr("{text!r} matches no deal of this customer (deals: {known})", text=text, known=known)
+        )
     return matches[0].id
 
 
@@ -693,8 +798,9 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
         return
     from workbench.store.actions import SHORT_ID
 
-    with _table(tr("Name"), tr("Tier"), tr("Industry"), tr("Phone"), tr("Email"), tr("Id"),
-                whole=(1, 3, 5)) as add:  # fmt: skip
+    with _table(
+        tr("Name"), tr("Tier"), tr("Industry"), tr("Phone"), tr("Email"), tr("Id"), whole=(1, 3, 5)
+    ) as add:
         for row in rows:
             add(row.name, row.tier, row.industry, row.phone, row.email, row.id[:SHORT_ID])
 
@@ -718,11 +824,17 @@ def duplicates(env: Env, as_json: bool) -> None:
         return
     from workbench.store.actions import SHORT_ID
 
-    with _table(tr("Customer"), tr("Id"), tr("Looks like"), tr("Id"), tr("Why"),
-                whole=(1, 3)) as add:  # fmt: skip
+    with _table(
+        tr("Customer"), tr("Id"), tr("Looks like"), tr("Id"), tr("Why"), whole=(1, 3)
+    ) as add:
         for pair in pairs:
-            add(pair.first.name, pair.first.id[:SHORT_ID], pair.second.name,
-                pair.second.id[:SHORT_ID], "; ".join(pair.reasons))  # fmt: skip
+            add(
+                pair.first.name,
+                pair.first.id[:SHORT_ID],
+                pair.second.name,
+                pair.second.id[:SHORT_ID],
+                "; ".join(pair.reasons),
+            )
 
 
 @cli.command()
@@ -742,8 +854,9 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     store = env.store()
     stages = store.stage_kinds()
     if stage is not None and stage not in stages:
-        raise UserError(tr("no stage {stage!r} (stages: {known})", stage=stage,
-                              known=", ".join(stages)))  # fmt: skip
+        raise UserError(
+            tr("no stage {stage!r} (stages: {known})", stage=stage, known=", ".join(stages))
+        )
     rows = find(store, owner=None if everyone else store.me, stage=stage)
     if as_json:
         _echo_json([asdict(row) for row in rows])
@@ -751,13 +864,27 @@ def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
     if not rows:
         echo(tr("No deals."))
         return
-    with _table(tr("Id"), tr("Stage"), tr("Deal"), tr("Customer"), tr("Amount"), tr("Prob."),
-                tr("Close"), whole=(0, 1, 4, 5, 6), right=(4, 5)) as add:  # fmt: skip
+    with _table(
+        tr("Id"),
+        tr("Stage"),
+        tr("Deal"),
+        tr("Customer"),
+        tr("Amount"),
+        tr("Prob."),
+        tr("Close"),
+        whole=(0, 1, 4, 5, 6),
+        right=(4, 5),
+    ) as add:
         for row in rows:
-            add(row.id[:LISTED_ID], row.stage, row.title,
+            add(
+                row.id[:LISTED_ID],
+                row.stage,
+                row.title,
                 deal_customer(row.customer_name, row.customer_id),
                 format_money(row.amount, row.currency, cents=True),
-                f"{row.probability}%", row.expected_close)  # fmt: skip
+                f"{row.probability}%",
+                row.expected_close,
+            )
 
 
 @cli.command()
@@ -780,9 +907,11 @@ def deal(env: Env, deal_id: str, customer: str | None) -> None:
         return
     found = store.require(Deal, row_id)
     echo(f"{title} — {deal_customer(name, found.customer_id)}")
-    echo(f"{tr('Stage')}: {found.stage} · {tr('Amount')}: "
-         f"{format_money(found.amount, found.currency, cents=True)} · "
-         f"{tr('Close')}: {found.expected_close or '—'}")  # fmt: skip
+    echo(
+        f"{tr('Stage')}: {found.stage} · {tr('Amount')}: "
+        f"{format_money(found.amount, found.currency, cents=True)} · "
+        f"{tr('Close')}: {found.expected_close or '—'}"
+    )
 
 
 @cli.group(invoke_without_command=True)
@@ -800,11 +929,25 @@ def _print_stages(env: Env | None) -> None:
     assert env is not None
     store = env.store()
     counts = deal_counts(store)
-    with _table(tr("Key"), tr("Label"), tr("Prob."), tr("Rot days"), tr("Kind"), tr("Deals"),
-                whole=(0, 2, 3, 4, 5), right=(2, 3, 5)) as add:  # fmt: skip
+    with _table(
+        tr("Key"),
+        tr("Label"),
+        tr("Prob."),
+        tr("Rot days"),
+        tr("Kind"),
+        tr("Deals"),
+        whole=(0, 2, 3, 4, 5),
+        right=(2, 3, 5),
+    ) as add:
         for stage in store.stages():
-            add(stage.key, tr(stage.label), f"{stage.probability}%", stage.rot_days or "",
-                stage.kind.label, counts.get(stage.key, 0))  # fmt: skip
+            add(
+                stage.key,
+                tr(stage.label),
+                f"{stage.probability}%",
+                stage.rot_days or "",
+                stage.kind.label,
+                counts.get(stage.key, 0),
+            )
 
 
 @stages.command("set")
@@ -866,8 +1009,14 @@ def stages_delete(env: Env, key: str, move_to: str | None) -> None:
 
     moved = delete_stage(env.store(), key, move_to=move_to)
     if moved:
-        echo(tr("Deleted {key}; moved {count} deals to {stage}.", key=key, count=moved,
-                stage=move_to))  # fmt: skip
+        echo(
+            tr(
+                "Deleted {key}; moved {count} deals to {stage}.",
+                key=key,
+                count=moved,
+                stage=move_to,
+            )
+        )
     else:
         echo(tr("Deleted {key}.", key=key))
     _print_stages(env)
@@ -902,15 +1051,19 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
     if peer and full:
         raise UserError(tr("--for and --full: choose one"))
     written = export_bundle(store, path, peers=[find_peer(store, peer)] if peer else [])
-    echo(tr_n("Wrote {count} change ({kind}) to {path}.",
-              "Wrote {count} changes ({kind}) to {path}.", written.changes,
-              kind=tr("full") if written.kind == "full" else tr("incremental"),
-              path=written.path))  # fmt: skip
+    echo(
+        tr_n(
+            "Wrote {count} change ({kind}) to {path}.",
+            "Wrote {count} changes ({kind}) to {path}.",
+            written.changes,
+            kind=tr("full") if written.kind == "full" else tr("incremental"),
+            path=written.path,
+        )
+    )
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj
@@ -925,8 +1078,9 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
         try:
             summaries.append(import_bundle(store, path))
         except BundleError as error:
-            refused.append(tr("{path} {error}; nothing was imported from it", path=path,
-                              error=error))  # fmt: skip
+            refused.append(
+                tr("{path} {error}; nothing was imported from it", path=path, error=error)
+            )
     if as_json:
         _echo_json({"imported": [summary.as_json() for summary in summaries], "refused": refused})
     else:
@@ -961,12 +1115,16 @@ def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
         settings.sync_folder = str(chosen)
         store.save_settings(settings)
     if as_json:
-        _echo_json({
-            "folder": str(chosen), "imported": [s.as_json() for s in result.imported],
-            "refused": result.refused, "unchanged_files": result.seen,
-            "written": str(result.written.path) if result.written else None,
-            "written_changes": result.written.changes if result.written else 0,
-        })  # fmt: skip
+        _echo_json(
+            {
+                "folder": str(chosen),
+                "imported": [s.as_json() for s in result.imported],
+                "refused": result.refused,
+                "unchanged_files": result.seen,
+                "written": str(result.written.path) if result.written else None,
+                "written_changes": result.written.changes if result.written else 0,
+            }
+        )
     else:
         for line in result.lines():
             echo(line)
@@ -986,10 +1144,14 @@ def team_command(ctx: click.Context) -> None:
         assert env is not None
         team = env.store().team
         if team is None:
-            echo(tr("This database is in no team: the bundles you write are not signed, and any "
+            echo(
+                tr(
+                    "This database is in no team: the bundles you write are not signed, and any "
                     "bundle that passes its checks is imported, so whoever can hand you a file "
                     "can write into your database. `workbench team create` makes a team; "
-                    "`workbench team join ID` joins one."))  # fmt: skip
+                    "`workbench team join ID` joins one."
+                )
+            )
         else:
             echo(_in_team(team))
 
@@ -1022,13 +1184,18 @@ def _join(env: Env, team_of: Callable[[str], Team]) -> None:
 
     store = env.store()
     if store.team is not None:
-        raise UserError(tr("this database is in team {team} already; `workbench team leave` "
-                           "first", team=store.team.id))  # fmt: skip
+        raise UserError(
+            tr(
+                "this database is in team {team} already; `workbench team leave` first",
+                team=store.team.id,
+            )
+        )
     if store.path is None or env.demo:
         raise UserError(tr("a demo database joins no team"))
     if sys.stdin.isatty():
-        passphrase = click.prompt(tr("Team passphrase"), hide_input=True,
-                                  confirmation_prompt=tr("The passphrase again"))  # fmt: skip
+        passphrase = click.prompt(
+            tr("Team passphrase"), hide_input=True, confirmation_prompt=tr("The passphrase again")
+        )
     else:  # piped (a script): the first line
         passphrase = sys.stdin.readline().rstrip("\r\n")
     try:
@@ -1040,9 +1207,12 @@ def _join(env: Env, team_of: Callable[[str], Team]) -> None:
 
 
 def _in_team(team: Team) -> str:
-    return tr("Team {team}: the bundles you write are signed, and only bundles signed for this "
-              "team are imported. Teammates join with `workbench team join {team}` and the "
-              "passphrase.", team=team.id)  # fmt: skip
+    return tr(
+        "Team {team}: the bundles you write are signed, and only bundles signed for this "
+        "team are imported. Teammates join with `workbench team join {team}` and the "
+        "passphrase.",
+        team=team.id,
+    )
 
 
 @team_command.command("leave")
@@ -1057,8 +1227,13 @@ def team_leave(env: Env) -> None:
     if store.team is None or store.path is None:
         raise UserError(tr("this database is in no team"))
     TeamKeys.default().keep(store.path, None)
-    echo(tr("Left team {team}: nothing in this database was lost; the bundles you write are "
-            "no longer signed.", team=store.team.id))  # fmt: skip
+    echo(
+        tr(
+            "Left team {team}: nothing in this database was lost; the bundles you write are "
+            "no longer signed.",
+            team=store.team.id,
+        )
+    )
 
 
 @cli.group("conflicts", invoke_without_command=True)
@@ -1086,17 +1261,29 @@ def _print_conflicts(env: Env, as_json: bool) -> None:
         echo(tr("No conflicts: every device's edits agree"))
         _mention_held(env)
         return
-    with _table(tr("Id"), tr("Customer"), tr("Record"), tr("Field"), tr("Shown"), tr("Other"),
-                whole=(0,)) as add:  # fmt: skip
+    with _table(
+        tr("Id"), tr("Customer"), tr("Record"), tr("Field"), tr("Shown"), tr("Other"), whole=(0,)
+    ) as add:
         for conflict in found:
-            add(conflict.id, conflict.customer or "—", conflict.record, conflict.field_label,
-                _written(conflict.shown), _written(conflict.other))  # fmt: skip
-    echo(tr_n("{count} conflict: `workbench conflicts keep ID shown` keeps the value shown, "
-              "`… other` takes the other (mine, theirs: this computer's or not); the "
-              "choice syncs.",
-              "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
-              "shown, `… other` takes the other (mine, theirs: this computer's or not); "
-              "the choice syncs.", len(found)))  # fmt: skip
+            add(
+                conflict.id,
+                conflict.customer or "—",
+                conflict.record,
+                conflict.field_label,
+                _written(conflict.shown),
+                _written(conflict.other),
+            )
+    echo(
+        tr_n(
+            "{count} conflict: `workbench conflicts keep ID shown` keeps the value shown, "
+            "`… other` takes the other (mine, theirs: this computer's or not); the "
+            "choice syncs.",
+            "{count} conflicts: `workbench conflicts keep ID shown` keeps the value "
+            "shown, `… other` takes the other (mine, theirs: this computer's or not); "
+            "the choice syncs.",
+            len(found),
+        )
+    )
     _mention_held(env)
 
 
@@ -1112,8 +1299,12 @@ def _written(side: Any) -> str:
     from workbench.domain.clock import local_timezone
 
     when = side.at.astimezone(local_timezone())
-    return tr("{value} ({rep}, {when})", value=side.text, rep=side.rep,
-              when=f"{i18n.month_day(when.date())} {when:%H:%M}")  # fmt: skip
+    return tr(
+        "{value} ({rep}, {when})",
+        value=side.text,
+        rep=side.rep,
+        when=f"{i18n.month_day(when.date())} {when:%H:%M}",
+    )
 
 
 @conflicts_command.command("incomplete")
@@ -1140,12 +1331,22 @@ def conflicts_incomplete(env: Env, discard_id: str | None, as_json: bool) -> Non
     if discard_id is not None:
         found = find_held(store, discard_id)
         if len(found) != 1:
-            raise UserError(tr("{id!r} names {count} held records: `workbench conflicts "
-                               "incomplete` lists their ids", id=discard_id,
-                               count=len(found)))  # fmt: skip
+            raise UserError(
+                tr(
+                    "{id!r} names {count} held records: `workbench conflicts "
+                    "incomplete` lists their ids",
+                    id=discard_id,
+                    count=len(found),
+                )
+            )
         discard(store, found[0])
-        echo(tr("Discarded {kind} {id}; the others get the delete with your next sync.",
-                kind=kind_of(found[0].entity), id=found[0].row_id))  # fmt: skip
+        echo(
+            tr(
+                "Discarded {kind} {id}; the others get the delete with your next sync.",
+                kind=kind_of(found[0].entity),
+                id=found[0].row_id,
+            )
+        )
         return
     held = list_held(store)
     if as_json:
@@ -1155,18 +1356,30 @@ def conflicts_incomplete(env: Env, discard_id: str | None, as_json: bool) -> Non
         echo(tr("No record is held aside: every record here is whole"))
         return
     names = writers(store)
-    with _table(tr("Id"), tr("Kind"), tr("Has"), tr("Lacks"), tr("Written by"), tr("Last"),
-                whole=(0,)) as add:  # fmt: skip
+    with _table(
+        tr("Id"), tr("Kind"), tr("Has"), tr("Lacks"), tr("Written by"), tr("Last"), whole=(0,)
+    ) as add:
         for record in held:
-            labels = [", ".join(field_label(record.entity, f) for f in fields) or "—"
-                      for fields in (record.has, record.lacks)]  # fmt: skip
-            add(record.row_id, kind_of(record.entity), *labels,
+            labels = [
+                ", ".join(field_label(record.entity, f) for f in fields) or "—"
+                for fields in (record.has, record.lacks)
+            ]
+            add(
+                record.row_id,
+                kind_of(record.entity),
+                *labels,
                 ", ".join(names.get(device, device) for device in record.writers),
-                f"{record.last.astimezone(local_timezone()):%Y-%m-%d %H:%M}")  # fmt: skip
-    echo(tr_n("{count} record held aside: it joins its table when the rest arrives; "
-              "`--discard ID` deletes one that never will.",
-              "{count} records held aside: each joins its table when the rest arrives; "
-              "`--discard ID` deletes one that never will.", len(held)))  # fmt: skip
+                f"{record.last.astimezone(local_timezone()):%Y-%m-%d %H:%M}",
+            )
+    echo(
+        tr_n(
+            "{count} record held aside: it joins its table when the rest arrives; "
+            "`--discard ID` deletes one that never will.",
+            "{count} records held aside: each joins its table when the rest arrives; "
+            "`--discard ID` deletes one that never will.",
+            len(held),
+        )
+    )
 
 
 KEEP_SIDES = ("shown", "other", "mine", "theirs")
@@ -1186,29 +1399,52 @@ def conflicts_keep(env: Env, conflict_id: str, side: str) -> None:
     store = env.store()
     found = find_conflict(store, conflict_id)
     if not found:
-        raise UserError(tr("no open conflict {id!r} (`workbench conflicts` lists them)",
-                           id=conflict_id))  # fmt: skip
+        raise UserError(
+            tr("no open conflict {id!r} (`workbench conflicts` lists them)", id=conflict_id)
+        )
     if len(found) > 1:
-        raise UserError(tr("{id!r} starts the ids of several conflicts ({ids}): type more of it",
-                           id=conflict_id, ids=", ".join(c.id for c in found)))  # fmt: skip
+        raise UserError(
+            tr(
+                "{id!r} starts the ids of several conflicts ({ids}): type more of it",
+                id=conflict_id,
+                ids=", ".join(c.id for c in found),
+            )
+        )
     (conflict,) = found
-    chosen = {"shown": conflict.shown, "other": conflict.other, "mine": conflict.mine,
-              "theirs": conflict.theirs}[side.lower()]  # fmt: skip
+    chosen = {
+        "shown": conflict.shown,
+        "other": conflict.other,
+        "mine": conflict.mine,
+        "theirs": conflict.theirs,
+    }[side.lower()]
     if chosen is None or (side.lower() in ("mine", "theirs") and conflict.theirs is None):
-        raise UserError(tr("neither or both values of conflict {id} were written on this "
-                           "computer: say shown or other", id=conflict.id))  # fmt: skip
+        raise UserError(
+            tr(
+                "neither or both values of conflict {id} were written on this "
+                "computer: say shown or other",
+                id=conflict.id,
+            )
+        )
     keep(store, conflict, chosen)
-    echo(tr("{what}: kept {value}; the others get your choice with your next sync.",
-            what=conflict.place, value=chosen.text))  # fmt: skip
+    echo(
+        tr(
+            "{what}: kept {value}; the others get your choice with your next sync.",
+            what=conflict.place,
+            value=chosen.text,
+        )
+    )
 
 
 def output_option(kind: str) -> Callable[[F], F]:
     """-o/--output FILE, for the export commands."""
     return click.option(
-        "-o", "--output", "path", required=True,
+        "-o",
+        "--output",
+        "path",
+        required=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help=tr("The {kind} file to write.", kind=kind),
-    )  # fmt: skip
+    )
 
 
 @contextmanager
@@ -1217,13 +1453,22 @@ def _writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise UserError(tr("{path} cannot be written: {error}", path=path,
-                           error=error.strerror or error)) from None  # fmt: skip
+        raise UserError(
+            tr("{path} cannot be written: {error}", path=path, error=error.strerror or error)
+        ) from None
 
 
 # As typed on the command line; the table name has '_' for '-'.
-CSV_ENTITIES = ("customers", "contacts", "deals", "activities", "follow-ups", "reps", "stages",
-                "targets")  # fmt: skip
+CSV_ENTITIES = (
+    "customers",
+    "contacts",
+    "deals",
+    "activities",
+    "follow-ups",
+    "reps",
+    "stages",
+    "targets",
+)
 
 
 def _table_of(entity: str) -> str:
@@ -1247,8 +1492,9 @@ def _table_of(entity: str) -> str:
 )
 @store_options
 @click.pass_obj
-def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run: bool,
-               skip_bad: bool) -> None:  # fmt: skip
+def import_csv(
+    env: Env, entity: str, path: Path, map_path: Path | None, dry_run: bool, skip_bad: bool
+) -> None:
     """Import ENTITY records from a CSV file (a spreadsheet's or another CRM's
     export): UTF-8 or GBK, comma, semicolon or tab separated. Columns are
     matched by their headers (English or Chinese); any bad row stops the whole
@@ -1259,8 +1505,9 @@ def import_csv(env: Env, entity: str, path: Path, map_path: Path | None, dry_run
 
     store = env.store()
     table = _table_of(entity)
-    _import(store, lambda: plan_import(store, table, path, load_mapping(map_path)),
-            dry_run, skip_bad)  # fmt: skip
+    _import(
+        store, lambda: plan_import(store, table, path, load_mapping(map_path)), dry_run, skip_bad
+    )
 
 
 def _import(store: Store, plan_it: Callable[[], Plan], dry_run: bool, skip_bad: bool) -> None:
@@ -1297,8 +1544,14 @@ def export_csv_command(env: Env, entity: str, path: Path) -> None:
     table = _table_of(entity)
     with _writing(path):
         count = export_csv(env.store(), table, path)
-    echo(tr("Wrote {count} {entity} to {path}.", count=f"{count:,}",
-            entity=entity_label(table), path=path))  # fmt: skip
+    echo(
+        tr(
+            "Wrote {count} {entity} to {path}.",
+            count=f"{count:,}",
+            entity=entity_label(table),
+            path=path,
+        )
+    )
 
 
 @cli.command("import-vcf")
@@ -1324,9 +1577,13 @@ def import_vcf(env: Env, path: Path, dry_run: bool, skip_bad: bool) -> None:
 @cli.command("export-vcf")
 @output_option(".vcf")
 @click.option(
-    "--vcard", "version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True,
+    "--vcard",
+    "version",
+    type=click.Choice(["3.0", "4.0"]),
+    default="3.0",
+    show_default=True,
     help=tr("The vCard version (3.0 opens everywhere)."),
-)  # fmt: skip
+)
 @store_options
 @click.pass_obj
 def export_vcf_command(env: Env, path: Path, version: str) -> None:
@@ -1336,17 +1593,26 @@ def export_vcf_command(env: Env, path: Path, version: str) -> None:
 
     with _writing(path):
         count = export_vcf(env.store(), path, version)
-    echo(tr_n("Wrote {count} contact (vCard {version}) to {path}.",
-              "Wrote {count} contacts (vCard {version}) to {path}.", count,
-              version=version, path=path))  # fmt: skip
+    echo(
+        tr_n(
+            "Wrote {count} contact (vCard {version}) to {path}.",
+            "Wrote {count} contacts (vCard {version}) to {path}.",
+            count,
+            version=version,
+            path=path,
+        )
+    )
 
 
 @cli.command("export-ics")
 @output_option(".ics")
 @click.option(
-    "--days", default=30, show_default=True, type=click.IntRange(1, 3660),
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 3660),
     help=tr("How far ahead; overdue follow-ups are always included (shown today)."),
-)  # fmt: skip
+)
 @store_options
 @click.pass_obj
 def export_ics_command(env: Env, path: Path, days: int) -> None:
@@ -1357,9 +1623,15 @@ def export_ics_command(env: Env, path: Path, days: int) -> None:
 
     with _writing(path):
         count = export_ics(env.store(), path, days)
-    echo(tr_n("Wrote {count} event (the next {days} days) to {path}.",
-              "Wrote {count} events (the next {days} days) to {path}.", count,
-              days=days, path=path))  # fmt: skip
+    echo(
+        tr_n(
+            "Wrote {count} event (the next {days} days) to {path}.",
+            "Wrote {count} events (the next {days} days) to {path}.",
+            count,
+            days=days,
+            path=path,
+        )
+    )
 
 
 @cli.command("bundle-schema")
@@ -1402,13 +1674,22 @@ def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> Non
     chosen = Metric(metric.lower())
     try:
         key = period_named(period, store.clock.today()).key
-        value = parse_amount(amount, store.settings().currency) if chosen == Metric.REVENUE \
-            else _count(amount)  # fmt: skip
+        value = (
+            parse_amount(amount, store.settings().currency)
+            if chosen == Metric.REVENUE
+            else _count(amount)
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
     set_target(store, find_rep(store, rep), chosen, key, value)
-    echo(tr("Target set: {metric} {amount} for {period}.", metric=chosen.label,
-            amount=amount, period=key))  # fmt: skip
+    echo(
+        tr(
+            "Target set: {metric} {amount} for {period}.",
+            metric=chosen.label,
+            amount=amount,
+            period=key,
+        )
+    )
 
 
 def _count(text: str) -> int:
@@ -1440,14 +1721,22 @@ def target_list(env: Env, rep: str) -> None:
     names = rep_names(store)
     with _table(tr("Rep"), tr("Period"), tr("Metric"), tr("Target"), right=(3,)) as add:
         for row in rows:
-            shown = format_money(row.amount, row.currency) if row.metric == Metric.REVENUE \
-                and row.currency else f"{row.amount:,}"  # fmt: skip
+            shown = (
+                format_money(row.amount, row.currency)
+                if row.metric == Metric.REVENUE and row.currency
+                else f"{row.amount:,}"
+            )
             add(names.get(row.rep_id, "?"), row.period, Metric(row.metric).label, shown)
 
 
 @target.command("holidays")
-@click.option("--add", "added", multiple=True, metavar="DATE",
-              help=tr("A day off: 2026-12-25, dec 25, 12月25日."))  # fmt: skip
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    metavar="DATE",
+    help=tr("A day off: 2026-12-25, dec 25, 12月25日."),
+)
 @click.option("--remove", "removed", multiple=True, metavar="DATE", help=tr("No longer a day off."))
 @store_options
 @click.pass_obj
@@ -1476,8 +1765,11 @@ def target_split(env: Env, how: str) -> None:
     store = env.store()
     split = Split.EVEN if how == "even" else Split.LAST_YEAR
     store.save_settings(replace(store.settings(), target_split=split))
-    echo(tr("Targets now spread evenly.") if split == Split.EVEN
-         else tr("Targets now spread by last year."))  # fmt: skip
+    echo(
+        tr("Targets now spread evenly.")
+        if split == Split.EVEN
+        else tr("Targets now spread by last year.")
+    )
 
 
 @cli.group("reps", invoke_without_command=True)
@@ -1495,8 +1787,14 @@ def reps_command(ctx: click.Context, as_json: bool) -> None:
         _echo_json(listed)
         return
     for rep in listed:
-        placed = " · ".join(part for part in (rep["team"], rep["manager"] and tr(
-            "reports to {name}", name=rep["manager"])) if part)  # fmt: skip
+        placed = " · ".join(
+            part
+            for part in (
+                rep["team"],
+                rep["manager"] and tr("reports to {name}", name=rep["manager"]),
+            )
+            if part
+        )
         echo(f"{printable(rep['name'])}  {printable(placed)}".rstrip())
 
 
@@ -1516,14 +1814,20 @@ def reps_set(env: Env, name: str, team: str | None, manager: str | None) -> None
     if team is not None:
         changes["team"] = team.strip() or None
     if manager is not None:
-        changes["manager_id"] = None if manager.strip().lower() == "none" else find_rep(
-            store, manager)  # fmt: skip
+        changes["manager_id"] = (
+            None if manager.strip().lower() == "none" else find_rep(store, manager)
+        )
     if not changes:
         raise UserError(tr("say what to set: --team, --manager or both"))
     rep = place_rep(store, find_rep(store, name), **changes)
-    echo(tr("{name}: team {team}, manager {manager}", name=printable(rep.name),
-            team=printable(rep.team or "—"), manager=printable(
-                rep_names(store).get(rep.manager_id or "") or "—")))  # fmt: skip
+    echo(
+        tr(
+            "{name}: team {team}, manager {manager}",
+            name=printable(rep.name),
+            team=printable(rep.team or "—"),
+            manager=printable(rep_names(store).get(rep.manager_id or "") or "—"),
+        )
+    )
 
 
 @cli.command("currency")
@@ -1542,14 +1846,25 @@ def currency_command(env: Env, code: str | None) -> None:
         stranded = set_home_currency(store, code)
     except ValueError as error:
         raise UserError(str(error)) from None
-    echo(tr("Home currency: {code}. Deals won in other currencies count as won deals and in "
+    echo(
+        tr(
+            "Home currency: {code}. Deals won in other currencies count as won deals and in "
             "win rates; their revenue is shown apart, never converted.",
-            code=store.settings().currency))  # fmt: skip
+            code=store.settings().currency,
+        )
+    )
     if stranded:
-        echo(tr_n("{count} revenue target is in another currency: it counts again once set in "
-                  "{code} (workbench target set revenue …).", "{count} revenue targets are in "
-                  "other currencies: they count again once set in {code} (workbench target set "
-                  "revenue …).", stranded, code=store.settings().currency))  # fmt: skip
+        echo(
+            tr_n(
+                "{count} revenue target is in another currency: it counts again once set in "
+                "{code} (workbench target set revenue …).",
+                "{count} revenue targets are in "
+                "other currencies: they count again once set in {code} (workbench target set "
+                "revenue …).",
+                stranded,
+                code=store.settings().currency,
+            )
+        )
 
 
 @cli.command()
@@ -1560,8 +1875,11 @@ def currency_command(env: Env, code: str | None) -> None:
     help=tr("week, month, quarter, year (the current one), 'last month', or 2026-Q4."),
 )
 @click.option("--rep", default="me", show_default=True, help=tr("me, a rep's name, or all."))
-@click.option("--by", type=click.Choice(("team", "manager")),
-              help=tr("Group the leaderboard by team (or region) or by manager."))  # fmt: skip
+@click.option(
+    "--by",
+    type=click.Choice(("team", "manager")),
+    help=tr("Group the leaderboard by team (or region) or by manager."),
+)
 @click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
 @store_options
 @click.pass_obj

@@ -60,33 +60,117 @@ TEAMS = ("East", "South")
 # so "me" keeps a realistic book (and Today a realistic list) at any size.
 CUSTOMERS_PER_REP = 250
 _SYLLABLES = (
-    ("Heng", "恒"), ("Tai", "泰"), ("Xin", "鑫"), ("Hua", "华"), ("Da", "达"), ("Jin", "金"),
-    ("Feng", "丰"), ("Yuan", "源"), ("Sheng", "盛"), ("Tong", "通"), ("Kang", "康"), ("Rui", "瑞"),
-    ("Bo", "博"), ("Hong", "宏"), ("Long", "隆"), ("Mei", "美"), ("Tian", "天"), ("Zhong", "中"),
-    ("An", "安"), ("Chang", "昌"),
-)  # fmt: skip
+    ("Heng", "恒"),
+    ("Tai", "泰"),
+    ("Xin", "鑫"),
+    ("Hua", "华"),
+    ("Da", "达"),
+    ("Jin", "金"),
+    ("Feng", "丰"),
+    ("Yuan", "源"),
+    ("Sheng", "盛"),
+    ("Tong", "通"),
+    ("Kang", "康"),
+    ("Rui", "瑞"),
+    ("Bo", "博"),
+    ("Hong", "宏"),
+    ("Long", "隆"),
+    ("Mei", "美"),
+    ("Tian", "天"),
+    ("Zhong", "中"),
+    ("An", "安"),
+    ("Chang", "昌"),
+)
 _CITIES = (
-    ("Shanghai", "上海", "21"), ("Suzhou", "苏州", "512"), ("Shenzhen", "深圳", "755"),
-    ("Hangzhou", "杭州", "571"), ("Beijing", "北京", "10"), ("Guangzhou", "广州", "20"),
-    ("Chengdu", "成都", "28"), ("Wuhan", "武汉", "27"),
-)  # fmt: skip
+    ("Shanghai", "上海", "21"),
+    ("Suzhou", "苏州", "512"),
+    ("Shenzhen", "深圳", "755"),
+    ("Hangzhou", "杭州", "571"),
+    ("Beijing", "北京", "10"),
+    ("Guangzhou", "广州", "20"),
+    ("Chengdu", "成都", "28"),
+    ("Wuhan", "武汉", "27"),
+)
 _TRADES = (
-    ("Machinery", "机械", "Manufacturing"), ("Trading", "贸易", "Wholesale"),
-    ("Pharma", "医药", "Healthcare"), ("Logistics", "物流", "Logistics"),
-    ("Electronics", "电子", "Manufacturing"), ("Foods", "食品", "Food & Beverage"),
-    ("Textiles", "纺织", "Manufacturing"), ("Construction", "建设", "Construction"),
-    ("Software", "软件", "Software"), ("Energy", "能源", "Energy"),
-    ("Retail", "零售", "Retail"), ("Education", "教育", "Education"),
-)  # fmt: skip
-_SURNAMES = ("Zhang", "Wang", "Li", "Zhao", "Chen", "Liu", "Yang", "Huang", "Zhou", "Wu", "Xu",
-             "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo")  # fmt: skip
-_GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Hui", "Tao",
-          "Ming", "Chao", "Xiu", "Ping", "Gang", "Hong", "Li", "Yi", "Ning")  # fmt: skip
-_TITLES = ("Purchasing Manager", "General Manager", "Plant Engineer", "Finance Director",
-           "Operations Manager", "IT Manager", "Procurement Specialist", "CEO")  # fmt: skip
-_PRODUCTS = ("Pump upgrade", "Annual service contract", "Conveyor line", "ERP rollout",
-             "Packaging machines", "Spare parts framework", "Cold-chain fleet",
-             "Sensor retrofit", "Training package", "Warehouse automation")  # fmt: skip
+    ("Machinery", "机械", "Manufacturing"),
+    ("Trading", "贸易", "Wholesale"),
+    ("Pharma", "医药", "Healthcare"),
+    ("Logistics", "物流", "Logistics"),
+    ("Electronics", "电子", "Manufacturing"),
+    ("Foods", "食品", "Food & Beverage"),
+    ("Textiles", "纺织", "Manufacturing"),
+    ("Construction", "建设", "Construction"),
+    ("Software", "软件", "Software"),
+    ("Energy", "能源", "Energy"),
+    ("Retail", "零售", "Retail"),
+    ("Education", "教育", "Education"),
+)
+_SURNAMES = (
+    "Zhang",
+    "Wang",
+    "Li",
+    "Zhao",
+    "Chen",
+    "Liu",
+    "Yang",
+    "Huang",
+    "Zhou",
+    "Wu",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Hu",
+    "Guo",
+    "He",
+    "Lin",
+    "Gao",
+    "Luo",
+)
+_GIVEN = (
+    "Wei",
+    "Fang",
+    "Na",
+    "Min",
+    "Jing",
+    "Lei",
+    "Qiang",
+    "Yan",
+    "Jun",
+    "Hui",
+    "Tao",
+    "Ming",
+    "Chao",
+    "Xiu",
+    "Ping",
+    "Gang",
+    "Hong",
+    "Li",
+    "Yi",
+    "Ning",
+)
+_TITLES = (
+    "Purchasing Manager",
+    "General Manager",
+    "Plant Engineer",
+    "Finance Director",
+    "Operations Manager",
+    "IT Manager",
+    "Procurement Specialist",
+    "CEO",
+)
+_PRODUCTS = (
+    "Pump upgrade",
+    "Annual service contract",
+    "Conveyor line",
+    "ERP rollout",
+    "Packaging machines",
+    "Spare parts framework",
+    "Cold-chain fleet",
+    "Sensor retrofit",
+    "Training package",
+    "Warehouse automation",
+)
 _SOURCES = ("Referral", "Trade show", "Website", "Cold call", "Partner")
 _SIZES = ("1-10", "11-50", "51-200", "201-1000", "1000+")
 _SEGMENTS = {"A": "Enterprise", "B": "Mid-market", "C": "SMB"}
@@ -114,23 +198,50 @@ _ACTIVITY_KINDS = (
     )
 )
 _NOTES = {
-    "call": ("Discussed pricing for the next order.", "Asked about delivery times.",
-             "Interested in a demo next month.", "Budget approval still pending.",
-             "Wants a revised quote with volume discount."),
-    "visit": ("Toured the plant; two lines due for replacement.", "Met the new purchasing lead.",
-              "Reviewed last quarter's service tickets.", "Presented the upgrade roadmap."),
-    "meeting": ("Kick-off with their engineering team.", "Quarterly business review.",
-                "Contract terms walk-through."),
-    "email": ("Sent the brochure and reference list.", "Followed up on the quote.",
-              "Shared the case study they asked for."),
-    "note": ("Competitor offered 8% lower price.", "Decision maker changes in January.",
-             "Prefers WeChat for quick questions."),
-    "complaint": ("Delivery arrived two days late.", "Invoice had the wrong tax rate.",
-                  "Spare part did not fit the model."),
-}  # fmt: skip
-_FOLLOW_UPS = ("Call back about the quote", "Send revised proposal", "Visit the plant",
-               "Check delivery status", "Quarterly review", "Confirm budget approval",
-               "回访客户", "Invite to product demo")  # fmt: skip
+    "call": (
+        "Discussed pricing for the next order.",
+        "Asked about delivery times.",
+        "Interested in a demo next month.",
+        "Budget approval still pending.",
+        "Wants a revised quote with volume discount.",
+    ),
+    "visit": (
+        "Toured the plant; two lines due for replacement.",
+        "Met the new purchasing lead.",
+        "Reviewed last quarter's service tickets.",
+        "Presented the upgrade roadmap.",
+    ),
+    "meeting": (
+        "Kick-off with their engineering team.",
+        "Quarterly business review.",
+        "Contract terms walk-through.",
+    ),
+    "email": (
+        "Sent the brochure and reference list.",
+        "Followed up on the quote.",
+        "Shared the case study they asked for.",
+    ),
+    "note": (
+        "Competitor offered 8% lower price.",
+        "Decision maker changes in January.",
+        "Prefers WeChat for quick questions.",
+    ),
+    "complaint": (
+        "Delivery arrived two days late.",
+        "Invoice had the wrong tax rate.",
+        "Spare part did not fit the model.",
+    ),
+}
+_FOLLOW_UPS = (
+    "Call back about the quote",
+    "Send revised proposal",
+    "Visit the plant",
+    "Check delivery status",
+    "Quarterly review",
+    "Confirm budget approval",
+    "回访客户",
+    "Invite to product demo",
+)
 _RECURRENCES = ("FREQ=WEEKLY;INTERVAL=2", "FREQ=MONTHLY;BYMONTHDAY=1", "FREQ=WEEKLY;BYDAY=MO")
 _WON = ("Best total cost of ownership", "Existing relationship", "Fast delivery promise")
 _LOST = ("Price too high", "Went with competitor", "Project cancelled", "No budget this year")
@@ -414,14 +525,17 @@ def generate(store: Store, *, seed: int = 7, shape: Shape = Shape(), force: bool
     maker = _Maker(random.Random(seed), now.date(), now, shape)
     settings = store.settings()
     reps = [
-        maker.base("", datetime(now.year - 2, 3, 1, tzinfo=UTC)) | {"name": name, "email": None,
-                                                                     "phone": None}
+        maker.base("", datetime(now.year - 2, 3, 1, tzinfo=UTC))
+        | {"name": name, "email": None, "phone": None}
         for name in _rep_names(maker.rng, max(len(REPS), -(-shape.customers // CUSTOMERS_PER_REP)))
-    ]  # fmt: skip
+    ]
     for index, rep in enumerate(reps):  # two regions, each led by its first rep
         lead = reps[index % len(TEAMS)]
-        rep |= {"owner": rep["id"], "team": TEAMS[index % len(TEAMS)],
-                "manager_id": None if lead is rep else lead["id"]}  # fmt: skip
+        rep |= {
+            "owner": rep["id"],
+            "team": TEAMS[index % len(TEAMS)],
+            "manager_id": None if lead is rep else lead["id"],
+        }
     maker.reps = [rep["id"] for rep in reps]
     maker.owner_weights = [2 * index + 4 for index in range(len(reps))]
     if store.get(Rep, maker.reps[0]) is not None:

@@ -123,10 +123,15 @@ def as_json(report: Report) -> dict[str, Any]:
 
 def _groups_json(report: Report, by: GroupBy) -> list[dict[str, Any]]:
     return [
-        {"group": group.name, "won_revenue": group.won_revenue, "target": _whole(group.target),
-         "attainment": _share(group.attainment), "reps": [s.rep for s in group.standings]}
+        {
+            "group": group.name,
+            "won_revenue": group.won_revenue,
+            "target": _whole(group.target),
+            "attainment": _share(group.attainment),
+            "reps": [s.rep for s in group.standings],
+        }
         for group in grouped(report.leaderboard, by)
-    ]  # fmt: skip
+    ]
 
 
 def percent(value: float | None) -> str:
@@ -155,17 +160,24 @@ def change(now: float | None, before: float | None, *, rate: bool = False) -> st
 
 
 def gauge_line(report: Report, metric: Metric, gauge: Gauge) -> str:
-    text = tr("{done} of {target}", done=amount(report, metric, gauge.achieved),
-              target=amount(report, metric, gauge.target))  # fmt: skip
+    text = tr(
+        "{done} of {target}",
+        done=amount(report, metric, gauge.achieved),
+        target=amount(report, metric, gauge.target),
+    )
     if gauge.target:
         text += f" ({percent(gauge.progress)})"
     return text
 
 
 def headline(report: Report) -> str:
-    return tr("{who} · {period} · {pace} · {days} working days left", who=who(report),
-              period=report.period.key, pace=report.pace.describe(),
-              days=report.days_left)  # fmt: skip
+    return tr(
+        "{who} · {period} · {pace} · {days} working days left",
+        who=who(report),
+        period=report.period.key,
+        pace=report.pace.describe(),
+        days=report.days_left,
+    )
 
 
 def outlook_lines(report: Report) -> list[str]:
@@ -173,46 +185,80 @@ def outlook_lines(report: Report) -> list[str]:
     revenue = report.gauges[0].gauge
     money = partial(amount, report, Metric.REVENUE)
     lines = [
-        tr("Forecast  {forecast} (won + {weighted} weighted open)",
-           forecast=money(revenue.forecast), weighted=money(revenue.weighted_open)),
-        tr("Gap       {gap} · coverage {coverage}", gap=money(revenue.gap),
-           coverage=percent(revenue.coverage)),
-    ]  # fmt: skip
+        tr(
+            "Forecast  {forecast} (won + {weighted} weighted open)",
+            forecast=money(revenue.forecast),
+            weighted=money(revenue.weighted_open),
+        ),
+        tr(
+            "Gap       {gap} · coverage {coverage}",
+            gap=money(revenue.gap),
+            coverage=percent(revenue.coverage),
+        ),
+    ]
     if report.needed:
         need = report.needed
         calls = f"{need.calls_per_day:.0f}" if need.calls_per_day is not None else "?"
         visits = f"{need.visits_per_day:.0f}" if need.visits_per_day is not None else "?"
-        lines.append(tr("Needed    ≈ {deals} more won deals: ≈ {calls} calls and {visits} "
-                        "visits per remaining working day", deals=need.deals, calls=calls,
-                        visits=visits))  # fmt: skip
+        lines.append(
+            tr(
+                "Needed    ≈ {deals} more won deals: ≈ {calls} calls and {visits} "
+                "visits per remaining working day",
+                deals=need.deals,
+                calls=calls,
+                visits=visits,
+            )
+        )
     return lines
 
 
 def kpi_lines(report: Report) -> list[str]:
     results, before = report.results, report.previous_results
-    lines = [tr("KPIs {period} (vs {previous})", period=report.period.key,
-                previous=report.previous.key)]  # fmt: skip
+    lines = [
+        tr("KPIs {period} (vs {previous})", period=report.period.key, previous=report.previous.key)
+    ]
     cycle = results.cycle_days
     for label, now, then, shown, rate in (
-        (tr("Won revenue"), results.won_revenue, before.won_revenue,
-         format_money(results.won_revenue, report.currency), False),
+        (
+            tr("Won revenue"),
+            results.won_revenue,
+            before.won_revenue,
+            format_money(results.won_revenue, report.currency),
+            False,
+        ),
         (tr("Won deals"), results.won_count, before.won_count, f"{results.won_count}", False),
         (tr("Win rate"), results.win_rate, before.win_rate, percent(results.win_rate), True),
-        (tr("Avg won deal"), results.average_won, before.average_won,
-         amount(report, Metric.REVENUE, results.average_won), False),
-        (tr("Median cycle"), cycle, before.cycle_days,
-         tr("{days} days", days=f"{cycle:.0f}") if cycle is not None else "—", False),
-        (tr("New customers"), report.new_customers, report.previous_new_customers,
-         f"{report.new_customers}", False),
-    ):  # fmt: skip
+        (
+            tr("Avg won deal"),
+            results.average_won,
+            before.average_won,
+            amount(report, Metric.REVENUE, results.average_won),
+            False,
+        ),
+        (
+            tr("Median cycle"),
+            cycle,
+            before.cycle_days,
+            tr("{days} days", days=f"{cycle:.0f}") if cycle is not None else "—",
+            False,
+        ),
+        (
+            tr("New customers"),
+            report.new_customers,
+            report.previous_new_customers,
+            f"{report.new_customers}",
+            False,
+        ),
+    ):
         lines.append(f"  {pad(label, 13)} {shown:>12}  {change(now, then, rate=rate)}")
     if results.won_elsewhere:  # never converted: shown as won, each in its own currency
         won = ", ".join(format_money(minor, code) for code, minor in results.won_elsewhere)
         lines.insert(2, "  " + tr("also won, in other currencies: {amounts}", amounts=won))
     for kind, count in sorted(report.activities.items()):
         label = tr("{kind}s", kind=ActivityKind(kind).label).capitalize()
-        lines.append(f"  {pad(label, 13)} {count:>12}  "
-                     f"{change(count, report.previous_activities.get(kind))}")  # fmt: skip
+        lines.append(
+            f"  {pad(label, 13)} {count:>12}  {change(count, report.previous_activities.get(kind))}"
+        )
     return lines
 
 
@@ -230,8 +276,10 @@ def leaderboard_lines(report: Report, by: GroupBy | None = None) -> list[str]:
     a manager, each group's total first and its reps under it."""
     if by is None:
         lines = [tr("Leaderboard (won revenue, of target)")]
-        return lines + [_standing_line(report, f"{rank}. ", standing.rep, standing)
-                        for rank, standing in enumerate(report.leaderboard, 1)]  # fmt: skip
+        return lines + [
+            _standing_line(report, f"{rank}. ", standing.rep, standing)
+            for rank, standing in enumerate(report.leaderboard, 1)
+        ]
     lines = [tr("Leaderboard by {by} (won revenue, of target)", by=by.label)]
     for group in grouped(report.leaderboard, by):
         name = group.name or (tr("(no team)") if by == GroupBy.TEAM else tr("(no manager)"))
@@ -241,9 +289,11 @@ def leaderboard_lines(report: Report, by: GroupBy | None = None) -> list[str]:
 
 
 def _standing_line(report: Report, mark: str, name: str, standing: Standing | Group) -> str:
-    return (f"  {mark}{pad(name, 21 - len(mark))} "
-            f"{format_money(standing.won_revenue, report.currency):>13}  "
-            f"{percent(standing.attainment):>5}")  # fmt: skip
+    return (
+        f"  {mark}{pad(name, 21 - len(mark))} "
+        f"{format_money(standing.won_revenue, report.currency):>13}  "
+        f"{percent(standing.attainment):>5}"
+    )
 
 
 def text_lines(report: Report, by: GroupBy | None = None) -> list[str]:

@@ -11,8 +11,20 @@ from workbench import __version__
 from workbench.cli import cli
 
 Run = Callable[..., Result]
-DUE_KEYS = {"id", "title", "due_date", "due_time", "snoozed_until", "recurrence",
-            "customer_id", "customer", "deal_id", "deal", "amount", "currency"}  # fmt: skip
+DUE_KEYS = {
+    "id",
+    "title",
+    "due_date",
+    "due_time",
+    "snoozed_until",
+    "recurrence",
+    "customer_id",
+    "customer",
+    "deal_id",
+    "deal",
+    "amount",
+    "currency",
+}
 
 
 @pytest.fixture
@@ -101,8 +113,12 @@ def test_done_snooze_and_reschedule_from_the_ids_today_lists(demo_db: Run) -> No
     assert snoozed.exit_code == 0 and "Snoozed until Mon" in snoozed.output
     moved = demo_db("reschedule", third, "in 2 weeks 3pm")
     assert moved.exit_code == 0 and "15:00" in moved.output
-    left = {row["id"]: row for rows in json.loads(demo_db("today", "--json").output).values()
-            if isinstance(rows, list) for row in rows}  # fmt: skip
+    left = {
+        row["id"]: row
+        for rows in json.loads(demo_db("today", "--json").output).values()
+        if isinstance(rows, list)
+        for row in rows
+    }
     assert first not in left and left[second]["snoozed_until"] is not None
     assert third not in left  # two weeks away
     nexted = demo_db("done", second[:8], "--next", "tomorrow")
@@ -123,8 +139,17 @@ def test_today_on_empty_database(run: Run) -> None:
 def test_log_a_call_with_next_follow_up(demo_db: Run) -> None:
     first = json.loads(demo_db("customers", "--json", "--limit", "1").output)[0]
     name = first["name"]
-    result = demo_db("log", "call", first["id"][:8], "--outcome", "no answer", "--next", "fri 3pm",
-                     "--note", "rang twice")  # fmt: skip
+    result = demo_db(
+        "log",
+        "call",
+        first["id"][:8],
+        "--outcome",
+        "no answer",
+        "--next",
+        "fri 3pm",
+        "--note",
+        "rang twice",
+    )
     assert result.exit_code == 0, result.output
     assert f"Logged call with {name} (no answer)." in result.output
     assert "Next: Fri 27 Nov 15:00 — Follow up on call: rang twice" in result.output
@@ -155,8 +180,10 @@ def test_log_a_rated_visit_and_a_complaint(demo_db: Run, db_path: Path) -> None:
     assert demo_db("log", "visit", first, "--satisfaction", "5").exit_code == 0
     assert demo_db("log", "complaint", first, "--note", "Late again").exit_code == 0
     store = open_store(db_path)
-    newest = ("SELECT kind, satisfaction, complaint_status FROM activities "
-              "WHERE customer_id = ? ORDER BY rowid DESC LIMIT 2")  # fmt: skip
+    newest = (
+        "SELECT kind, satisfaction, complaint_status FROM activities "
+        "WHERE customer_id = ? ORDER BY rowid DESC LIMIT 2"
+    )
     rows = fetch_all(store.db, newest, [first])
     store.close()
     assert [tuple(r.values()) for r in rows] == [("complaint", None, "open"), ("visit", 5, None)]
@@ -219,10 +246,14 @@ def test_duplicates(run: Run, db_path: Path) -> None:
     store.add(Customer(name="Somebody Else", email="x@gmail.com"))
     store.close()
     (pair,) = json.loads(run("duplicates", "--json").output)
-    assert (pair["first"]["name"], pair["second"]["name"]) == ("Hengtai Pumps Co., Ltd.",
-                                                               "HENGTAI PUMPS")  # fmt: skip
-    assert pair["reasons"] == ["same e-mail domain (hengtai.cn)",
-                               "same name once legal suffixes are dropped"]  # fmt: skip
+    assert (pair["first"]["name"], pair["second"]["name"]) == (
+        "Hengtai Pumps Co., Ltd.",
+        "HENGTAI PUMPS",
+    )
+    assert pair["reasons"] == [
+        "same e-mail domain (hengtai.cn)",
+        "same name once legal suffixes are dropped",
+    ]
     assert "same e-mail domain (hengtai.cn)" in run("duplicates").output
 
 
@@ -233,8 +264,9 @@ def test_markup_and_escape_codes_print_as_text(run: Run, db_path: Path) -> None:
     store = open_store(db_path)
     store.add(Customer(name="[bold red]Loud[/] Ltd"))
     # A name the models refuse, as a foreign writer could leave it in the table.
-    store.db.execute("INSERT INTO customers (id, updated_at, name) VALUES ('x', '', ?)",
-                     ["Evil\x1b[2J Corp"])  # fmt: skip
+    store.db.execute(
+        "INSERT INTO customers (id, updated_at, name) VALUES ('x', '', ?)", ["Evil\x1b[2J Corp"]
+    )
     store.close()
     output = run("customers").output
     assert "[bold red]Loud[/] Ltd" in output
@@ -293,8 +325,9 @@ def test_stages_list_and_change(demo_db: Run) -> None:
     assert "negotiation" in listed and "Rot days" in listed
     changed = demo_db("stages", "set", "needs", "--label", "Discovery", "--rot-days", "30")
     assert changed.exit_code == 0 and "Discovery" in changed.output
-    added = demo_db("stages", "add", "demo", "--label", "Demo", "--probability", "50",
-                    "--after", "needs")  # fmt: skip
+    added = demo_db(
+        "stages", "add", "demo", "--label", "Demo", "--probability", "50", "--after", "needs"
+    )
     lines = [line.split()[0] for line in added.output.splitlines()[1:]]
     assert lines[:5] == ["lead", "qualified", "needs", "demo", "proposal"]
     assert demo_db("stages", "move", "demo", "--after", "lead").exit_code == 0
@@ -329,8 +362,11 @@ def test_the_language_is_asked_for_by_name_and_an_unknown_one_refused() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "workbench", "--lang", "fr", "--help"],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", "--lang", "fr", "--help"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert "no language 'fr': Workbench speaks en, zh_CN" in done.stderr
     assert "--lang LANG" in CliRunner().invoke(cli, ["--help"]).output

@@ -60,8 +60,10 @@ def test_db_in_a_missing_folder_is_refused_and_makes_no_folder(tmp_path: Path) -
 def test_export_into_a_missing_folder_is_refused_and_makes_no_folder(
     book: Path, tmp_path: Path
 ) -> None:
-    one_line(run(book, "export", "-o", str(tmp_path / "typo" / "b.json")),
-             "typo: No such file or directory")  # fmt: skip
+    one_line(
+        run(book, "export", "-o", str(tmp_path / "typo" / "b.json")),
+        "typo: No such file or directory",
+    )
     assert not (tmp_path / "typo").exists()
 
 
@@ -71,15 +73,22 @@ def test_a_damaged_database_is_one_line_and_left_as_it_was(book: Path) -> None:
     with sqlite3.connect(book) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        leaves = [row[0] for row in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'changes' AND pagetype = 'leaf' "
-            "ORDER BY pageno")]  # fmt: skip
+        leaves = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'changes' AND pagetype = 'leaf' "
+                "ORDER BY pageno"
+            )
+        ]
     with book.open("r+b") as file:  # one page of the change log smashed
         file.seek((leaves[len(leaves) // 2] - 1) * page_size)
         file.write(b"\xde\xad\xbe\xef" * (page_size // 4))
     before = book.read_bytes()
-    one_line(run(book, "export", "-o", str(book.parent / "b.json")),
-             "the database file is damaged", "backup")  # fmt: skip
+    one_line(
+        run(book, "export", "-o", str(book.parent / "b.json")),
+        "the database file is damaged",
+        "backup",
+    )
     assert book.read_bytes() == before
     assert not (book.parent / "b.json").exists()
 
@@ -91,8 +100,11 @@ def test_a_damaged_database_is_one_line_and_left_as_it_was(book: Path) -> None:
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-                             capture_output=True, check=False)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
     try:
@@ -102,8 +114,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(disk: Path, leave_kib: int = 48) -> None:
-    free = subprocess.run(["df", "-k", "--output=avail", str(disk)], capture_output=True,
-                          text=True, check=True).stdout.split()[-1]  # fmt: skip
+    free = subprocess.run(
+        ["df", "-k", "--output=avail", str(disk)], capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
     with (disk / "filler").open("wb") as filler:
         filler.write(b"\0" * 1024 * max(int(free) - leave_kib, 0))
 
@@ -138,8 +151,9 @@ def test_a_full_disk_is_one_line_and_changes_nothing(small_disk: Path, tmp_path:
     one_line(result, "the disk is full")
     assert dump(db) == before
     fill_up(small_disk)  # not a byte left, however small the bundle
-    one_line(run(db, "export", "-o", str(small_disk / "b.json")), "No space left on device",
-             "b.json")  # fmt: skip
+    one_line(
+        run(db, "export", "-o", str(small_disk / "b.json")), "No space left on device", "b.json"
+    )
     assert {p.name for p in small_disk.iterdir()} >= {"book.db"}
     assert not [p for p in small_disk.iterdir() if p.name.endswith("b.json")], "no half bundle"
 

@@ -15,8 +15,10 @@ def test_import_csv_reports_refuses_and_exports(tmp_path: Path) -> None:
 
     assert run("me", "Li Wei")[0] == 0
     good = tmp_path / "deals.csv"
-    good.write_text("商机名称,客户名称,阶段,金额,预计成交日期\n水泵,上海水泵厂,lead,"
-                    '"￥1,200",2026年12月1日\n', encoding="gbk")  # fmt: skip
+    good.write_text(
+        '商机名称,客户名称,阶段,金额,预计成交日期\n水泵,上海水泵厂,lead,"￥1,200",2026年12月1日\n',
+        encoding="gbk",
+    )
     code, output = run("import-csv", "deals", str(good), "--dry-run")
     assert code == 0 and "creates 1 customer: 上海水泵厂" in output
     assert "Dry run: nothing was written." in output

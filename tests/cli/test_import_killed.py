@@ -18,19 +18,40 @@ CUSTOMERS = 40_000  # enough that the import is still writing when we kill it
 
 def big_bundle(path: Path) -> Path:
     stamp = "001795397400000-0000-dev1"
-    fields = {"name": "Customer {}", "kind": "company", "tier": "B",
-              "notes": "Met at the fair; call back {}",
-              "created_at": "2026-11-20T08:00:00Z"}  # fmt: skip
+    fields = {
+        "name": "Customer {}",
+        "kind": "company",
+        "tier": "B",
+        "notes": "Met at the fair; call back {}",
+        "created_at": "2026-11-20T08:00:00Z",
+    }
     changes = [
-        {"origin": "dev1", "seq": n * len(fields) + k + 1, "hlc": stamp, "entity": "customers",
-         "row_id": f"c{n}", "field": field, "value": value.format(n), "prev": None}
+        {
+            "origin": "dev1",
+            "seq": n * len(fields) + k + 1,
+            "hlc": stamp,
+            "entity": "customers",
+            "row_id": f"c{n}",
+            "field": field,
+            "value": value.format(n),
+            "prev": None,
+        }
         for n in range(CUSTOMERS)
         for k, (field, value) in enumerate(fields.items())
-    ]  # fmt: skip
-    header = {"format": "workbench-bundle", "format_version": 1, "schema_version": "0001",
-              "bundle_id": "b1", "origin": "dev1", "rep": "Sam", "kind": "full",
-              "known": {"dev1": len(changes)}, "created_at": "2026-11-20T08:00:00Z",
-              "hlc_min": stamp, "hlc_max": stamp}  # fmt: skip
+    ]
+    header = {
+        "format": "workbench-bundle",
+        "format_version": 1,
+        "schema_version": "0001",
+        "bundle_id": "b1",
+        "origin": "dev1",
+        "rep": "Sam",
+        "kind": "full",
+        "known": {"dev1": len(changes)},
+        "created_at": "2026-11-20T08:00:00Z",
+        "hlc_min": stamp,
+        "hlc_max": stamp,
+    }
     return write_bundle(path, header, changes)
 
 

@@ -10,17 +10,31 @@ from click.testing import CliRunner, Result
 from workbench.cli import cli
 
 Run = Callable[..., Result]
-REPORT_KEYS = {"period", "previous_period", "rep", "currency", "pace", "targets", "kpis",
-               "previous", "stage_conversion", "needed", "trend", "leaderboard",
-               "leaderboard_by_team", "leaderboard_by_manager"}  # fmt: skip
+REPORT_KEYS = {
+    "period",
+    "previous_period",
+    "rep",
+    "currency",
+    "pace",
+    "targets",
+    "kpis",
+    "previous",
+    "stage_conversion",
+    "needed",
+    "trend",
+    "leaderboard",
+    "leaderboard_by_team",
+    "leaderboard_by_manager",
+}
 GAUGE_KEYS = {"target", "achieved", "weighted_open", "forecast", "gap", "progress", "coverage"}
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
     def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), *args],
-                                  catch_exceptions=False)  # fmt: skip
+        return CliRunner().invoke(
+            cli, ["--db", str(tmp_path / "r.db"), *args], catch_exceptions=False
+        )
 
     assert invoke("me", "Li Wei").exit_code == 0
     return invoke
@@ -39,8 +53,12 @@ def test_set_targets_and_report_them(run: Run) -> None:
     assert report["targets"]["calls"]["target"] == 42
     assert report["targets"]["visits"]["target"] is None
     assert report["kpis"]["win_rate"] is None  # nothing closed: no rate, not 0
-    assert report["pace"] == {"working_day": 16, "working_days": 21, "expected": 0.7619,
-                              "days_left": 5}  # fmt: skip
+    assert report["pace"] == {
+        "working_day": 16,
+        "working_days": 21,
+        "expected": 0.7619,
+        "days_left": 5,
+    }
     text = run("report").output
     assert "working day 16 of 21: on pace at 76%" in text
     assert "Win rate" in text and "—" in text
@@ -50,12 +68,16 @@ def test_set_targets_and_report_them(run: Run) -> None:
 
 def test_holidays_and_split(run: Run) -> None:
     run("target", "set", "revenue", "259000", "--period", "2026")
-    assert "2026-10-01" in run("target", "holidays", "--add", "2026-10-01",
-                               "--add", "oct 2 2026").output  # fmt: skip
+    assert (
+        "2026-10-01"
+        in run("target", "holidays", "--add", "2026-10-01", "--add", "oct 2 2026").output
+    )
     october = json.loads(run("report", "--period", "2026-10", "--json").output)
     assert october["targets"]["revenue"]["target"] == 20_000_00
-    assert "weekends only" in run("target", "holidays", "--remove", "2026-10-01",
-                                  "--remove", "2026-10-02").output  # fmt: skip
+    assert (
+        "weekends only"
+        in run("target", "holidays", "--remove", "2026-10-01", "--remove", "2026-10-02").output
+    )
     assert run("target", "split", "last-year").exit_code == 0
     # no revenue won last year to weigh by: an even split still
     november = json.loads(run("report", "--json").output)
@@ -69,14 +91,16 @@ def test_holidays_and_split(run: Run) -> None:
         (("target", "set", "--period", "2026", "calls", "--", "-3"), "zero or more"),
         (("target", "set", "revenue", "lots", "--period", "2026"), "'lots' is not an amount"),
         (("target", "set", "calls", "5", "--period", "2026-13"), "is not a period"),
-        (("target", "set", "calls", "5", "--period", "2026", "--rep", "Nobody"),
-         "no rep named 'Nobody'"),
+        (
+            ("target", "set", "calls", "5", "--period", "2026", "--rep", "Nobody"),
+            "no rep named 'Nobody'",
+        ),
         (("target", "holidays", "--add", "2026-02-30"), "not a real date"),
         (("target", "holidays", "--add", "every monday"), "give one day"),
         (("report", "--period", "fortnight"), "is not a period"),
         (("report", "--rep", "Nobody"), "no rep named 'Nobody'"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_one_line_and_writes_nothing(
     run: Run, args: tuple[str, ...], message: str
 ) -> None:
@@ -91,8 +115,14 @@ def test_the_team_report_has_a_leaderboard(run: Run) -> None:
     report = json.loads(run("report", "--rep", "all", "--json").output)
     assert report["rep"] == "everyone"
     assert len(report["leaderboard"]) == 5  # the demo's four reps, and you, with no target
-    assert {"rep": "Li Wei", "team": None, "manager": None, "won_revenue": 0, "target": None,
-            "attainment": None} in report["leaderboard"]  # fmt: skip
+    assert {
+        "rep": "Li Wei",
+        "team": None,
+        "manager": None,
+        "won_revenue": 0,
+        "target": None,
+        "attainment": None,
+    } in report["leaderboard"]
     teams = [group["group"] for group in report["leaderboard_by_team"]]
     assert teams == ["South", "East", None]  # the demo's two regions; you are in neither
     assert "Leaderboard by manager" in run("report", "--rep", "all", "--by", "manager").output

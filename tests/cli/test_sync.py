@@ -107,10 +107,12 @@ def test_a_bundle_s_text_reaches_the_terminal_inert(tmp_path: Path) -> None:
     folder = tmp_path / "team"
     folder.mkdir()
     write_bundle(folder / "li-wei.json", header | {"rep": ESCAPES}, changes)
-    outputs = [run("b.db", "import", str(folder / "li-wei.json")),
-               run("b.db", "import", "--json", str(folder / "li-wei.json")),
-               run("b.db", "sync", str(folder)),
-               run("b.db", "export", "-o", str(tmp_path / "b.json"), "--for", "x")]  # fmt: skip
+    outputs = [
+        run("b.db", "import", str(folder / "li-wei.json")),
+        run("b.db", "import", "--json", str(folder / "li-wei.json")),
+        run("b.db", "sync", str(folder)),
+        run("b.db", "export", "-o", str(tmp_path / "b.json"), "--for", "x"),
+    ]
     for _, output in outputs:
         assert not any(char in output for char in "\x1b\x07\x9b"), output
     assert "li-wei.json from ?]0;pwned??[2J?2J: " in outputs[0][1]

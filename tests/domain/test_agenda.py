@@ -117,19 +117,30 @@ def test_stale_deals_and_deals_without_a_next_step() -> None:
 
 def test_a_stale_deal_without_a_customer_says_so() -> None:
     """A CRM's deal imported without its company goes stale like any other."""
-    (item,) = build(TODAY, [], [DealH("seed", at("2026-11-01"), customer_id=None,
-                                      customer_name=None)], [], TOUCH)  # fmt: skip
+    (item,) = build(
+        TODAY,
+        [],
+        [DealH("seed", at("2026-11-01"), customer_id=None, customer_name=None)],
+        [],
+        TOUCH,
+    )
     assert (item.key, item.customer_id, item.customer) == ("stale:seed", None, "(no customer)")
 
 
 @pytest.mark.parametrize(
     ("tier", "last", "planned", "expected"),
-    [("A", "2026-10-20", False, "34d quiet"), ("A", "2026-10-30", False, None),
-     ("B", "2026-10-20", False, None), ("C", None, False, "never contacted"),
-     ("A", "2026-01-01", True, None), (None, None, False, None)],
-)  # fmt: skip
-def test_untouched_accounts(tier: str | None, last: str | None, planned: bool,
-                            expected: str | None) -> None:  # fmt: skip
+    [
+        ("A", "2026-10-20", False, "34d quiet"),
+        ("A", "2026-10-30", False, None),
+        ("B", "2026-10-20", False, None),
+        ("C", None, False, "never contacted"),
+        ("A", "2026-01-01", True, None),
+        (None, None, False, None),
+    ],
+)
+def test_untouched_accounts(
+    tier: str | None, last: str | None, planned: bool, expected: str | None
+) -> None:
     account = Account("c9", tier, at(last) if last else None, planned)
     items = build(TODAY, [], [], [account], TOUCH)
     assert [i.due for i in items] == ([expected] if expected else [])

@@ -9,9 +9,16 @@ from workbench.sync.bundle import Change, Digest, json_schema
 
 CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 
-GOOD = {"origin": "dev1", "seq": 1, "hlc": "001795397400000-0000-dev1",
-        "entity": "customers", "row_id": "c1", "field": "name", "value": "Acme",
-        "prev": None}  # fmt: skip
+GOOD = {
+    "origin": "dev1",
+    "seq": 1,
+    "hlc": "001795397400000-0000-dev1",
+    "entity": "customers",
+    "row_id": "c1",
+    "field": "name",
+    "value": "Acme",
+    "prev": None,
+}
 
 
 def test_a_good_change() -> None:

@@ -16,12 +16,15 @@ from workbench.domain.kpis import (
 
 
 def test_results_of_a_period() -> None:
-    figures = results([
-        ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),  # 33 days
-        ClosedDeal(300_000, True, date(2026, 11, 1), date(2026, 11, 11), "CNY"),  # 10 days
-        ClosedDeal(50_000, True, date(2026, 9, 1), date(2026, 11, 20), "CNY"),  # 80 days
-        ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "CNY"),
-    ], "CNY")  # fmt: skip
+    figures = results(
+        [
+            ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),  # 33 days
+            ClosedDeal(300_000, True, date(2026, 11, 1), date(2026, 11, 11), "CNY"),  # 10 days
+            ClosedDeal(50_000, True, date(2026, 9, 1), date(2026, 11, 20), "CNY"),  # 80 days
+            ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "CNY"),
+        ],
+        "CNY",
+    )
     assert (figures.won_revenue, figures.won_count, figures.lost_count) == (450_000, 3, 1)
     assert figures.win_rate == 0.75
     assert figures.average_won == 150_000
@@ -31,13 +34,16 @@ def test_results_of_a_period() -> None:
 
 def test_deals_in_other_currencies_count_but_their_money_is_kept_apart() -> None:
     """They vanished from the counts and the win rate, not only from revenue."""
-    figures = results([
-        ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),
-        ClosedDeal(2_500_000, True, date(2026, 10, 1), date(2026, 11, 3), "USD"),
-        ClosedDeal(700, True, date(2026, 10, 1), date(2026, 11, 4), "USD"),
-        ClosedDeal(1_000, True, date(2026, 10, 1), date(2026, 11, 3), "EUR"),
-        ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "USD"),
-    ], "CNY")  # fmt: skip
+    figures = results(
+        [
+            ClosedDeal(100_000, True, date(2026, 10, 1), date(2026, 11, 3), "CNY"),
+            ClosedDeal(2_500_000, True, date(2026, 10, 1), date(2026, 11, 3), "USD"),
+            ClosedDeal(700, True, date(2026, 10, 1), date(2026, 11, 4), "USD"),
+            ClosedDeal(1_000, True, date(2026, 10, 1), date(2026, 11, 3), "EUR"),
+            ClosedDeal(900_000, False, date(2026, 8, 1), date(2026, 11, 5), "USD"),
+        ],
+        "CNY",
+    )
     assert (figures.won_count, figures.lost_count, figures.win_rate) == (4, 1, 0.8)
     assert figures.won_revenue == 100_000 and figures.average_won == 100_000  # CNY's alone
     assert figures.won_elsewhere == (("EUR", 1_000), ("USD", 2_500_700))
@@ -55,13 +61,16 @@ def test_stage_conversion_from_stage_history() -> None:
     order = ["lead", "qualified", "proposal", "won"]
     nov, dec = date(2026, 11, 1), date(2026, 12, 1)
     moves = [
-        Move("a", "lead", date(2026, 11, 2)), Move("a", "qualified", date(2026, 11, 9)),
+        Move("a", "lead", date(2026, 11, 2)),
+        Move("a", "qualified", date(2026, 11, 9)),
         Move("a", "won", date(2026, 12, 15)),  # advanced from qualified, after the period
-        Move("b", "lead", date(2026, 11, 3)), Move("b", "lost", date(2026, 11, 20)),
+        Move("b", "lead", date(2026, 11, 3)),
+        Move("b", "lost", date(2026, 11, 20)),
         Move("c", "lead", date(2026, 10, 1)),  # entered before the period: not counted
         Move("c", "proposal", date(2026, 11, 5)),
-        Move("d", "proposal", date(2026, 11, 6)), Move("d", "qualified", date(2026, 11, 7)),
-    ]  # fmt: skip
+        Move("d", "proposal", date(2026, 11, 6)),
+        Move("d", "qualified", date(2026, 11, 7)),
+    ]
     assert stage_conversion(moves, order, nov, dec) == {
         "lead": (2, 1),  # a went on, b was lost
         "qualified": (2, 1),  # a went on to won; d came back to it and stayed

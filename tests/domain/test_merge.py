@@ -36,8 +36,15 @@ def histories(draw: st.DrawFn) -> list[FieldChange]:
         origin = draw(st.sampled_from("abc"))
         seqs[origin] += 1
         seen = draw(st.lists(st.sampled_from(made), unique=True)) if made else []
-        made.append(FieldChange(origin, seqs[origin], f"{draw(st.integers(0, 20)):03d}",
-                                f'"{origin}{step}"', tuple(c.id for c in seen)))  # fmt: skip
+        made.append(
+            FieldChange(
+                origin,
+                seqs[origin],
+                f"{draw(st.integers(0, 20)):03d}",
+                f'"{origin}{step}"',
+                tuple(c.id for c in seen),
+            )
+        )
     return made
 
 

@@ -122,8 +122,13 @@ def test_complaints_are_open_until_resolved() -> None:
 
 
 def test_follow_up_dates_and_recurrence() -> None:
-    fu = FollowUp(title="Call back", customer_id="c1", due_date="2026-12-01", due_time="14:00",
-                  recurrence="FREQ=WEEKLY;INTERVAL=2")  # fmt: skip
+    fu = FollowUp(
+        title="Call back",
+        customer_id="c1",
+        due_date="2026-12-01",
+        due_time="14:00",
+        recurrence="FREQ=WEEKLY;INTERVAL=2",
+    )
     assert fu.due_date == date(2026, 12, 1) and fu.recurrence == "FREQ=WEEKLY;INTERVAL=2"
     assert "due_date: is not a date" in error_of(
         FollowUp, title="x", customer_id="c1", due_date="2026-02-30"
@@ -164,8 +169,9 @@ def test_a_new_recurrence_is_one_rfc_5545_rule_in_local_time(rule: str, refused:
 
 
 def test_target_period_metric_and_currency() -> None:
-    target = Target(rep_id="r1", period="2026-q4", metric="revenue", amount=5_000_000_00,
-                    currency="CNY")  # fmt: skip
+    target = Target(
+        rep_id="r1", period="2026-q4", metric="revenue", amount=5_000_000_00, currency="CNY"
+    )
     assert target.period == "2026-Q4"
     assert "is not a period" in error_of(
         Target, rep_id="r1", period="2026-Q5", metric="calls", amount=1
@@ -189,8 +195,9 @@ def test_stage_keys() -> None:
 
 
 def test_stage_move_and_rep() -> None:
-    move = StageMove(deal_id="d1", from_stage="lead", to_stage="qualified",
-                     at=datetime(2026, 11, 23, tzinfo=UTC))  # fmt: skip
+    move = StageMove(
+        deal_id="d1", from_stage="lead", to_stage="qualified", at=datetime(2026, 11, 23, tzinfo=UTC)
+    )
     assert move.from_stage == "lead"
     assert Rep(name="Li Wei").name == "Li Wei"
     assert "email:" in error_of(Rep, name="Li", email="li@")

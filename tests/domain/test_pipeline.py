@@ -39,8 +39,12 @@ STAGES = [S("lead", "Lead"), S("proposal", "Proposal"), S("won", "Won", StageKin
 
 
 def test_column_figures_by_hand() -> None:
-    cards = [C("a", "lead", 1000_00, probability=10), C("b", "lead", 500_00, probability=40),
-             C("c", "won", 300_00, probability=100), C("d", "gone", 1)]  # fmt: skip
+    cards = [
+        C("a", "lead", 1000_00, probability=10),
+        C("b", "lead", 500_00, probability=40),
+        C("c", "won", 300_00, probability=100),
+        C("d", "gone", 1),
+    ]
     lead, proposal, won = columns(STAGES, cards)
     assert (lead.count, lead.total["CNY"], lead.weighted["CNY"]) == (2, 1500_00, 100_00 + 200_00)
     assert (proposal.count, sum(proposal.total.values())) == (0, 0)
@@ -66,10 +70,20 @@ def test_stale_and_overdue() -> None:
 
 
 def test_sorting() -> None:
-    early = C("early", "lead", 5, expected_close=date(2026, 12, 1),
-              entered_stage=datetime(2026, 11, 20, tzinfo=UTC))  # fmt: skip
-    big = C("big", "lead", 900, expected_close=date(2027, 1, 1),
-            entered_stage=datetime(2026, 10, 1, tzinfo=UTC))  # fmt: skip
+    early = C(
+        "early",
+        "lead",
+        5,
+        expected_close=date(2026, 12, 1),
+        entered_stage=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    big = C(
+        "big",
+        "lead",
+        900,
+        expected_close=date(2027, 1, 1),
+        entered_stage=datetime(2026, 10, 1, tzinfo=UTC),
+    )
     undated = C("undated", "lead", 50)
     cards = [undated, big, early]
     assert [c.title for c in sorted(cards, key=sorter(SortBy.CLOSE))] == ["early", "big", "undated"]

@@ -54,8 +54,9 @@ def test_a_month_set_by_hand_overrides_its_share() -> None:
 
 
 def test_split_by_last_years_won_revenue() -> None:
-    weights = month_weights([(date(2025, 11, 3), 100), (date(2025, 12, 1), 300),
-                             (date(2024, 1, 1), 999)], 2025)  # fmt: skip
+    weights = month_weights(
+        [(date(2025, 11, 3), 100), (date(2025, 12, 1), 300), (date(2024, 1, 1), 999)], 2025
+    )
     assert weights == {11: 100, 12: 300}
     year = Breakdown({"2026": 400_000}, split=Split.LAST_YEAR, month_weights=weights)
     assert year.target(P("2026-11")) == pytest.approx(100_000)
@@ -81,7 +82,8 @@ def test_pace() -> None:
     # November, 16 in it)
     hand = Breakdown({"2026": 261_000, "2026-11": 30_000})
     assert pace(hand, P("2026"), monday).expected == pytest.approx(
-        (217 * 1_000 + 16 * 30_000 / 21) / 270_000)  # fmt: skip
+        (217 * 1_000 + 16 * 30_000 / 21) / 270_000
+    )
 
 
 def test_pace_without_a_target_is_time_elapsed() -> None:

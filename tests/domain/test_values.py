@@ -13,12 +13,21 @@ from workbench.domain.periods import Period, PeriodKind
 
 @pytest.mark.parametrize(
     ("text", "currency", "minor"),
-    [("12500", "CNY", 1_250_000), ("12,500.50", "CNY", 1_250_050), ("¥99", "CNY", 9900),
-     ("$1,000", "USD", 100_000), ("500", "JPY", 500), ("1.5 EUR", "EUR", 150),
-     # Shorthands no one doubts (HubSpot files hold "250k"; Chinese sheets "25万").
-     ("250k", "USD", 25_000_000), ("1.5K", "USD", 150_000), ("25万", "CNY", 25_000_000),
-     ("1,2亿", "CNY", 12_000_000_000), ("¥3.5万", "CNY", 3_500_000)],
-)  # fmt: skip
+    [
+        ("12500", "CNY", 1_250_000),
+        ("12,500.50", "CNY", 1_250_050),
+        ("¥99", "CNY", 9900),
+        ("$1,000", "USD", 100_000),
+        ("500", "JPY", 500),
+        ("1.5 EUR", "EUR", 150),
+        # Shorthands no one doubts (HubSpot files hold "250k"; Chinese sheets "25万").
+        ("250k", "USD", 25_000_000),
+        ("1.5K", "USD", 150_000),
+        ("25万", "CNY", 25_000_000),
+        ("1,2亿", "CNY", 12_000_000_000),
+        ("¥3.5万", "CNY", 3_500_000),
+    ],
+)
 def test_parse_amount(text: str, currency: str, minor: int) -> None:
     assert parse_amount(text, currency) == minor
 
@@ -32,16 +41,27 @@ def test_a_decimal_comma_still_reads_plain_whole_amounts() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("-5", "zero or more"), ("abc", "not an amount"), ("1.234", "more decimals"),
-     ("99,999,999,999,999.99", "too large"), ("nan", "not an amount"),
-     # An exponent is no way to write money: 1e999999 ended in a decimal.Overflow
-     # traceback, 1e-99999999 was imported as 0.
-     ("1e30", "not an amount"), ("1e999999", "not an amount"), ("1e-99999999", "not an amount"),
-     ("1" * 5000, "not an amount"), ("1,23,456.00", "not an amount"),
-     # M is a million to most and a thousand (mille) to some: refused, not guessed.
-     ("2M", "not an amount"), ("k", "not an amount"), ("5kk", "not an amount"),
-     ("1.234567k", "more decimals"), ("9999999999999999亿", "too large")],
-)  # fmt: skip
+    [
+        ("-5", "zero or more"),
+        ("abc", "not an amount"),
+        ("1.234", "more decimals"),
+        ("99,999,999,999,999.99", "too large"),
+        ("nan", "not an amount"),
+        # An exponent is no way to write money: 1e999999 ended in a decimal.Overflow
+        # traceback, 1e-99999999 was imported as 0.
+        ("1e30", "not an amount"),
+        ("1e999999", "not an amount"),
+        ("1e-99999999", "not an amount"),
+        ("1" * 5000, "not an amount"),
+        ("1,23,456.00", "not an amount"),
+        # M is a million to most and a thousand (mille) to some: refused, not guessed.
+        ("2M", "not an amount"),
+        ("k", "not an amount"),
+        ("5kk", "not an amount"),
+        ("1.234567k", "more decimals"),
+        ("9999999999999999亿", "too large"),
+    ],
+)
 def test_parse_amount_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_amount(text, "CNY")
@@ -49,9 +69,16 @@ def test_parse_amount_rejects(text: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("minor", "currency", "text"),
-    [(113_100_000, "CNY", "1131000"), (123_456_789, "CNY", "1234567.89"), (150, "EUR", "1.5"),
-     (5, "USD", "0.05"), (0, "CNY", "0"), (500, "JPY", "500"), (1_234, "KWD", "1.234")],
-)  # fmt: skip
+    [
+        (113_100_000, "CNY", "1131000"),
+        (123_456_789, "CNY", "1234567.89"),
+        (150, "EUR", "1.5"),
+        (5, "USD", "0.05"),
+        (0, "CNY", "0"),
+        (500, "JPY", "500"),
+        (1_234, "KWD", "1.234"),
+    ],
+)
 def test_an_amount_in_a_form_is_exact(minor: int, currency: str, text: str) -> None:
     assert amount_text(minor, currency) == text
 
@@ -70,12 +97,14 @@ def test_format_money() -> None:
 
 @pytest.mark.parametrize(
     ("key", "kind", "start", "end"),
-    [("2026", "year", "2026-01-01", "2027-01-01"),
-     ("2026-Q4", "quarter", "2026-10-01", "2027-01-01"),
-     ("2026-11", "month", "2026-11-01", "2026-12-01"),
-     ("2026-W48", "week", "2026-11-23", "2026-11-30"),
-     ("2026-W01", "week", "2025-12-29", "2026-01-05")],
-)  # fmt: skip
+    [
+        ("2026", "year", "2026-01-01", "2027-01-01"),
+        ("2026-Q4", "quarter", "2026-10-01", "2027-01-01"),
+        ("2026-11", "month", "2026-11-01", "2026-12-01"),
+        ("2026-W48", "week", "2026-11-23", "2026-11-30"),
+        ("2026-W01", "week", "2025-12-29", "2026-01-05"),
+    ],
+)
 def test_periods(key: str, kind: str, start: str, end: str) -> None:
     period = Period.parse(key)
     assert (period.kind, str(period.start), str(period.end), period.key) == (kind, start, end, key)
@@ -126,10 +155,18 @@ def test_hlc_parse_rejects_garbage() -> None:
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("this month", "2026-11"), ("next month", "2026-12"), ("last month", "2026-10"),
-     ("this quarter", "2026-Q4"), ("next quarter", "2027-Q1"), ("this week", "2026-W48"),
-     ("next year", "2027"), ("2026-Q3", "2026-Q3"), (" This Month ", "2026-11")],
-)  # fmt: skip
+    [
+        ("this month", "2026-11"),
+        ("next month", "2026-12"),
+        ("last month", "2026-10"),
+        ("this quarter", "2026-Q4"),
+        ("next quarter", "2027-Q1"),
+        ("this week", "2026-W48"),
+        ("next year", "2027"),
+        ("2026-Q3", "2026-Q3"),
+        (" This Month ", "2026-11"),
+    ],
+)
 def test_period_named(text: str, key: str) -> None:
     from workbench.domain.periods import period_named
 

@@ -147,10 +147,14 @@ def test_a_chinese_rep_writes_the_month_first(monkeypatch: pytest.MonkeyPatch) -
         ("每个星期一上午10点", "FREQ=WEEKLY;BYDAY=MO", "2026-12-07", time(10)),
         ("first friday of every month", "FREQ=MONTHLY;BYDAY=1FR", "2026-12-04", None),
         ("tuesdays and thursdays", "FREQ=WEEKLY;BYDAY=TU,TH", "2026-12-03", None),
-        ("once a year on december 25th", "FREQ=YEARLY;BYMONTHDAY=25;BYMONTH=12", "2026-12-25",
-         None),
+        (
+            "once a year on december 25th",
+            "FREQ=YEARLY;BYMONTHDAY=25;BYMONTH=12",
+            "2026-12-25",
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_repeats_reps_type(text: str, rule: str, day: str, at: time | None) -> None:
     assert parse_when(text, WED) == When(d(day), at, rule)
 
@@ -220,7 +224,8 @@ def test_describe() -> None:
     assert describe_rrule("FREQ=MONTHLY;BYMONTHDAY=1") == "every month on the 1st"
     assert describe_rrule("FREQ=WEEKLY;COUNT=3") == "every week, 3 times"  # (from a file)
     assert describe_rrule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20270131") == (
-        "every weekday until 2027-01-31")  # fmt: skip
+        "every weekday until 2027-01-31"
+    )
 
 
 def test_next_occurrence_keeps_the_rhythm() -> None:
@@ -235,12 +240,33 @@ def test_next_occurrence_keeps_the_rhythm() -> None:
 
 FORWARD = st.one_of(
     st.sampled_from(
-        ["today", "tomorrow", "next week", "next month", "end of week", "end of month",
-         "end of quarter", "end of year", "今天", "明天", "后天", "下周", "月底", "每周", "每天",
-         "every weekday", "every month on the 1st", "every month on the last day", "daily"]
+        [
+            "today",
+            "tomorrow",
+            "next week",
+            "next month",
+            "end of week",
+            "end of month",
+            "end of quarter",
+            "end of year",
+            "今天",
+            "明天",
+            "后天",
+            "下周",
+            "月底",
+            "每周",
+            "每天",
+            "every weekday",
+            "every month on the 1st",
+            "every month on the last day",
+            "daily",
+        ]
     ),
-    st.builds("{} {}".format, st.sampled_from(["", "next", "this"]),
-              st.sampled_from(["mon", "tue", "wednesday", "thu", "fri", "sat", "sunday"])),
+    st.builds(
+        "{} {}".format,
+        st.sampled_from(["", "next", "this"]),
+        st.sampled_from(["mon", "tue", "wednesday", "thu", "fri", "sat", "sunday"]),
+    ),
     st.builds("in {} {}".format, st.integers(0, 100), st.sampled_from(["days", "weeks", "months"])),
     st.builds("{}{}".format, st.integers(0, 100), st.sampled_from(["d", "w", "mo"])),
     st.builds("{} {}".format, st.sampled_from(["jan", "feb", "jun", "dec"]), st.integers(1, 28)),
@@ -248,7 +274,7 @@ FORWARD = st.one_of(
     st.builds("{}天后".format, st.integers(0, 400)),
     st.builds("下周{}".format, st.sampled_from("一二三四五六日")),
     st.builds("每月{}号".format, st.integers(1, 28)),
-)  # fmt: skip
+)
 
 
 @given(
@@ -261,15 +287,28 @@ def test_forward_phrases_never_land_before_today(phrase: str, today: date, hour:
     assert parse_when(phrase, now).day >= today
 
 
-REPEATS = ["every 2 weeks", "every mon and thu", "every month on the 1st", "every weekday",
-           "every month on the last day", "first friday of every month", "tuesdays",
-           "every monday 10am", "weekly on wednesdays and fridays", "every 3 months",
-           "yearly on the 4th thursday in november", "每个周末九点", "每月1号",
-           "每隔3天"]  # fmt: skip
+REPEATS = [
+    "every 2 weeks",
+    "every mon and thu",
+    "every month on the 1st",
+    "every weekday",
+    "every month on the last day",
+    "first friday of every month",
+    "tuesdays",
+    "every monday 10am",
+    "weekly on wednesdays and fridays",
+    "every 3 months",
+    "yearly on the 4th thursday in november",
+    "每个周末九点",
+    "每月1号",
+    "每隔3天",
+]
 
 
-@given(phrase=st.sampled_from(REPEATS),
-       today=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))  # fmt: skip
+@given(
+    phrase=st.sampled_from(REPEATS),
+    today=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+)
 def test_a_repeat_starts_on_one_of_its_days(phrase: str, today: date) -> None:
     when = parse_when(phrase, datetime.combine(today, time(8)))
     assert when.rrule is not None and when.day > today
@@ -290,16 +329,33 @@ def test_any_text_parses_or_raises_when_error(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("due", "at", "expected"),
-    [("2026-11-21", None, "2d overdue"), ("2026-11-23", time(14), "today 14:00"),
-     ("2026-11-23", None, "today"), ("2026-11-24", None, "tomorrow"),
-     ("2026-11-26", time(9, 5), "in 3d 09:05"), ("2026-12-07", None, "Mon 7 Dec")],
-)  # fmt: skip
+    [
+        ("2026-11-21", None, "2d overdue"),
+        ("2026-11-23", time(14), "today 14:00"),
+        ("2026-11-23", None, "today"),
+        ("2026-11-24", None, "tomorrow"),
+        ("2026-11-26", time(9, 5), "in 3d 09:05"),
+        ("2026-12-07", None, "Mon 7 Dec"),
+    ],
+)
 def test_describe_due(due: str, at: time | None, expected: str) -> None:
     assert describe_due(d(due), at, NOW.date()) == expected
 
 
-VALID = ["tomorrow", "next tue", "in 3 days", "dec 5", "3pm", "tomorrow 3pm", "friday 10am",
-         "every 2 weeks", "明天", "下周二", "明天下午3点", "tonight 8pm"]  # fmt: skip
+VALID = [
+    "tomorrow",
+    "next tue",
+    "in 3 days",
+    "dec 5",
+    "3pm",
+    "tomorrow 3pm",
+    "friday 10am",
+    "every 2 weeks",
+    "明天",
+    "下周二",
+    "明天下午3点",
+    "tonight 8pm",
+]
 UNKNOWN = ["banana", "asap", "maybe", "purple", "sometime", "quickly", "香蕉", "大概"]
 
 

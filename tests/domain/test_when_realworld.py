@@ -34,8 +34,10 @@ def test_no_phrase_is_silently_wrong() -> None:
             grade, got, why = cases.grade(case)
             if grade == "crash":
                 wrong.append(f"{case['phrase']!r} crashed: {why}")
-            elif grade == "wrong" and not (cases.DISPUTED.get((case["source"], case["phrase"]))
-                                           or DISPUTED_HERE.get((case["source"], case["phrase"]))
-                                           or cases.convention(case, got)):  # fmt: skip
+            elif grade == "wrong" and not (
+                cases.DISPUTED.get((case["source"], case["phrase"]))
+                or DISPUTED_HERE.get((case["source"], case["phrase"]))
+                or cases.convention(case, got)
+            ):
                 wrong.append(f"{case['phrase']!r} at {case['ref']}: {got} ({why})")
     assert wrong == [], f"{len(wrong)} silently wrong:\n" + "\n".join(wrong[:40])

@@ -29,8 +29,10 @@ def send(source: Store, target: Store, folder: Path, *, full: bool = True) -> Su
 
 def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Everything sync must make equal: the records, the log, the conflicts."""
-    return {table: sorted(store.db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in SYNCED}  # fmt: skip
+    return {
+        table: sorted(store.db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+        for table in SYNCED
+    }
 
 
 def dump(store: Store) -> str:

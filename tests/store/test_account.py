@@ -36,20 +36,50 @@ def acme_story(store: Store, acme: Customer, me: Rep) -> Customer:
         ("Gone", "needs", 777_777, {"deleted": True}),
     ]:
         store.add(Deal(**deal | {"title": title, "stage": stage, "amount": amount} | extra))
-    store.add(Deal(customer_id=other.id, title="Not Acme's", currency="CNY", stage="won",
-                   amount=5_000_000, closed_on=date(2026, 1, 1)))  # fmt: skip
+    store.add(
+        Deal(
+            customer_id=other.id,
+            title="Not Acme's",
+            currency="CNY",
+            stage="won",
+            amount=5_000_000,
+            closed_on=date(2026, 1, 1),
+        )
+    )
     visit = {"customer_id": acme.id, "kind": ActivityKind.VISIT}
     store.add(Activity(**visit, at=at("2026-10-01T02:00:00"), satisfaction=4))
     store.add(Activity(**visit, at=at("2026-11-02T03:00:00"), satisfaction=5))
     store.add(Activity(**visit, at=at("2026-11-20T01:00:00"), satisfaction=1, deleted=True))
-    store.add(Activity(customer_id=acme.id, kind=ActivityKind.CALL, at=at("2026-11-13T01:30:00"),
-                       satisfaction=2, notes="Unhappy with delivery"))  # fmt: skip
-    store.add(Activity(customer_id=acme.id, kind=ActivityKind.COMPLAINT,
-                       at=at("2026-11-13T01:00:00"), notes="Late delivery"))  # fmt: skip
-    store.add(Activity(customer_id=acme.id, kind=ActivityKind.COMPLAINT, at=at("2026-08-01T01:00"),
-                       complaint_status="resolved"))  # fmt: skip
-    store.add(Activity(customer_id=other.id, kind=ActivityKind.VISIT, at=at("2026-11-22T01:00"),
-                       satisfaction=1))  # fmt: skip
+    store.add(
+        Activity(
+            customer_id=acme.id,
+            kind=ActivityKind.CALL,
+            at=at("2026-11-13T01:30:00"),
+            satisfaction=2,
+            notes="Unhappy with delivery",
+        )
+    )
+    store.add(
+        Activity(
+            customer_id=acme.id,
+            kind=ActivityKind.COMPLAINT,
+            at=at("2026-11-13T01:00:00"),
+            notes="Late delivery",
+        )
+    )
+    store.add(
+        Activity(
+            customer_id=acme.id,
+            kind=ActivityKind.COMPLAINT,
+            at=at("2026-08-01T01:00"),
+            complaint_status="resolved",
+        )
+    )
+    store.add(
+        Activity(
+            customer_id=other.id, kind=ActivityKind.VISIT, at=at("2026-11-22T01:00"), satisfaction=1
+        )
+    )
     follow = {"customer_id": acme.id, "title": "Call back"}
     store.add(FollowUp(**follow, due_date=date(2026, 11, 30)))
     store.add(FollowUp(**follow, due_date=date(2026, 11, 25)))
@@ -84,15 +114,23 @@ def test_the_rest_of_the_story(store: Store, acme_story: Customer, me: Rep) -> N
     assert [c.name for c in account.contacts] == ["Chen Jie", "Zhou Min"]
     # open first, soonest close first (none last); then closed, latest first
     assert [d.title for d in account.deals] == [
-        "Pumps 2027", "Service", "Spares (USD)", "Seals", "Valves", "Pumps 2024",
-    ]  # fmt: skip
+        "Pumps 2027",
+        "Service",
+        "Spares (USD)",
+        "Seals",
+        "Valves",
+        "Pumps 2024",
+    ]
     assert [f.due_date.day for f in account.follow_ups] == [25, 30]
     assert account.activities == 5
     assert [e.at.day for e in account.timeline] == [13, 13, 2, 1, 1]
     assert [(e.kind, e.satisfaction, e.complaint_status) for e in account.feedback] == [
-        ("call", 2, None), ("complaint", None, "open"), ("visit", 5, None),
-        ("visit", 4, None), ("complaint", None, "resolved"),
-    ]  # fmt: skip
+        ("call", 2, None),
+        ("complaint", None, "open"),
+        ("visit", 5, None),
+        ("visit", 4, None),
+        ("complaint", None, "resolved"),
+    ]
 
 
 def test_a_customer_with_nothing_yet(store: Store, acme: Customer) -> None:

@@ -49,8 +49,9 @@ def replicas() -> Iterator[tuple[list[Store], Path]]:
 
 
 def live(store: Store, index: int) -> str | None:
-    ids = [row[0] for row in store.db.execute(
-        "SELECT id FROM customers WHERE deleted = 0 ORDER BY id")]  # fmt: skip
+    ids = [
+        row[0] for row in store.db.execute("SELECT id FROM customers WHERE deleted = 0 ORDER BY id")
+    ]
     return ids[index % len(ids)] if ids else None
 
 
@@ -98,8 +99,9 @@ def everything_settled(store: Store) -> None:
         fields.setdefault((entity, row_id, field), []).append(
             FieldChange(origin, seq, hlc, value, tuple(json.loads(prev)) if prev else ())
         )
-    conflicts = {(e, r, f, o, s) for e, r, f, o, s, *_ in store.db.execute(
-        "SELECT * FROM conflicts")}  # fmt: skip
+    conflicts = {
+        (e, r, f, o, s) for e, r, f, o, s, *_ in store.db.execute("SELECT * FROM conflicts")
+    }
     for (entity, row_id, field), changes in fields.items():
         outcome = resolve(changes)
         if entity == "customers" and field in ("name", "tier"):
@@ -128,11 +130,15 @@ def test_any_exchange_order_converges(
         deleted: set[str] = set()
         for action in actions:
             apply(stores, folder, action, deleted)
-        written = {row for store in stores for row in store.db.execute(
-            "SELECT origin, seq FROM changes")}  # fmt: skip
+        written = {
+            row for store in stores for row in store.db.execute("SELECT origin, seq FROM changes")
+        }
         for _ in range(4):  # re-pointing may write; repeat until nothing new moves
-            moved = sum(send(stores, folder, source, target, full=True)
-                        for source in order for target in order)  # fmt: skip
+            moved = sum(
+                send(stores, folder, source, target, full=True)
+                for source in order
+                for target in order
+            )
             if not moved:
                 break
         first = content(stores[0])

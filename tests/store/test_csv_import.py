@@ -48,8 +48,9 @@ def pumps_again(store: Store, tmp_path: Path, header: str, row: str) -> tuple[De
     return store.require(Deal, pumps.id), report
 
 
-def imported(store: Store, entity: str, path: Path, mapping: Mapping | None = None,
-             skip_bad: bool = False) -> list[str]:  # fmt: skip
+def imported(
+    store: Store, entity: str, path: Path, mapping: Mapping | None = None, skip_bad: bool = False
+) -> list[str]:
     plan = plan_import(store, entity, path, mapping or Mapping())
     apply_plan(store, plan, skip_bad=skip_bad)
     return plan.report()
@@ -136,19 +137,22 @@ def test_the_same_file_again_updates_instead_of_adding(
 def test_a_deal_won_by_a_file_is_closed_and_its_move_recorded(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:
-    won, _ = pumps_again(store, tmp_path, "id,title,customer,stage,amount",
-                         "{id},Pumps,Acme,Won,13000")  # fmt: skip
+    won, _ = pumps_again(
+        store, tmp_path, "id,title,customer,stage,amount", "{id},Pumps,Acme,Won,13000"
+    )
     assert (won.stage, won.closed_on, won.amount) == ("won", store.clock.today(), 13_000_00)
-    assert store.db.execute("SELECT count(*) FROM stage_history WHERE deal_id = ? AND "
-                            "to_stage = 'won'", [won.id]).fetchone() == (1,)  # fmt: skip
+    assert store.db.execute(
+        "SELECT count(*) FROM stage_history WHERE deal_id = ? AND to_stage = 'won'", [won.id]
+    ).fetchone() == (1,)
 
 
 def test_a_blank_amount_leaves_a_deals_amount_as_it_was(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:
     """It was set to 0: a blank cell says nothing."""
-    pumps, _ = pumps_again(store, tmp_path, "id,title,customer,stage,amount,currency",
-                           "{id},Pumps,Acme,Lead,,")  # fmt: skip
+    pumps, _ = pumps_again(
+        store, tmp_path, "id,title,customer,stage,amount,currency", "{id},Pumps,Acme,Lead,,"
+    )
     assert pumps.amount == 12_500_50
 
 
@@ -157,21 +161,28 @@ def test_the_report_warns_of_deals_that_would_count_for_nothing(
 ) -> None:
     """Won deals without a close date counted in no KPI, without a word; a
     CRM's Close Date of a closed deal is the day it closed."""
-    text = ("Deal,Account,Stage,Amount,Close Date\n"
-            "A,Acme,Closed Won,USD 100,2026-08-15\n"  # past: closed that day
-            "B,Acme,Closed Lost,100,2099-01-01\n"  # a future close: not a close date
-            "C,Acme,Won,EUR 5,\n"
-            "D,Acme,Lead,7,2027-01-01\n")  # fmt: skip
+    text = (
+        "Deal,Account,Stage,Amount,Close Date\n"
+        "A,Acme,Closed Won,USD 100,2026-08-15\n"  # past: closed that day
+        "B,Acme,Closed Lost,100,2099-01-01\n"  # a future close: not a close date
+        "C,Acme,Won,EUR 5,\n"
+        "D,Acme,Lead,7,2027-01-01\n"
+    )
     report = imported(store, "deals", csv_file(tmp_path, text))
     deals = deals_by_title(store)
     assert deals["A"].closed_on == date(2026, 8, 15) and deals["A"].expected_close is not None
     assert deals["B"].closed_on is None and deals["C"].closed_on is None
-    assert ("1 won or lost deal takes its close date from its expected close date (a CRM's "
-            "Close Date is the day it closed)") in report  # fmt: skip
-    assert ("2 won or lost deals have no close date: they count in no KPI (won revenue, win "
-            "rate) until they have one; add a closed_on column") in report  # fmt: skip
-    assert ('2 amounts name no currency: read as CNY; if they are not, put "currency" in a '
-            "--map file") in report  # fmt: skip
+    assert (
+        "1 won or lost deal takes its close date from its expected close date (a CRM's "
+        "Close Date is the day it closed)"
+    ) in report
+    assert (
+        "2 won or lost deals have no close date: they count in no KPI (won revenue, win "
+        "rate) until they have one; add a closed_on column"
+    ) in report
+    assert (
+        '2 amounts name no currency: read as CNY; if they are not, put "currency" in a --map file'
+    ) in report
     assert (
         "deals in other currencies than your home CNY (EUR 1, USD 1): they count as won or "
         "lost and in win rates; their revenue is shown apart, never added to CNY"
@@ -217,8 +228,9 @@ def test_skip_bad_writes_the_good_rows_and_a_reject_file(
 
 
 def test_duplicate_external_ids_are_refused(store: Store, me: Rep, tmp_path: Path) -> None:
-    plan = plan_import(store, "deals", csv_file(tmp_path, DEALS + "Again,Acme,Lead,1,,,X1,\n"),
-                       Mapping())  # fmt: skip
+    plan = plan_import(
+        store, "deals", csv_file(tmp_path, DEALS + "Again,Acme,Lead,1,,,X1,\n"), Mapping()
+    )
     assert plan.rejected == [(4, "the same record as line 2")]
 
 
@@ -226,11 +238,15 @@ def test_customers_named_with_or_without_legal_form_are_one(
     store: Store, me: Rep, tmp_path: Path
 ) -> None:
     hengtai = store.add(Customer(name="HENGTAI PUMPS"))
-    text = ("Deal,Account,Stage\nA,\"Hengtai Pumps Co., Ltd.\",lead\n"
-            "B,恒泰泵业有限公司,lead\nC,恒泰泵业,lead\n")  # fmt: skip
+    text = (
+        'Deal,Account,Stage\nA,"Hengtai Pumps Co., Ltd.",lead\n'
+        "B,恒泰泵业有限公司,lead\nC,恒泰泵业,lead\n"
+    )
     report = imported(store, "deals", csv_file(tmp_path, text))
-    assert ("takes customers as the same once legal forms are dropped: "
-            "Hengtai Pumps Co., Ltd. = HENGTAI PUMPS") in report  # fmt: skip
+    assert (
+        "takes customers as the same once legal forms are dropped: "
+        "Hengtai Pumps Co., Ltd. = HENGTAI PUMPS"
+    ) in report
     assert "creates 1 customer: 恒泰泵业有限公司" in report
     deals = deals_by_title(store)
     assert deals["A"].customer_id == hengtai.id
@@ -245,12 +261,16 @@ def test_contacts_already_here_only_get_their_blanks_filled(
 ) -> None:
     wang = store.add(Contact(customer_id=acme.id, name="Wang Fang", title="Buyer"))
     li = store.add(Contact(customer_id=acme.id, name="Li Na", email="li@acme.cn"))
-    rows = ("wang fang,Acme Pumps,wang@acme.cn,,Head of purchasing\n"
-            "Li Na (new),Acme Pumps,LI@acme.cn,+86 21 5555 0101,\n"
-            "Zhao Lei,Acme Pumps,,,\n")  # fmt: skip
+    rows = (
+        "wang fang,Acme Pumps,wang@acme.cn,,Head of purchasing\n"
+        "Li Na (new),Acme Pumps,LI@acme.cn,+86 21 5555 0101,\n"
+        "Zhao Lei,Acme Pumps,,,\n"
+    )
     report = imported(store, "contacts", csv_file(tmp_path, CONTACTS + rows))
-    assert "2 rows already here as contacts: only their empty fields are filled, " \
-           "nothing is overwritten" in report  # fmt: skip
+    assert (
+        "2 rows already here as contacts: only their empty fields are filled, "
+        "nothing is overwritten" in report
+    )
     assert "  line 2: Wang Fang (same name)" in report
     assert "  line 3: Li Na (same e-mail)" in report
     assert store.require(Contact, wang.id).email == "wang@acme.cn"
@@ -267,8 +287,10 @@ def test_the_same_contact_twice_in_a_file_without_ids_is_refused(
     rows = "Zhao Lei,Acme Pumps,zl@acme.cn,,\nZhao Lei,Acme Pumps,,,CFO\n"
     plan = plan_import(store, "contacts", csv_file(tmp_path, CONTACTS + rows), Mapping())
     assert plan.rejected == [(3, "the same contact as line 2 (same name)")]
-    keyed = "External ID,Name,Customer,Email\nC1,Info desk,Acme Pumps,info@acme.cn\n" \
-            "C2,Sales desk,Acme Pumps,info@acme.cn\n"  # fmt: skip
+    keyed = (
+        "External ID,Name,Customer,Email\nC1,Info desk,Acme Pumps,info@acme.cn\n"
+        "C2,Sales desk,Acme Pumps,info@acme.cn\n"
+    )
     plan = plan_import(store, "contacts", csv_file(tmp_path, keyed), Mapping())
     assert not plan.rejected and not plan.twins  # told apart by their external ids
 
@@ -278,10 +300,15 @@ def test_a_mapping_file_names_columns_and_translates_values(
 ) -> None:
     text = 'Deal,Firm,Phase,Value,Remarks\nPumps,Acme,Engaging,"1,000",x\n'
     mapping_path = tmp_path / "map.json"
-    mapping_path.write_text(json.dumps({
-        "columns": {"Firm": "customer", "Phase": "stage", "Remarks": None},
-        "values": {"stage": {"Engaging": "qualified"}}, "currency": "EUR",
-    }))  # fmt: skip
+    mapping_path.write_text(
+        json.dumps(
+            {
+                "columns": {"Firm": "customer", "Phase": "stage", "Remarks": None},
+                "values": {"stage": {"Engaging": "qualified"}},
+                "currency": "EUR",
+            }
+        )
+    )
     report = imported(store, "deals", csv_file(tmp_path, text), load_mapping(mapping_path))
     assert not any(line.startswith("not imported") for line in report)
     (deal,) = deals_by_title(store).values()
@@ -290,8 +317,10 @@ def test_a_mapping_file_names_columns_and_translates_values(
 
 def test_a_mapping_joins_columns_and_sets_constants(store: Store, me: Rep, tmp_path: Path) -> None:
     text = "Given,Family,Company,Street,City\nAmina,Otieno,AfyaLink,1 Ngong Rd,Nairobi\n,王,芳,,\n"
-    mapping = Mapping(join={"name": ["Given", "Family"], "title": ["Street", "City"]},
-                      constants={"notes": " from the fair "})  # fmt: skip
+    mapping = Mapping(
+        join={"name": ["Given", "Family"], "title": ["Street", "City"]},
+        constants={"notes": " from the fair "},
+    )
     report = imported(store, "contacts", csv_file(tmp_path, text), mapping)
     assert "columns: Company -> customer, Given + Family -> name, Street + City -> title" in report
     assert "on every row: notes = 'from the fair'" in report
@@ -305,8 +334,9 @@ def test_a_mapping_joins_columns_and_sets_constants(store: Store, me: Rep, tmp_p
 def test_a_constant_is_read_as_a_cell_would_be(store: Store, me: Rep, tmp_path: Path) -> None:
     """A stage for every row, by its label or through the mapping's values."""
     text = "Deal,Account\nPumps,Acme\n"
-    mapping = Mapping(constants={"stage": "Prospecting"},
-                      values={"stage": {"Prospecting": "qualified"}})  # fmt: skip
+    mapping = Mapping(
+        constants={"stage": "Prospecting"}, values={"stage": {"Prospecting": "qualified"}}
+    )
     imported(store, "deals", csv_file(tmp_path, text), mapping)
     assert deals_by_title(store)["Pumps"].stage == "qualified"
 
@@ -328,12 +358,14 @@ def test_first_and_last_name_columns_make_a_contacts_name(
 
 @pytest.mark.parametrize(
     ("mapping", "message"),
-    [(Mapping(join={"name": ["First", "Middle"]}), "join two or more of the file's columns"),
-     (Mapping(join={"name": ["First"]}), "join two or more"),
-     (Mapping(join={"nom": ["First", "Last"]}), "join names 'nom', not a field"),
-     (Mapping(constants={"stag": "lead"}), "constants names 'stag', not a field"),
-     (Mapping(constants={"name": "Ann"}), "sets name on every row, and a column fills it too")],
-)  # fmt: skip
+    [
+        (Mapping(join={"name": ["First", "Middle"]}), "join two or more of the file's columns"),
+        (Mapping(join={"name": ["First"]}), "join two or more"),
+        (Mapping(join={"nom": ["First", "Last"]}), "join names 'nom', not a field"),
+        (Mapping(constants={"stag": "lead"}), "constants names 'stag', not a field"),
+        (Mapping(constants={"name": "Ann"}), "sets name on every row, and a column fills it too"),
+    ],
+)
 def test_a_mapping_that_cannot_be_followed_says_why(
     store: Store, me: Rep, tmp_path: Path, mapping: Mapping, message: str
 ) -> None:
@@ -417,15 +449,20 @@ def test_ten_thousand_deals_import_whole(store: Store, me: Rep, tmp_path: Path) 
     (`make bench`, "CSV import of 10,000 deals", budget 5 s): a timed assert
     here failed whenever the machine was busy."""
     lines = ["Deal,Account,Stage,Amount,Close Date,External ID"]
-    lines += [f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
-              for n in range(10_000)]  # fmt: skip
+    lines += [
+        f"Deal {n},Customer {n % 2000},proposal,{n * 10}.50,2027-0{n % 9 + 1}-15,E{n}"
+        for n in range(10_000)
+    ]
     path = csv_file(tmp_path, "\n".join(lines) + "\n")
     imported(store, "deals", path)
-    assert store.db.execute("SELECT count(*), count(DISTINCT customer_id) FROM deals "
-                            "WHERE stage = 'proposal'").fetchone() == (10_000, 2_000)  # fmt: skip
-    last = store.db.execute("SELECT amount, expected_close FROM deals d JOIN customers c "
-                            "ON c.id = d.customer_id WHERE d.title = 'Deal 9999' "
-                            "AND c.name = 'Customer 1999'").fetchone()  # fmt: skip
+    assert store.db.execute(
+        "SELECT count(*), count(DISTINCT customer_id) FROM deals WHERE stage = 'proposal'"
+    ).fetchone() == (10_000, 2_000)
+    last = store.db.execute(
+        "SELECT amount, expected_close FROM deals d JOIN customers c "
+        "ON c.id = d.customer_id WHERE d.title = 'Deal 9999' "
+        "AND c.name = 'Customer 1999'"
+    ).fetchone()
     assert last == (9_999_050, "2027-01-15")
 
 
@@ -487,12 +524,14 @@ def test_decimal_commas_when_the_mapping_says_so(store: Store, me: Rep, tmp_path
 
 @pytest.mark.parametrize(
     ("written", "currency", "minor", "code"),
-    [("1.234,50 €", "EUR", 1_234_50, "EUR"),  # unmistakably a decimal comma
-     ("USD 250,000.00", "", 250_000_00, "USD"),  # Salesforce: the code in the cell
-     ("250,000.00 USD", "usd", 250_000_00, "USD"),
-     ("EUR 1.234,50", "", 1_234_50, "EUR"),
-     ("12,5", "", 12_50, "CNY")],
-)  # fmt: skip
+    [
+        ("1.234,50 €", "EUR", 1_234_50, "EUR"),  # unmistakably a decimal comma
+        ("USD 250,000.00", "", 250_000_00, "USD"),  # Salesforce: the code in the cell
+        ("250,000.00 USD", "usd", 250_000_00, "USD"),
+        ("EUR 1.234,50", "", 1_234_50, "EUR"),
+        ("12,5", "", 12_50, "CNY"),
+    ],
+)
 def test_amounts_as_spreadsheets_write_them(
     store: Store, me: Rep, tmp_path: Path, written: str, currency: str, minor: int, code: str
 ) -> None:
@@ -512,8 +551,11 @@ def test_an_amounts_code_and_the_currency_column_must_agree(
 
 def test_a_files_records_are_counted_by_what_they_are() -> None:
     assert [records(n, "row") for n in (0, 1, 2, 1200)] == [
-        "0 rows", "1 row", "2 rows", "1,200 rows"
-    ]  # fmt: skip
+        "0 rows",
+        "1 row",
+        "2 rows",
+        "1,200 rows",
+    ]
     assert records(1, "card", "good") == "1 good card"
     assert records(3, "card", "bad") == "3 bad cards"
 
@@ -524,8 +566,9 @@ def test_another_reps_record_is_theirs_to_change(store: Store, me: Rep, tmp_path
     other = store.add(Rep(name="Li Wei"))
     path = csv_file(tmp_path, f"id,name\n{other.id},Hijacked\n{me.id},Me Renamed\n")
     plan = plan_import(store, "reps", path, Mapping())
-    assert plan.rejected == [(2, "'Li Wei' is another rep: only their own computers change "
-                                 "their record")]  # fmt: skip
+    assert plan.rejected == [
+        (2, "'Li Wei' is another rep: only their own computers change their record")
+    ]
     assert [row.record_id for row in plan.good] == [me.id]
     unchanged = csv_file(tmp_path, f"id,name\n{other.id},Li Wei\n", name="same.csv")
     assert not plan_import(store, "reps", unchanged, Mapping()).rejected
@@ -537,8 +580,9 @@ def test_a_customer_id_alone_names_the_customer(store: Store, me: Rep, tmp_path:
     imported(store, "deals", csv_file(tmp_path, DEALS))
     pumps = deals_by_title(store)["Pumps"]
     header = "id,title,customer_id,stage,amount\n"
-    good = csv_file(tmp_path, f"{header}{pumps.id},Pumps,{pumps.customer_id},lead,7\n", "utf-8",
-                    "g.csv")  # fmt: skip
+    good = csv_file(
+        tmp_path, f"{header}{pumps.id},Pumps,{pumps.customer_id},lead,7\n", "utf-8", "g.csv"
+    )
     imported(store, "deals", good)
     assert store.require(Deal, pumps.id).amount == 7_00
     bad = csv_file(tmp_path, f"{header}{pumps.id},Pumps,nope,lead,8\n", name="b.csv")
@@ -556,20 +600,28 @@ def test_a_file_reopens_a_won_deal_and_a_future_close_is_a_bad_row(
     header = "id,title,customer,stage,closed_on\n"
     won = csv_file(tmp_path, f"{header}{pumps.id},Pumps,Acme,Won,\n", name="won.csv")
     imported(store, "deals", won)
-    rows = (f"{header}{pumps.id},Pumps,Acme,Lead,\n"
-            f"{valves.id},Valves,Beta GmbH,Won,2099-01-01\n")  # fmt: skip
+    rows = f"{header}{pumps.id},Pumps,Acme,Lead,\n{valves.id},Valves,Beta GmbH,Won,2099-01-01\n"
     plan = plan_import(store, "deals", csv_file(tmp_path, rows, name="back.csv"), Mapping())
-    assert any("line 3: closed_on: the close date 2099-01-01 is in the future" in line
-               for line in plan.report())  # fmt: skip
+    assert any(
+        "line 3: closed_on: the close date 2099-01-01 is in the future" in line
+        for line in plan.report()
+    )
     apply_plan(store, plan, skip_bad=True)
     reopened = store.require(Deal, pumps.id)
     assert (reopened.stage, reopened.closed_on, reopened.reason) == ("lead", None, None)
     assert store.require(Deal, valves.id).stage == "proposal"
 
 
-FORMULAS = ["=HYPERLINK(\"http://x.example\",\"Click\")", "+cmd|' /C calc'!A0", "@SUM(1)",
-            "-2+3", "'=already quoted", "\tTabbed",
-            "[]", '["a"]']  # tags that plain text read back as a list: lost  # fmt: skip
+FORMULAS = [
+    '=HYPERLINK("http://x.example","Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-2+3",
+    "'=already quoted",
+    "\tTabbed",
+    "[]",
+    '["a"]',
+]  # tags that plain text read back as a list: lost
 
 
 def test_no_exported_cell_runs_as_a_formula_and_each_reads_back_exactly(
@@ -616,20 +668,23 @@ def test_a_file_does_not_move_a_deal_or_its_calls_to_another_customer(
     imported(store, "deals", csv_file(tmp_path, DEALS))
     pumps = deals_by_title(store)["Pumps"]
     before = dump(store)
-    moved = csv_file(tmp_path, f"id,title,customer,stage\n{pumps.id},Pumps,Beta GmbH,lead\n",
-                     name="moved.csv")  # fmt: skip
+    moved = csv_file(
+        tmp_path, f"id,title,customer,stage\n{pumps.id},Pumps,Beta GmbH,lead\n", name="moved.csv"
+    )
     plan = plan_import(store, "deals", moved, Mapping())
     assert "'Pumps' is Acme's deal already" in plan.rejected[0][1]
-    call = csv_file(tmp_path, f"customer,kind,at,deal\nBeta GmbH,call,2026-11-20,{pumps.id}\n",
-                    name="call.csv")  # fmt: skip
+    call = csv_file(
+        tmp_path, f"customer,kind,at,deal\nBeta GmbH,call,2026-11-20,{pumps.id}\n", name="call.csv"
+    )
     plan = plan_import(store, "activities", call, Mapping())
     assert f"deal: '{pumps.id}' is not one of this customer's" in plan.rejected[0][1]
     assert dump(store) == before
 
 
 def test_a_contact_still_needs_its_customer(store: Store, me: Rep, tmp_path: Path) -> None:
-    plan = plan_import(store, "contacts", csv_file(tmp_path, "customer,name\n,Zhang Wei\n"),
-                       Mapping())  # fmt: skip
+    plan = plan_import(
+        store, "contacts", csv_file(tmp_path, "customer,name\n,Zhang Wei\n"), Mapping()
+    )
     assert plan.good == [] and "customer: is required" in plan.rejected[0][1]
 
 
@@ -646,18 +701,20 @@ def test_a_guarded_cell_is_read_back_as_it_was(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("written", "dayfirst", "expected"),
-    [("2027-01-15", None, "2027-01-15"),
-     ("15.01.2027", None, "2027-01-15"),  # 15 is no month: the order is plain
-     ("1/15/2027", None, "2027-01-15"),
-     ("12.01.2027", True, "2027-01-12"),
-     ("12.01.2027", False, "2027-12-01"),
-     ("45672", None, "2025-01-15"),  # Excel's day number
-     ("2027年1月15日", None, "2027-01-15"),
-     ("2027-01", None, "not a whole date"),  # was the 7th: today's day of month
-     ("Jan 2027", None, "not a whole date"),
-     ("15 Jan", None, "not a whole date"),
-     ("12.01.2027", None, 'could be 12/1 or 1/12: say which with "dayfirst"')],
-)  # fmt: skip
+    [
+        ("2027-01-15", None, "2027-01-15"),
+        ("15.01.2027", None, "2027-01-15"),  # 15 is no month: the order is plain
+        ("1/15/2027", None, "2027-01-15"),
+        ("12.01.2027", True, "2027-01-12"),
+        ("12.01.2027", False, "2027-12-01"),
+        ("45672", None, "2025-01-15"),  # Excel's day number
+        ("2027年1月15日", None, "2027-01-15"),
+        ("2027-01", None, "not a whole date"),  # was the 7th: today's day of month
+        ("Jan 2027", None, "not a whole date"),
+        ("15 Jan", None, "not a whole date"),
+        ("12.01.2027", None, 'could be 12/1 or 1/12: say which with "dayfirst"'),
+    ],
+)
 def test_a_date_is_read_whole_or_refused(
     store: Store, me: Rep, tmp_path: Path, written: str, dayfirst: bool | None, expected: str
 ) -> None:
@@ -681,20 +738,26 @@ def test_a_rep_list_with_teams_and_managers(store: Store, me: Rep, tmp_path: Pat
     """It had nowhere to put them. A manager named on a later line is that
     row's rep, not a new one; teammates' teams may be set, their names not."""
     wang = store.add(Rep(name="Wang Fang"))
-    text = ("姓名,大区,直属上级\n"
-            "Zhao Lei,华东区,Qian Yu\n"  # Qian Yu: a rep of this file, on a later line
-            "Qian Yu,华东区,\n"
-            "Wang Fang,华南区,Li Wei\n"  # a teammate's team and manager: the team's to set
-            "Sun Yue,华南区,Sun Yue\n")  # fmt: skip
+    text = (
+        "姓名,大区,直属上级\n"
+        "Zhao Lei,华东区,Qian Yu\n"  # Qian Yu: a rep of this file, on a later line
+        "Qian Yu,华东区,\n"
+        "Wang Fang,华南区,Li Wei\n"  # a teammate's team and manager: the team's to set
+        "Sun Yue,华南区,Sun Yue\n"
+    )
     plan = plan_import(store, "reps", csv_file(tmp_path, text), Mapping())
     assert plan.rejected == [(5, "manager_id: a rep is not their own manager")]
     apply_plan(store, plan, skip_bad=True)
-    rows = store.db.execute("SELECT r.name, r.team, m.name FROM reps r LEFT JOIN reps m "
-                            "ON m.id = r.manager_id ORDER BY r.name").fetchall()  # fmt: skip
+    rows = store.db.execute(
+        "SELECT r.name, r.team, m.name FROM reps r LEFT JOIN reps m "
+        "ON m.id = r.manager_id ORDER BY r.name"
+    ).fetchall()
     assert [tuple(row) for row in rows] == [
-        ("Li Wei", None, None), ("Qian Yu", "华东区", None), ("Wang Fang", "华南区", "Li Wei"),
+        ("Li Wei", None, None),
+        ("Qian Yu", "华东区", None),
+        ("Wang Fang", "华南区", "Li Wei"),
         ("Zhao Lei", "华东区", "Qian Yu"),
-    ]  # fmt: skip
+    ]
     assert store.require(Rep, wang.id).manager_id == me.id
     renamed = csv_file(tmp_path, f"id,name,team\n{wang.id},Wang F.,华南区\n", name="r.csv")
     assert "another rep" in plan_import(store, "reps", renamed, Mapping()).rejected[0][1]
@@ -706,8 +769,11 @@ def test_what_a_review_found_in_files_of_reps_and_deals(
     """A manager named nowhere was left a dangling id; "alex" renamed "Alex";
     a currency alone re-read a stored amount in another currency; a deal the
     file closes took today while a new one took its Close Date."""
-    reps = csv_file(tmp_path, f"Name,Team,Manager\nBea,East,Carl Boss\n{me.name.upper()},East,\n"
-                    f"Dan,East,{'x' * 300}\n", name="reps.csv")  # fmt: skip
+    reps = csv_file(
+        tmp_path,
+        f"Name,Team,Manager\nBea,East,Carl Boss\n{me.name.upper()},East,\nDan,East,{'x' * 300}\n",
+        name="reps.csv",
+    )
     plan = plan_import(store, "reps", reps, Mapping())
     assert [line for line, _ in plan.rejected] == [4]  # the long name: its line, not the file
     apply_plan(store, plan, skip_bad=True)

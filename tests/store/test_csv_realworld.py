@@ -28,64 +28,284 @@ CONTACT = """SELECT c.name, cu.name, c.title, c.phone, c.email, c.notes FROM con
 FOLLOW_UP = """SELECT f.title, cu.name, f.due_date FROM follow_ups f
                JOIN customers cu ON cu.id = f.customer_id WHERE f.deleted = 0"""
 SALESFORCE_REPORT = [
-    ("Müller - Pumps", "Müller Maschinenbau GmbH", "lead", 250_000_00, "USD", "2027-01-15", None,
-     "John Smith", 10),
-    ("SGE - Retrofit", "Société Générale d'Équipement", "negotiation", 1_234_50, "EUR",
-     "2026-12-22", None, "Jane Doe", 90),
-]  # fmt: skip
+    (
+        "Müller - Pumps",
+        "Müller Maschinenbau GmbH",
+        "lead",
+        250_000_00,
+        "USD",
+        "2027-01-15",
+        None,
+        "John Smith",
+        10,
+    ),
+    (
+        "SGE - Retrofit",
+        "Société Générale d'Équipement",
+        "negotiation",
+        1_234_50,
+        "EUR",
+        "2026-12-22",
+        None,
+        "Jane Doe",
+        90,
+    ),
+]
 PIPEDRIVE = "pipedrive_sample_import.csv"
 
 RUNS = [  # (file, kind, map, query, every row as it must land)
-    (PIPEDRIVE, "contacts", "pipedrive_contacts.json", CONTACT,
-     [("Tony Turner", "Moveer Limited", None, "570-809-7197", "tony.turner@moveer.com",
-       "Met at the fair")]),
-    (PIPEDRIVE, "customers", "pipedrive_customers.json", CUSTOMER,
-     [("Moveer Limited", None, None, "5, 943 Fincham Road, New Mexico 87503, US", None,
-       "Li Wei")]),
-    (PIPEDRIVE, "follow_ups", "pipedrive_followups.json", FOLLOW_UP,
-     [("First pitch", "Moveer Limited", "2024-12-05")]),  # Excel's day 45631
-    ("hubspot_deals.csv", "deals", "hubspot_deals.json", DEAL,  # no company column: no customer
-     [("Acme - New Business", None, "qualified", 25_000_00, "USD", "2026-12-01", None,
-       "Sarah Chen", None),
-      ("Globex - Renewal", None, "proposal", 0, "USD", "2027-01-15", None, "Ingrid Larsen", None),
-      ("AfyaLink Seed", None, "won", 500_000_00, "USD", "2026-06-30", "2026-06-30", "Sarah Chen",
-       None)]),
-    ("hubspot_deals_assoc.csv", "deals", "hubspot_deals_assoc.json", DEAL,
-     [("AfyaLink Seed", "AfyaLink", "won", 500_000_00, "USD", None, None, "Li Wei", None),
-      ("Safiri Logistics Pre-seed", "Safiri Logistics", "needs", 250_000_00, "USD", None, None,
-       "Li Wei", None)]),
-    ("hubspot_companies.csv", "customers", "hubspot_companies.json", CUSTOMER,
-     [("Acme Inc", "Software", None, "United States", "acme.com", "Sarah Chen"),
-      ("Globex", None, None, "Germany", None, "Ingrid Larsen")]),
-    ("hubspot_contacts.csv", "contacts", "hubspot_contacts.json", CONTACT,
-     [("Amina", "AfyaLink", "CEO", None, "amina@afyalink.co", None),
-      ("Baraka", "Safiri Logistics", "CEO", None, "baraka@safiri.co", None)]),
-    ("salesforce_opportunities.csv", "deals", "salesforce.json", DEAL,
-     [("Acme Corp Deal", "Acme Corporation", "won", 250_000_00, "USD", "2026-08-15",
-       "2026-08-15", "John Smith", None),
-      ("Global Services", "Global Inc", "won", 175_000_00, "USD", "2026-08-10", "2026-08-10",
-       "Jane Doe", None)]),
-    ("salesforce_report_export_cp1252.csv", "deals", "salesforce_report.json", DEAL,
-     SALESFORCE_REPORT),
-    ("salesforce_report_export_utf8.csv", "deals", "salesforce_report.json", DEAL,
-     SALESFORCE_REPORT),
-    ("zoho_deals.csv", "deals", "zoho.json", DEAL,
-     [("Benton Upgrade", "Benton (Sample)", "qualified", 25_000_00, "USD", "2026-12-18", None,
-       "Patricia Boyle", 10),
-      ("Chanay Renewal", "Chanay (Sample)", "negotiation", 48_000_00, "USD", "2027-01-09", None,
-       "Patricia Boyle", 90)]),
-    ("odoo_crm_leads.csv", "deals", "odoo.json", DEAL,
-     [("Office Design Project", "Azure Interior", "qualified", 24_000_00, "USD", "2026-12-20",
-       None, "Mitchell Admin", 30),
-      ("Distributor Contract", "Gemini Furniture", "proposal", 19_800_00, "USD", "2027-01-05",
-       None, "Marc Demo", 60)]),
-    ("excel_cp1252_accounts_de.csv", "customers", None, CUSTOMER,
-     [("Müller Maschinenbau GmbH", None, "+49 221 1234567", None, None, "Li Wei"),
-      ("Jürgen Schröder KG", None, "+49 211 7654321", None, None, "Li Wei")]),
-    ("cn_customers_gbk.csv", "customers", None, CUSTOMER,
-     [("上海恒泰机械有限公司", None, "021-5555-0100", "上海市浦东新区张江路1号", "老客户", "李慧"),
-      ("杭州锐捷科技", None, "13800138000", "杭州市西湖区文三路90号", "VIP客户", "李慧")]),
-]  # fmt: skip
+    (
+        PIPEDRIVE,
+        "contacts",
+        "pipedrive_contacts.json",
+        CONTACT,
+        [
+            (
+                "Tony Turner",
+                "Moveer Limited",
+                None,
+                "570-809-7197",
+                "tony.turner@moveer.com",
+                "Met at the fair",
+            )
+        ],
+    ),
+    (
+        PIPEDRIVE,
+        "customers",
+        "pipedrive_customers.json",
+        CUSTOMER,
+        [
+            (
+                "Moveer Limited",
+                None,
+                None,
+                "5, 943 Fincham Road, New Mexico 87503, US",
+                None,
+                "Li Wei",
+            )
+        ],
+    ),
+    (
+        PIPEDRIVE,
+        "follow_ups",
+        "pipedrive_followups.json",
+        FOLLOW_UP,
+        [("First pitch", "Moveer Limited", "2024-12-05")],
+    ),  # Excel's day 45631
+    (
+        "hubspot_deals.csv",
+        "deals",
+        "hubspot_deals.json",
+        DEAL,  # no company column: no customer
+        [
+            (
+                "Acme - New Business",
+                None,
+                "qualified",
+                25_000_00,
+                "USD",
+                "2026-12-01",
+                None,
+                "Sarah Chen",
+                None,
+            ),
+            (
+                "Globex - Renewal",
+                None,
+                "proposal",
+                0,
+                "USD",
+                "2027-01-15",
+                None,
+                "Ingrid Larsen",
+                None,
+            ),
+            (
+                "AfyaLink Seed",
+                None,
+                "won",
+                500_000_00,
+                "USD",
+                "2026-06-30",
+                "2026-06-30",
+                "Sarah Chen",
+                None,
+            ),
+        ],
+    ),
+    (
+        "hubspot_deals_assoc.csv",
+        "deals",
+        "hubspot_deals_assoc.json",
+        DEAL,
+        [
+            ("AfyaLink Seed", "AfyaLink", "won", 500_000_00, "USD", None, None, "Li Wei", None),
+            (
+                "Safiri Logistics Pre-seed",
+                "Safiri Logistics",
+                "needs",
+                250_000_00,
+                "USD",
+                None,
+                None,
+                "Li Wei",
+                None,
+            ),
+        ],
+    ),
+    (
+        "hubspot_companies.csv",
+        "customers",
+        "hubspot_companies.json",
+        CUSTOMER,
+        [
+            ("Acme Inc", "Software", None, "United States", "acme.com", "Sarah Chen"),
+            ("Globex", None, None, "Germany", None, "Ingrid Larsen"),
+        ],
+    ),
+    (
+        "hubspot_contacts.csv",
+        "contacts",
+        "hubspot_contacts.json",
+        CONTACT,
+        [
+            ("Amina", "AfyaLink", "CEO", None, "amina@afyalink.co", None),
+            ("Baraka", "Safiri Logistics", "CEO", None, "baraka@safiri.co", None),
+        ],
+    ),
+    (
+        "salesforce_opportunities.csv",
+        "deals",
+        "salesforce.json",
+        DEAL,
+        [
+            (
+                "Acme Corp Deal",
+                "Acme Corporation",
+                "won",
+                250_000_00,
+                "USD",
+                "2026-08-15",
+                "2026-08-15",
+                "John Smith",
+                None,
+            ),
+            (
+                "Global Services",
+                "Global Inc",
+                "won",
+                175_000_00,
+                "USD",
+                "2026-08-10",
+                "2026-08-10",
+                "Jane Doe",
+                None,
+            ),
+        ],
+    ),
+    (
+        "salesforce_report_export_cp1252.csv",
+        "deals",
+        "salesforce_report.json",
+        DEAL,
+        SALESFORCE_REPORT,
+    ),
+    (
+        "salesforce_report_export_utf8.csv",
+        "deals",
+        "salesforce_report.json",
+        DEAL,
+        SALESFORCE_REPORT,
+    ),
+    (
+        "zoho_deals.csv",
+        "deals",
+        "zoho.json",
+        DEAL,
+        [
+            (
+                "Benton Upgrade",
+                "Benton (Sample)",
+                "qualified",
+                25_000_00,
+                "USD",
+                "2026-12-18",
+                None,
+                "Patricia Boyle",
+                10,
+            ),
+            (
+                "Chanay Renewal",
+                "Chanay (Sample)",
+                "negotiation",
+                48_000_00,
+                "USD",
+                "2027-01-09",
+                None,
+                "Patricia Boyle",
+                90,
+            ),
+        ],
+    ),
+    (
+        "odoo_crm_leads.csv",
+        "deals",
+        "odoo.json",
+        DEAL,
+        [
+            (
+                "Office Design Project",
+                "Azure Interior",
+                "qualified",
+                24_000_00,
+                "USD",
+                "2026-12-20",
+                None,
+                "Mitchell Admin",
+                30,
+            ),
+            (
+                "Distributor Contract",
+                "Gemini Furniture",
+                "proposal",
+                19_800_00,
+                "USD",
+                "2027-01-05",
+                None,
+                "Marc Demo",
+                60,
+            ),
+        ],
+    ),
+    (
+        "excel_cp1252_accounts_de.csv",
+        "customers",
+        None,
+        CUSTOMER,
+        [
+            ("Müller Maschinenbau GmbH", None, "+49 221 1234567", None, None, "Li Wei"),
+            ("Jürgen Schröder KG", None, "+49 211 7654321", None, None, "Li Wei"),
+        ],
+    ),
+    (
+        "cn_customers_gbk.csv",
+        "customers",
+        None,
+        CUSTOMER,
+        [
+            (
+                "上海恒泰机械有限公司",
+                None,
+                "021-5555-0100",
+                "上海市浦东新区张江路1号",
+                "老客户",
+                "李慧",
+            ),
+            ("杭州锐捷科技", None, "13800138000", "杭州市西湖区文三路90号", "VIP客户", "李慧"),
+        ],
+    ),
+]
 
 
 def _imported(store: Store, tmp_path: Path, file: str, kind: str, map_file: str | None) -> None:
@@ -96,12 +316,21 @@ def _imported(store: Store, tmp_path: Path, file: str, kind: str, map_file: str 
     apply_plan(store, plan, skip_bad=False)
 
 
-@pytest.mark.parametrize(("file", "kind", "map_file", "query", "expected"), RUNS,
-                         ids=[f"{run[0]}:{run[1]}" for run in RUNS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("file", "kind", "map_file", "query", "expected"),
+    RUNS,
+    ids=[f"{run[0]}:{run[1]}" for run in RUNS],
+)
 def test_every_row_lands_as_the_file_says(
-    store: Store, me: object, tmp_path: Path, file: str, kind: str, map_file: str | None,
-    query: str, expected: list[tuple[object, ...]],
-) -> None:  # fmt: skip
+    store: Store,
+    me: object,
+    tmp_path: Path,
+    file: str,
+    kind: str,
+    map_file: str | None,
+    query: str,
+    expected: list[tuple[object, ...]],
+) -> None:
     _imported(store, tmp_path, file, kind, map_file)
     assert store.db.execute(query).fetchall() == expected
 
@@ -112,11 +341,29 @@ def test_chinese_deals_land_on_the_customers_imported_before(
     _imported(store, tmp_path, "cn_customers_gbk.csv", "customers", None)
     _imported(store, tmp_path, "cn_deals_gbk.csv", "deals", "cn_deals.json")
     assert store.db.execute(DEAL).fetchall() == [
-        ("二期产线改造", "上海恒泰机械有限公司", "proposal", 1_250_000_00, "CNY", "2026-12-28",
-         None, "李慧", 60),
-        ("年度维保合同", "杭州锐捷科技", "negotiation", 86_000_00, "CNY", "2027-01-15", None,
-         "李慧", 80),
-    ]  # fmt: skip
+        (
+            "二期产线改造",
+            "上海恒泰机械有限公司",
+            "proposal",
+            1_250_000_00,
+            "CNY",
+            "2026-12-28",
+            None,
+            "李慧",
+            60,
+        ),
+        (
+            "年度维保合同",
+            "杭州锐捷科技",
+            "negotiation",
+            86_000_00,
+            "CNY",
+            "2027-01-15",
+            None,
+            "李慧",
+            80,
+        ),
+    ]
     assert store.db.execute("SELECT count(*) FROM customers").fetchone() == (2,)
 
 

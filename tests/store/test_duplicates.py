@@ -53,9 +53,11 @@ def test_candidate_pairs_true_and_false_positives(store: Store, me: Rep) -> None
     seen = {(p.first.name, p.second.name): p.reasons for p in pairs}
     assert seen == {
         ("Hengtai Pumps Co., Ltd.", "HENGTAI PUMPS"): [
-            "same e-mail domain (hengtai.cn)", "same name once legal suffixes are dropped"],
+            "same e-mail domain (hengtai.cn)",
+            "same name once legal suffixes are dropped",
+        ],
         ("Hengtai Pumps Co., Ltd.", "Shanghai Office"): ["same phone (…0100)"],
-    }  # fmt: skip
+    }
     assert pairs[0].first.id == older.id and pairs[0].first.owner == me.name  # most reasons first
     duplicates.dismiss(store, newer.id, older.id)
     assert [(p.first.id, p.second.id) for p in duplicates.candidate_pairs(store)] == [
@@ -75,13 +77,28 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def twins(store: Store, acme: Customer) -> tuple[Customer, Customer]:
-    twin = store.add(Customer(name="ACME Pumps Ltd", tier="B", segment="SMB", tags=["export"],
-                              email="buyer@acme.cn", notes="Met at the fair"))  # fmt: skip
+    twin = store.add(
+        Customer(
+            name="ACME Pumps Ltd",
+            tier="B",
+            segment="SMB",
+            tags=["export"],
+            email="buyer@acme.cn",
+            notes="Met at the fair",
+        )
+    )
     store.update(Customer, acme.id, tags=["key"], notes="Pays late")
     for owner in (acme, twin):
         store.add(Contact(customer_id=owner.id, name=f"Buyer at {owner.name}"))
-        store.add(Deal(customer_id=owner.id, title=f"Deal of {owner.name}", currency="CNY",
-                       stage="proposal", amount=100_000))  # fmt: skip
+        store.add(
+            Deal(
+                customer_id=owner.id,
+                title=f"Deal of {owner.name}",
+                currency="CNY",
+                stage="proposal",
+                amount=100_000,
+            )
+        )
         store.add(Activity(customer_id=owner.id, kind=ActivityKind.CALL, at=at("2026-11-01T02:00")))
         store.add(FollowUp(customer_id=owner.id, title="Call", due_date=date(2026, 12, 1)))
     return store.require(Customer, acme.id), twin
@@ -108,18 +125,23 @@ def test_merge_keeps_everything_and_redirects(
     store: Store, twins: tuple[Customer, Customer]
 ) -> None:
     acme, twin = twins
-    assert duplicates.differences(acme, twin) == {"name": ("Acme Pumps", "ACME Pumps Ltd"),
-                                                  "tier": ("A", "B")}  # fmt: skip
+    assert duplicates.differences(acme, twin) == {
+        "name": ("Acme Pumps", "ACME Pumps Ltd"),
+        "tier": ("A", "B"),
+    }
     result = duplicates.merge(store, acme.id, twin.id, {"tier": "B"})
     kept, gone = kept_and_gone(acme, twin)
     assert result.id == kept
-    assert belongings(store, kept) == {"contacts": 2, "deals": 2, "activities": 2,
-                                       "follow_ups": 2}  # fmt: skip
-    assert belongings(store, gone) == {"contacts": 0, "deals": 0, "activities": 0,
-                                       "follow_ups": 0}  # fmt: skip
+    assert belongings(store, kept) == {"contacts": 2, "deals": 2, "activities": 2, "follow_ups": 2}
+    assert belongings(store, gone) == {"contacts": 0, "deals": 0, "activities": 0, "follow_ups": 0}
     # the first's values, the choice, and what only the second had
     assert (result.name, result.tier, result.segment, result.email, result.phone) == (
-        "Acme Pumps", "B", "SMB", "buyer@acme.cn", "+86 21 5555 0100")  # fmt: skip
+        "Acme Pumps",
+        "B",
+        "SMB",
+        "buyer@acme.cn",
+        "+86 21 5555 0100",
+    )
     assert result.tags == ["key", "export"]
     assert result.notes == (  # the name and tier not kept are there too, with whose they were
         "Pays late\n\n(from ACME Pumps Ltd) Met at the fair\n\nNot kept in the merge:\n"
@@ -139,18 +161,36 @@ def test_merge_loses_no_value_the_rep_did_not_pick(store: Store, me: Rep) -> Non
     """Two records of one customer, each with its own phone, address and
     e-mail, tags past the limit between them and different owners."""
     sam = store.add(Rep(name="Sam Patel"))
-    one = store.add(Customer(name="Ruichang Education", phone="+86 21 5555 0100",
-                             address="1 Old Road", email="sales@ruichang.cn",
-                             tags=[f"a{n}" for n in range(15)]))  # fmt: skip
-    two = store.add(Customer(name="Ruichang Education", phone="+86 21 5555 0199",
-                             address="9 New Road", email="info@ruichang.cn", owner=sam.id,
-                             tags=[f"b{n}" for n in range(10)]))  # fmt: skip
+    one = store.add(
+        Customer(
+            name="Ruichang Education",
+            phone="+86 21 5555 0100",
+            address="1 Old Road",
+            email="sales@ruichang.cn",
+            tags=[f"a{n}" for n in range(15)],
+        )
+    )
+    two = store.add(
+        Customer(
+            name="Ruichang Education",
+            phone="+86 21 5555 0199",
+            address="9 New Road",
+            email="info@ruichang.cn",
+            owner=sam.id,
+            tags=[f"b{n}" for n in range(10)],
+        )
+    )
     merged = duplicates.merge(store, one.id, two.id, {"address": "9 New Road"})
     kept = (merged.phone, merged.address, merged.email, merged.owner)
     assert kept == ("+86 21 5555 0100", "9 New Road", "sales@ruichang.cn", me.id)
     assert merged.notes is not None
-    for left in ("Phone: +86 21 5555 0199", "Address: 1 Old Road", "E-mail: info@ruichang.cn",
-                 "Owner: Sam Patel", "Tags: b5, b6, b7, b8, b9"):  # fmt: skip
+    for left in (
+        "Phone: +86 21 5555 0199",
+        "Address: 1 Old Road",
+        "E-mail: info@ruichang.cn",
+        "Owner: Sam Patel",
+        "Tags: b5, b6, b7, b8, b9",
+    ):
         assert left in merged.notes, left
     assert len(merged.tags) == 20
 
@@ -175,9 +215,17 @@ def test_undo_takes_the_last_merge_back(store: Store, twins: tuple[Customer, Cus
     for before in (acme, twin):
         again = store.require(Customer, before.id)
         assert (again.name, again.tier, again.tags, again.notes, again.deleted) == (
-            before.name, before.tier, before.tags, before.notes, False)  # fmt: skip
-    assert belongings(store, acme.id) == belongings(store, twin.id) == {
-        "contacts": 1, "deals": 1, "activities": 1, "follow_ups": 1}  # fmt: skip
+            before.name,
+            before.tier,
+            before.tags,
+            before.notes,
+            False,
+        )
+    assert (
+        belongings(store, acme.id)
+        == belongings(store, twin.id)
+        == {"contacts": 1, "deals": 1, "activities": 1, "follow_ups": 1}
+    )
     with pytest.raises(NotFound, match="no merge to undo"):
         duplicates.undo_last_merge(store)
 

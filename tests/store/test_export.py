@@ -49,8 +49,9 @@ def test_an_incremental_bundle_skips_what_the_peer_has(
     assert all(c["seq"] > seen for c in bundle.changes)
 
 
-def test_gzip_and_no_half_files(store: Store, me: Rep, tmp_path: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_gzip_and_no_half_files(
+    store: Store, me: Rep, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gzip
 
     path = export_bundle(store, tmp_path / "b.json.gz").path

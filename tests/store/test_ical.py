@@ -75,8 +75,12 @@ def shown_dates(found: list[Any], until: date) -> list[date]:
         start = start if isinstance(start, datetime) else datetime.combine(start, time())
         if "RRULE" in event:
             rule = event["RRULE"].to_ical().decode()
-            days += [d.date() for d in rrulestr(rule, dtstart=start).between(
-                start, datetime.combine(until, time()), inc=True)]  # fmt: skip
+            days += [
+                d.date()
+                for d in rrulestr(rule, dtstart=start).between(
+                    start, datetime.combine(until, time()), inc=True
+                )
+            ]
         else:
             days.append(start.date())
     return sorted(days)
@@ -106,14 +110,25 @@ def test_a_series_starts_on_a_date_of_its_own_rule(
     rule = series["RRULE"].to_ical().decode()
     assert "UNTIL=20261209" in rule and "COUNT" not in rule  # COUNT=3, counted from the 23rd
     assert shown_dates([this, series], date(2027, 1, 31)) == [
-        TODAY, date(2026, 11, 25), date(2026, 12, 2), date(2026, 12, 9)]  # fmt: skip
+        TODAY,
+        date(2026, 11, 25),
+        date(2026, 12, 2),
+        date(2026, 12, 9),
+    ]
 
 
 def test_snoozed_occurrence_is_shown_on_its_day_beside_the_series(
     store: Store, acme: Customer, tmp_path: Path
 ) -> None:
-    follow_up(store, acme, "Stock check", TODAY, recurrence="FREQ=WEEKLY",
-              due_time=time(9, 0), snoozed_until=TODAY + timedelta(days=2))  # fmt: skip
+    follow_up(
+        store,
+        acme,
+        "Stock check",
+        TODAY,
+        recurrence="FREQ=WEEKLY",
+        due_time=time(9, 0),
+        snoozed_until=TODAY + timedelta(days=2),
+    )
     this, series = exported(store, tmp_path)
     assert this.decoded("DTSTART") == at(25, time(9, 0))
     assert "RRULE" not in this
@@ -127,8 +142,14 @@ def test_uids_stay_the_same_from_day_to_day(
     """An overdue or snoozed repeating follow-up had a UID with the date in
     it: tomorrow's file left today's event behind in the calendar."""
     follow_up(store, acme, "Chase", TODAY - timedelta(days=2), recurrence="FREQ=WEEKLY")
-    follow_up(store, acme, "Stock", TODAY, recurrence="FREQ=DAILY;INTERVAL=3",
-              snoozed_until=TODAY + timedelta(days=1))  # fmt: skip
+    follow_up(
+        store,
+        acme,
+        "Stock",
+        TODAY,
+        recurrence="FREQ=DAILY;INTERVAL=3",
+        snoozed_until=TODAY + timedelta(days=1),
+    )
     today = {str(event["UID"]) for event in exported(store, tmp_path)}
     clock.advance(timedelta(days=1))
     assert {str(event["UID"]) for event in exported(store, tmp_path)} == today
@@ -150,8 +171,15 @@ def test_planned_visits_are_events_at_their_time(
 ) -> None:
     store.update(Customer, acme.id, address="88 Riverside Rd, Suzhou")
     ahead = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
-    store.add(Activity(kind="visit", customer_id=acme.id, at=ahead, duration_min=90,
-                       notes="Bring the catalogue"))  # fmt: skip
+    store.add(
+        Activity(
+            kind="visit",
+            customer_id=acme.id,
+            at=ahead,
+            duration_min=90,
+            notes="Bring the catalogue",
+        )
+    )
     store.add(Activity(kind="visit", customer_id=acme.id, at=ahead - timedelta(days=10)))
     store.add(Activity(kind="call", customer_id=acme.id, at=ahead))
     [(summary, event)] = events(store, tmp_path).items()
@@ -192,19 +220,26 @@ def test_until_is_written_as_the_series_start_is(
     store: Store, acme: Customer, tmp_path: Path
 ) -> None:
     """RFC 5545: a series starting at a local time ends at a local time."""
-    follow_up(store, acme, "Review", TODAY, due_time=time(9, 0),
-              recurrence="FREQ=WEEKLY;UNTIL=20261214")  # fmt: skip
+    follow_up(
+        store, acme, "Review", TODAY, due_time=time(9, 0), recurrence="FREQ=WEEKLY;UNTIL=20261214"
+    )
     _, series = exported(store, tmp_path)
     assert series["RRULE"]["UNTIL"] == [datetime.combine(date(2026, 12, 14), time(9, 0))]
-    assert shown_dates([series], date(2027, 1, 31)) == [date(2026, 11, 30), date(2026, 12, 7),
-                                                         date(2026, 12, 14)]  # fmt: skip
+    assert shown_dates([series], date(2027, 1, 31)) == [
+        date(2026, 11, 30),
+        date(2026, 12, 7),
+        date(2026, 12, 14),
+    ]
 
 
 @pytest.mark.parametrize(
     "rule",
-    ["FREQ=WEEKLY;UNTIL=20270131T000000Z", "FREQ=WEEKLY;UNTIL=20270131T000000+0800",
-     "FREQ=DAILY;INTERVAL=2;UNTIL=20270131T000000UTC"],
-)  # fmt: skip
+    [
+        "FREQ=WEEKLY;UNTIL=20270131T000000Z",
+        "FREQ=WEEKLY;UNTIL=20270131T000000+0800",
+        "FREQ=DAILY;INTERVAL=2;UNTIL=20270131T000000UTC",
+    ],
+)
 def test_a_rule_an_earlier_version_kept_still_exports_and_completes(
     store: Store, acme: Customer, tmp_path: Path, rule: str
 ) -> None:

@@ -35,8 +35,11 @@ def test_the_tricky_calendar_has_no_problem(tmp_path: Path, clock: FixedClock) -
     store = open_store(tmp_path / "t.db", clock=clock)
     actions.set_me(store, "Li Wei")
     refused = []
-    for entity, name in (("customers", "customers"), ("follow_ups", "followups"),
-                         ("activities", "visits")):  # fmt: skip
+    for entity, name in (
+        ("customers", "customers"),
+        ("follow_ups", "followups"),
+        ("activities", "visits"),
+    ):
         path = tmp_path / f"tricky_{name}.csv"  # (rejects are written beside it: not there)
         shutil.copy(CORPUS / path.name, path)
         plan = plan_import(store, entity, path, Mapping())

@@ -40,15 +40,37 @@ def test_records_arriving_whole_are_stored_as_if_written_here(
     kind of column must come out as a local write stores it."""
     a, b = pair
     rep = a.add(Rep(name="Li Wei"))
-    acme = a.add(Customer(name="Acme 水泵", owner=rep.id, tags=["key", "水泵"],
-                          notes="first line\nsecond\tline", phone="+49 30 1234567"))  # fmt: skip
+    acme = a.add(
+        Customer(
+            name="Acme 水泵",
+            owner=rep.id,
+            tags=["key", "水泵"],
+            notes="first line\nsecond\tline",
+            phone="+49 30 1234567",
+        )
+    )
     gone = a.add(Customer(name="Gone GmbH", owner=rep.id))
     a.delete(Customer, gone.id)
     a.add(Contact(customer_id=acme.id, name="Zhang Wei", email="zw@acme.example"))
-    a.add(Deal(customer_id=acme.id, title="Pumps", amount=12_345_67, currency="CNY",
-               stage="lead", probability=35))  # fmt: skip
-    a.add(FollowUp(title="Call back", customer_id=acme.id, due_date=date(2026, 11, 24),
-                   due_time=time(9, 30), recurrence="FREQ=WEEKLY;INTERVAL=2"))  # fmt: skip
+    a.add(
+        Deal(
+            customer_id=acme.id,
+            title="Pumps",
+            amount=12_345_67,
+            currency="CNY",
+            stage="lead",
+            probability=35,
+        )
+    )
+    a.add(
+        FollowUp(
+            title="Call back",
+            customer_id=acme.id,
+            due_date=date(2026, 11, 24),
+            due_time=time(9, 30),
+            recurrence="FREQ=WEEKLY;INTERVAL=2",
+        )
+    )
     a.add(FollowUp(title="Send offer", customer_id=acme.id, due_date=date(2026, 11, 25)))
     send(a, b, tmp_path)
     assert content(a) == content(b)
@@ -231,8 +253,9 @@ def test_a_gap_is_not_claimed_as_held(pair: tuple[Store, Store], tmp_path: Path)
     (top,) = a.db.execute("SELECT max(seq) FROM changes WHERE origin = ?", [a.device]).fetchone()
     a.add(Customer(name="Two"))
     header, changes = read_bundle_file(export_bundle(a, tmp_path / "2.json").path)
-    later = write_bundle(tmp_path / "later.json", header,
-                         [change for change in changes if change["seq"] > top])  # fmt: skip
+    later = write_bundle(
+        tmp_path / "later.json", header, [change for change in changes if change["seq"] > top]
+    )
     import_bundle(b, later)  # arrives first: b holds a's changes above a gap
     assert held(b) == {a.device: 0}
     import_bundle(b, first)

@@ -38,8 +38,7 @@ def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 def sender(tmp_path: Path, clock: FixedClock) -> Store:
     store = replica(tmp_path, "sender", clock)
     acme = store.add(Customer(name="Acme", notes="first\nsecond"))
-    store.add(Deal(customer_id=acme.id, title="Pumps", amount=500_00, currency="EUR",
-                   stage="lead"))  # fmt: skip
+    store.add(Deal(customer_id=acme.id, title="Pumps", amount=500_00, currency="EUR", stage="lead"))
     return store
 
 
@@ -98,8 +97,9 @@ def test_a_wrong_count(store: Store, me: object, good: Path, tmp_path: Path) -> 
         (lambda h, c: c.append([1, 2]), "should be a valid dictionary"),
     ],
 )
-def test_bad_changes(store: Store, me: object, good: Path, tmp_path: Path,
-                     edit: Edit, message: str) -> None:  # fmt: skip
+def test_bad_changes(
+    store: Store, me: object, good: Path, tmp_path: Path, edit: Edit, message: str
+) -> None:
     refused(store, edited(good, tmp_path, edit), message)
 
 
@@ -124,8 +124,9 @@ def _set_value(field: str, value: Any) -> Edit:
         ("created_at", "2026-11-20T08:00:00", "created_at .*timezone"),
     ],
 )
-def test_values_of_the_wrong_type(store: Store, me: object, good: Path, tmp_path: Path,
-                                  field: str, value: Any, message: str) -> None:  # fmt: skip
+def test_values_of_the_wrong_type(
+    store: Store, me: object, good: Path, tmp_path: Path, field: str, value: Any, message: str
+) -> None:
     refused(store, edited(good, tmp_path, _set_value(field, value)), message)
 
 
@@ -144,14 +145,16 @@ def test_a_bad_header(store: Store, me: object, good: Path, tmp_path: Path) -> N
     refused(store, no_header, "has no header")
 
 
-def test_an_oversize_file(store: Store, me: object, good: Path,
-                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_oversize_file(
+    store: Store, me: object, good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reader, "MAX_FILE_BYTES", good.stat().st_size - 1)
     refused(store, good, "bundles over")
 
 
-def test_a_compressed_bomb(store: Store, me: object, good: Path, tmp_path: Path,
-                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_compressed_bomb(
+    store: Store, me: object, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "good.json.gz"
     path.write_bytes(gzip.compress(good.read_bytes()))
     monkeypatch.setattr(reader, "MAX_TEXT_CHARS", 1000)
@@ -304,15 +307,21 @@ def test_a_value_nested_deep(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"entity": "follow_ups", "field": "recurrence", "value": "every blue moon"},
-         "follow_ups.recurrence .*not a recurrence rule"),
+        (
+            {"entity": "follow_ups", "field": "recurrence", "value": "every blue moon"},
+            "follow_ups.recurrence .*not a recurrence rule",
+        ),
         ({"entity": "targets", "field": "period", "value": "someday"}, "targets.period"),
-        ({"entity": "stages", "row_id": "9lives", "field": "label", "value": "Nine"},
-         "stages with a bad id: '9lives' is not a stage key"),
-        ({"entity": "stages", "row_id": "Trial", "field": "label", "value": "Trial"},
-         "stages with a bad id: 'Trial' is not written as a stage key is"),
+        (
+            {"entity": "stages", "row_id": "9lives", "field": "label", "value": "Nine"},
+            "stages with a bad id: '9lives' is not a stage key",
+        ),
+        (
+            {"entity": "stages", "row_id": "Trial", "field": "label", "value": "Trial"},
+            "stages with a bad id: 'Trial' is not written as a stage key is",
+        ),
     ],
-)  # fmt: skip
+)
 def test_values_a_rep_could_not_type(
     store: Store, me: object, good: Path, tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
@@ -352,39 +361,60 @@ def test_a_schema_version_of_thousands_of_digits(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("created_at", "9999-12-31T23:59:59Z"), ("created_at", "0001-01-01T00:00:00+14:00"),
-     ("created_at", "9999-12-31T23:59:59-12:00")],
-)  # fmt: skip
+    [
+        ("created_at", "9999-12-31T23:59:59Z"),
+        ("created_at", "0001-01-01T00:00:00+14:00"),
+        ("created_at", "9999-12-31T23:59:59-12:00"),
+    ],
+)
 def test_a_moment_no_time_zone_can_show(
     store: Store, me: object, good: Path, tmp_path: Path, field: str, value: str
 ) -> None:
     """Accepted, the first crashed `report` and the account screen
     (OverflowError, shown in the rep's time zone); the others ended as
     'could not be merged (OverflowError …)'. A rep cannot write one either."""
-    refused(store, edited(good, tmp_path, _set_value(field, value)),
-            "is not between the years 1000 and 9998")  # fmt: skip
+    refused(
+        store,
+        edited(good, tmp_path, _set_value(field, value)),
+        "is not between the years 1000 and 9998",
+    )
     with pytest.raises(ValidationError, match="not between the years"):
         Customer(name="Acme", created_at=datetime.fromisoformat(value))
 
 
-def test_a_period_before_the_year_1000(store: Store, me: object, good: Path,
-                                       tmp_path: Path) -> None:  # fmt: skip
+def test_a_period_before_the_year_1000(
+    store: Store, me: object, good: Path, tmp_path: Path
+) -> None:
     """'0001' was accepted and kept as '1', which no read of the target accepts."""
 
     def add(header: dict[str, Any], changes: list[dict[str, Any]]) -> None:
         top = max(c["seq"] for c in changes)
-        changes.append(dict(changes[0], seq=top + 1, entity="targets", row_id="t1",
-                            field="period", value="0001", prev=None))  # fmt: skip
+        changes.append(
+            dict(
+                changes[0],
+                seq=top + 1,
+                entity="targets",
+                row_id="t1",
+                field="period",
+                value="0001",
+                prev=None,
+            )
+        )
 
     refused(store, edited(good, tmp_path, add), r"targets.period .*'0001' is not a period")
 
 
 @pytest.mark.parametrize(
     ("field", "shown"),
-    [("st\x7fage", "st\u2421age"), ("na\x1b[2Jme", "na\u241b[2Jme"),
-     ("na\u202eme", "na\\u202eme"), ("na\u2028me", "na\\u2028me"), ("x" * 100_000, "x…x")],
+    [
+        ("st\x7fage", "st\u2421age"),
+        ("na\x1b[2Jme", "na\u241b[2Jme"),
+        ("na\u202eme", "na\\u202eme"),
+        ("na\u2028me", "na\\u2028me"),
+        ("x" * 100_000, "x…x"),
+    ],
     ids=["DEL", "escape code", "right-to-left override", "line separator", "100,000 characters"],
-)  # fmt: skip
+)
 def test_a_refusal_shows_the_bundles_text_literally_in_one_short_line(
     store: Store, me: object, good: Path, tmp_path: Path, field: str, shown: str
 ) -> None:

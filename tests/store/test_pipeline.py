@@ -22,13 +22,19 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def deal(store: Store, acme: Customer) -> Deal:
-    return add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100_000_00,
-                                currency="CNY", stage="lead"))  # fmt: skip
+    return add_deal(
+        store,
+        Deal(customer_id=acme.id, title="Pumps", amount=100_000_00, currency="CNY", stage="lead"),
+    )
 
 
 def history(store: Store, deal_id: str) -> list[tuple[str | None, str, str | None]]:
-    rows = fetch_all(store.db, "SELECT from_stage, to_stage, owner FROM stage_history "
-                     "WHERE deal_id = ? ORDER BY at, rowid", [deal_id])  # fmt: skip
+    rows = fetch_all(
+        store.db,
+        "SELECT from_stage, to_stage, owner FROM stage_history "
+        "WHERE deal_id = ? ORDER BY at, rowid",
+        [deal_id],
+    )
     return [(r["from_stage"], r["to_stage"], r["owner"]) for r in rows]
 
 
@@ -38,10 +44,13 @@ def test_move_through_every_stage_records_history(store: Store, deal: Deal, me: 
     won = move_deal(store, deal.id, "won", closed_on=date(2026, 11, 20), reason="Best price")
     assert (won.stage, won.closed_on, won.reason) == ("won", date(2026, 11, 20), "Best price")
     assert history(store, deal.id) == [
-        (None, "lead", me.id), ("lead", "qualified", me.id), ("qualified", "needs", me.id),
-        ("needs", "proposal", me.id), ("proposal", "negotiation", me.id),
+        (None, "lead", me.id),
+        ("lead", "qualified", me.id),
+        ("qualified", "needs", me.id),
+        ("needs", "proposal", me.id),
+        ("proposal", "negotiation", me.id),
         ("negotiation", "won", me.id),
-    ]  # fmt: skip
+    ]
 
 
 def test_lost_then_reopened(store: Store, deal: Deal) -> None:
@@ -61,14 +70,22 @@ def test_bad_moves_change_nothing(store: Store, deal: Deal) -> None:
     assert move_deal(store, deal.id, "lead") == store.require(Deal, deal.id)  # a no-op
 
 
-def test_cards_with_filters(store: Store, acme: Customer, deal: Deal, me: Rep,
-                            clock: FixedClock) -> None:  # fmt: skip
+def test_cards_with_filters(
+    store: Store, acme: Customer, deal: Deal, me: Rep, clock: FixedClock
+) -> None:
     other = store.add(Customer(name="Beta"))
-    small = Deal(customer_id=other.id, title="Small", amount=10_00, currency="CNY",
-                 stage="needs", expected_close=date(2027, 3, 1))  # fmt: skip
+    small = Deal(
+        customer_id=other.id,
+        title="Small",
+        amount=10_00,
+        currency="CNY",
+        stage="needs",
+        expected_close=date(2027, 3, 1),
+    )
     small = add_deal(store, small)
-    old_win = add_deal(store, Deal(customer_id=acme.id, title="Old win", amount=5_00,
-                                   currency="CNY", stage="lead"))  # fmt: skip
+    old_win = add_deal(
+        store, Deal(customer_id=acme.id, title="Old win", amount=5_00, currency="CNY", stage="lead")
+    )
     move_deal(store, old_win.id, "won", closed_on=date(2026, 6, 1))
     titles = lambda **kw: sorted(c.title for c in deal_cards(store, TODAY, me.id, **kw))  # noqa: E731
     assert titles() == ["Pumps", "Small"]
@@ -89,8 +106,16 @@ def test_stages_set_add_move_delete(store: Store, deal: Deal) -> None:
     with pytest.raises(StageError, match="say what to change"):
         set_stage(store, "needs")
     add_stage(store, "demo", "Demo", 50, rot_days=10, after="needs")
-    assert [s.key for s in store.stages()] == ["lead", "qualified", "needs", "demo", "proposal",
-                                               "negotiation", "won", "lost"]  # fmt: skip
+    assert [s.key for s in store.stages()] == [
+        "lead",
+        "qualified",
+        "needs",
+        "demo",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ]
     with pytest.raises(StageError, match="already a stage"):
         add_stage(store, "demo", "Demo", 50)
     move_stage(store, "demo", after="lead")

@@ -72,8 +72,17 @@ def test_deals_in_pipeline_order_with_effective_probability(
     store: Store, acme: Customer, me: Rep
 ) -> None:
     for stage, title, probability in (("proposal", "B", None), ("lead", "A", 35)):
-        add_deal(store, Deal(customer_id=acme.id, title=title, amount=100, currency="CNY",
-                             stage=stage, probability=probability))  # fmt: skip
+        add_deal(
+            store,
+            Deal(
+                customer_id=acme.id,
+                title=title,
+                amount=100,
+                currency="CNY",
+                stage=stage,
+                probability=probability,
+            ),
+        )
     rows = deals(store, owner=me.id)
     assert [(d.stage, d.probability) for d in rows] == [("lead", 35), ("proposal", 60)]
     assert [d.title for d in deals(store, owner=me.id, stage="proposal")] == ["B"]
@@ -95,9 +104,26 @@ def test_customer_search(store: Store, me: Rep) -> None:
     store.add(Customer(name="Gamma_Ltd", address="Pudong, Shanghai"))
     found = {
         typed: [c.name for c in customers(store, typed)]
-        for typed in ("恒泰", "机械", "上海恒泰机械有限公司", "100%", "gam", "ltd", "amma", "zhang",
-                      "wei zh", "vip", "5555", "13800138000", "0013", "beta.cn", "pudong", "%", "")
-    }  # fmt: skip
+        for typed in (
+            "恒泰",
+            "机械",
+            "上海恒泰机械有限公司",
+            "100%",
+            "gam",
+            "ltd",
+            "amma",
+            "zhang",
+            "wei zh",
+            "vip",
+            "5555",
+            "13800138000",
+            "0013",
+            "beta.cn",
+            "pudong",
+            "%",
+            "",
+        )
+    }
     assert found == {
         "恒泰": ["上海恒泰机械有限公司"],  # Chinese: any run of characters in the name
         "机械": ["上海恒泰机械有限公司"],
@@ -182,36 +208,66 @@ def test_log_activity_and_its_follow_up_are_one_write(
     store: Store, acme: Customer, clock: FixedClock
 ) -> None:
     when = parse_when("every 2 weeks", clock.now())
-    logged = log_activity(store, ActivityKind.CALL, acme, note="Asked for a quote\nby Friday",
-                          outcome=Outcome.CONNECTED, next_when=when)  # fmt: skip
+    logged = log_activity(
+        store,
+        ActivityKind.CALL,
+        acme,
+        note="Asked for a quote\nby Friday",
+        outcome=Outcome.CONNECTED,
+        next_when=when,
+    )
     assert logged.follow_up is not None
     assert logged.follow_up.title == "Follow up on call: Asked for a quote"
     assert logged.follow_up.recurrence == "FREQ=WEEKLY;INTERVAL=2"
     assert logged.follow_up.due_date == date(2026, 12, 7)
-    assert {c["hlc"] for c in fetch_all(store.db, "SELECT hlc FROM changes WHERE row_id IN (?, ?)",
-                                        [logged.activity.id, logged.follow_up.id])} == {
-        logged.activity.updated_at
-    }  # fmt: skip
+    assert {
+        c["hlc"]
+        for c in fetch_all(
+            store.db,
+            "SELECT hlc FROM changes WHERE row_id IN (?, ?)",
+            [logged.activity.id, logged.follow_up.id],
+        )
+    } == {logged.activity.updated_at}
 
 
 def test_timeline_newest_first(store: Store, acme: Customer, clock: FixedClock) -> None:
     for hours in (0, 48, 24):
-        store.add(Activity(kind="note", customer_id=acme.id, notes=f"{hours}h",
-                           at=clock.now() - timedelta(hours=hours)))  # fmt: skip
+        store.add(
+            Activity(
+                kind="note",
+                customer_id=acme.id,
+                notes=f"{hours}h",
+                at=clock.now() - timedelta(hours=hours),
+            )
+        )
     assert [e.notes for e in customer_timeline(store, acme.id)] == ["0h", "24h", "48h"]
 
 
 def test_deal_cards_and_last_contact(store: Store, acme: Customer, me: Rep) -> None:
     from workbench.store.queries import accounts_last_contact, deal_cards
 
-    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY",
-                                stage="proposal"))  # fmt: skip
-    add_deal(store, Deal(customer_id=acme.id, title="Won one", currency="CNY", stage="won",
-                         closed_on="2026-11-01"))  # fmt: skip
+    deal = add_deal(
+        store,
+        Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY", stage="proposal"),
+    )
+    add_deal(
+        store,
+        Deal(
+            customer_id=acme.id,
+            title="Won one",
+            currency="CNY",
+            stage="won",
+            closed_on="2026-11-01",
+        ),
+    )
     follow_up(store, acme, "2026-11-30", deal_id=deal.id)
     (health,) = deal_cards(store, TODAY, me.id)
     assert (health.title, health.stage_label, health.rot_days, health.probability) == (
-        "Pumps", "Proposal", 21, 60)  # fmt: skip
+        "Pumps",
+        "Proposal",
+        21,
+        60,
+    )
     assert health.has_future_follow_up and health.has_open_follow_up
     assert health.entered_stage == store.clock.now().replace(microsecond=0)
     (account,) = accounts_last_contact(store, me.id)
@@ -229,7 +285,10 @@ def test_completing_a_recurring_follow_up_keeps_its_rhythm(store: Store, acme: C
     assert nxt is not None
     # every 2 weeks from Mon 9 Nov, done late on the 23rd: the next is 7 Dec
     assert (nxt.due_date, nxt.due_time, nxt.recurrence) == (
-        date(2026, 12, 7), time(10), "FREQ=WEEKLY;INTERVAL=2")  # fmt: skip
+        date(2026, 12, 7),
+        time(10),
+        "FREQ=WEEKLY;INTERVAL=2",
+    )
     assert complete_follow_up(store, nxt.id, repeat=False) is None
 
 
@@ -242,8 +301,10 @@ def test_a_series_with_an_end_ends(store: Store, acme: Customer) -> None:
     fu = follow_up(store, acme, "2026-11-16", recurrence="FREQ=WEEKLY;COUNT=3")
     second = complete_follow_up(store, fu.id)  # done late, on the 23rd: next, the third
     assert second is not None
-    assert (second.due_date, second.recurrence) == (date(2026, 11, 30),
-                                                    "FREQ=WEEKLY;UNTIL=20261130")  # fmt: skip
+    assert (second.due_date, second.recurrence) == (
+        date(2026, 11, 30),
+        "FREQ=WEEKLY;UNTIL=20261130",
+    )
     assert complete_follow_up(store, second.id) is None  # the last one
     assert store.require(FollowUp, second.id).done_at == store.clock.now()
     until = follow_up(store, acme, "2026-11-23", recurrence="FREQ=DAILY;UNTIL=20261124")
@@ -252,8 +313,9 @@ def test_a_series_with_an_end_ends(store: Store, acme: Customer) -> None:
     assert complete_follow_up(store, last.id) is None
 
 
-def test_completing_with_a_typed_next_and_one_offs(store: Store, acme: Customer,
-                                                   clock: FixedClock) -> None:  # fmt: skip
+def test_completing_with_a_typed_next_and_one_offs(
+    store: Store, acme: Customer, clock: FixedClock
+) -> None:
     from workbench.store.actions import complete_follow_up
 
     one_off = follow_up(store, acme, "2026-11-20")
@@ -271,8 +333,11 @@ def test_snooze_and_reschedule(store: Store, acme: Customer, me: Rep, clock: Fix
     assert follow_ups_due(store, TODAY, me.id) == []
     assert follow_ups_due(store, date(2026, 11, 24), me.id)[0].shown_on == date(2026, 11, 24)
     moved = reschedule(store, fu.id, parse_when("dec 1 3pm", clock.now()))
-    assert (moved.due_date, moved.due_time, moved.snoozed_until) == (date(2026, 12, 1), time(15),
-                                                                     None)  # fmt: skip
+    assert (moved.due_date, moved.due_time, moved.snoozed_until) == (
+        date(2026, 12, 1),
+        time(15),
+        None,
+    )
 
 
 def test_deals_titled(store: Store, acme: Customer) -> None:
@@ -292,8 +357,9 @@ def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
     other = store.add(Rep(name="Sam"))
     acme = store.add(Customer(name="Acme", tier="A", segment="SMB", industry="Pumps"))
     beta = store.add(Customer(name="Beta", tier="C", segment="SMB", industry="Food"))
-    store.add(Customer(name="Gamma", tier="A", owner=other.id, segment="Enterprise",
-                       industry="Pumps"))  # fmt: skip
+    store.add(
+        Customer(name="Gamma", tier="A", owner=other.id, segment="Enterprise", industry="Pumps")
+    )
     for customer, title, amount, currency, stage in [
         (acme, "Open one", 100_00, "CNY", "proposal"),
         (acme, "Open two", 50_00, "CNY", "lead"),
@@ -302,10 +368,15 @@ def test_customer_list_figures_filters_and_sorts(store: Store, me: Rep) -> None:
         (beta, "Won big", 500_00, "CNY", "won"),
         (beta, "Lost", 900_00, "CNY", "lost"),  # neither open nor won
     ]:
-        add_deal(store, Deal(customer_id=customer.id, title=title, amount=amount,
-                             currency=currency, stage=stage))  # fmt: skip
-    dropped = add_deal(store, Deal(customer_id=beta.id, title="Gone", amount=1, currency="CNY",
-                                   stage="lead"))  # fmt: skip
+        add_deal(
+            store,
+            Deal(
+                customer_id=customer.id, title=title, amount=amount, currency=currency, stage=stage
+            ),
+        )
+    dropped = add_deal(
+        store, Deal(customer_id=beta.id, title="Gone", amount=1, currency="CNY", stage="lead")
+    )
     store.delete(Deal, dropped.id)
     called = datetime(2026, 11, 20, 8, tzinfo=UTC)
     store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=called))

@@ -32,14 +32,38 @@ def at(text: str) -> datetime:
 
 def target(store: Store, rep: Rep, metric: Metric, period: str, amount: int) -> None:
     currency = "CNY" if metric == Metric.REVENUE else None
-    store.add(Target(id=Target.id_for(rep.id, metric, period), rep_id=rep.id, period=period,
-                     metric=metric, amount=amount, currency=currency))  # fmt: skip
+    store.add(
+        Target(
+            id=Target.id_for(rep.id, metric, period),
+            rep_id=rep.id,
+            period=period,
+            metric=metric,
+            amount=amount,
+            currency=currency,
+        )
+    )
 
 
-def deal(store: Store, customer: Customer, title: str, stage: str, amount: int,
-         created: str, **extra: object) -> Deal:  # fmt: skip
-    made = store.add(Deal(customer_id=customer.id, title=title, stage=stage, currency="CNY",
-                          amount=amount * YUAN, created_at=at(created), **extra))  # fmt: skip
+def deal(
+    store: Store,
+    customer: Customer,
+    title: str,
+    stage: str,
+    amount: int,
+    created: str,
+    **extra: object,
+) -> Deal:
+    made = store.add(
+        Deal(
+            customer_id=customer.id,
+            title=title,
+            stage=stage,
+            currency="CNY",
+            amount=amount * YUAN,
+            created_at=at(created),
+            **extra,
+        )
+    )
     return made
 
 
@@ -53,18 +77,49 @@ def november(store: Store, me: Rep, acme: Customer) -> Rep:
     deal(store, acme, "Won A", "won", 8_000, "2026-10-11T00:00", **won)  # 30-day cycle
     deal(store, acme, "Won B", "won", 4_000, "2026-11-05T00:00", **won)  # 5 days
     deal(store, acme, "Lost C", "lost", 9_000, "2026-09-01T00:00", **won)
-    deal(store, acme, "Won in October", "won", 50_000, "2026-09-01T00:00",
-         closed_on=date(2026, 10, 20))  # fmt: skip
-    deal(store, acme, "Open, closing in Nov", "proposal", 10_000, "2026-11-01T00:00",
-         expected_close=date(2026, 11, 27))  # 60%: 6,000  # fmt: skip
-    deal(store, acme, "Open, closing in Dec", "proposal", 10_000, "2026-11-01T00:00",
-         expected_close=date(2026, 12, 15))  # fmt: skip
+    deal(
+        store,
+        acme,
+        "Won in October",
+        "won",
+        50_000,
+        "2026-09-01T00:00",
+        closed_on=date(2026, 10, 20),
+    )
+    deal(
+        store,
+        acme,
+        "Open, closing in Nov",
+        "proposal",
+        10_000,
+        "2026-11-01T00:00",
+        expected_close=date(2026, 11, 27),
+    )  # 60%: 6,000
+    deal(
+        store,
+        acme,
+        "Open, closing in Dec",
+        "proposal",
+        10_000,
+        "2026-11-01T00:00",
+        expected_close=date(2026, 12, 15),
+    )
     other = store.add(Customer(name="Sam's customer", owner=sam.id))
-    store.add(Deal(customer_id=other.id, title="Sam's win", stage="won", currency="CNY",
-                   amount=3_000 * YUAN, closed_on=date(2026, 11, 2), owner=sam.id))  # fmt: skip
+    store.add(
+        Deal(
+            customer_id=other.id,
+            title="Sam's win",
+            stage="won",
+            currency="CNY",
+            amount=3_000 * YUAN,
+            closed_on=date(2026, 11, 2),
+            owner=sam.id,
+        )
+    )
     for day in (2, 3, 4):
-        store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id,
-                           at=at(f"2026-11-0{day}T02:00")))  # fmt: skip
+        store.add(
+            Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=at(f"2026-11-0{day}T02:00"))
+        )
     store.add(Activity(kind=ActivityKind.VISIT, customer_id=acme.id, at=at("2026-11-05T02:00")))
     store.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at=at("2026-10-30T02:00")))
     # 2026-11-01T00:00 in Shanghai is still 31 October in UTC: it counts for November
@@ -112,8 +167,16 @@ def test_a_deal_won_in_another_currency_counts_but_is_not_added_to_revenue(
     store: Store, me: Rep, november: Rep, acme: Customer
 ) -> None:
     """It vanished from won deals and the win rate, not only from revenue."""
-    store.add(Deal(customer_id=acme.id, title="Export", stage="won", currency="USD",
-                   amount=2_500 * 100, closed_on=date(2026, 11, 12)))  # fmt: skip
+    store.add(
+        Deal(
+            customer_id=acme.id,
+            title="Export",
+            stage="won",
+            currency="USD",
+            amount=2_500 * 100,
+            closed_on=date(2026, 11, 12),
+        )
+    )
     report = build_report(store, me.id, Period.parse("2026-11"))
     gauges = {g.metric: g.gauge for g in report.gauges}
     assert gauges[Metric.REVENUE].achieved == 12_000 * YUAN  # CNY alone, never converted
@@ -155,8 +218,10 @@ def test_two_managers_of_one_name_head_groups_of_their_own(
     report = build_report(store, None, Period.parse("2026-11"))
     groups = grouped(report.leaderboard, GroupBy.MANAGER)
     assert sorted(len(group.standings) for group in groups) == [2, 2]  # not one group of four
-    assert {group.name for group in groups} == {f"Zhou Min #{first.id[:8]}",
-                                                f"Zhou Min #{second.id[:8]}"}  # fmt: skip
+    assert {group.name for group in groups} == {
+        f"Zhou Min #{first.id[:8]}",
+        f"Zhou Min #{second.id[:8]}",
+    }
 
 
 def test_a_period_with_nothing(store: Store, me: Rep) -> None:

@@ -80,8 +80,10 @@ def test_a_card_for_a_contact_already_here_fills_only_its_blanks(
     store: Store, acme: Customer, tmp_path: Path
 ) -> None:
     held = store.add(Contact(customer_id=acme.id, name="Zhao Lei", title="CFO"))
-    card = ("BEGIN:VCARD\nVERSION:3.0\nFN:zhao lei\nORG:Acme Pumps\nTITLE:Finance\n"
-            "EMAIL:zl@acme.cn\nEND:VCARD\n")  # fmt: skip
+    card = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:zhao lei\nORG:Acme Pumps\nTITLE:Finance\n"
+        "EMAIL:zl@acme.cn\nEND:VCARD\n"
+    )
     plan = plan_vcf_import(store, vcf(tmp_path, card))
     assert "  line 1: Zhao Lei (same name)" in plan.report()
     apply_plan(store, plan, skip_bad=False)
@@ -92,8 +94,10 @@ def test_a_card_for_a_contact_already_here_fills_only_its_blanks(
 
 def test_vcard_2_1_quoted_printable_in_gbk(store: Store, me: Rep, tmp_path: Path) -> None:
     name = "张伟".encode("gbk").hex("=").upper()
-    card = (f"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=GBK;ENCODING=QUOTED-PRINTABLE:={name};;;;\r\n"
-            "TEL;CELL;PREF:13900001111\r\nEND:VCARD\r\n")  # fmt: skip
+    card = (
+        f"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=GBK;ENCODING=QUOTED-PRINTABLE:={name};;;;\r\n"
+        "TEL;CELL;PREF:13900001111\r\nEND:VCARD\r\n"
+    )
     apply_plan(store, plan_vcf_import(store, vcf(tmp_path, card)), skip_bad=False)
     assert contact_named(store, "张伟").phone == "13900001111"
 
@@ -115,9 +119,11 @@ def test_files_that_are_not_vcards_say_why(
 
 
 def test_a_bad_card_stops_the_file_unless_skipped(store: Store, me: Rep, tmp_path: Path) -> None:
-    cards = ("BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nORG:Acme\nEND:VCARD\n"
-             "BEGIN:VCARD\nVERSION:3.0\nFN:Bad Mail\nORG:Acme\nEMAIL:not-an-address\nEND:VCARD\n"
-             "BEGIN:VCARD\nVERSION:3.0\nORG:Acme\nEND:VCARD\n")  # fmt: skip
+    cards = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nORG:Acme\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bad Mail\nORG:Acme\nEMAIL:not-an-address\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nORG:Acme\nEND:VCARD\n"
+    )
     path = vcf(tmp_path, cards)
     before = dump(store)
     plan = plan_vcf_import(store, path)
@@ -135,13 +141,20 @@ def test_a_bad_card_stops_the_file_unless_skipped(store: Store, me: Rep, tmp_pat
 def test_what_we_write_address_books_read(tmp_path: Path, version: str) -> None:
     source = open_store(tmp_path / "a.db")
     generate(source, shape=Shape(customers=20))
-    source.update(Contact, _first_contact(source), notes="Line one,\nline two; \\ done",
-                  name="Wang [b]Fang[/b] " + "长" * 40)  # fmt: skip
+    source.update(
+        Contact,
+        _first_contact(source),
+        notes="Line one,\nline two; \\ done",
+        name="Wang [b]Fang[/b] " + "长" * 40,
+    )
     path = tmp_path / "out.vcf"
     count = export_vcf(source, path, version)
     cards = list(vobject.readComponents(path.read_text(encoding="utf-8")))
-    assert len(cards) == count == source.db.execute(
-        "SELECT count(*) FROM contacts WHERE deleted = 0").fetchone()[0]  # fmt: skip
+    assert (
+        len(cards)
+        == count
+        == source.db.execute("SELECT count(*) FROM contacts WHERE deleted = 0").fetchone()[0]
+    )
     read = {card.uid.value.removeprefix("urn:uuid:"): card for card in cards}
     for contact_id in read:
         contact = source.require(Contact, contact_id)
@@ -187,8 +200,10 @@ def _first_contact(store: Store) -> str:
 
 
 def test_a_card_without_fn_is_named_from_n(store: Store, acme: Customer, tmp_path: Path) -> None:
-    cards = ("BEGIN:VCARD\nVERSION:3.0\nN:Smith;John;;;\nORG:Acme Pumps\nEND:VCARD\n"
-             "BEGIN:VCARD\nVERSION:3.0\nN:王;芳;;;\nORG:Acme Pumps\nEND:VCARD\n")  # fmt: skip
+    cards = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Smith;John;;;\nORG:Acme Pumps\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nN:王;芳;;;\nORG:Acme Pumps\nEND:VCARD\n"
+    )
     apply_plan(store, plan_vcf_import(store, vcf(tmp_path, cards)), skip_bad=False)
     names = store.db.execute("SELECT name FROM contacts ORDER BY name").fetchall()
     assert names == [("John Smith",), ("王芳",)]
@@ -201,40 +216,87 @@ def card(*lines: str, version: str = "2.1") -> str:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (card("FN;CHARSET=UTF-8;QUOTED-PRINTABLE:=E5=BC=A0=E4=BC=9F"),  # a bare QUOTED-PRINTABLE
-         {"name": "张伟"}),
-        (card("FN;ENCODING=QUOTED-PRINTABLE:J=FCrgen M=FCller"),  # no charset: Windows-1252
-         {"name": "Jürgen Müller"}),
-        (card("FN:Ann", "NOTE;ENCODING=QUOTED-PRINTABLE:Met at=0D=0A=", "the fair"),
-         {"name": "Ann", "notes": "Met at\nthe fair"}),  # a line break, and a soft break
-        (card("FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ren=C3=A9=") + card("FN:Bo"),
-         {"name": "René"}),  # a stray '=' does not swallow END:VCARD and the next card
-        (card("FN:Ann", "EMAIL:ann@x.cn", "NOTE;ENCODING=QUOTED-PRINTABLE:Call=0D=0A=",
-              "Email: other@x.cn", "NOTE;QUOTED-PRINTABLE:Meeting locatio=", "n: Shanghai",
-              "NOTE;QUOTED-PRINTABLE:abc=", " def"),  # a soft break joins whatever follows
-         {"email": "ann@x.cn",
-          "notes": "Call\nEmail: other@x.cn\nMeeting location: Shanghai\nabc def"}),
-        (card("FN;ENCODING=QUOTED-PRINTABLE:=" + "张三".encode("gbk").hex("=").upper()),
-         {"name": "张三"}),  # GBK with no CHARSET: not Windows-1252's "ÕÅÈý"
-        (card("FN;CHARSET=GB2312;ENCODING=QUOTED-PRINTABLE:="
-              + "王喆".encode("gbk").hex("=").upper()), {"name": "王喆"}),  # 喆 is GBK, not GB2312
+        (
+            card("FN;CHARSET=UTF-8;QUOTED-PRINTABLE:=E5=BC=A0=E4=BC=9F"),  # a bare QUOTED-PRINTABLE
+            {"name": "张伟"},
+        ),
+        (
+            card("FN;ENCODING=QUOTED-PRINTABLE:J=FCrgen M=FCller"),  # no charset: Windows-1252
+            {"name": "Jürgen Müller"},
+        ),
+        (
+            card("FN:Ann", "NOTE;ENCODING=QUOTED-PRINTABLE:Met at=0D=0A=", "the fair"),
+            {"name": "Ann", "notes": "Met at\nthe fair"},
+        ),  # a line break, and a soft break
+        (
+            card("FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ren=C3=A9=") + card("FN:Bo"),
+            {"name": "René"},
+        ),  # a stray '=' does not swallow END:VCARD and the next card
+        (
+            card(
+                "FN:Ann",
+                "EMAIL:ann@x.cn",
+                "NOTE;ENCODING=QUOTED-PRINTABLE:Call=0D=0A=",
+                "Email: other@x.cn",
+                "NOTE;QUOTED-PRINTABLE:Meeting locatio=",
+                "n: Shanghai",
+                "NOTE;QUOTED-PRINTABLE:abc=",
+                " def",
+            ),  # a soft break joins whatever follows
+            {
+                "email": "ann@x.cn",
+                "notes": "Call\nEmail: other@x.cn\nMeeting location: Shanghai\nabc def",
+            },
+        ),
+        (
+            card("FN;ENCODING=QUOTED-PRINTABLE:=" + "张三".encode("gbk").hex("=").upper()),
+            {"name": "张三"},
+        ),  # GBK with no CHARSET: not Windows-1252's "ÕÅÈý"
+        (
+            card(
+                "FN;CHARSET=GB2312;ENCODING=QUOTED-PRINTABLE:="
+                + "王喆".encode("gbk").hex("=").upper()
+            ),
+            {"name": "王喆"},
+        ),  # 喆 is GBK, not GB2312
         (card("FN:Peter", " Bui"), {"name": "Peter Bui"}),  # 2.1 folds keep their space
         (card("FN:Pe", " ter", version="3.0"), {"name": "Peter"}),  # 3.0 folds do not
-        (card("FN:Kim", "EMAIL;PREF=2:two@x.cn", "EMAIL;PREF=1:one@x.cn", version="4.0"),
-         {"email": "one@x.cn", "notes": "Also: two@x.cn"}),
-        (card("FN:Kim", "TEL;VALUE=uri:tel:+1-418-656-9254;ext=102", version="4.0"),
-         {"phone": "+1-418-656-9254 ext. 102"}),
+        (
+            card("FN:Kim", "EMAIL;PREF=2:two@x.cn", "EMAIL;PREF=1:one@x.cn", version="4.0"),
+            {"email": "one@x.cn", "notes": "Also: two@x.cn"},
+        ),
+        (
+            card("FN:Kim", "TEL;VALUE=uri:tel:+1-418-656-9254;ext=102", version="4.0"),
+            {"phone": "+1-418-656-9254 ext. 102"},
+        ),
         (card("N:Doe;John;Quincy;Dr.;Jr.", version="3.0"), {"name": "Dr. John Quincy Doe Jr."}),
-        (card("NICKNAME:Sunny,Sun", version="3.0"),
-         {"name": "Sunny", "notes": "Nickname: Sunny, Sun"}),
-        (card("FN:Ann", "TEL;WORK:ask reception"),
-         {"phone": None, "notes": "Phone: ask reception"}),
-        (card("FN:Ann", "ORG:Acme;Sales;EMEA", "ORG:Beta", "ADR;WORK:;;1 Main St;Austin;TX;;USA",
-              "URL:https://a.example", "BDAY:19800321", version="3.0"),
-         {"customer": "Acme", "notes": "Department: Sales, EMEA\nAlso at: Beta\n"
-          "Address: 1 Main St, Austin, TX, USA\nWebsite: https://a.example\nBirthday: 1980-03-21"}),
+        (
+            card("NICKNAME:Sunny,Sun", version="3.0"),
+            {"name": "Sunny", "notes": "Nickname: Sunny, Sun"},
+        ),
+        (
+            card("FN:Ann", "TEL;WORK:ask reception"),
+            {"phone": None, "notes": "Phone: ask reception"},
+        ),
+        (
+            card(
+                "FN:Ann",
+                "ORG:Acme;Sales;EMEA",
+                "ORG:Beta",
+                "ADR;WORK:;;1 Main St;Austin;TX;;USA",
+                "URL:https://a.example",
+                "BDAY:19800321",
+                version="3.0",
+            ),
+            {
+                "customer": "Acme",
+                "notes": "Department: Sales, EMEA\nAlso at: Beta\n"
+                "Address: 1 Main St, Austin, TX, USA\nWebsite: https://a.example\n"
+                "Birthday: 1980-03-21",
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_cards_as_phones_and_mail_programs_write_them(
     store: Store, me: Rep, tmp_path: Path, text: str, expected: dict[str, object]
 ) -> None:
@@ -264,11 +326,19 @@ def test_a_utf16_file_is_read(store: Store, me: Rep, tmp_path: Path) -> None:
     assert contact_named(store, "Anna Schmidt")
 
 
-@pytest.mark.parametrize(("name", "n"), [
-    ("Fang Wang", "Wang;Fang;;;"), ("王芳", "王;芳;;;"), ("欧阳娜娜", "欧阳;娜娜;;;"),
-    ("王 芳", "王;芳;;;"), ("Kim", "Kim;;;;"), ("John Smith Jr.", "Smith;John;;;Jr."),
-    ("Dr. John Quincy Doe Jr.", "Doe;John;Quincy;Dr.;Jr."), ("Dr.", "Dr.;;;;"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "n"),
+    [
+        ("Fang Wang", "Wang;Fang;;;"),
+        ("王芳", "王;芳;;;"),
+        ("欧阳娜娜", "欧阳;娜娜;;;"),
+        ("王 芳", "王;芳;;;"),
+        ("Kim", "Kim;;;;"),
+        ("John Smith Jr.", "Smith;John;;;Jr."),
+        ("Dr. John Quincy Doe Jr.", "Doe;John;Quincy;Dr.;Jr."),
+        ("Dr.", "Dr.;;;;"),
+    ],
+)
 def test_export_writes_n_from_the_names_parts(tmp_path: Path, name: str, n: str) -> None:
     store = open_store(tmp_path / "a.db")
     acme = store.add(Customer(name="Acme"))
@@ -288,8 +358,10 @@ def test_many_cards_under_one_company_fold_its_search_text_once(
     folded: list[str] = []
     monkeypatch.setattr(migrate, "fold", lambda text: folded.append(text) or text.casefold())
     store = open_store(tmp_path / "many.db")
-    text = "".join(card(f"FN:Person {i}", "ORG:Acme Pumps", f"EMAIL:p{i}@acme.cn",
-                        version="3.0") for i in range(500))  # fmt: skip
+    text = "".join(
+        card(f"FN:Person {i}", "ORG:Acme Pumps", f"EMAIL:p{i}@acme.cn", version="3.0")
+        for i in range(500)
+    )
     apply_plan(store, plan_vcf_import(store, vcf(tmp_path, text)), skip_bad=False)
     assert len(folded) <= 2  # (not once per card)
     (found,) = store.db.execute(

@@ -20,8 +20,9 @@ CORPUS = ROOT / "vcf"
 pytestmark = needs(CORPUS / "fixtures" / "expected.json", "vCard corpus")
 EXPECTED: dict[str, Any] = (
     json.loads((CORPUS / "fixtures" / "expected.json").read_text(encoding="utf-8"))
-    if CORPUS.exists() else {}
-)  # fmt: skip
+    if CORPUS.exists()
+    else {}
+)
 PUBLIC = sorted(path.name for path in (CORPUS / "src").glob("*.vcf"))
 # Cards refused on purpose: no name at all (2), bytes that are not the UTF-8
 # the card declares (1), a card without END.
@@ -63,8 +64,11 @@ def imported(path: Path, tmp_path: Path) -> tuple[list[dict[str, Any]], int]:
 
 def garbled(contact: dict[str, Any]) -> list[str]:
     """Values that still hold quoted-printable or a replacement character."""
-    return [f"{name}={value!r}" for name, value in contact.items()
-            if value and ("\ufffd" in value or re.search(r"=[0-9A-F]{2}", value))]  # fmt: skip
+    return [
+        f"{name}={value!r}"
+        for name, value in contact.items()
+        if value and ("\ufffd" in value or re.search(r"=[0-9A-F]{2}", value))
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -72,8 +76,9 @@ def test_each_peer_card_lands_as_meant(name: str, tmp_path: Path) -> None:
     expected = EXPECTED[name]
     contacts, refused = imported(CORPUS / "fixtures" / name, tmp_path)
     assert refused == 0
-    for want, got in zip([expected, *filter(None, [expected.get("second")])], contacts,
-                         strict=True):  # fmt: skip
+    for want, got in zip(
+        [expected, *filter(None, [expected.get("second")])], contacts, strict=True
+    ):
         assert got["name"] == want["name"]
         for field in ("customer", "title", "phone", "email"):
             if want.get(field):

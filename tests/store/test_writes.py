@@ -19,8 +19,11 @@ from workbench.store.schema import dump
 def changes(store: Store, row_id: str | None = None) -> list[dict]:
     """The changes this device wrote (not the seeded default stages)."""
     where, params = ("AND row_id = ?", [row_id]) if row_id else ("", [])
-    return fetch_all(store.db, f"SELECT * FROM changes WHERE origin = ? {where} "
-                     "ORDER BY origin, seq", [store.device, *params])  # fmt: skip
+    return fetch_all(
+        store.db,
+        f"SELECT * FROM changes WHERE origin = ? {where} ORDER BY origin, seq",
+        [store.device, *params],
+    )
 
 
 def test_add_logs_one_change_per_set_field(store: Store, me: Rep) -> None:
@@ -50,8 +53,9 @@ def test_update_logs_only_what_changed_and_supersedes_head(store: Store, acme: C
 
 
 def test_grouped_fields_travel_together(store: Store, acme: Customer) -> None:
-    deal = store.add(Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY",
-                          stage="lead"))  # fmt: skip
+    deal = store.add(
+        Deal(customer_id=acme.id, title="Pumps", amount=100, currency="CNY", stage="lead")
+    )
     store.update(Deal, deal.id, amount=250)
     amounts = [json.loads(c["value"]) for c in changes(store, deal.id) if c["field"] == "amount"]
     assert amounts == [{"amount": 100, "currency": "CNY"}, {"amount": 250, "currency": "CNY"}]
@@ -127,8 +131,13 @@ def test_copied_database_takes_a_new_device_id(tmp_path: Path) -> None:
 
 def test_settings_round_trip(store: Store) -> None:
     assert store.settings() == Settings()
-    chosen = Settings(theme="textual-light", currency="usd", touch_days={"A": 14},
-                      holidays=[date(2026, 12, 25)], target_split=Split.LAST_YEAR)  # fmt: skip
+    chosen = Settings(
+        theme="textual-light",
+        currency="usd",
+        touch_days={"A": 14},
+        holidays=[date(2026, 12, 25)],
+        target_split=Split.LAST_YEAR,
+    )
     store.save_settings(chosen)
     assert store.settings() == chosen
     assert store.settings().currency == "USD"
@@ -176,8 +185,9 @@ def test_bulk_load_rebuilds_every_index_even_after_a_failure(store: Store, me: R
     with pytest.raises(RuntimeError), store.bulk_load():
         raise RuntimeError("interrupted")
     assert _index_sql(store) == before
-    plan = store.db.execute("EXPLAIN QUERY PLAN SELECT * FROM changes WHERE entity = 'customers' "
-                            "AND row_id = 'x'").fetchall()  # fmt: skip
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM changes WHERE entity = 'customers' AND row_id = 'x'"
+    ).fetchall()
     assert "changes_field" in str(plan)
 
 
@@ -185,10 +195,12 @@ def test_setting_a_target_again_updates_only_what_was_given(store: Store, me: Re
     from workbench.domain.models import Target
 
     target_id = Target.id_for(me.id, "calls", "2026-W48")
-    first = store.add(Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls",
-                             amount=50))  # fmt: skip
-    again = store.add(Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls",
-                             amount=60))  # fmt: skip
+    first = store.add(
+        Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls", amount=50)
+    )
+    again = store.add(
+        Target(id=target_id, rep_id=me.id, period="2026-W48", metric="calls", amount=60)
+    )
     assert (again.amount, again.created_at) == (60, first.created_at)
     fields = [c["field"] for c in changes(store, target_id) if c["hlc"] == again.updated_at]
     assert fields == ["amount"]

@@ -66,8 +66,10 @@ class Syncthing:
         (self.folder / ".stfolder").mkdir()  # Syncthing's marker: this folder is there
         subprocess.run(
             [SYNCTHING, "generate", f"--home={self.home}", "--no-default-folder"],
-            check=True, capture_output=True, env=self._env(),
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            env=self._env(),
+        )
         tree = ET.parse(self.home / "config.xml")
         root = tree.getroot()
         me = root.findall("device")[0]
@@ -105,9 +107,13 @@ class Syncthing:
         folder_template = defaults.find("folder")
         assert folder_template is not None
         folder = _copy(folder_template)
-        for attribute, value in {"id": FOLDER_ID, "label": FOLDER_ID, "path": str(self.folder),
-                                 "rescanIntervalS": "3600",
-                                 "fsWatcherEnabled": "false"}.items():  # fmt: skip
+        for attribute, value in {
+            "id": FOLDER_ID,
+            "label": FOLDER_ID,
+            "path": str(self.folder),
+            "rescanIntervalS": "3600",
+            "fsWatcherEnabled": "false",
+        }.items():
             folder.set(attribute, value)
         for shared in folder.findall("device"):
             folder.remove(shared)
@@ -122,10 +128,20 @@ class Syncthing:
         assert SYNCTHING
         self._log = (self.home / "syncthing.log").open("wb")
         self.process = subprocess.Popen(
-            [SYNCTHING, "serve", f"--home={self.home}", "--no-browser", "--no-restart",
-             "--no-upgrade", "--logfile=-"],
-            stdout=self._log, stderr=subprocess.STDOUT, env=self._env(), start_new_session=True,
-        )  # fmt: skip
+            [
+                SYNCTHING,
+                "serve",
+                f"--home={self.home}",
+                "--no-browser",
+                "--no-restart",
+                "--no-upgrade",
+                "--logfile=-",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=self._env(),
+            start_new_session=True,
+        )
 
     def stop(self) -> None:
         """Ask it to stop (it and the process it runs Syncthing in)."""
@@ -151,9 +167,11 @@ class Syncthing:
     def rest(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.gui_port}{path}", data=data, method=method,
+            f"http://127.0.0.1:{self.gui_port}{path}",
+            data=data,
+            method=method,
             headers={"X-API-Key": self.key, "Content-Type": "application/json"},
-        )  # fmt: skip
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read()
         return json.loads(text) if text.strip() else None
@@ -182,8 +200,12 @@ class Syncthing:
         return found
 
     def _env(self) -> dict[str, str]:
-        return os.environ | {"HOME": str(self.home), "STNOUPGRADE": "1", "STNORESTART": "1",
-                             "STNODEFAULTFOLDER": "1"}  # fmt: skip
+        return os.environ | {
+            "HOME": str(self.home),
+            "STNOUPGRADE": "1",
+            "STNORESTART": "1",
+            "STNODEFAULTFOLDER": "1",
+        }
 
 
 def _syncthings(name: str) -> bool:
@@ -213,8 +235,10 @@ def until(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) -> 
 def pair(
     root: Path, names: tuple[str, str], *, b_receives_kib_s: int = 0
 ) -> Iterator[tuple[Syncthing, Syncthing]]:
-    a, b = (Syncthing(name, root / name / "syncthing", root / name / "Sync" / FOLDER_ID)
-            for name in names)  # fmt: skip
+    a, b = (
+        Syncthing(name, root / name / "syncthing", root / name / "Sync" / FOLDER_ID)
+        for name in names
+    )
     try:
         for peer in (a, b):
             peer.generate()

@@ -40,8 +40,12 @@ def _forged(store: Store, path: Path, **change: Any) -> Path:
     header, changes = read_bundle_file(export_bundle(store, path).path)
     last = max(c["seq"] for c in changes if c["origin"] == store.device)
     stamp = max(c["hlc"] for c in changes).split("-", 1)[0]
-    forged = {"origin": store.device, "seq": last + 1, "hlc": f"{int(stamp) + 1:015d}-0000-"
-              f"{store.device}", "prev": None} | change  # fmt: skip
+    forged = {
+        "origin": store.device,
+        "seq": last + 1,
+        "hlc": f"{int(stamp) + 1:015d}-0000-{store.device}",
+        "prev": None,
+    } | change
     return write_bundle(path, header, [*changes, forged])
 
 
@@ -55,8 +59,15 @@ def _li_and_wang(pair: tuple[Store, Store], tmp_path: Path) -> tuple[Store, Stor
 
 def _mallory(store: Store, rep: Rep, tmp_path: Path) -> Path:
     """`store`'s bundle, renaming `rep` over every name it saw."""
-    return _forged(store, tmp_path / "forged.json", entity="reps", row_id=rep.id, field="name",
-                   value="Mallory", prev=[_name_change(store, rep.id)])  # fmt: skip
+    return _forged(
+        store,
+        tmp_path / "forged.json",
+        entity="reps",
+        row_id=rep.id,
+        field="name",
+        value="Mallory",
+        prev=[_name_change(store, rep.id)],
+    )
 
 
 def test_a_rename_from_a_modified_program_is_a_conflict_not_a_takeover(
@@ -74,7 +85,10 @@ def test_a_rename_from_a_modified_program_is_a_conflict_not_a_takeover(
         assert store.require(Rep, li.id).name == "Li Wei"
         (conflict,) = list_conflicts(store)
         assert (conflict.field, conflict.shown.value, conflict.other.value) == (
-            "name", "Li Wei", "Mallory")  # fmt: skip
+            "name",
+            "Li Wei",
+            "Mallory",
+        )
     (theirs,) = list_conflicts(c)
     with pytest.raises(NotYours, match="only their own computers settle"):
         keep(c, theirs, theirs.other)
@@ -106,11 +120,20 @@ def test_a_claim_written_for_another_device_is_refused(
     pair: tuple[Store, Store], tmp_path: Path
 ) -> None:
     a, b, li, _ = _li_and_wang(pair, tmp_path)
-    forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=a.device,
-                     field="rep_id", value=li.id)  # fmt: skip
+    forged = _forged(
+        b,
+        tmp_path / "forged.json",
+        entity="device_claims",
+        row_id=a.device,
+        field="rep_id",
+        value=li.id,
+    )
     before = dump(a)
-    with pytest.raises(BundleError, match=f"by device {b.device} saying whose computer device "
-                       f"{a.device} is: only a device says that of itself"):  # fmt: skip
+    with pytest.raises(
+        BundleError,
+        match=f"by device {b.device} saying whose computer device "
+        f"{a.device} is: only a device says that of itself",
+    ):
         import_bundle(a, forged)
     assert dump(a) == before
 
@@ -155,12 +178,20 @@ def test_two_claims_forged_under_one_device_list_and_stay_its_own(
     bundle holds such) are a conflict listed like any other, which no other
     computer may settle: its choice would be a claim for another device."""
     a, b, li, _ = _li_and_wang(pair, tmp_path)
-    forged = _forged(b, tmp_path / "forged.json", entity="device_claims", row_id=b.device,
-                     field="rep_id", value=li.id)  # fmt: skip
+    forged = _forged(
+        b,
+        tmp_path / "forged.json",
+        entity="device_claims",
+        row_id=b.device,
+        field="rep_id",
+        value=li.id,
+    )
     import_bundle(a, forged)
     (conflict,) = list_conflicts(a)
     assert conflict.entity == "device_claims" and {conflict.shown.text, conflict.other.text} == {
-        "Li Wei", "Wang Fang"}  # fmt: skip
+        "Li Wei",
+        "Wang Fang",
+    }
     assert "device" in conflict.place
     before = dump(a)
     with pytest.raises(NotYours, match=f"only device {b.device} says whose computer it is"):
@@ -183,8 +214,10 @@ def test_a_conflict_over_a_manager_names_the_reps(
 
 
 def _reps_and_conflicts(store: Store) -> tuple[list[Any], list[Any]]:
-    return (store.db.execute("SELECT id, name, email, phone FROM reps ORDER BY id").fetchall(),
-            sorted(store.db.execute("SELECT * FROM conflicts").fetchall()))  # fmt: skip
+    return (
+        store.db.execute("SELECT id, name, email, phone FROM reps ORDER BY id").fetchall(),
+        sorted(store.db.execute("SELECT * FROM conflicts").fetchall()),
+    )
 
 
 def test_claiming_a_rep_edited_elsewhere_ends_alike_on_every_computer(

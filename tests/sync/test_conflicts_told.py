@@ -45,10 +45,24 @@ def team(
     set_me(b, "Wang Fang")
     acme = a.add(Customer(name="Acme Pumps"))
     other = a.add(Customer(name="Hengtai"))
-    deal = a.add(Deal(customer_id=acme.id, title="Conveyor line", amount=100_000_00,
-                      currency="CNY", stage="lead"))  # fmt: skip
-    a.add(Deal(customer_id=other.id, title="Conveyor line", amount=5_000_00, currency="CNY",
-               stage="lead"))  # fmt: skip
+    deal = a.add(
+        Deal(
+            customer_id=acme.id,
+            title="Conveyor line",
+            amount=100_000_00,
+            currency="CNY",
+            stage="lead",
+        )
+    )
+    a.add(
+        Deal(
+            customer_id=other.id,
+            title="Conveyor line",
+            amount=5_000_00,
+            currency="CNY",
+            stage="lead",
+        )
+    )
     send(a, b, tmp_path)
     send(b, a, tmp_path)
     a.update(Deal, deal.id, next_step="call Mon")
@@ -90,7 +104,11 @@ def test_both_sides_hear_of_a_crossed_edit_once(
     ]
     (told,) = to_a.as_json()["told"]
     assert (told["customer"], told["record"], told["field"], told["field_label"]) == (
-        "Acme Pumps", "Conveyor line", "next_step", "Next step")  # fmt: skip
+        "Acme Pumps",
+        "Conveyor line",
+        "next_step",
+        "Next step",
+    )
     assert told["shown"]["rep"] == "Wang Fang" and told["other"]["mine"] is True
     assert told["id"] == list_conflicts(a)[0].id and told["settled"] is False
 
@@ -169,8 +187,15 @@ def test_many_conflicts_are_counted_and_a_few_named(
 # --- how the list names a conflict ------------------------------------------------
 
 
-def _crossed(a: Store, b: Store, folder: Path, clock: FixedClock, model: type, row_id: str,
-             **values: tuple[object, object]) -> None:  # fmt: skip
+def _crossed(
+    a: Store,
+    b: Store,
+    folder: Path,
+    clock: FixedClock,
+    model: type,
+    row_id: str,
+    **values: tuple[object, object],
+) -> None:
     send(a, b, folder)
     a.update(model, row_id, **{name: mine for name, (mine, _) in values.items()})
     clock.advance(timedelta(minutes=1))
@@ -184,8 +209,7 @@ def test_each_kind_of_record_is_named_with_its_customer(
     a, b = pair
     acme = a.add(Customer(name="Acme [/] Pumps"))  # markup in a name stays characters
     ann = a.add(Contact(customer_id=acme.id, name="Ann Wu"))
-    call = a.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id,
-                          at="2026-11-20T02:00:00Z"))  # fmt: skip
+    call = a.add(Activity(kind=ActivityKind.CALL, customer_id=acme.id, at="2026-11-20T02:00:00Z"))
     sam = a.add(Rep(name="Sam"))
     _crossed(a, b, tmp_path, clocks[1], Customer, acme.id, tier=("A", "B"))
     _crossed(a, b, tmp_path, clocks[1], Contact, ann.id, title=("Buyer", "Head buyer"))
@@ -204,8 +228,9 @@ def test_each_kind_of_record_is_named_with_its_customer(
     assert (by_entity["activities"].shown.value, by_entity["activities"].other.value) == (15, 5)
 
 
-def test_the_field_label_is_in_the_reps_language(team: tuple[Store, Store, Deal],
-                                                 tmp_path: Path) -> None:  # fmt: skip
+def test_the_field_label_is_in_the_reps_language(
+    team: tuple[Store, Store, Deal], tmp_path: Path
+) -> None:
     a, b, _ = team
     send(b, a, tmp_path, full=False)
     (conflict,) = list_conflicts(a)
@@ -253,12 +278,20 @@ def test_conflicts_are_listed_and_settled_from_the_command_line(
     code, output = _cli(a, "conflicts", "--json")
     (listed,) = json.loads(output)
     assert listed["id"] == conflict.id and listed["field_label"] == "Next step"
-    assert listed["other"] == {"value": "call Mon", "text": "call Mon", "rep": "Li Wei",
-                               "device": a.device, "seq": conflict.other.seq,
-                               "at": conflict.other.at.isoformat(), "mine": True}  # fmt: skip
+    assert listed["other"] == {
+        "value": "call Mon",
+        "text": "call Mon",
+        "rep": "Li Wei",
+        "device": a.device,
+        "seq": conflict.other.seq,
+        "at": conflict.other.at.isoformat(),
+        "mine": True,
+    }
 
     assert _cli(a, "conflicts", "keep", "zzzz", "mine") == (
-        2, "Error: no open conflict 'zzzz' (`workbench conflicts` lists them)\n")  # fmt: skip
+        2,
+        "Error: no open conflict 'zzzz' (`workbench conflicts` lists them)\n",
+    )
     code, output = _cli(a, "conflicts", "keep", conflict.id[:4], "mine")
     assert code == 0 and output == (
         f"{WHERE}: kept call Mon; the others get your choice with your next sync.\n"
@@ -334,5 +367,7 @@ def test_two_records_of_a_customer_named_alike_are_told_apart(
     _crossed(a, b, tmp_path, clocks[1], Deal, deal.id, next_step=("call Mon", "call Tue"))
     _crossed(a, b, tmp_path, clocks[1], Deal, single.id, next_step=("quote", "visit"))
     places = sorted(conflict.place for conflict in list_conflicts(a))
-    assert places == [f"Acme Pumps · deal Conveyor line #{deal.id[:8]} · Next step",
-                      "Acme Pumps · deal Valves · Next step"]  # fmt: skip
+    assert places == [
+        f"Acme Pumps · deal Conveyor line #{deal.id[:8]} · Next step",
+        "Acme Pumps · deal Valves · Next step",
+    ]

@@ -146,35 +146,72 @@ def _build_team(folder: Path) -> Team:
     set_me(newcomer, "Sun Yue")
 
     # Li Wei: customers of every shape, contacts, deals, the pipeline's stages.
-    acme = a.add(Customer(name="Acme Pumps", tier="A", phone="+86 21 5555 0100",
-                          email="buy@acme.example", tags=["pumps", "key"],
-                          notes="Met at the fair\nCall Mr Chen first",
-                          industry="Machinery"))  # fmt: skip
+    acme = a.add(
+        Customer(
+            name="Acme Pumps",
+            tier="A",
+            phone="+86 21 5555 0100",
+            email="buy@acme.example",
+            tags=["pumps", "key"],
+            notes="Met at the fair\nCall Mr Chen first",
+            industry="Machinery",
+        )
+    )
     beta = a.add(Customer(name="Beta Valves", tier="B", segment="SME"))
     person = a.add(Customer(name="Zhou Jie", kind="person", tier="C", source="referral"))
-    chen = a.add(Contact(customer_id=acme.id, name="Chen Hao", title="Buyer",
-                         phone="+86 138 0000 0000", email="chen@acme.example"))  # fmt: skip
+    chen = a.add(
+        Contact(
+            customer_id=acme.id,
+            name="Chen Hao",
+            title="Buyer",
+            phone="+86 138 0000 0000",
+            email="chen@acme.example",
+        )
+    )
     a.add(Contact(customer_id=beta.id, name="Liu Yang", notes="prefers WeChat"))
     set_stage(a, "lead", label="Leads", probability=0)
     add_stage(a, "trial", "Trial", 0, rot_days=10, after="qualified")
-    pumps = add_deal(a, Deal(customer_id=acme.id, title="Pumps", amount=917_000_00,
-                             currency="CNY", stage="lead", probability=0,
-                             expected_close=date(2026, 12, 31),
-                             next_step="Send the quote"))  # fmt: skip
-    valves = add_deal(a, Deal(customer_id=beta.id, title="Valves", amount=12_345, currency="EUR",
-                              stage="qualified"))  # fmt: skip
-    small = add_deal(a, Deal(customer_id=person.id, title="Spare parts", amount=0,
-                             currency="CNY", stage="lead"))  # fmt: skip
+    pumps = add_deal(
+        a,
+        Deal(
+            customer_id=acme.id,
+            title="Pumps",
+            amount=917_000_00,
+            currency="CNY",
+            stage="lead",
+            probability=0,
+            expected_close=date(2026, 12, 31),
+            next_step="Send the quote",
+        ),
+    )
+    valves = add_deal(
+        a,
+        Deal(customer_id=beta.id, title="Valves", amount=12_345, currency="EUR", stage="qualified"),
+    )
+    small = add_deal(
+        a, Deal(customer_id=person.id, title="Spare parts", amount=0, currency="CNY", stage="lead")
+    )
     move_deal(a, pumps.id, "trial")
     move_deal(a, valves.id, "won", reason="Best price")
     clock_a.advance(timedelta(hours=1))
-    log_activity(a, ActivityKind.CALL, acme, note="Asked for a quote", outcome=Outcome.CONNECTED,
-                 deal_id=pumps.id, satisfaction=4,
-                 next_when=When(date(2026, 11, 25), time(10, 0)))  # fmt: skip
+    log_activity(
+        a,
+        ActivityKind.CALL,
+        acme,
+        note="Asked for a quote",
+        outcome=Outcome.CONNECTED,
+        deal_id=pumps.id,
+        satisfaction=4,
+        next_when=When(date(2026, 11, 25), time(10, 0)),
+    )
     log_activity(a, ActivityKind.COMPLAINT, beta, note="Late delivery")
-    weekly = add_follow_up(a, acme.id, "Weekly check-in",
-                           When(date(2026, 11, 20), None, "FREQ=WEEKLY;BYDAY=FR"),
-                           pumps.id)  # fmt: skip
+    weekly = add_follow_up(
+        a,
+        acme.id,
+        "Weekly check-in",
+        When(date(2026, 11, 20), None, "FREQ=WEEKLY;BYDAY=FR"),
+        pumps.id,
+    )
     complete_follow_up(a, weekly.id)
     due = add_follow_up(a, person.id, "Send catalogue", When(date(2026, 11, 23), time(15, 30)))
     snooze(a, due.id, date(2026, 11, 24))
@@ -183,8 +220,12 @@ def _build_team(folder: Path) -> Team:
 
     # Zhao Min's work reaches Li Wei.
     gamma = c.add(Customer(name="Gamma Motors", tier="B", tags=["motors"]))
-    add_deal(c, Deal(customer_id=gamma.id, title="Motors", amount=50_000_00, currency="USD",
-                     stage="proposal"))  # fmt: skip
+    add_deal(
+        c,
+        Deal(
+            customer_id=gamma.id, title="Motors", amount=50_000_00, currency="USD", stage="proposal"
+        ),
+    )
     log_activity(c, ActivityKind.VISIT, gamma, outcome=Outcome.MEETING_HELD)
     send(c, a, folder)
 
@@ -214,15 +255,25 @@ def _build_team(folder: Path) -> Team:
     merge(a, acme.id, twin.id, {})
     a.delete(Contact, chen.id)
     move_deal(a, pumps.id, "lost", reason="Went with a competitor")
-    a.add(FollowUp(title="Monthly report", customer_id=beta.id, due_date=date(2026, 12, 1),
-                   recurrence="FREQ=MONTHLY;BYMONTHDAY=1"))  # fmt: skip
+    a.add(
+        FollowUp(
+            title="Monthly report",
+            customer_id=beta.id,
+            due_date=date(2026, 12, 1),
+            recurrence="FREQ=MONTHLY;BYMONTHDAY=1",
+        )
+    )
     clock_c.advance(timedelta(days=1))
     c.update(Customer, gamma.id, notes="Wants a demo\n\tof the big motor")
     send(c, a, folder)
 
     bundle = export_bundle(a, folder / "sender.json").path
-    devices = {"Li Wei": a.device, "Wang Fang": b.device, "Zhao Min": c.device,
-               "Sun Yue": newcomer.device}  # fmt: skip
+    devices = {
+        "Li Wei": a.device,
+        "Wang Fang": b.device,
+        "Zhao Min": c.device,
+        "Sun Yue": newcomer.device,
+    }
     for store in (a, b, c, newcomer, empty):
         store.close()  # the last connection: each file is whole, without its WAL
     return Team(bundle, folder / "b.db", folder / "newcomer.db", folder / "empty.db", devices)
@@ -236,9 +287,25 @@ ESC = "\x1b[2J\x1b[31mred\x07\x00"
 MARKUP = "[bold red]alert[/] <script>alert(1)</script> *x* `y`"
 RTL = "\u202eevil\u202c \u200f\u05e9\u05dc\u05d5\u05dd \ufeff"
 LONE_SURROGATE = "\ud800"  # only as a JSON escape: the file stays UTF-8
-INJECTIONS = [ESC, MARKUP, RTL, LONE_SURROGATE, "\udfff\ud800", "\u0085\u2028\u2029", "\r\n",
-              "\t", "e\u0301\u0301\u0301", "\U0001f600", "'; DROP TABLE customers; --", "%s%n",
-              "{name}", "\\", '"', "\x7f", "\x9b31m"]  # fmt: skip
+INJECTIONS = [
+    ESC,
+    MARKUP,
+    RTL,
+    LONE_SURROGATE,
+    "\udfff\ud800",
+    "\u0085\u2028\u2029",
+    "\r\n",
+    "\t",
+    "e\u0301\u0301\u0301",
+    "\U0001f600",
+    "'; DROP TABLE customers; --",
+    "%s%n",
+    "{name}",
+    "\\",
+    '"',
+    "\x7f",
+    "\x9b31m",
+]
 
 
 def _nested(levels: int) -> Any:
@@ -250,37 +317,150 @@ def _nested(levels: int) -> Any:
 
 # Values of every JSON type and edge, for any field or header key.
 ODD: list[Any] = [
-    0, 1, -1, 2**63, -(2**63) - 1, HUGE, -HUGE, 0.5, -0.0, 1e308, True, False, None,
-    "", " ", "0", "-1", "NaN", "Infinity", "null", "true", "1e999", LONG, [], [None],
-    ["a", 1], ["x"] * 21, {}, {"amount": 1}, {"amount": HUGE, "currency": "CNY"},
-    {"amount": -5, "currency": "CNY"}, {"due_date": "2026-02-30", "due_time": None},
-    {"due_date": "2026-12-01", "due_time": "25:00"}, _nested(6), "2026-02-30",
-    "2026-11-23T25:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00",
-    "2026-11-23", "10:00", "2026-W53", "FREQ=SECONDLY", ESC, MARKUP, RTL, "\x00",
-    "x" * 201, "Ω" * 81,
-]  # fmt: skip
+    0,
+    1,
+    -1,
+    2**63,
+    -(2**63) - 1,
+    HUGE,
+    -HUGE,
+    0.5,
+    -0.0,
+    1e308,
+    True,
+    False,
+    None,
+    "",
+    " ",
+    "0",
+    "-1",
+    "NaN",
+    "Infinity",
+    "null",
+    "true",
+    "1e999",
+    LONG,
+    [],
+    [None],
+    ["a", 1],
+    ["x"] * 21,
+    {},
+    {"amount": 1},
+    {"amount": HUGE, "currency": "CNY"},
+    {"amount": -5, "currency": "CNY"},
+    {"due_date": "2026-02-30", "due_time": None},
+    {"due_date": "2026-12-01", "due_time": "25:00"},
+    _nested(6),
+    "2026-02-30",
+    "2026-11-23T25:00:00Z",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-12:00",
+    "2026-11-23",
+    "10:00",
+    "2026-W53",
+    "FREQ=SECONDLY",
+    ESC,
+    MARKUP,
+    RTL,
+    "\x00",
+    "x" * 201,
+    "Ω" * 81,
+]
 # Tokens Python's JSON reader takes though JSON has no such thing, and others.
-RAW_TOKENS = ["NaN", "Infinity", "-Infinity", "1e999", "-0", "1E400", "0.0000", "1e-400",
-              '"\\ud800"', '"\\u0000"', "00", "+1", "0x10", "undefined"]  # fmt: skip
+RAW_TOKENS = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-0",
+    "1E400",
+    "0.0000",
+    "1e-400",
+    '"\\ud800"',
+    '"\\u0000"',
+    "00",
+    "+1",
+    "0x10",
+    "undefined",
+]
 # Values a field may well hold, at its edges: the forged changes pick from
 # those their field accepts (`_VALID`), so they are accepted and merged.
 EDGE: list[Any] = [
-    0, 1, 5, 100, 1000, 1440, 3650, 10**15, None, True, False, "", "A", "C", "x",
-    "nosuch", "lead", "won", "lost", "pilot", "trial", "open", "call", "note", "visit",
-    "complaint", "connected", "meeting_held", "resolved", "revenue", "calls", "person",
-    "2026-W53", "2027-W53", "2026-Q4", "2026-11", "0001", "9999-Q4",
-    "FREQ=MINUTELY", "FREQ=SECONDLY;INTERVAL=1", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
-    "FREQ=DAILY;COUNT=1", "FREQ=DAILY;UNTIL=20000101T000000Z", "RRULE:FREQ=WEEKLY",
+    0,
+    1,
+    5,
+    100,
+    1000,
+    1440,
+    3650,
+    10**15,
+    None,
+    True,
+    False,
+    "",
+    "A",
+    "C",
+    "x",
+    "nosuch",
+    "lead",
+    "won",
+    "lost",
+    "pilot",
+    "trial",
+    "open",
+    "call",
+    "note",
+    "visit",
+    "complaint",
+    "connected",
+    "meeting_held",
+    "resolved",
+    "revenue",
+    "calls",
+    "person",
+    "2026-W53",
+    "2027-W53",
+    "2026-Q4",
+    "2026-11",
+    "0001",
+    "9999-Q4",
+    "FREQ=MINUTELY",
+    "FREQ=SECONDLY;INTERVAL=1",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=DAILY;COUNT=1",
+    "FREQ=DAILY;UNTIL=20000101T000000Z",
+    "RRULE:FREQ=WEEKLY",
     "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;INTERVAL=1000",
-    "0001-01-01", "9999-12-31", "2026-11-25", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-    "2026-12-03T23:30:00-10:00", "2026-11-25T00:00:00+14:00",
-    {"amount": 10**15, "currency": "JPY"}, {"amount": 0, "currency": "BHD"},
-    {"amount": 1, "currency": "KWD"}, {"amount": 5, "currency": None},
-    {"amount": 0, "currency": "CNY"}, {"due_date": "9999-12-31", "due_time": "23:59:59"},
-    {"due_date": "0001-01-01", "due_time": None}, {"due_date": "2026-11-25", "due_time": "00:00"},
-    [], ["x"] * 20, ["Ω" * 40], ["[b]tag[/b]"], "Ω" * 80, "Ω" * 200, " padded ",
-    "+86 21 5555 0100", "a@b.cn", MARKUP, RTL, ESC, "line\nbreak", "\ud83d\ude00",
-]  # fmt: skip
+    "0001-01-01",
+    "9999-12-31",
+    "2026-11-25",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2026-12-03T23:30:00-10:00",
+    "2026-11-25T00:00:00+14:00",
+    {"amount": 10**15, "currency": "JPY"},
+    {"amount": 0, "currency": "BHD"},
+    {"amount": 1, "currency": "KWD"},
+    {"amount": 5, "currency": None},
+    {"amount": 0, "currency": "CNY"},
+    {"due_date": "9999-12-31", "due_time": "23:59:59"},
+    {"due_date": "0001-01-01", "due_time": None},
+    {"due_date": "2026-11-25", "due_time": "00:00"},
+    [],
+    ["x"] * 20,
+    ["Ω" * 40],
+    ["[b]tag[/b]"],
+    "Ω" * 80,
+    "Ω" * 200,
+    " padded ",
+    "+86 21 5555 0100",
+    "a@b.cn",
+    MARKUP,
+    RTL,
+    ESC,
+    "line\nbreak",
+    "\ud83d\ude00",
+]
 CHANGE_KEYS = ("origin", "seq", "hlc", "entity", "row_id", "field", "value", "prev")
 
 
@@ -428,8 +608,9 @@ def cross_value(case: Case, ctx: Context) -> str:
 
 def set_origin(case: Case, ctx: Context) -> str:
     i = _pick(case, ctx)
-    origin = ctx.rng.choice([ctx.own, ctx.own, "seed", *ctx.devices.values(), "zz9", "", "a-b",
-                             "x" * 65, "Seed"])  # fmt: skip
+    origin = ctx.rng.choice(
+        [ctx.own, ctx.own, "seed", *ctx.devices.values(), "zz9", "", "a-b", "x" * 65, "Seed"]
+    )
     label = f"change {i} ({_about(case.changes[i])}) origin {_short(origin)}"
     case.changes[i]["origin"] = origin
     if ctx.rng.random() < 0.5:  # a fresh number too, so it is not a reused one
@@ -439,15 +620,27 @@ def set_origin(case: Case, ctx: Context) -> str:
 
 
 def _top(case: Case) -> int:
-    return max((c["seq"] for c in case.changes if isinstance(c, dict)
-                and type(c.get("seq")) is int), default=0)  # fmt: skip
+    return max(
+        (c["seq"] for c in case.changes if isinstance(c, dict) and type(c.get("seq")) is int),
+        default=0,
+    )
 
 
 def set_seq(case: Case, ctx: Context) -> str:
     i = _pick(case, ctx)
     others = [c["seq"] for c in case.changes if isinstance(c, dict) and "seq" in c]
-    seq = ctx.rng.choice([0, -1, 10**18, 10**18 + 1, 10**6, _top(case) + 1, _top(case) + 10**6 + 1,
-                          ctx.rng.choice(others)])  # fmt: skip
+    seq = ctx.rng.choice(
+        [
+            0,
+            -1,
+            10**18,
+            10**18 + 1,
+            10**6,
+            _top(case) + 1,
+            _top(case) + 10**6 + 1,
+            ctx.rng.choice(others),
+        ]
+    )
     label = f"change {i} ({_about(case.changes[i])}) seq {seq}"
     case.changes[i]["seq"] = seq
     return label
@@ -460,14 +653,22 @@ def set_hlc(case: Case, ctx: Context) -> str:
     origin = origin if isinstance(origin, str) else "x"
     device = ctx.rng.choice([origin, ctx.own, "zz9"])
     stamps = [  # each in turn (chance left the day-ahead check unreached after a data change)
-        "yesterday", "", "001795397400000-0000", "1795397400000-0000-x", "001795397400000-00-x",
-        "001795397400000-ABCD-x", "001795397400000-0000-a-b", "001795397400000-0000-" + "x" * 65,
+        "yesterday",
+        "",
+        "001795397400000-0000",
+        "1795397400000-0000-x",
+        "001795397400000-00-x",
+        "001795397400000-ABCD-x",
+        "001795397400000-0000-a-b",
+        "001795397400000-0000-" + "x" * 65,
         f"{received + 23 * 3600 * 1000:015d}-0000-{origin}",
         f"{received + 25 * 3600 * 1000:015d}-0000-{origin}",
-        f"{0:015d}-0000-{device}", f"{10**15 - 1:015d}-ffff-{device}",
-        f"{received:015d}-ffff-{device}", f"{received:015d}-0000-{ctx.own}",
+        f"{0:015d}-0000-{device}",
+        f"{10**15 - 1:015d}-ffff-{device}",
+        f"{received:015d}-ffff-{device}",
+        f"{received:015d}-0000-{ctx.own}",
         "٠٠١٧٩٥٣٩٧٤٠٠٠٠٠-0000-x",  # digits, but not ASCII ones
-    ]  # fmt: skip
+    ]
     hlc = stamps[ctx.turn % len(stamps)]
     label = f"change {i} ({_about(case.changes[i])}) hlc {_short(hlc)}"
     case.changes[i]["hlc"] = hlc
@@ -541,11 +742,23 @@ def set_prev(case: Case, ctx: Context) -> str:
     change = case.changes[i]
     me = f"{change.get('origin')}:{change.get('seq')}"
     other = case.changes[_pick(case, ctx)]
-    prev = ctx.rng.choice([
-        [me], ["zz9:1"], [f"{other.get('origin')}:{other.get('seq')}"], ["x:0"], [""], [],
-        [f"{ctx.own}:1"], ["zz9:1"] * 1001, [f"zz9:{n}" for n in range(1, 1001)], "zz9:1",
-        [["zz9:1"]], [me, me], [f"{other.get('origin')}:{other.get('seq')}", "seed:1"],
-    ])  # fmt: skip
+    prev = ctx.rng.choice(
+        [
+            [me],
+            ["zz9:1"],
+            [f"{other.get('origin')}:{other.get('seq')}"],
+            ["x:0"],
+            [""],
+            [],
+            [f"{ctx.own}:1"],
+            ["zz9:1"] * 1001,
+            [f"zz9:{n}" for n in range(1, 1001)],
+            "zz9:1",
+            [["zz9:1"]],
+            [me, me],
+            [f"{other.get('origin')}:{other.get('seq')}", "seed:1"],
+        ]
+    )
     change["prev"] = prev
     if prev == [me] and ctx.rng.random() < 0.5:  # and a cycle of two
         other["prev"] = [me]
@@ -557,10 +770,23 @@ def set_row_id(case: Case, ctx: Context) -> str:
     i = _pick(case, ctx)
     change = case.changes[i]
     row_ids = sorted({str(c.get("row_id")) for c in case.changes if isinstance(c, dict)})
-    row_id = ctx.rng.choice([
-        "fz1", "a" * 64, "a" * 65, "A:B.c-d_9", "0", "-x", "", "x y", "Lead", "trial",
-        "won", "zz", *ctx.rng.sample(row_ids, 3),
-    ])  # fmt: skip
+    row_id = ctx.rng.choice(
+        [
+            "fz1",
+            "a" * 64,
+            "a" * 65,
+            "A:B.c-d_9",
+            "0",
+            "-x",
+            "",
+            "x y",
+            "Lead",
+            "trial",
+            "won",
+            "zz",
+            *ctx.rng.sample(row_ids, 3),
+        ]
+    )
     label = f"change {i} ({_about(change)}) row_id {_short(row_id)}"
     change["row_id"] = row_id
     if ctx.rng.random() < 0.6:  # a new change, not a reused number
@@ -582,19 +808,35 @@ def forge(case: Case, ctx: Context) -> str:
     made = []
     for _ in range(ctx.rng.choice([1, 1, 2, 3, 6])):
         entity, name = ctx.rng.choice(sorted(ctx.valid))
-        ids = sorted({c["row_id"] for c in objects if c.get("entity") == entity} |
-                     {c["row_id"] for c in objects})  # fmt: skip
-        row_id = ctx.rng.choice([*ids, "fz1", "fz2"]) if entity != "stages" else \
-            ctx.rng.choice(["lead", "won", "lost", "trial", "pilot", "zz"])  # fmt: skip
-        heads = [f"{c['origin']}:{c['seq']}" for c in objects
-                 if c.get("entity") == entity and c.get("row_id") == row_id
-                 and c.get("field") == name]  # fmt: skip
+        ids = sorted(
+            {c["row_id"] for c in objects if c.get("entity") == entity}
+            | {c["row_id"] for c in objects}
+        )
+        row_id = (
+            ctx.rng.choice([*ids, "fz1", "fz2"])
+            if entity != "stages"
+            else ctx.rng.choice(["lead", "won", "lost", "trial", "pilot", "zz"])
+        )
+        heads = [
+            f"{c['origin']}:{c['seq']}"
+            for c in objects
+            if c.get("entity") == entity and c.get("row_id") == row_id and c.get("field") == name
+        ]
         prev = ctx.rng.choice([None, heads[-1:] or None, heads or None, ["zz9:999"]])
         seq += 1
         value = _valid_value(ctx, entity, name)
-        case.changes.append({"origin": origin, "seq": seq, "hlc": stamp, "entity": entity,
-                             "row_id": row_id, "field": name, "value": value,
-                             "prev": prev})  # fmt: skip
+        case.changes.append(
+            {
+                "origin": origin,
+                "seq": seq,
+                "hlc": stamp,
+                "entity": entity,
+                "row_id": row_id,
+                "field": name,
+                "value": value,
+                "prev": prev,
+            }
+        )
         made.append(f"{entity}/{row_id}.{name}={_short(value)}")
     return "forged " + ", ".join(made)
 
@@ -637,35 +879,81 @@ def header_retype(case: Case, ctx: Context) -> str:
 
 def header_value(case: Case, ctx: Context) -> str:
     origin = case.header["origin"]
-    key, value = ctx.rng.choice([
-        ("format_version", 0), ("format_version", 2), ("format_version", "1"),
-        ("format_version", 1.0), ("format_version", True), ("format_version", HUGE),
-        ("schema_version", "9999_future"), ("schema_version", ""), ("schema_version", "abc"),
-        ("schema_version", "0001"), ("schema_version", "00011_x"), ("schema_version", "9" * 5000),
-        ("origin", ctx.own), ("origin", "seed"), ("origin", "zz9"), ("origin", ""),
-        ("origin", "a-b"), ("rep", ESC), ("rep", "x" * 201), ("rep", None), ("rep", ""),
-        ("rep", MARKUP), ("rep", RTL), ("rep", "\n".join(["Li", "Wei"])),
-        ("kind", "incremental"), ("kind", "delta"), ("known", {}), ("known", {ctx.own: 10**18}),
-        ("known", {origin: -5}), ("known", {"bad-id": 1}), ("known", {origin: "1"}),
-        ("known", {origin: HUGE}), ("known", {ctx.own: 1, "seed": 10**9}),
-        ("devices", {}), ("devices", {ctx.own: "fz-rep"}), ("devices", {"zz9": "bad id!"}),
-        ("devices", {origin: "fz-rep"}), ("devices", {"seed": "fz-rep"}),
-        ("created_at", "yesterday"), ("created_at", "2026-11-23T09:30:00"),
-        ("created_at", "9999-12-31T23:59:59Z"), ("created_at", "0001-01-01T00:00:00Z"),
-        ("hlc_min", None), ("hlc_max", "x"), ("hlc_max", "999999999999999-ffff-zz"),
-        ("bundle_id", "x" * 65), ("bundle_id", ""), ("bundle_id", "../../etc/passwd"),
-        ("format", "zip"), ("format", "Workbench-Bundle"),
-    ])  # fmt: skip
+    key, value = ctx.rng.choice(
+        [
+            ("format_version", 0),
+            ("format_version", 2),
+            ("format_version", "1"),
+            ("format_version", 1.0),
+            ("format_version", True),
+            ("format_version", HUGE),
+            ("schema_version", "9999_future"),
+            ("schema_version", ""),
+            ("schema_version", "abc"),
+            ("schema_version", "0001"),
+            ("schema_version", "00011_x"),
+            ("schema_version", "9" * 5000),
+            ("origin", ctx.own),
+            ("origin", "seed"),
+            ("origin", "zz9"),
+            ("origin", ""),
+            ("origin", "a-b"),
+            ("rep", ESC),
+            ("rep", "x" * 201),
+            ("rep", None),
+            ("rep", ""),
+            ("rep", MARKUP),
+            ("rep", RTL),
+            ("rep", "\n".join(["Li", "Wei"])),
+            ("kind", "incremental"),
+            ("kind", "delta"),
+            ("known", {}),
+            ("known", {ctx.own: 10**18}),
+            ("known", {origin: -5}),
+            ("known", {"bad-id": 1}),
+            ("known", {origin: "1"}),
+            ("known", {origin: HUGE}),
+            ("known", {ctx.own: 1, "seed": 10**9}),
+            ("devices", {}),
+            ("devices", {ctx.own: "fz-rep"}),
+            ("devices", {"zz9": "bad id!"}),
+            ("devices", {origin: "fz-rep"}),
+            ("devices", {"seed": "fz-rep"}),
+            ("created_at", "yesterday"),
+            ("created_at", "2026-11-23T09:30:00"),
+            ("created_at", "9999-12-31T23:59:59Z"),
+            ("created_at", "0001-01-01T00:00:00Z"),
+            ("hlc_min", None),
+            ("hlc_max", "x"),
+            ("hlc_max", "999999999999999-ffff-zz"),
+            ("bundle_id", "x" * 65),
+            ("bundle_id", ""),
+            ("bundle_id", "../../etc/passwd"),
+            ("format", "zip"),
+            ("format", "Workbench-Bundle"),
+        ]
+    )
     case.header[key] = value
     return f"header {key} {_short(value)}"
 
 
 def header_count(case: Case, ctx: Context) -> str:
     n = len(case.changes)
-    key, value = ctx.rng.choice([("count", n + 1), ("count", n - 1), ("count", 0),
-                                 ("count", HUGE), ("count", str(n)), ("count", -1),
-                                 ("count", float(n)), ("sha256", "0" * 64), ("sha256", "X" * 64),
-                                 ("sha256", ""), ("sha256", None)])  # fmt: skip
+    key, value = ctx.rng.choice(
+        [
+            ("count", n + 1),
+            ("count", n - 1),
+            ("count", 0),
+            ("count", HUGE),
+            ("count", str(n)),
+            ("count", -1),
+            ("count", float(n)),
+            ("sha256", "0" * 64),
+            ("sha256", "X" * 64),
+            ("sha256", ""),
+            ("sha256", None),
+        ]
+    )
     case.fix[key] = value
     if key == "sha256" and value == "X" * 64:
         case.raw = _upper_checksum
@@ -680,8 +968,18 @@ def _upper_checksum(text: str) -> str:
 def layout(case: Case, ctx: Context) -> str:
     """Another layout of the same content: whitespace, order of the two keys,
     compression, line ends. Each is still a valid bundle."""
-    how = ctx.rng.choice(["one line", "compact changes", "pretty changes", "header last",
-                          "crlf", "gzip", "gzip of a one-liner", "spaces"])  # fmt: skip
+    how = ctx.rng.choice(
+        [
+            "one line",
+            "compact changes",
+            "pretty changes",
+            "header last",
+            "crlf",
+            "gzip",
+            "gzip of a one-liner",
+            "spaces",
+        ]
+    )
     if how == "compact changes":
         case.changes = [json.dumps(c, separators=(",", ":")) for c in case.changes]
     elif how == "pretty changes":
@@ -714,8 +1012,20 @@ _LAYOUTS: dict[str, Callable[[str], str | bytes]] = {
 
 def damage(case: Case, ctx: Context) -> str:
     """The file itself damaged after it was written (nothing recomputed)."""
-    how = ctx.rng.choice(["cut", "byte", "bom", "trailing", "top key", "changes not a list",
-                          "no changes", "doubled", "nul", "gzip cut"])  # fmt: skip
+    how = ctx.rng.choice(
+        [
+            "cut",
+            "byte",
+            "bom",
+            "trailing",
+            "top key",
+            "changes not a list",
+            "no changes",
+            "doubled",
+            "nul",
+            "gzip cut",
+        ]
+    )
     at = ctx.rng.random()
     edits: dict[str, Callable[[str], str | bytes]] = {
         "cut": lambda text: text[: int(len(text) * at)],
@@ -764,15 +1074,46 @@ def several(case: Case, ctx: Context) -> str:
 
 
 CHANGE_MUTATIONS: list[Mutation] = [
-    drop_key, unknown_key, retype_value, edge_value, retype_key, raw_token, swap_names, cross_value,
-    set_origin, set_seq, set_hlc, duplicate, drop_changes, reorder, truncate_text, inject,
-    set_prev, set_row_id, forge, nest,
-]  # fmt: skip
+    drop_key,
+    unknown_key,
+    retype_value,
+    edge_value,
+    retype_key,
+    raw_token,
+    swap_names,
+    cross_value,
+    set_origin,
+    set_seq,
+    set_hlc,
+    duplicate,
+    drop_changes,
+    reorder,
+    truncate_text,
+    inject,
+    set_prev,
+    set_row_id,
+    forge,
+    nest,
+]
 MUTATIONS: list[Mutation] = [
-    *CHANGE_MUTATIONS, forge, forge, edge_value, edge_value, inject, several, several, header_drop,
-    header_unknown, header_retype, header_value, header_value, header_count, layout, damage,
+    *CHANGE_MUTATIONS,
+    forge,
+    forge,
+    edge_value,
+    edge_value,
+    inject,
+    several,
+    several,
+    header_drop,
+    header_unknown,
+    header_retype,
+    header_value,
+    header_value,
+    header_count,
+    layout,
+    damage,
     empty_bundle,
-]  # fmt: skip
+]
 
 
 def valid_values(changes: list[dict[str, Any]]) -> dict[tuple[str, str], list[Any]]:
@@ -939,17 +1280,30 @@ def read_everything(store: Store, folder: Path, depth: int = THOROUGH) -> None:
         texts = (conflict.kind, conflict.label, conflict.shown.text, conflict.other.text)
         assert all(isinstance(text, str) for text in texts)
     candidate_pairs(store)
-    for table in ("customers", "contacts", "deals", "activities", "follow_ups", "reps",
-                  "stages", "targets") if thorough else ("deals", "targets"):  # fmt: skip
+    for table in (
+        ("customers", "contacts", "deals", "activities", "follow_ups", "reps", "stages", "targets")
+        if thorough
+        else ("deals", "targets")
+    ):
         export_csv(store, table, folder / f"out-{table}.csv")
     export_vcf(store, folder / "out.vcf")
     export_ics(store, folder / "out.ics", 3660)
 
 
-COMMANDS = [["today"], ["customers"], ["customers", "-s", "pumps"], ["deals", "--all"],
-            ["stages"], ["report"], ["report", "--rep", "all", "--period", "year"],
-            ["report", "--json", "--period", "week"], ["target", "list", "--rep", "all"],
-            ["duplicates"], ["today", "--json"], ["deals", "--json"]]  # fmt: skip
+COMMANDS = [
+    ["today"],
+    ["customers"],
+    ["customers", "-s", "pumps"],
+    ["deals", "--all"],
+    ["stages"],
+    ["report"],
+    ["report", "--rep", "all", "--period", "year"],
+    ["report", "--json", "--period", "week"],
+    ["target", "list", "--rep", "all"],
+    ["duplicates"],
+    ["today", "--json"],
+    ["deals", "--json"],
+]
 
 
 def run_commands(store: Store) -> None:
@@ -1036,16 +1390,31 @@ def try_case(case: Case, team: Team, replicas: Replicas, folder: Path) -> str | 
 
 
 REASONS = {  # what a refusal's message says -> the figure it counts toward
-    "checksum": "fails its checksum", "count": "says it holds", "header": "bad header",
-    "newer": "newer Workbench", "change shape": "has a bad change", "value": "bad value for",
-    "unknown kind": "kind of record this version", "unknown field": "field this version",
-    "bad id": "with a bad id", "nesting": "nested more than", "twice": "twice",
-    "reused id": "was reused", "own device": "own device id", "seed": "seed's name",
-    "seq gap": "numbered", "clock": "a day ahead", "far future": "after the year 9999",
+    "checksum": "fails its checksum",
+    "count": "says it holds",
+    "header": "bad header",
+    "newer": "newer Workbench",
+    "change shape": "has a bad change",
+    "value": "bad value for",
+    "unknown kind": "kind of record this version",
+    "unknown field": "field this version",
+    "bad id": "with a bad id",
+    "nesting": "nested more than",
+    "twice": "twice",
+    "reused id": "was reused",
+    "own device": "own device id",
+    "seed": "seed's name",
+    "seq gap": "numbered",
+    "clock": "a day ahead",
+    "far future": "after the year 9999",
     "not JSON": "not a valid bundle",
-    "cut short": "cut short", "no header": "has no header", "no changes": "has no changes",
-    "encoding": "not UTF-8", "compressed": "compressed file", "trailing": "more text after",
-}  # fmt: skip
+    "cut short": "cut short",
+    "no header": "has no header",
+    "no changes": "has no changes",
+    "encoding": "not UTF-8",
+    "compressed": "compressed file",
+    "trailing": "more text after",
+}
 
 
 def _reason(message: str) -> str:
@@ -1094,8 +1463,10 @@ def test_every_mutation_is_refused_in_one_line_or_accepted_consistently(
         Path(report).write_text("\n".join(failures))
     assert not failures, f"{len(failures)} of {CASES} cases failed:\n" + "\n".join(failures[:15])
     assert FIGURES["tried"] >= 500
-    assert FIGURES["refused"] >= 100 and FIGURES["accepted"] - FIGURES[
-        "accepted with nothing new"] >= 100  # fmt: skip
+    assert (
+        FIGURES["refused"] >= 100
+        and FIGURES["accepted"] - FIGURES["accepted with nothing new"] >= 100
+    )
     reached = {name for name in REASONS if FIGURES[f"refused: {name}"]}
     deep = {"value", "twice", "reused id", "own device", "seq gap", "clock", "bad id", "nesting"}
     assert deep <= reached, f"checks never reached: {deep - reached}"
@@ -1118,12 +1489,15 @@ def test_a_refusal_on_the_command_line_is_one_line(
     own = team.devices["Wang Fang"]
     edits: dict[str, Callable[[dict[str, Any], list[dict[str, Any]]], None]] = {
         "a clock far ahead, from a rep named with escape codes": lambda h, c: (
-            h.update(rep=ESC), c[5].update(hlc="999999999999999-ffff-x")),
+            h.update(rep=ESC),
+            c[5].update(hlc="999999999999999-ffff-x"),
+        ),
         "a value of 100,000 characters": lambda h, c: c[3].update(value=LONG),
         "a change twice": lambda h, c: c.append(dict(c[0])),
         "a change under the reader's own device id": lambda h, c: c.append(
-            dict(c[0], origin=own, seq=10**18, prev=None)),
-    }  # fmt: skip
+            dict(c[0], origin=own, seq=10**18, prev=None)
+        ),
+    }
     db = tmp_path / "mine.db"
     shutil.copyfile(team.partly, db)
     DeviceRegistry.default().put(db, own)

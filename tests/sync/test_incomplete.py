@@ -24,8 +24,16 @@ HLC = "001795397400000-0000-peer"
 
 
 def change(seq: int, entity: str, row_id: str, field: str, value: Any) -> dict[str, Any]:
-    return {"origin": "peer", "seq": seq, "hlc": HLC, "entity": entity, "row_id": row_id,
-            "field": field, "value": value, "prev": None}  # fmt: skip
+    return {
+        "origin": "peer",
+        "seq": seq,
+        "hlc": HLC,
+        "entity": entity,
+        "row_id": row_id,
+        "field": field,
+        "value": value,
+        "prev": None,
+    }
 
 
 def bundle(store: Store, path: Path, changes: list[dict[str, Any]]) -> Path:
@@ -73,8 +81,15 @@ def test_a_stray_record_breaks_no_command(tmp_path: Path, stray: str) -> None:
     path = bundle(store, tmp_path / "stray.json", STRAYS[stray])
     store.close()
     assert "1 incomplete, held aside" in run("import", str(path))
-    for command in (["stages"], ["report"], ["target", "list"], ["deals"], ["customers"],
-                    ["today"], ["export-vcf", "-o", str(tmp_path / "c.vcf")]):  # fmt: skip
+    for command in (
+        ["stages"],
+        ["report"],
+        ["target", "list"],
+        ["deals"],
+        ["customers"],
+        ["today"],
+        ["export-vcf", "-o", str(tmp_path / "c.vcf")],
+    ):
         run(*command)
     assert "zz" not in run("stages")
     run("stages", "add", "zz", "--label", "Zed", "--probability", "30")  # the key is free

@@ -83,9 +83,11 @@ amounts = st.sampled_from([0, 1, 99, 1_234_567_89])
 probabilities = st.sampled_from([0, 10, 60, 100])
 new_stages = st.sampled_from(["trial", "pilot", "review"])
 customer_values = st.sampled_from(["A", "C", "+86 21 5555 0100", None])
-DEAL_VALUES: dict[str, list[Any]] = {"amount": [0, 5_000_00, 1_234_567_89],
-                                     "probability": [0, 35, None],
-                                     "next_step": ["send the quote", None, "[/draft]"]}  # fmt: skip
+DEAL_VALUES: dict[str, list[Any]] = {
+    "amount": [0, 5_000_00, 1_234_567_89],
+    "probability": [0, 35, None],
+    "next_step": ["send the quote", None, "[/draft]"],
+}
 periods = st.sampled_from(["2026-12", "2026-Q4", "2026", "2026-W49"])
 # Ids (records, devices, bundles) drawn from a seed each team starts again,
 # so a failing team is the same team when hypothesis replays and shrinks it.
@@ -125,8 +127,12 @@ class Team(RuleBasedStateMachine):
     # --- helpers -----------------------------------------------------------------------------
 
     def _live(self, i: int, entity: str, index: int, where: str = "") -> str | None:
-        ids = [row[0] for row in self.stores[i].db.execute(
-            f"SELECT id FROM {entity} WHERE deleted = 0 {where} ORDER BY id")]  # fmt: skip
+        ids = [
+            row[0]
+            for row in self.stores[i].db.execute(
+                f"SELECT id FROM {entity} WHERE deleted = 0 {where} ORDER BY id"
+            )
+        ]
         return ids[index % len(ids)] if ids else None
 
     def _write(self, i: int, what: str, do: Any) -> None:
@@ -178,15 +184,25 @@ class Team(RuleBasedStateMachine):
         if not shared:
             return
         first = self.stores[0]
-        for n, (name, stage) in enumerate([("Acme", "lead"), ("Beta 贝塔", "needs"),
-                                           ("[b]Delta[/b]", "proposal")]):  # fmt: skip
+        for n, (name, stage) in enumerate(
+            [("Acme", "lead"), ("Beta 贝塔", "needs"), ("[b]Delta[/b]", "proposal")]
+        ):
             customer = first.add(Customer(name=name, tier="B"))
             first.add(Contact(customer_id=customer.id, name=f"Buyer {n}"))
-            actions.add_deal(first, Deal(customer_id=customer.id, title="Conveyor line",
-                                         amount=1_000_00, currency="CNY", stage=stage))  # fmt: skip
+            actions.add_deal(
+                first,
+                Deal(
+                    customer_id=customer.id,
+                    title="Conveyor line",
+                    amount=1_000_00,
+                    currency="CNY",
+                    stage=stage,
+                ),
+            )
         actions.log_activity(first, ActivityKind.COMPLAINT, customer, note="late delivery")
-        actions.add_follow_up(first, customer.id, "Call back",
-                              When(self.clocks[0].today(), None, None))  # fmt: skip
+        actions.add_follow_up(
+            first, customer.id, "Call back", When(self.clocks[0].today(), None, None)
+        )
         self.written |= _made_since(first, 0)
         for to in (1, 2):
             self._swap(0, to)
@@ -197,8 +213,12 @@ class Team(RuleBasedStateMachine):
     def add_customer(self, i: int, name: str) -> None:
         self._write(i, "add_customer", lambda s: s.add(Customer(name=name, tier="B")))
 
-    @rule(i=who, n=pick, field=st.sampled_from(["name", "tier", "phone", "notes", "tags"]),
-          value=st.one_of(names, customer_values))  # fmt: skip
+    @rule(
+        i=who,
+        n=pick,
+        field=st.sampled_from(["name", "tier", "phone", "notes", "tags"]),
+        value=st.one_of(names, customer_values),
+    )
     def edit_customer(self, i: int, n: int, field: str, value: Any) -> None:
         if field == "tags":
             value = [] if value is None else ["key", "pumps"]
@@ -217,8 +237,11 @@ class Team(RuleBasedStateMachine):
         if (contact := self._live(i, "contacts", n)) is not None:
             self._write(i, "edit_contact", lambda s: s.update(Contact, contact, phone=phone))
 
-    @rule(i=who, n=pick, entity=st.sampled_from(["customers", "contacts", "deals",
-                                                  "follow_ups", "activities"]))  # fmt: skip
+    @rule(
+        i=who,
+        n=pick,
+        entity=st.sampled_from(["customers", "contacts", "deals", "follow_ups", "activities"]),
+    )
     def delete(self, i: int, n: int, entity: str) -> None:
         if (record := self._live(i, entity, n)) is not None:
             self._write(i, "delete", lambda s: s.delete(MODELS[entity], record))
@@ -263,8 +286,14 @@ class Team(RuleBasedStateMachine):
         if not (stages := self._open_stages(i)):
             return
         stage = stages[n % len(stages)]
-        deal = Deal(customer_id=customer, title="Conveyor line", amount=amount, currency="CNY",
-                    stage=stage, probability=probability)  # fmt: skip
+        deal = Deal(
+            customer_id=customer,
+            title="Conveyor line",
+            amount=amount,
+            currency="CNY",
+            stage=stage,
+            probability=probability,
+        )
         self._write(i, "add_deal", lambda s: actions.add_deal(s, deal))
 
     @rule(i=who, n=pick, m=pick)
@@ -282,13 +311,15 @@ class Team(RuleBasedStateMachine):
         deal = self.stores[i].require(Deal, deal_id)
         stages = list(self.stores[i].stage_kinds())
         path = self.root / f"deals-{i}.csv"
-        path.write_text("id,title,customer_id,stage,amount\n"
-                        f"{deal.id},Conveyor line,{deal.customer_id},{stages[m % len(stages)]},"
-                        f"{m}\n", encoding="utf-8")  # fmt: skip
+        path.write_text(
+            "id,title,customer_id,stage,amount\n"
+            f"{deal.id},Conveyor line,{deal.customer_id},{stages[m % len(stages)]},"
+            f"{m}\n",
+            encoding="utf-8",
+        )
         self._cli(i, "csv_deal_by_id", "import-csv", "deals", str(path))
 
-    @rule(i=who, n=pick, field=st.sampled_from(["amount", "probability", "next_step"]),
-          m=pick)  # fmt: skip
+    @rule(i=who, n=pick, field=st.sampled_from(["amount", "probability", "next_step"]), m=pick)
     def edit_deal(self, i: int, n: int, field: str, m: int) -> None:
         values = DEAL_VALUES[field]
         if (deal := self._live(i, "deals", n)) is not None:
@@ -299,8 +330,11 @@ class Team(RuleBasedStateMachine):
     def set_stage(self, i: int, n: int, label: str, probability: int | None) -> None:
         stages = list(self.stores[i].stage_kinds())
         key = stages[n % len(stages)]
-        self._write(i, "set_stage", lambda s: pipeline.set_stage(s, key, label=label[:40],
-                                                     probability=probability))  # fmt: skip
+        self._write(
+            i,
+            "set_stage",
+            lambda s: pipeline.set_stage(s, key, label=label[:40], probability=probability),
+        )
 
     @rule(i=who, key=new_stages, probability=probabilities)
     def add_stage(self, i: int, key: str, probability: int) -> None:
@@ -327,27 +361,47 @@ class Team(RuleBasedStateMachine):
 
     # --- activities, follow-ups, targets, reps ---------------------------------------------
 
-    @rule(i=who, n=pick, kind=st.sampled_from(list(ActivityKind)), note=texts,
-          days=st.one_of(st.none(), st.integers(0, 14)), weekly=st.booleans())  # fmt: skip
-    def log(self, i: int, n: int, kind: ActivityKind, note: str, days: int | None,
-            weekly: bool) -> None:  # fmt: skip
+    @rule(
+        i=who,
+        n=pick,
+        kind=st.sampled_from(list(ActivityKind)),
+        note=texts,
+        days=st.one_of(st.none(), st.integers(0, 14)),
+        weekly=st.booleans(),
+    )
+    def log(
+        self, i: int, n: int, kind: ActivityKind, note: str, days: int | None, weekly: bool
+    ) -> None:
         if (customer := self._live(i, "customers", n)) is None:
             return
         today = self.clocks[i].today()
-        when = None if days is None else When(today + timedelta(days=days), time(10, 0),
-                                               "FREQ=WEEKLY" if weekly else None)  # fmt: skip
+        when = (
+            None
+            if days is None
+            else When(today + timedelta(days=days), time(10, 0), "FREQ=WEEKLY" if weekly else None)
+        )
 
         def write(store: Store) -> None:
-            actions.log_activity(store, kind, store.require(Customer, customer), note=note or None,
-                                 next_when=when)  # fmt: skip
+            actions.log_activity(
+                store, kind, store.require(Customer, customer), note=note or None, next_when=when
+            )
 
         self._write(i, "log", write)
 
     @rule(i=who, n=pick, kind=st.sampled_from(["call", "visit", "complaint"]), next_=texts)
     def cli_log(self, i: int, n: int, kind: str, next_: str) -> None:
         if (customer := self._live(i, "customers", n)) is not None:
-            self._cli(i, "cli_log", "log", kind, customer, "--note", "from the keyboard", "--next",
-                      "in 3 days" if next_ else "next tue")  # fmt: skip
+            self._cli(
+                i,
+                "cli_log",
+                "log",
+                kind,
+                customer,
+                "--note",
+                "from the keyboard",
+                "--next",
+                "in 3 days" if next_ else "next tue",
+            )
 
     @rule(i=who, n=pick, title=texts, days=st.integers(-3, 10))
     def add_follow_up(self, i: int, n: int, title: str, days: int) -> None:
@@ -380,8 +434,7 @@ class Team(RuleBasedStateMachine):
         if (complaint := self._live(i, "activities", n, where)) is not None:
             self._write(i, "resolve_complaint", lambda s: actions.resolve_complaint(s, complaint))
 
-    @rule(i=who, metric=st.sampled_from(list(Metric)),
-          period=periods, amount=amounts)  # fmt: skip
+    @rule(i=who, metric=st.sampled_from(list(Metric)), period=periods, amount=amounts)
     def set_target(self, i: int, metric: Metric, period: str, amount: int) -> None:
         me = self.stores[i].me
         assert me is not None
@@ -401,16 +454,36 @@ class Team(RuleBasedStateMachine):
         if rep is None:
             return
         self.forged += 1
-        seen = [f"{o}:{s}" for o, s in store.db.execute(
-            "SELECT origin, seq FROM changes WHERE entity = 'reps' AND row_id = ? AND "
-            "field = 'name'", [rep])]  # fmt: skip
+        seen = [
+            f"{o}:{s}"
+            for o, s in store.db.execute(
+                "SELECT origin, seq FROM changes WHERE entity = 'reps' AND row_id = ? AND "
+                "field = 'name'",
+                [rep],
+            )
+        ]
         stamp = Stamp(store.hlc.last.wall_ms + 1, 0, FORGER)
-        change = {"origin": FORGER, "seq": self.forged, "hlc": str(stamp), "entity": "reps",
-                  "row_id": rep, "field": "name", "value": name, "prev": seen}  # fmt: skip
+        change = {
+            "origin": FORGER,
+            "seq": self.forged,
+            "hlc": str(stamp),
+            "entity": "reps",
+            "row_id": rep,
+            "field": "name",
+            "value": name,
+            "prev": seen,
+        }
         header, _ = read_bundle_file(export_bundle(store, self.root / "template.json").path)
-        header |= {"origin": FORGER, "rep": None, "kind": "incremental", "known": {},
-                   "devices": {}, "hlc_min": str(stamp), "hlc_max": str(stamp),
-                   "bundle_id": f"forged-{self.forged}"}  # fmt: skip
+        header |= {
+            "origin": FORGER,
+            "rep": None,
+            "kind": "incremental",
+            "known": {},
+            "devices": {},
+            "hlc_min": str(stamp),
+            "hlc_max": str(stamp),
+            "bundle_id": f"forged-{self.forged}",
+        }
         self._import(write_bundle(self.root / "forged.json", header, [change]), i)
         FIGURES["forged renames"] += 1
         if settle and rep == store.me:
@@ -444,8 +517,15 @@ class Team(RuleBasedStateMachine):
 
     # --- deliveries ----------------------------------------------------------------------------
 
-    @rule(post=st.lists(st.tuples(st.sampled_from(["send", "deliver", "lose", "again"]), who,
-                                   who, st.booleans(), pick), min_size=1, max_size=8))  # fmt: skip
+    @rule(
+        post=st.lists(
+            st.tuples(
+                st.sampled_from(["send", "deliver", "lose", "again"]), who, who, st.booleans(), pick
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
     def exchange(self, post: list[tuple[str, int, int, bool, int]]) -> None:
         """Bundles are written, delivered late and in any order, lost, and
         delivered again (or passed on): several at a time, as sync is half of
@@ -476,8 +556,9 @@ class Team(RuleBasedStateMachine):
             export_bundle(self.stores[source], path, peers=[])
             self._import(path, target)
 
-    @rule(i=who, j=who, n=pick, field=st.sampled_from(["amount", "next_step"]),
-          settle=st.booleans())  # fmt: skip
+    @rule(
+        i=who, j=who, n=pick, field=st.sampled_from(["amount", "next_step"]), settle=st.booleans()
+    )
     def crossed_edit(self, i: int, j: int, n: int, field: str, settle: bool) -> None:
         """Two reps change the same field of the same deal without seeing
         each other's edit, then swap: a conflict (unless a merge rule or an
@@ -637,13 +718,16 @@ def _settled(store: Store) -> None:
 def test_a_team_converges_whatever_it_does(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=IDS.getrandbits(128), version=4))
     FIGURES.clear()
-    run_state_machine_as_test(Team, settings=settings(
-        max_examples=EXAMPLES,
-        stateful_step_count=STEPS,
-        deadline=None,
-        derandomize="WORKBENCH_MODEL_EXAMPLES" not in os.environ,  # make test: the same teams
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))  # fmt: skip
+    run_state_machine_as_test(
+        Team,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            derandomize="WORKBENCH_MODEL_EXAMPLES" not in os.environ,  # make test: the same teams
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     # A write path that is always refused tests nothing: each one tried
     # often enough must have succeeded at least once.
     tried = {

@@ -30,8 +30,7 @@ NOW = f"{TODAY}T09:30:00+08:00"
 
 
 def stages(store: Store) -> list[tuple[object, ...]]:
-    return [(s.key, s.label, s.position, s.probability, s.kind, s.rot_days)
-            for s in store.stages()]  # fmt: skip
+    return [(s.key, s.label, s.position, s.probability, s.kind, s.rot_days) for s in store.stages()]
 
 
 def test_the_stage_edit_of_the_issue_reaches_a_teammate(tmp_path: Path) -> None:
@@ -65,10 +64,14 @@ def test_every_stage_edit_merges_both_ways(pair: tuple[Store, Store], tmp_path: 
     assert content(a) == content(b)
     assert stages(a) == stages(b)
     assert [s[:2] for s in stages(a)] == [
-        ("lead", "Leads"), ("qualified", "Qualified"), ("trial", "Trial"),
-        ("proposal", "Proposal"), ("negotiation", "Negotiation"), ("won", "Signed"),
+        ("lead", "Leads"),
+        ("qualified", "Qualified"),
+        ("trial", "Trial"),
+        ("proposal", "Proposal"),
+        ("negotiation", "Negotiation"),
+        ("won", "Signed"),
         ("lost", "Lost"),
-    ]  # fmt: skip
+    ]
     assert a.require(Stage, "lead").probability == 0
     assert not list_conflicts(a), "nobody edited a field on both sides"
 
@@ -126,8 +129,17 @@ def test_two_reps_adding_and_moving_stages_at_once_conflict_over_nothing(
     send(a, b, tmp_path)
     send(b, a, tmp_path)
     assert list_conflicts(a) == list_conflicts(b) == []
-    keys = ["lead", "pilot", "qualified", "needs", "trial", "proposal", "negotiation", "won",
-            "lost"]  # fmt: skip
+    keys = [
+        "lead",
+        "pilot",
+        "qualified",
+        "needs",
+        "trial",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ]
     assert [s.key for s in a.stages()] == [s.key for s in b.stages()] == keys
     move_stage(a, "trial", after="lead")
     move_stage(b, "pilot", after="proposal")

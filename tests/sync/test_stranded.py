@@ -17,22 +17,28 @@ from workbench.sync.importer import import_bundle
 def setup(pair: tuple[Store, Store], tmp_path: Path) -> tuple[Store, Store, Deal]:
     a, b = pair
     add_stage(a, "trial", "Trial", 50, after="needs")
-    deal = a.add(Deal(customer_id=a.add(Customer(name="Acme")).id, title="Pumps",
-                      currency="CNY", stage="lead"))  # fmt: skip
+    deal = a.add(
+        Deal(
+            customer_id=a.add(Customer(name="Acme")).id, title="Pumps", currency="CNY", stage="lead"
+        )
+    )
     send(a, b, tmp_path)
     return a, b, deal
 
 
 def history(store: Store, deal: Deal) -> list[tuple[str, str]]:
-    rows = fetch_all(store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
-                     "AND deleted = 0 ORDER BY at, id", [deal.id])  # fmt: skip
+    rows = fetch_all(
+        store.db,
+        "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
+        "AND deleted = 0 ORDER BY at, id",
+        [deal.id],
+    )
     return [(row["from_stage"], row["to_stage"]) for row in rows]
 
 
 def test_it_follows_the_deleted_stages_deals(pair: tuple[Store, Store], tmp_path: Path) -> None:
     a, b, deal = setup(pair, tmp_path)
-    other = b.add(Deal(customer_id=deal.customer_id, title="Valves", currency="CNY",
-                       stage="trial"))  # fmt: skip
+    other = b.add(Deal(customer_id=deal.customer_id, title="Valves", currency="CNY", stage="trial"))
     send(b, a, tmp_path)
     move_deal(a, deal.id, "trial")  # a has not seen b's delete yet
     delete_stage(b, "trial", move_to="proposal")

@@ -62,8 +62,11 @@ class Laptop:
         }
         done = subprocess.run(
             [sys.executable, "-m", "workbench", *args],
-            env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, f"workbench {' '.join(args)}:\n{done.stdout}{done.stderr}"
         return done.stdout
 
@@ -89,8 +92,7 @@ class Laptop:
 
     def content(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every synced table (records, the change log, conflicts), sorted."""
-        return {table: sorted(self.query(f"SELECT * FROM {table}"), key=repr)
-                for table in SYNCED}  # fmt: skip
+        return {table: sorted(self.query(f"SELECT * FROM {table}"), key=repr) for table in SYNCED}
 
 
 def names(result: dict[str, Any]) -> list[str]:

@@ -87,7 +87,9 @@ def test_the_team_commands_keep_the_key_out_of_the_database(tmp_path: Path) -> N
 
     assert "in no team" in run("a.db", "team")[1]
     assert run("a.db", "team", "create", given="short\n") == (
-        2, "Error: a team passphrase has at least 10 characters\n")  # fmt: skip
+        2,
+        "Error: a team passphrase has at least 10 characters\n",
+    )
     code, output = run("a.db", "team", "create", given=PASSPHRASE + "\n")
     assert code == 0, output
     keys = tmp_path / "config" / "teams.json"

@@ -25,8 +25,9 @@ def _team(store: Store) -> None:
     for _ in range(6):
         twin = store.add(Customer(name="Same Name", tier="A"))
         store.add(FollowUp(customer_id=twin.id, title="Call", due_date=date(2026, 11, 23)))
-        deal = store.add(Deal(customer_id=twin.id, title="Same deal", currency="CNY",
-                              stage="lead", amount=100))  # fmt: skip
+        deal = store.add(
+            Deal(customer_id=twin.id, title="Same deal", currency="CNY", stage="lead", amount=100)
+        )
         move_deal(store, deal.id, "qualified")  # these moves share one moment
         move_deal(store, deal.id, "lead")
 

@@ -16,8 +16,16 @@ AT = datetime(2026, 11, 20, 8, tzinfo=UTC)
 def test_zeros_reach_the_other_replica(pair: tuple[Store, Store], tmp_path: Path) -> None:
     a, b = pair
     acme = a.add(Customer(name="Acme"))
-    deal = a.add(Deal(customer_id=acme.id, title="Free trial", currency="CNY", amount=0,
-                      stage="proposal", probability=0))  # fmt: skip
+    deal = a.add(
+        Deal(
+            customer_id=acme.id,
+            title="Free trial",
+            currency="CNY",
+            amount=0,
+            stage="proposal",
+            probability=0,
+        )
+    )
     call = a.add(Activity(kind="call", customer_id=acme.id, at=AT, duration_min=0))
     add_stage(a, "parked", "Parked", 0)
     send(a, b, tmp_path)
@@ -37,8 +45,9 @@ def test_an_older_writers_unlogged_zeros_are_logged_on_upgrade(
     path = tmp_path / "old.db"
     old = open_store(path, clock=clock)
     acme = old.add(Customer(name="Acme"))
-    deal = old.add(Deal(customer_id=acme.id, title="Trial", currency="CNY", stage="lead",
-                        probability=0))  # fmt: skip
+    deal = old.add(
+        Deal(customer_id=acme.id, title="Trial", currency="CNY", stage="lead", probability=0)
+    )
     old.close()
     conn = sqlite3.connect(path, isolation_level=None)  # back to 0008 (0011 is unrelated)
     conn.execute("DELETE FROM changes WHERE row_id = ? AND field = 'probability'", [deal.id])

@@ -26,8 +26,16 @@ def book(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "c.db", clock=FixedClock.at(NOW))
     set_me(store, "Li Wei")
     acme = store.add(Customer(name="Acme Pumps", tier="A", phone="+86 21 5555 0100"))
-    store.add(Deal(customer_id=acme.id, title="Pump retrofit", currency="CNY", stage="proposal",
-                   amount=500_000, expected_close=date(2026, 12, 15)))  # fmt: skip
+    store.add(
+        Deal(
+            customer_id=acme.id,
+            title="Pump retrofit",
+            currency="CNY",
+            stage="proposal",
+            amount=500_000,
+            expected_close=date(2026, 12, 15),
+        )
+    )
     store.add(Customer(name="Beta Foods", tier="B"))
     return store
 
@@ -69,7 +77,9 @@ async def test_keys_of_the_view(book: Store) -> None:
         assert isinstance(pilot.app.screen, DealFormScreen)  # the customer is given
         await keys(pilot, *"Spare parts", "enter", *"20000", "enter", "1", "ctrl+s")
         assert {str(screen.deals.get_row_at(i)[0]) for i in range(2)} == {
-            "Pump retrofit", "Spare parts"}  # fmt: skip
+            "Pump retrofit",
+            "Spare parts",
+        }
         await keys(pilot, "enter")
         assert isinstance(pilot.app.screen, DealScreen)
         await keys(pilot, "escape", "escape")
@@ -142,10 +152,15 @@ async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
         )
         await keys(pilot, "r")  # two open: pick which, oldest first
         await keys(pilot, "1")
-        rows = fetch_all(book.db, "SELECT notes, complaint_status FROM activities "
-                                  "WHERE kind = 'complaint' ORDER BY notes")  # fmt: skip
+        rows = fetch_all(
+            book.db,
+            "SELECT notes, complaint_status FROM activities "
+            "WHERE kind = 'complaint' ORDER BY notes",
+        )
         assert [(r["notes"], r["complaint_status"]) for r in rows] == [
-            ("Late delivery", "resolved"), ("Wrong part", "open")]  # fmt: skip
+            ("Late delivery", "resolved"),
+            ("Wrong part", "open"),
+        ]
         await keys(pilot, "r")  # the only one left: resolved at once
         assert "complaint open" not in shown(screen, "account-feedback")
 
@@ -163,4 +178,6 @@ async def test_edit_a_contact(book: Store) -> None:
         assert "Head of purchasing" in shown(screen, "account-contacts")
         titles = fetch_all(book.db, "SELECT name, title FROM contacts ORDER BY name")
         assert [(r["name"], r["title"]) for r in titles] == [
-            ("Chen Jie", None), ("Zhou Min", "Head of purchasing")]  # fmt: skip
+            ("Chen Jie", None),
+            ("Zhou Min", "Head of purchasing"),
+        ]

@@ -21,8 +21,9 @@ def book(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "c.db", clock=FixedClock.at(NOW))
     set_me(store, "Li Wei")
     sam = store.add(Rep(name="Sam"))
-    hengtai = store.add(Customer(name="上海恒泰机械有限公司", tier="A", segment="Enterprise",
-                                 industry="Machinery"))  # fmt: skip
+    hengtai = store.add(
+        Customer(name="上海恒泰机械有限公司", tier="A", segment="Enterprise", industry="Machinery")
+    )
     store.add(Contact(customer_id=hengtai.id, name="Zhang Min", phone="138-0013-8000"))
     store.add(Customer(name="Acme Pumps", tier="B", segment="SMB", industry="Machinery"))
     store.add(Customer(name="Beta Foods", tier="C", owner=sam.id))

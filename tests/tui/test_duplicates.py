@@ -53,8 +53,11 @@ async def test_merge_choosing_values_then_undo(book: Store) -> None:
         assert len(contacts) == 1  # both contacts on the survivor
         assert screen.table.row_count == 0 and "u undo" in str(screen.status.render())
         await keys(pilot, "u")
-        assert live(book) == [("Acme", "C"), ("HENGTAI PUMPS", "B"),
-                              ("Hengtai Pumps Co., Ltd.", "A")]  # fmt: skip
+        assert live(book) == [
+            ("Acme", "C"),
+            ("HENGTAI PUMPS", "B"),
+            ("Hengtai Pumps Co., Ltd.", "A"),
+        ]
         assert screen.table.row_count == 1
 
 

@@ -38,8 +38,11 @@ def problem(app: WorkbenchApp) -> str:
 
 
 def logged(store: Store) -> list[tuple[str, str]]:
-    rows = fetch_all(store.db, "SELECT c.name, a.notes FROM activities a JOIN customers c "
-                               "ON c.id = a.customer_id ORDER BY a.at")  # fmt: skip
+    rows = fetch_all(
+        store.db,
+        "SELECT c.name, a.notes FROM activities a JOIN customers c "
+        "ON c.id = a.customer_id ORDER BY a.at",
+    )
     return [(row["name"], row["notes"]) for row in rows]
 
 
@@ -76,8 +79,9 @@ async def test_a_stage_the_rules_refuse_keeps_the_form(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await keys(pilot, "2", "S", "a", *"demo", "enter", *"Demo", "enter", *"150", "enter",
-                   *"7", "enter")  # fmt: skip
+        await keys(
+            pilot, "2", "S", "a", *"demo", "enter", *"Demo", "enter", *"150", "enter", *"7", "enter"
+        )
         form = app.screen
         assert isinstance(form, StageFormScreen)
         assert "probability" in problem(app) and "100" in problem(app)

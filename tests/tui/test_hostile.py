@@ -40,8 +40,15 @@ def teammate_sends(mine: Store, tmp_path: Path) -> None:
     set_me(sam, "Sam [/b] Patel")
     for n, name in enumerate(MARKUP):
         customer = sam.add(Customer(name=f"{name} Bundle", tier="A"))
-        sam.add(Deal(customer_id=customer.id, title=name, amount=100_000 * (n + 1),
-                     currency="CNY", stage="lead"))  # fmt: skip
+        sam.add(
+            Deal(
+                customer_id=customer.id,
+                title=name,
+                amount=100_000 * (n + 1),
+                currency="CNY",
+                stage="lead",
+            )
+        )
         sam.add(FollowUp(customer_id=customer.id, title=name, due_date=date(2026, 11, 23)))
     send(sam, mine, tmp_path)
     mine.update(Customer, customer.id, notes="[b]mine[/b] and [/]")
@@ -55,16 +62,23 @@ def book(tmp_path: Path) -> Store:
     store = open_store(tmp_path / "mine.db", clock=FixedClock.at(NOW))
     set_me(store, "Li [bold]Wei[/]")
     sheet = tmp_path / "customers.csv"
-    sheet.write_text("name,notes\n" + "".join(f'"{n}","{n}"\n' for n in [*MARKUP, *OTHER]),
-                     encoding="utf-8")  # fmt: skip
+    sheet.write_text(
+        "name,notes\n" + "".join(f'"{n}","{n}"\n' for n in [*MARKUP, *OTHER]), encoding="utf-8"
+    )
     plan = plan_import(store, "customers", sheet, load_mapping(None))
     assert not plan.rejected
     apply_plan(store, plan, skip_bad=False)
     teammate_sends(store, tmp_path)
     first = fetch_all(store.db, "SELECT id FROM customers WHERE name = ?", [MARKUP[0]])[0]["id"]
     store.add(Contact(customer_id=first, name="[/bold] Wang", title="[b]Buyer"))
-    store.add(Activity(customer_id=first, kind=ActivityKind.CALL, notes=LONG_NOTE,
-                       at=store.clock.now() - timedelta(days=1)))  # fmt: skip
+    store.add(
+        Activity(
+            customer_id=first,
+            kind=ActivityKind.CALL,
+            notes=LONG_NOTE,
+            at=store.clock.now() - timedelta(days=1),
+        )
+    )
     for name in MARKUP:
         store.add(FollowUp(customer_id=first, title=f"Call {name}", due_date=date(2026, 11, 20)))
     add_stage(store, "odd", "[/] stage", 30)
@@ -120,10 +134,12 @@ async def test_every_screen_shows_hostile_text_as_typed(book: Store) -> None:
             view = await look(pilot)
             assert isinstance(app.screen, CustomerScreen)
             assert name.replace("\u200b", "").replace("\u200d", "")[:5] in view.replace(
-                "\u200b", "").replace("\u200d", "")  # fmt: skip
+                "\u200b", ""
+            ).replace("\u200d", "")
             await keys(pilot, "escape")
-        app.open_customer(fetch_all(book.db, "SELECT id FROM customers WHERE name = ?",
-                                    [MARKUP[0]])[0]["id"])  # fmt: skip
+        app.open_customer(
+            fetch_all(book.db, "SELECT id FROM customers WHERE name = ?", [MARKUP[0]])[0]["id"]
+        )
         view = await look(pilot)
         shows_all(view, ["[/bold] Wang", "[b]Buyer", "[/] Notes without end."])
         await keys(pilot, "escape")
@@ -180,8 +196,17 @@ async def test_hostile_text_typed_into_the_forms_is_saved_and_shown_as_typed(
         await until(pilot, lambda: "Logged" in screen_text(app))  # (a loaded machine lags)
         assert "Logged" in screen_text(app)
         app.new_deal(None)
-        await keys(pilot, *"Bracket", "enter", *"Phase 2 [/draft]", "enter", *"1000", "enter",
-                   "1", "ctrl+s")  # fmt: skip
+        await keys(
+            pilot,
+            *"Bracket",
+            "enter",
+            *"Phase 2 [/draft]",
+            "enter",
+            *"1000",
+            "enter",
+            "1",
+            "ctrl+s",
+        )
         await until(pilot, lambda: "New deal: Phase 2 [/draft]" in screen_text(app))
         assert "New deal: Phase 2 [/draft]" in screen_text(app)
         assert app.is_running

@@ -24,8 +24,11 @@ def parse(*reads: str) -> list[object]:
 
 
 def shown(found: list[object]) -> list[str]:
-    return [f"paste:{e.text}" if isinstance(e, events.Paste) else f"key:{e.key}"
-            for e in found if isinstance(e, events.Paste | events.Key)]  # fmt: skip
+    return [
+        f"paste:{e.text}" if isinstance(e, events.Paste) else f"key:{e.key}"
+        for e in found
+        if isinstance(e, events.Paste | events.Key)
+    ]
 
 
 def test_a_paste_with_escape_codes_arrives_whole_and_in_order() -> None:

@@ -25,8 +25,10 @@ def one_deal(tmp_path: Path) -> tuple[Store, Deal]:
     store = open_store(tmp_path / "p.db", clock=FixedClock.at(NOW))
     set_me(store, "Li Wei")
     acme = store.add(Customer(name="Acme"))
-    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", amount=100_000_00,
-                                currency="CNY", stage="lead"))  # fmt: skip
+    deal = add_deal(
+        store,
+        Deal(customer_id=acme.id, title="Pumps", amount=100_000_00, currency="CNY", stage="lead"),
+    )
     return store, deal
 
 
@@ -37,8 +39,11 @@ async def open_board(pilot: Pilot[None]) -> None:
 
 
 def history(store: Store, deal_id: str) -> list[tuple[str | None, str]]:
-    rows = fetch_all(store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? "
-                     "ORDER BY rowid", [deal_id])  # fmt: skip
+    rows = fetch_all(
+        store.db,
+        "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ? ORDER BY rowid",
+        [deal_id],
+    )
     return [(r["from_stage"], r["to_stage"]) for r in rows]
 
 
@@ -75,9 +80,14 @@ async def test_a_deal_walks_every_stage(one_deal: tuple[Store, Deal]) -> None:
         await settle(pilot)
         assert store.require(Deal, deal.id).stage == "negotiation"
     assert history(store, deal.id) == [
-        (None, "lead"), ("lead", "qualified"), ("qualified", "needs"), ("needs", "proposal"),
-        ("proposal", "negotiation"), ("negotiation", "won"), ("won", "negotiation"),
-    ]  # fmt: skip
+        (None, "lead"),
+        ("lead", "qualified"),
+        ("qualified", "needs"),
+        ("needs", "proposal"),
+        ("proposal", "negotiation"),
+        ("negotiation", "won"),
+        ("won", "negotiation"),
+    ]
 
 
 async def test_lost_with_a_picked_reason(one_deal: tuple[Store, Deal]) -> None:
@@ -96,8 +106,11 @@ async def test_lost_with_a_picked_reason(one_deal: tuple[Store, Deal]) -> None:
         await pilot.press("enter", "2", "ctrl+s")  # today; "Went with a competitor"
         await settle(pilot)
     lost = store.require(Deal, deal.id)
-    assert (lost.stage, lost.closed_on, lost.reason) == ("lost", date(2026, 11, 23),
-                                                         "Went with a competitor")  # fmt: skip
+    assert (lost.stage, lost.closed_on, lost.reason) == (
+        "lost",
+        date(2026, 11, 23),
+        "Went with a competitor",
+    )
 
 
 async def test_a_future_close_date_is_refused(one_deal: tuple[Store, Deal]) -> None:
@@ -124,8 +137,11 @@ def demo(tmp_path: Path) -> Store:
 
 def column_titles(screen: PipelineScreen, key: str) -> list[str]:
     cards = screen.query_one(f"#cards-{key}", Cards)
-    return [screen.cards[cards.get_option_at_index(i).id or ""].title
-            for i in range(cards.option_count) if cards.get_option_at_index(i).id]  # fmt: skip
+    return [
+        screen.cards[cards.get_option_at_index(i).id or ""].title
+        for i in range(cards.option_count)
+        if cards.get_option_at_index(i).id
+    ]
 
 
 async def test_columns_sort_and_won_lost(demo: Store) -> None:
@@ -135,14 +151,19 @@ async def test_columns_sort_and_won_lost(demo: Store) -> None:
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
         assert [c.id for c in screen.query(".column") if c.display] == [
-            "column-lead", "column-qualified", "column-needs", "column-proposal",
-            "column-negotiation"]  # fmt: skip
+            "column-lead",
+            "column-qualified",
+            "column-needs",
+            "column-proposal",
+            "column-negotiation",
+        ]
         lead = [c for c in screen.board.cards if c.stage == "lead"]  # type: ignore[union-attr]
         by_close = sorted(
             lead, key=lambda c: (c.expected_close is None, c.expected_close or date.max)
         )
         assert [c.expected_close for c in by_close] == [
-            screen.cards[i].expected_close for i in _ids(screen, "lead")]  # fmt: skip
+            screen.cards[i].expected_close for i in _ids(screen, "lead")
+        ]
         await pilot.press("o")  # by amount
         await settle(pilot)
         amounts = [screen.cards[i].amount for i in _ids(screen, "lead")]
@@ -184,8 +205,9 @@ async def test_filter_whose_when_which_customer_how_big(demo: Store) -> None:
         quarter = [c for c in screen.cards.values() if q4[0] <= closing[c.id] < q4[1]]
         big = max(quarter, key=lambda c: c.amount)
         name = big.customer_name or ""
-        await pilot.press("slash", "tab", *"this quarter", "tab", *name, "tab",
-                          *str(big.amount // 100), "enter")  # fmt: skip
+        await pilot.press(
+            "slash", "tab", *"this quarter", "tab", *name, "tab", *str(big.amount // 100), "enter"
+        )
         await settle(pilot)
         shown = list(screen.cards.values())
         assert big.id in screen.cards
@@ -227,24 +249,56 @@ async def test_new_deal_and_edit(one_deal: tuple[Store, Deal]) -> None:
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(pilot)
-        await pilot.press("n", *"acm", "right", "enter", *"Conveyor line", "enter",
-                          *"250,000", "enter", "3", *"end of next month", "enter")  # fmt: skip
+        await pilot.press(
+            "n",
+            *"acm",
+            "right",
+            "enter",
+            *"Conveyor line",
+            "enter",
+            *"250,000",
+            "enter",
+            "3",
+            *"end of next month",
+            "enter",
+        )
         await settle(pilot)
         (new,) = [d for d in fetch_all(store.db, "SELECT * FROM deals") if d["id"] != first.id]
         assert (new["title"], new["amount"], new["stage"], new["expected_close"]) == (
-            "Conveyor line", 250_000_00, "needs", "2026-12-31")  # fmt: skip
+            "Conveyor line",
+            250_000_00,
+            "needs",
+            "2026-12-31",
+        )
         assert history(store, new["id"]) == [(None, "needs")]
         await pilot.press("h", "h")  # back to the lead column, where the first deal is
-        await pilot.press("e", "ctrl+u", *"Pumps and valves", "enter", "ctrl+u", *"120000",
-                          "enter", "enter", *"35", "enter", *"Meet the CFO", "enter")  # fmt: skip
+        await pilot.press(
+            "e",
+            "ctrl+u",
+            *"Pumps and valves",
+            "enter",
+            "ctrl+u",
+            *"120000",
+            "enter",
+            "enter",
+            *"35",
+            "enter",
+            *"Meet the CFO",
+            "enter",
+        )
         await settle(pilot)
         edited = store.require(Deal, first.id)
         assert (edited.title, edited.amount, edited.probability, edited.next_step) == (
-            "Pumps and valves", 120_000_00, 35, "Meet the CFO")  # fmt: skip
+            "Pumps and valves",
+            120_000_00,
+            35,
+            "Meet the CFO",
+        )
 
 
-@pytest.mark.parametrize(("amount", "shown"), [(113_100_000, "1131000"),
-                                               (123_456_789, "1234567.89")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("amount", "shown"), [(113_100_000, "1131000"), (123_456_789, "1234567.89")]
+)
 async def test_an_unchanged_edit_keeps_the_amount_exactly(
     one_deal: tuple[Store, Deal], amount: int, shown: str
 ) -> None:
@@ -290,10 +344,20 @@ async def test_a_long_column_pages_in_and_a_moved_deal_stays_in_focus(tmp_path: 
     store = open_store(tmp_path / "long.db", clock=FixedClock.at(NOW))
     set_me(store, "Li Wei")
     acme = store.add(Customer(name="Acme"))
-    deals = [add_deal(store, Deal(customer_id=acme.id, title=f"Deal {i}", amount=1_000_00,
-                                  currency="CNY", stage="lead",
-                                  expected_close=date(2027, 1, 1) + timedelta(days=i)))
-             for i in range(2 * Cards.PAGE + 5)]  # fmt: skip
+    deals = [
+        add_deal(
+            store,
+            Deal(
+                customer_id=acme.id,
+                title=f"Deal {i}",
+                amount=1_000_00,
+                currency="CNY",
+                stage="lead",
+                expected_close=date(2027, 1, 1) + timedelta(days=i),
+            ),
+        )
+        for i in range(2 * Cards.PAGE + 5)
+    ]
     app = WorkbenchApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)

@@ -42,13 +42,23 @@ async def test_palette_finds_a_customer_and_logs_with_them(small: Store) -> None
         assert app.screen.customer_name == "Hengtai Machinery"
         await pilot.press("c", "1", *"from the palette", "ctrl+s")
         await workers_done(app)
-    (row,) = fetch_all(small.db, "SELECT c.name FROM activities a JOIN customers c "
-                       "ON c.id = a.customer_id WHERE a.notes = 'from the palette'")  # fmt: skip
+    (row,) = fetch_all(
+        small.db,
+        "SELECT c.name FROM activities a JOIN customers c "
+        "ON c.id = a.customer_id WHERE a.notes = 'from the palette'",
+    )
     assert row["name"] == "Hengtai Machinery"
 
 
-@pytest.mark.parametrize("name", ["Redx [bold red]xx[/]", "Clicky [@click=app.quit]zz[/]",
-                                  "Bracket [/b] Ltd", "Phase \\[2] [/draft]"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Redx [bold red]xx[/]",
+        "Clicky [@click=app.quit]zz[/]",
+        "Bracket [/b] Ltd",
+        "Phase \\[2] [/draft]",
+    ],
+)
 async def test_the_palette_shows_names_as_typed(small: Store, name: str) -> None:
     """Found, shown letter for letter with no style or link from the name, and
     opened: never read as markup."""
@@ -60,8 +70,9 @@ async def test_the_palette_shows_names_as_typed(small: Store, name: str) -> None
         await pilot.pause(0.5)
         prompts = [option.prompt for option in app.screen.query_one(CommandList).options]
         (hit,) = [p for p in prompts if isinstance(p, Content) and f"Open {name}" in p.plain]
-        assert not any("bold red" in str(span.style) or "click" in str(span.style)
-                       for span in hit.spans)  # fmt: skip
+        assert not any(
+            "bold red" in str(span.style) or "click" in str(span.style) for span in hit.spans
+        )
         await pilot.press("enter")
         await workers_done(app)
         assert app.is_running
@@ -77,8 +88,11 @@ async def test_quick_log_from_anywhere_completes_the_customer(small: Store) -> N
         await pilot.press(*"bet", "right", "enter")  # right accepts the suggestion
         await pilot.press("e", "1", *"sent the brochure", "ctrl+s")
         await workers_done(app)
-    (row,) = fetch_all(small.db, "SELECT c.name, a.kind FROM activities a JOIN customers c "
-                       "ON c.id = a.customer_id WHERE a.notes = 'sent the brochure'")  # fmt: skip
+    (row,) = fetch_all(
+        small.db,
+        "SELECT c.name, a.kind FROM activities a JOIN customers c "
+        "ON c.id = a.customer_id WHERE a.notes = 'sent the brochure'",
+    )
     assert (row["name"], row["kind"]) == ("Beta Foods", "email")
 
 

@@ -94,13 +94,22 @@ def in_conflict(tmp_path: Path) -> Store:
     from workbench.store.actions import set_me
 
     clocks = [FixedClock.at("2026-11-23T09:30:00+08:00") for _ in range(2)]
-    mine, sam = (open_store(tmp_path / f"{name}.db", clock=clock)
-                 for name, clock in zip(("mine", "sam"), clocks, strict=True))  # fmt: skip
+    mine, sam = (
+        open_store(tmp_path / f"{name}.db", clock=clock)
+        for name, clock in zip(("mine", "sam"), clocks, strict=True)
+    )
     set_me(mine, "Li Wei")
     set_me(sam, "Sam Patel")
     acme = sam.add(Customer(name="Hengtai Pumps", tier="B", phone="+86 21 5555 0100"))
-    deal = sam.add(Deal(customer_id=acme.id, title="Pump upgrade", amount=4_900_000,
-                        currency="CNY", stage="proposal"))  # fmt: skip
+    deal = sam.add(
+        Deal(
+            customer_id=acme.id,
+            title="Pump upgrade",
+            amount=4_900_000,
+            currency="CNY",
+            stage="proposal",
+        )
+    )
     send(sam, mine, tmp_path)
     mine.update(Customer, acme.id, tier="A", phone="+86 21 5555 0199")
     mine.update(Deal, deal.id, amount=5_200_000, currency="CNY")

@@ -33,8 +33,20 @@ async def test_edit_add_move_and_delete_stages(store: Store) -> None:
         await pilot.press("2", "S")
         await settle(pilot)
         assert isinstance(app.screen, StagesScreen)
-        await pilot.press("down", "down", "e", "ctrl+u", *"Discovery", "enter", "ctrl+u",
-                          *"35", "enter", "ctrl+u", *"30", "enter")  # fmt: skip
+        await pilot.press(
+            "down",
+            "down",
+            "e",
+            "ctrl+u",
+            *"Discovery",
+            "enter",
+            "ctrl+u",
+            *"35",
+            "enter",
+            "ctrl+u",
+            *"30",
+            "enter",
+        )
         await settle(pilot)
         needs = store.require(Stage, "needs")
         assert (needs.label, needs.probability, needs.rot_days) == ("Discovery", 35, 30)

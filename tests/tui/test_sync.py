@@ -152,8 +152,9 @@ async def test_the_sync_says_whose_value_lost_and_the_list_shows_names_as_typed(
     folder.mkdir()
     (customer_id,) = sam.db.execute("SELECT id FROM customers").fetchone()
     sam.update(Customer, customer_id, name="Hengtai [/] [b]Pumps")
-    deal = sam.add(Deal(customer_id=customer_id, title="Pump [red]upgrade", currency="CNY",
-                        stage="proposal"))  # fmt: skip
+    deal = sam.add(
+        Deal(customer_id=customer_id, title="Pump [red]upgrade", currency="CNY", stage="proposal")
+    )
     sync_folder(sam, folder)
     sync_folder(mine, folder)
     mine.update(Deal, deal.id, next_step="call Mon")
@@ -166,8 +167,10 @@ async def test_the_sync_says_whose_value_lost_and_the_list_shows_names_as_typed(
         await keys(pilot, "S")
         screen = await wait_for_sync(pilot)
         result = str(screen.query_one("#sync-result", Static).render())
-        assert ('1 conflict: your value for Hengtai [/] [b]Pumps · deal Pump [red]upgrade · '
-                'Next step ("call Mon") lost to Sam Patel\'s ("call Tue")') in result  # fmt: skip
+        assert (
+            "1 conflict: your value for Hengtai [/] [b]Pumps · deal Pump [red]upgrade · "
+            'Next step ("call Mon") lost to Sam Patel\'s ("call Tue")'
+        ) in result
         await keys(pilot, "c")
         await settle(pilot)
         conflicts = pilot.app.screen
@@ -179,5 +182,6 @@ async def test_the_sync_says_whose_value_lost_and_the_list_shows_names_as_typed(
         await keys(pilot, "o")
         assert mine.require(Deal, deal.id).next_step == "call Mon"
         (toast,) = pilot.app._notifications
-        assert toast.message == ("Hengtai [/] [b]Pumps · deal Pump [red]upgrade · Next step: "
-                                 "kept call Mon")  # fmt: skip
+        assert toast.message == (
+            "Hengtai [/] [b]Pumps · deal Pump [red]upgrade · Next step: kept call Mon"
+        )

@@ -83,7 +83,10 @@ async def test_done_logs_the_outcome_and_closes_the_follow_up(driver: Driver, de
     assert demo.require(FollowUp, item.follow_up_id).done_at is not None
     (logged,) = fetch_all(demo.db, "SELECT * FROM activities WHERE notes = 'Agreed on the quote'")
     assert (logged["kind"], logged["outcome"], logged["customer_id"]) == (
-        "call", "connected", item.customer_id)  # fmt: skip
+        "call",
+        "connected",
+        item.customer_id,
+    )
     assert item.key not in driver.today.items
 
 
@@ -137,8 +140,12 @@ async def test_quick_log_a_call_in_four_keys_plus_the_note(driver: Driver, demo:
 async def test_quick_log_with_a_next_follow_up(driver: Driver, demo: Store) -> None:
     item = await driver.select(lambda i: i.follow_up_id)
     await driver.press("l", "v", "1", *"toured the plant", "enter", *"fri 10am", "enter")
-    rows = fetch_all(demo.db, "SELECT * FROM follow_ups WHERE customer_id = ? AND due_date = "
-                     "'2026-11-27' AND due_time = '10:00:00'", [item.customer_id])  # fmt: skip
+    rows = fetch_all(
+        demo.db,
+        "SELECT * FROM follow_ups WHERE customer_id = ? AND due_date = "
+        "'2026-11-27' AND due_time = '10:00:00'",
+        [item.customer_id],
+    )
     assert len(rows) == 1 and rows[0]["title"] == "Follow up on visit: toured the plant"
 
 
@@ -156,7 +163,10 @@ async def test_new_follow_up(driver: Driver, demo: Store) -> None:
     await driver.press("n", *"Send the brochure", "enter", *"every month on the 1st", "enter")
     (row,) = fetch_all(demo.db, "SELECT * FROM follow_ups WHERE title = 'Send the brochure'")
     assert (row["customer_id"], row["due_date"], row["recurrence"]) == (
-        item.customer_id, "2026-12-01", "FREQ=MONTHLY;BYMONTHDAY=1")  # fmt: skip
+        item.customer_id,
+        "2026-12-01",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+    )
 
 
 async def test_enter_opens_the_customer_and_escape_comes_back(driver: Driver) -> None:
@@ -207,8 +217,13 @@ async def test_a_long_agenda_is_drawn_a_page_at_a_time(tmp_path: Path) -> None:
     with store.transaction():
         for n in range(300):
             customer = store.add(Customer(name=f"Customer {n:03}"))
-            store.add(FollowUp(title=f"Call {n:03}", customer_id=customer.id,
-                               due_date=date(2026, 11, 1 + n % 20)))  # fmt: skip
+            store.add(
+                FollowUp(
+                    title=f"Call {n:03}",
+                    customer_id=customer.id,
+                    due_date=date(2026, 11, 1 + n % 20),
+                )
+            )
     app = WorkbenchApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await workers_done(app)

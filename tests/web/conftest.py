@@ -52,10 +52,22 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
         port = free_port()
         env = os.environ | {"WORKBENCH_CONFIG_DIR": str(tmp_path), "WORKBENCH_NOW": NOW}
         process = subprocess.Popen(
-            [sys.executable, "-m", "workbench", "serve", "--port", str(port),
-             "--db", str(database), *options],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "workbench",
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                str(database),
+                *options,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         processes.append(process)
         assert process.stdout is not None
         first = process.stdout.readline()

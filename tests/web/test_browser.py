@@ -41,15 +41,24 @@ def test_the_app_in_a_browser(serve: Serve, tmp_path: Path) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1200, "height": 800})
-        page.on("websocket", lambda socket: (requested.append(socket.url),
-                                             socket.on("framereceived", read)))  # fmt: skip
+        page.on(
+            "websocket",
+            lambda socket: (requested.append(socket.url), socket.on("framereceived", read)),
+        )
         page.on("request", lambda request: requested.append(request.url))
-        page.on("console", lambda message: message.type == "error"
-                and complaints.append(message.text))  # fmt: skip
+        page.on(
+            "console", lambda message: message.type == "error" and complaints.append(message.text)
+        )
         page.goto(served.address)
         page.wait_for_selector("body.-first-byte", timeout=WAIT_MS)  # the terminal drew
         _until(page, lambda: shows("Overdue ("), "the Today pane")

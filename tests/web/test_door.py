@@ -18,8 +18,14 @@ def test_each_serve_has_its_own_unguessable_token() -> None:
 
 def test_only_the_token_admits() -> None:
     assert ON_LOOPBACK.admits(ON_LOOPBACK.token)
-    for offered in (None, "", ON_LOOPBACK.token[:-1], ON_LOOPBACK.token + "x",
-                    ON_THE_NETWORK.token, "日本"):  # fmt: skip
+    for offered in (
+        None,
+        "",
+        ON_LOOPBACK.token[:-1],
+        ON_LOOPBACK.token + "x",
+        ON_THE_NETWORK.token,
+        "日本",
+    ):
         assert not ON_LOOPBACK.admits(offered), offered
 
 
@@ -27,8 +33,15 @@ def test_the_token_never_shows_in_a_log_of_the_door() -> None:
     assert ON_LOOPBACK.token not in repr(ON_LOOPBACK)
 
 
-LOOPBACK_NAMES = ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.2:8000",
-                  "localhost.:8000", "127.0.0.1:9000"]  # fmt: skip
+LOOPBACK_NAMES = [
+    "127.0.0.1:8000",
+    "localhost:8000",
+    "LOCALHOST",
+    "[::1]:8000",
+    "127.0.0.2:8000",
+    "localhost.:8000",
+    "127.0.0.1:9000",
+]
 
 
 @pytest.mark.parametrize("host", LOOPBACK_NAMES)
@@ -36,18 +49,35 @@ def test_on_loopback_loopback_names_are_ours(host: str) -> None:
     assert ON_LOOPBACK.knows_host(host)
 
 
-@pytest.mark.parametrize("host", [None, "", "evil.example:8000", "evil.example",
-                                  "127.0.0.1.evil.example:8000", "localhost.evil.example",
-                                  "192.168.1.20:8000", socket.gethostname(),
-                                  "user@127.0.0.1:8000", "127.0.0.1:8000/x", "127.0.0.1:port",
-                                  "[::1"])  # fmt: skip
+@pytest.mark.parametrize(
+    "host",
+    [
+        None,
+        "",
+        "evil.example:8000",
+        "evil.example",
+        "127.0.0.1.evil.example:8000",
+        "localhost.evil.example",
+        "192.168.1.20:8000",
+        socket.gethostname(),
+        "user@127.0.0.1:8000",
+        "127.0.0.1:8000/x",
+        "127.0.0.1:port",
+        "[::1",
+    ],
+)
 def test_on_loopback_any_other_host_is_refused(host: str | None) -> None:
     assert not ON_LOOPBACK.knows_host(host)
 
 
 def test_on_the_network_its_addresses_and_names_are_ours() -> None:
-    for host in ("192.168.1.20:8000", "[fe80::1]:8000", "localhost:8000",
-                 f"{socket.gethostname()}:8000", f"{socket.gethostname()}.local:8000"):  # fmt: skip
+    for host in (
+        "192.168.1.20:8000",
+        "[fe80::1]:8000",
+        "localhost:8000",
+        f"{socket.gethostname()}:8000",
+        f"{socket.gethostname()}.local:8000",
+    ):
         assert ON_THE_NETWORK.knows_host(host), host
     assert not ON_THE_NETWORK.knows_host("evil.example:8000"), "DNS rebinding"
 
@@ -57,9 +87,17 @@ def test_a_page_may_only_be_its_own_origin() -> None:
     assert ON_LOOPBACK.knows_origin("http://127.0.0.1:8000", host)
     assert ON_LOOPBACK.knows_origin("http://localhost", "localhost:80")
     assert ON_LOOPBACK.knows_origin(None, host), "tools that are not browsers send none"
-    for origin in ("http://evil.example", "http://evil.example:8000", "http://localhost:8000",
-                   "https://127.0.0.1:8000", "http://127.0.0.1:8001", "null", "",
-                   "file://", "http://127.0.0.1:8000/x"):  # fmt: skip
+    for origin in (
+        "http://evil.example",
+        "http://evil.example:8000",
+        "http://localhost:8000",
+        "https://127.0.0.1:8000",
+        "http://127.0.0.1:8001",
+        "null",
+        "",
+        "file://",
+        "http://127.0.0.1:8000/x",
+    ):
         assert not ON_LOOPBACK.knows_origin(origin, host), origin
 
 

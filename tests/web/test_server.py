@@ -39,8 +39,9 @@ async def session_socket(
     session: aiohttp.ClientSession, served: Served, origin: str | None = None, query: str = ""
 ) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
     headers = {"Origin": origin or served.origin}
-    async with session.ws_connect(f"ws://127.0.0.1:{served.port}/ws{query}",
-                                  headers=headers) as socket:  # fmt: skip
+    async with session.ws_connect(
+        f"ws://127.0.0.1:{served.port}/ws{query}", headers=headers
+    ) as socket:
         yield socket
 
 
@@ -91,8 +92,10 @@ async def test_a_page_from_another_site_cannot_open_a_session(serve: Serve) -> N
                     pass
             assert refused.value.status == 403
         async with session.get(served.address, headers={"Origin": EVIL}) as response:
-            assert await refusal(response) == (403, "A page from another site may not open "
-                                                    "Workbench.")  # fmt: skip
+            assert await refusal(response) == (
+                403,
+                "A page from another site may not open Workbench.",
+            )
 
 
 async def test_a_foreign_host_is_refused_so_dns_rebinding_finds_nothing(serve: Serve) -> None:

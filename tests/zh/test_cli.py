@@ -23,8 +23,15 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_help_is_chinese_throughout(run) -> None:
     shown = run("--help")
     assert shown.exit_code == 0
-    for text in ("用法:", "选项", "命令", "离线安排你的销售工作日", "列出或查找客户",
-                 "显示本帮助并退出。", "语言：en 或 zh_CN"):  # fmt: skip
+    for text in (
+        "用法:",
+        "选项",
+        "命令",
+        "离线安排你的销售工作日",
+        "列出或查找客户",
+        "显示本帮助并退出。",
+        "语言：en 或 zh_CN",
+    ):
         assert text in shown.output, text
     assert "Show this message" not in shown.output
 

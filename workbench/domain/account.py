@@ -78,5 +78,14 @@ def figures(
             weighted[deal.currency] += deal.amount * deal.probability // 100
         closed[deal.kind] += 1
     days = (today - last_contact.date()).days if last_contact else None
-    return Figures(won, open_, weighted, closed[StageKind.WON], closed[StageKind.LOST],
-                   last_contact, days, next_follow_up, feedback)  # fmt: skip
+    return Figures(
+        won,
+        open_,
+        weighted,
+        closed[StageKind.WON],
+        closed[StageKind.LOST],
+        last_contact,
+        days,
+        next_follow_up,
+        feedback,
+    )

@@ -44,8 +44,14 @@ LEGAL_SUFFIXES = frozenset(
 )
 # ... and from the end of a Chinese name, longest first.
 CJK_SUFFIXES = (
-    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司", "集团",
-)  # fmt: skip
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "公司",
+    "集团",
+)
 
 WEBMAIL = frozenset(
     """
@@ -92,8 +98,11 @@ def phone_key(phone: str | None) -> str | None:
 
 def match_keys(name: str | None, email: str | None, phone: str | None) -> list[str]:
     """'reason:value' keys; customers sharing one are candidate duplicates."""
-    keys = [(Reason.NAME, name_key(name)), (Reason.DOMAIN, domain_key(email)),
-            (Reason.PHONE, phone_key(phone))]  # fmt: skip
+    keys = [
+        (Reason.NAME, name_key(name)),
+        (Reason.DOMAIN, domain_key(email)),
+        (Reason.PHONE, phone_key(phone)),
+    ]
     return [f"{reason}:{value}" for reason, value in keys if value]
 
 

@@ -80,21 +80,34 @@ def database_problem(error: sqlite3.Error) -> str:
     transaction, so a failed one changed nothing."""
     code = _code(error)
     if code == _FULL:
-        return tr("the disk is full ({error}); nothing was changed: free some space and try "
-                  "again", error=error)  # fmt: skip
+        return tr(
+            "the disk is full ({error}); nothing was changed: free some space and try again",
+            error=error,
+        )
     if code in (_BUSY, _LOCKED):
-        return tr("the database cannot be written now ({error}); nothing was changed: try "
-                  "again", error=error)  # fmt: skip
+        return tr(
+            "the database cannot be written now ({error}); nothing was changed: try again",
+            error=error,
+        )
     if code in (_READONLY, _CANTOPEN):
-        return tr("the database cannot be written ({error}): the file or its folder is "
-                  "read-only or missing; nothing was changed", error=error)  # fmt: skip
+        return tr(
+            "the database cannot be written ({error}): the file or its folder is "
+            "read-only or missing; nothing was changed",
+            error=error,
+        )
     if code == _IOERR:
-        return tr("the disk could not read or write the database ({error}); nothing was "
-                  "changed: check the disk, then try again", error=error)  # fmt: skip
+        return tr(
+            "the disk could not read or write the database ({error}); nothing was "
+            "changed: check the disk, then try again",
+            error=error,
+        )
     if code in (_CORRUPT, _NOTADB):
-        return tr("the database file is damaged ({error}); nothing was changed: "
-                  "keep a copy of it, and restore it from a backup or a teammate's full "
-                  "bundle", error=error)  # fmt: skip
+        return tr(
+            "the database file is damaged ({error}); nothing was changed: "
+            "keep a copy of it, and restore it from a backup or a teammate's full "
+            "bundle",
+            error=error,
+        )
     return tr("the database cannot be used ({error}); nothing was changed", error=error)
 
 

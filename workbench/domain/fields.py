@@ -62,8 +62,9 @@ def _check_id(value: str) -> str:
 
 def _check_email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(tr("{value!r} does not look like an email address (name@example.com)",
-                            value=value))  # fmt: skip
+        raise ValueError(
+            tr("{value!r} does not look like an email address (name@example.com)", value=value)
+        )
     return value.lower()
 
 
@@ -74,15 +75,17 @@ def looks_like_phone(value: str) -> bool:
 
 def _check_phone(value: str) -> str:
     if not looks_like_phone(value):
-        raise ValueError(tr("{value!r} does not look like a phone number (e.g. +86 21 5555 0100)",
-                            value=value))  # fmt: skip
+        raise ValueError(
+            tr("{value!r} does not look like a phone number (e.g. +86 21 5555 0100)", value=value)
+        )
     return value
 
 
 def _check_stage_key(key: str) -> str:
     if not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha():
-        raise ValueError(tr("{key!r} is not a stage key (lowercase letters, digits and _)",
-                            key=key))  # fmt: skip
+        raise ValueError(
+            tr("{key!r} is not a stage key (lowercase letters, digits and _)", key=key)
+        )
     return key.lower()
 
 
@@ -92,8 +95,9 @@ def _check_rrule(rule: str | None) -> str | None:
     try:
         rule_dates(rule, date(2000, 1, 1))
     except (ValueError, TypeError) as error:
-        raise ValueError(tr("{rule!r} is not a recurrence rule ({error})", rule=rule,
-                            error=error)) from None  # fmt: skip
+        raise ValueError(
+            tr("{rule!r} is not a recurrence rule ({error})", rule=rule, error=error)
+        ) from None
     return rule.strip()
 
 
@@ -143,9 +147,14 @@ def _to_utc(moment: datetime, info: ValidationInfo) -> datetime:
         utc = None
     stored = bool((info.context or {}).get("stored"))  # (as kept before years were checked)
     if utc is None or not (FIRST_YEAR <= utc.year <= LAST_YEAR or stored):
-        raise ValueError(tr("{moment} is not between the years {first} and {last}",
-                            moment=moment.isoformat(), first=FIRST_YEAR,
-                            last=LAST_YEAR))  # fmt: skip
+        raise ValueError(
+            tr(
+                "{moment} is not between the years {first} and {last}",
+                moment=moment.isoformat(),
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
     return utc.replace(microsecond=0)
 
 

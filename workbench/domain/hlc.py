@@ -65,8 +65,12 @@ class HLC:
 
     def receive(self, remote: Stamp, wall_ms: int) -> None:
         if remote.wall_ms - wall_ms > MAX_DRIFT_MS:
-            raise HLCError(tr("device {device} has a clock more than 24 hours ahead ({moment} UTC)",
-                              device=remote.device,
-                              moment=f"{remote.moment():%Y-%m-%d %H:%M}"))  # fmt: skip
+            raise HLCError(
+                tr(
+                    "device {device} has a clock more than 24 hours ahead ({moment} UTC)",
+                    device=remote.device,
+                    moment=f"{remote.moment():%Y-%m-%d %H:%M}",
+                )
+            )
         if (remote.wall_ms, remote.counter) > (self.last.wall_ms, self.last.counter):
             self.last = Stamp(remote.wall_ms, remote.counter, self.device)

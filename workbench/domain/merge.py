@@ -66,8 +66,12 @@ def heads(
     """The changes of one field that no other supersedes, in merge order
     (the last one wins; with `owners`, the last of theirs)."""
     known = list(changes)
-    superseded = {old for change in known for old in change.prev
-                  if change.origin in owners or _origin(old) not in owners}  # fmt: skip
+    superseded = {
+        old
+        for change in known
+        for old in change.prev
+        if change.origin in owners or _origin(old) not in owners
+    }
     if any(change.origin != SEED for change in known):
         superseded |= {change.id for change in known if change.origin == SEED}
 

@@ -160,21 +160,34 @@ class Metric(Named):
 # What each choice is called where a rep reads it (English is also the key
 # into the catalogue; the stored value never changes with the language).
 _LABELS: dict[StrEnum, str] = {
-    CustomerKind.COMPANY: later("company"), CustomerKind.PERSON: later("person"),
-    ActivityKind.CALL: later("call"), ActivityKind.VISIT: later("visit"),
-    ActivityKind.MEETING: later("meeting"), ActivityKind.EMAIL: later("email"),
-    ActivityKind.NOTE: later("note"), ActivityKind.COMPLAINT: later("complaint"),
-    Outcome.CONNECTED: later("connected"), Outcome.NO_ANSWER: later("no answer"),
-    Outcome.LEFT_MESSAGE: later("left message"), Outcome.BUSY: later("busy"),
-    Outcome.WRONG_NUMBER: later("wrong number"), Outcome.MEETING_HELD: later("meeting held"),
-    Outcome.NOT_MET: later("not met"), Outcome.RESCHEDULED: later("rescheduled"),
-    Outcome.CANCELLED: later("cancelled"), Outcome.SENT: later("sent"),
-    Outcome.REPLIED: later("replied"), Outcome.BOUNCED: later("bounced"),
-    ComplaintStatus.OPEN: later("open"), ComplaintStatus.RESOLVED: later("resolved"),
-    Metric.REVENUE: later("revenue"), Metric.WON_DEALS: later("won deals"),
-    Metric.NEW_CUSTOMERS: later("new customers"), Metric.CALLS: later("calls"),
+    CustomerKind.COMPANY: later("company"),
+    CustomerKind.PERSON: later("person"),
+    ActivityKind.CALL: later("call"),
+    ActivityKind.VISIT: later("visit"),
+    ActivityKind.MEETING: later("meeting"),
+    ActivityKind.EMAIL: later("email"),
+    ActivityKind.NOTE: later("note"),
+    ActivityKind.COMPLAINT: later("complaint"),
+    Outcome.CONNECTED: later("connected"),
+    Outcome.NO_ANSWER: later("no answer"),
+    Outcome.LEFT_MESSAGE: later("left message"),
+    Outcome.BUSY: later("busy"),
+    Outcome.WRONG_NUMBER: later("wrong number"),
+    Outcome.MEETING_HELD: later("meeting held"),
+    Outcome.NOT_MET: later("not met"),
+    Outcome.RESCHEDULED: later("rescheduled"),
+    Outcome.CANCELLED: later("cancelled"),
+    Outcome.SENT: later("sent"),
+    Outcome.REPLIED: later("replied"),
+    Outcome.BOUNCED: later("bounced"),
+    ComplaintStatus.OPEN: later("open"),
+    ComplaintStatus.RESOLVED: later("resolved"),
+    Metric.REVENUE: later("revenue"),
+    Metric.WON_DEALS: later("won deals"),
+    Metric.NEW_CUSTOMERS: later("new customers"),
+    Metric.CALLS: later("calls"),
     Metric.VISITS: later("visits"),
-}  # fmt: skip
+}
 
 
 class Rep(Record):
@@ -289,8 +302,9 @@ class Deal(Record):
     def _stage_exists(cls, stage: str, info: ValidationInfo) -> str:
         known = (info.context or {}).get("stages")
         if known is not None and stage not in known:
-            raise ValueError(tr("no stage {stage!r} (stages: {known})", stage=stage,
-                                known=", ".join(known)))  # fmt: skip
+            raise ValueError(
+                tr("no stage {stage!r} (stages: {known})", stage=stage, known=", ".join(known))
+            )
         return stage
 
     @model_validator(mode="after")
@@ -335,9 +349,14 @@ class Activity(Record):
         allowed = OUTCOMES_BY_KIND[self.kind]
         if self.outcome is not None and self.outcome not in allowed:
             names = ", ".join(o.value for o in allowed) or tr("none")
-            raise ValueError(tr("{outcome!r} is not an outcome of a {kind} (possible: {names})",
-                                outcome=self.outcome.value, kind=self.kind.label,
-                                names=names))  # fmt: skip
+            raise ValueError(
+                tr(
+                    "{outcome!r} is not an outcome of a {kind} (possible: {names})",
+                    outcome=self.outcome.value,
+                    kind=self.kind.label,
+                    names=names,
+                )
+            )
         if self.kind == ActivityKind.COMPLAINT:
             if self.complaint_status is None:
                 self.complaint_status = ComplaintStatus.OPEN
@@ -400,12 +419,17 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 MODELS: dict[str, type[Record]] = {model.entity: model for model in RECORD_TYPES}
 
 # What each table's records are called where a rep reads them.
-_ENTITY_LABELS = {"reps": later("reps"), "device_claims": later("devices"),
-                  "customers": later("customers"),
-                  "contacts": later("contacts"), "deals": later("deals"),
-                  "stages": later("stages"),
-                  "activities": later("activities"), "follow_ups": later("follow-ups"),
-                  "targets": later("targets")}  # fmt: skip
+_ENTITY_LABELS = {
+    "reps": later("reps"),
+    "device_claims": later("devices"),
+    "customers": later("customers"),
+    "contacts": later("contacts"),
+    "deals": later("deals"),
+    "stages": later("stages"),
+    "activities": later("activities"),
+    "follow_ups": later("follow-ups"),
+    "targets": later("targets"),
+}
 
 
 def entity_label(table: str) -> str:
@@ -415,46 +439,96 @@ def entity_label(table: str) -> str:
 
 # What each field is called where a rep reads it: the forms, the Conflicts
 # list, an import's word on a conflict. Fields every record has are named once.
-_COMMON_FIELD_LABELS = {"created_at": later("Created"), "owner": later("Owner"),
-                        "deleted": later("Deleted")}  # fmt: skip
+_COMMON_FIELD_LABELS = {
+    "created_at": later("Created"),
+    "owner": later("Owner"),
+    "deleted": later("Deleted"),
+}
 _FIELD_LABELS: dict[str, dict[str, str]] = {
-    "reps": {"name": later("Name"), "email": later("E-mail"), "phone": later("Phone"),
-             "team": later("Team or region"), "manager_id": later("Manager")},
+    "reps": {
+        "name": later("Name"),
+        "email": later("E-mail"),
+        "phone": later("Phone"),
+        "team": later("Team or region"),
+        "manager_id": later("Manager"),
+    },
     "device_claims": {"rep_id": later("Rep")},
     "customers": {
-        "name": later("Name"), "kind": later("Kind"), "industry": later("Industry"),
-        "size": later("Size"), "segment": later("Segment"), "tier": later("Tier"),
-        "source": later("Source"), "address": later("Address"), "phone": later("Phone"),
-        "email": later("E-mail"), "tags": later("Tags"), "notes": later("Notes"),
+        "name": later("Name"),
+        "kind": later("Kind"),
+        "industry": later("Industry"),
+        "size": later("Size"),
+        "segment": later("Segment"),
+        "tier": later("Tier"),
+        "source": later("Source"),
+        "address": later("Address"),
+        "phone": later("Phone"),
+        "email": later("E-mail"),
+        "tags": later("Tags"),
+        "notes": later("Notes"),
         "merged_into": later("Merged into"),
     },
-    "contacts": {"customer_id": later("Customer"), "name": later("Name"), "title": later("Title"),
-                 "phone": later("Phone"), "email": later("E-mail"), "notes": later("Notes")},
-    "stages": {"label": later("Label"), "position": later("Position"),
-               "probability": later("Probability"), "kind": later("Kind"),
-               "rot_days": later("Rot days"), "moved_to": later("Deals moved to")},
-    "deals": {
-        "customer_id": later("Customer"), "title": later("Deal title"),
-        "amount": later("Amount"), "stage": later("Stage"), "probability": later("Probability"),
-        "expected_close": later("Expected close"), "next_step": later("Next step"),
-        "reason": later("Why"), "closed_on": later("Closed on"),
+    "contacts": {
+        "customer_id": later("Customer"),
+        "name": later("Name"),
+        "title": later("Title"),
+        "phone": later("Phone"),
+        "email": later("E-mail"),
+        "notes": later("Notes"),
     },
-    "stage_history": {"deal_id": later("Deal"), "from_stage": later("From stage"),
-                      "to_stage": later("To stage"), "at": later("When")},
+    "stages": {
+        "label": later("Label"),
+        "position": later("Position"),
+        "probability": later("Probability"),
+        "kind": later("Kind"),
+        "rot_days": later("Rot days"),
+        "moved_to": later("Deals moved to"),
+    },
+    "deals": {
+        "customer_id": later("Customer"),
+        "title": later("Deal title"),
+        "amount": later("Amount"),
+        "stage": later("Stage"),
+        "probability": later("Probability"),
+        "expected_close": later("Expected close"),
+        "next_step": later("Next step"),
+        "reason": later("Why"),
+        "closed_on": later("Closed on"),
+    },
+    "stage_history": {
+        "deal_id": later("Deal"),
+        "from_stage": later("From stage"),
+        "to_stage": later("To stage"),
+        "at": later("When"),
+    },
     "activities": {
-        "kind": later("Kind"), "customer_id": later("Customer"), "deal_id": later("Deal"),
-        "contact_id": later("Contact"), "at": later("When"), "duration_min": later("Minutes"),
-        "outcome": later("Outcome"), "satisfaction": later("Satisfaction"),
-        "notes": later("Notes"), "complaint_status": later("Complaint status"),
+        "kind": later("Kind"),
+        "customer_id": later("Customer"),
+        "deal_id": later("Deal"),
+        "contact_id": later("Contact"),
+        "at": later("When"),
+        "duration_min": later("Minutes"),
+        "outcome": later("Outcome"),
+        "satisfaction": later("Satisfaction"),
+        "notes": later("Notes"),
+        "complaint_status": later("Complaint status"),
     },
     "follow_ups": {
-        "title": later("What to do"), "customer_id": later("Customer"), "deal_id": later("Deal"),
-        "due": later("Due"), "recurrence": later("Repeats"), "done_at": later("Done"),
+        "title": later("What to do"),
+        "customer_id": later("Customer"),
+        "deal_id": later("Deal"),
+        "due": later("Due"),
+        "recurrence": later("Repeats"),
+        "done_at": later("Done"),
         "snoozed_until": later("Snoozed until"),
     },
-    "targets": {"rep_id": later("Rep"), "period": later("Period"), "metric": later("Metric"),
-                "amount": later("Amount")},
-}  # fmt: skip
+    "targets": {
+        "rep_id": later("Rep"),
+        "period": later("Period"),
+        "metric": later("Metric"),
+        "amount": later("Amount"),
+    },
+}
 
 
 def field_label(table: str, field: str) -> str:

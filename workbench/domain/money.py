@@ -24,10 +24,30 @@ ISO_4217 = frozenset(
 
 # Currencies whose minor unit is not 1/100.
 _DECIMALS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}  # fmt: skip
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
 
 _SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 
@@ -41,8 +61,9 @@ def decimals(currency: str) -> int:
 def check_currency(code: str) -> str:
     code = code.strip().upper()
     if code not in ISO_4217:
-        raise ValueError(tr("{code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)",
-                            code=code))  # fmt: skip
+        raise ValueError(
+            tr("{code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)", code=code)
+        )
     return code
 
 
@@ -82,8 +103,9 @@ def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
         ) from None
     minor = value.scaleb(scale + decimals(currency))
     if minor != minor.to_integral_value():
-        raise ValueError(tr("{text!r} has more decimals than {currency} allows", text=text,
-                            currency=currency))  # fmt: skip
+        raise ValueError(
+            tr("{text!r} has more decimals than {currency} allows", text=text, currency=currency)
+        )
     if minor > MAX_MINOR:
         raise ValueError(tr("{text!r} is too large", text=text))
     return int(minor)

@@ -68,8 +68,9 @@ class Period:
                 year, part = int(match[1]), int(match[2]) if match.lastindex == 2 else 1
                 if FIRST_YEAR <= year <= LAST_YEAR:
                     return cls._build(kind, year, part)
-        raise ValueError(tr("{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)",
-                            key=key))  # fmt: skip
+        raise ValueError(
+            tr("{key!r} is not a period (e.g. 2026, 2026-Q4, 2026-11, 2026-W48)", key=key)
+        )
 
     @classmethod
     def containing(cls, kind: PeriodKind, day: date) -> Period:
@@ -133,5 +134,9 @@ def period_named(text: str, today: date) -> Period:
     try:
         return Period.parse(text)
     except ValueError:
-        raise ValueError(tr("{text!r} is not a period (e.g. this month, next quarter, 2026-Q4, "
-                            "2026-11)", text=text.strip())) from None  # fmt: skip
+        raise ValueError(
+            tr(
+                "{text!r} is not a period (e.g. this month, next quarter, 2026-Q4, 2026-11)",
+                text=text.strip(),
+            )
+        ) from None

@@ -16,9 +16,24 @@ from workbench.i18n import tr
 ZONED_UNTIL = re.compile(r"(UNTIL=\d{8}T\d{6})(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})", re.IGNORECASE)
 # The rule parts of RFC 5545 (3.3.10); dateutil reads more (BYEASTER), which
 # no calendar a rule is exported to would understand.
-RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
-                         "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
-                         "WKST"})  # fmt: skip
+RRULE_PARTS = frozenset(
+    {
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYSECOND",
+        "BYMINUTE",
+        "BYHOUR",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    }
+)
 
 
 # A follow-up is due on a day (at its own time): no rule repeats it within one.
@@ -51,8 +66,11 @@ def rest_of_series(rule: str, anchor: date, after: date) -> Rest | None:
     first = dates.after(datetime.combine(after, time()))
     if first is None:
         return None
-    parts = [part for part in rule.split(";")
-             if not part.strip().upper().startswith(("COUNT=", "UNTIL="))]  # fmt: skip
+    parts = [
+        part
+        for part in rule.split(";")
+        if not part.strip().upper().startswith(("COUNT=", "UNTIL="))
+    ]
     ends = len(parts) < len(rule.split(";"))
     return Rest(first.date(), ";".join(parts), list(dates)[-1].date() if ends else None)
 
@@ -65,15 +83,32 @@ def check_new_rule(rule: str) -> None:
     lines = [line for line in rule.upper().splitlines() if line.strip()]
     if len(lines) != 1:
         raise ValueError(tr("{rule!r}: give one rule line (FREQ=…), nothing else", rule=rule))
-    names = {part.partition("=")[0].strip() for part in lines[0].removeprefix("RRULE:").split(";")
-             if part.strip()}  # fmt: skip
+    names = {
+        part.partition("=")[0].strip()
+        for part in lines[0].removeprefix("RRULE:").split(";")
+        if part.strip()
+    }
     if unknown := sorted(names - RRULE_PARTS):
-        raise ValueError(tr("{rule!r} is not a recurrence rule (RFC 5545 has no {part})",
-                            rule=rule, part=unknown[0]))  # fmt: skip
+        raise ValueError(
+            tr(
+                "{rule!r} is not a recurrence rule (RFC 5545 has no {part})",
+                rule=rule,
+                part=unknown[0],
+            )
+        )
     if ZONED_UNTIL.search(rule):
-        raise ValueError(tr("{rule!r}: write UNTIL as a local date or time, without Z "
-                            "(UNTIL=20270131)", rule=rule))  # fmt: skip
+        raise ValueError(
+            tr(
+                "{rule!r}: write UNTIL as a local date or time, without Z (UNTIL=20270131)",
+                rule=rule,
+            )
+        )
     freq = re.search(r"FREQ=(\w+)", lines[0])
     if (freq and freq[1] in _WITHIN_A_DAY) or names & _WITHIN_A_DAY_PARTS:
-        raise ValueError(tr("{rule!r}: a follow-up repeats by the day at most (its time is its "
-                            "own); use FREQ=DAILY or longer", rule=rule))  # fmt: skip
+        raise ValueError(
+            tr(
+                "{rule!r}: a follow-up repeats by the day at most (its time is its "
+                "own); use FREQ=DAILY or longer",
+                rule=rule,
+            )
+        )

@@ -85,7 +85,8 @@ def _text(name: str, value: object, longest: int, optional: bool = False) -> Non
     if value is None and optional:
         return
     if not isinstance(value, str) or not value or len(value) > longest:
-        raise SettingsError(tr("{name}: must be text of 1 to {longest} characters", name=name,
-                               longest=longest))  # fmt: skip
+        raise SettingsError(
+            tr("{name}: must be text of 1 to {longest} characters", name=name, longest=longest)
+        )
     if not value.isprintable():
         raise SettingsError(tr("{name}: must not contain control characters", name=name))

@@ -23,8 +23,11 @@ class StageKind(StrEnum):
         return tr(_KIND_LABELS[self])
 
 
-_KIND_LABELS = {StageKind.OPEN: later("in progress"), StageKind.WON: later("won"),
-                StageKind.LOST: later("lost")}  # fmt: skip
+_KIND_LABELS = {
+    StageKind.OPEN: later("in progress"),
+    StageKind.WON: later("won"),
+    StageKind.LOST: later("lost"),
+}
 
 
 # key, label, probability %, kind, rot days (an open deal idle longer is stale)

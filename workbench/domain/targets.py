@@ -86,8 +86,9 @@ class Breakdown:
     def _weight(self, day: date, period: Period) -> float:
         """`day`'s share of `period` (the shares of its working days add up to 1)."""
         weights = self.month_weights or {}
-        months = [] if self.split == Split.EVEN or period.kind == PeriodKind.WEEK \
-            else _months(period)  # fmt: skip
+        months = (
+            [] if self.split == Split.EVEN or period.kind == PeriodKind.WEEK else _months(period)
+        )
         if len(months) < 2 or not sum(weights.get(m.start.month, 0) for m in months):
             return 1 / max(1, self.calendar.count(period.start, period.end))
         total = sum(weights.get(m.start.month, 0) for m in months)
@@ -152,8 +153,12 @@ class Pace:
     expected: float  # the share of target due by today, 0..1
 
     def describe(self) -> str:
-        return tr("working day {day} of {days}: on pace at {share}", day=self.working_day,
-                  days=self.working_days, share=f"{self.expected:.0%}")  # fmt: skip
+        return tr(
+            "working day {day} of {days}: on pace at {share}",
+            day=self.working_day,
+            days=self.working_days,
+            share=f"{self.expected:.0%}",
+        )
 
 
 def pace(breakdown: Breakdown, period: Period, today: date) -> Pace:

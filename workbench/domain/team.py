@@ -42,12 +42,17 @@ class Team:
         for a malformed id or a passphrase too short to protect anything."""
         team_id = team_id.strip().lower()
         if not TEAM_ID.match(team_id):
-            raise ValueError(tr("{id!r} is not a team id (12 characters, digits and a-f, as "
-                                "`workbench team` shows it, e.g. 3f2a9c1b7d4e)",
-                                id=team_id))  # fmt: skip
+            raise ValueError(
+                tr(
+                    "{id!r} is not a team id (12 characters, digits and a-f, as "
+                    "`workbench team` shows it, e.g. 3f2a9c1b7d4e)",
+                    id=team_id,
+                )
+            )
         if len(passphrase) < MIN_PASSPHRASE:
-            raise ValueError(tr("a team passphrase has at least {count} characters",
-                                count=MIN_PASSPHRASE))  # fmt: skip
+            raise ValueError(
+                tr("a team passphrase has at least {count} characters", count=MIN_PASSPHRASE)
+            )
         return cls(team_id, _derive(team_id, passphrase))
 
     def sign(self, header: dict[str, Any]) -> str:

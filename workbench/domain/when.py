@@ -134,10 +134,17 @@ def _unread(quoted: str, left: str, *, chinese: bool) -> WhenError:
     """A refusal quoting what was typed and the words not understood (a
     Chinese phrase has been translated: only all of it can be quoted)."""
     if chinese or len(left) >= len(quoted) - 2:
-        return WhenError(tr("can't read {text} as a date; try {examples}", text=quoted,
-                            examples=examples()))  # fmt: skip
-    return WhenError(tr("can't read {left} in {text}; try {examples}", left=repr(left),
-                        text=quoted, examples=examples()))  # fmt: skip
+        return WhenError(
+            tr("can't read {text} as a date; try {examples}", text=quoted, examples=examples())
+        )
+    return WhenError(
+        tr(
+            "can't read {left} in {text}; try {examples}",
+            left=repr(left),
+            text=quoted,
+            examples=examples(),
+        )
+    )
 
 
 def monday(day: date) -> date:
@@ -161,8 +168,7 @@ def _resolve(r: Reading, quoted: str) -> When:
     """One day and time from the pieces a phrase was read into."""
     at = time_of_day(r, quoted)
     if at is not None and r.in_years:
-        raise WhenError(tr("{text}: for a time of day that far ahead, give the date",
-                           text=quoted))  # fmt: skip
+        raise WhenError(tr("{text}: for a time of day that far ahead, give the date", text=quoted))
     if r.moment is not None:  # "in 2 hours": a day and a time at once
         if at is not None or (r.day not in (None, r.moment.date())):
             raise WhenError(tr("{text} names two different times", text=quoted))
@@ -179,8 +185,12 @@ def _resolve(r: Reading, quoted: str) -> When:
     if r.part_today and day != r.today:
         raise WhenError(tr("{text} names two different days", text=quoted))
     if r.midnight:
-        raise WhenError(tr("{text}: midnight at the start or the end of that day? Type 0:00 "
-                           "and the day after", text=quoted))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text}: midnight at the start or the end of that day? Type 0:00 and the day after",
+                text=quoted,
+            )
+        )
     return When(day, at)
 
 
@@ -191,9 +201,14 @@ def _day(r: Reading, quoted: str) -> date | None:
         raise WhenError(tr("{text} names two different days", text=quoted))
     if r.weekday is not None and r.day is not None:
         if r.day.weekday() != r.weekday:
-            raise WhenError(tr("{text}: {day} is not a {weekday}", text=quoted,
-                               day=day_text(r.day, year=True),
-                               weekday=weekday(r.weekday)))  # fmt: skip
+            raise WhenError(
+                tr(
+                    "{text}: {day} is not a {weekday}",
+                    text=quoted,
+                    day=day_text(r.day, year=True),
+                    weekday=weekday(r.weekday),
+                )
+            )
         return r.day
     if r.monthday is not None:
         return _monthday(r, quoted)
@@ -207,8 +222,13 @@ def _monthday(r: Reading, quoted: str) -> date:
     """The next day with that number (and that weekday, when one was named)."""
     assert r.monthday is not None
     if r.monthday == r.today.day and r.weekday is None:
-        raise WhenError(tr("{text}: the {nth} is today; type today, or the month too",
-                           text=quoted, nth=ordinal(r.monthday)))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text}: the {nth} is today; type today, or the month too",
+                text=quoted,
+                nth=ordinal(r.monthday),
+            )
+        )
     first = date(r.today.year, r.today.month, 1)
     for months in range(0, 12 * 8):
         month = (first.month - 1 + months) % 12 + 1
@@ -223,10 +243,15 @@ def _monthday(r: Reading, quoted: str) -> date:
 
 
 _PM_PARTS = ("afternoon", "evening", "night", "tonight")
-_PART_NAMES = {"morning": later("morning"), "early morning": later("morning"),
-               "afternoon": later("afternoon"), "evening": later("evening"),
-               "night": later("night"), "tonight": later("evening"),
-               "noon": later("noon")}  # fmt: skip
+_PART_NAMES = {
+    "morning": later("morning"),
+    "early morning": later("morning"),
+    "afternoon": later("afternoon"),
+    "evening": later("evening"),
+    "night": later("night"),
+    "tonight": later("evening"),
+    "noon": later("noon"),
+}
 
 
 def time_of_day(r: Reading, quoted: str) -> time | None:
@@ -239,16 +264,33 @@ def time_of_day(r: Reading, quoted: str) -> time | None:
             return at.replace(hour=at.hour + 12)  # "at 3": business hours
         return at
     if at.hour == 12 and r.clock_kind != "ampm" and part != "noon":
-        raise WhenError(tr("{text}: 12 in the {part} is noon or midnight? Say which",
-                           text=quoted, part=tr(_PART_NAMES[part])))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text}: 12 in the {part} is noon or midnight? Say which",
+                text=quoted,
+                part=tr(_PART_NAMES[part]),
+            )
+        )
     if part in _PM_PARTS:
         if r.clock_kind == "ampm" and at.hour < 12:
-            raise WhenError(tr("{text}: {time} is not in the {part}", text=quoted,
-                               time=f"{at:%H:%M}", part=tr(_PART_NAMES[part])))  # fmt: skip
+            raise WhenError(
+                tr(
+                    "{text}: {time} is not in the {part}",
+                    text=quoted,
+                    time=f"{at:%H:%M}",
+                    part=tr(_PART_NAMES[part]),
+                )
+            )
         return at.replace(hour=at.hour + 12) if at.hour < 12 else at
     if part in ("morning", "early morning") and at.hour >= 12:
-        raise WhenError(tr("{text}: {time} is not in the {part}", text=quoted,
-                           time=f"{at:%H:%M}", part=tr(_PART_NAMES["morning"])))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text}: {time} is not in the {part}",
+                text=quoted,
+                time=f"{at:%H:%M}",
+                part=tr(_PART_NAMES["morning"]),
+            )
+        )
     if part == "noon" and at.hour < 6:
         return at.replace(hour=at.hour + 12)
     return at
@@ -270,8 +312,10 @@ def _rhythm(parts: dict[str, str]) -> str:
             return tr("every weekday")
         text += tr(" on {days}", days=", ".join(_day_name(day) for day in days.split(",")))
     if monthdays := parts.get("BYMONTHDAY"):
-        names = [tr("the last day") if day == "-1" else tr("the {nth}", nth=ordinal(int(day)))
-                 for day in monthdays.split(",")]  # fmt: skip
+        names = [
+            tr("the last day") if day == "-1" else tr("the {nth}", nth=ordinal(int(day)))
+            for day in monthdays.split(",")
+        ]
         text += tr(" on {days}", days=", ".join(names))
     if month := parts.get("BYMONTH"):
         text += tr(" in {month}", month=_month_name(int(month)))
@@ -315,8 +359,14 @@ _EVERY = {  # a rule's FREQ: how it reads once, and every {count} times
 
 def _checked(when: When, now: datetime, allow_past: bool, quoted: str) -> When:
     today = now.date()
-    if not allow_past and (when.day < today or (when.day == today and when.at is not None
-                           and when.at < now.time().replace(second=0, microsecond=0))):  # fmt: skip
+    if not allow_past and (
+        when.day < today
+        or (
+            when.day == today
+            and when.at is not None
+            and when.at < now.time().replace(second=0, microsecond=0)
+        )
+    ):
         shown = day_text(when.day, year=True) + (f" {when.at:%H:%M}" if when.at else "")
         raise WhenError(tr("{text} is {day}, which is in the past", text=quoted, day=shown))
     if (when.day - today).days > MAX_DAYS_AHEAD:

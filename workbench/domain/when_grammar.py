@@ -20,8 +20,12 @@ from workbench.domain.when import MAX_DAYS_AHEAD, WhenError, coming, monday
 from workbench.domain.when_text import MONTHS
 from workbench.i18n import tr
 
-_EXTRA_NAMES = {"tuesday": ("tues",), "thursday": ("thur", "thurs"), "september": ("sept",),
-                "wednesday": ("weds",)}  # fmt: skip
+_EXTRA_NAMES = {
+    "tuesday": ("tues",),
+    "thursday": ("thur", "thurs"),
+    "september": ("sept",),
+    "wednesday": ("weds",),
+}
 WEEKDAY_NAMES = {
     name: index
     for index, full in enumerate(
@@ -32,11 +36,23 @@ WEEKDAY_NAMES = {
 MONTH_NAMES = {
     name: index + 1
     for index, full in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december")
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
     )
     for name in (full, MONTHS[index], *_EXTRA_NAMES.get(full, ()))
-}  # fmt: skip
+}
 
 
 def alternatives(names: dict[str, int]) -> str:
@@ -50,16 +66,41 @@ DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 YEAR = r"(?:\s+(?P<y>\d{4}))?"
 AMPM = r"(?P<ap>am|pm|a|p)"
 UNITS = {
-    "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
-    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "d": "days", "day": "days", "days": "days",
-    "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
-    "fortnight": "fortnights", "fortnights": "fortnights",
-    "m": "months", "mo": "months", "mos": "months", "month": "months", "months": "months",
-    "q": "quarters", "qtr": "quarters", "qtrs": "quarters", "quarter": "quarters",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "fortnight": "fortnights",
+    "fortnights": "fortnights",
+    "m": "months",
+    "mo": "months",
+    "mos": "months",
+    "month": "months",
+    "months": "months",
+    "q": "quarters",
+    "qtr": "quarters",
+    "qtrs": "quarters",
+    "quarter": "quarters",
     "quarters": "quarters",
-    "y": "years", "yr": "years", "yrs": "years", "year": "years", "years": "years",
-}  # fmt: skip
+    "y": "years",
+    "yr": "years",
+    "yrs": "years",
+    "year": "years",
+    "years": "years",
+}
 _NUMBER = r"\d+(?:\.\d+)?"
 _WORD_AMOUNT = r"an?|a couple(?: of)?|couple(?: of)?|a few|few|several"
 _UNIT_NAMES = alternatives(dict.fromkeys(UNITS, 0))
@@ -108,16 +149,18 @@ def real_date(year: int, month: int, day: int, source: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as error:
-        raise WhenError(tr("{text} is not a real date ({error})", text=repr(source),
-                           error=error)) from None  # fmt: skip
+        raise WhenError(
+            tr("{text} is not a real date ({error})", text=repr(source), error=error)
+        ) from None
 
 
 def clock(hour: int, minute: int, source: str) -> time:
     try:
         return time(hour, minute)
     except ValueError:
-        raise WhenError(tr("{text} is not a time (use 3pm or 15:00)",
-                           text=repr(source.strip()))) from None  # fmt: skip
+        raise WhenError(
+            tr("{text} is not a time (use 3pm or 15:00)", text=repr(source.strip()))
+        ) from None
 
 
 def _year(text: str | None) -> int | None:
@@ -171,8 +214,17 @@ def _ordinal(text: str) -> int:
 
 
 def _amount(text: str) -> float:
-    words = {"a": 1, "an": 1, "a couple": 2, "couple": 2, "a couple of": 2, "couple of": 2,
-             "a few": 3, "few": 3, "several": 3}  # fmt: skip
+    words = {
+        "a": 1,
+        "an": 1,
+        "a couple": 2,
+        "couple": 2,
+        "a couple of": 2,
+        "couple of": 2,
+        "a few": 3,
+        "few": 3,
+        "several": 3,
+    }
     return float(words[text]) if text in words else float(text)
 
 
@@ -183,8 +235,7 @@ def offset(pairs: list[tuple[str, str]], source: str) -> relativedelta:
     for amount_text, unit_text in pairs:
         amount, unit = _amount(amount_text), UNITS[unit_text]
         if unit_text == "m":
-            raise WhenError(tr("{text}: m is minutes or months? Type min or mo",
-                               text=repr(source)))  # fmt: skip
+            raise WhenError(tr("{text}: m is minutes or months? Type min or mo", text=repr(source)))
         if unit in ("minutes", "hours"):
             minutes = amount * (60 if unit == "hours" else 1)
             if minutes != int(minutes):
@@ -192,16 +243,20 @@ def offset(pairs: list[tuple[str, str]], source: str) -> relativedelta:
             total += relativedelta(minutes=int(minutes))
             continue
         if amount != int(amount):
-            raise WhenError(tr("{text}: give a whole number of {unit}", text=repr(source),
-                               unit=unit))  # fmt: skip
+            raise WhenError(
+                tr("{text}: give a whole number of {unit}", text=repr(source), unit=unit)
+            )
         count = int(amount)
         if count > MAX_DAYS_AHEAD:
             raise WhenError(tr("{text} is more than ten years ahead", text=repr(source)))
-        total += {"days": relativedelta(days=count), "weeks": relativedelta(weeks=count),
-                  "fortnights": relativedelta(weeks=2 * count),
-                  "months": relativedelta(months=count),
-                  "quarters": relativedelta(months=3 * count),
-                  "years": relativedelta(years=count)}[unit]  # fmt: skip
+        total += {
+            "days": relativedelta(days=count),
+            "weeks": relativedelta(weeks=count),
+            "fortnights": relativedelta(weeks=2 * count),
+            "months": relativedelta(months=count),
+            "quarters": relativedelta(months=3 * count),
+            "years": relativedelta(years=count),
+        }[unit]
     return total
 
 
@@ -251,10 +306,15 @@ def _numeric(m: re.Match[str], r: Reading) -> None:
     elif b > 12 >= a or a == b or r.month_first:
         month, day = a, b
     else:
-        raise WhenError(tr("{text} could be {one} or {other}: type it as {example}",
-                           text=repr(m[0].strip()), one=f"{MONTHS[a - 1]} {b}",
-                           other=f"{MONTHS[b - 1]} {a}",
-                           example=f"{MONTHS[a - 1]} {b}"))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text} could be {one} or {other}: type it as {example}",
+                text=repr(m[0].strip()),
+                one=f"{MONTHS[a - 1]} {b}",
+                other=f"{MONTHS[b - 1]} {a}",
+                example=f"{MONTHS[a - 1]} {b}",
+            )
+        )
     year = _year(m["y"])
     if year is not None:
         r.set_day(real_date(year, month, day, m[0]), m[0])
@@ -381,9 +441,14 @@ def _edge_of_month(m: re.Match[str], r: Reading) -> None:
 def _month_alone(m: re.Match[str], r: Reading) -> None:
     month = MONTH_NAMES[m["mon"]]
     if not (m["lead"] or m["after"] or m["y"] or m["ny"]):
-        raise WhenError(tr("{text}: which day? Type in {text_} for the 1st, or a day such as "
-                           "{example}", text=repr(m[0]), text_=m[0],
-                           example=f"{m[0]} 15"))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text}: which day? Type in {text_} for the 1st, or a day such as {example}",
+                text=repr(m[0]),
+                text_=m[0],
+                example=f"{m[0]} 15",
+            )
+        )
     if m["ny"]:
         year = r.today.year + 1
     else:
@@ -391,9 +456,13 @@ def _month_alone(m: re.Match[str], r: Reading) -> None:
         if m["after"]:
             year += 1
     if (year, month) == (r.today.year, r.today.month):
-        raise WhenError(tr("{text} is this month: name the day, e.g. {example}",
-                           text=repr(m[0].strip()),
-                           example=f"{m['mon']} {r.today.day + 1}"))  # fmt: skip
+        raise WhenError(
+            tr(
+                "{text} is this month: name the day, e.g. {example}",
+                text=repr(m[0].strip()),
+                example=f"{m['mon']} {r.today.day + 1}",
+            )
+        )
     r.set_day(date(year, month, 1), m[0])
 
 
@@ -449,8 +518,10 @@ def _units_ahead(m: re.Match[str], r: Reading) -> None:
 
 def _next_period(m: re.Match[str], r: Reading) -> None:  # the 1st of it
     start = date(r.today.year, 1 if m["what"] == "year" else r.today.month, 1)
-    r.set_day(start + relativedelta(years=1) if m["what"] == "year"
-              else start + relativedelta(months=1), m[0])  # fmt: skip
+    r.set_day(
+        start + relativedelta(years=1) if m["what"] == "year" else start + relativedelta(months=1),
+        m[0],
+    )
 
 
 def _weekend(m: re.Match[str], r: Reading) -> None:
@@ -534,8 +605,9 @@ def _relative_clock(m: re.Match[str], r: Reading) -> None:
         else:
             kind = "24h" if m["hsuffix"] == "h" or base > 12 else "bare"
     start = datetime.combine(date(2000, 1, 2), time(base % 24))
-    moment = start + (timedelta(minutes=minutes) if m["dir"] in ("past", "after")
-                      else -timedelta(minutes=minutes))  # fmt: skip
+    moment = start + (
+        timedelta(minutes=minutes) if m["dir"] in ("past", "after") else -timedelta(minutes=minutes)
+    )
     if moment.date() != start.date() or minutes >= 60:
         raise WhenError(tr("{text} is not a time (use 3pm or 15:00)", text=repr(m[0].strip())))
     r.set_clock(moment.time(), kind, m[0])
@@ -555,17 +627,27 @@ def _word_time(m: re.Match[str], r: Reading) -> None:
 
 
 def _ambiguous_h(m: re.Match[str], r: Reading) -> None:
-    raise WhenError(tr("{text}: the time {clock}, or in {hour} hours? Type {clock} or "
-                       "in {hour} hours", text=repr(m[0].strip()), hour=int(m["h"]),
-                       clock=f"{int(m['h']):02d}:00"))  # fmt: skip
+    raise WhenError(
+        tr(
+            "{text}: the time {clock}, or in {hour} hours? Type {clock} or in {hour} hours",
+            text=repr(m[0].strip()),
+            hour=int(m["h"]),
+            clock=f"{int(m['h']):02d}:00",
+        )
+    )
 
 
 def _part(m: re.Match[str], r: Reading) -> None:
     if r.part is not None:
         raise WhenError(tr("{text} names two parts of the day", text=repr(m[0].strip())))
     part = m["part"]
-    r.part = {"tonite": "tonight", "pm": "afternoon", "am": "morning",
-              "lunch": "noon", "lunchtime": "noon"}.get(part, part)  # fmt: skip
+    r.part = {
+        "tonite": "tonight",
+        "pm": "afternoon",
+        "am": "morning",
+        "lunch": "noon",
+        "lunchtime": "noon",
+    }.get(part, part)
     r.part = r.part.removesuffix("ish")
     r.part_today = r.part == "tonight" or bool(m["this"] and m["this"].strip() == "this")
 
@@ -580,8 +662,10 @@ def _refuse(message: str) -> Handler:
 # --- the rules, in the order they are tried ----------------------------------
 
 _NOT_A_TIME = r"(?!\s*(?::|am\b|pm\b|a\b|p\b|h\b|h\d|oclock))"
-_WHICH_MONTH = (rf"(?:(?:the\s+)?(?P<which>next|this|current|coming|following)\s+month"
-                rf"|{MON}(?:\s+(?P<y>\d{{4}})|\s+(?P<ny>next year))?)")  # fmt: skip
+_WHICH_MONTH = (
+    rf"(?:(?:the\s+)?(?P<which>next|this|current|coming|following)\s+month"
+    rf"|{MON}(?:\s+(?P<y>\d{{4}})|\s+(?P<ny>next year))?)"
+)
 _RULES_TEXT: tuple[tuple[str, Handler], ...] = (
     (
         r"\b(?:gmt|utc|cet|cest|cst|est|edt|pst|pdt|bst|ist|mst|mdt|jst)\b",

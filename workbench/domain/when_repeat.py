@@ -30,14 +30,28 @@ RECURRENCE = re.compile(
     rf"|^(?:\d(?:st|nd|rd|th)|last)\b.*\bof (?:every|each) month$"
 )
 _ADVERBS = {
-    "daily": (1, "DAILY"), "everyday": (1, "DAILY"), "weekly": (1, "WEEKLY"),
-    "biweekly": (2, "WEEKLY"), "fortnightly": (2, "WEEKLY"), "monthly": (1, "MONTHLY"),
-    "quarterly": (3, "MONTHLY"), "yearly": (1, "YEARLY"), "annually": (1, "YEARLY"),
-    "once a day": (1, "DAILY"), "once a week": (1, "WEEKLY"), "once a month": (1, "MONTHLY"),
+    "daily": (1, "DAILY"),
+    "everyday": (1, "DAILY"),
+    "weekly": (1, "WEEKLY"),
+    "biweekly": (2, "WEEKLY"),
+    "fortnightly": (2, "WEEKLY"),
+    "monthly": (1, "MONTHLY"),
+    "quarterly": (3, "MONTHLY"),
+    "yearly": (1, "YEARLY"),
+    "annually": (1, "YEARLY"),
+    "once a day": (1, "DAILY"),
+    "once a week": (1, "WEEKLY"),
+    "once a month": (1, "MONTHLY"),
     "once a year": (1, "YEARLY"),
-}  # fmt: skip
-_UNITS = {"day": (1, "DAILY"), "week": (1, "WEEKLY"), "fortnight": (2, "WEEKLY"),
-          "month": (1, "MONTHLY"), "quarter": (3, "MONTHLY"), "year": (1, "YEARLY")}  # fmt: skip
+}
+_UNITS = {
+    "day": (1, "DAILY"),
+    "week": (1, "WEEKLY"),
+    "fortnight": (2, "WEEKLY"),
+    "month": (1, "MONTHLY"),
+    "quarter": (3, "MONTHLY"),
+    "year": (1, "YEARLY"),
+}
 _SHORT = r"(?:hour|hr|minute|min)s?"
 _COUNT = r"(?P<n>\d+|other|a|an)"
 _EVERY_UNIT = re.compile(
@@ -49,8 +63,10 @@ _ADVERB = re.compile(
 )
 _NTH = r"\d{1,2}(?:st|nd|rd|th)"
 _DAY_LIST = re.compile(rf"\b({_DAY_NAMES}|weekday|weekend|work ?day|business day)s?\b")
-_MONTHDAYS = re.compile(rf"^(?:on\s+)?(?:the\s+)?(?P<days>{_NTH}(?:\s+and\s+(?:the\s+)?{_NTH})*)"
-                        rf"(?:\s+of\s+(?:the|every|each)\s+month)?$")  # fmt: skip
+_MONTHDAYS = re.compile(
+    rf"^(?:on\s+)?(?:the\s+)?(?P<days>{_NTH}(?:\s+and\s+(?:the\s+)?{_NTH})*)"
+    rf"(?:\s+of\s+(?:the|every|each)\s+month)?$"
+)
 _LAST_DAY = re.compile(r"^on\s+the\s+last(?:\s+day)?$")
 _NTH_WEEKDAYS = re.compile(
     rf"^(?:on\s+)?(?:the\s+)?(?P<nths>(?:{_NTH}|last)(?:\s+last)?(?:\s+and\s+(?:the\s+)?(?:{_NTH}|last))*)"
@@ -87,10 +103,13 @@ def _rule_for(phrase: str, quoted: str) -> str:
         raise WhenError(tr("{text}: a follow-up repeats every day at most often", text=quoted))
     rule = _read_rule(phrase)
     if rule is None:
-        raise WhenError(tr(
-            "can't read {text} as a repeat; try every 2 weeks, every mon and thu, "
-            "every month on the 1st, every weekday, 每周, 每月1号", text=quoted
-        ))  # fmt: skip
+        raise WhenError(
+            tr(
+                "can't read {text} as a repeat; try every 2 weeks, every mon and thu, "
+                "every month on the 1st, every weekday, 每周, 每月1号",
+                text=quoted,
+            )
+        )
     return rule
 
 
@@ -175,7 +194,6 @@ def _nth_days(nths: str, day_name: str) -> str:
         words = part.split()
         n = int(re.sub(r"\D", "", words[0])) if words[0][0].isdigit() else 1
         if not 1 <= n <= 5:
-            raise WhenError(tr("{text}: a month has at most five of each weekday",
-                               text=repr(nths)))  # fmt: skip
+            raise WhenError(tr("{text}: a month has at most five of each weekday", text=repr(nths)))
         found.append(f"{-n if 'last' in words else n}{code}")
     return ",".join(found)

@@ -22,17 +22,53 @@ _SIMPLIFIED = str.maketrans(
 )
 
 _NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-}  # fmt: skip
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+}
 _ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
 _TENS = r"(?P<tens>twenty|thirty|forty|fifty)[\s-]+"
 _ONES = "|".join(word for word, value in _NUMBERS.items() if value < 10)
 _ORDINAL_ONES = "|".join(word for word, value in _ORDINALS.items() if value < 10)
@@ -40,11 +76,16 @@ _ORDINAL_ONES = "|".join(word for word, value in _ORDINALS.items() if value < 10
 
 def _words_to_digits(text: str) -> str:
     """'twenty one' → '21', 'third' → '3rd', 'thirty first' → '31st'."""
-    text = re.sub(rf"\b{_TENS}(?P<ones>{_ORDINAL_ONES})\b",
-                  lambda m: english_ordinal(_NUMBERS[m["tens"]] + _ORDINALS[m["ones"]]),
-                  text)  # fmt: skip
-    text = re.sub(rf"\b{_TENS}(?P<ones>{_ONES})\b",
-                  lambda m: str(_NUMBERS[m["tens"]] + _NUMBERS[m["ones"]]), text)  # fmt: skip
+    text = re.sub(
+        rf"\b{_TENS}(?P<ones>{_ORDINAL_ONES})\b",
+        lambda m: english_ordinal(_NUMBERS[m["tens"]] + _ORDINALS[m["ones"]]),
+        text,
+    )
+    text = re.sub(
+        rf"\b{_TENS}(?P<ones>{_ONES})\b",
+        lambda m: str(_NUMBERS[m["tens"]] + _NUMBERS[m["ones"]]),
+        text,
+    )
     text = re.sub(
         r"\b(" + "|".join(_ORDINALS) + r")\b", lambda m: english_ordinal(_ORDINALS[m[1]]), text
     )
@@ -71,10 +112,30 @@ def normalize(text: str) -> str:
 
 # --- Chinese ------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_CN_WEEKDAYS = {"一": "mon", "二": "tue", "三": "wed", "四": "thu", "五": "fri",
-                "六": "sat", "日": "sun", "天": "sun"}  # fmt: skip
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_WEEKDAYS = {
+    "一": "mon",
+    "二": "tue",
+    "三": "wed",
+    "四": "thu",
+    "五": "fri",
+    "六": "sat",
+    "日": "sun",
+    "天": "sun",
+}
 NUM = r"[0-9]+|[零〇一二两三四五六七八九十]+"
 _WEEK = r"(?:周|星期|礼拜)"
 _DAY_OF_WEEK = rf"{_WEEK}(?P<d>[一二三四五六日天])"
@@ -93,16 +154,40 @@ def cn_number(text: str) -> int:
     return value
 
 
-_CN_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "礼拜": "weeks",
-             "月": "months", "年": "years", "季度": "quarters", "小时": "hours",
-             "钟头": "hours", "分钟": "minutes", "分": "minutes"}  # fmt: skip
+_CN_UNITS = {
+    "天": "days",
+    "日": "days",
+    "周": "weeks",
+    "星期": "weeks",
+    "礼拜": "weeks",
+    "月": "months",
+    "年": "years",
+    "季度": "quarters",
+    "小时": "hours",
+    "钟头": "hours",
+    "分钟": "minutes",
+    "分": "minutes",
+}
 _CN_UNIT = r"(?P<unit>天|日|周|星期|礼拜|月|年|季度|小时|钟头|分钟)"
 _LATER = r"(?:以后|之后|后)"
 _WITHIN = r"(?:以内|之内|内)"
-_PARTS = {"凌晨": "early morning", "清晨": "morning", "早上": "morning", "早晨": "morning",
-          "上午": "morning", "中午": "noon", "午后": "afternoon", "下午": "afternoon",
-          "傍晚": "evening", "晚上": "evening", "今晚": "tonight", "夜里": "night",
-          "夜间": "night", "半夜": "night", "深夜": "night"}  # fmt: skip
+_PARTS = {
+    "凌晨": "early morning",
+    "清晨": "morning",
+    "早上": "morning",
+    "早晨": "morning",
+    "上午": "morning",
+    "中午": "noon",
+    "午后": "afternoon",
+    "下午": "afternoon",
+    "傍晚": "evening",
+    "晚上": "evening",
+    "今晚": "tonight",
+    "夜里": "night",
+    "夜间": "night",
+    "半夜": "night",
+    "深夜": "night",
+}
 _NIGHT = ("晚上", "今晚", "夜里", "夜间", "半夜", "深夜")
 
 
@@ -181,45 +266,79 @@ CN_RULES: tuple[tuple[str, _RuleText], ...] = (
     (r"每(?:个|一个)?周末", " every weekend "),
     (rf"每(?:隔)?(?:(?P<n>{NUM}个?半?|半)个?)?{_CN_UNIT}", _every),
     (rf"(?P<n>(?:{NUM})个?半?|半个?)?一?刻钟?{_LATER}", " in 15 minutes "),
-    (rf"(?P<n>(?:{NUM})个?半|半个?|(?:{NUM})个?){_CN_UNIT}{_LATER}",
-     lambda m: f" in {_cn_amount(m['n'])} {_CN_UNITS[m['unit']]} "),
-    (rf"(?P<n>(?:{NUM})个?半|半个?|(?:{NUM})个?){_CN_UNIT}{_WITHIN}",
-     lambda m: f" within {_cn_amount(m['n'])} {_CN_UNITS[m['unit']]} "),
-    (rf"(?:未来|接下来的?|下|后)(?P<n>{NUM})个?{_CN_UNIT}",
-     lambda m: f" next {cn_number(m['n'])} {_CN_UNITS[m['unit']]} "),
-    (rf"(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年(?P<month>{NUM})月(?P<day>{NUM})[日号]?",
-     _cn_date),
-    (rf"(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年(?P<month>{NUM})月份?",
-     lambda m: f" {_cn_month(m['month'])} {cn_number(m['year'])} "),
+    (
+        rf"(?P<n>(?:{NUM})个?半|半个?|(?:{NUM})个?){_CN_UNIT}{_LATER}",
+        lambda m: f" in {_cn_amount(m['n'])} {_CN_UNITS[m['unit']]} ",
+    ),
+    (
+        rf"(?P<n>(?:{NUM})个?半|半个?|(?:{NUM})个?){_CN_UNIT}{_WITHIN}",
+        lambda m: f" within {_cn_amount(m['n'])} {_CN_UNITS[m['unit']]} ",
+    ),
+    (
+        rf"(?:未来|接下来的?|下|后)(?P<n>{NUM})个?{_CN_UNIT}",
+        lambda m: f" next {cn_number(m['n'])} {_CN_UNITS[m['unit']]} ",
+    ),
+    (
+        rf"(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年(?P<month>{NUM})月(?P<day>{NUM})[日号]?",
+        _cn_date,
+    ),
+    (
+        rf"(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年(?P<month>{NUM})月份?",
+        lambda m: f" {_cn_month(m['month'])} {cn_number(m['year'])} ",
+    ),
     (rf"(?:明年|下一?年)(?P<month>{NUM})月份?", lambda m: f" {_cn_month(m['month'])} next year "),
-    (rf"(?P<month>{NUM})月份?\s*第(?P<n>{NUM})个?{_DAY_OF_WEEK}",
-     lambda m: f" {cn_number(m['n'])}th {_CN_WEEKDAYS[m['d']]} of {_cn_month(m['month'])} "),
-    (rf"(?:本|当|这个?)月\s*第(?P<n>{NUM})个?{_WEEK}",
-     lambda m: f" the {cn_number(m['n'])}th week of this month "),
-    (rf"(?:下个?|下一个?)月\s*第(?P<n>{NUM})个?{_WEEK}",
-     lambda m: f" the {cn_number(m['n'])}th week of next month "),
-    (rf"(?P<year>\d{{4}}年|明年|下一?年)?(?P<month>{NUM})月份?\s*第(?P<n>{NUM})个?{_WEEK}",
-     lambda m: f" the {cn_number(m['n'])}th week of {_cn_month(m['month'])}{_cn_year(m['year'])} "),
-    (r"(?P<month>1[0-2]|[1-9])/(?P<day>\d{1,2})[日号]",
-     lambda m: f" {_cn_month(m['month'])} {int(m['day'])} "),
+    (
+        rf"(?P<month>{NUM})月份?\s*第(?P<n>{NUM})个?{_DAY_OF_WEEK}",
+        lambda m: f" {cn_number(m['n'])}th {_CN_WEEKDAYS[m['d']]} of {_cn_month(m['month'])} ",
+    ),
+    (
+        rf"(?:本|当|这个?)月\s*第(?P<n>{NUM})个?{_WEEK}",
+        lambda m: f" the {cn_number(m['n'])}th week of this month ",
+    ),
+    (
+        rf"(?:下个?|下一个?)月\s*第(?P<n>{NUM})个?{_WEEK}",
+        lambda m: f" the {cn_number(m['n'])}th week of next month ",
+    ),
+    (
+        rf"(?P<year>\d{{4}}年|明年|下一?年)?(?P<month>{NUM})月份?\s*第(?P<n>{NUM})个?{_WEEK}",
+        lambda m: (
+            f" the {cn_number(m['n'])}th week of {_cn_month(m['month'])}{_cn_year(m['year'])} "
+        ),
+    ),
+    (
+        r"(?P<month>1[0-2]|[1-9])/(?P<day>\d{1,2})[日号]",
+        lambda m: f" {_cn_month(m['month'])} {int(m['day'])} ",
+    ),
     (rf"(?P<month>{NUM})月份?(?P<day>{NUM})[日号]", _cn_date),
     (rf"(?P<month>{NUM})月份?(?P<day>[0-9]+)", _cn_date),  # 十月31
     (rf"(?:下个?|下一个?)月(?P<day>{NUM})[日号]", lambda m: f" {_the(m)} of next month "),
     (rf"(?:本|这个?|当)月(?P<day>{NUM})[日号]", lambda m: f" {_the(m)} of this month "),
     (rf"(?P<day>{NUM})[日号]", lambda m: f" {_the(m)} "),
-    (rf"(?P<month>{NUM})月份?月?(?P<edge>底|末|初|中)",
-     lambda m: f" {_EDGES[m['edge']]} of {_cn_month(m['month'])} "),
-    (rf"(?P<month>{NUM})月份?(?![0-9零〇一二两三四五六七八九十])",  # 八月十五 may be lunar: left
-     lambda m: f" in {_cn_month(m['month'])} "),
+    (
+        rf"(?P<month>{NUM})月份?月?(?P<edge>底|末|初|中)",
+        lambda m: f" {_EDGES[m['edge']]} of {_cn_month(m['month'])} ",
+    ),
+    (
+        rf"(?P<month>{NUM})月份?(?![0-9零〇一二两三四五六七八九十])",  # 八月十五 may be lunar: left
+        lambda m: f" in {_cn_month(m['month'])} ",
+    ),
     (rf"{_PART}(?P<clock>\d{{1,2}}:\d{{2}})", _cn_clock),
-    (rf"{_PART}(?P<hour>{NUM})[点时](?:(?P<half>半)|(?P<quarter>一刻|三刻)|(?P<min>{NUM})分?)?",
-     _cn_hour),
-    (rf"下下个?{_WEEK}(?P<d>[一二三四五六日天])",
-     lambda m: f" {_CN_WEEKDAYS[m['d']]} of the week after next "),
-    (rf"(?:下个?|下一个?){_WEEK}{_WEEK}?(?P<d>[一二三四五六日天])",
-     lambda m: f" next {_CN_WEEKDAYS[m['d']]} "),
-    (rf"(?:这个?|本|今){_WEEK}(?P<d>[一二三四五六日天])",
-     lambda m: f" {_CN_WEEKDAYS[m['d']]} of this week "),
+    (
+        rf"{_PART}(?P<hour>{NUM})[点时](?:(?P<half>半)|(?P<quarter>一刻|三刻)|(?P<min>{NUM})分?)?",
+        _cn_hour,
+    ),
+    (
+        rf"下下个?{_WEEK}(?P<d>[一二三四五六日天])",
+        lambda m: f" {_CN_WEEKDAYS[m['d']]} of the week after next ",
+    ),
+    (
+        rf"(?:下个?|下一个?){_WEEK}{_WEEK}?(?P<d>[一二三四五六日天])",
+        lambda m: f" next {_CN_WEEKDAYS[m['d']]} ",
+    ),
+    (
+        rf"(?:这个?|本|今){_WEEK}(?P<d>[一二三四五六日天])",
+        lambda m: f" {_CN_WEEKDAYS[m['d']]} of this week ",
+    ),
     (rf"{_DAY_OF_WEEK}", lambda m: f" {_CN_WEEKDAYS[m['d']]} "),
     (r"(?:这|本)个?周末", " this weekend "),
     (r"下个?周末", " next weekend "),
@@ -241,7 +360,7 @@ CN_RULES: tuple[tuple[str, _RuleText], ...] = (
     (r"月底前?|月末", " end of month "),
     (r"明年|下一?年", " next year "),
     (r"下个?季度", " next quarter "),
-)  # fmt: skip
+)
 
 
 _CN_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in CN_RULES)

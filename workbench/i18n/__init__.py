@@ -68,8 +68,10 @@ def tr_n(one: str, many: str, count: int, /, **values: Any) -> str:
     return tr(one if count == 1 else many, count=f"{count:,}", **values)
 
 
-_WEEKDAYS = {ENGLISH: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-             CHINESE: ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}  # fmt: skip
+_WEEKDAYS = {
+    ENGLISH: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    CHINESE: ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
 
 
 def weekday(index: int) -> str:
@@ -133,8 +135,9 @@ def choose(asked: str | None = None) -> str:
         if chosen is None:
             raise UnknownLanguage(f"no language {named!r}: Workbench speaks {', '.join(LANGUAGES)}")
     else:
-        system = next((os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG")
-                       if os.environ.get(k)), "")  # fmt: skip
+        system = next(
+            (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
+        )
         chosen = _known(system) or ENGLISH
     if chosen == CHINESE:
         from workbench.i18n.zh_CN import CLICK, MESSAGES

@@ -19,10 +19,26 @@ from workbench.domain.search import is_cjk
 from workbench.i18n import tr
 
 Kind = Literal[
-    "id", "external_id", "text", "date", "moment", "amount", "currency", "number",
-    "tags", "choice", "customer", "customer_id", "rep", "deal", "contact", "stage", "time",
-    "quantity", "rule",
-]  # fmt: skip
+    "id",
+    "external_id",
+    "text",
+    "date",
+    "moment",
+    "amount",
+    "currency",
+    "number",
+    "tags",
+    "choice",
+    "customer",
+    "customer_id",
+    "rep",
+    "deal",
+    "contact",
+    "stage",
+    "time",
+    "quantity",
+    "rule",
+]
 # What separates tags in a cell ("重点、水泵"; export-csv writes "a; b").
 TAG_SPLIT = re.compile(r"[;,|、，；]")
 
@@ -53,17 +69,27 @@ def _columns(*specs: tuple[str, Kind, str]) -> dict[str, Column]:
 
 _ID: tuple[str, Kind, str] = ("id", "id", "")
 _EXTERNAL_ID: tuple[str, Kind, str] = (
-    "external_id", "external_id", "external id|record id|crm id|外部编号|编号")  # fmt: skip
+    "external_id",
+    "external_id",
+    "external id|record id|crm id|外部编号|编号",
+)
 _OWNER: tuple[str, Kind, str] = (
-    "owner", "rep", "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
-                    "owner name|salesperson|负责人|销售|销售代表|客户经理|跟进人")  # fmt: skip
+    "owner",
+    "rep",
+    "sales agent|sales rep|rep|account owner|opportunity owner|deal owner|"
+    "owner name|salesperson|负责人|销售|销售代表|客户经理|跟进人",
+)
 _CREATED: tuple[str, Kind, str] = (
-    "created_at", "moment", "created|created date|created on|create date|created time|"
-                            "date created|创建时间|创建日期")  # fmt: skip
+    "created_at",
+    "moment",
+    "created|created date|created on|create date|created time|date created|创建时间|创建日期",
+)
 _COMMON = (_ID, _EXTERNAL_ID, _OWNER, _CREATED)
-_CUSTOMER = ("customer|account|account name|company|company name|associated company|"
-             "organization|organization name|organisation|organisation name|"
-             "客户|客户名称|公司|公司名称")  # fmt: skip
+_CUSTOMER = (
+    "customer|account|account name|company|company name|associated company|"
+    "organization|organization name|organisation|organisation name|"
+    "客户|客户名称|公司|公司名称"
+)
 _CUSTOMER_ID: tuple[str, Kind, str] = ("customer_id", "customer_id", "account id|客户id")
 _NOTES = "note|description|comments|comment|备注|描述|说明"
 _PHONE = "telephone|tel|mobile|phone number|电话|联系电话|手机"
@@ -183,17 +209,33 @@ FIELDS: dict[str, dict[str, Column]] = {
 
 # Values other tools (or Chinese spreadsheets) use for our choices.
 BUILT_IN_VALUES: dict[str, dict[str, str]] = {
-    "kind": {"公司": "company", "企业": "company", "个人": "person",
-             "电话": "call", "拜访": "visit", "会议": "meeting", "邮件": "email",
-             "备注": "note", "投诉": "complaint", "phone call": "call",
-             "进行中": "open", "赢单": "won", "输单": "lost"},
+    "kind": {
+        "公司": "company",
+        "企业": "company",
+        "个人": "person",
+        "电话": "call",
+        "拜访": "visit",
+        "会议": "meeting",
+        "邮件": "email",
+        "备注": "note",
+        "投诉": "complaint",
+        "phone call": "call",
+        "进行中": "open",
+        "赢单": "won",
+        "输单": "lost",
+    },
     "complaint_status": {"未解决": "open", "已解决": "resolved"},
     "tier": {"a级": "A", "b级": "B", "c级": "C", "重点": "A"},
     "stage": {"closed won": "won", "closed lost": "lost", "赢单": "won", "输单": "lost"},
-    "metric": {"收入": "revenue", "销售额": "revenue", "赢单数": "won_deals",
-               "新客户": "new_customers", "电话": "calls", "拜访": "visits"},
-
-}  # fmt: skip
+    "metric": {
+        "收入": "revenue",
+        "销售额": "revenue",
+        "赢单数": "won_deals",
+        "新客户": "new_customers",
+        "电话": "calls",
+        "拜访": "visits",
+    },
+}
 
 
 class Mapping(BaseModel):
@@ -235,13 +277,20 @@ def load_mapping(path: Path | None) -> Mapping:
     try:
         return Mapping.model_validate_json(path.read_bytes())
     except OSError as error:
-        raise ValueError(tr("{path} cannot be read: {error}", path=path,
-                            error=error.strerror or error)) from None  # fmt: skip
+        raise ValueError(
+            tr("{path} cannot be read: {error}", path=path, error=error.strerror or error)
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ValueError(tr("{file} is not a mapping file: {where} {problem}", file=path.name,
-                            where=where, problem=first["msg"])) from None  # fmt: skip
+        raise ValueError(
+            tr(
+                "{file} is not a mapping file: {where} {problem}",
+                file=path.name,
+                where=where,
+                problem=first["msg"],
+            )
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -253,14 +302,17 @@ class Matched:
     constants: dict[Column, str] = field(default_factory=dict)  # the same value on every row
 
     def filled(self) -> set[str]:
-        return {column.field for column in (*self.by_column.values(), *self.joined,
-                                            *self.constants)}  # fmt: skip
+        return {
+            column.field for column in (*self.by_column.values(), *self.joined, *self.constants)
+        }
 
 
 # A person's name in two columns (HubSpot, Outlook, Salesforce contacts),
 # joined when no column holds it whole: given name first, or 姓 first.
-_NAME_PARTS = (("first name|firstname|given name", "last name|lastname|surname|family name"),
-               ("姓", "名"))  # fmt: skip
+_NAME_PARTS = (
+    ("first name|firstname|given name", "last name|lastname|surname|family name"),
+    ("姓", "名"),
+)
 
 
 def join_cells(cells: list[str]) -> str:
@@ -287,8 +339,11 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
             continue
         target = overrides.get(key(name), "")
         if target == "":  # not in the mapping file: the field so named, or a free one it names
-            found = [column for column in fields.values() if key(name) in column.synonyms
-                     and column not in by_column.values()]  # fmt: skip
+            found = [
+                column
+                for column in fields.values()
+                if key(name) in column.synonyms and column not in by_column.values()
+            ]
             found.sort(key=lambda column: column.synonyms[0] != key(name))
             column = found[0] if found else None
         elif target is None:  # left out on purpose: not reported
@@ -297,8 +352,14 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
             column = fields[target]
         else:
             known = ", ".join(fields)
-            raise ValueError(tr("the mapping sends {name!r} to {target!r}, not a field ({known})",
-                                name=name, target=target, known=known))  # fmt: skip
+            raise ValueError(
+                tr(
+                    "the mapping sends {name!r} to {target!r}, not a field ({known})",
+                    name=name,
+                    target=target,
+                    known=known,
+                )
+            )
         if column is None or column in by_column.values() or column in joined:
             unmapped.append(name)
         else:
@@ -310,8 +371,12 @@ def match_columns(entity: str, header: list[str], mapping: Mapping) -> Matched:
     if "customer_id" in from_cells:
         from_cells.add("customer")  # a customer's id names it as surely as its name
     if clash := from_cells & {column.field for column in matched.constants}:
-        raise ValueError(tr("the mapping sets {field} on every row, and a column fills it too: "
-                            "keep one", field=", ".join(sorted(clash))))  # fmt: skip
+        raise ValueError(
+            tr(
+                "the mapping sets {field} on every row, and a column fills it too: keep one",
+                field=", ".join(sorted(clash)),
+            )
+        )
     filled = matched.filled()
     if "customer_id" in filled:
         filled.add("customer")  # a customer's id names it as surely as its name
@@ -323,8 +388,9 @@ def _join_name(matched: Matched, name: Column, header: list[str]) -> None:
     """Fills `name` from a given-name and a family-name column, if the file has both free."""
     if parts := _name_parts(header, matched.unmapped):
         matched.joined[name] = parts
-        matched.unmapped[:] = [h for i, h in enumerate(header) if h in matched.unmapped
-                               and i not in parts]  # fmt: skip
+        matched.unmapped[:] = [
+            h for i, h in enumerate(header) if h in matched.unmapped and i not in parts
+        ]
 
 
 def _joins(
@@ -337,22 +403,36 @@ def _joins(
         column = _field(fields, target, "join")
         absent = [name for name in names if key(name) not in where]
         if absent or len(names) < 2:
-            raise ValueError(tr("the mapping joins {names} into {target}; join two or more of "
-                                "the file's columns ({columns})", names=names, target=target,
-                                columns=", ".join(header)))  # fmt: skip
+            raise ValueError(
+                tr(
+                    "the mapping joins {names} into {target}; join two or more of "
+                    "the file's columns ({columns})",
+                    names=names,
+                    target=target,
+                    columns=", ".join(header),
+                )
+            )
         joined[column] = tuple(where[key(name)] for name in names)
     return joined
 
 
 def _constants(fields: dict[str, Column], mapping: Mapping) -> dict[Column, str]:
-    return {_field(fields, target, "constants"): text.strip()
-            for target, text in mapping.constants.items()}  # fmt: skip
+    return {
+        _field(fields, target, "constants"): text.strip()
+        for target, text in mapping.constants.items()
+    }
 
 
 def _field(fields: dict[str, Column], target: str, part: str) -> Column:
     if target not in fields:
-        raise ValueError(tr("the mapping's {part} names {target!r}, not a field ({known})",
-                            part=part, target=target, known=", ".join(fields)))  # fmt: skip
+        raise ValueError(
+            tr(
+                "the mapping's {part} names {target!r}, not a field ({known})",
+                part=part,
+                target=target,
+                known=", ".join(fields),
+            )
+        )
     return fields[target]
 
 
@@ -361,8 +441,10 @@ def _name_parts(header: list[str], free: list[str]) -> tuple[int, ...]:
     order a name is written; () when the file has no such pair."""
     where = {key(name): index for index, name in enumerate(header) if name in free}
     for first, last in _NAME_PARTS:
-        found = [next((where[key(n)] for n in names.split("|") if key(n) in where), None)
-                 for names in (first, last)]  # fmt: skip
+        found = [
+            next((where[key(n)] for n in names.split("|") if key(n) in where), None)
+            for names in (first, last)
+        ]
         if None not in found:
             return tuple(index for index in found if index is not None)
     return ()

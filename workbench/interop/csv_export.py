@@ -26,8 +26,10 @@ def export_csv(store: Store, entity: str, path: Path) -> int:
     columns = [c for c in FIELDS[entity].values() if c.kind != "external_id"]
     reps = rep_names(store)
     names = {"owner": reps, "rep": reps, "customer": customer_names(store)}
-    rows = [[_cell(column, record, names) for column in columns]
-            for record in live_records(store, entity)]  # fmt: skip
+    rows = [
+        [_cell(column, record, names) for column in columns]
+        for record in live_records(store, entity)
+    ]
     write_table(path, [column.field for column in columns], rows)
     return len(rows)
 

@@ -165,61 +165,105 @@ class Plan:
         """What the import does (or would do), a line each."""
         table, matched = self.table, self.matched
         used = {table.header[i]: column.field for i, column in matched.by_column.items()}
-        used |= {" + ".join(table.header[i] for i in indices): column.field
-                 for column, indices in matched.joined.items()}  # fmt: skip
+        used |= {
+            " + ".join(table.header[i] for i in indices): column.field
+            for column, indices in matched.joined.items()
+        }
         lines = [
-            tr("{file} ({encoding}, {layout}): {records} of {entity}", file=self.path.name,
-               encoding=table.encoding, layout=tr(table.layout),
-               records=records(len(table.rows), table.unit), entity=entity_label(self.entity)),
-            tr("columns: {columns}",
-               columns=", ".join(f"{name} -> {target}" for name, target in used.items())),
-        ]  # fmt: skip
+            tr(
+                "{file} ({encoding}, {layout}): {records} of {entity}",
+                file=self.path.name,
+                encoding=table.encoding,
+                layout=tr(table.layout),
+                records=records(len(table.rows), table.unit),
+                entity=entity_label(self.entity),
+            ),
+            tr(
+                "columns: {columns}",
+                columns=", ".join(f"{name} -> {target}" for name, target in used.items()),
+            ),
+        ]
         if matched.constants:
             values = [f"{column.field} = {text!r}" for column, text in matched.constants.items()]
             lines.append(tr("on every row: {values}", values=", ".join(values)))
         if matched.unmapped:
-            lines.append(tr("not imported (no field; name one in --map): {columns}",
-                            columns=", ".join(matched.unmapped)))  # fmt: skip
+            lines.append(
+                tr(
+                    "not imported (no field; name one in --map): {columns}",
+                    columns=", ".join(matched.unmapped),
+                )
+            )
         new = sum(row.record is not None for row in self.good)
         count = f"{len(self.good) - new:,}"
         if self.keep_held:
             known = tr("{count} already here (their empty fields filled)", count=count)
         else:
             known = tr("{count} already here (updated where they differ)", count=count)
-        lines.append(tr("accepted {records}: {new} new, {known}",
-                        records=records(len(self.good), self.table.unit), new=f"{new:,}",
-                        known=known))  # fmt: skip
+        lines.append(
+            tr(
+                "accepted {records}: {new} new, {known}",
+                records=records(len(self.good), self.table.unit),
+                new=f"{new:,}",
+                known=known,
+            )
+        )
         lines += self._created()
         lines += self.warnings
         if self.similar:
             same = [f"{theirs} = {ours}" for theirs, ours in self.similar.items()]
-            lines.append(tr("takes customers as the same once legal forms are dropped: {names}",
-                            names=", ".join(_some(same, NAMES_SHOWN))))  # fmt: skip
+            lines.append(
+                tr(
+                    "takes customers as the same once legal forms are dropped: {names}",
+                    names=", ".join(_some(same, NAMES_SHOWN)),
+                )
+            )
         if self.twins:
-            lines.append(tr("{records} already here as contacts: only their empty fields are "
-                            "filled, nothing is overwritten",
-                            records=records(len(self.twins), self.table.unit)))  # fmt: skip
-            lines += _some([tr("  line {line}: {which} ({why})", line=line, which=which,
-                               why=tr(why)) for line, which, why in self.twins],
-                           LINES_SHOWN)  # fmt: skip
+            lines.append(
+                tr(
+                    "{records} already here as contacts: only their empty fields are "
+                    "filled, nothing is overwritten",
+                    records=records(len(self.twins), self.table.unit),
+                )
+            )
+            lines += _some(
+                [
+                    tr("  line {line}: {which} ({why})", line=line, which=which, why=tr(why))
+                    for line, which, why in self.twins
+                ],
+                LINES_SHOWN,
+            )
         if self.kept:
-            lines.append(tr("{records} unlike what is here: what is here is kept (the file "
-                            "may be older; edit the records to change them)",
-                            records=records(len(self.kept), self.table.unit)))  # fmt: skip
-            lines += _some([tr("  line {line}: {which} ({fields})", line=line, which=which,
-                               fields=fields) for line, which, fields in self.kept],
-                           LINES_SHOWN)  # fmt: skip
+            lines.append(
+                tr(
+                    "{records} unlike what is here: what is here is kept (the file "
+                    "may be older; edit the records to change them)",
+                    records=records(len(self.kept), self.table.unit),
+                )
+            )
+            lines += _some(
+                [
+                    tr("  line {line}: {which} ({fields})", line=line, which=which, fields=fields)
+                    for line, which, fields in self.kept
+                ],
+                LINES_SHOWN,
+            )
         if self.good and not self.keyed and self.entity not in _KNOWN_WITHOUT_IDS:
-            lines.append(tr("no id or external_id column: importing this file again adds the "
-                            "records again"))  # fmt: skip
+            lines.append(
+                tr("no id or external_id column: importing this file again adds the records again")
+            )
         if self.rejected:
-            lines.append(tr("rejected {records}:",
-                            records=records(len(self.rejected), self.table.unit)))  # fmt: skip
+            lines.append(
+                tr("rejected {records}:", records=records(len(self.rejected), self.table.unit))
+            )
             lines += _some(_by_reason(self.rejected, self.table.unit), LINES_SHOWN)
         if len(self.unknown_stages) > 1:
             example = {"values": {"stage": self.unknown_stages}}
-            lines.append(tr("map the file's stages to yours in a --map file, e.g. {example}",
-                            example=json.dumps(example, ensure_ascii=False)))  # fmt: skip
+            lines.append(
+                tr(
+                    "map the file's stages to yours in a --map file, e.g. {example}",
+                    example=json.dumps(example, ensure_ascii=False),
+                )
+            )
         return lines
 
     def _created(self) -> list[str]:
@@ -227,13 +271,24 @@ class Plan:
         lines = []
         if self.new_customers:
             names = _some([record.name for record in self.new_customers.values()], NAMES_SHOWN)
-            lines.append(tr_n("creates {count} customer: {names}",
-                              "creates {count} customers: {names}", len(self.new_customers),
-                              names=", ".join(names)))  # fmt: skip
+            lines.append(
+                tr_n(
+                    "creates {count} customer: {names}",
+                    "creates {count} customers: {names}",
+                    len(self.new_customers),
+                    names=", ".join(names),
+                )
+            )
         if self.new_reps:
             names = _some([record.name for record in self.new_reps.values()], NAMES_SHOWN)
-            lines.append(tr_n("creates {count} rep: {names}", "creates {count} reps: {names}",
-                              len(self.new_reps), names=", ".join(names)))  # fmt: skip
+            lines.append(
+                tr_n(
+                    "creates {count} rep: {names}",
+                    "creates {count} reps: {names}",
+                    len(self.new_reps),
+                    names=", ".join(names),
+                )
+            )
         return lines
 
 
@@ -256,8 +311,12 @@ def _by_reason(rejected: list[tuple[int, str]], unit: str) -> list[str]:
             lines.append(tr("  line {line}: {reason}", line=line, reason=reason))
             continue
         named += ["…"] if len(group) > LINES_NAMED else []
-        values = {"records": records(len(group), unit), "lines": ", ".join(named),
-                  "line": line, "reason": reason}  # fmt: skip
+        values = {
+            "records": records(len(group), unit),
+            "lines": ", ".join(named),
+            "line": line,
+            "reason": reason,
+        }
         if all(other == reason for _, other in group):
             lines.append(tr("  {records} (lines {lines}): {reason}", **values))
         else:
@@ -276,9 +335,14 @@ def plan_import(store: Store, entity: str, path: Path, mapping: Mapping) -> Plan
 
 
 def plan_table(
-    store: Store, entity: str, path: Path, table: Table, mapping: Mapping, *,
+    store: Store,
+    entity: str,
+    path: Path,
+    table: Table,
+    mapping: Mapping,
+    *,
     keep_held: bool = False,
-) -> Plan:  # fmt: skip
+) -> Plan:
     """The plan for a table read from `path` (a CSV file, or vCards as rows).
     `keep_held`: a row of a record held here only fills its empty fields (a
     vCard we wrote, read back after the contact changed here)."""
@@ -287,13 +351,19 @@ def plan_table(
         first = matched.missing[0]
         example = json.dumps({"columns": {"…": first}}, ensure_ascii=False)
         constant = json.dumps({"constants": {first: "…"}}, ensure_ascii=False)
-        raise ValueError(tr("{file} has no column for {missing} (columns: {columns}); name it "
-                            "in a --map file ({example}), or give every row the same "
-                            "({constant})", file=path.name, missing=", ".join(matched.missing),
-                            columns=", ".join(table.header), example=example,
-                            constant=constant))  # fmt: skip
-    plan = Plan(entity, path, table, matched, rejected=list(table.unreadable),
-                keep_held=keep_held)  # fmt: skip
+        raise ValueError(
+            tr(
+                "{file} has no column for {missing} (columns: {columns}); name it "
+                "in a --map file ({example}), or give every row the same "
+                "({constant})",
+                file=path.name,
+                missing=", ".join(matched.missing),
+                columns=", ".join(table.header),
+                example=example,
+                constant=constant,
+            )
+        )
+    plan = Plan(entity, path, table, matched, rejected=list(table.unreadable), keep_held=keep_held)
     _Rows(store, plan, mapping).read()
     return plan
 
@@ -307,8 +377,9 @@ class _Rows:
         self.now = store.clock.now()
         self.stages = {stage.key: stage for stage in store.stages()}
         self.context = {"stages": {key: stage.kind for key, stage in self.stages.items()}}
-        self.names = {kind: ids_by_name(store, kind) for kind in
-                      ("reps", "customers", "contacts", "deals")}  # fmt: skip
+        self.names = {
+            kind: ids_by_name(store, kind) for kind in ("reps", "customers", "contacts", "deals")
+        }
         self.customer_ids, self.rep_ids = (
             {i for ids in self.names[kind].values() for i in ids} for kind in ("customers", "reps")
         )
@@ -369,21 +440,26 @@ class _Rows:
         empty and never held (a field a rep emptied stays empty); the others,
         where they differ, are noted as kept."""
         held = ever_filled(self.store, self.plan.entity, current.id)
-        filled = {name: value for name, value in _blanks(current, fields).items()
-                  if name not in held}  # fmt: skip
-        differ = [field_label(self.plan.entity, name) for name, value in fields.items()
-                  if name not in filled and value not in _EMPTY
-                  and getattr(current, name, None) != value]  # fmt: skip
+        filled = {
+            name: value for name, value in _blanks(current, fields).items() if name not in held
+        }
+        differ = [
+            field_label(self.plan.entity, name)
+            for name, value in fields.items()
+            if name not in filled and value not in _EMPTY and getattr(current, name, None) != value
+        ]
         if differ:
-            self.plan.kept.append((line, str(getattr(current, "name", current.id)),
-                                   ", ".join(differ)))  # fmt: skip
+            self.plan.kept.append(
+                (line, str(getattr(current, "name", current.id)), ", ".join(differ))
+            )
         return filled
 
     def _managers(self, rows: list[_Read]) -> list[_Read]:
         """Each row's manager: a rep of this file (by id or name, on any line),
         else one here, else a new rep. A row whose manager is itself is bad."""
-        in_file = {str(fields.get("name", "")).casefold(): record_id
-                   for _, record_id, fields, _ in rows}  # fmt: skip
+        in_file = {
+            str(fields.get("name", "")).casefold(): record_id for _, record_id, fields, _ in rows
+        }
         in_file |= {record_id: record_id for _, record_id, _, _ in rows}
         kept = []
         for line, record_id, fields, keyed in rows:
@@ -394,8 +470,9 @@ class _Rows:
                     self.plan.rejected.append((line, f"manager_id: {error}"))
                     continue
                 if manager == record_id:
-                    self.plan.rejected.append((line, tr("manager_id: a rep is not their own "
-                                                        "manager")))  # fmt: skip
+                    self.plan.rejected.append(
+                        (line, tr("manager_id: a rep is not their own manager"))
+                    )
                     continue
                 fields["manager_id"] = manager
             kept.append((line, record_id, fields, keyed))
@@ -410,45 +487,74 @@ class _Rows:
         closed = (StageKind.WON, StageKind.LOST)
         lines = []
         if dated := self.dated_from_expected & {row.record_id for row in plan.good}:
-            lines.append(tr_n("{count} won or lost deal takes its close date from its expected "
-                              "close date (a CRM's Close Date is the day it closed)",
-                              "{count} won or lost deals take their close date from their "
-                              "expected close date (a CRM's Close Date is the day they closed)",
-                              len(dated)))  # fmt: skip
-        undated = [d for d in deals if self.context["stages"][d.stage] in closed
-                   and d.closed_on is None]  # fmt: skip
+            lines.append(
+                tr_n(
+                    "{count} won or lost deal takes its close date from its expected "
+                    "close date (a CRM's Close Date is the day it closed)",
+                    "{count} won or lost deals take their close date from their "
+                    "expected close date (a CRM's Close Date is the day they closed)",
+                    len(dated),
+                )
+            )
+        undated = [
+            d for d in deals if self.context["stages"][d.stage] in closed and d.closed_on is None
+        ]
         if undated:
-            lines.append(tr_n("{count} won or lost deal has no close date: it counts in no KPI "
-                              "(won revenue, win rate) until it has one; add a closed_on column",
-                              "{count} won or lost deals have no close date: they count in no "
-                              "KPI (won revenue, win rate) until they have one; add a closed_on "
-                              "column", len(undated)))  # fmt: skip
+            lines.append(
+                tr_n(
+                    "{count} won or lost deal has no close date: it counts in no KPI "
+                    "(won revenue, win rate) until it has one; add a closed_on column",
+                    "{count} won or lost deals have no close date: they count in no "
+                    "KPI (won revenue, win rate) until they have one; add a closed_on "
+                    "column",
+                    len(undated),
+                )
+            )
         if orphans := sum(d.customer_id is None for d in deals):
-            lines.append(tr_n("{count} deal names no customer: it counts in the pipeline and "
-                              "the KPIs; name its customer in the app (e on the deal) or with "
-                              "`workbench deal ID --customer NAME`",
-                              "{count} deals name no customer: they count in the pipeline and "
-                              "the KPIs; name their customer in the app (e on a deal) or with "
-                              "`workbench deal ID --customer NAME`", orphans))  # fmt: skip
+            lines.append(
+                tr_n(
+                    "{count} deal names no customer: it counts in the pipeline and "
+                    "the KPIs; name its customer in the app (e on the deal) or with "
+                    "`workbench deal ID --customer NAME`",
+                    "{count} deals name no customer: they count in the pipeline and "
+                    "the KPIs; name their customer in the app (e on a deal) or with "
+                    "`workbench deal ID --customer NAME`",
+                    orphans,
+                )
+            )
         if plan.defaulted_currency:
-            lines.append(tr_n("{count} amount names no currency: read as {code}; if it is "
-                              'not, put "currency" in a --map file',
-                              "{count} amounts name no currency: read as {code}; if they are "
-                              'not, put "currency" in a --map file', plan.defaulted_currency,
-                              code=self.currency))  # fmt: skip
+            lines.append(
+                tr_n(
+                    "{count} amount names no currency: read as {code}; if it is "
+                    'not, put "currency" in a --map file',
+                    "{count} amounts name no currency: read as {code}; if they are "
+                    'not, put "currency" in a --map file',
+                    plan.defaulted_currency,
+                    code=self.currency,
+                )
+            )
         other = Counter(d.currency for d in deals if d.currency != home)
         if other:
             codes = ", ".join(f"{code} {count}" for code, count in sorted(other.items()))
-            lines.append(tr("deals in other currencies than your home {home} ({codes}): they "
-                            "count as won or lost and in win rates; their revenue is shown "
-                            "apart, never added to {home}", home=home, codes=codes))  # fmt: skip
+            lines.append(
+                tr(
+                    "deals in other currencies than your home {home} ({codes}): they "
+                    "count as won or lost and in win rates; their revenue is shown "
+                    "apart, never added to {home}",
+                    home=home,
+                    codes=codes,
+                )
+            )
         return lines
 
     def _only_needed(self) -> None:
         """Create only the customers and reps that good rows refer to."""
         plan = self.plan
-        used = {row.fields.get(name) for row in plan.good
-                for name in ("customer_id", "owner", "manager_id")}  # fmt: skip
+        used = {
+            row.fields.get(name)
+            for row in plan.good
+            for name in ("customer_id", "owner", "manager_id")
+        }
         plan.new_customers = {n: c for n, c in plan.new_customers.items() if c.id in used}
         used |= {customer.owner for customer in plan.new_customers.values()}
         plan.new_reps = {n: rep for n, rep in plan.new_reps.items() if rep.id in used}
@@ -457,13 +563,20 @@ class _Rows:
         """(record id, model input, the id column it came from or '')."""
         header = self.plan.table.header
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-            raise RowError(tr("has {cells} cells; the header names {named}", cells=len(cells),
-                                 named=len(header)))  # fmt: skip
+            raise RowError(
+                tr(
+                    "has {cells} cells; the header names {named}",
+                    cells=len(cells),
+                    named=len(header),
+                )
+            )
         matched = self.plan.matched
         cell = [text.strip() for text in cells] + [""] * (len(header) - len(cells))
         given = {column: cell[i] for i, column in matched.by_column.items()}
-        given |= {column: join_cells([cell[i] for i in indices])
-                  for column, indices in matched.joined.items()}  # fmt: skip
+        given |= {
+            column: join_cells([cell[i] for i in indices])
+            for column, indices in matched.joined.items()
+        }
         given |= matched.constants
         texts = {column.field: text for column, text in given.items()}
         fields: dict[str, Any] = {}
@@ -479,14 +592,20 @@ class _Rows:
         elif texts.get("customer") or ("customer" in texts and self._needs_customer()):
             fields["customer_id"] = self._customer(texts["customer"], fields.get("owner"))
         elif given_id:  # an id alone, naming no customer here
-            raise RowError(tr("customer_id: no customer {id!r} here; add a customer column "
-                              "to find or create it by name", id=given_id))  # fmt: skip
+            raise RowError(
+                tr(
+                    "customer_id: no customer {id!r} here; add a customer column "
+                    "to find or create it by name",
+                    id=given_id,
+                )
+            )
         for column, text in given.items():
             if column.kind in _PARSED and text:  # a blank cell says nothing: a default stays
                 fields[column.field] = self._parsed(column, text)
         if self.model is Target:
-            fields |= self._target_amount(texts.get("amount", ""), texts.get("currency", ""),
-                                          fields.get("metric"))  # fmt: skip
+            fields |= self._target_amount(
+                texts.get("amount", ""), texts.get("currency", ""), fields.get("metric")
+            )
         elif texts.get("amount") or texts.get("currency"):  # (blank cells say nothing)
             fields |= self._money(texts.get("amount", ""), texts.get("currency", ""))
         for name in ("deal", "contact"):
@@ -520,13 +639,20 @@ class _Rows:
                 return stage.key
         words = set(re.findall(r"\w+", folded))  # whole words: "Unqualified" is not qualified
         closed_first = sorted(self.stages.values(), key=lambda s: s.kind == StageKind.OPEN)
-        likely = next((stage.key for stage in closed_first
-                       if {stage.key, stage.label.casefold()} & words), "lead")  # fmt: skip
+        likely = next(
+            (stage.key for stage in closed_first if {stage.key, stage.label.casefold()} & words),
+            "lead",
+        )
         self.plan.unknown_stages[text] = likely
         example = json.dumps({"values": {"stage": {text: likely}}}, ensure_ascii=False)
-        raise ValueError(tr("no stage {stage!r} (stages: {known}); map it to one in a --map "
-                            "file: {example}", stage=text, known=", ".join(self.stages),
-                            example=example))  # fmt: skip
+        raise ValueError(
+            tr(
+                "no stage {stage!r} (stages: {known}); map it to one in a --map file: {example}",
+                stage=text,
+                known=", ".join(self.stages),
+                example=example,
+            )
+        )
 
     def _number(self, text: str) -> int:
         cleaned = text.removesuffix("%").replace(",", "").strip()
@@ -590,18 +716,30 @@ class _Rows:
         if (order := _DAY_MONTH.match(text)) and self.mapping.dayfirst is None:
             first, second = int(order[1]), int(order[2])
             if first <= 12 and second <= 12 and first != second:
-                raise ValueError(tr('{text!r} could be {a} or {b}: say which with "dayfirst" '
-                                    "(true or false) in a --map file", text=text,
-                                    a=f"{first}/{second}", b=f"{second}/{first}"))  # fmt: skip
+                raise ValueError(
+                    tr(
+                        '{text!r} could be {a} or {b}: say which with "dayfirst" '
+                        "(true or false) in a --map file",
+                        text=text,
+                        a=f"{first}/{second}",
+                        b=f"{second}/{first}",
+                    )
+                )
         written = _CN_DATE.sub(r"\1-\2-\3", text)
         try:  # two different defaults: a part either reading takes from them is missing
-            read, again = (dateparser.parse(written, dayfirst=bool(self.mapping.dayfirst),
-                                            default=default) for default in _DEFAULTS)  # fmt: skip
+            read, again = (
+                dateparser.parse(written, dayfirst=bool(self.mapping.dayfirst), default=default)
+                for default in _DEFAULTS
+            )
         except (ValueError, OverflowError):
             raise ValueError(tr("{text!r} is not a date (e.g. 2026-11-23)", text=text)) from None
         if read.date() != again.date():
-            raise ValueError(tr("{text!r} is not a whole date: give its day, month and year "
-                                "(e.g. 2026-11-23)", text=text))  # fmt: skip
+            raise ValueError(
+                tr(
+                    "{text!r} is not a whole date: give its day, month and year (e.g. 2026-11-23)",
+                    text=text,
+                )
+            )
         return read
 
     def _money(self, amount: str, currency: str) -> dict[str, Any]:
@@ -634,8 +772,9 @@ class _Rows:
             return text
         found = self.names["customers"].get(("", text.casefold()), [])
         if len(found) > 1:
-            raise RowError(tr("customer: several are named {text!r}; give the customer's id",
-                                 text=text))  # fmt: skip
+            raise RowError(
+                tr("customer: several are named {text!r}; give the customer's id", text=text)
+            )
         if found:
             return found[0]
         folded = name_key(text) or text.casefold()
@@ -673,15 +812,22 @@ class _Rows:
         found = self.names[kind].get((customer, text.casefold()), [])
         if not found and existing_ids(self.store, kind, [text]):
             if self.store.require(_WITHIN[name], text).customer_id != customer:
-                raise RowError(tr("{field}: {text!r} is not one of this customer's", field=name,
-                                  text=text))  # fmt: skip
+                raise RowError(
+                    tr("{field}: {text!r} is not one of this customer's", field=name, text=text)
+                )
             found = [text]
         if len(found) != 1:
             if found:
-                raise RowError(tr("{field}: several of this customer's are named {text!r}",
-                                  field=name, text=text))  # fmt: skip
-            raise RowError(tr("{field}: this customer has none named {text!r}", field=name,
-                              text=text))  # fmt: skip
+                raise RowError(
+                    tr(
+                        "{field}: several of this customer's are named {text!r}",
+                        field=name,
+                        text=text,
+                    )
+                )
+            raise RowError(
+                tr("{field}: this customer has none named {text!r}", field=name, text=text)
+            )
         return found[0]
 
     def _record_id(self, texts: dict[str, str]) -> tuple[str, str]:
@@ -716,11 +862,18 @@ class _Rows:
         if (
             isinstance(current, Rep)
             and record_id != self.store.me
-            and any(getattr(current, name) != value for name, value in fields.items()
-                    if name in Rep.OWN_FIELDS)
-        ):  # fmt: skip
-            raise RowError(tr("{name} is another rep: only their own computers change their "
-                              "record", name=repr(current.name)))  # fmt: skip
+            and any(
+                getattr(current, name) != value
+                for name, value in fields.items()
+                if name in Rep.OWN_FIELDS
+            )
+        ):
+            raise RowError(
+                tr(
+                    "{name} is another rep: only their own computers change their record",
+                    name=repr(current.name),
+                )
+            )
         return None
 
     def _close_date(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -785,8 +938,13 @@ class _Twins:
         if not keyed:
             for key, (_, why) in keys.items():
                 if key in self.lines:
-                    raise RowError(tr("the same contact as line {line} ({why})",
-                                      line=self.lines[key], why=tr(why)))  # fmt: skip
+                    raise RowError(
+                        tr(
+                            "the same contact as line {line} ({why})",
+                            line=self.lines[key],
+                            why=tr(why),
+                        )
+                    )
             self.lines |= dict.fromkeys(keys, line)
         return next((_Twin(found, why) for found, why in keys.values() if found), None)
 
@@ -796,15 +954,24 @@ _EMPTY: tuple[object, ...] = (None, "", [])
 
 def _blanks(current: Record, fields: dict[str, Any]) -> dict[str, Any]:
     """Those of `fields` that fill what `current` leaves empty."""
-    return {name: value for name, value in fields.items()
-            if value not in _EMPTY and getattr(current, name, None) in _EMPTY}  # fmt: skip
+    return {
+        name: value
+        for name, value in fields.items()
+        if value not in _EMPTY and getattr(current, name, None) in _EMPTY
+    }
 
 
 _PARSED: dict[str, Callable[[_Rows, str], Any]] = {
-    "text": lambda rows, text: text, "choice": _Rows._choice, "stage": _Rows._stage,
-    "number": _Rows._number, "tags": _Rows._tags, "date": _Rows._date, "moment": _Rows._moment,
-    "time": _Rows._time, "rule": _Rows._rule,
-}  # fmt: skip
+    "text": lambda rows, text: text,
+    "choice": _Rows._choice,
+    "stage": _Rows._stage,
+    "number": _Rows._number,
+    "tags": _Rows._tags,
+    "date": _Rows._date,
+    "moment": _Rows._moment,
+    "time": _Rows._time,
+    "rule": _Rows._rule,
+}
 
 
 def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
@@ -813,10 +980,15 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
     rows and `skip_bad` is false."""
     if plan.rejected and not skip_bad:
         line, reason = plan.rejected[0]
-        raise ValueError(tr("{records} (first: line {line}: {reason}); nothing was imported. "
-                            "Fix them, or import the good ones with --skip-bad",
-                            records=records(len(plan.rejected), plan.table.unit, "bad"),
-                            line=line, reason=reason))  # fmt: skip
+        raise ValueError(
+            tr(
+                "{records} (first: line {line}: {reason}); nothing was imported. "
+                "Fix them, or import the good ones with --skip-bad",
+                records=records(len(plan.rejected), plan.table.unit, "bad"),
+                line=line,
+                reason=reason,
+            )
+        )
     model = MODELS[plan.entity]
     new = [row.record for row in plan.good if row.record is not None]
     with store.transaction(), store.derived_paused():  # (search upkeep once, not row by row)
@@ -824,8 +996,11 @@ def apply_plan(store: Store, plan: Plan, *, skip_bad: bool) -> Path | None:
         store.add_many(Rep, [dump(rep) for rep in plan.new_reps.values()])
         store.add_many(Customer, [dump(customer) for customer in plan.new_customers.values()])
         store.add_many(model, [dump(record) for record in new])
-        moves = [StageMove(deal_id=deal.id, to_stage=deal.stage, at=deal.created_at,
-                           owner=deal.owner) for deal in new if isinstance(deal, Deal)]  # fmt: skip
+        moves = [
+            StageMove(deal_id=deal.id, to_stage=deal.stage, at=deal.created_at, owner=deal.owner)
+            for deal in new
+            if isinstance(deal, Deal)
+        ]
         store.add_many(StageMove, [dump(move) for move in moves])
         for row in plan.good:
             if row.record is None:
@@ -843,8 +1018,14 @@ def _coded(amount: str, currency: str) -> tuple[str, str]:
     if not found or code not in ISO_4217:
         return amount, currency
     if currency.strip() and currency.strip().upper() != code:
-        raise RowError(tr("amount: {amount!r} is in {code}, the currency column says {currency}",
-                          amount=amount, code=code, currency=currency))  # fmt: skip
+        raise RowError(
+            tr(
+                "amount: {amount!r} is in {code}, the currency column says {currency}",
+                amount=amount,
+                code=code,
+                currency=currency,
+            )
+        )
     return found["number"] or found["number2"], code
 
 
@@ -868,10 +1049,14 @@ def _update(store: Store, model: type[Record], record_id: str, fields: dict[str,
     (a stage-history row, and a close date for Won and Lost)."""
     stage = fields.get("stage")
     if model is Deal and stage is not None and stage != store.require(Deal, record_id).stage:
-        move_deal(store, record_id, stage, closed_on=fields.get("closed_on"),
-                  reason=fields.get("reason"))  # fmt: skip
-        fields = {name: value for name, value in fields.items()
-                  if name not in ("stage", "closed_on", "reason")}  # fmt: skip
+        move_deal(
+            store, record_id, stage, closed_on=fields.get("closed_on"), reason=fields.get("reason")
+        )
+        fields = {
+            name: value
+            for name, value in fields.items()
+            if name not in ("stage", "closed_on", "reason")
+        }
     if fields:
         store.update(model, record_id, **fields)
 
@@ -880,8 +1065,9 @@ def _write_rejects(plan: Plan) -> Path:
     """The bad rows as they were, with the line and the reason first."""
     path = plan.rejects_path
     reasons = dict(plan.rejected)
-    rows = [[str(line), reasons[line], *cells] for line, cells in plan.table.rows
-            if line in reasons]  # fmt: skip
+    rows = [
+        [str(line), reasons[line], *cells] for line, cells in plan.table.rows if line in reasons
+    ]
     rows += [[str(line), reason] for line, reason in plan.table.unreadable]
     rows.sort(key=lambda row: int(row[0]))
     write_table(path, ["line", "error", *plan.table.header], rows)

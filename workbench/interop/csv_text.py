@@ -17,8 +17,11 @@ from workbench.interop.files import replacing
 
 MAX_BYTES = 200 << 20  # a CSV over 200 MB is not a spreadsheet export
 MAX_CELL = 100_000  # characters in one cell
-_LAYOUTS = {",": later("comma-separated"), ";": later("semicolon-separated"),
-            "\t": later("tab-separated")}  # fmt: skip
+_LAYOUTS = {
+    ",": later("comma-separated"),
+    ";": later("semicolon-separated"),
+    "\t": later("tab-separated"),
+}
 
 
 class FileFormatError(ValueError):
@@ -48,16 +51,18 @@ def read_table(path: Path) -> Table:
     try:
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
-        raise FileFormatError(tr("{file} line {line}: {error}", file=path.name,
-                                    line=reader.line_num, error=error)) from None  # fmt: skip
+        raise FileFormatError(
+            tr("{file} line {line}: {error}", file=path.name, line=reader.line_num, error=error)
+        ) from None
     records = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     (_, header), *rows = records
     header = [name.strip() for name in header]
     rows = [(line, [unguard(cell) for cell in row]) for line, row in rows]
     if len(set(header)) != len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
-        raise FileFormatError(tr("{file} has the column {name!r} twice", file=path.name,
-                                    name=twice[0]))  # fmt: skip
+        raise FileFormatError(
+            tr("{file} has the column {name!r} twice", file=path.name, name=twice[0])
+        )
     return Table(header, rows, encoding, _LAYOUTS[delimiter])
 
 
@@ -67,21 +72,25 @@ def read_text(path: Path, kind: str = "CSV") -> tuple[str, str]:
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
     except OSError as error:
-        raise FileFormatError(tr("{path} cannot be read: {error}", path=path,
-                                    error=error.strerror or error)) from None  # fmt: skip
+        raise FileFormatError(
+            tr("{path} cannot be read: {error}", path=path, error=error.strerror or error)
+        ) from None
     if data is None:
-        raise FileFormatError(tr("{file} is over {size} MB; split it", file=path.name,
-                                    size=MAX_BYTES >> 20))  # fmt: skip
+        raise FileFormatError(
+            tr("{file} is over {size} MB; split it", file=path.name, size=MAX_BYTES >> 20)
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise FileFormatError(tr("{file} starts as UTF-16 text but is not",
-                                     file=path.name)) from None  # fmt: skip
+            raise FileFormatError(
+                tr("{file} starts as UTF-16 text but is not", file=path.name)
+            ) from None
     if b"\x00" in data[:4096]:
         if kind == "CSV":
-            raise FileFormatError(tr("{file} is not a CSV text file (an .xlsx? save it as CSV)",
-                                     file=path.name))  # fmt: skip
+            raise FileFormatError(
+                tr("{file} is not a CSV text file (an .xlsx? save it as CSV)", file=path.name)
+            )
         raise FileFormatError(tr("{file} is not a {kind} text file", file=path.name, kind=kind))
     return _decoded(data, path.name)
 
@@ -98,17 +107,27 @@ def _decoded(data: bytes, name: str) -> tuple[str, str]:
     lines = data.split(b"\n")
     utf8 = [_is_utf8(line) for line in lines]
     if any(ok and not line.isascii() for ok, line in zip(utf8, lines, strict=True)):
-        raise FileFormatError(tr("{file} line {line} is not UTF-8 like the rest of the file "
-                                 "(pasted from a GBK or Windows file?); save it as UTF-8",
-                                 file=name, line=utf8.index(False) + 1))  # fmt: skip
+        raise FileFormatError(
+            tr(
+                "{file} line {line} is not UTF-8 like the rest of the file "
+                "(pasted from a GBK or Windows file?); save it as UTF-8",
+                file=name,
+                line=utf8.index(False) + 1,
+            )
+        )
     if looks_like_gbk(data):
         return data.decode("gb18030"), "gb18030"
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise FileFormatError(tr("{file} line {line} is neither UTF-8, GBK nor Windows-1252 text",
-                                 file=name, line=line)) from None  # fmt: skip
+        raise FileFormatError(
+            tr(
+                "{file} line {line} is neither UTF-8, GBK nor Windows-1252 text",
+                file=name,
+                line=line,
+            )
+        ) from None
 
 
 def _is_utf8(line: bytes) -> bool:

@@ -46,8 +46,9 @@ def export_ics(store: Store, path: Path, days: int) -> int:
     now, today = store.clock.now(), store.clock.today()
     last = today + timedelta(days=days)
     end = datetime.combine(last + timedelta(days=1), time(), now.tzinfo)
-    events = [event for row in follow_ups_due(store, last, store.me)
-              for event in _follow_up(row, today)]  # fmt: skip
+    events = [
+        event for row in follow_ups_due(store, last, store.me) for event in _follow_up(row, today)
+    ]
     events += [_visit(visit) for visit in planned_visits(store, now, end, store.me)]
     with replacing(path) as file:
         file.writelines(fold(line) for line in _calendar(events, _utc(now)))
@@ -55,9 +56,13 @@ def export_ics(store: Store, path: Path, days: int) -> int:
 
 
 def _calendar(events: list[Event], stamp: str) -> Iterator[str]:
-    yield from ("BEGIN:VCALENDAR", "VERSION:2.0",
-                f"PRODID:-//Workbench//Workbench {__version__}//EN",
-                "CALSCALE:GREGORIAN", "X-WR-CALNAME:Workbench")  # fmt: skip
+    yield from (
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Workbench//Workbench {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Workbench",
+    )
     for event in events:
         yield "BEGIN:VEVENT"
         yield f"DTSTAMP:{stamp}"
@@ -79,24 +84,44 @@ def _follow_up(row: DueFollowUp, today: date) -> list[Event]:
             worth = f" {format_money(row.amount, row.currency, cents=True)}"
         notes.append(tr("Deal: {deal}", deal=f"{row.deal_title}{worth}"))
     common = [("CATEGORIES", "Follow-up")]
-    this = [("SUMMARY", escape(tr("Overdue: {what}", what=summary) if late else summary)),
-            ("DESCRIPTION", escape("\n".join([*notes, *_late(row, today)])))]  # fmt: skip
-    events = [[("UID", f"{row.id}@{UID_DOMAIN}"), *_when(day, row.due_time, FOLLOW_UP_MINUTES),
-               *this, *common]]  # fmt: skip
+    this = [
+        ("SUMMARY", escape(tr("Overdue: {what}", what=summary) if late else summary)),
+        ("DESCRIPTION", escape("\n".join([*notes, *_late(row, today)]))),
+    ]
+    events = [
+        [
+            ("UID", f"{row.id}@{UID_DOMAIN}"),
+            *_when(day, row.due_time, FOLLOW_UP_MINUTES),
+            *this,
+            *common,
+        ]
+    ]
     if row.recurrence and (rest := _rest_of_series(row.recurrence, row.due_date, row.due_time)):
         first, rule = rest
-        events.append([("UID", f"{row.id}-series@{UID_DOMAIN}"),
-                       *_when(first, row.due_time, FOLLOW_UP_MINUTES), ("RRULE", rule),
-                       ("SUMMARY", escape(summary)), ("DESCRIPTION", escape("\n".join(notes))),
-                       *common])  # fmt: skip
+        events.append(
+            [
+                ("UID", f"{row.id}-series@{UID_DOMAIN}"),
+                *_when(first, row.due_time, FOLLOW_UP_MINUTES),
+                ("RRULE", rule),
+                ("SUMMARY", escape(summary)),
+                ("DESCRIPTION", escape("\n".join(notes))),
+                *common,
+            ]
+        )
     return events
 
 
 def _late(row: DueFollowUp, today: date) -> list[str]:
     if row.shown_on >= today:
         return []
-    return [tr_n("Due {day}, {count} day ago", "Due {day}, {count} days ago",
-                 (today - row.shown_on).days, day=f"{row.shown_on:%Y-%m-%d}")]  # fmt: skip
+    return [
+        tr_n(
+            "Due {day}, {count} day ago",
+            "Due {day}, {count} days ago",
+            (today - row.shown_on).days,
+            day=f"{row.shown_on:%Y-%m-%d}",
+        )
+    ]
 
 
 def _rest_of_series(recurrence: str, due: date, at: time | None) -> tuple[date, str] | None:
@@ -117,9 +142,11 @@ def _rest_of_series(recurrence: str, due: date, at: time | None) -> tuple[date, 
 def _visit(visit: PlannedVisit) -> Event:
     start = visit.at.astimezone(UTC)
     end = start + timedelta(minutes=visit.duration_min or VISIT_MINUTES)
-    notes = [visit.notes or "",
-             tr("Contact: {name}", name=visit.contact_name) if visit.contact_name else "",
-             tr("Deal: {deal}", deal=visit.deal_title) if visit.deal_title else ""]  # fmt: skip
+    notes = [
+        visit.notes or "",
+        tr("Contact: {name}", name=visit.contact_name) if visit.contact_name else "",
+        tr("Deal: {deal}", deal=visit.deal_title) if visit.deal_title else "",
+    ]
     event = [
         ("UID", f"{visit.id}@{UID_DOMAIN}"),
         ("DTSTART", _utc(start)),

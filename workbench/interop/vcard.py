@@ -35,15 +35,45 @@ from workbench.store.lookup import customer_names, live_records
 
 VERSIONS = ("3.0", "4.0")
 # The card's cells as import columns.
-_COLUMNS = dict(zip(CELLS, ("external_id", "id", "customer_id", "customer", "name", "title",
-                            "phone", "email", "notes"), strict=True))  # fmt: skip
+_COLUMNS = dict(
+    zip(
+        CELLS,
+        (
+            "external_id",
+            "id",
+            "customer_id",
+            "customer",
+            "name",
+            "title",
+            "phone",
+            "email",
+            "notes",
+        ),
+        strict=True,
+    )
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Honorifics N keeps apart from the name (RFC 6350 6.2.2).
 _PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 # Chinese family names of two characters; any other takes one.
-_TWO_CHARACTER_FAMILY_NAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
-                               "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木")  # fmt: skip
+_TWO_CHARACTER_FAMILY_NAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "令狐",
+    "端木",
+)
 
 
 def plan_vcf_import(store: Store, path: Path) -> Plan:
@@ -76,8 +106,13 @@ def plan_vcf_import(store: Store, path: Path) -> Plan:
 def export_vcf(store: Store, path: Path, version: str = "3.0") -> int:
     """Every live contact as a vCard of `version`; return how many."""
     if version not in VERSIONS:
-        raise ValueError(tr("vCard {version} is not written (choose {versions})", version=version,
-                            versions=" / ".join(VERSIONS)))  # fmt: skip
+        raise ValueError(
+            tr(
+                "vCard {version} is not written (choose {versions})",
+                version=version,
+                versions=" / ".join(VERSIONS),
+            )
+        )
     names = customer_names(store)
     contacts = live_records(store, "contacts")
     with replacing(path) as file:

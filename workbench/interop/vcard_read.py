@@ -29,9 +29,15 @@ _WIDER = {"gb2312": "gb18030", "gbk": "gb18030"}  # (phones say GB2312 and write
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
 _CARD_EDGE = re.compile(r"(BEGIN|END):VCARD", re.IGNORECASE)
 # What goes into the notes, in this order, and how each line is labelled.
-_EXTRAS = {"NICKNAME": later("Nickname"), "ROLE": later("Role"), "ADR": later("Address"),
-           "URL": later("Website"), "BDAY": later("Birthday"),
-           "ANNIVERSARY": later("Anniversary"), "IMPP": later("Chat")}  # fmt: skip
+_EXTRAS = {
+    "NICKNAME": later("Nickname"),
+    "ROLE": later("Role"),
+    "ADR": later("Address"),
+    "URL": later("Website"),
+    "BDAY": later("Birthday"),
+    "ANNIVERSARY": later("Anniversary"),
+    "IMPP": later("Chat"),
+}
 
 
 class CardError(ValueError):
@@ -51,16 +57,23 @@ def cards(text: str, name: str) -> Iterator[tuple[int, list[Property]]]:
         try:
             found = parse(content)
         except ValueError:
-            raise FileFormatError(tr("{file} line {line}: {text!r} is not vCard", file=name,
-                                     line=line, text=content[:40])) from None  # fmt: skip
+            raise FileFormatError(
+                tr(
+                    "{file} line {line}: {text!r} is not vCard",
+                    file=name,
+                    line=line,
+                    text=content[:40],
+                )
+            ) from None
         if found.name == "END":
             yield start, card
             card = None
         else:
             card.append(found)
     if card is not None:
-        raise FileFormatError(tr("{file}: the card from line {line} has no END:VCARD", file=name,
-                                 line=start))  # fmt: skip
+        raise FileFormatError(
+            tr("{file}: the card from line {line} has no END:VCARD", file=name, line=start)
+        )
 
 
 def unfold(text: str) -> list[tuple[int, str]]:
@@ -141,8 +154,10 @@ def _rank(found: Property) -> int:
 def _decoded(found: Property) -> str:
     """The value as text: quoted-printable decoded in its CHARSET (or, with
     none, UTF-8, else GBK or Windows-1252 as the bytes are), line breaks as \\n."""
-    if not ({"QUOTED-PRINTABLE"} & ({v.upper() for v in found.params.get("ENCODING", [])}
-                                    | found.params.keys())):  # fmt: skip
+    if not (
+        {"QUOTED-PRINTABLE"}
+        & ({v.upper() for v in found.params.get("ENCODING", [])} | found.params.keys())
+    ):
         return _lines(found.value)
     raw = quopri.decodestring(found.value.encode())
     named = [_WIDER.get(charset.lower(), charset) for charset in found.params.get("CHARSET", [])]
@@ -154,8 +169,9 @@ def _decoded(found: Property) -> str:
             return _lines(raw.decode(charset))
         except (LookupError, UnicodeDecodeError):
             continue
-    raise CardError(tr("{name} is not {charset} text, as the card says",
-                       name=found.name, charset=charsets[0]))  # fmt: skip
+    raise CardError(
+        tr("{name} is not {charset} text, as the card says", name=found.name, charset=charsets[0])
+    )
 
 
 def _lines(text: str) -> str:
@@ -199,8 +215,9 @@ def _extras(values: dict[str, list[str]], orgs: list[list[str]]) -> list[str]:
     texts["ADR"] = [_address(adr) for adr in values.get("ADR", [])] or [
         unescape(label).replace("\n", ", ") for label in values.get("LABEL", [])
     ]  # (a 2.1 LABEL is the address written out)
-    texts["BDAY"], texts["ANNIVERSARY"] = ([_date(t) for t in texts[name]]
-                                           for name in ("BDAY", "ANNIVERSARY"))  # fmt: skip
+    texts["BDAY"], texts["ANNIVERSARY"] = (
+        [_date(t) for t in texts[name]] for name in ("BDAY", "ANNIVERSARY")
+    )
     for name, label in _EXTRAS.items():
         kept = dict.fromkeys(text.strip() for text in texts[name])  # (the same URL twice: once)
         lines += [f"{tr(label)}: {text}" for text in kept if text]

@@ -52,8 +52,9 @@ def set_me(store: Store, name: str) -> Rep:
 
 def _rep_named(store: Store, name: str) -> Rep | None:
     wanted = name.strip().casefold()
-    found = [rep_id for rep_id, known in rep_names(store).items()
-             if known.strip().casefold() == wanted]  # fmt: skip
+    found = [
+        rep_id for rep_id, known in rep_names(store).items() if known.strip().casefold() == wanted
+    ]
     return store.get(Rep, min(found)) if found else None
 
 
@@ -73,9 +74,15 @@ class Ambiguous(LookupError):
         names = ", ".join(f"{c.name} ({c.id[:SHORT_ID]})" for c in candidates[:8])
         if len(candidates) > 8:
             names = tr("{names} and {count} more", names=names, count=len(candidates) - 8)
-        super().__init__(tr("{text!r} matches {count} customers: {names}; type more of the name, "
-                            "or the id in brackets", text=text, count=len(candidates),
-                            names=names))  # fmt: skip
+        super().__init__(
+            tr(
+                "{text!r} matches {count} customers: {names}; type more of the name, "
+                "or the id in brackets",
+                text=text,
+                count=len(candidates),
+                names=names,
+            )
+        )
         self.candidates = candidates
 
 
@@ -118,9 +125,13 @@ def keep_customer(store: Store, deal: Deal, customer_id: str | None) -> None:
     a customer keeps it (the app, the CLI and a CSV file alike)."""
     if deal.customer_id not in (None, customer_id):
         held = store.get(Customer, deal.customer_id)
-        raise DealTaken(tr("{deal!r} is {customer}'s deal already; a deal cannot move to "
-                            "another customer", deal=deal.title,
-                            customer=held.name if held else "?"))  # fmt: skip
+        raise DealTaken(
+            tr(
+                "{deal!r} is {customer}'s deal already; a deal cannot move to another customer",
+                deal=deal.title,
+                customer=held.name if held else "?",
+            )
+        )
 
 
 def customer_named(store: Store, text: str, *, add: bool = False) -> Customer:
@@ -224,8 +235,13 @@ def complete_follow_up(
             if (rest := rest_of_series(done.recurrence, done.due_date, after)) is None:
                 return None  # the series' last one: done, and nothing after it
             rule = rest.rule if rest.last is None else f"{rest.rule};UNTIL={rest.last:%Y%m%d}"
-            return add_follow_up(store, done.customer_id, done.title,
-                                 When(rest.first, done.due_time, rule), done.deal_id)  # fmt: skip
+            return add_follow_up(
+                store,
+                done.customer_id,
+                done.title,
+                When(rest.first, done.due_time, rule),
+                done.deal_id,
+            )
     return None
 
 
@@ -251,21 +267,32 @@ def set_target(store: Store, rep_id: str, metric: Metric, period: str, amount: i
     """Set (or change) a rep's target for one metric and period. The id is derived
     from the three, so the same target set on two devices is one record."""
     currency = store.settings().currency if metric == Metric.REVENUE else None
-    return store.add(Target(id=Target.id_for(rep_id, metric, period), rep_id=rep_id,
-                            period=period, metric=metric, amount=amount,
-                            currency=currency))  # fmt: skip
+    return store.add(
+        Target(
+            id=Target.id_for(rep_id, metric, period),
+            rep_id=rep_id,
+            period=period,
+            metric=metric,
+            amount=amount,
+            currency=currency,
+        )
+    )
 
 
 _UNCHANGED = object()
 
 
-def place_rep(store: Store, rep_id: str, *, team: object = _UNCHANGED,
-              manager_id: object = _UNCHANGED) -> Rep:  # fmt: skip
+def place_rep(
+    store: Store, rep_id: str, *, team: object = _UNCHANGED, manager_id: object = _UNCHANGED
+) -> Rep:
     """Set a rep's team (or region) and manager, from anyone's computer: the
     org chart is the team's (a rep's name, e-mail and phone are theirs).
     None clears either; a rep is not their own manager."""
-    changes = {name: value for name, value in (("team", team), ("manager_id", manager_id))
-               if value is not _UNCHANGED}  # fmt: skip
+    changes = {
+        name: value
+        for name, value in (("team", team), ("manager_id", manager_id))
+        if value is not _UNCHANGED
+    }
     return store.update(Rep, rep_id, **changes)
 
 
@@ -293,6 +320,11 @@ def find_rep(store: Store, name: str) -> str:
         rep_id for rep_id, known in reps.items() if known.casefold() == name.strip().casefold()
     ]
     if not found:
-        raise NotFound(tr("no rep named {name!r} (reps: {known})", name=name,
-                          known=", ".join(sorted(reps.values()))))  # fmt: skip
+        raise NotFound(
+            tr(
+                "no rep named {name!r} (reps: {known})",
+                name=name,
+                known=", ".join(sorted(reps.values())),
+            )
+        )
     return found[0]

@@ -58,7 +58,10 @@ def reps_claimed_in(db: sqlite3.Connection, devices_sql: str) -> list[str]:
     """Every rep the devices listed by `devices_sql` (a SELECT of device ids)
     have ever claimed: a claim that arrives or moves changes whose values
     their fields show."""
-    return [rep_id for (rep_id,) in db.execute(
-        "SELECT DISTINCT json_extract(value, '$') FROM changes WHERE entity = 'device_claims' "
-        f"AND field = 'rep_id' AND row_id IN ({devices_sql}) AND value IS NOT NULL"
-    )]  # fmt: skip
+    return [
+        rep_id
+        for (rep_id,) in db.execute(
+            "SELECT DISTINCT json_extract(value, '$') FROM changes WHERE entity = 'device_claims' "
+            f"AND field = 'rep_id' AND row_id IN ({devices_sql}) AND value IS NOT NULL"
+        )
+    ]

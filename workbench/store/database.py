@@ -60,15 +60,20 @@ class Derived:
     of_customers: str  # SQL naming a row's customers, given `{ids}` placeholders
 
     def refill(self, where: str = "") -> str:
-        return (f"INSERT INTO {self.table} ({self.columns}) "
-                f"SELECT {self.columns} FROM {self.table}_source {where}")  # fmt: skip
+        return (
+            f"INSERT INTO {self.table} ({self.columns}) "
+            f"SELECT {self.columns} FROM {self.table}_source {where}"
+        )
 
 
 DERIVED = (
-    Derived("customer_search", "rowid, body, owner",
-            "rowid IN (SELECT rowid FROM customers WHERE id IN ({ids}))"),
+    Derived(
+        "customer_search",
+        "rowid, body, owner",
+        "rowid IN (SELECT rowid FROM customers WHERE id IN ({ids}))",
+    ),
     Derived("customer_keys", "key, customer_id", "customer_id IN ({ids})"),
-)  # fmt: skip
+)
 
 
 class NotFound(LookupError):
@@ -99,8 +104,9 @@ def fetch_packed(
     names = [field.name for field in fields(row)]
     # Qualified: SQLite reads an unknown "name" alone as a string, r."name" fails.
     columns = ", ".join(f'r."{name}"' for name in names)
-    (text,) = db.execute(f"SELECT json_group_array(json_array({columns})) FROM ({sql}) AS r",
-                         params).fetchone()  # fmt: skip
+    (text,) = db.execute(
+        f"SELECT json_group_array(json_array({columns})) FROM ({sql}) AS r", params
+    ).fetchone()
     return [dict(zip(names, values, strict=True)) for values in json.loads(text)]
 
 
@@ -125,8 +131,9 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def insert_rows_sql(entity: Entity) -> str:
     """INSERT for whole rows: every column of `entity.columns`, then updated_at."""
     columns = (*entity.columns, "updated_at")
-    return (f"INSERT INTO {entity.name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
+    return (
+        f"INSERT INTO {entity.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
 
 
 def insert_from_changes_sql(entity: Entity, source: str) -> str:
@@ -136,8 +143,9 @@ def insert_from_changes_sql(entity: Entity, source: str) -> str:
     what its field's value holds, as `Entity.encode` would store it (a list
     as its JSON text; no change means None, [] or False), and updated_at is
     the latest stamp."""
-    fields = {column: (field, len(cols) > 1) for field, cols in entity.fields.items()
-              for column in cols}  # fmt: skip
+    fields = {
+        column: (field, len(cols) > 1) for field, cols in entity.fields.items() for column in cols
+    }
     picks = []
     for column in entity.columns:
         field, grouped = fields.get(column, ("id", False))
@@ -153,9 +161,11 @@ def insert_from_changes_sql(entity: Entity, source: str) -> str:
                 pick = f"coalesce({pick}, 0)"
         picks.append(pick)
     columns = (*entity.columns, "updated_at")
-    return (f"INSERT INTO {entity.name} ({', '.join(columns)}) "
-            f"SELECT {', '.join(picks)}, max(hlc) FROM {source} "
-            f"WHERE entity = '{entity.name}' GROUP BY row_id")  # fmt: skip
+    return (
+        f"INSERT INTO {entity.name} ({', '.join(columns)}) "
+        f"SELECT {', '.join(picks)}, max(hlc) FROM {source} "
+        f"WHERE entity = '{entity.name}' GROUP BY row_id"
+    )
 
 
 def update_row(db: sqlite3.Connection, entity: Entity, row_id: str, row: dict[str, Any]) -> None:
@@ -205,8 +215,9 @@ class Store:
         """The same database through a connection of its own, for reading in
         another thread while this one is in use (WAL lets readers run side by
         side). It refuses writes; close it when done."""
-        conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False,
-                               isolation_level=None)  # fmt: skip
+        conn = sqlite3.connect(
+            self.path or ":memory:", check_same_thread=False, isolation_level=None
+        )
         register_functions(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")
@@ -326,8 +337,10 @@ class Store:
         field's heads, by the merge rule."""
         owners = own_devices(self.db, entity, [row_id]).get(row_id, NO_OWNERS)
         owned = owned_fields(entity)
-        return {field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
-                for field, changes in self._changes_of(entity, row_id).items()}  # fmt: skip
+        return {
+            field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
+            for field, changes in self._changes_of(entity, row_id).items()
+        }
 
     def _changes_of(
         self, entity: str, row_id: str, *, values: bool = False
@@ -377,8 +390,9 @@ class Store:
             self._log(entity, record.id, _set_values(entity, data))
             row = entity.encode(data) | {"updated_at": batch.stamp_text}
             # Changes of it may have arrived before (held aside): now it is whole.
-            self.db.execute("DELETE FROM incomplete WHERE entity = ? AND row_id = ?",
-                            [entity.name, record.id])  # fmt: skip
+            self.db.execute(
+                "DELETE FROM incomplete WHERE entity = ? AND row_id = ?", [entity.name, record.id]
+            )
             columns = ", ".join(row)
             self.db.execute(
                 f"INSERT INTO {entity.name} ({columns}) VALUES ({', '.join('?' * len(row))})",
@@ -444,9 +458,10 @@ class Store:
         return fetch_all(
             self.db,
             "SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger' AND ("
-            + " OR ".join(["name LIKE ?"] * len(DERIVED)) + ")",
+            + " OR ".join(["name LIKE ?"] * len(DERIVED))
+            + ")",
             [f"{derived.table}_%" for derived in DERIVED],
-        )  # fmt: skip
+        )
 
     @contextmanager
     def derived_paused(self) -> Iterator[None]:
@@ -534,14 +549,19 @@ class Store:
 
         if entity.name == "device_claims":
             if record_id != self.device:
-                raise NotYours(tr("only device {device} says whose computer it is",
-                                  device=record_id))  # fmt: skip
+                raise NotYours(
+                    tr("only device {device} says whose computer it is", device=record_id)
+                )
             return
         owners = own_devices(self.db, entity.name, [record_id]).get(record_id)
         if owners and self.device not in owners:
             row = self._row(entity, record_id) or {}
-            raise NotYours(tr("{name} is another rep: only their own computers change their "
-                              "record", name=repr(row.get("name"))))  # fmt: skip
+            raise NotYours(
+                tr(
+                    "{name} is another rep: only their own computers change their record",
+                    name=repr(row.get("name")),
+                )
+            )
 
     def delete(self, model: type[Record], record_id: str) -> None:
         """Tombstone a record: it stays in the log and can be restored."""
@@ -581,9 +601,12 @@ class Store:
         return [models.Stage.model_validate(row, context=models.STORED) for row in rows]
 
     def stage_kinds(self) -> dict[str, str]:
-        return {key: kind for key, kind in self.db.execute(
-            "SELECT id, kind FROM stages WHERE deleted = 0 ORDER BY position, id"
-        )}  # fmt: skip
+        return {
+            key: kind
+            for key, kind in self.db.execute(
+                "SELECT id, kind FROM stages WHERE deleted = 0 ORDER BY position, id"
+            )
+        }
 
     def settings(self) -> Settings:
         rows = self.db.execute("SELECT key, value FROM settings")
@@ -639,9 +662,11 @@ class Store:
         if row is None:
             return
         owners = own_devices(self.db, "reps", [rep_id]).get(rep_id, NO_OWNERS)
-        owned = {field: changes
-                 for field, changes in self._changes_of("reps", rep_id, values=True).items()
-                 if field in models.Rep.OWN_FIELDS}  # fmt: skip
+        owned = {
+            field: changes
+            for field, changes in self._changes_of("reps", rep_id, values=True).items()
+            if field in models.Rep.OWN_FIELDS
+        }
         adopted = {}
         for field, changes in owned.items():
             found = heads(changes, owners)
@@ -653,20 +678,30 @@ class Store:
         for field in owned:  # as any replica reading the log now does
             self._resettle(entity, rep_id, field, now[field], owners)
 
-    def _resettle(self, entity: Entity, row_id: str, field: str, changes: list[FieldChange],
-                  owners: frozenset[str]) -> None:  # fmt: skip
+    def _resettle(
+        self,
+        entity: Entity,
+        row_id: str,
+        field: str,
+        changes: list[FieldChange],
+        owners: frozenset[str],
+    ) -> None:
         """Set a field and its conflicts from its changes, as an import would."""
         outcome = resolve(changes, field, owners)
         won = outcome.winner
         value = json.loads(won.value) if won.value else None
         update_row(self.db, entity, row_id, entity.encode(entity.columns_of(field, value)))
-        self.db.execute("DELETE FROM conflicts WHERE entity = ? AND row_id = ? AND field = ?",
-                        [entity.name, row_id, field])  # fmt: skip
+        self.db.execute(
+            "DELETE FROM conflicts WHERE entity = ? AND row_id = ? AND field = ?",
+            [entity.name, row_id, field],
+        )
         self.db.executemany(
             "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(entity.name, row_id, field, lost.origin, lost.seq, won.origin, won.seq)
-             for lost in outcome.conflicts],
-        )  # fmt: skip
+            [
+                (entity.name, row_id, field, lost.origin, lost.seq, won.origin, won.seq)
+                for lost in outcome.conflicts
+            ],
+        )
 
 
 def _forget_me(store: Store) -> None:

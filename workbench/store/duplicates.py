@@ -37,8 +37,19 @@ BELONGINGS: tuple[type[Record], ...] = (Contact, Deal, Activity, FollowUp)
 # Fields merged without asking: nothing of either side may be lost.
 COMBINED = ("tags", "notes")
 # Fields the rep chooses between when the two customers differ.
-CHOSEN = ("name", "kind", "tier", "segment", "industry", "size", "source", "address",
-          "phone", "email", "owner")  # fmt: skip
+CHOSEN = (
+    "name",
+    "kind",
+    "tier",
+    "segment",
+    "industry",
+    "size",
+    "source",
+    "address",
+    "phone",
+    "email",
+    "owner",
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,12 @@ def warning(found: list[LookAlike]) -> str | None:
         return None
     first = found[0]
     more = tr("; and {count} more", count=len(found) - 1) if len(found) > 1 else ""
-    return tr("Looks like {name} ({reasons}){more}. Saving adds it anyway.", name=first.name,
-              reasons=", ".join(first.reasons), more=more)  # fmt: skip
+    return tr(
+        "Looks like {name} ({reasons}){more}. Saving adds it anyway.",
+        name=first.name,
+        reasons=", ".join(first.reasons),
+        more=more,
+    )
 
 
 @dataclass(frozen=True)
@@ -120,8 +135,7 @@ def candidate_pairs(store: Store, limit: int = 500) -> list[Pair]:
     )
     pairs = []
     for row in rows:
-        a, b = (Side(row[f"{x}_id"], row[f"{x}_name"], row[f"{x}_owner"])
-                for x in "ab")  # fmt: skip
+        a, b = (Side(row[f"{x}_id"], row[f"{x}_name"], row[f"{x}_owner"]) for x in "ab")
         older = (row["a_created"] or "", row["a_row"]) <= (row["b_created"] or "", row["b_row"])
         first, second = (a, b) if older else (b, a)
         pairs.append(Pair(first, second, explain(sorted(row["keys"].split("\x1f")))))
@@ -133,16 +147,18 @@ def pairs_involving(store: Store, customer_ids: list[str]) -> int:
     of `customer_ids`: after an import, the possible duplicates it brought."""
     pairs: set[tuple[str, str]] = set()
     for ids in chunks(customer_ids, 500):
-        pairs.update(store.db.execute(
-            f"""
+        pairs.update(
+            store.db.execute(
+                f"""
             SELECT DISTINCT min(a.customer_id, b.customer_id), max(a.customer_id, b.customer_id)
             FROM customer_keys a JOIN customer_keys b
               ON b.key = a.key AND b.customer_id <> a.customer_id
             WHERE a.customer_id IN ({", ".join("?" * len(ids))})
               AND (SELECT count(*) FROM customer_keys k WHERE k.key = a.key) <= ?
             """,
-            [*ids, GROUP_CAP],
-        ))  # fmt: skip
+                [*ids, GROUP_CAP],
+            )
+        )
     dismissed = set(store.db.execute("SELECT first_id, second_id FROM duplicate_dismissals"))
     return len(pairs - dismissed)
 
@@ -207,8 +223,14 @@ def _left_out(
             if value is None or value == values[name]:
                 continue
             shown = rep_name(value) if name == "owner" else getattr(value, "label", value)
-            lines.append(tr("{field}: {value} (from {name})", field=field_label("customers", name),
-                            value=shown, name=side.name))  # fmt: skip
+            lines.append(
+                tr(
+                    "{field}: {value} (from {name})",
+                    field=field_label("customers", name),
+                    value=shown,
+                    name=side.name,
+                )
+            )
     return lines
 
 
@@ -242,11 +264,16 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
         values = merged_fields(first, second, chosen, partial(_rep_name, store))
         survivor_id, merged_id = sorted((first_id, second_id))
         survivor = first if first_id == survivor_id else second
-        record = MergeRecord(survivor_id, merged_id,
-                             survivor.model_dump(mode="json", include=set(values)))  # fmt: skip
+        record = MergeRecord(
+            survivor_id, merged_id, survivor.model_dump(mode="json", include=set(values))
+        )
         for model in BELONGINGS:
-            ids = [row[0] for row in store.db.execute(
-                f"SELECT id FROM {model.entity} WHERE customer_id = ?", [merged_id])]  # fmt: skip
+            ids = [
+                row[0]
+                for row in store.db.execute(
+                    f"SELECT id FROM {model.entity} WHERE customer_id = ?", [merged_id]
+                )
+            ]
             for record_id in ids:
                 store.update(model, record_id, customer_id=survivor_id)
             record.moved[model.entity] = ids

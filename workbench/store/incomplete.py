@@ -42,8 +42,10 @@ def hold_incomplete(
     incomplete list; return how many."""
     where = " OR ".join(f"{column} IS NULL" for column in entity.required)
     where = f"({where})" + (f" AND id IN ({among})" if among else "")
-    db.execute(f"INSERT OR IGNORE INTO incomplete SELECT ?, id FROM {entity.name} WHERE {where}",
-               [entity.name, *params])  # fmt: skip
+    db.execute(
+        f"INSERT OR IGNORE INTO incomplete SELECT ?, id FROM {entity.name} WHERE {where}",
+        [entity.name, *params],
+    )
     return db.execute(f"DELETE FROM {entity.name} WHERE {where}", params).rowcount
 
 
@@ -65,9 +67,14 @@ class Held:
     last: datetime
 
     def as_json(self) -> dict[str, Any]:
-        return {"entity": self.entity, "row_id": self.row_id, "has": list(self.has),
-                "lacks": list(self.lacks), "devices": list(self.writers),
-                "last": self.last.isoformat()}  # fmt: skip
+        return {
+            "entity": self.entity,
+            "row_id": self.row_id,
+            "has": list(self.has),
+            "lacks": list(self.lacks),
+            "devices": list(self.writers),
+            "last": self.last.isoformat(),
+        }
 
 
 def list_held(store: Store) -> list[Held]:
@@ -87,18 +94,25 @@ def find_held(store: Store, text: str) -> list[Held]:
 
 def held_aside(count: int) -> str:
     """What the Conflicts view and `workbench conflicts` say of held records."""
-    return tr_n("{count} record is held aside until the rest of it arrives: "
-                "`workbench conflicts incomplete` lists it.",
-                "{count} records are held aside until the rest of them arrives: "
-                "`workbench conflicts incomplete` lists them.", count)  # fmt: skip
+    return tr_n(
+        "{count} record is held aside until the rest of it arrives: "
+        "`workbench conflicts incomplete` lists it.",
+        "{count} records are held aside until the rest of them arrives: "
+        "`workbench conflicts incomplete` lists them.",
+        count,
+    )
 
 
 def discard(store: Store, held: Held) -> None:
     """Delete a held record, here and, by sync, everywhere (not a teammate's
     rep record: only their computers change it)."""
     if held.entity == "reps" and held.row_id != store.me:
-        raise NotYours(tr("a rep's record is changed only on their own computers: it joins "
-                          "the others when the rest of it arrives"))  # fmt: skip
+        raise NotYours(
+            tr(
+                "a rep's record is changed only on their own computers: it joins "
+                "the others when the rest of it arrives"
+            )
+        )
     with store.transaction():  # (as sync's own writes are: the record is not whole)
         store.write_fields(ENTITIES[held.entity], held.row_id, {"deleted": True})
 
@@ -116,8 +130,11 @@ def _held(store: Store, entity: Entity, row_id: str) -> Held | None:
     columns: dict[str, Any] = {}
     for field, (_, _, value) in latest.items():
         columns |= entity.columns_of(field, value)
-    has = tuple(field for field in entity.fields if field in latest
-                and any(columns[c] not in (None, "") for c in entity.fields[field]))  # fmt: skip
+    has = tuple(
+        field
+        for field in entity.fields
+        if field in latest and any(columns[c] not in (None, "") for c in entity.fields[field])
+    )
     empty = {column for column in entity.required if columns.get(column) is None}
     lacks = tuple(field for field, carried in entity.fields.items() if empty & set(carried))
     writers = tuple(sorted({origin for _, origin, _ in latest.values()}))

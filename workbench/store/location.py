@@ -66,8 +66,9 @@ class PerDatabase:
             entries[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".tmp")
-        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                         0o600 if self.private else 0o666)  # fmt: skip
+        handle = os.open(
+            partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if self.private else 0o666
+        )
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(json.dumps(entries, indent=1, sort_keys=True))
         os.replace(partial, self.path)

@@ -10,8 +10,12 @@ from workbench.store.database import Store, chunks, fetch_all
 from workbench.store.schema import ENTITIES, decode
 
 # What each kind of record is called by, and the customer it is named within.
-_NAMED = {"reps": ("name", None), "customers": ("name", None),
-          "contacts": ("name", "customer_id"), "deals": ("title", "customer_id")}  # fmt: skip
+_NAMED = {
+    "reps": ("name", None),
+    "customers": ("name", None),
+    "contacts": ("name", "customer_id"),
+    "deals": ("title", "customer_id"),
+}
 
 
 def ids_by_name(store: Store, entity: str) -> dict[tuple[str, str], list[str]]:
@@ -32,16 +36,22 @@ def existing_ids(store: Store, entity: str, ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in chunks(sorted(set(ids)), 500):
         marks = ", ".join("?" * len(chunk))
-        found.update(row[0] for row in store.db.execute(
-            f"SELECT id FROM {entity} WHERE id IN ({marks})", chunk))  # fmt: skip
+        found.update(
+            row[0]
+            for row in store.db.execute(f"SELECT id FROM {entity} WHERE id IN ({marks})", chunk)
+        )
     return found
 
 
 def live_records(store: Store, entity: str) -> list[dict[str, Any]]:
     """Every record of `entity` not deleted, oldest first, as model input."""
     table = ENTITIES[entity]
-    return [decode(table, row) for row in fetch_all(
-        store.db, f"SELECT * FROM {entity} WHERE deleted = 0 ORDER BY created_at, id")]  # fmt: skip
+    return [
+        decode(table, row)
+        for row in fetch_all(
+            store.db, f"SELECT * FROM {entity} WHERE deleted = 0 ORDER BY created_at, id"
+        )
+    ]
 
 
 def customer_names(store: Store) -> dict[str, str]:
@@ -73,10 +83,14 @@ def contacts_by_email(store: Store) -> dict[tuple[str, str], str]:
 def ever_filled(store: Store, entity: str, record_id: str) -> set[str]:
     """The fields of a record that have held a value at some time (one
     empty now was emptied by someone, not never filled)."""
-    return {field for (field,) in store.db.execute(
-        "SELECT DISTINCT field FROM changes WHERE entity = ? AND row_id = ? "
-        "AND value IS NOT NULL AND value NOT IN ('null', '\"\"', '[]')",
-        [entity, record_id])}  # fmt: skip
+    return {
+        field
+        for (field,) in store.db.execute(
+            "SELECT DISTINCT field FROM changes WHERE entity = ? AND row_id = ? "
+            "AND value IS NOT NULL AND value NOT IN ('null', '\"\"', '[]')",
+            [entity, record_id],
+        )
+    }
 
 
 Started = tuple[str, str, str | None]  # (id, what, customer's name)
@@ -84,21 +98,30 @@ Started = tuple[str, str, str | None]  # (id, what, customer's name)
 
 def open_follow_ups_starting(store: Store, text: str) -> list[Started]:
     """The open follow-ups whose id starts with `text`."""
-    return _starting(store, text, "SELECT f.id, f.title, c.name FROM follow_ups f "
-                     "LEFT JOIN customers c ON c.id = f.customer_id WHERE f.deleted = 0 "
-                     "AND f.done_at IS NULL AND substr(f.id, 1, ?) = ? ORDER BY f.id")  # fmt: skip
+    return _starting(
+        store,
+        text,
+        "SELECT f.id, f.title, c.name FROM follow_ups f "
+        "LEFT JOIN customers c ON c.id = f.customer_id WHERE f.deleted = 0 "
+        "AND f.done_at IS NULL AND substr(f.id, 1, ?) = ? ORDER BY f.id",
+    )
 
 
 def deals_starting(store: Store, text: str) -> list[Started]:
     """The deals whose id starts with `text`."""
-    return _starting(store, text, "SELECT d.id, d.title, c.name FROM deals d "
-                     "LEFT JOIN customers c ON c.id = d.customer_id WHERE d.deleted = 0 "
-                     "AND substr(d.id, 1, ?) = ? ORDER BY d.id")  # fmt: skip
+    return _starting(
+        store,
+        text,
+        "SELECT d.id, d.title, c.name FROM deals d "
+        "LEFT JOIN customers c ON c.id = d.customer_id WHERE d.deleted = 0 "
+        "AND substr(d.id, 1, ?) = ? ORDER BY d.id",
+    )
 
 
 def _starting(store: Store, text: str, sql: str) -> list[Started]:
     prefix = text.strip().lower()
     if not prefix or not all(char in "0123456789abcdef-" for char in prefix):
         return []
-    return [(row_id, what, name) for row_id, what, name in store.db.execute(
-        sql, [len(prefix), prefix])]  # fmt: skip
+    return [
+        (row_id, what, name) for row_id, what, name in store.db.execute(sql, [len(prefix), prefix])
+    ]

@@ -141,9 +141,14 @@ def _refuse_newer(done: list[str], path: Path | None, known: set[str]) -> None:
     unknown = [name for name in done if name not in known]
     if unknown:
         where = path or tr("this database")
-        raise NewerDatabaseError(tr("{where} was written by a newer Workbench (schema {schema}); "
-                                    "upgrade Workbench to open it. The file was not changed.",
-                                    where=where, schema=unknown[-1]))  # fmt: skip
+        raise NewerDatabaseError(
+            tr(
+                "{where} was written by a newer Workbench (schema {schema}); "
+                "upgrade Workbench to open it. The file was not changed.",
+                where=where,
+                schema=unknown[-1],
+            )
+        )
 
 
 def _copy_aside(conn: sqlite3.Connection, path: Path | None, first_pending: str) -> Path | None:

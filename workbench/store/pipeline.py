@@ -20,9 +20,13 @@ class StageError(ValueError):
 
 
 def move_deal(
-    store: Store, deal_id: str, to_stage: str, *, closed_on: date | None = None,
+    store: Store,
+    deal_id: str,
+    to_stage: str,
+    *,
+    closed_on: date | None = None,
     reason: str | None = None,
-) -> Deal:  # fmt: skip
+) -> Deal:
     """Move a deal to `to_stage`, recording a stage-history row. Won and Lost
     take a close date (default today, never in the future) and a reason;
     moving back to an open stage reopens the deal."""
@@ -30,8 +34,9 @@ def move_deal(
         deal = store.require(Deal, deal_id)
         kinds = store.stage_kinds()
         if to_stage not in kinds:
-            raise NotFound(tr("no stage {stage!r} (stages: {known})", stage=to_stage,
-                                 known=", ".join(kinds)))  # fmt: skip
+            raise NotFound(
+                tr("no stage {stage!r} (stages: {known})", stage=to_stage, known=", ".join(kinds))
+            )
         if to_stage == deal.stage:
             return deal
         today = store.clock.today()
@@ -42,22 +47,30 @@ def move_deal(
                 raise StageError(tr("the close date {day} is in the future", day=closed_on))
             fields = {"stage": to_stage, "closed_on": closed_on or today, "reason": reason}
         moved = store.update(Deal, deal_id, **fields)
-        store.add(StageMove(deal_id=deal_id, from_stage=deal.stage, to_stage=to_stage,
-                            at=store.clock.now()))  # fmt: skip
+        store.add(
+            StageMove(
+                deal_id=deal_id, from_stage=deal.stage, to_stage=to_stage, at=store.clock.now()
+            )
+        )
     return moved
 
 
 def deal_counts(store: Store) -> dict[str, int]:
     """How many live deals each stage holds."""
-    rows = fetch_all(store.db, "SELECT stage, count(*) AS n FROM deals WHERE deleted = 0 "
-                     "GROUP BY stage")  # fmt: skip
+    rows = fetch_all(
+        store.db, "SELECT stage, count(*) AS n FROM deals WHERE deleted = 0 GROUP BY stage"
+    )
     return {row["stage"]: row["n"] for row in rows}
 
 
 def set_stage(
-    store: Store, key: str, *, label: str | None = None, probability: int | None = None,
+    store: Store,
+    key: str,
+    *,
+    label: str | None = None,
+    probability: int | None = None,
     rot_days: int | None = None,
-) -> Stage:  # fmt: skip
+) -> Stage:
     given = {"label": label, "probability": probability, "rot_days": rot_days}
     changes = {name: value for name, value in given.items() if value is not None}
     if not changes:
@@ -66,9 +79,14 @@ def set_stage(
 
 
 def add_stage(
-    store: Store, key: str, label: str, probability: int, *, rot_days: int | None = None,
+    store: Store,
+    key: str,
+    label: str,
+    probability: int,
+    *,
+    rot_days: int | None = None,
     after: str | None = None,
-) -> Stage:  # fmt: skip
+) -> Stage:
     """A new open stage, after `after` (default: after the last open stage)."""
     with store.transaction():
         stages = store.stages()
@@ -76,10 +94,18 @@ def add_stage(
             raise StageError(tr("there is already a stage {key!r}", key=key))
         anchor = after or [s.key for s in stages if s.kind == StageKind.OPEN][-1]
         if _live(store, anchor).kind != StageKind.OPEN:
-            raise StageError(tr("{key!r} is not an open stage; Won and Lost stay at the end",
-                                key=anchor))  # fmt: skip
-        stage = store.add(Stage(id=key, label=label, probability=probability,
-                                rot_days=rot_days, position=_slot(store, key, anchor)))  # fmt: skip
+            raise StageError(
+                tr("{key!r} is not an open stage; Won and Lost stay at the end", key=anchor)
+            )
+        stage = store.add(
+            Stage(
+                id=key,
+                label=label,
+                probability=probability,
+                rot_days=rot_days,
+                position=_slot(store, key, anchor),
+            )
+        )
     return stage
 
 
@@ -88,8 +114,9 @@ def move_stage(store: Store, key: str, *, after: str) -> None:
     with store.transaction():
         for name in (key, after):
             if _live(store, name).kind != StageKind.OPEN:
-                raise StageError(tr("{key!r} is not an open stage; Won and Lost stay at the end",
-                                    key=name))  # fmt: skip
+                raise StageError(
+                    tr("{key!r} is not an open stage; Won and Lost stay at the end", key=name)
+                )
         store.update(Stage, key, position=_slot(store, key, after))
 
 
@@ -102,13 +129,17 @@ def delete_stage(store: Store, key: str, *, move_to: str | None = None) -> int:
             raise StageError(tr("Won and Lost are built in and cannot be deleted"))
         deals = fetch_all(store.db, "SELECT id FROM deals WHERE stage = ? AND deleted = 0", [key])
         if deals and move_to is None:
-            raise StageError(tr("stage {key!r} has {count} deals; move them first "
-                                "(--move-to STAGE)", key=key, count=len(deals)))  # fmt: skip
+            raise StageError(
+                tr(
+                    "stage {key!r} has {count} deals; move them first (--move-to STAGE)",
+                    key=key,
+                    count=len(deals),
+                )
+            )
         if move_to == key:
             raise StageError(tr("move its deals to another stage"))
         if _open_count(store) == 1:
-            raise StageError(tr("{key!r} is the last open stage: add another first",
-                                key=key))  # fmt: skip
+            raise StageError(tr("{key!r} is the last open stage: add another first", key=key))
         for deal in deals:
             move_deal(store, deal["id"], move_to or "")
         store.update(Stage, key, deleted=True, moved_to=move_to)
@@ -122,9 +153,12 @@ def rehome_stranded(store: Store) -> int:
     agree: the same stage, and one stage-history row with the same id and
     time. Returns how many deals moved."""
     keep_one_open(store)
-    stranded = fetch_all(store.db, "SELECT d.id, d.stage, s.moved_to FROM stages s JOIN deals d "
-                         "ON d.stage = s.id WHERE s.deleted = 1 AND d.deleted = 0 "
-                         "ORDER BY d.id")  # fmt: skip
+    stranded = fetch_all(
+        store.db,
+        "SELECT d.id, d.stage, s.moved_to FROM stages s JOIN deals d "
+        "ON d.stage = s.id WHERE s.deleted = 1 AND d.deleted = 0 "
+        "ORDER BY d.id",
+    )
     if not stranded:
         return 0
     kinds = store.stage_kinds()
@@ -136,9 +170,13 @@ def rehome_stranded(store: Store) -> int:
                 continue  # no open stage, and none was ever deleted: a broken peer's pipeline
             # As sync's own writes are: the rest of the deal need not be valid.
             store.write_fields(ENTITIES["deals"], deal["id"], {"stage": target})
-            move = StageMove(id=_rehome_id(deal["id"], deal["stage"]), deal_id=deal["id"],
-                             from_stage=deal["stage"], to_stage=target,
-                             at=_deleted_at(store, deal["stage"]))  # fmt: skip
+            move = StageMove(
+                id=_rehome_id(deal["id"], deal["stage"]),
+                deal_id=deal["id"],
+                from_stage=deal["stage"],
+                to_stage=target,
+                at=_deleted_at(store, deal["stage"]),
+            )
             store.add(move)
     return len(stranded)
 
@@ -237,8 +275,10 @@ def _spread(store: Store, opened: list[Stage], closed: list[Stage]) -> None:
     if step < 2:
         raise StageError(tr("no room for another stage: delete one first"))
     top = STAGE_TOP + 1 - len(closed)  # Won's position
-    numbered = [*((stage, n * step) for n, stage in enumerate(opened, start=1)),
-                *((stage, top + n) for n, stage in enumerate(closed))]  # fmt: skip
+    numbered = [
+        *((stage, n * step) for n, stage in enumerate(opened, start=1)),
+        *((stage, top + n) for n, stage in enumerate(closed)),
+    ]
     for stage, position in numbered:
         if stage.position != position:
             store.update(Stage, stage.key, position=position)

@@ -298,11 +298,18 @@ def customer_list(
         FROM page JOIN customers c ON c.rowid = page.customer_row
         ORDER BY {order.replace("hits.rank", "page.rank")}
         """,
-        {"query": query and scoped(query, owner), "cap": SEARCH_CAP, "owner": owner,
-         "tier": tier, "segment": segment, "industry": industry, "currency": currency,
-         "limit": limit},
+        {
+            "query": query and scoped(query, owner),
+            "cap": SEARCH_CAP,
+            "owner": owner,
+            "tier": tier,
+            "segment": segment,
+            "industry": industry,
+            "currency": currency,
+            "limit": limit,
+        },
         CustomerListRow,
-    )  # fmt: skip
+    )
     return [
         CustomerListRow(**row | {"last_contact": as_moment(row["last_contact"])}) for row in rows
     ]
@@ -627,11 +634,14 @@ def counts(store: Store) -> dict[str, int]:
 
 def rep_list(store: Store) -> list[dict[str, Any]]:
     """Every rep by name: id, name, e-mail, phone, team and manager's name."""
-    return fetch_all(store.db, """
+    return fetch_all(
+        store.db,
+        """
         SELECT r.id, r.name, r.email, r.phone, r.team, m.name AS manager
         FROM reps r LEFT JOIN reps m ON m.id = r.manager_id AND m.deleted = 0
         WHERE r.deleted = 0 ORDER BY r.name, r.id
-    """)  # fmt: skip
+    """,
+    )
 
 
 def rep_names(store: Store) -> dict[str, str]:

@@ -92,7 +92,7 @@ def closed_deals(scope: Scope) -> list[kpis.ClosedDeal]:
         FROM deals d JOIN stages s ON s.id = d.stage
         WHERE s.kind IN ('won', 'lost') AND d.deleted = 0
           AND d.closed_on >= :start AND d.closed_on < :end {scope.mine("d.owner")}
-    """)  # fmt: skip
+    """)
     return [
         kpis.ClosedDeal(
             row["amount"],
@@ -127,15 +127,18 @@ class Done:
 
 
 def done(scope: Scope) -> Done:
-    return Done(kpis.results(closed_deals(scope), scope.currency), activity_counts(scope),
-                new_customers(scope))  # fmt: skip
+    return Done(
+        kpis.results(closed_deals(scope), scope.currency),
+        activity_counts(scope),
+        new_customers(scope),
+    )
 
 
 def new_customers(scope: Scope) -> int:
     return scope.value(f"""
         SELECT count(*) FROM customers WHERE deleted = 0 AND merged_into IS NULL
         AND created_at >= :start_at AND created_at < :end_at {scope.mine("owner")}
-    """)  # fmt: skip
+    """)
 
 
 def activity_counts(scope: Scope, kinds: str = KINDS) -> Counter[str]:
@@ -145,7 +148,7 @@ def activity_counts(scope: Scope, kinds: str = KINDS) -> Counter[str]:
         WHERE kind IN ({kinds}) -- each kind's (kind, at) range, not the whole index
           AND deleted = 0 AND at >= :start_at AND at < :end_at {scope.mine("owner")}
         GROUP BY kind
-    """)  # fmt: skip
+    """)
     return Counter({row["kind"]: row["n"] for row in rows})
 
 
@@ -157,7 +160,7 @@ def weighted_open(scope: Scope) -> int:
         WHERE d.stage IN (SELECT id FROM stages WHERE kind = 'open')  -- lets deals_stage serve
           AND d.deleted = 0 AND d.currency = :currency
           AND d.expected_close >= :start AND d.expected_close < :end {scope.mine("d.owner")}
-    """)  # fmt: skip
+    """)
 
 
 def stage_moves(scope: Scope) -> list[kpis.Move]:
@@ -169,15 +172,21 @@ def stage_moves(scope: Scope) -> list[kpis.Move]:
             WHERE e.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
             {scope.mine("d.owner")})
         ORDER BY h.at, h.id  -- moves at one moment: by id, alike everywhere
-    """)  # fmt: skip
-    return [kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz))
-            for row in rows]  # fmt: skip
+    """)
+    return [
+        kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz)) for row in rows
+    ]
 
 
 def history(store: Store, rep_id: str | None, today: date) -> kpis.History:
     """The last HISTORY_DAYS of the rep's calls, visits and wins."""
-    scope = Scope(store, rep_id, today - timedelta(days=HISTORY_DAYS), today + timedelta(days=1),
-                  store.settings().currency)  # fmt: skip
+    scope = Scope(
+        store,
+        rep_id,
+        today - timedelta(days=HISTORY_DAYS),
+        today + timedelta(days=1),
+        store.settings().currency,
+    )
     counts = activity_counts(scope, "'call', 'visit'")  # a year of the team's: 100+ ms a kind
     won, revenue = store.db.execute(
         f"SELECT count(*), coalesce(sum(d.amount), 0) {_WON_IN_PERIOD} "
@@ -250,8 +259,13 @@ def grouped(standings: list[Standing], by: GroupBy) -> list[Group]:
         groups.setdefault(key, []).append(standing)
         names[key] = name
     alike = Counter(names.values())
-    found = [Group(f"{names[key]} #{key[:SHORT_ID]}" if key and alike[names[key]] > 1
-                   else names[key], members) for key, members in groups.items()]  # fmt: skip
+    found = [
+        Group(
+            f"{names[key]} #{key[:SHORT_ID]}" if key and alike[names[key]] > 1 else names[key],
+            members,
+        )
+        for key, members in groups.items()
+    ]
     return sorted(found, key=lambda g: (g.name is None, -g.won_revenue, g.name or ""))
 
 
@@ -300,8 +314,7 @@ class Targets:
             if self.settings.target_split == Split.LAST_YEAR:
                 weights = self._last_year_weights(rep, year)
             amounts = self._amounts(metric).get(rep, {})
-            self.known[key] = Breakdown(amounts, self.calendar, self.settings.target_split,
-                                        weights)  # fmt: skip
+            self.known[key] = Breakdown(amounts, self.calendar, self.settings.target_split, weights)
         return self.known[key]
 
     def _amounts(self, metric: Metric) -> dict[str, dict[str, int]]:
@@ -317,10 +330,14 @@ class Targets:
         return self.amounts.get(metric, {})
 
     def _last_year_weights(self, rep: str, year: int) -> dict[int, int]:
-        last_year = Scope(self.store, rep, date(year - 1, 1, 1), date(year, 1, 1),
-                          self.settings.currency)  # fmt: skip
-        won = [(deal.closed, deal.amount) for deal in closed_deals(last_year)
-               if deal.won and deal.currency == last_year.currency]  # fmt: skip
+        last_year = Scope(
+            self.store, rep, date(year - 1, 1, 1), date(year, 1, 1), self.settings.currency
+        )
+        won = [
+            (deal.closed, deal.amount)
+            for deal in closed_deals(last_year)
+            if deal.won and deal.currency == last_year.currency
+        ]
         return month_weights(won, year - 1)
 
     def target(self, reps: list[str], metric: Metric, period: Period) -> float | None:
@@ -384,8 +401,9 @@ def _pace_breakdown(
 
 def _conversion(store: Store, scope: Scope) -> dict[str, tuple[int, int]]:
     stages = [stage for stage in store.stages() if stage.kind != StageKind.LOST]
-    found = kpis.stage_conversion(stage_moves(scope), [s.key for s in stages],
-                                  scope.start, scope.end)  # fmt: skip
+    found = kpis.stage_conversion(
+        stage_moves(scope), [s.key for s in stages], scope.start, scope.end
+    )
     # Won is the last stage: nothing is further, so it has no conversion of its own.
     return {stage.label: found[stage.key] for stage in stages if stage.kind == StageKind.OPEN}
 
@@ -396,9 +414,13 @@ def _trend(
     """Each month of the period's year: won revenue and the revenue target."""
     year = scope.start.year
     whole = Scope(store, scope.rep_id, date(year, 1, 1), date(year + 1, 1, 1), scope.currency)
-    won = {row["month"]: row["won"] for row in whole.rows(
-        f"SELECT substr(d.closed_on, 1, 7) AS month, sum(d.amount) AS won {_WON_IN_PERIOD} "
-        f"AND d.currency = :currency {whole.mine('d.owner')} GROUP BY month")}  # fmt: skip
+    won = {
+        row["month"]: row["won"]
+        for row in whole.rows(
+            f"SELECT substr(d.closed_on, 1, 7) AS month, sum(d.amount) AS won {_WON_IN_PERIOD} "
+            f"AND d.currency = :currency {whole.mine('d.owner')} GROUP BY month"
+        )
+    }
     months = [Period.containing(PeriodKind.MONTH, date(year, month, 1)) for month in range(1, 13)]
     return [(m.key, won.get(m.key, 0), targets.target(reps, Metric.REVENUE, m)) for m in months]
 
@@ -408,16 +430,33 @@ def _leaderboard(
 ) -> list[Standing]:
     """Every rep's won revenue in the period, whoever the report is for."""
     team = Scope(scope.store, None, scope.start, scope.end, scope.currency)
-    won = {row["owner"]: row["won"] for row in team.rows(
-        f"SELECT d.owner, sum(d.amount) AS won {_WON_IN_PERIOD} AND d.currency = :currency "
-        "GROUP BY d.owner")}  # fmt: skip
-    teams = {rep: (team, manager) for rep, team, manager in scope.store.db.execute(
-        "SELECT id, team, manager_id FROM reps WHERE deleted = 0")}  # fmt: skip
+    won = {
+        row["owner"]: row["won"]
+        for row in team.rows(
+            f"SELECT d.owner, sum(d.amount) AS won {_WON_IN_PERIOD} AND d.currency = :currency "
+            "GROUP BY d.owner"
+        )
+    }
+    teams = {
+        rep: (team, manager)
+        for rep, team, manager in scope.store.db.execute(
+            "SELECT id, team, manager_id FROM reps WHERE deleted = 0"
+        )
+    }
     managers = {manager for _, manager in teams.values()}
     standings = []
     for rep, name in names.items():
         team_of, manager = teams.get(rep, (None, None))
-        standings.append(Standing(name, won.get(rep, 0), targets.target([rep], Metric.REVENUE,
-                                  period), team_of, names.get(manager or ""), rep in managers,
-                                  rep, manager if manager in names else None))  # fmt: skip
+        standings.append(
+            Standing(
+                name,
+                won.get(rep, 0),
+                targets.target([rep], Metric.REVENUE, period),
+                team_of,
+                names.get(manager or ""),
+                rep in managers,
+                rep,
+                manager if manager in names else None,
+            )
+        )
     return sorted(standings, key=lambda s: (-s.won_revenue, s.rep))

@@ -70,10 +70,11 @@ def _entity(name: str, model: type[Record]) -> Entity:
     fields = {col: (col,) for col in columns if col not in _UNLOGGED and col not in in_group}
     json_columns = _JSON_COLUMNS.get(name, frozenset())
     required = tuple(
-        column for column in columns
+        column
+        for column in columns
         if column not in ("id", "deleted", *json_columns)  # never NULL in a table
         and None not in plain_types(model.model_fields[column].annotation)
-    )  # fmt: skip
+    )
     return Entity(name, model, columns, fields | grouped, json_columns, required)
 
 

@@ -67,13 +67,23 @@ _NAMES_OF: dict[str, str] = {
 # another of the customer's that a rep would call by the same name ({} is
 # the table's alias). Such a record's name ends in the start of its id.
 _ALIKE: dict[str, tuple[str, ...]] = {
-    "contacts": ("{}.name",), "deals": ("{}.title",), "follow_ups": ("{}.title",),
+    "contacts": ("{}.name",),
+    "deals": ("{}.title",),
+    "follow_ups": ("{}.title",),
     "activities": ("{}.kind", "substr({}.at, 1, 10)"),
-}  # fmt: skip
-_KINDS = {"reps": later("rep"), "customers": later("customer"), "contacts": later("contact"),
-          "stages": later("stage"), "deals": later("deal"), "stage_history": later("stage move"),
-          "activities": later("activity"), "follow_ups": later("follow-up"),
-          "targets": later("target"), "device_claims": later("device")}  # fmt: skip
+}
+_KINDS = {
+    "reps": later("rep"),
+    "customers": later("customer"),
+    "contacts": later("contact"),
+    "stages": later("stage"),
+    "deals": later("deal"),
+    "stage_history": later("stage move"),
+    "activities": later("activity"),
+    "follow_ups": later("follow-up"),
+    "targets": later("target"),
+    "device_claims": later("device"),
+}
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,15 @@ class Side:
         return self.named or show_value(self.value)
 
     def as_json(self) -> dict[str, Any]:
-        return {"value": self.value, "text": self.text, "rep": self.rep, "device": self.origin,
-                "seq": self.seq, "at": self.at.isoformat(), "mine": self.mine}  # fmt: skip
+        return {
+            "value": self.value,
+            "text": self.text,
+            "rep": self.rep,
+            "device": self.origin,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "mine": self.mine,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,10 +165,18 @@ class Conflict:
         return self.other if self.shown.mine else self.shown
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "entity": self.entity, "kind": self.kind, "row_id": self.row_id,
-                "customer": self.customer, "record": self.label, "field": self.field,
-                "field_label": self.field_label, "shown": self.shown.as_json(),
-                "other": self.other.as_json()}  # fmt: skip
+        return {
+            "id": self.id,
+            "entity": self.entity,
+            "kind": self.kind,
+            "row_id": self.row_id,
+            "customer": self.customer,
+            "record": self.label,
+            "field": self.field,
+            "field_label": self.field_label,
+            "shown": self.shown.as_json(),
+            "other": self.other.as_json(),
+        }
 
 
 def kind_of(entity: str) -> str:
@@ -179,8 +204,9 @@ def list_conflicts(store: Store) -> list[Conflict]:
 def find_conflict(store: Store, text: str) -> list[Conflict]:
     """The open conflicts whose id starts with `text` (one, if it names one)."""
     wanted = text.strip().lower()
-    return [conflict for conflict in list_conflicts(store)
-            if wanted and conflict.id.startswith(wanted)]  # fmt: skip
+    return [
+        conflict for conflict in list_conflicts(store) if wanted and conflict.id.startswith(wanted)
+    ]
 
 
 def keep(store: Store, conflict: Conflict, side: Side) -> None:
@@ -188,8 +214,12 @@ def keep(store: Store, conflict: Conflict, side: Side) -> None:
     A rep's own fields are settled only on that rep's computers, as they are edited."""
     mine = conflict.row_id == store.me
     if conflict.entity == "reps" and conflict.field in Rep.OWN_FIELDS and not mine:
-        raise NotYours(tr("{rep} is another rep: only their own computers settle a conflict on "
-                          "their record", rep=repr(conflict.label)))  # fmt: skip
+        raise NotYours(
+            tr(
+                "{rep} is another rep: only their own computers settle a conflict on their record",
+                rep=repr(conflict.label),
+            )
+        )
     store.write_fields(ENTITIES[conflict.entity], conflict.row_id, {conflict.field: side.value})
 
 
@@ -230,19 +260,43 @@ class Told:
         what, shown, other = printable(c.place), _quoted(c.shown), _quoted(c.other)
         if self.settled:
             if c.shown.value == c.other.value:
-                return tr('{rep} settled {what}, keeping your value ("{mine}")',
-                          rep=printable(c.shown.rep), what=what, mine=other)  # fmt: skip
-            return tr('{rep} settled {what}: "{kept}" kept over your "{mine}"',
-                      rep=printable(c.shown.rep), what=what, kept=shown, mine=other)  # fmt: skip
+                return tr(
+                    '{rep} settled {what}, keeping your value ("{mine}")',
+                    rep=printable(c.shown.rep),
+                    what=what,
+                    mine=other,
+                )
+            return tr(
+                '{rep} settled {what}: "{kept}" kept over your "{mine}"',
+                rep=printable(c.shown.rep),
+                what=what,
+                kept=shown,
+                mine=other,
+            )
         if c.other.mine and not c.shown.mine:
-            return tr("your value for {what} (\"{mine}\") lost to {rep}'s (\"{theirs}\")",
-                      what=what, mine=other, rep=printable(c.shown.rep), theirs=shown)  # fmt: skip
+            return tr(
+                'your value for {what} ("{mine}") lost to {rep}\'s ("{theirs}")',
+                what=what,
+                mine=other,
+                rep=printable(c.shown.rep),
+                theirs=shown,
+            )
         if c.shown.mine and not c.other.mine:
-            return tr("your value for {what} (\"{mine}\") was kept over {rep}'s (\"{theirs}\")",
-                      what=what, mine=shown, rep=printable(c.other.rep), theirs=other)  # fmt: skip
-        return tr("{what}: {winner}'s value (\"{shown}\") was kept over {loser}'s (\"{other}\")",
-                  what=what, winner=printable(c.shown.rep), shown=shown,
-                  loser=printable(c.other.rep), other=other)  # fmt: skip
+            return tr(
+                'your value for {what} ("{mine}") was kept over {rep}\'s ("{theirs}")',
+                what=what,
+                mine=shown,
+                rep=printable(c.other.rep),
+                theirs=other,
+            )
+        return tr(
+            '{what}: {winner}\'s value ("{shown}") was kept over {loser}\'s ("{other}")',
+            what=what,
+            winner=printable(c.shown.rep),
+            shown=shown,
+            loser=printable(c.other.rep),
+            other=other,
+        )
 
     def as_json(self) -> dict[str, Any]:
         found = self.conflict.as_json() | {"settled": self.settled, "text": self.text()}
@@ -254,9 +308,11 @@ class Told:
 def told(store: Store, opened: Iterable[Found], settled: Iterable[Found]) -> list[Told]:
     """The conflicts an import opened and those of this device's values a
     teammate settled, as the rep hears of them (the ones opened first)."""
-    pick = ("SELECT w.origin, w.seq, w.hlc, w.value, l.origin, l.seq, l.hlc, l.value "
-            "FROM changes w, changes l WHERE w.origin = ? AND w.seq = ? "
-            "AND l.origin = ? AND l.seq = ?")  # fmt: skip
+    pick = (
+        "SELECT w.origin, w.seq, w.hlc, w.value, l.origin, l.seq, l.hlc, l.value "
+        "FROM changes w, changes l WHERE w.origin = ? AND w.seq = ? "
+        "AND l.origin = ? AND l.seq = ?"
+    )
     found: list[Told] = []
     for is_settled, chosen in ((False, opened), (True, settled)):
         rows = []
@@ -282,8 +338,10 @@ def _conflicts(store: Store, rows: list[tuple[Any, ...]]) -> list[Conflict]:
     found = []
     for entity, row_id, field, *sides in rows:
         label, customer = records.named(entity, row_id)
-        shown, other = (_side(store, names, field, *sides[:4]),
-                        _side(store, names, field, *sides[4:]))  # fmt: skip
+        shown, other = (
+            _side(store, names, field, *sides[:4]),
+            _side(store, names, field, *sides[4:]),
+        )
         found.append(Conflict(entity, row_id, field, label, shown, other, customer))
     return found
 
@@ -317,11 +375,14 @@ class _Records:
         if (named := _ALIKE.get(entity)) is None:
             return False
         same = " AND ".join(f"{part.format('o')} IS {part.format('r')}" for part in named)
-        return bool(self.store.db.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {entity} o JOIN {entity} r ON r.id = ? "
-            f"WHERE o.id != r.id AND o.deleted = 0 AND o.customer_id IS r.customer_id AND {same})",
-            [row_id],
-        ).fetchone()[0])  # fmt: skip
+        return bool(
+            self.store.db.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {entity} o JOIN {entity} r ON r.id = ? "
+                f"WHERE o.id != r.id AND o.deleted = 0 AND o.customer_id IS r.customer_id "
+                f"AND {same})",
+                [row_id],
+            ).fetchone()[0]
+        )
 
 
 def _first(value: Any) -> str:
@@ -350,8 +411,15 @@ def _side(
     store: Store, names: dict[str, str], field: str, origin: str, seq: int, hlc: str, value: str
 ) -> Side:
     parsed = json.loads(value)
-    return Side(parsed, origin, seq, names.get(origin, origin), Stamp.parse(hlc).moment(),
-                origin == store.device, _name_of(store, field, parsed))  # fmt: skip
+    return Side(
+        parsed,
+        origin,
+        seq,
+        names.get(origin, origin),
+        Stamp.parse(hlc).moment(),
+        origin == store.device,
+        _name_of(store, field, parsed),
+    )
 
 
 def _name_of(store: Store, field: str, value: Any) -> str | None:
@@ -366,7 +434,9 @@ def writers(store: Store) -> dict[str, str]:
     """{device: the name of the rep who writes on it}, from what we know."""
     peers = store.db.execute("SELECT key, value FROM local_state WHERE key LIKE 'peer:%'")
     names = {key.removeprefix(PEER_KEY): json.loads(value).get("rep") for key, value in peers}
-    names |= dict(store.db.execute(
-        "SELECT d.origin, r.name FROM devices d JOIN reps r ON r.id = d.rep_id"
-    ).fetchall())  # fmt: skip
+    names |= dict(
+        store.db.execute(
+            "SELECT d.origin, r.name FROM devices d JOIN reps r ON r.id = d.rep_id"
+        ).fetchall()
+    )
     return {device: name for device, name in names.items() if name}

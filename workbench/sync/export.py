@@ -74,8 +74,10 @@ def held(store: Store, holding: Tops | None = None) -> dict[str, int]:
     """{device: seq} up to which this database holds every change of the device.
     Bundles may arrive out of order and leave gaps; claiming only the unbroken
     run means a peer is always sent what fills them."""
-    return {origin: top if count == top else _unbroken(store, origin)
-            for origin, (top, count) in (holding or tops(store)).items()}  # fmt: skip
+    return {
+        origin: top if count == top else _unbroken(store, origin)
+        for origin, (top, count) in (holding or tops(store)).items()
+    }
 
 
 def _unbroken(store: Store, origin: str) -> int:
@@ -126,12 +128,14 @@ def _write_changes(store: Store, body: _Body, holding: Tops, after: dict[str, in
         )
         while rows := cursor.fetchmany(5000):
             body.write(
-                [f'{{"origin":"{origin}","seq":{seq},"hlc":"{hlc}","entity":"{entity}",'
-                 f'"row_id":{json_text(row_id)},"field":"{name}","value":{value},'
-                 f'"prev":{prev or "null"}}}'
-                 for seq, hlc, entity, row_id, name, value, prev in rows],
+                [
+                    f'{{"origin":"{origin}","seq":{seq},"hlc":"{hlc}","entity":"{entity}",'
+                    f'"row_id":{json_text(row_id)},"field":"{name}","value":{value},'
+                    f'"prev":{prev or "null"}}}'
+                    for seq, hlc, entity, row_id, name, value, prev in rows
+                ],
                 [row[1] for row in rows],
-            )  # fmt: skip
+            )
 
 
 def export_bundle(
@@ -179,22 +183,25 @@ def _note_exported(store: Store, holding: Tops) -> None:
 
 def _header(store: Store, body: _Body, kind: str, known: dict[str, int]) -> dict[str, Any]:
     me = store.get(Rep, store.me) if store.me else None
-    return signed({
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "schema_version": schema_version(store.db),
-        "bundle_id": uuid.uuid4().hex,
-        "origin": store.device,
-        "rep": me.name if me else None,
-        "kind": kind,
-        "known": known,
-        "devices": dict(store.db.execute("SELECT origin, rep_id FROM devices")),
-        "created_at": store.clock.now().isoformat(),
-        "hlc_min": body.hlc_min,
-        "hlc_max": body.hlc_max,
-        "count": body.count,
-        "sha256": body.digest.hexdigest(),
-    }, store.team)  # fmt: skip
+    return signed(
+        {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_version": schema_version(store.db),
+            "bundle_id": uuid.uuid4().hex,
+            "origin": store.device,
+            "rep": me.name if me else None,
+            "kind": kind,
+            "known": known,
+            "devices": dict(store.db.execute("SELECT origin, rep_id FROM devices")),
+            "created_at": store.clock.now().isoformat(),
+            "hlc_min": body.hlc_min,
+            "hlc_max": body.hlc_max,
+            "count": body.count,
+            "sha256": body.digest.hexdigest(),
+        },
+        store.team,
+    )
 
 
 @contextmanager
@@ -245,14 +252,27 @@ def find_peer(store: Store, text: str) -> str:
     ).fetchall()
     peers = {key.removeprefix(PEER_KEY): json.loads(value).get("rep") for key, value in rows}
     wanted = text.strip().casefold()
-    found = [device for device, rep in peers.items()
-             if device.startswith(text.strip()) or (rep or "").casefold() == wanted]  # fmt: skip
+    found = [
+        device
+        for device, rep in peers.items()
+        if device.startswith(text.strip()) or (rep or "").casefold() == wanted
+    ]
     if len(found) != 1:
         known = ", ".join(f"{rep or '?'} ({device})" for device, rep in peers.items())
         known = known or tr("none yet")
         if found:
-            raise LookupError(tr("{text!r} matches several peers (peers: {known}); use --full",
-                                 text=text, known=known))  # fmt: skip
-        raise LookupError(tr("{text!r} is not a peer we have had a bundle from (peers: {known}); "
-                             "use --full", text=text, known=known))  # fmt: skip
+            raise LookupError(
+                tr(
+                    "{text!r} matches several peers (peers: {known}); use --full",
+                    text=text,
+                    known=known,
+                )
+            )
+        raise LookupError(
+            tr(
+                "{text!r} is not a peer we have had a bundle from (peers: {known}); use --full",
+                text=text,
+                known=known,
+            )
+        )
     return found[0]

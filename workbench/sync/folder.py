@@ -59,8 +59,13 @@ class FolderSync:
         if self.seen:
             lines.append(tr("Unchanged since last time: {count} bundle(s)", count=self.seen))
         if self.written:
-            lines.append(tr("Wrote {count} changes to {file}", count=f"{self.written.changes:,}",
-                            file=self.written.path.name))  # fmt: skip
+            lines.append(
+                tr(
+                    "Wrote {count} changes to {file}",
+                    count=f"{self.written.changes:,}",
+                    file=self.written.path.name,
+                )
+            )
         else:
             lines.append(tr("Your bundle there is up to date"))
         return lines
@@ -86,8 +91,9 @@ def sync_folder(
 ) -> FolderSync:
     """Import the other devices' new bundles from `folder`, then write ours."""
     if not folder.is_dir():
-        raise FileNotFoundError(tr("{folder} is not a folder (create it, or pick another)",
-                                      folder=folder))  # fmt: skip
+        raise FileNotFoundError(
+            tr("{folder} is not a folder (create it, or pick another)", folder=folder)
+        )
     key = FOLDER_KEY + str(folder.resolve())
     state: dict[str, Any] = json.loads(store.local(key) or "{}")
     files: dict[str, dict[str, Any]] = state.setdefault("files", {})

@@ -81,21 +81,35 @@ class Summary:
     def line(self) -> str:
         who = tr(" from {rep}", rep=self.rep) if self.rep else ""
         if not self.new:
-            return tr("{file}{who}: nothing new ({count} changes already here)",
-                      file=self.path.name, who=who, count=f"{self.changes:,}")  # fmt: skip
-        parts = [tr("{count} added", count=f"{sum(self.added.values()):,}"),
-                 tr("{count} updated", count=f"{sum(self.updated.values()):,}"),
-                 tr("{count} unchanged", count=f"{self.unchanged:,}"),
-                 tr_n("{count} conflict", "{count} conflicts", self.conflicts)]  # fmt: skip
+            return tr(
+                "{file}{who}: nothing new ({count} changes already here)",
+                file=self.path.name,
+                who=who,
+                count=f"{self.changes:,}",
+            )
+        parts = [
+            tr("{count} added", count=f"{sum(self.added.values()):,}"),
+            tr("{count} updated", count=f"{sum(self.updated.values()):,}"),
+            tr("{count} unchanged", count=f"{self.unchanged:,}"),
+            tr_n("{count} conflict", "{count} conflicts", self.conflicts),
+        ]
         if self.incomplete:
-            parts.append(tr("{count} incomplete, held aside until the rest of them arrives",
-                            count=f"{self.incomplete:,}"))  # fmt: skip
+            parts.append(
+                tr(
+                    "{count} incomplete, held aside until the rest of them arrives",
+                    count=f"{self.incomplete:,}",
+                )
+            )
         if self.duplicates:
-            parts.append(tr("{count} possible duplicates to review",
-                            count=f"{self.duplicates:,}"))  # fmt: skip
-        return tr_n("{file}{who}: {count} new change; {parts}",
-                    "{file}{who}: {count} new changes; {parts}", self.new,
-                    file=self.path.name, who=who, parts=", ".join(parts))  # fmt: skip
+            parts.append(tr("{count} possible duplicates to review", count=f"{self.duplicates:,}"))
+        return tr_n(
+            "{file}{who}: {count} new change; {parts}",
+            "{file}{who}: {count} new changes; {parts}",
+            self.new,
+            file=self.path.name,
+            who=who,
+            parts=", ".join(parts),
+        )
 
     def lines(self) -> list[str]:
         """`line`, then what the conflicts it brought mean to the rep: whose
@@ -103,11 +117,19 @@ class Summary:
         lines = [self.line()]
         opened = [told for told in self.told if not told.settled][:TOLD_LINES]
         if self.conflicts == 1 and opened:
-            lines.append(tr("1 conflict: {told}; settle it in Conflicts (or `workbench "
-                            "conflicts`)", told=opened[0].text()))  # fmt: skip
+            lines.append(
+                tr(
+                    "1 conflict: {told}; settle it in Conflicts (or `workbench conflicts`)",
+                    told=opened[0].text(),
+                )
+            )
         elif self.conflicts:
-            lines.append(tr("{count} conflicts; settle them in Conflicts (or `workbench "
-                            "conflicts`):", count=f"{self.conflicts:,}"))  # fmt: skip
+            lines.append(
+                tr(
+                    "{count} conflicts; settle them in Conflicts (or `workbench conflicts`):",
+                    count=f"{self.conflicts:,}",
+                )
+            )
             lines += [f"  {told.text()}" for told in opened]
             if self.conflicts > len(opened):
                 lines.append(
@@ -116,19 +138,30 @@ class Summary:
         closed = [told for told in self.told if told.settled][:TOLD_LINES]
         lines += [told.text() for told in closed]
         if self.settled > len(closed):
-            lines.append(tr("… and {count} more settled by teammates",
-                            count=f"{self.settled - len(closed):,}"))  # fmt: skip
+            lines.append(
+                tr(
+                    "… and {count} more settled by teammates",
+                    count=f"{self.settled - len(closed):,}",
+                )
+            )
         return lines
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "file": str(self.path), "origin": self.origin, "rep": self.rep,
-            "changes": self.changes, "new": self.new, "added": dict(self.added),
-            "updated": dict(self.updated), "unchanged": self.unchanged,
-            "conflicts": self.conflicts, "settled": self.settled,
-            "duplicates": self.duplicates, "incomplete": self.incomplete,
+            "file": str(self.path),
+            "origin": self.origin,
+            "rep": self.rep,
+            "changes": self.changes,
+            "new": self.new,
+            "added": dict(self.added),
+            "updated": dict(self.updated),
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+            "settled": self.settled,
+            "duplicates": self.duplicates,
+            "incomplete": self.incomplete,
             "told": [told.as_json() for told in self.told],
-        }  # fmt: skip
+        }
 
 
 def import_bundle(store: Store, path: Path, progress: Progress | None = None) -> Summary:
@@ -147,8 +180,9 @@ def import_bundle(store: Store, path: Path, progress: Progress | None = None) ->
     except (BundleError, sqlite3.OperationalError):
         raise
     except Exception as error:  # a bundle no check foresaw: still one line, still nothing written
-        raise BundleError(tr("could not be merged ({kind}: {error})",
-                             kind=type(error).__name__, error=error)) from error  # fmt: skip
+        raise BundleError(
+            tr("could not be merged ({kind}: {error})", kind=type(error).__name__, error=error)
+        ) from error
 
 
 @contextmanager
@@ -261,12 +295,21 @@ class _Staging:
 def _not_theirs(change: str) -> BundleError:
     """A change under this device's id (or the seed's) that this log lacks."""
     if change.startswith(SEED + ":"):
-        return BundleError(tr("holds change {change} under the seed's name, which no device "
-                              "writes: it was forged or damaged", change=change))  # fmt: skip
-    return BundleError(tr("holds change {change}, written under this computer's own device id, "
-                          "which this database does not have: only this computer writes under "
-                          "its id (was the bundle made from a copy of this database?)",
-                          change=change))  # fmt: skip
+        return BundleError(
+            tr(
+                "holds change {change} under the seed's name, which no device "
+                "writes: it was forged or damaged",
+                change=change,
+            )
+        )
+    return BundleError(
+        tr(
+            "holds change {change}, written under this computer's own device id, "
+            "which this database does not have: only this computer writes under "
+            "its id (was the bundle made from a copy of this database?)",
+            change=change,
+        )
+    )
 
 
 def _check_writers(store: Store, staging: _Staging) -> None:
@@ -292,12 +335,16 @@ def _check_writers(store: Store, staging: _Staging) -> None:
             {"o": origin},
         ).fetchone()
         if top > held + MAX_SEQ_GAP:
-            raise BundleError(tr("holds change {change}, numbered {gap} past the last change of "
-                                 "that device here and in the bundle: no device writes that many "
-                                 "changes unseen; the file is damaged or forged (a full bundle "
-                                 "from that teammate, `workbench export --full`, has them all)",
-                                 change=f"{origin}:{top}",
-                                 gap=f"{top - held:,}"))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "holds change {change}, numbered {gap} past the last change of "
+                    "that device here and in the bundle: no device writes that many "
+                    "changes unseen; the file is damaged or forged (a full bundle "
+                    "from that teammate, `workbench export --full`, has them all)",
+                    change=f"{origin}:{top}",
+                    gap=f"{top - held:,}",
+                )
+            )
 
 
 def _repeated(conn: sqlite3.Connection, rows: list[Row]) -> tuple[str, int]:
@@ -332,8 +379,12 @@ def _merge(store: Store, header: Header, path: Path, staging: _Staging) -> Summa
             store.refresh_derived(customers + contacts_of + more_contacts_of)
         _repoint(store)
         rehome_stranded(store)
-        summary.unchanged = (records - sum(summary.added.values()) - sum(summary.updated.values())
-                             - summary.incomplete)  # fmt: skip
+        summary.unchanged = (
+            records
+            - sum(summary.added.values())
+            - sum(summary.updated.values())
+            - summary.incomplete
+        )
         summary.duplicates = pairs_involving(store, customers) if customers else 0
     else:
         summary.unchanged = records
@@ -377,9 +428,15 @@ def _refuse_reused_ids(conn: sqlite3.Connection) -> None:
         texts = list(zip(pairs[::2], pairs[1::2], strict=True))
         same_json = all(_json(a) == _json(b) for a, b in texts[-2:])  # value, prev
         if texts[:4] != [(a, a) for a, _ in texts[:4]] or not same_json:
-            raise BundleError(tr("holds a change {change} unlike the one of that number here: "
-                                 "device {device} was reused (a copied database with its device "
-                                 "file?)", change=f"{origin}:{seq}", device=origin))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "holds a change {change} unlike the one of that number here: "
+                    "device {device} was reused (a copied database with its device "
+                    "file?)",
+                    change=f"{origin}:{seq}",
+                    device=origin,
+                )
+            )
 
 
 def _json(text: str | None) -> Any:
@@ -445,8 +502,10 @@ def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[li
     (mixed,) = db.execute("SELECT EXISTS (SELECT 1 FROM temp.arrived WHERE NOT whole)").fetchone()
     source = staging.table  # unfiltered if it holds only whole records: a third quicker
     if mixed or (staging.straight and staging.held):
-        source = (f"(SELECT * FROM {source} WHERE (entity, row_id) IN "
-                  "(SELECT entity, row_id FROM temp.arrived WHERE whole))")  # fmt: skip
+        source = (
+            f"(SELECT * FROM {source} WHERE (entity, row_id) IN "
+            "(SELECT entity, row_id FROM temp.arrived WHERE whole))"
+        )
     counts = dict(
         db.execute("SELECT entity, count(*) FROM temp.arrived WHERE whole GROUP BY entity")
     )
@@ -459,11 +518,19 @@ def _insert_whole(store: Store, summary: Summary, staging: _Staging) -> tuple[li
         if count > held:
             summary.added[name] += count - held
         summary.incomplete += held
-    customers = [row_id for (row_id,) in db.execute(
-        "SELECT row_id FROM temp.arrived WHERE entity = 'customers' AND whole")]  # fmt: skip
-    contacts_of = [customer for (customer,) in db.execute(
-        "SELECT DISTINCT customer_id FROM contacts WHERE customer_id IS NOT NULL AND id IN "
-        "(SELECT row_id FROM temp.arrived WHERE entity = 'contacts' AND whole)")]  # fmt: skip
+    customers = [
+        row_id
+        for (row_id,) in db.execute(
+            "SELECT row_id FROM temp.arrived WHERE entity = 'customers' AND whole"
+        )
+    ]
+    contacts_of = [
+        customer
+        for (customer,) in db.execute(
+            "SELECT DISTINCT customer_id FROM contacts WHERE customer_id IS NOT NULL AND id IN "
+            "(SELECT row_id FROM temp.arrived WHERE entity = 'contacts' AND whole)"
+        )
+    ]
     return customers, contacts_of
 
 
@@ -477,8 +544,10 @@ def _touch_claimed_reps(db: sqlite3.Connection) -> int:
     this adds to those the bundle touches."""
     reps = reps_claimed_in(db, _ARRIVED_CLAIMS)
     before = db.total_changes
-    db.executemany("INSERT OR IGNORE INTO temp.arrived SELECT 'reps', id, 0 FROM reps WHERE id = ?",
-                   [(rep_id,) for rep_id in reps])  # fmt: skip
+    db.executemany(
+        "INSERT OR IGNORE INTO temp.arrived SELECT 'reps', id, 0 FROM reps WHERE id = ?",
+        [(rep_id,) for rep_id in reps],
+    )
     return db.total_changes - before
 
 
@@ -509,8 +578,9 @@ def _recompute(store: Store, summary: Summary) -> tuple[list[str], list[str]]:
                 if name == "customers":
                     customers.append(row_id)
                 elif name == "contacts":  # a moved contact changes both customers' entries
-                    contacts_of += [row["customer_id"] for row in (old, new)
-                                    if row.get("customer_id")]  # fmt: skip
+                    contacts_of += [
+                        row["customer_id"] for row in (old, new) if row.get("customer_id")
+                    ]
     return customers, contacts_of
 
 
@@ -531,15 +601,20 @@ def _recompute_rows(
         [entity.name, *ids],
     ):
         by_row.setdefault(row_id, {}).setdefault(name, []).append(change)
-    current = {row["id"]: row for row in fetch_all(
-        db, f"SELECT * FROM {entity.name} WHERE id IN ({marks})", ids)}  # fmt: skip
-    had = set(db.execute(
-        "SELECT row_id, field, origin, seq FROM conflicts "
-        f"WHERE entity = ? AND row_id IN ({marks})",
-        [entity.name, *ids],
-    ))  # fmt: skip
-    db.execute(f"DELETE FROM conflicts WHERE entity = ? AND row_id IN ({marks})",
-               [entity.name, *ids])  # fmt: skip
+    current = {
+        row["id"]: row
+        for row in fetch_all(db, f"SELECT * FROM {entity.name} WHERE id IN ({marks})", ids)
+    }
+    had = set(
+        db.execute(
+            "SELECT row_id, field, origin, seq FROM conflicts "
+            f"WHERE entity = ? AND row_id IN ({marks})",
+            [entity.name, *ids],
+        )
+    )
+    db.execute(
+        f"DELETE FROM conflicts WHERE entity = ? AND row_id IN ({marks})", [entity.name, *ids]
+    )
     inserts: list[list[Any]] = []
     changed: list[Changed] = []
     losers: list[tuple[Any, ...]] = []
@@ -568,8 +643,10 @@ def _recompute_rows(
                 changed.append((row_id, old, diff))
     if inserts:
         db.executemany(insert_rows_sql(entity), inserts)
-        db.executemany("DELETE FROM incomplete WHERE entity = ? AND row_id = ?",
-                       [(entity.name, row[0]) for row in inserts])  # fmt: skip
+        db.executemany(
+            "DELETE FROM incomplete WHERE entity = ? AND row_id = ?",
+            [(entity.name, row[0]) for row in inserts],
+        )
     if held:
         db.executemany("INSERT OR IGNORE INTO incomplete VALUES (?, ?)", held)
         summary.incomplete += len(held) - discarded
@@ -594,9 +671,12 @@ def _count_conflicts(
     made over a conflict). Both sides of a crossed edit hear of it so."""
     opened = [row for row in losers if (row[1], row[2], row[3], row[4]) not in had]
     summary.conflicts += len(opened)
-    summary.opened += [(name, row_id, field, won_origin, won_seq, origin, seq)
-                       for name, row_id, field, origin, seq, won_origin, won_seq
-                       in opened[: TOLD_AT_MOST - len(summary.opened)]]  # fmt: skip
+    summary.opened += [
+        (name, row_id, field, won_origin, won_seq, origin, seq)
+        for name, row_id, field, origin, seq, won_origin, won_seq in opened[
+            : TOLD_AT_MOST - len(summary.opened)
+        ]
+    ]
     marks, mine = ", ".join("?" * len(ids)), store.device + ":"
     for row_id, name, origin, seq, prev in store.db.execute(
         "SELECT row_id, field, origin, seq, prev FROM temp.incoming "
@@ -604,14 +684,26 @@ def _count_conflicts(
         [entity.name, *ids],
     ).fetchall():
         named = set(json.loads(prev))
-        values = {f"{o}:{s}": v for o, s, _, v, _ in by_row.get(row_id, {}).get(name, [])
-                  if f"{o}:{s}" in named}  # fmt: skip
+        values = {
+            f"{o}:{s}": v
+            for o, s, _, v, _ in by_row.get(row_id, {}).get(name, [])
+            if f"{o}:{s}" in named
+        }
         ours = sorted(change for change in values if change.startswith(mine))
         if ours and len({_same(v) for v in values.values()}) > 1:  # (their values differed)
             summary.settled += 1
             if len(summary.closed) < TOLD_AT_MOST:
-                summary.closed.append((entity.name, row_id, name, origin, seq, store.device,
-                                       int(ours[-1].rsplit(":", 1)[1])))  # fmt: skip
+                summary.closed.append(
+                    (
+                        entity.name,
+                        row_id,
+                        name,
+                        origin,
+                        seq,
+                        store.device,
+                        int(ours[-1].rsplit(":", 1)[1]),
+                    )
+                )
 
 
 def _settle(
@@ -628,12 +720,18 @@ def _settle(
         if len(changes) == 1:
             value = changes[0][3]
         else:
-            outcome = resolve((FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
-                               for o, s, h, v, p in changes), name,
-                              owners if name in owned else NO_OWNERS)  # fmt: skip
+            outcome = resolve(
+                (
+                    FieldChange(o, s, h, v, tuple(json.loads(p)) if p else ())
+                    for o, s, h, v, p in changes
+                ),
+                name,
+                owners if name in owned else NO_OWNERS,
+            )
             won, value = outcome.winner, outcome.winner.value
-            losers += [(name, lost.origin, lost.seq, won.origin, won.seq)
-                       for lost in outcome.conflicts]  # fmt: skip
+            losers += [
+                (name, lost.origin, lost.seq, won.origin, won.seq) for lost in outcome.conflicts
+            ]
         columns |= entity.columns_of(name, json.loads(value))
         latest = max(latest, *(change[2] for change in changes))
     return columns, latest, losers

@@ -73,8 +73,10 @@ def _one_line(text: str) -> str:
     if len(text) > MAX_MESSAGE:
         text = f"{text[: MAX_MESSAGE * 2 // 3]}…{text[-(MAX_MESSAGE // 3) :]}"
     shown = literal(text, multiline=False)
-    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char
-                   for char in shown)  # fmt: skip
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in _INVISIBLE else char
+        for char in shown
+    )
 
 
 def read_bundle(
@@ -103,8 +105,13 @@ def _text(path: Path, progress: Progress | None) -> Iterator[_Text]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES >> 20
-            raise BundleError(tr("is {size} MB; bundles over {limit} MB are refused",
-                                 size=f"{size >> 20:,}", limit=f"{limit:,}"))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "is {size} MB; bundles over {limit} MB are refused",
+                    size=f"{size >> 20:,}",
+                    limit=f"{limit:,}",
+                )
+            )
         with path.open("rb") as raw:
             compressed = raw.read(2) == b"\x1f\x8b"
             raw.seek(0)
@@ -126,8 +133,9 @@ def _chunks(
     while data := stream.read(READ_CHARS):
         total += len(data)
         if total > MAX_TEXT_CHARS:
-            raise BundleError(tr("holds more than {size} MB of text; refused",
-                                 size=MAX_TEXT_CHARS >> 20))  # fmt: skip
+            raise BundleError(
+                tr("holds more than {size} MB of text; refused", size=MAX_TEXT_CHARS >> 20)
+            )
         if progress:
             progress(raw.tell(), size)
         yield decoder.decode(data)
@@ -179,8 +187,9 @@ class _Text:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except RecursionError:  # Python's decoder recurses once per level
-                raise self.error(tr("a value nested more than {count} levels deep",
-                                    count=f"{MAX_DEPTH}")) from None  # fmt: skip
+                raise self.error(
+                    tr("a value nested more than {count} levels deep", count=f"{MAX_DEPTH}")
+                ) from None
             except json.JSONDecodeError as error:
                 # With more than `limit` characters in hand, a value that fits
                 # is whole: the text itself is wrong. Otherwise read on.
@@ -224,8 +233,13 @@ class _Text:
         if self.eof and (cut or self.pos >= len(self.buf)):
             return BundleError(tr("ends too early: the file is cut short (truncated)"))
         where = self.base + (self.pos if at is None else at) + 1
-        return BundleError(tr("is not a valid bundle at character {where}: {problem}",
-                              where=f"{where:,}", problem=problem))  # fmt: skip
+        return BundleError(
+            tr(
+                "is not a valid bundle at character {where}: {problem}",
+                where=f"{where:,}",
+                problem=problem,
+            )
+        )
 
 
 # --- the bundle --------------------------------------------------------------
@@ -331,8 +345,13 @@ class _Reader:
             return _CHANGE.validate_python(value, strict=True)
         except ValidationError as error:
             problem = _first_error(error)
-            raise BundleError(tr("has a bad change (number {number}): {problem}",
-                                 number=f"{index + 1:,}", problem=problem)) from None  # fmt: skip
+            raise BundleError(
+                tr(
+                    "has a bad change (number {number}): {problem}",
+                    number=f"{index + 1:,}",
+                    problem=problem,
+                )
+            ) from None
 
     def _check_values(self, changes: list[Change]) -> list[str]:
         """Each change's value checked and made literal, as JSON text."""
@@ -343,35 +362,58 @@ class _Reader:
         for (entity, field), indexes in by_field.items():
             number = f"{self.count + indexes[0] + 1:,}"
             if entity not in ENTITIES:
-                raise BundleError(tr("has a change (number {number}) to {entity!r}, a kind of "
-                                     "record this version does not know", number=number,
-                                     entity=entity))  # fmt: skip
+                raise BundleError(
+                    tr(
+                        "has a change (number {number}) to {entity!r}, a kind of "
+                        "record this version does not know",
+                        number=number,
+                        entity=entity,
+                    )
+                )
             if field not in ENTITIES[entity].fields:
-                raise BundleError(tr("has a change (number {number}) to {field}, a field this "
-                                     "version does not know", number=number,
-                                     field=f"{entity}.{field}"))  # fmt: skip
+                raise BundleError(
+                    tr(
+                        "has a change (number {number}) to {field}, a field this "
+                        "version does not know",
+                        number=number,
+                        field=f"{entity}.{field}",
+                    )
+                )
             if entity == "device_claims":
                 self._claims_own_device(changes, indexes)
             for index in indexes if id_check_for(entity) else ():
                 if problem := bad_id(entity, changes[index]["row_id"]):
-                    raise BundleError(tr("has a change (number {number}) to a record of {entity} "
-                                         "with a bad id: {problem}", entity=entity,
-                                         number=f"{self.count + index + 1:,}",
-                                         problem=problem))  # fmt: skip
+                    raise BundleError(
+                        tr(
+                            "has a change (number {number}) to a record of {entity} "
+                            "with a bad id: {problem}",
+                            entity=entity,
+                            number=f"{self.count + index + 1:,}",
+                            problem=problem,
+                        )
+                    )
             deep = next((i for i in indexes if _too_deep(changes[i].get("value"))), None)
             if deep is not None:
-                raise BundleError(tr("has a value nested more than {count} levels deep (change "
-                                     "number {number})", count=MAX_DEPTH,
-                                     number=f"{self.count + deep + 1:,}"))  # fmt: skip
+                raise BundleError(
+                    tr(
+                        "has a value nested more than {count} levels deep (change number {number})",
+                        count=MAX_DEPTH,
+                        number=f"{self.count + deep + 1:,}",
+                    )
+                )
             try:
                 cleaned = check_for(entity, field).clean([changes[i].get("value") for i in indexes])
             except ValidationError as error:
                 at = error.errors()[0]["loc"]  # (empty if the list as a whole is wrong)
                 index = indexes[int(at[0]) if at else 0]
-                raise BundleError(tr("has a bad value for {field} (change number {number}): "
-                                     "{problem}", field=f"{entity}.{field}",
-                                     number=f"{self.count + index + 1:,}",
-                                     problem=_first_error(error, skip=1))) from None  # fmt: skip
+                raise BundleError(
+                    tr(
+                        "has a bad value for {field} (change number {number}): {problem}",
+                        field=f"{entity}.{field}",
+                        number=f"{self.count + index + 1:,}",
+                        problem=_first_error(error, skip=1),
+                    )
+                ) from None
             for index, text in zip(indexes, cleaned, strict=True):
                 texts[index] = text
         return texts
@@ -381,33 +423,52 @@ class _Reader:
         device's id would let any device change any rep's own fields."""
         for index in indexes:
             if changes[index]["row_id"] != changes[index]["origin"]:
-                raise BundleError(tr("has a change (number {number}) by device {origin} saying "
-                                     "whose computer device {device} is: only a device says that "
-                                     "of itself; the file is damaged or forged",
-                                     number=f"{self.count + index + 1:,}",
-                                     origin=changes[index]["origin"],
-                                     device=changes[index]["row_id"]))  # fmt: skip
+                raise BundleError(
+                    tr(
+                        "has a change (number {number}) by device {origin} saying "
+                        "whose computer device {device} is: only a device says that "
+                        "of itself; the file is damaged or forged",
+                        number=f"{self.count + index + 1:,}",
+                        origin=changes[index]["origin"],
+                        device=changes[index]["row_id"],
+                    )
+                )
 
     def _check_clocks(self, changes: list[Change]) -> None:
         latest = Stamp.parse(max(change["hlc"] for change in changes))
         if latest.wall_ms > _LAST_MS:
-            raise BundleError(tr("has changes from device {device} dated after the year 9999: "
-                                 "their clock stamps are damaged or forged",
-                                 device=latest.device))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "has changes from device {device} dated after the year 9999: "
+                    "their clock stamps are damaged or forged",
+                    device=latest.device,
+                )
+            )
         if latest.wall_ms > self.latest_ms:
-            raise BundleError(tr("has changes from device {device} dated {moment} UTC, more "
-                                 "than a day ahead of this computer's clock: set that device's "
-                                 "clock right and export again", device=latest.device,
-                                 moment=f"{latest.moment():%Y-%m-%d %H:%M}"))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "has changes from device {device} dated {moment} UTC, more "
+                    "than a day ahead of this computer's clock: set that device's "
+                    "clock right and export again",
+                    device=latest.device,
+                    moment=f"{latest.moment():%Y-%m-%d %H:%M}",
+                )
+            )
 
     def _finish(self, header: Header) -> Header:
         if header.count != self.count:
-            raise BundleError(tr("says it holds {said} changes but holds {count}: it is "
-                                 "incomplete or was altered", said=f"{header.count:,}",
-                                 count=f"{self.count:,}"))  # fmt: skip
+            raise BundleError(
+                tr(
+                    "says it holds {said} changes but holds {count}: it is "
+                    "incomplete or was altered",
+                    said=f"{header.count:,}",
+                    count=f"{self.count:,}",
+                )
+            )
         if header.sha256 != self.digest.hexdigest():
-            raise BundleError(tr("fails its checksum: it was altered or damaged after it was "
-                                 "written"))  # fmt: skip
+            raise BundleError(
+                tr("fails its checksum: it was altered or damaged after it was written")
+            )
         return header
 
 
@@ -464,5 +525,10 @@ def _number(schema_version: str | None) -> int:
 
 
 def _newer(what: str) -> BundleError:
-    return BundleError(tr("was written by a newer Workbench ({what}); update Workbench on this "
-                          "computer to import it", what=what))  # fmt: skip
+    return BundleError(
+        tr(
+            "was written by a newer Workbench ({what}); update Workbench on this "
+            "computer to import it",
+            what=what,
+        )
+    )

@@ -30,17 +30,35 @@ def check_team(header: Header, team: Team | None) -> None:
     if header.team is None and team is None:
         return
     if team is None:
-        raise BundleError(tr("is signed for team {team}, and this database is in no team: join "
-                             "it (`workbench team join {team}`) to take its bundles",
-                             team=header.team))  # fmt: skip
+        raise BundleError(
+            tr(
+                "is signed for team {team}, and this database is in no team: join "
+                "it (`workbench team join {team}`) to take its bundles",
+                team=header.team,
+            )
+        )
     if header.team is None:
-        raise BundleError(tr("is not signed: it was written in no team, and only team {team}'s "
-                             "bundles are taken here (its writer joins with `workbench team "
-                             "join {team}`)", team=team.id))  # fmt: skip
+        raise BundleError(
+            tr(
+                "is not signed: it was written in no team, and only team {team}'s "
+                "bundles are taken here (its writer joins with `workbench team "
+                "join {team}`)",
+                team=team.id,
+            )
+        )
     if header.team != team.id:
-        raise BundleError(tr("is from another team ({theirs}); this database is in team {ours}",
-                             theirs=header.team, ours=team.id))  # fmt: skip
+        raise BundleError(
+            tr(
+                "is from another team ({theirs}); this database is in team {ours}",
+                theirs=header.team,
+                ours=team.id,
+            )
+        )
     if header.hmac is None or not team.signed(header.as_written, header.hmac):
-        raise BundleError(tr("has a bad signature: it was changed after it was written, or "
-                             "signed with another passphrase than team {team}'s",
-                             team=team.id))  # fmt: skip
+        raise BundleError(
+            tr(
+                "has a bad signature: it was changed after it was written, or "
+                "signed with another passphrase than team {team}'s",
+                team=team.id,
+            )
+        )

@@ -91,14 +91,20 @@ FALLBACK_THEME = "textual-dark"
 # What Textual's own commands say (textual.app.App.get_system_commands), so
 # the catalogue has them; a Textual that words one otherwise shows it in English.
 TEXTUAL_COMMANDS = (
-    later("Theme"), later("Change the current theme"), later("Quit"),
-    later("Quit the application as soon as possible"), later("Keys"),
+    later("Theme"),
+    later("Change the current theme"),
+    later("Quit"),
+    later("Quit the application as soon as possible"),
+    later("Keys"),
     later("Hide the keys and widget help panel"),
     later("Show help for the focused widget and a summary of available keys"),
-    later("Minimize"), later("Minimize the widget and restore to normal size"),
-    later("Maximize"), later("Maximize the focused widget"), later("Screenshot"),
+    later("Minimize"),
+    later("Minimize the widget and restore to normal size"),
+    later("Maximize"),
+    later("Maximize the focused widget"),
+    later("Screenshot"),
     later("Save an SVG 'screenshot' of the current screen"),
-)  # fmt: skip
+)
 
 
 class WorkbenchApp(App[None]):
@@ -121,11 +127,25 @@ class WorkbenchApp(App[None]):
         Binding("S", "sync", tr("Sync"), id="app.sync"),
         Binding("question_mark", "toggle_keys", tr("Keys"), id="app.keys"),
         # Textual's own keys, with their texts in the rep's language.
-        Binding("ctrl+p", "command_palette", tr("palette"), show=False, priority=True,
-                tooltip=tr("Open the command palette"), id="app.palette"),
-        Binding("ctrl+q", "quit", tr("Quit"), show=False, priority=True,
-                tooltip=tr("Quit the app and return to the command prompt."), id="app.quit"),
-    ]  # fmt: skip
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            tr("palette"),
+            show=False,
+            priority=True,
+            tooltip=tr("Open the command palette"),
+            id="app.palette",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            tr("Quit"),
+            show=False,
+            priority=True,
+            tooltip=tr("Quit the app and return to the command prompt."),
+            id="app.quit",
+        ),
+    ]
 
     def __init__(self, store: Store, agenda: Future[list[agenda.Item]] | None = None) -> None:
         """`agenda`: Today's, if the caller started reading it (see `on_load`)."""
@@ -155,8 +175,13 @@ class WorkbenchApp(App[None]):
     ) -> None:
         """Every toast, from any screen, shows its text as it is: a name or a
         note in it is never read as markup and never moves the cursor."""
-        super().notify(printable(message), title=printable(title), severity=severity,
-                       timeout=timeout, markup=False)  # fmt: skip
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's own hint says it in markup, and in English."""
@@ -346,12 +371,18 @@ class WorkbenchApp(App[None]):
 
     def _needs_customer(self, deal: str | None) -> None:
         """Calls and follow-ups are a customer's: a deal without one names it first."""
-        self.notify(tr("“{deal}” has no customer yet: press e on it (pipeline or deal view) to "
-                       "name one", deal=deal or "?"), severity="warning")  # fmt: skip
+        self.notify(
+            tr(
+                "“{deal}” has no customer yet: press e on it (pipeline or deal view) to name one",
+                deal=deal or "?",
+            ),
+            severity="warning",
+        )
 
     def _ask_log(self, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
-        screen = forms.QuickLogScreen(self.store.clock.now(), customer_id=customer_id,
-                                customer_name=name, lookup=self._names)  # fmt: skip
+        screen = forms.QuickLogScreen(
+            self.store.clock.now(), customer_id=customer_id, customer_name=name, lookup=self._names
+        )
         self.ask(screen, partial(self._save_log, deal_id=deal_id, follow_up_id=None))
 
     def _names(self, start: str) -> list[str]:
@@ -362,25 +393,36 @@ class WorkbenchApp(App[None]):
         self, request: forms.LogRequest, deal_id: str | None, follow_up_id: str | None
     ) -> str:
         with self.store.transaction():
-            customer = actions.customer_named(self.store, request.customer,
-                                              add=request.new_customer)  # fmt: skip
-            actions.log_activity(self.store, request.kind, customer, note=request.note,
-                                 outcome=request.outcome, deal_id=deal_id,
-                                 next_when=None if follow_up_id else request.next_when,
-                                 satisfaction=request.satisfaction)  # fmt: skip
+            customer = actions.customer_named(
+                self.store, request.customer, add=request.new_customer
+            )
+            actions.log_activity(
+                self.store,
+                request.kind,
+                customer,
+                note=request.note,
+                outcome=request.outcome,
+                deal_id=deal_id,
+                next_when=None if follow_up_id else request.next_when,
+                satisfaction=request.satisfaction,
+            )
             if follow_up_id:
-                actions.complete_follow_up(self.store, follow_up_id, next_when=request.next_when,
-                                           repeat=request.repeat)  # fmt: skip
+                actions.complete_follow_up(
+                    self.store, follow_up_id, next_when=request.next_when, repeat=request.repeat
+                )
         return _logged(request)
 
     def complete(self, item: agenda.Item) -> None:
         screen = forms.QuickLogScreen(
-            self.store.clock.now(), customer_id=item.customer_id, customer_name=item.customer,
+            self.store.clock.now(),
+            customer_id=item.customer_id,
+            customer_name=item.customer,
             heading=tr("Done: {what}", what=item.what),
             next_text=forms.recurrence_text(item.recurrence),
-        )  # fmt: skip
-        self.ask(screen, partial(self._save_log, deal_id=item.deal_id,
-                                 follow_up_id=item.follow_up_id))  # fmt: skip
+        )
+        self.ask(
+            screen, partial(self._save_log, deal_id=item.deal_id, follow_up_id=item.follow_up_id)
+        )
 
     def snooze(self, item: agenda.Item) -> None:
         asked = tr("Snooze “{what}” until", what=item.what)
@@ -423,8 +465,10 @@ class WorkbenchApp(App[None]):
 
     def move_deal(self, card: queries.DealCard, stage: Stage) -> None:
         if stage.kind == StageKind.OPEN:
-            self.write(partial(pipeline.move_deal, self.store, card.id, stage.key),
-                       tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label)))  # fmt: skip
+            self.write(
+                partial(pipeline.move_deal, self.store, card.id, stage.key),
+                tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label)),
+            )
             return
         screen = forms.CloseDealScreen(
             self.store.clock.now(), card.title, stage.kind == StageKind.WON
@@ -432,8 +476,9 @@ class WorkbenchApp(App[None]):
         self.ask(screen, partial(self._close_deal, card, stage))
 
     def _close_deal(self, card: queries.DealCard, stage: Stage, request: forms.CloseRequest) -> str:
-        pipeline.move_deal(self.store, card.id, stage.key, closed_on=request.closed_on,
-                           reason=request.reason)  # fmt: skip
+        pipeline.move_deal(
+            self.store, card.id, stage.key, closed_on=request.closed_on, reason=request.reason
+        )
         return tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label))
 
     def new_deal(self, stage: str | None) -> None:
@@ -445,8 +490,7 @@ class WorkbenchApp(App[None]):
             field_types.Choice(str(n), st.key, tr(st.label)) for n, st in enumerate(open_stages, 1)
         ]
         currency = self.store.settings().currency
-        screen = forms.DealFormScreen(self.store.clock.now(), currency, choices, draft,
-                                      self._names)  # fmt: skip
+        screen = forms.DealFormScreen(self.store.clock.now(), currency, choices, draft, self._names)
         self.ask(screen, self._add_deal)
 
     def new_deal_for(self, customer_id: str) -> None:
@@ -456,18 +500,31 @@ class WorkbenchApp(App[None]):
     def edit_deal(self, deal_id: str) -> None:
         deal = self.store.require(models.Deal, deal_id)
         customer = self.store.get(models.Customer, deal.customer_id) if deal.customer_id else None
-        draft = forms.DealDraft(deal.customer_id, customer.name if customer else "?", deal.title,
-                          deal.amount, deal.stage, deal.expected_close, deal.probability,
-                          deal.next_step)  # fmt: skip
-        screen = forms.DealFormScreen(self.store.clock.now(), deal.currency, [], draft, self._names,
-                                editing=True)  # fmt: skip
+        draft = forms.DealDraft(
+            deal.customer_id,
+            customer.name if customer else "?",
+            deal.title,
+            deal.amount,
+            deal.stage,
+            deal.expected_close,
+            deal.probability,
+            deal.next_step,
+        )
+        screen = forms.DealFormScreen(
+            self.store.clock.now(), deal.currency, [], draft, self._names, editing=True
+        )
         self.ask(screen, partial(self._edit_deal, deal_id))
 
     def _add_deal(self, request: forms.DealRequest) -> str:
         customer = actions.find_customer(self.store, request.customer)
-        deal = models.Deal(customer_id=customer.id, title=request.title, amount=request.amount,
-                    currency=self.store.settings().currency, stage=request.stage or "lead",
-                    expected_close=request.expected_close)  # fmt: skip
+        deal = models.Deal(
+            customer_id=customer.id,
+            title=request.title,
+            amount=request.amount,
+            currency=self.store.settings().currency,
+            stage=request.stage or "lead",
+            expected_close=request.expected_close,
+        )
         actions.add_deal(self.store, deal)
         return tr("New deal: {title}", title=request.title)
 
@@ -476,10 +533,15 @@ class WorkbenchApp(App[None]):
             had = self.store.require(models.Deal, deal_id).customer_id
             if had is None and request.customer:  # (the form asks only a deal without one)
                 actions.set_deal_customer(self.store, deal_id, request.customer)
-            self.store.update(models.Deal, deal_id, title=request.title, amount=request.amount,
-                              expected_close=request.expected_close,
-                              probability=request.probability,
-                              next_step=request.next_step)  # fmt: skip
+            self.store.update(
+                models.Deal,
+                deal_id,
+                title=request.title,
+                amount=request.amount,
+                expected_close=request.expected_close,
+                probability=request.probability,
+                next_step=request.next_step,
+            )
         return tr("Saved {name}", name=request.title)
 
     def new_customer(self) -> None:
@@ -492,8 +554,9 @@ class WorkbenchApp(App[None]):
 
     def _add_customer(self, values: dict[str, Any]) -> forms.Saved:
         customer = self.store.add(models.Customer(**values))
-        return forms.Saved(tr("Added {name}", name=customer.name),
-                           partial(self.open_customer, customer.id))  # fmt: skip
+        return forms.Saved(
+            tr("Added {name}", name=customer.name), partial(self.open_customer, customer.id)
+        )
 
     def edit_customer(self, customer_id: str) -> None:
         customer = self.store.require(models.Customer, customer_id)
@@ -516,12 +579,16 @@ class WorkbenchApp(App[None]):
         self, current: forms.CustomerFilter, then: Callable[[forms.CustomerFilter | None], None]
     ) -> None:
         with self.store.lock:
-            known = {field: queries.customer_values(self.store, field)
-                     for field in ("segment", "industry")}  # fmt: skip
+            known = {
+                field: queries.customer_values(self.store, field)
+                for field in ("segment", "industry")
+            }
             known["rep"] = sorted(queries.rep_names(self.store).values())
         screen = forms.CustomerFilterScreen(current, known)
-        self.push_screen(screen, lambda chosen: then(
-            chosen if isinstance(chosen, forms.CustomerFilter) else None))  # fmt: skip
+        self.push_screen(
+            screen,
+            lambda chosen: then(chosen if isinstance(chosen, forms.CustomerFilter) else None),
+        )
 
     def edit_contact(self, contact_id: str) -> None:
         contact = self.store.require(models.Contact, contact_id)
@@ -530,8 +597,9 @@ class WorkbenchApp(App[None]):
         self.ask(form, partial(self._update, models.Contact, contact_id))
 
     def ask_target(self, period: Period) -> None:
-        screen = forms.TargetFormScreen(self.store.clock.today(), period.key,
-                                  self.store.settings().currency)  # fmt: skip
+        screen = forms.TargetFormScreen(
+            self.store.clock.today(), period.key, self.store.settings().currency
+        )
         self.ask(screen, self._set_target)
 
     def _set_target(self, request: forms.TargetRequest) -> str:
@@ -539,12 +607,14 @@ class WorkbenchApp(App[None]):
         if me is None:
             raise NotFound(tr('no rep set yet: run `workbench me "Your Name"`'))
         actions.set_target(self.store, me, request.metric, request.period, request.amount)
-        return tr("Target set: {metric} for {period}", metric=request.metric.label,
-                  period=request.period)  # fmt: skip
+        return tr(
+            "Target set: {metric} for {period}", metric=request.metric.label, period=request.period
+        )
 
     def resolve_complaint(self, activity_id: str) -> None:
-        self.write(partial(actions.resolve_complaint, self.store, activity_id),
-                   tr("Complaint resolved"))  # fmt: skip
+        self.write(
+            partial(actions.resolve_complaint, self.store, activity_id), tr("Complaint resolved")
+        )
 
     def action_open_duplicates(self) -> None:
         self.push_screen(duplicates_view.DuplicatesScreen())
@@ -587,9 +657,11 @@ class WorkbenchApp(App[None]):
         stranded = actions.set_home_currency(self.store, str(code))
         said = tr("Home currency: {code}", code=code)
         if stranded:
-            said += " · " + tr_n("{count} revenue target in another currency no longer counts",
-                                 "{count} revenue targets in other currencies no longer count",
-                                 stranded)  # fmt: skip
+            said += " · " + tr_n(
+                "{count} revenue target in another currency no longer counts",
+                "{count} revenue targets in other currencies no longer count",
+                stranded,
+            )
         return said
 
     def action_choose_sync_folder(self) -> None:
@@ -625,17 +697,24 @@ class WorkbenchApp(App[None]):
         self.push_screen(sync_view.ConflictsScreen())
 
     def keep_conflict(self, conflict: conflicts.Conflict, side: conflicts.Side) -> None:
-        self.write(partial(conflicts.keep, self.store, conflict, side),
-                   tr("{what}: kept {value}", what=conflict.place, value=side.text))  # fmt: skip
+        self.write(
+            partial(conflicts.keep, self.store, conflict, side),
+            tr("{what}: kept {value}", what=conflict.place, value=side.text),
+        )
 
     def ask_board_filter(
         self, current: BoardFilter, then: Callable[[BoardFilter | None], None]
     ) -> None:
-        screen = forms.BoardFilterScreen(self.store.clock.today(), current,
-                                   self.store.settings().currency, self._rep_names,
-                                   self._names)  # fmt: skip
-        self.push_screen(screen, lambda chosen: then(chosen if isinstance(chosen, BoardFilter)
-                                                     else None))  # fmt: skip
+        screen = forms.BoardFilterScreen(
+            self.store.clock.today(),
+            current,
+            self.store.settings().currency,
+            self._rep_names,
+            self._names,
+        )
+        self.push_screen(
+            screen, lambda chosen: then(chosen if isinstance(chosen, BoardFilter) else None)
+        )
 
     def _rep_names(self, start: str) -> list[str]:
         with self.store.lock:
@@ -656,6 +735,9 @@ class WorkbenchApp(App[None]):
 
 def _logged(request: forms.LogRequest) -> str:
     if request.next_when:
-        return tr("Logged {kind}; next {day}", kind=request.kind.label,
-                  day=day_text(request.next_when.day))  # fmt: skip
+        return tr(
+            "Logged {kind}; next {day}",
+            kind=request.kind.label,
+            day=day_text(request.next_when.day),
+        )
     return tr("Logged {kind}", kind=request.kind.label)

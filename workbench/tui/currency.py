@@ -21,12 +21,17 @@ class CurrencyScreen(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(tr("Home currency"), classes="form-title")
-            yield Static(tr("Revenue and revenue targets count in it, and new deals take it. "
-                            "Deals in other currencies still count as won or lost; their "
-                            "revenue is shown apart, never converted."),
-                         classes="form-hint")  # fmt: skip
-            yield Input(self.current, compact=True, id="currency",
-                        placeholder=tr("e.g. CNY, USD, EUR"))  # fmt: skip
+            yield Static(
+                tr(
+                    "Revenue and revenue targets count in it, and new deals take it. "
+                    "Deals in other currencies still count as won or lost; their "
+                    "revenue is shown apart, never converted."
+                ),
+                classes="form-hint",
+            )
+            yield Input(
+                self.current, compact=True, id="currency", placeholder=tr("e.g. CNY, USD, EUR")
+            )
             yield Static(tr("enter save · esc cancel"), classes="form-hint")
 
     def action_save(self) -> None:

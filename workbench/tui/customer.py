@@ -48,22 +48,38 @@ def figure_cells(figures: Figures, home: str, today: date) -> list[tuple[str, st
     feedback = figures.feedback
     rated = tr("{count} rated", count=feedback.ratings)
     if feedback.complaints_open:
-        rated += tr_n(" · {count} complaint open", " · {count} complaints open",
-                      feedback.complaints_open)  # fmt: skip
+        rated += tr_n(
+            " · {count} complaint open", " · {count} complaints open", feedback.complaints_open
+        )
     follow_up = figures.next_follow_up
     return [
         (tr("Won revenue"), money(figures.won, home), tr("lifetime")),
-        (tr("Open pipeline"), money(figures.open, home),
-         tr("{amount} weighted", amount=money(figures.weighted, home))),
-        (tr("Win rate"), f"{rate:.0%}" if rate is not None else "—",
-         tr("{won} won · {lost} lost", won=figures.deals_won, lost=figures.deals_lost)),
-        (tr("Last contact"), _ago(days) if last else tr("never"),
-         day_text(last.date(), year=True) if last else ""),
-        (tr("Next follow-up"), _relative(follow_up, today) if follow_up else tr("none planned"),
-         day_text(follow_up) if follow_up else tr("n: plan one")),
-        (tr("Satisfaction"), f"{feedback.satisfaction:.1f} / 5" if feedback.satisfaction else "—",
-         rated),
-    ]  # fmt: skip
+        (
+            tr("Open pipeline"),
+            money(figures.open, home),
+            tr("{amount} weighted", amount=money(figures.weighted, home)),
+        ),
+        (
+            tr("Win rate"),
+            f"{rate:.0%}" if rate is not None else "—",
+            tr("{won} won · {lost} lost", won=figures.deals_won, lost=figures.deals_lost),
+        ),
+        (
+            tr("Last contact"),
+            _ago(days) if last else tr("never"),
+            day_text(last.date(), year=True) if last else "",
+        ),
+        (
+            tr("Next follow-up"),
+            _relative(follow_up, today) if follow_up else tr("none planned"),
+            day_text(follow_up) if follow_up else tr("n: plan one"),
+        ),
+        (
+            tr("Satisfaction"),
+            f"{feedback.satisfaction:.1f} / 5" if feedback.satisfaction else "—",
+            rated,
+        ),
+    ]
 
 
 def _ago(days: int | None) -> str:
@@ -84,8 +100,10 @@ def _relative(day: date, today: date) -> str:
 def profile(account: Account) -> Text:
     customer = account.customer
     text = Text(printable(customer.name), style="bold")
-    text.append("  " + tr("tier {tier}", tier=customer.tier),
-                style="bold reverse" if customer.tier == "A" else "dim")  # fmt: skip
+    text.append(
+        "  " + tr("tier {tier}", tier=customer.tier),
+        style="bold reverse" if customer.tier == "A" else "dim",
+    )
     size = customer.size and tr("size {size}", size=customer.size)
     owner = tr("owner {name}", name=account.owner_name) if account.owner_name else tr("no owner")
     facts = [customer.segment, customer.industry, size, owner]
@@ -136,8 +154,9 @@ def feedback_lines(account: Account, local: object) -> Text:
         if entry.kind == "complaint":
             still_open = entry.complaint_status == "open"
             status = ComplaintStatus(entry.complaint_status or "open").label
-            text.append(tr("complaint {status}", status=status),
-                        style="bold red" if still_open else "green")  # fmt: skip
+            text.append(
+                tr("complaint {status}", status=status), style="bold red" if still_open else "green"
+            )
         else:
             text.append(f"{_stars(entry.satisfaction or 0)} {ActivityKind(entry.kind).label}")
         if entry.notes:
@@ -217,8 +236,13 @@ class CustomerScreen(Pane):
         yield Footer()
 
     def on_mount(self) -> None:
-        for label, width in ((tr("Deal"), None), (tr("Stage"), 12), (tr("Amount"), 14),
-                             ("%", 4), (tr("Close"), 10)):  # fmt: skip
+        for label, width in (
+            (tr("Deal"), None),
+            (tr("Stage"), 12),
+            (tr("Amount"), 14),
+            ("%", 4),
+            (tr("Close"), 10),
+        ):
             self.deals.add_column(label, width=width)
         self.deals.focus()
         self.reload()
@@ -302,8 +326,9 @@ class CustomerScreen(Pane):
     def action_edit(self) -> None:
         self.workbench.edit_customer(self.customer_id)
 
-    def _one_of(self, items: list[tuple[str, str]], question: str, none: str,
-                then: Callable[[str], None]) -> None:  # fmt: skip
+    def _one_of(
+        self, items: list[tuple[str, str]], question: str, none: str, then: Callable[[str], None]
+    ) -> None:
         """Act on the only item at once; ask which when there are several.
         `items` are (id, label), at most one per PICK_KEYS key."""
         items = items[: len(PICK_KEYS)]
@@ -321,16 +346,24 @@ class CustomerScreen(Pane):
 
     def action_edit_contact(self) -> None:
         contacts = self.account.contacts if self.account else []
-        self._one_of([(c.id, " · ".join(filter(None, (c.name, c.title)))) for c in contacts],
-                     tr("Edit which contact?"), tr("No contacts yet: c adds one"),
-                     self.workbench.edit_contact)  # fmt: skip
+        self._one_of(
+            [(c.id, " · ".join(filter(None, (c.name, c.title)))) for c in contacts],
+            tr("Edit which contact?"),
+            tr("No contacts yet: c adds one"),
+            self.workbench.edit_contact,
+        )
 
     def action_resolve(self) -> None:
         """Resolve an open complaint (oldest first when asking which)."""
         local = self.store.clock.now().tzinfo
-        complaints = [e for e in reversed(self.account.feedback if self.account else [])
-                      if e.complaint_status == "open"]  # fmt: skip
-        self._one_of([(e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}")
-                      for e in complaints],
-                     tr("Resolve which complaint?"), tr("No open complaints"),
-                     self.workbench.resolve_complaint)  # fmt: skip
+        complaints = [
+            e
+            for e in reversed(self.account.feedback if self.account else [])
+            if e.complaint_status == "open"
+        ]
+        self._one_of(
+            [(e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}") for e in complaints],
+            tr("Resolve which complaint?"),
+            tr("No open complaints"),
+            self.workbench.resolve_complaint,
+        )

@@ -49,8 +49,13 @@ class ListView:
         tier = tr("tier {tier}", tier=self.tier) if self.tier else tr("all tiers")
         kinds = [printable(k) for k in (self.kinds.segment, self.kinds.industry) if k]
         narrowed = f"{' · '.join(kinds)} (f)" if kinds else tr("any segment (f)")
-        return tr("{whose} (w) · {tier} (t) · {narrowed} · by {sort} (o)", whose=whose,
-                  tier=tier, narrowed=narrowed, sort=self.sort.label)  # fmt: skip
+        return tr(
+            "{whose} (w) · {tier} (t) · {narrowed} · by {sort} (o)",
+            whose=whose,
+            tier=tier,
+            narrowed=narrowed,
+            sort=self.sort.label,
+        )
 
 
 def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerListRow], str]:
@@ -58,10 +63,16 @@ def load_customers(store: Store, view: ListView) -> tuple[list[queries.CustomerL
     with store.lock:
         currency = store.settings().currency
         rows = queries.customer_list(
-            store, currency, search=view.search or None, owner=_owner(store, view),
-            tier=view.tier, segment=view.kinds.segment, industry=view.kinds.industry,
-            sort=view.sort, limit=SHOWN,
-        )  # fmt: skip
+            store,
+            currency,
+            search=view.search or None,
+            owner=_owner(store, view),
+            tier=view.tier,
+            segment=view.kinds.segment,
+            industry=view.kinds.industry,
+            sort=view.sort,
+            limit=SHOWN,
+        )
         return rows, currency
 
 
@@ -130,9 +141,14 @@ class CustomersScreen(Pane):
         """The name takes what the figures leave; the segment, last, is cut first."""
         self.table.clear(columns=True)
         name = max(18, min(40, self.size.width - 62))
-        columns = [(tr("Customer"), name), (tr("Tier"), 4), (tr("Last contact"), WHEN),
-                   (tr("Open pipeline"), MONEY), (tr("Won"), MONEY),
-                   (tr("Segment"), 12)]  # fmt: skip
+        columns = [
+            (tr("Customer"), name),
+            (tr("Tier"), 4),
+            (tr("Last contact"), WHEN),
+            (tr("Open pipeline"), MONEY),
+            (tr("Won"), MONEY),
+            (tr("Segment"), 12),
+        ]
         for label, width in columns:
             self.table.add_column(label, width=width)
         if self.shown:

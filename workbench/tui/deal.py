@@ -51,11 +51,16 @@ def render_deal(view: DealView, store: Store) -> Text:
     local = store.clock.now().tzinfo
     text = Text(printable(deal.title), style="bold")
     customer = deal_customer(view.customer.name if view.customer else None, deal.customer_id)
-    text.append(f"\n{printable(customer)} · {tr(labels.get(deal.stage, deal.stage))} · "
-                f"{format_money(deal.amount, deal.currency, cents=True)}", style="")  # fmt: skip
+    text.append(
+        f"\n{printable(customer)} · {tr(labels.get(deal.stage, deal.stage))} · "
+        f"{format_money(deal.amount, deal.currency, cents=True)}",
+        style="",
+    )
     if deal.customer_id is None:
-        text.append(tr("\nPress e to name its customer: calls and follow-ups are a customer's."),
-                    style="italic")  # fmt: skip
+        text.append(
+            tr("\nPress e to name its customer: calls and follow-ups are a customer's."),
+            style="italic",
+        )
     chance = f"{deal.probability}%" if deal.probability is not None else tr("stage default")
     facts = [
         (tr("Probability"), chance),
@@ -72,9 +77,11 @@ def render_deal(view: DealView, store: Store) -> Text:
     for step in view.history:
         came = tr(labels.get(step.from_stage or "", step.from_stage or later("created")))
         went = tr(labels.get(step.to_stage, step.to_stage))
-        text.append(f"\n  {step.at.astimezone(local):%Y-%m-%d %H:%M}  {printable(came)} → "
-                    f"{printable(went)}"
-                    f"  ({printable(step.rep or '?')})")  # fmt: skip
+        text.append(
+            f"\n  {step.at.astimezone(local):%Y-%m-%d %H:%M}  {printable(came)} → "
+            f"{printable(went)}"
+            f"  ({printable(step.rep or '?')})"
+        )
     text.append(tr("\n\nFollow-ups"), style="bold")
     for due, what in view.follow_ups:
         text.append(f"\n  {due}  {printable(what)}")
@@ -84,9 +91,11 @@ def render_deal(view: DealView, store: Store) -> Text:
     for entry in view.activities:
         note = (entry.notes or "").splitlines()[0] if entry.notes else ""
         outcome = Outcome(entry.outcome).label if entry.outcome in set(Outcome) else ""
-        text.append(f"\n  {entry.at.astimezone(local):%Y-%m-%d}  "
-                    f"{pad(ActivityKind(entry.kind).label, 8)} {pad(outcome, 13)} "
-                    f"{printable(note)}")  # fmt: skip
+        text.append(
+            f"\n  {entry.at.astimezone(local):%Y-%m-%d}  "
+            f"{pad(ActivityKind(entry.kind).label, 8)} {pad(outcome, 13)} "
+            f"{printable(note)}"
+        )
     if not view.activities:
         text.append(tr("\n  nothing logged on this deal yet"))
     return text

@@ -44,8 +44,11 @@ class DuplicatesScreen(TablePane):
         """Names share what the reasons (at least 34 wide) leave."""
         name = max(16, min(36, (self.size.width - 40) // 2))
         self.table.clear(columns=True)
-        for label, width in ((tr("Customer"), name), (tr("Looks like"), name),
-                             (tr("Why"), max(34, self.size.width - 2 * name - 8))):  # fmt: skip
+        for label, width in (
+            (tr("Customer"), name),
+            (tr("Looks like"), name),
+            (tr("Why"), max(34, self.size.width - 2 * name - 8)),
+        ):
             self.table.add_column(label, width=width)
         self.show(self.pairs, self.undoable)
 
@@ -68,8 +71,11 @@ class DuplicatesScreen(TablePane):
                 _name(pair.first), _name(pair.second), Text("; ".join(pair.reasons), style="dim")
             )
         self.table.move_cursor(row=min(row, max(0, len(pairs) - 1)))
-        found = tr_n("{count} likely duplicate pair", "{count} likely duplicate pairs",
-                     len(pairs)) if pairs else tr("No likely duplicates")  # fmt: skip
+        found = (
+            tr_n("{count} likely duplicate pair", "{count} likely duplicate pairs", len(pairs))
+            if pairs
+            else tr("No likely duplicates")
+        )
         hint = tr(" · enter merge · x not the same")
         undo = tr(" · u undo the last merge") if undoable else ""
         self.status.update(Text(found + (hint if pairs else "") + undo, style="dim"))
@@ -125,14 +131,19 @@ class MergeScreen(FormScreen):
         differs = self.differs
         one, two = self._label(self.first), self._label(self.second)
         with VerticalScroll(classes="form record-form"):
-            yield Static(Text(tr("Merge “{one}” and “{two}”", one=one, two=two)),
-                         classes="form-title")  # fmt: skip
             yield Static(
-                Text(tr("They become one customer with every contact, deal, activity and "
+                Text(tr("Merge “{one}” and “{two}”", one=one, two=two)), classes="form-title"
+            )
+            yield Static(
+                Text(
+                    tr(
+                        "They become one customer with every contact, deal, activity and "
                         "follow-up of both, both sets of tags and notes, and any field only one "
-                        "of them has filled. Anything arriving later for either lands on it.")),
+                        "of them has filled. Anything arriving later for either lands on it."
+                    )
+                ),
                 classes="form-hint",
-            )  # fmt: skip
+            )
             if differs:
                 keep = tr("Where they differ, keep 1 (“{one}”) or 2 (“{two}”):", one=one, two=two)
                 yield Static(Text(keep), classes="field-label")
@@ -140,10 +151,12 @@ class MergeScreen(FormScreen):
                 with Horizontal(classes="record-field"):
                     yield Label(field_label("customers", name), classes="record-label")
                     picker = KeyPicker(
-                        [Choice("1", "1", self._shown(name, mine)),
-                         Choice("2", "2", self._shown(name, theirs))],
+                        [
+                            Choice("1", "1", self._shown(name, mine)),
+                            Choice("2", "2", self._shown(name, theirs)),
+                        ],
                         id=f"pick-{name}",
-                    )  # fmt: skip
+                    )
                     picker.chosen = "1"
                     yield picker
             yield Static(tr("1/2 choose · ctrl+s merge · esc cancel"), classes="form-hint")

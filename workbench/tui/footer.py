@@ -43,9 +43,16 @@ class Footer(widgets.Footer):
     def _keys(self) -> Hashable:
         """Everything of the screen's keys that `compose` draws from."""
         keys = tuple(
-            (binding.key, self.app.get_key_display(binding), binding.description,
-             binding.action, binding.group, enabled, tooltip)
+            (
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group,
+                enabled,
+                tooltip,
+            )
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()
             if binding.show
-        )  # fmt: skip
+        )
         return keys, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE

@@ -38,10 +38,15 @@ from workbench.tui.fields import Choice, KeyPicker, WhenField
 CUSTOMER_HINT = tr("Customer: type a name (→ accepts the suggestion)")
 KINDS = tuple(
     Choice(key, kind, kind.label)
-    for key, kind in (("c", ActivityKind.CALL), ("v", ActivityKind.VISIT),
-                      ("m", ActivityKind.MEETING), ("e", ActivityKind.EMAIL),
-                      ("n", ActivityKind.NOTE), ("!", ActivityKind.COMPLAINT))
-)  # fmt: skip
+    for key, kind in (
+        ("c", ActivityKind.CALL),
+        ("v", ActivityKind.VISIT),
+        ("m", ActivityKind.MEETING),
+        ("e", ActivityKind.EMAIL),
+        ("n", ActivityKind.NOTE),
+        ("!", ActivityKind.COMPLAINT),
+    )
+)
 RATED = (ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MEETING)  # may carry a score
 SCORES = [Choice(str(n), str(n), "★" * n) for n in range(1, 6)]
 
@@ -194,10 +199,15 @@ class FormScreen(ModalScreen["object | None"]):
                 done = write(answer)
             except Exception as error:
                 if is_busy(error) and attempt < BUSY_TRIES:
-                    self.app.call_from_thread(self.problem, tr(
-                        "The database is busy in another program: trying again ({attempt} of "
-                        "{tries}). What you typed is kept.", attempt=attempt + 1,
-                        tries=BUSY_TRIES))  # fmt: skip
+                    self.app.call_from_thread(
+                        self.problem,
+                        tr(
+                            "The database is busy in another program: trying again ({attempt} of "
+                            "{tries}). What you typed is kept.",
+                            attempt=attempt + 1,
+                            tries=BUSY_TRIES,
+                        ),
+                    )
                     continue
                 self.app.call_from_thread(self._write_failed, error)
                 return
@@ -210,8 +220,12 @@ class FormScreen(ModalScreen["object | None"]):
 
     def failed(self, error: Exception) -> None:
         """The write failed: say why, keep the form as it is."""
-        self.problem(tr("Not saved: {why}. What you typed is kept: fix it, or ctrl+s to try "
-                        "again.", why=describe(error)))  # fmt: skip
+        self.problem(
+            tr(
+                "Not saved: {why}. What you typed is kept: fix it, or ctrl+s to try again.",
+                why=describe(error),
+            )
+        )
 
     def problem(self, text: str) -> None:
         """Show `text` under the form's fields, literally."""
@@ -269,8 +283,11 @@ class QuickLogScreen(FormScreen):
             yield Label(tr("Outcome"), classes="field-label")
             yield KeyPicker([], id="outcome")
             yield Input(compact=True, placeholder=tr("Note: what happened"), id="note")
-            yield Label(tr("Satisfaction (tab here, 1-5; optional)"), classes="field-label",
-                        id="satisfaction-label")  # fmt: skip
+            yield Label(
+                tr("Satisfaction (tab here, 1-5; optional)"),
+                classes="field-label",
+                id="satisfaction-label",
+            )
             yield KeyPicker(SCORES, id="satisfaction")
             yield Label(tr("Next follow-up"), classes="field-label")
             yield WhenField(
@@ -334,16 +351,29 @@ class QuickLogScreen(FormScreen):
             return
         note = self.query_one("#note", Input).value.strip() or None
         score = self.query_one("#satisfaction", KeyPicker).chosen if self.kind in RATED else None
-        self.submit(LogRequest(customer, self.kind, self.outcome, note, when, repeat,
-                               int(score) if score else None,
-                               new_customer=customer == self.unknown))  # fmt: skip
+        self.submit(
+            LogRequest(
+                customer,
+                self.kind,
+                self.outcome,
+                note,
+                when,
+                repeat,
+                int(score) if score else None,
+                new_customer=customer == self.unknown,
+            )
+        )
 
     def failed(self, error: Exception) -> None:
         if isinstance(error, NoSuchCustomer) and self.customer_id is None:
             self.unknown = error.name
-            self.problem(tr("No customer is called “{name}”: ctrl+s again adds them as a "
-                            "new customer and logs this; or fix the name.",
-                            name=error.name))  # fmt: skip
+            self.problem(
+                tr(
+                    "No customer is called “{name}”: ctrl+s again adds them as a "
+                    "new customer and logs this; or fix the name.",
+                    name=error.name,
+                )
+            )
             self.query_one("#customer").focus()
             return
         super().failed(error)
@@ -441,8 +471,9 @@ class CloseDealScreen(FormScreen):
             verb = tr("Won") if self.won else tr("Lost")
             yield Label(Text(f"{verb}: {printable(self.deal)}"), classes="form-title")
             yield Label(tr("Closed on"), classes="field-label")
-            yield WhenField(self.now, value=tr("today"), optional=False, allow_past=True,
-                            id="closed")  # fmt: skip
+            yield WhenField(
+                self.now, value=tr("today"), optional=False, allow_past=True, id="closed"
+            )
             yield Label(tr("Why"), classes="field-label")
             if not self.won:
                 reasons = [tr(reason) for reason in LOST_REASONS]
@@ -476,9 +507,13 @@ class BoardFilterScreen(FormScreen):
     """Which deals the board shows: whose, closing when, which customer, how big."""
 
     def __init__(
-        self, today: date, current: BoardFilter, currency: str,
-        reps: Callable[[str], list[str]], customers: Callable[[str], list[str]],
-    ) -> None:  # fmt: skip
+        self,
+        today: date,
+        current: BoardFilter,
+        currency: str,
+        reps: Callable[[str], list[str]],
+        customers: Callable[[str], list[str]],
+    ) -> None:
         super().__init__()
         self.today = today
         self.current = current
@@ -495,20 +530,32 @@ class BoardFilterScreen(FormScreen):
             yield Label(tr("Whose: me, everyone, or a teammate's name"), classes="field-label")
             yield Input(who, compact=True, id="who", suggester=NameSuggester(self.reps))
             yield Label(tr("Closing in (empty: any time)"), classes="field-label")
-            yield Input(current.period or "", compact=True, id="period",
-                        placeholder=tr("this month, next quarter, 2026-Q4"))  # fmt: skip
+            yield Input(
+                current.period or "",
+                compact=True,
+                id="period",
+                placeholder=tr("this month, next quarter, 2026-Q4"),
+            )
             yield Label(tr("Customer (empty: all)"), classes="field-label")
-            yield Input(current.customer or "", compact=True, id="customer",
-                        suggester=NameSuggester(self.customers))  # fmt: skip
-            yield Label(tr("At least ({currency}; empty: any amount)", currency=self.currency),
-                        classes="field-label")  # fmt: skip
+            yield Input(
+                current.customer or "",
+                compact=True,
+                id="customer",
+                suggester=NameSuggester(self.customers),
+            )
+            yield Label(
+                tr("At least ({currency}; empty: any amount)", currency=self.currency),
+                classes="field-label",
+            )
             yield Input(amount, compact=True, id="amount", placeholder=tr("e.g. 100000"))
             yield Static("", id="filter-error", classes="error")
             yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
 
     def action_save(self) -> None:
-        value = {key: self.query_one(f"#{key}", Input).value.strip()
-                 for key in ("who", "period", "customer", "amount")}  # fmt: skip
+        value = {
+            key: self.query_one(f"#{key}", Input).value.strip()
+            for key in ("who", "period", "customer", "amount")
+        }
         try:
             if value["period"]:
                 period_named(value["period"], self.today)
@@ -517,8 +564,9 @@ class BoardFilterScreen(FormScreen):
             self.query_one("#filter-error", Static).update(Text(str(error)))
             return
         who = {tr("me"): "me", tr("everyone"): "everyone"}.get(value["who"], value["who"])
-        self.dismiss(BoardFilter(who or "me", value["period"] or None,
-                                 value["customer"] or None, minimum))  # fmt: skip
+        self.dismiss(
+            BoardFilter(who or "me", value["period"] or None, value["customer"] or None, minimum)
+        )
 
 
 class PickScreen(FormScreen):
@@ -556,9 +604,14 @@ class TargetRequest:
 
 METRIC_CHOICES = [
     Choice(key, metric, metric.label)
-    for key, metric in (("r", Metric.REVENUE), ("d", Metric.WON_DEALS),
-                        ("n", Metric.NEW_CUSTOMERS), ("c", Metric.CALLS), ("v", Metric.VISITS))
-]  # fmt: skip
+    for key, metric in (
+        ("r", Metric.REVENUE),
+        ("d", Metric.WON_DEALS),
+        ("n", Metric.NEW_CUSTOMERS),
+        ("c", Metric.CALLS),
+        ("v", Metric.VISITS),
+    )
+]
 
 
 class TargetFormScreen(FormScreen):
@@ -576,11 +629,14 @@ class TargetFormScreen(FormScreen):
             yield Label(tr("Set a target"), classes="form-title")
             yield Label(tr("Metric"), classes="field-label")
             yield KeyPicker(METRIC_CHOICES, id="metric")
-            yield Label(tr("Period (2026, 2026-Q4, 2026-11, 2026-W48, next month…)"),
-                        classes="field-label")  # fmt: skip
+            yield Label(
+                tr("Period (2026, 2026-Q4, 2026-11, 2026-W48, next month…)"), classes="field-label"
+            )
             yield Input(self.period, compact=True, id="period")
-            yield Label(tr("Amount (revenue in {currency}; the others a count)",
-                           currency=self.currency), classes="field-label")  # fmt: skip
+            yield Label(
+                tr("Amount (revenue in {currency}; the others a count)", currency=self.currency),
+                classes="field-label",
+            )
             yield Input(compact=True, id="amount", placeholder=tr("e.g. 1200000 or 50"))
             yield Static("", id="target-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
@@ -603,8 +659,13 @@ class TargetFormScreen(FormScreen):
             if self.metric == Metric.REVENUE:
                 value = parse_amount(text, self.currency)
             elif not text.replace(",", "").isdigit():
-                raise ValueError(tr("{text} is not a whole number of {metric}", text=repr(text),
-                                    metric=self.metric.label))  # fmt: skip
+                raise ValueError(
+                    tr(
+                        "{text} is not a whole number of {metric}",
+                        text=repr(text),
+                        metric=self.metric.label,
+                    )
+                )
             else:
                 value = int(text.replace(",", ""))
         except ValueError as problem:
@@ -642,9 +703,13 @@ class CustomerFilterScreen(FormScreen):
             for field, label, _ in FILTER_FIELDS:
                 values = self.known[field]
                 yield Label(label, classes="field-label")
-                yield Input(getattr(self.current, field) or "", compact=True, id=field,
-                            placeholder=", ".join(values[:4]) + (" …" if len(values) > 4 else ""),
-                            suggester=NameSuggester(partial(_starting, values)))  # fmt: skip
+                yield Input(
+                    getattr(self.current, field) or "",
+                    compact=True,
+                    id=field,
+                    placeholder=", ".join(values[:4]) + (" …" if len(values) > 4 else ""),
+                    suggester=NameSuggester(partial(_starting, values)),
+                )
             yield Static("", id="filter-error", classes="error")
             yield Static(tr("enter next field · ctrl+s apply · esc cancel"), classes="form-hint")
 
@@ -655,8 +720,12 @@ class CustomerFilterScreen(FormScreen):
             match = [v for v in self.known[field] if v.casefold() == typed.casefold()]
             if typed and not match:
                 known = ", ".join(self.known[field][:8]) or tr("none yet")
-                why = tr("{unknown} “{typed}” (there are: {known})", unknown=unknown, typed=typed,
-                         known=known)  # fmt: skip
+                why = tr(
+                    "{unknown} “{typed}” (there are: {known})",
+                    unknown=unknown,
+                    typed=typed,
+                    known=known,
+                )
                 self.query_one("#filter-error", Static).update(Text(why))
                 self.query_one(f"#{field}").focus()
                 return
@@ -697,9 +766,15 @@ class DealFormScreen(FormScreen):
     """A new deal (customer, title, amount, stage, expected close) or an edit."""
 
     def __init__(
-        self, now: datetime, currency: str, stages: list[Choice], draft: DealDraft,
-        lookup: Callable[[str], list[str]], *, editing: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        now: datetime,
+        currency: str,
+        stages: list[Choice],
+        draft: DealDraft,
+        lookup: Callable[[str], list[str]],
+        *,
+        editing: bool = False,
+    ) -> None:
         super().__init__()
         self.now = now
         self.currency = currency
@@ -719,26 +794,42 @@ class DealFormScreen(FormScreen):
                 title += f" — {printable(draft.customer_name)}"
             yield Label(Text(title), classes="form-title")
             if not draft.customer_id:
-                yield Input(compact=True, id="customer", suggester=NameSuggester(self.lookup),
-                            placeholder=CUSTOMER_HINT)  # fmt: skip
-            yield Input(draft.title, compact=True, id="title",
-                        placeholder=tr("What is being sold"))  # fmt: skip
-            yield Input(amount, compact=True, id="amount",
-                        placeholder=tr("Amount ({currency})", currency=self.currency))  # fmt: skip
+                yield Input(
+                    compact=True,
+                    id="customer",
+                    suggester=NameSuggester(self.lookup),
+                    placeholder=CUSTOMER_HINT,
+                )
+            yield Input(draft.title, compact=True, id="title", placeholder=tr("What is being sold"))
+            yield Input(
+                amount,
+                compact=True,
+                id="amount",
+                placeholder=tr("Amount ({currency})", currency=self.currency),
+            )
             if not self.editing:
                 yield Label(tr("Stage"), classes="field-label")
                 picker = KeyPicker(self.stages, id="stage")
                 picker.chosen = self.stage
                 yield picker
             yield Label(tr("Expected close"), classes="field-label")
-            yield WhenField(self.now, value=close, id="close", allow_past=True,
-                            placeholder=tr("e.g. end of month, dec 15, 2027-02-01"))  # fmt: skip
+            yield WhenField(
+                self.now,
+                value=close,
+                id="close",
+                allow_past=True,
+                placeholder=tr("e.g. end of month, dec 15, 2027-02-01"),
+            )
             if self.editing:
-                yield Input("" if draft.probability is None else str(draft.probability),
-                            compact=True, id="probability",
-                            placeholder=tr("Probability % (empty: the stage's)"))  # fmt: skip
-                yield Input(draft.next_step or "", compact=True, id="next_step",
-                            placeholder=tr("Next step"))  # fmt: skip
+                yield Input(
+                    "" if draft.probability is None else str(draft.probability),
+                    compact=True,
+                    id="probability",
+                    placeholder=tr("Probability % (empty: the stage's)"),
+                )
+                yield Input(
+                    draft.next_step or "", compact=True, id="next_step", placeholder=tr("Next step")
+                )
             yield Static("", id="deal-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
@@ -766,10 +857,17 @@ class DealFormScreen(FormScreen):
             return self._fail(str(error))
         if probability is not None and not 0 <= probability <= 100:
             return self._fail(tr("Probability is 0 to 100."))
-        self.submit(DealRequest(customer, value["title"], amount,
-                                 None if self.editing else self.stage,
-                                 when.day if when else None, probability,
-                                 value.get("next_step") or None))  # fmt: skip
+        self.submit(
+            DealRequest(
+                customer,
+                value["title"],
+                amount,
+                None if self.editing else self.stage,
+                when.day if when else None,
+                probability,
+                value.get("next_step") or None,
+            )
+        )
 
 
 def recurrence_text(rrule: str | None) -> str:

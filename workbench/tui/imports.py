@@ -41,8 +41,10 @@ CHECK_HINT = tr("enter reads the file and shows what it would do · esc cancel")
 
 
 # Why nothing can be imported, for rows and for cards: (all bad, none at all).
-_NOTHING = {False: (later("every row is bad"), later("the file has no rows")),
-            True: (later("every card is bad"), later("the file has no cards"))}  # fmt: skip
+_NOTHING = {
+    False: (later("every row is bad"), later("the file has no rows")),
+    True: (later("every card is bad"), later("the file has no cards")),
+}
 
 
 class ImportScreen(FormScreen):
@@ -142,9 +144,13 @@ class ImportScreen(FormScreen):
             self._hint(tr("esc cancel"), tr("Nothing to import: {why}", why=why))
             self.plan = None
         elif plan.rejected:
-            self._hint(tr("ctrl+s imports the {records}; the bad go to {file} · esc cancel",
-                          records=records(len(plan.good), plan.table.unit, "good"),
-                          file=plan.rejects_path.name))  # fmt: skip
+            self._hint(
+                tr(
+                    "ctrl+s imports the {records}; the bad go to {file} · esc cancel",
+                    records=records(len(plan.good), plan.table.unit, "good"),
+                    file=plan.rejects_path.name,
+                )
+            )
         else:
             self._hint(tr("ctrl+s imports {records} · esc cancel", records=good))
 

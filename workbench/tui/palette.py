@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 # "log with heng" searches for "heng": the verb picks the action, the rest the
 # name. The verbs as the hits show them, in the rep's language, work too.
 VERBS = ("new follow-up for", "follow-up for", "log on deal", "log with", "open", "log")
-SHOWN_VERBS = (later("New follow-up for"), later("Log on deal"), later("Log with"),
-               later("Open"))  # fmt: skip
+SHOWN_VERBS = (later("New follow-up for"), later("Log on deal"), later("Log with"), later("Open"))
 
 
 def search_term(query: str) -> str:
@@ -64,34 +63,66 @@ class WorkbenchCommands(Provider):
         app = self.workbench
         return [
             (tr("Go to Today"), partial(app.switch_mode, "today"), tr("Pane 1: what to do now")),
-            (tr("Go to Pipeline"), partial(app.switch_mode, "pipeline"),
-             tr("Pane 2: deals by stage")),
-            (tr("Go to Customers"), partial(app.switch_mode, "customers"),
-             tr("Pane 3: find, sort, open")),
-            (tr("Go to Targets"), partial(app.switch_mode, "targets"),
-             tr("Pane 4: on track? KPIs")),
-            (tr("Pipeline stages"), app.action_open_stages,
-             tr("Labels, probabilities, rot days, order")),
+            (
+                tr("Go to Pipeline"),
+                partial(app.switch_mode, "pipeline"),
+                tr("Pane 2: deals by stage"),
+            ),
+            (
+                tr("Go to Customers"),
+                partial(app.switch_mode, "customers"),
+                tr("Pane 3: find, sort, open"),
+            ),
+            (
+                tr("Go to Targets"),
+                partial(app.switch_mode, "targets"),
+                tr("Pane 4: on track? KPIs"),
+            ),
+            (
+                tr("Pipeline stages"),
+                app.action_open_stages,
+                tr("Labels, probabilities, rot days, order"),
+            ),
             (tr("New customer"), app.new_customer, tr("Checked for duplicates as you type")),
-            (tr("Duplicates: review and merge"), app.action_open_duplicates,
-             tr("Customers that look like one")),
+            (
+                tr("Duplicates: review and merge"),
+                app.action_open_duplicates,
+                tr("Customers that look like one"),
+            ),
             (tr("Undo the last merge"), app.action_undo_merge, tr("Until the next merge")),
-            (tr("Sync with the team folder"), app.action_sync,
-             tr("Swap bundles with your team (S)")),
-            (tr("Sync folder: choose"), app.action_choose_sync_folder,
-             tr("Where the team's bundles go")),
-            (tr("Conflicts: settle crossed edits"), app.action_open_conflicts,
-             tr("Values two devices wrote at once; keep either")),
-            (tr("Log a call, visit, meeting, email or note"), app.quick_log,
-             tr("Quick log (l)")),
-            (tr("Import a file (CSV or vCard)"), app.action_import_file,
-             tr("Customers, deals… from a spreadsheet; contacts from a phone")),
-            (tr("Home currency: choose"), app.action_choose_currency,
-             tr("The one revenue and targets count in")),
+            (
+                tr("Sync with the team folder"),
+                app.action_sync,
+                tr("Swap bundles with your team (S)"),
+            ),
+            (
+                tr("Sync folder: choose"),
+                app.action_choose_sync_folder,
+                tr("Where the team's bundles go"),
+            ),
+            (
+                tr("Conflicts: settle crossed edits"),
+                app.action_open_conflicts,
+                tr("Values two devices wrote at once; keep either"),
+            ),
+            (tr("Log a call, visit, meeting, email or note"), app.quick_log, tr("Quick log (l)")),
+            (
+                tr("Import a file (CSV or vCard)"),
+                app.action_import_file,
+                tr("Customers, deals… from a spreadsheet; contacts from a phone"),
+            ),
+            (
+                tr("Home currency: choose"),
+                app.action_choose_currency,
+                tr("The one revenue and targets count in"),
+            ),
             (tr("Theme: dark"), partial(app.set_theme, "textual-dark"), tr("Saved for next time")),
-            (tr("Theme: light"), partial(app.set_theme, "textual-light"),
-             tr("Saved for next time")),
-        ]  # fmt: skip
+            (
+                tr("Theme: light"),
+                partial(app.set_theme, "textual-light"),
+                tr("Saved for next time"),
+            ),
+        ]
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._commands():
@@ -109,16 +140,25 @@ class WorkbenchCommands(Provider):
         found, deals = await asyncio.to_thread(find, app.store, term)
         for customer in found:
             name = printable(customer.name)
-            for verb, action in (("Open", app.open_customer), ("Log with", app.quick_log_for),
-                                 ("New follow-up for", app.new_follow_up_for)):  # fmt: skip
+            for verb, action in (
+                ("Open", app.open_customer),
+                ("Log with", app.quick_log_for),
+                ("New follow-up for", app.new_follow_up_for),
+            ):
                 text = f"{tr(verb)} {name}"
-                yield Hit(max(matcher.match(text), 0.5), highlighted(matcher, text),
-                          partial(action, customer.id),
-                          help=escape(tr("tier {tier}", tier=customer.tier)))  # fmt: skip
+                yield Hit(
+                    max(matcher.match(text), 0.5),
+                    highlighted(matcher, text),
+                    partial(action, customer.id),
+                    help=escape(tr("tier {tier}", tier=customer.tier)),
+                )
         for deal in deals:
             verb, title = tr("Log on deal"), printable(deal.title)
             whose = deal_customer(deal.customer_name, deal.customer_id)
             text = f"{verb} {title} — {printable(whose)}"
-            yield Hit(max(matcher.match(text), 0.4), highlighted(matcher, text),
-                      partial(app.log_on_deal, deal.id),
-                      help=escape(deal.stage))  # fmt: skip
+            yield Hit(
+                max(matcher.match(text), 0.4),
+                highlighted(matcher, text),
+                partial(app.log_on_deal, deal.id),
+                help=escape(deal.stage),
+            )

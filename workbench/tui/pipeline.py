@@ -73,11 +73,19 @@ def _owner(store: Store, who: str) -> str | None:
         return store.me
     if text in ("everyone", "all", "team", tr("everyone")):
         return None
-    found = [rep_id for rep_id, name in queries.rep_names(store).items()
-             if name.casefold().startswith(text)]  # fmt: skip
+    found = [
+        rep_id
+        for rep_id, name in queries.rep_names(store).items()
+        if name.casefold().startswith(text)
+    ]
     if len(found) != 1:
-        raise LookupError(tr("{who} matches {count} teammates; type more of the name",
-                              who=repr(who), count=len(found)))  # fmt: skip
+        raise LookupError(
+            tr(
+                "{who} matches {count} teammates; type more of the name",
+                who=repr(who),
+                count=len(found),
+            )
+        )
     return found[0]
 
 
@@ -97,8 +105,7 @@ def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
     if card.next_follow_up:
         facts.append(f"→{month_day(card.next_follow_up)}")
     customer = deal_customer(card.customer_name, card.customer_id)
-    lines = [title, Text(printable(customer), style="dim"),
-             Text(" · ".join(facts))]  # fmt: skip
+    lines = [title, Text(printable(customer), style="dim"), Text(" · ".join(facts))]
     for line in lines:
         line.truncate(CARD_WIDTH, overflow="ellipsis")
     return Text("\n").join(lines)
@@ -289,10 +296,15 @@ class PipelineScreen(Pane):
             )
         closed = tr("shown") if self.show_closed else tr("hidden")
         shown = self.filter.describe(lambda minor: format_money(minor, currency))
-        status = tr("Deals: {shown} (/ to filter) · {overdue} overdue  {stale} stale · "
-                    "sorted by {sort} (o) · Won/Lost {closed} (w)", shown=shown,
-                    overdue=OVERDUE, stale=STALE, sort=self.sort_by.label,
-                    closed=closed)  # fmt: skip
+        status = tr(
+            "Deals: {shown} (/ to filter) · {overdue} overdue  {stale} stale · "
+            "sorted by {sort} (o) · Won/Lost {closed} (w)",
+            shown=shown,
+            overdue=OVERDUE,
+            stale=STALE,
+            sort=self.sort_by.label,
+            closed=closed,
+        )
         self.status.update(Text(status, style="dim"))
         self._focus(keep)
 

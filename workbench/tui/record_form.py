@@ -43,9 +43,14 @@ def _label(field: str) -> str:
 
 CUSTOMER_FIELDS = (
     FieldSpec("name", _label("name"), tr("required, e.g. Hengtai Pumps Ltd")),
-    FieldSpec("kind", _label("kind"), choices=(
-        Choice("c", CustomerKind.COMPANY, CustomerKind.COMPANY.label),
-        Choice("p", CustomerKind.PERSON, CustomerKind.PERSON.label))),
+    FieldSpec(
+        "kind",
+        _label("kind"),
+        choices=(
+            Choice("c", CustomerKind.COMPANY, CustomerKind.COMPANY.label),
+            Choice("p", CustomerKind.PERSON, CustomerKind.PERSON.label),
+        ),
+    ),
     FieldSpec("tier", _label("tier"), choices=tuple(Choice(t.lower(), t, t) for t in Tier)),
     FieldSpec("segment", _label("segment"), tr("e.g. SMB, enterprise")),
     FieldSpec("industry", _label("industry"), tr("e.g. manufacturing")),
@@ -54,7 +59,7 @@ CUSTOMER_FIELDS = (
     FieldSpec("email", _label("email"), "name@example.com"),
     FieldSpec("address", _label("address")),
     FieldSpec("tags", _label("tags"), tr("comma-separated, e.g. key, export"), listed=True),
-)  # fmt: skip
+)
 
 CONTACT_FIELDS = (
     FieldSpec("name", field_label("contacts", "name"), tr("required")),
@@ -104,8 +109,12 @@ class RecordFormScreen(FormScreen):
                         picker.chosen = None if value is None else str(value)
                         yield picker
                     else:
-                        yield Input(_shown(value, spec), compact=True, id=spec.name,
-                                    placeholder=spec.placeholder)  # fmt: skip
+                        yield Input(
+                            _shown(value, spec),
+                            compact=True,
+                            id=spec.name,
+                            placeholder=spec.placeholder,
+                        )
                 yield Static("", id=f"{spec.name}-error", classes="error record-error")
             yield Static("", id="record-warning", classes="record-warning")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
@@ -120,8 +129,9 @@ class RecordFormScreen(FormScreen):
                 found[spec.name] = self.query_one(f"#{spec.name}", KeyPicker).chosen
                 continue
             text = self.query_one(f"#{spec.name}", Input).value
-            found[spec.name] = [p.strip() for p in text.split(",") if p.strip()] if spec.listed \
-                else text  # fmt: skip
+            found[spec.name] = (
+                [p.strip() for p in text.split(",") if p.strip()] if spec.listed else text
+            )
         return found
 
     def problems(self) -> dict[str, str]:

@@ -50,13 +50,24 @@ class StageFormScreen(FormScreen):
             yield Label(Text(title), classes="form-title")
             if stage is None:
                 yield Input(compact=True, id="key", placeholder=tr("Key: lowercase, e.g. demo"))
-            yield Input(tr(stage.label) if stage else "", compact=True, id="label",
-                        placeholder=tr("Label shown on the column"))  # fmt: skip
-            yield Input(str(stage.probability) if stage else "", compact=True, id="probability",
-                        placeholder=tr("Win probability %"))  # fmt: skip
-            yield Input(str(stage.rot_days or "") if stage else "", compact=True, id="rot_days",
-                        placeholder=tr("Rot days before a deal is stale (empty: never)"),
-                        )  # fmt: skip
+            yield Input(
+                tr(stage.label) if stage else "",
+                compact=True,
+                id="label",
+                placeholder=tr("Label shown on the column"),
+            )
+            yield Input(
+                str(stage.probability) if stage else "",
+                compact=True,
+                id="probability",
+                placeholder=tr("Win probability %"),
+            )
+            yield Input(
+                str(stage.rot_days or "") if stage else "",
+                compact=True,
+                id="rot_days",
+                placeholder=tr("Rot days before a deal is stale (empty: never)"),
+            )
             yield Static("", id="stage-error", classes="error")
             yield Static(tr("enter next field · ctrl+s save · esc cancel"), classes="form-hint")
 
@@ -95,9 +106,13 @@ class DeleteStageScreen(FormScreen):
             asked = tr("Delete stage {label}?", label=printable(tr(self.stage.label)))
             yield Label(Text(asked), classes="form-title")
             if self.deals:
-                yield Static(tr_n("It holds {count} deal. Move it to (a stage key):",
-                                  "It holds {count} deals. Move them to (a stage key):",
-                                  self.deals))  # fmt: skip
+                yield Static(
+                    tr_n(
+                        "It holds {count} deal. Move it to (a stage key):",
+                        "It holds {count} deals. Move them to (a stage key):",
+                        self.deals,
+                    )
+                )
                 yield Input(compact=True, id="target", placeholder=tr("e.g. proposal"))
             else:
                 yield Static(tr("It holds no deals."))
@@ -128,15 +143,22 @@ class StagesScreen(Pane):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(tr("Pipeline stages (Won and Lost are built in and stay last)"),
-                     classes="hint")  # fmt: skip
+        yield Static(
+            tr("Pipeline stages (Won and Lost are built in and stay last)"), classes="hint"
+        )
         yield DataTable(id="stages", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in (tr("Key"), tr("Label"), tr("Probability"), tr("Rot days"), tr("Kind"),
-                      tr("Deals")):  # fmt: skip
+        for label in (
+            tr("Key"),
+            tr("Label"),
+            tr("Probability"),
+            tr("Rot days"),
+            tr("Kind"),
+            tr("Deals"),
+        ):
             table.add_column(label)
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
@@ -150,9 +172,20 @@ class StagesScreen(Pane):
         self.stages, self.counts = stages, counts
         table.clear()
         for stage in stages:
-            table.add_row(*(Text(printable(cell)) for cell in (
-                stage.key, tr(stage.label), f"{stage.probability}%", stage.rot_days or "",
-                stage.kind.label, counts.get(stage.key, 0))), key=stage.key)  # fmt: skip
+            table.add_row(
+                *(
+                    Text(printable(cell))
+                    for cell in (
+                        stage.key,
+                        tr(stage.label),
+                        f"{stage.probability}%",
+                        stage.rot_days or "",
+                        stage.kind.label,
+                        counts.get(stage.key, 0),
+                    )
+                ),
+                key=stage.key,
+            )
         table.move_cursor(row=min(row, len(stages) - 1))
 
     def selected(self) -> Stage | None:
@@ -164,8 +197,13 @@ class StagesScreen(Pane):
             self.workbench.ask(StageFormScreen(stage), partial(self._edit, stage))
 
     def _edit(self, stage: Stage, request: StageRequest) -> str:
-        pipeline.set_stage(self.workbench.store, stage.key, label=request.label,
-                           probability=request.probability, rot_days=request.rot_days)  # fmt: skip
+        pipeline.set_stage(
+            self.workbench.store,
+            stage.key,
+            label=request.label,
+            probability=request.probability,
+            rot_days=request.rot_days,
+        )
         return tr("Saved {name}", name=request.label)
 
     def action_add(self) -> None:
@@ -174,8 +212,14 @@ class StagesScreen(Pane):
         self.workbench.ask(StageFormScreen(None), partial(self._add, after))
 
     def _add(self, after: str | None, request: StageRequest) -> str:
-        pipeline.add_stage(self.workbench.store, request.key, request.label, request.probability,
-                           rot_days=request.rot_days, after=after)  # fmt: skip
+        pipeline.add_stage(
+            self.workbench.store,
+            request.key,
+            request.label,
+            request.probability,
+            rot_days=request.rot_days,
+            after=after,
+        )
         return tr("Added {name}", name=request.label)
 
     def action_move(self, step: int) -> None:

@@ -51,8 +51,12 @@ class FolderScreen(FormScreen):
                 ),
                 classes="form-hint",
             )
-            yield Input(self.current or "", compact=True, id="folder",
-                        placeholder=tr("e.g. ~/Sync/sales-team"))  # fmt: skip
+            yield Input(
+                self.current or "",
+                compact=True,
+                id="folder",
+                placeholder=tr("e.g. ~/Sync/sales-team"),
+            )
             yield Static("", id="folder-error", classes="error")
             yield Static(tr("enter sync · esc cancel"), classes="form-hint")
 
@@ -60,8 +64,9 @@ class FolderScreen(FormScreen):
         text = self.query_one("#folder", Input).value.strip()
         folder = Path(text).expanduser()
         if not text or not folder.is_dir():
-            message = tr("Type a folder's path") if not text else tr("{path} is not a folder",
-                                                                      path=text)  # fmt: skip
+            message = (
+                tr("Type a folder's path") if not text else tr("{path} is not a folder", path=text)
+            )
             self.query_one("#folder-error", Static).update(message)
             return
         self.dismiss(folder.resolve())
@@ -98,10 +103,10 @@ class SyncScreen(FormScreen):
     def run_sync(self) -> None:
         store, own = self.store, None
         try:
-            own = (open_store(store.path, clock=store.clock, team=store.team)
-                   if store.path else None)  # fmt: skip
-            result = sync_folder(own or store, self.folder, progress=self._progress,
-                                 on_file=self._reading)  # fmt: skip
+            own = open_store(store.path, clock=store.clock, team=store.team) if store.path else None
+            result = sync_folder(
+                own or store, self.folder, progress=self._progress, on_file=self._reading
+            )
             conflicts = count_conflicts(own or store)
         except Exception as error:  # locked, full, or a bug: whatever it is, the rep hears of it
             self.app.call_from_thread(self._failed, describe(error))
@@ -168,8 +173,12 @@ class ConflictsScreen(TablePane):
         record = max(16, min(32, self.size.width // 4))
         value = max(18, (self.size.width - record - FIELD_WIDTH - 8) // 2)
         self.table.clear(columns=True)
-        columns = ((tr("Record"), record), (tr("Field"), FIELD_WIDTH),
-                   (tr("Shown (k keeps)"), value), (tr("Other (o takes)"), value))  # fmt: skip
+        columns = (
+            (tr("Record"), record),
+            (tr("Field"), FIELD_WIDTH),
+            (tr("Shown (k keeps)"), value),
+            (tr("Other (o takes)"), value),
+        )
         for label, width in columns:
             self.table.add_column(label, width=width)
         self.show(self.conflicts)
@@ -189,14 +198,21 @@ class ConflictsScreen(TablePane):
             return  # read before the first layout: on_resize lays the table out and shows them
         self.table.clear()
         for conflict in conflicts:
-            self.table.add_row(_record(conflict), Text(conflict.field_label),
-                               _side(conflict.shown), _side(conflict.other), height=2)  # fmt: skip
+            self.table.add_row(
+                _record(conflict),
+                Text(conflict.field_label),
+                _side(conflict.shown),
+                _side(conflict.other),
+                height=2,
+            )
         self.table.move_cursor(row=min(row, max(0, len(conflicts) - 1)))
         found = tr_n("{count} conflict", "{count} conflicts", len(conflicts))
         said = tr("No conflicts: every device's edits agree")
         if conflicts:
-            said = tr("{found} · k keeps the shown value, o takes the other · the choice syncs",
-                      found=found)  # fmt: skip
+            said = tr(
+                "{found} · k keeps the shown value, o takes the other · the choice syncs",
+                found=found,
+            )
         if self.held:
             said += "\n" + held_aside(self.held)
         self.status.update(Text(said, style="dim"))

@@ -40,8 +40,12 @@ from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
-THIS = {PeriodKind.WEEK: later("this week"), PeriodKind.MONTH: later("this month"),
-        PeriodKind.QUARTER: later("this quarter"), PeriodKind.YEAR: later("this year")}  # fmt: skip
+THIS = {
+    PeriodKind.WEEK: later("this week"),
+    PeriodKind.MONTH: later("this month"),
+    PeriodKind.QUARTER: later("this quarter"),
+    PeriodKind.YEAR: later("this year"),
+}
 
 
 def bar(share: float | None, pace: float | None, width: int) -> Text:
@@ -54,8 +58,10 @@ def bar(share: float | None, pace: float | None, width: int) -> Text:
         if cell == mark:
             text.append("│", style="bold yellow")
         else:
-            text.append("█" if cell < filled else "░",
-                        style="green" if (share or 0) >= (pace or 0) else "red")  # fmt: skip
+            text.append(
+                "█" if cell < filled else "░",
+                style="green" if (share or 0) >= (pace or 0) else "red",
+            )
     return text
 
 
@@ -78,12 +84,18 @@ class GaugeView(Static):
         assert self.shown is not None
         report, metric, gauge = self.shown
         text = Text(f"{LABELS[metric]}  ", style="bold")
-        text.append(f"{amount(report, metric, gauge.achieved)} / "
-                    f"{amount(report, metric, gauge.target)}")  # fmt: skip
+        text.append(
+            f"{amount(report, metric, gauge.achieved)} / {amount(report, metric, gauge.target)}"
+        )
         shown = f"  {percent(gauge.progress)}\n" if gauge.target else tr("  no target\n")
         text.append(shown, style="bold" if gauge.target else "dim")
-        text.append_text(bar(gauge.progress, report.pace.expected if gauge.target else None,
-                             self.content_size.width or 20))  # fmt: skip
+        text.append_text(
+            bar(
+                gauge.progress,
+                report.pace.expected if gauge.target else None,
+                self.content_size.width or 20,
+            )
+        )
         return text
 
 
@@ -105,8 +117,9 @@ class View:
 def trend_lines(report: Report, width: int) -> Text:
     """Won revenue by month against each month's target, as bars."""
     text = Text(tr("Won revenue by month (│ target)"), style="bold")
-    peak = max([won for _, won, _ in report.trend] +
-               [round(t or 0) for _, _, t in report.trend] + [1])  # fmt: skip
+    peak = max(
+        [won for _, won, _ in report.trend] + [round(t or 0) for _, _, t in report.trend] + [1]
+    )
     size = max(8, width - 28)
     for month, won, target in report.trend:
         text.append(f"\n  {month[5:]}  ")
@@ -165,13 +178,25 @@ class TargetsScreen(Pane):
             return  # stepped on meanwhile: a newer report is coming
         self.report = report
         kind = "" if view.offset else tr(THIS[view.kind]) + " · "
-        status = Text(printable(tr("{who} · {period} · {pace} · {days} days left",
-                                   who=who(report), period=f"{kind}{report.period.key}",
-                                   pace=report.pace.describe(), days=report.days_left)),
-                      style="bold")  # fmt: skip
-        status.append(tr("\n[ ] earlier/later · p week/month/quarter/year · w me/team · "
-                         "g leaderboard by team/manager"),
-                      style="dim")  # fmt: skip
+        status = Text(
+            printable(
+                tr(
+                    "{who} · {period} · {pace} · {days} days left",
+                    who=who(report),
+                    period=f"{kind}{report.period.key}",
+                    pace=report.pace.describe(),
+                    days=report.days_left,
+                )
+            ),
+            style="bold",
+        )
+        status.append(
+            tr(
+                "\n[ ] earlier/later · p week/month/quarter/year · w me/team · "
+                "g leaderboard by team/manager"
+            ),
+            style="dim",
+        )
         self.query_one("#targets-status", Static).update(status)
         for item in report.gauges:
             self.query_one(f"#gauge-{item.metric.value}", GaugeView).show(

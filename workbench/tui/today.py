@@ -168,8 +168,13 @@ class TodayScreen(Pane):
             self.workbench.new_follow_up(item)
 
 
-COLUMNS = ((tr("Due"), "due"), (tr("Customer"), "customer"), (tr("What"), "what"),
-           (tr("Deal"), "deal"), (tr("Value"), "value"))  # fmt: skip
+COLUMNS = (
+    (tr("Due"), "due"),
+    (tr("Customer"), "customer"),
+    (tr("What"), "what"),
+    (tr("Deal"), "deal"),
+    (tr("Value"), "value"),
+)
 SHARES = (0.36, 0.40, 0.24)  # how Customer, What and Deal split what Due and Value leave
 
 

@@ -37,9 +37,14 @@ class WelcomeScreen(Screen[Welcome]):
                 )
             )
             if self.team:
-                yield Static(tr("This database already holds the work of {names}. Who uses it "
-                                "here? If you are one of them, type that name.",
-                                names=", ".join(self.team)), markup=False)  # fmt: skip
+                yield Static(
+                    tr(
+                        "This database already holds the work of {names}. Who uses it "
+                        "here? If you are one of them, type that name.",
+                        names=", ".join(self.team),
+                    ),
+                    markup=False,
+                )
             yield Input(placeholder=tr("Your name"), id="name")
             with Horizontal(classes="buttons"):
                 yield Button(tr("Start"), variant="primary", id="start")

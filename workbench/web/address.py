@@ -37,8 +37,10 @@ def banner(host: str, port: int, token: str) -> list[tuple[str, bool]]:
     """What `serve` says as it starts: (line, is it a warning)."""
     address = page_address(host, port, token)
     opening = tr("Workbench in your browser: open {address}", address=address)
-    token_note = tr("Only that address opens it: the token in it is new each time serve starts, "
-                    "and a page from another site cannot use it.")  # fmt: skip
+    token_note = tr(
+        "Only that address opens it: the token in it is new each time serve starts, "
+        "and a page from another site cannot use it."
+    )
     if is_loopback(host):
         return [
             (opening, False),
@@ -48,10 +50,15 @@ def banner(host: str, port: int, token: str) -> list[tuple[str, bool]]:
     return [
         (opening, False),
         (token_note, False),
-        (tr("Warning: listening on {host}, so anyone on your network who has that address can "
-            "open your customers, deals and notes, and the page is not encrypted (plain http): "
-            "someone watching the network can read it, token included. Use it only on a network "
-            "you trust; without --host it stays on this computer.",
-            host=host or tr("every address")), True),
+        (
+            tr(
+                "Warning: listening on {host}, so anyone on your network who has that address can "
+                "open your customers, deals and notes, and the page is not encrypted (plain http): "
+                "someone watching the network can read it, token included. Use it only on a "
+                "network you trust; without --host it stays on this computer.",
+                host=host or tr("every address"),
+            ),
+            True,
+        ),
         (tr("Ctrl+C stops."), False),
-    ]  # fmt: skip
+    ]

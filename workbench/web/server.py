@@ -42,8 +42,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def app_command(database: Path) -> str:
     """The command each browser tab runs: this Python, this Workbench, this database."""
-    return shlex.join([sys.executable, "-m", "workbench", "--db", str(database),
-                       "--lang", language()])  # fmt: skip
+    return shlex.join(
+        [sys.executable, "-m", "workbench", "--db", str(database), "--lang", language()]
+    )
 
 
 def serve(database: Path, door: Door) -> None:
@@ -76,14 +77,22 @@ class WorkbenchServer(Server):
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         door = self.door
         if not door.knows_host(request.headers.get("Host")):
-            return _refuse(tr("This page answers only to this computer's own names: open the "
-                              "address workbench serve printed."))  # fmt: skip
+            return _refuse(
+                tr(
+                    "This page answers only to this computer's own names: open the "
+                    "address workbench serve printed."
+                )
+            )
         if not door.knows_origin(request.headers.get("Origin"), request.headers.get("Host")):
             return _refuse(tr("A page from another site may not open Workbench."))
         offered = request.query.get(TOKEN_PARAMETER) or request.cookies.get(door.cookie)
         if not door.admits(offered):
-            return _refuse(tr("Open the address workbench serve printed as it started: it holds "
-                              "a token, new each time serve starts."))  # fmt: skip
+            return _refuse(
+                tr(
+                    "Open the address workbench serve printed as it started: it holds "
+                    "a token, new each time serve starts."
+                )
+            )
         return await handler(request)
 
     async def _page(self, request: web.Request) -> web.Response:
@@ -99,8 +108,9 @@ class WorkbenchServer(Server):
         )
         response = web.Response(text=page, content_type="text/html")
         # From now on the browser shows the token for this page only, never to another site.
-        response.set_cookie(self.door.cookie, self.door.token, path="/", httponly=True,
-                            samesite="Strict")  # fmt: skip
+        response.set_cookie(
+            self.door.cookie, self.door.token, path="/", httponly=True, samesite="Strict"
+        )
         return response
 
     async def _session(self, request: web.Request) -> web.StreamResponse:
@@ -113,11 +123,16 @@ class WorkbenchServer(Server):
             self.live -= 1
 
     def _full(self) -> web.Response:
-        return web.Response(status=503, text=tr_n(
-            "Workbench is open in {count} tab already, the most serve allows (--sessions): "
-            "close it, then reload this page.",
-            "Workbench is open in {count} tabs already, the most serve allows (--sessions): "
-            "close one, then reload this page.", self.live))  # fmt: skip
+        return web.Response(
+            status=503,
+            text=tr_n(
+                "Workbench is open in {count} tab already, the most serve allows (--sessions): "
+                "close it, then reload this page.",
+                "Workbench is open in {count} tabs already, the most serve allows (--sessions): "
+                "close one, then reload this page.",
+                self.live,
+            ),
+        )
 
 
 def _refuse(reason: str) -> web.Response:
