@@ -596,17 +596,47 @@ def _when(store: Store, text: str) -> When:
     help=tr('The next follow-up, instead of its own rhythm: "next tue", "in 3 days".'),
 )
 @click.option("--stop", is_flag=True, help=tr("End a recurring follow-up's series here."))
+@click.option(
+    "--log",
+    "kind",
+    type=click.Choice(KINDS, case_sensitive=False),
+    help=tr("Log what happened too, as the app's d does (call, visit…)."),
+)
+@click.option("--note", help=tr("What happened (with --log)."))
+@click.option("--outcome", help=tr("e.g. connected, no_answer (with --log)."))
 @store_options
 @click.pass_obj
-def done(env: Env, follow_up: str, next_when: str | None, stop: bool) -> None:
+def done(
+    env: Env,
+    follow_up: str,
+    next_when: str | None,
+    stop: bool,
+    kind: str | None,
+    note: str | None,
+    outcome: str | None,
+) -> None:
     """Mark a follow-up done (ID: the start of its id, as `today` lists it)."""
+    from workbench.domain.models import ActivityKind
     from workbench.domain.when import When
-    from workbench.store.actions import complete_follow_up
+    from workbench.store.actions import complete_follow_up, log_done
 
+    if kind is None and (note or outcome):
+        raise UserError(tr("--note and --outcome go with --log KIND (what happened: a call…)"))
     store = env.store()
     row_id, what, customer = _follow_up(store, follow_up)
     when = _when(store, next_when) if next_when is not None else None
-    nxt = complete_follow_up(store, row_id, next_when=when, repeat=not stop)
+    if kind is None:
+        nxt = complete_follow_up(store, row_id, next_when=when, repeat=not stop)
+    else:
+        nxt = log_done(
+            store,
+            row_id,
+            ActivityKind(kind.lower()),
+            note=note,
+            next_when=when,
+            outcome=_outcome(outcome, kind) if outcome else None,
+            repeat=not stop,
+        ).follow_up
     echo(tr("Done: {what} ({customer}).", what=what, customer=customer or "?"))
     if nxt is not None:
         again = When(nxt.due_date, nxt.due_time, nxt.recurrence)

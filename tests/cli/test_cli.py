@@ -1,6 +1,7 @@
 """Each command through click's runner, good input and bad."""
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,6 +124,31 @@ def test_done_snooze_and_reschedule_from_the_ids_today_lists(demo_db: Run) -> No
     assert third not in left  # two weeks away
     nexted = demo_db("done", second[:8], "--next", "tomorrow")
     assert nexted.exit_code == 0 and "Next: " in nexted.output
+
+
+def test_done_with_a_log_as_the_apps_d_does(demo_db: Run, db_path: Path) -> None:
+    first = json.loads(demo_db("today", "--json").output)["overdue"][0]
+    refused = demo_db("done", first["id"][:8], "--note", "rang")
+    assert refused.exit_code == 2 and "go with --log KIND" in refused.output
+    done = demo_db(
+        "done",
+        first["id"][:8],
+        "--log",
+        "call",
+        "--note",
+        "Asked for a quote",
+        "--outcome",
+        "connected",
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith(f"Done: {first['title']}")
+    assert first["id"] not in demo_db("today", "--json").output
+    with sqlite3.connect(db_path) as db:
+        logged = db.execute(
+            "SELECT customer_id, deal_id, kind, outcome FROM activities WHERE notes = ?",
+            ["Asked for a quote"],
+        ).fetchall()
+    assert logged == [(first["customer_id"], first["deal_id"], "call", "connected")]
 
 
 def test_done_names_what_an_unclear_id_could_be(demo_db: Run) -> None:

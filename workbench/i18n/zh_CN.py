@@ -1089,6 +1089,10 @@ MESSAGES: dict[str, str] = {
     "\nPress e to name its customer: calls and follow-ups are a customer's.": "\n按 e 指定客户：通话和跟进都属于某个客户。",
     "no name (FN or N): a contact needs one": "没有姓名（FN 或 N）：联系人需要姓名",
     "{field}: {text!r} is not one of this customer's": "{field}：{text!r} 不属于这个客户",
+    "Log what happened too, as the app's d does (call, visit…).": "同时记录发生了什么，和应用里的 d 一样（电话、拜访…）。",
+    "What happened (with --log).": "发生了什么（配合 --log）。",
+    "e.g. connected, no_answer (with --log).": "例如 connected、no_answer（配合 --log）。",
+    "--note and --outcome go with --log KIND (what happened: a call…)": "--note 和 --outcome 需要配合 --log 类型（发生了什么：电话…）",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -191,6 +191,58 @@ def log_activity(
     return Logged(activity, follow_up)
 
 
+def log_done(
+    store: Store,
+    follow_up_id: str,
+    kind: ActivityKind,
+    *,
+    note: str | None = None,
+    outcome: Outcome | None = None,
+    next_when: When | None = None,
+    repeat: bool = True,
+    satisfaction: int | None = None,
+) -> Logged:
+    """Complete a follow-up with what happened: the activity on its customer
+    and deal, and the next follow-up as `complete_follow_up` plans it (the
+    Today pane's d). One transaction: both are saved, or neither."""
+    with store.transaction():
+        done = store.require(FollowUp, follow_up_id)
+        logged = log_activity(
+            store,
+            kind,
+            store.require(Customer, done.customer_id),
+            note=note,
+            outcome=outcome,
+            deal_id=done.deal_id,
+            satisfaction=satisfaction,
+        )
+        after = complete_follow_up(store, follow_up_id, next_when=next_when, repeat=repeat)
+    return Logged(logged.activity, after)
+
+
+def new_deal(
+    store: Store,
+    customer: str,
+    title: str,
+    *,
+    amount: int = 0,
+    stage: str = "lead",
+    expected_close: date | None = None,
+) -> Deal:
+    """A new deal for the customer `customer` names (as `find_customer`), in
+    the home currency, with the first row of its stage history."""
+    found = find_customer(store, customer)
+    deal = Deal(
+        customer_id=found.id,
+        title=title,
+        amount=amount,
+        currency=store.settings().currency,
+        stage=stage,
+        expected_close=expected_close,
+    )
+    return add_deal(store, deal)
+
+
 def _follow_up_title(kind: ActivityKind, note: str | None) -> str:
     first_line = (note or "").strip().splitlines()[0] if note and note.strip() else ""
     title = f"Follow up on {kind.value}"

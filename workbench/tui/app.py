@@ -383,15 +383,13 @@ class WorkbenchApp(App[None]):
         screen = forms.QuickLogScreen(
             self.store.clock.now(), customer_id=customer_id, customer_name=name, lookup=self._names
         )
-        self.ask(screen, partial(self._save_log, deal_id=deal_id, follow_up_id=None))
+        self.ask(screen, partial(self._save_log, deal_id=deal_id))
 
     def _names(self, start: str) -> list[str]:
         with self.store.lock:
             return [c.name for c in queries.customers_named(self.store, start, limit=1)]
 
-    def _save_log(
-        self, request: forms.LogRequest, deal_id: str | None, follow_up_id: str | None
-    ) -> str:
+    def _save_log(self, request: forms.LogRequest, deal_id: str | None) -> str:
         with self.store.transaction():
             customer = actions.customer_named(
                 self.store, request.customer, add=request.new_customer
@@ -403,13 +401,22 @@ class WorkbenchApp(App[None]):
                 note=request.note,
                 outcome=request.outcome,
                 deal_id=deal_id,
-                next_when=None if follow_up_id else request.next_when,
+                next_when=request.next_when,
                 satisfaction=request.satisfaction,
             )
-            if follow_up_id:
-                actions.complete_follow_up(
-                    self.store, follow_up_id, next_when=request.next_when, repeat=request.repeat
-                )
+        return _logged(request)
+
+    def _save_done(self, follow_up_id: str, request: forms.LogRequest) -> str:
+        actions.log_done(
+            self.store,
+            follow_up_id,
+            request.kind,
+            note=request.note,
+            outcome=request.outcome,
+            next_when=request.next_when,
+            repeat=request.repeat,
+            satisfaction=request.satisfaction,
+        )
         return _logged(request)
 
     def complete(self, item: agenda.Item) -> None:
@@ -420,9 +427,8 @@ class WorkbenchApp(App[None]):
             heading=tr("Done: {what}", what=item.what),
             next_text=forms.recurrence_text(item.recurrence),
         )
-        self.ask(
-            screen, partial(self._save_log, deal_id=item.deal_id, follow_up_id=item.follow_up_id)
-        )
+        assert item.follow_up_id  # (the pane offers d on follow-ups only)
+        self.ask(screen, partial(self._save_done, item.follow_up_id))
 
     def snooze(self, item: agenda.Item) -> None:
         asked = tr("Snooze “{what}” until", what=item.what)
@@ -516,16 +522,14 @@ class WorkbenchApp(App[None]):
         self.ask(screen, partial(self._edit_deal, deal_id))
 
     def _add_deal(self, request: forms.DealRequest) -> str:
-        customer = actions.find_customer(self.store, request.customer)
-        deal = models.Deal(
-            customer_id=customer.id,
-            title=request.title,
+        actions.new_deal(
+            self.store,
+            request.customer,
+            request.title,
             amount=request.amount,
-            currency=self.store.settings().currency,
             stage=request.stage or "lead",
             expected_close=request.expected_close,
         )
-        actions.add_deal(self.store, deal)
         return tr("New deal: {title}", title=request.title)
 
     def _edit_deal(self, deal_id: str, request: forms.DealRequest) -> str:

@@ -1,0 +1,61 @@
+"""What a rep does, as the store's actions: the rules the app and the CLI
+share, tested without a terminal."""
+
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from workbench.domain.models import ActivityKind, Customer, Deal, FollowUp, Outcome
+from workbench.domain.when import When
+from workbench.store.actions import add_deal, add_follow_up, log_done, new_deal
+from workbench.store.database import Store, fetch_all
+
+
+def test_done_with_a_log_lands_on_the_follow_ups_customer_and_deal(
+    store: Store, acme: Customer
+) -> None:
+    deal = add_deal(store, Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="lead"))
+    weekly = add_follow_up(
+        store, acme.id, "Weekly call", When(date(2026, 11, 23), rrule="FREQ=WEEKLY"), deal.id
+    )
+    logged = log_done(
+        store,
+        weekly.id,
+        ActivityKind.CALL,
+        note="Asked for a quote",
+        outcome=Outcome.CONNECTED,
+        satisfaction=4,
+    )
+    activity = logged.activity
+    assert (activity.customer_id, activity.deal_id, activity.notes, activity.satisfaction) == (
+        acme.id,
+        deal.id,
+        "Asked for a quote",
+        4,
+    )
+    assert store.require(FollowUp, weekly.id).done_at is not None
+    assert logged.follow_up is not None and logged.follow_up.due_date == date(2026, 11, 30)
+    again = log_done(store, logged.follow_up.id, ActivityKind.CALL, repeat=False)
+    assert again.follow_up is None, "the series ends when asked"
+
+
+def test_done_with_a_bad_log_leaves_the_follow_up_open(store: Store, acme: Customer) -> None:
+    call = add_follow_up(store, acme.id, "Call back", When(date(2026, 11, 23)))
+    before = fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"]
+    with pytest.raises(ValidationError):
+        log_done(store, call.id, ActivityKind.CALL, satisfaction=9)
+    assert store.require(FollowUp, call.id).done_at is None
+    assert fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"] == before
+    assert fetch_all(store.db, "SELECT id FROM activities") == []
+
+
+def test_a_new_deal_is_in_the_home_currency_with_its_first_stage_step(
+    store: Store, acme: Customer
+) -> None:
+    deal = new_deal(store, "acme", "Conveyor", amount=250_000_00)
+    assert (deal.customer_id, deal.currency, deal.stage) == (acme.id, "CNY", "lead")
+    steps = fetch_all(
+        store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ?", [deal.id]
+    )
+    assert [(s["from_stage"], s["to_stage"]) for s in steps] == [(None, "lead")]
