@@ -1740,11 +1740,11 @@ def target_list(env: Env, rep: str) -> None:
     """The targets set by hand (shorter periods not listed follow from them)."""
     from workbench.domain.models import Metric
     from workbench.domain.money import format_money
-    from workbench.store.actions import find_rep
+    from workbench.store.actions import whose
     from workbench.store.queries import rep_names, targets_set
 
     store = env.store()
-    rows = targets_set(store, None if rep == "all" else find_rep(store, rep))
+    rows = targets_set(store, whose(store, rep))
     if not rows:
         echo(tr("No targets yet: workbench target set revenue 1200000 --period 2026"))
         return
@@ -1918,7 +1918,7 @@ def report(env: Env, period: str, rep: str, by: str | None, as_json: bool) -> No
     from workbench.domain.periods import PeriodKind, period_named
     from workbench.report_output import as_json as report_json
     from workbench.report_output import text_lines
-    from workbench.store.actions import find_rep
+    from workbench.store.actions import whose
     from workbench.store.report import GroupBy, build_report
 
     store = env.store()
@@ -1927,7 +1927,7 @@ def report(env: Env, period: str, rep: str, by: str | None, as_json: bool) -> No
         chosen = period_named(words, store.clock.today())
     except ValueError as error:
         raise UserError(str(error)) from None
-    built = build_report(store, None if rep.lower() == "all" else find_rep(store, rep), chosen)
+    built = build_report(store, whose(store, rep), chosen)
     if as_json:
         _echo_json(report_json(built))
         return

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from workbench.domain.models import ActivityKind, Customer, Deal, FollowUp, Outcome
+from workbench.domain.models import ActivityKind, Customer, Deal, FollowUp, Outcome, Rep
 from workbench.domain.when import When
-from workbench.store.actions import add_deal, add_follow_up, log_done, new_deal
-from workbench.store.database import Store, fetch_all
+from workbench.store.actions import add_deal, add_follow_up, log_done, new_deal, whose
+from workbench.store.database import NotFound, Store, fetch_all
 
 
 def test_done_with_a_log_lands_on_the_follow_ups_customer_and_deal(
@@ -59,3 +59,19 @@ def test_a_new_deal_is_in_the_home_currency_with_its_first_stage_step(
         store.db, "SELECT from_stage, to_stage FROM stage_history WHERE deal_id = ?", [deal.id]
     )
     assert [(s["from_stage"], s["to_stage"]) for s in steps] == [(None, "lead")]
+
+
+def test_whose_records_is_read_one_way_everywhere(store: Store, me: Rep) -> None:
+    """The pipeline's filter, `report --rep` and `target list --rep` alike."""
+    min_ = store.add(Rep(name="Zhou Min"))
+    ming = store.add(Rep(name="Zhou Ming"))
+    for text in ("me", "Mine", "", "  ", "li wei", "li"):
+        assert whose(store, text) == me.id, text
+    for text in ("everyone", "All", "team"):
+        assert whose(store, text) is None, text
+    assert whose(store, "zhou min") == min_.id  # a whole name, though another starts with it
+    assert whose(store, "Zhou Ming") == ming.id
+    with pytest.raises(NotFound, match="'zhou' starts several reps' names"):
+        whose(store, "zhou")
+    with pytest.raises(NotFound, match="no rep named 'Wang'"):
+        whose(store, "Wang")

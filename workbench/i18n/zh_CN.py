@@ -204,7 +204,6 @@ MESSAGES: dict[str, str] = {
     "days in stage": "阶段停留天数",
     "closing {period}": "{period}成交",
     "me": "我",
-    "{who} matches {count} teammates; type more of the name": "{who} 匹配到 {count} 位同事；请多输入几个字",
     "{days}d": "{days}天",
     "\n{total} · w {weighted}": "\n{total} · 加权 {weighted}",
     "Down": "下",
@@ -1093,6 +1092,7 @@ MESSAGES: dict[str, str] = {
     "What happened (with --log).": "发生了什么（配合 --log）。",
     "e.g. connected, no_answer (with --log).": "例如 connected、no_answer（配合 --log）。",
     "--note and --outcome go with --log KIND (what happened: a call…)": "--note 和 --outcome 需要配合 --log 类型（发生了什么：电话…）",
+    "{name!r} starts several reps' names ({known}); type more of it": "{name!r} 是多位销售姓名的开头（{known}）；请多输入几个字",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

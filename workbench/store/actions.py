@@ -362,21 +362,38 @@ def set_home_currency(store: Store, code: str) -> int:
 
 
 def find_rep(store: Store, name: str) -> str:
-    """A rep's id from 'me' or their name (any case)."""
-    if name.strip().casefold() == "me":
+    """A rep's id from 'me' (or 'mine'), their name (any case), or the start
+    of a name only one rep's has."""
+    folded = name.strip().casefold()
+    if folded in ("me", "mine", tr("me").casefold()):
         if store.me is None:
             raise NotFound(tr("no rep yet: set your name with `workbench me NAME`"))
         return store.me
     reps = rep_names(store)
-    found = [
-        rep_id for rep_id, known in reps.items() if known.casefold() == name.strip().casefold()
+    exact = [rep_id for rep_id, known in reps.items() if known.strip().casefold() == folded]
+    found = exact or [
+        rep_id for rep_id, known in reps.items() if folded and known.casefold().startswith(folded)
     ]
-    if not found:
+    if len(found) == 1 or exact:
+        return min(found)
+    if found:
+        names = ", ".join(sorted(reps[rep_id] for rep_id in found))
         raise NotFound(
             tr(
-                "no rep named {name!r} (reps: {known})",
+                "{name!r} starts several reps' names ({known}); type more of it",
                 name=name,
-                known=", ".join(sorted(reps.values())),
+                known=names,
             )
         )
-    return found[0]
+    known = ", ".join(sorted(reps.values()))
+    raise NotFound(tr("no rep named {name!r} (reps: {known})", name=name, known=known))
+
+
+def whose(store: Store, text: str) -> str | None:
+    """Whose records a rep asks for, in one way everywhere: 'me' (or nothing)
+    is this rep, 'everyone' (or 'all', 'team') is None, anything else a rep
+    as `find_rep` finds them."""
+    folded = text.strip().casefold()
+    if folded in ("everyone", "all", "team", tr("everyone").casefold()):
+        return None
+    return find_rep(store, text.strip() or "me")

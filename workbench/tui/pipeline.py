@@ -30,7 +30,7 @@ from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
 from workbench.i18n import month_day, tr
 from workbench.store import queries
-from workbench.store.actions import find_customer
+from workbench.store.actions import find_customer, whose
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
@@ -56,7 +56,7 @@ def load_board(store: Store, board_filter: pipeline.BoardFilter) -> Board:
         cards = queries.deal_cards(
             store,
             today,
-            _owner(store, board_filter.who),
+            whose(store, board_filter.who),
             closed_since=today - timedelta(days=CLOSED_DAYS),
             customer_id=customer.id if customer else None,
             min_amount=board_filter.min_amount,
@@ -64,29 +64,6 @@ def load_board(store: Store, board_filter: pipeline.BoardFilter) -> Board:
             close_until=period.end if period else None,
         )
         return Board(today, store.stages(), cards)
-
-
-def _owner(store: Store, who: str) -> str | None:
-    """'me' is this rep, 'everyone' is None, anything else a teammate by name."""
-    text = who.strip().casefold()
-    if text in ("", "me", "mine", tr("me")):
-        return store.me
-    if text in ("everyone", "all", "team", tr("everyone")):
-        return None
-    found = [
-        rep_id
-        for rep_id, name in queries.rep_names(store).items()
-        if name.casefold().startswith(text)
-    ]
-    if len(found) != 1:
-        raise LookupError(
-            tr(
-                "{who} matches {count} teammates; type more of the name",
-                who=repr(who),
-                count=len(found),
-            )
-        )
-    return found[0]
 
 
 def card_prompt(card: queries.DealCard, stage: Stage, today: date) -> Text:
