@@ -57,7 +57,8 @@ def _new_databases_from_the_template(
     def from_template(
         conn: sqlite3.Connection, path: Path | None, migrations: object = None
     ) -> list[str]:
-        if migrations is not None or migrate.applied(conn):
+        empty = not conn.execute("SELECT 1 FROM sqlite_master").fetchone()
+        if migrations is not None or not empty:  # (another program's file: as the app does)
             return real(conn, path, migrations)  # type: ignore[arg-type]
         _migrated.backup(conn)
         migrate.register_functions(conn)

@@ -604,6 +604,11 @@ def _when(store: Store, text: str) -> When:
 )
 @click.option("--note", help=tr("What happened (with --log)."))
 @click.option("--outcome", help=tr("e.g. connected, no_answer (with --log)."))
+@click.option(
+    "--satisfaction",
+    type=click.IntRange(1, 5),
+    help=tr("How satisfied the customer is, 1-5 (with --log)."),
+)
 @store_options
 @click.pass_obj
 def done(
@@ -614,29 +619,35 @@ def done(
     kind: str | None,
     note: str | None,
     outcome: str | None,
+    satisfaction: int | None,
 ) -> None:
     """Mark a follow-up done (ID: the start of its id, as `today` lists it)."""
     from workbench.domain.models import ActivityKind
     from workbench.domain.when import When
     from workbench.store.actions import complete_follow_up, log_done
 
-    if kind is None and (note or outcome):
-        raise UserError(tr("--note and --outcome go with --log KIND (what happened: a call…)"))
+    if kind is None and (note or outcome or satisfaction):
+        raise UserError(
+            tr("--note, --outcome and --satisfaction go with --log KIND (what happened: a call…)")
+        )
     store = env.store()
     row_id, what, customer = _follow_up(store, follow_up)
     when = _when(store, next_when) if next_when is not None else None
     if kind is None:
         nxt = complete_follow_up(store, row_id, next_when=when, repeat=not stop)
     else:
-        nxt = log_done(
+        logged = log_done(
             store,
             row_id,
             ActivityKind(kind.lower()),
             note=note,
             next_when=when,
             outcome=_outcome(outcome, kind) if outcome else None,
+            satisfaction=satisfaction,
             repeat=not stop,
-        ).follow_up
+        )
+        nxt = logged.follow_up
+        _say_logged(logged.activity, customer or "?")
     echo(tr("Done: {what} ({customer}).", what=what, customer=customer or "?"))
     if nxt is not None:
         again = When(nxt.due_date, nxt.due_time, nxt.recurrence)
@@ -743,18 +754,7 @@ def log(
             next_when=when,
             satisfaction=satisfaction,
         )
-    kind_label, name = result.activity.kind.label, found.name
-    if result.activity.outcome:
-        echo(
-            tr(
-                "Logged {kind} with {customer} ({outcome}).",
-                kind=kind_label,
-                customer=name,
-                outcome=result.activity.outcome.label,
-            )
-        )
-    else:
-        echo(tr("Logged {kind} with {customer}.", kind=kind_label, customer=name))
+    _say_logged(result.activity, found.name)
     if result.follow_up and when:
         echo(
             tr(
@@ -763,6 +763,21 @@ def log(
                 title=result.follow_up.title,
             )
         )
+
+
+def _say_logged(activity: Any, customer: str) -> None:
+    kind = activity.kind.label
+    if activity.outcome:
+        echo(
+            tr(
+                "Logged {kind} with {customer} ({outcome}).",
+                kind=kind,
+                customer=customer,
+                outcome=activity.outcome.label,
+            )
+        )
+    else:
+        echo(tr("Logged {kind} with {customer}.", kind=kind, customer=customer))
 
 
 def _outcome(text: str, kind: str) -> Any:

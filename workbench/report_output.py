@@ -15,13 +15,11 @@ from workbench.domain.money import format_money
 from workbench.i18n import pad, tr
 from workbench.store.report import Group, GroupBy, Report, Standing, grouped
 
-LABELS = {
-    Metric.REVENUE: tr("Revenue"),
-    Metric.WON_DEALS: tr("Won deals"),
-    Metric.NEW_CUSTOMERS: tr("New customers"),
-    Metric.CALLS: tr("Calls"),
-    Metric.VISITS: tr("Visits"),
-}
+
+def heading(metric: Metric) -> str:
+    """A metric's name as a line starts with it ('Won deals', '赢单数')."""
+    label = metric.label
+    return label[:1].upper() + label[1:]
 
 
 def who(report: Report) -> str:
@@ -301,7 +299,7 @@ def text_lines(report: Report, by: GroupBy | None = None) -> list[str]:
     lines = [headline(report), ""]
     for item in report.gauges:
         lines.append(
-            f"{pad(LABELS[item.metric], 14)} {gauge_line(report, item.metric, item.gauge)}"
+            f"{pad(heading(item.metric), 14)} {gauge_line(report, item.metric, item.gauge)}"
         )
     lines += ["", *outlook_lines(report), "", *kpi_lines(report), "", *conversion_lines(report)]
     if len(report.leaderboard) > 1:

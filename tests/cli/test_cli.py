@@ -128,27 +128,22 @@ def test_done_snooze_and_reschedule_from_the_ids_today_lists(demo_db: Run) -> No
 
 def test_done_with_a_log_as_the_apps_d_does(demo_db: Run, db_path: Path) -> None:
     first = json.loads(demo_db("today", "--json").output)["overdue"][0]
-    refused = demo_db("done", first["id"][:8], "--note", "rang")
+    refused = demo_db("done", first["id"][:8], "--satisfaction", "4")
     assert refused.exit_code == 2 and "go with --log KIND" in refused.output
-    done = demo_db(
-        "done",
-        first["id"][:8],
-        "--log",
-        "call",
-        "--note",
-        "Asked for a quote",
-        "--outcome",
-        "connected",
-    )
+    args = ["--log", "call", "--note", "Asked for a quote", "--outcome", "connected"]
+    done = demo_db("done", first["id"][:8], *args, "--satisfaction", "4")
     assert done.exit_code == 0, done.output
-    assert done.output.startswith(f"Done: {first['title']}")
+    assert done.output.startswith(
+        f"Logged call with {first['customer']} (connected).\nDone: {first['title']}"
+    )
     assert first["id"] not in demo_db("today", "--json").output
     with sqlite3.connect(db_path) as db:
         logged = db.execute(
-            "SELECT customer_id, deal_id, kind, outcome FROM activities WHERE notes = ?",
+            "SELECT customer_id, deal_id, kind, outcome, satisfaction FROM activities "
+            "WHERE notes = ?",
             ["Asked for a quote"],
         ).fetchall()
-    assert logged == [(first["customer_id"], first["deal_id"], "call", "connected")]
+    assert logged == [(first["customer_id"], first["deal_id"], "call", "connected", 4)]
 
 
 def test_done_names_what_an_unclear_id_could_be(demo_db: Run) -> None:

@@ -46,7 +46,7 @@ from workbench.domain.fields import (
     UtcDatetime,
 )
 from workbench.domain.stages import StageKind
-from workbench.i18n import later, tr
+from workbench.i18n import Worded, later, tr
 
 
 def new_id() -> str:
@@ -91,41 +91,40 @@ class Tier(StrEnum):
     C = "C"
 
 
-class Named(StrEnum):
-    """A choice whose name a rep reads in their language (`label`)."""
-
-    @property
-    def label(self) -> str:
-        return tr(_LABELS[self])
+class CustomerKind(Worded):
+    COMPANY = later("company")
+    PERSON = later("person")
 
 
-class CustomerKind(Named):
-    COMPANY = "company"
-    PERSON = "person"
+class ActivityKind(Worded):
+    CALL = later("call")
+    VISIT = later("visit")
+    MEETING = later("meeting")
+    EMAIL = later("email")
+    NOTE = later("note")
+    COMPLAINT = later("complaint")
 
 
-class ActivityKind(Named):
-    CALL = "call"
-    VISIT = "visit"
-    MEETING = "meeting"
-    EMAIL = "email"
-    NOTE = "note"
-    COMPLAINT = "complaint"
-
-
-class Outcome(Named):
-    CONNECTED = "connected"
+class Outcome(Worded):
+    CONNECTED = later("connected")
     NO_ANSWER = "no_answer"
     LEFT_MESSAGE = "left_message"
-    BUSY = "busy"
+    BUSY = later("busy")
     WRONG_NUMBER = "wrong_number"
     MEETING_HELD = "meeting_held"
     NOT_MET = "not_met"
-    RESCHEDULED = "rescheduled"
-    CANCELLED = "cancelled"
-    SENT = "sent"
-    REPLIED = "replied"
-    BOUNCED = "bounced"
+    RESCHEDULED = later("rescheduled")
+    CANCELLED = later("cancelled")
+    SENT = later("sent")
+    REPLIED = later("replied")
+    BOUNCED = later("bounced")
+    __names__: ClassVar[dict[str, str]] = {
+        "no_answer": later("no answer"),
+        "left_message": later("left message"),
+        "wrong_number": later("wrong number"),
+        "meeting_held": later("meeting held"),
+        "not_met": later("not met"),
+    }
 
 
 OUTCOMES_BY_KIND: dict[ActivityKind, tuple[Outcome, ...]] = {
@@ -144,50 +143,21 @@ OUTCOMES_BY_KIND: dict[ActivityKind, tuple[Outcome, ...]] = {
 }
 
 
-class ComplaintStatus(Named):
-    OPEN = "open"
-    RESOLVED = "resolved"
+class ComplaintStatus(Worded):
+    OPEN = later("open")
+    RESOLVED = later("resolved")
 
 
-class Metric(Named):
-    REVENUE = "revenue"
+class Metric(Worded):
+    REVENUE = later("revenue")
     WON_DEALS = "won_deals"
     NEW_CUSTOMERS = "new_customers"
-    CALLS = "calls"
-    VISITS = "visits"
-
-
-# What each choice is called where a rep reads it (English is also the key
-# into the catalogue; the stored value never changes with the language).
-_LABELS: dict[StrEnum, str] = {
-    CustomerKind.COMPANY: later("company"),
-    CustomerKind.PERSON: later("person"),
-    ActivityKind.CALL: later("call"),
-    ActivityKind.VISIT: later("visit"),
-    ActivityKind.MEETING: later("meeting"),
-    ActivityKind.EMAIL: later("email"),
-    ActivityKind.NOTE: later("note"),
-    ActivityKind.COMPLAINT: later("complaint"),
-    Outcome.CONNECTED: later("connected"),
-    Outcome.NO_ANSWER: later("no answer"),
-    Outcome.LEFT_MESSAGE: later("left message"),
-    Outcome.BUSY: later("busy"),
-    Outcome.WRONG_NUMBER: later("wrong number"),
-    Outcome.MEETING_HELD: later("meeting held"),
-    Outcome.NOT_MET: later("not met"),
-    Outcome.RESCHEDULED: later("rescheduled"),
-    Outcome.CANCELLED: later("cancelled"),
-    Outcome.SENT: later("sent"),
-    Outcome.REPLIED: later("replied"),
-    Outcome.BOUNCED: later("bounced"),
-    ComplaintStatus.OPEN: later("open"),
-    ComplaintStatus.RESOLVED: later("resolved"),
-    Metric.REVENUE: later("revenue"),
-    Metric.WON_DEALS: later("won deals"),
-    Metric.NEW_CUSTOMERS: later("new customers"),
-    Metric.CALLS: later("calls"),
-    Metric.VISITS: later("visits"),
-}
+    CALLS = later("calls")
+    VISITS = later("visits")
+    __names__: ClassVar[dict[str, str]] = {
+        "won_deals": later("won deals"),
+        "new_customers": later("new customers"),
+    }
 
 
 class Rep(Record):

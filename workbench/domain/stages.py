@@ -8,26 +8,16 @@ converge on one record when they sync.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import ClassVar
 
-from workbench.i18n import later, tr
+from workbench.i18n import Worded, later
 
 
-class StageKind(StrEnum):
+class StageKind(Worded):
     OPEN = "open"
-    WON = "won"
-    LOST = "lost"
-
-    @property
-    def label(self) -> str:
-        return tr(_KIND_LABELS[self])
-
-
-_KIND_LABELS = {
-    StageKind.OPEN: later("in progress"),
-    StageKind.WON: later("won"),
-    StageKind.LOST: later("lost"),
-}
+    WON = later("won")
+    LOST = later("lost")
+    __names__: ClassVar[dict[str, str]] = {"open": later("in progress")}
 
 
 # key, label, probability %, kind, rot days (an open deal idle longer is stale)

@@ -47,12 +47,14 @@ def tr_click(text: str) -> str:
 
 
 class Worded(StrEnum):
-    """A choice whose value is its English name (marked with `later`), shown
-    as `label` in the chosen language."""
+    """A choice a rep reads in their language (`label`). Its value is its
+    English name (marked with `later`), unless the enum's `__names__` gives
+    one: a stored value such as 'no_answer' never changes with the language."""
 
     @property
     def label(self) -> str:
-        return tr(self.value)
+        names: dict[str, str] = type(self).__dict__.get("__names__", {})
+        return tr(names.get(self.value, self.value))
 
 
 def later(text: str) -> str:

@@ -466,11 +466,8 @@ MESSAGES: dict[str, str] = {
     "Probability is 0 to 100.": "赢率应在 0 到 100 之间。",
     # targets and the report
     "working day {day} of {days}: on pace at {share}": "第 {day}/{days} 个工作日：应完成 {share}",
-    "Revenue": "销售额",
     "Won deals": "赢单数",
     "New customers": "新客户",
-    "Calls": "电话",
-    "Visits": "拜访",
     "{change} pts": "{change} 个百分点",
     "{done} of {target}": "{done} / {target}",
     "{who} · {period} · {pace} · {days} working days left": "{who} · {period} · {pace} · 剩余 {days} 个工作日",
@@ -1091,7 +1088,8 @@ MESSAGES: dict[str, str] = {
     "Log what happened too, as the app's d does (call, visit…).": "同时记录发生了什么，和应用里的 d 一样（电话、拜访…）。",
     "What happened (with --log).": "发生了什么（配合 --log）。",
     "e.g. connected, no_answer (with --log).": "例如 connected、no_answer（配合 --log）。",
-    "--note and --outcome go with --log KIND (what happened: a call…)": "--note 和 --outcome 需要配合 --log 类型（发生了什么：电话…）",
+    "--note, --outcome and --satisfaction go with --log KIND (what happened: a call…)": "--note、--outcome 和 --satisfaction 需要配合 --log 类型（发生了什么：电话…）",
+    "How satisfied the customer is, 1-5 (with --log).": "客户满意度，1-5（配合 --log）。",
     "{name!r} starts several reps' names ({known}); type more of it": "{name!r} 是多位销售姓名的开头（{known}）；请多输入几个字",
 }
 

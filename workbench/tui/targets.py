@@ -26,9 +26,9 @@ from workbench.domain.money import format_money
 from workbench.domain.periods import Period, PeriodKind
 from workbench.i18n import later, tr
 from workbench.report_output import (
-    LABELS,
     amount,
     conversion_lines,
+    heading,
     kpi_lines,
     leaderboard_lines,
     outlook_lines,
@@ -83,7 +83,7 @@ class GaugeView(Static):
     def _drawn(self) -> Text:
         assert self.shown is not None
         report, metric, gauge = self.shown
-        text = Text(f"{LABELS[metric]}  ", style="bold")
+        text = Text(f"{heading(metric)}  ", style="bold")
         text.append(
             f"{amount(report, metric, gauge.achieved)} / {amount(report, metric, gauge.target)}"
         )
