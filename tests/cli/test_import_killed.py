@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.store.bundles import write_bundle
+from tests.sync.bundles import write_bundle
 from workbench.cli import cli
 
 CUSTOMERS = 40_000  # enough that the import is still writing when we kill it

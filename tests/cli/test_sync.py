@@ -95,7 +95,7 @@ ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b2J"  # set the window title, clear the scr
 def test_a_bundle_s_text_reaches_the_terminal_inert(tmp_path: Path) -> None:
     """A teammate's rep name holding escape codes is printed with them as '?'
     by import, sync and export --for (its list of peers), in text and JSON."""
-    from tests.store.bundles import read_bundle_file, write_bundle
+    from tests.sync.bundles import read_bundle_file, write_bundle
 
     def run(db: str, *args: str) -> tuple[int, str]:
         result = CliRunner().invoke(cli, ["--db", str(tmp_path / db), *args])

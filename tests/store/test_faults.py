@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.bundles import dump
+from tests.sync.bundles import dump
 from workbench.domain.errors import describe
 from workbench.domain.models import Customer
 from workbench.store.database import Store

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.store.bundles import content, dump, read_bundle_file, send, write_bundle
+from tests.sync.bundles import content, dump, read_bundle_file, send, write_bundle
 from workbench.domain.clock import FixedClock
 from workbench.domain.errors import NotYours
 from workbench.domain.models import Rep

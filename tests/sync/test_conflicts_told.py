@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.store.bundles import content, replica, send
+from tests.sync.bundles import content, replica, send
 from workbench import i18n
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
 
-from tests.store.bundles import send
+from tests.sync.bundles import send
 from tests.tui.support import workers_done
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock

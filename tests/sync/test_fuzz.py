@@ -32,7 +32,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from tests.store.bundles import content, dump, read_bundle_file, send, write_bundle
+from tests.sync.bundles import content, dump, read_bundle_file, send, write_bundle
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
 from workbench.domain.hlc import HLC

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from tests.store.bundles import content, read_bundle_file, send, write_bundle
+from tests.sync.bundles import content, read_bundle_file, send, write_bundle
 from workbench.cli import cli
 from workbench.domain.errors import NotYours
 from workbench.domain.models import Activity, Contact, Customer, Deal, Rep, Target

@@ -45,7 +45,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.store.bundles import content, read_bundle_file, write_bundle
+from tests.sync.bundles import content, read_bundle_file, write_bundle
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
 from workbench.domain.hlc import Stamp

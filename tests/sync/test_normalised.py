@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.store.bundles import read_bundle_file, write_bundle
+from tests.sync.bundles import read_bundle_file, write_bundle
 from workbench.domain.models import Activity, Customer, Rep
 from workbench.store.database import Store
 from workbench.sync.export import export_bundle

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import TODAY
-from tests.store.bundles import content, send
+from tests.sync.bundles import content, send
 from workbench.cli import cli
 from workbench.domain.clock import FixedClock
 from workbench.domain.merge import SEED

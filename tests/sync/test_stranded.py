@@ -4,7 +4,7 @@ a stage that exists, the same one everywhere."""
 from datetime import timedelta
 from pathlib import Path
 
-from tests.store.bundles import content, send
+from tests.sync.bundles import content, send
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal, StageMove
 from workbench.store.database import Store, fetch_all

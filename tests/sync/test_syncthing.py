@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.store.bundles import SYNCED
+from tests.sync.bundles import SYNCED
 from tests.sync.syncthing import (
     SYNCTHING,
     Syncthing,

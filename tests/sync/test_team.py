@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.store.bundles import dump, read_bundle_file, send, write_bundle
+from tests.sync.bundles import dump, read_bundle_file, send, write_bundle
 from workbench.cli import cli
 from workbench.domain.models import Customer
 from workbench.domain.team import Team

@@ -4,7 +4,7 @@ same rows in a different storage order list, page and count alike."""
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.store.bundles import content, send
+from tests.sync.bundles import content, send
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal, FollowUp, Metric, Rep
 from workbench.domain.periods import Period

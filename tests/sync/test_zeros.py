@@ -4,7 +4,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.store.bundles import content, send
+from tests.sync.bundles import content, send
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Customer, Deal, Stage
 from workbench.store.database import Store, open_store

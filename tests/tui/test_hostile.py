@@ -10,7 +10,7 @@ import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 
-from tests.store.bundles import send
+from tests.sync.bundles import send
 from tests.tui.support import keys, screen_text, settle, until
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, ActivityKind, Contact, Customer, Deal, FollowUp

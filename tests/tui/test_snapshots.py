@@ -89,7 +89,7 @@ def in_conflict(tmp_path: Path) -> Store:
     """Li Wei's database after Sam's edits of the same fields came in twice."""
     from datetime import timedelta
 
-    from tests.store.bundles import send
+    from tests.sync.bundles import send
     from workbench.domain.models import Customer, Deal
     from workbench.store.actions import set_me
 

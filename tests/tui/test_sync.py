@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from tests.store.bundles import send
+from tests.sync.bundles import send
 from tests.sync.test_incomplete import STRAYS, bundle
 from tests.tui.support import keys, settle
 from workbench.domain.clock import FixedClock

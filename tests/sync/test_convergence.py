@@ -13,7 +13,7 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.store.bundles import content, replica
+from tests.sync.bundles import content, replica
 from workbench.domain.clock import FixedClock
 from workbench.domain.merge import FieldChange, resolve
 from workbench.domain.models import Customer

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.store.bundles import dump, read_bundle_file, replica, write_bundle
+from tests.sync.bundles import dump, read_bundle_file, replica, write_bundle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
 from workbench.store.database import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
-from tests.store.bundles import content, read_bundle_file, replica, send, write_bundle
+from tests.sync.bundles import content, read_bundle_file, replica, send, write_bundle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Rep
 from workbench.store.database import Store

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.bundles import content, replica
+from tests.sync.bundles import content, replica
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Rep
 from workbench.store.database import Store

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import vobject
 
-from tests.store.bundles import dump
+from tests.sync.bundles import dump
 from workbench.demo import Shape, generate
 from workbench.domain.models import Contact, Customer, CustomerKind, Rep
 from workbench.interop.csv_import import apply_plan

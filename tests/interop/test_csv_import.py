@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.store.bundles import dump
+from tests.sync.bundles import dump
 from workbench.demo import Shape, generate
 from workbench.domain.models import MODELS, Contact, Customer, Deal, Rep
 from workbench.interop.csv_columns import Mapping, load_mapping
