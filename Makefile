@@ -25,8 +25,8 @@ test: lint
 	WORKBENCH_LANG=zh_CN $(BIN)/pytest tests/zh
 
 lint: $(STAMP)
-	$(BIN)/ruff check workbench tests benchmarks
-	$(BIN)/ruff format --check workbench tests benchmarks
+	$(BIN)/ruff check workbench tests benchmarks docs
+	$(BIN)/ruff format --check workbench tests benchmarks docs
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
