@@ -810,8 +810,8 @@ class _Rows:
         kind = f"{name}s"
         customer = fields.get("customer_id", "")
         found = self.names[kind].get((customer, text.casefold()), [])
-        if not found and existing_ids(self.store, kind, [text]):
-            if self.store.require(_WITHIN[name], text).customer_id != customer:
+        if not found and (held := self.store.get(_WITHIN[name], text)) is not None:
+            if held.customer_id != customer:
                 raise RowError(
                     tr("{field}: {text!r} is not one of this customer's", field=name, text=text)
                 )
