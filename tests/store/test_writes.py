@@ -232,3 +232,24 @@ def test_a_deal_without_a_customer_is_given_one_and_keeps_it(store: Store, acme:
         set_deal_customer(store, deal.id, "Globex")
     assert store.require(Deal, deal.id).customer_id == acme.id
     assert len(changes(store)) == logged
+
+
+def test_editing_a_deal_names_its_customer_once_and_never_moves_it(
+    store: Store, acme: Customer
+) -> None:
+    """The deal form's save: fields change in one go; a deal without a
+    customer is given the one typed; one with a customer keeps it, even when
+    that customer's record is gone (a teammate's not yet here)."""
+    from workbench.store.actions import DealTaken, add_deal, edit_deal
+
+    deal = add_deal(store, Deal(title="Seed round", currency="USD", stage="lead"))
+    edit_deal(store, deal.id, "Acme", title="Seed round A", amount=5_000_00)
+    edited = store.require(Deal, deal.id)
+    assert (edited.customer_id, edited.title, edited.amount) == (acme.id, "Seed round A", 5_000_00)
+    store.add(Customer(name="Globex"))
+    with pytest.raises(DealTaken):
+        edit_deal(store, deal.id, "Globex", title="Moved?")
+    assert store.require(Deal, deal.id).title == "Seed round A"  # nothing of it saved
+    store.delete(Customer, acme.id)
+    edit_deal(store, deal.id, acme.id, title="Seed round B")
+    assert store.require(Deal, deal.id).customer_id == acme.id

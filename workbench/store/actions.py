@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from workbench.domain.models import (
     Activity,
@@ -241,6 +242,17 @@ def new_deal(
         expected_close=expected_close,
     )
     return add_deal(store, deal)
+
+
+def edit_deal(store: Store, deal_id: str, customer: str | None = None, **fields: Any) -> Deal:
+    """Change a deal's fields (title, amount, expected close, probability,
+    next step); `customer` (an id or a name) names the customer of a deal
+    that has none (DealTaken if it names another than the deal's own)."""
+    with store.transaction():
+        deal = store.require(Deal, deal_id)
+        if customer and customer != deal.customer_id:  # (its own may be gone: kept as is)
+            set_deal_customer(store, deal_id, customer)
+        return store.update(Deal, deal_id, **fields)
 
 
 def _follow_up_title(kind: ActivityKind, note: str | None) -> str:
