@@ -15,7 +15,9 @@ from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.deal import DealScreen
-from workbench.tui.forms import DealFormScreen, NewFollowUpScreen, QuickLogScreen
+from workbench.tui.deal_form import DealFormScreen
+from workbench.tui.follow_up_form import NewFollowUpScreen
+from workbench.tui.log_form import QuickLogScreen
 from workbench.tui.record_form import RecordFormScreen
 
 NOW = "2026-11-23T09:30:00+08:00"

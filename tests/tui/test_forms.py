@@ -19,7 +19,8 @@ from workbench.domain.models import Customer, FollowUp
 from workbench.store.actions import set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.forms import QuickLogScreen
+from workbench.tui.log_form import QuickLogScreen
+from workbench.tui.record_form import edit_customer
 from workbench.tui.stages import StageFormScreen
 
 NOW = "2026-11-23T09:30:00+08:00"
@@ -155,7 +156,7 @@ async def test_enter_on_a_choice_moves_on(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        app.edit_customer(acme)
+        edit_customer(app, acme)
         await keys(pilot, "enter", "enter", "b", "ctrl+s")  # name, kind, then tier B
     assert book.require(Customer, acme).tier == "B"
 

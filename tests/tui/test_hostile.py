@@ -23,7 +23,9 @@ from workbench.store.pipeline import add_stage
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customer import CustomerScreen
 from workbench.tui.deal import DealScreen
+from workbench.tui.deal_form import new_deal
 from workbench.tui.pipeline import PipelineScreen
+from workbench.tui.record_form import new_customer
 
 NOW = "2026-11-23T09:30:00+08:00"
 # Each a customer's name, a deal's title and a follow-up's title.
@@ -186,7 +188,7 @@ async def test_hostile_text_typed_into_the_forms_is_saved_and_shown_as_typed(
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await settle(pilot)
         for name in ("Bracket [/b] Ltd", "[@click=app.quit]Clicky[/]"):
-            app.new_customer()
+            new_customer(app)
             await keys(pilot, *name, "ctrl+s")
             assert isinstance(app.screen, CustomerScreen), "saved, and opened"
             assert name in screen_text(app)
@@ -195,7 +197,7 @@ async def test_hostile_text_typed_into_the_forms_is_saved_and_shown_as_typed(
         await keys(pilot, *"Bracket", "enter", "n", *"[/draft] talked", "ctrl+s")
         await until(pilot, lambda: "Logged" in screen_text(app))  # (a loaded machine lags)
         assert "Logged" in screen_text(app)
-        app.new_deal(None)
+        new_deal(app)
         await keys(
             pilot,
             *"Bracket",
@@ -222,7 +224,7 @@ async def test_escape_codes_typed_into_a_form_are_refused_and_nothing_is_lost(
     app = WorkbenchApp(book)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.new_customer()
+        new_customer(app)
         await settle(pilot)
         form = app.screen
         form.query_one("#name").value = "Evil \x1b[2J Ltd"  # type: ignore[attr-defined]

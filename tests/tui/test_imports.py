@@ -8,7 +8,7 @@ from tests.tui.support import keys, settle
 from workbench.domain.models import Customer, Rep
 from workbench.store.database import Store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.imports import ImportScreen
+from workbench.tui.imports import ImportScreen, import_file
 
 DEALS = (
     "Opportunity Name,Account Name,Stage,Amount,External ID\n"
@@ -28,7 +28,7 @@ def deal_titles(store: Store) -> list[str]:
 
 async def open_import(pilot, path: Path) -> ImportScreen:  # type: ignore[no-untyped-def]
     await settle(pilot)
-    pilot.app.action_import_file()
+    import_file(pilot.app)
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ImportScreen)

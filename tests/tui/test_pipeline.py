@@ -14,7 +14,8 @@ from workbench.domain.models import Customer, Deal
 from workbench.store.actions import add_deal, set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.forms import CloseDealScreen
+from workbench.tui.deal_form import CloseDealScreen
+from workbench.tui.log_form import log_on_deal
 from workbench.tui.pipeline import Cards, PipelineScreen
 
 NOW = "2026-11-23T09:30:00+08:00"
@@ -395,7 +396,8 @@ async def test_a_deal_without_a_customer_says_so_and_is_given_one(
         await open_board(pilot)
         cards = app.screen.query_one("#cards-lead", Cards)
         assert "(no customer)" in str(cards.get_option_at_index(0).prompt)
-        app.log_on_deal(deal.id)  # the palette's "Log on deal": the deal opens instead
+        # The palette's "Log on deal": the deal opens instead.
+        log_on_deal(app, deal.id, open_it=True)
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert "Pumps\n(no customer) · Lead" in str(app.screen.query_one("#deal-card").render())

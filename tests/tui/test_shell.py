@@ -13,9 +13,9 @@ from workbench.domain.models import Customer
 from workbench.store.actions import set_me
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.currency import CurrencyScreen
+from workbench.tui.currency import CurrencyScreen, choose_currency
 from workbench.tui.customer import CustomerScreen
-from workbench.tui.forms import QuickLogScreen
+from workbench.tui.log_form import QuickLogScreen
 from workbench.tui.today import TodayScreen
 
 NOW = "2026-11-23T09:30:00+08:00"
@@ -171,7 +171,7 @@ async def test_the_home_currency_is_chosen_from_the_palette(small: Store) -> Non
     app = WorkbenchApp(small)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        app.action_choose_currency()
+        choose_currency(app)
         await settle(pilot)
         await pilot.press(*"xx", "enter")  # 'CNY' already typed: 'CNYxx' is refused
         await settle(pilot)

@@ -11,6 +11,7 @@ from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.imports import import_file
 
 
 async def _loaded(pilot: Pilot[None]) -> None:
@@ -130,7 +131,7 @@ async def _import_report(pilot: Pilot[None]) -> None:
     from textual.widgets import Input
 
     await _loaded(pilot)
-    pilot.app.action_import_file()  # type: ignore[attr-defined]
+    import_file(pilot.app)  # type: ignore[arg-type]
     await _loaded(pilot)
     pilot.app.screen.query_one("#path", Input).value = "deals.csv"
     pilot.app.screen.query_one("#path", Input).focus()

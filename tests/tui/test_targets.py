@@ -11,7 +11,7 @@ from workbench.domain.models import Metric, Rep
 from workbench.store.actions import place_rep, set_me, set_target
 from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.forms import TargetFormScreen
+from workbench.tui.target_form import TargetFormScreen
 from workbench.tui.targets import GaugeView, TargetsScreen, bar
 
 NOW = "2026-11-23T09:30:00+08:00"

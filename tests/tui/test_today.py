@@ -16,7 +16,8 @@ from workbench.store import queries
 from workbench.store.database import Store, fetch_all, open_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customer import CustomerScreen
-from workbench.tui.forms import QuickLogScreen, WhenScreen
+from workbench.tui.follow_up_form import WhenScreen
+from workbench.tui.log_form import QuickLogScreen
 from workbench.tui.today import AgendaTable, TodayScreen
 from workbench.tui.welcome import WelcomeScreen
 

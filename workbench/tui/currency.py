@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from workbench.domain.money import check_currency
-from workbench.i18n import tr
-from workbench.tui.forms import FormScreen
+from workbench.i18n import tr, tr_n
+from workbench.store import actions
+from workbench.store.database import Store
+from workbench.tui.form import FormScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
-class CurrencyScreen(FormScreen):
+class CurrencyScreen(FormScreen[str]):
     """Type an ISO 4217 code; the answer is the code, checked."""
 
     def __init__(self, current: str) -> None:
@@ -41,3 +49,20 @@ class CurrencyScreen(FormScreen):
             self.problem(str(error))
             return
         self.submit(code)
+
+
+def choose_currency(app: WorkbenchApp) -> None:
+    form = CurrencyScreen(app.store.settings().currency)
+    app.ask(form, partial(_set_currency, app.store))
+
+
+def _set_currency(store: Store, code: str) -> str:
+    stranded = actions.set_home_currency(store, code)
+    said = tr("Home currency: {code}", code=code)
+    if stranded:
+        said += " · " + tr_n(
+            "{count} revenue target in another currency no longer counts",
+            "{count} revenue targets in other currencies no longer count",
+            stranded,
+        )
+    return said

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -24,11 +25,13 @@ from workbench.domain.models import ActivityKind, ComplaintStatus, Outcome
 from workbench.domain.money import format_money
 from workbench.domain.stages import StageKind
 from workbench.i18n import day_text, month_text, pad, tr, tr_n, weekday
+from workbench.store import actions
 from workbench.store.account import Account, load_account
 from workbench.store.database import Store
+from workbench.tui import deal_form, follow_up_form, log_form, record_form
 from workbench.tui.fields import Choice
 from workbench.tui.footer import Footer
-from workbench.tui.forms import PickScreen
+from workbench.tui.form import PickScreen, if_answered
 from workbench.tui.pane import Pane
 
 PICK_KEYS = "123456789abcdefghijkmnopqrstuvwxyz"  # one key per item of a short list
@@ -312,19 +315,19 @@ class CustomerScreen(Pane):
         getattr(scroll, f"scroll_{where}")()
 
     def action_log(self) -> None:
-        self.workbench.quick_log_for(self.customer_id)
+        log_form.log_for(self.workbench, self.customer_id)
 
     def action_follow_up(self) -> None:
-        self.workbench.new_follow_up_for(self.customer_id)
+        follow_up_form.new_follow_up_for(self.workbench, self.customer_id)
 
     def action_new_deal(self) -> None:
-        self.workbench.new_deal_for(self.customer_id)
+        deal_form.new_deal_for(self.workbench, self.customer_id)
 
     def action_add_contact(self) -> None:
-        self.workbench.add_contact(self.customer_id)
+        record_form.add_contact(self.workbench, self.customer_id)
 
     def action_edit(self) -> None:
-        self.workbench.edit_customer(self.customer_id)
+        record_form.edit_customer(self.workbench, self.customer_id)
 
     def _one_of(
         self, items: list[tuple[str, str]], question: str, none: str, then: Callable[[str], None]
@@ -341,7 +344,7 @@ class CustomerScreen(Pane):
             choices = [Choice(key, item_id, printable(label)) for key, (item_id, label) in keyed]
             self.app.push_screen(
                 PickScreen(question, choices),
-                lambda picked: then(picked) if isinstance(picked, str) else None,
+                if_answered(then),
             )
 
     def action_edit_contact(self) -> None:
@@ -350,7 +353,7 @@ class CustomerScreen(Pane):
             [(c.id, " · ".join(filter(None, (c.name, c.title)))) for c in contacts],
             tr("Edit which contact?"),
             tr("No contacts yet: c adds one"),
-            self.workbench.edit_contact,
+            partial(record_form.edit_contact, self.workbench),
         )
 
     def action_resolve(self) -> None:
@@ -365,5 +368,10 @@ class CustomerScreen(Pane):
             [(e.id, f"{e.at.astimezone(local):%Y-%m-%d}  {e.notes or ''}") for e in complaints],
             tr("Resolve which complaint?"),
             tr("No open complaints"),
-            self.workbench.resolve_complaint,
+            self._resolve,
         )
+
+    def _resolve(self, activity_id: str) -> None:
+        store = self.workbench.store
+        change = partial(actions.resolve_complaint, store, activity_id)
+        self.workbench.write(change, tr("Complaint resolved"))

@@ -21,10 +21,11 @@ from workbench.domain.money import format_money
 from workbench.i18n import tr, tr_n
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui.filters import CustomerFilter, CustomerFilterScreen
 from workbench.tui.footer import Footer
-from workbench.tui.forms import CustomerFilter
 from workbench.tui.paged import PagedTable
 from workbench.tui.pane import Pane
+from workbench.tui.record_form import new_customer
 
 TIERS: list[str | None] = [None, *(tier.value for tier in Tier)]
 SHOWN = 200  # rows at most: a search narrows as you type
@@ -213,7 +214,7 @@ class CustomersScreen(Pane):
         self.action_open()
 
     def action_new(self) -> None:
-        self.workbench.new_customer()
+        new_customer(self.workbench)
 
     def action_duplicates(self) -> None:
         self.workbench.action_open_duplicates()
@@ -232,7 +233,13 @@ class CustomersScreen(Pane):
             self._change(mine=not self.view.mine)
 
     def action_filter(self) -> None:
-        self.workbench.ask_customer_filter(self.view.kinds, self._filtered)
+        store = self.workbench.store
+        with store.lock:
+            known = {
+                field: queries.customer_values(store, field) for field in ("segment", "industry")
+            }
+            known["rep"] = sorted(queries.rep_names(store).values())
+        self.app.push_screen(CustomerFilterScreen(self.view.kinds, known), self._filtered)
 
     def _filtered(self, chosen: CustomerFilter | None) -> None:
         if chosen is not None:

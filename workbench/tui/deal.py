@@ -19,6 +19,7 @@ from workbench.domain.money import format_money
 from workbench.i18n import later, pad, tr
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui import deal_form, log_form
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
@@ -128,7 +129,7 @@ class DealScreen(Pane):
         self.query_one("#deal-card", Static).update(render_deal(view, self.store))
 
     def action_log(self) -> None:
-        self.workbench.log_on_deal(self.deal_id)
+        log_form.log_on_deal(self.workbench, self.deal_id)
 
     def action_edit(self) -> None:
-        self.workbench.edit_deal(self.deal_id)
+        deal_form.edit_deal(self.workbench, self.deal_id)

@@ -8,7 +8,8 @@ everything else of both is kept. The last merge can be undone (u).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,10 +22,14 @@ from textual.widgets import DataTable, Label, Static
 from workbench.domain.display import printable
 from workbench.domain.models import Customer, field_label
 from workbench.i18n import tr, tr_n
-from workbench.store import duplicates
+from workbench.store import duplicates, queries
+from workbench.store.database import Store
 from workbench.tui.fields import Choice, KeyPicker
-from workbench.tui.forms import FormScreen
+from workbench.tui.form import FormScreen
 from workbench.tui.pane import TablePane
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 class DuplicatesScreen(TablePane):
@@ -32,7 +37,7 @@ class DuplicatesScreen(TablePane):
         Binding("escape", "app.pop_screen", tr("Back"), id="duplicates.back"),
         Binding("enter", "merge", tr("Merge…"), id="duplicates.merge"),
         Binding("x", "dismiss_pair", tr("Not the same"), id="duplicates.dismiss"),
-        Binding("u", "app.undo_merge", tr("Undo last merge"), id="duplicates.undo"),
+        Binding("u", "undo", tr("Undo last merge"), id="duplicates.undo"),
     ]
 
     def __init__(self) -> None:
@@ -85,7 +90,11 @@ class DuplicatesScreen(TablePane):
 
     def action_merge(self) -> None:
         if pair := self._pair():
-            self.workbench.ask_merge(pair.first.id, pair.second.id)
+            store = self.workbench.store
+            first = store.require(Customer, pair.first.id)
+            second = store.require(Customer, pair.second.id)
+            screen = MergeScreen(first, second, queries.rep_names(store))
+            self.workbench.ask(screen, partial(_merge, store))
 
     @on(DataTable.RowSelected)
     def _chosen(self) -> None:
@@ -93,7 +102,26 @@ class DuplicatesScreen(TablePane):
 
     def action_dismiss_pair(self) -> None:
         if pair := self._pair():
-            self.workbench.dismiss_duplicate(pair)
+            change = partial(
+                duplicates.dismiss, self.workbench.store, pair.first.id, pair.second.id
+            )
+            said = tr(
+                "{first} and {second}: not the same", first=pair.first.name, second=pair.second.name
+            )
+            self.workbench.write(change, said)
+
+    def action_undo(self) -> None:
+        undo_merge(self.workbench)
+
+
+def undo_merge(app: WorkbenchApp) -> None:
+    """Put the last merge back (the palette offers it too)."""
+    app.write(partial(duplicates.undo_last_merge, app.store), tr("Merge undone"))
+
+
+def _merge(store: Store, request: MergeRequest) -> str:
+    duplicates.merge(store, request.first, request.second, request.chosen)
+    return tr("Merged · u on the Duplicates screen undoes it")
 
 
 def _name(side: duplicates.Side) -> Text:
@@ -110,7 +138,7 @@ class MergeRequest:
     chosen: dict[str, Any]  # fields to take from the second
 
 
-class MergeScreen(FormScreen):
+class MergeScreen(FormScreen[MergeRequest]):
     """Where the two customers differ, whose value to keep."""
 
     def __init__(self, first: Customer, second: Customer, reps: dict[str, str]) -> None:

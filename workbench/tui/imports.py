@@ -20,7 +20,7 @@ from workbench.interop.csv_columns import load_mapping
 from workbench.interop.csv_import import Plan, apply_plan, plan_import, records
 from workbench.interop.vcard import plan_vcf_import
 from workbench.tui.fields import Choice, KeyPicker
-from workbench.tui.forms import FormScreen
+from workbench.tui.form import FormScreen, if_answered
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -47,7 +47,7 @@ _NOTHING = {
 }
 
 
-class ImportScreen(FormScreen):
+class ImportScreen(FormScreen[str]):
     """Which file, what it holds, and the report before anything is written."""
 
     def __init__(self) -> None:
@@ -171,3 +171,8 @@ class ImportScreen(FormScreen):
         if rejects:
             done += tr("; the bad ones are in {file}", file=rejects.name)
         self.app.call_from_thread(self.dismiss, done)
+
+
+def import_file(app: WorkbenchApp) -> None:
+    """Once the file is imported, say what landed and show it."""
+    app.push_screen(ImportScreen(), if_answered(app.say_written))

@@ -15,11 +15,28 @@ from textual.markup import escape
 
 from workbench.domain.display import deal_customer, printable
 from workbench.i18n import later, tr
+from workbench.lazy import lazy
 from workbench.store import queries
 from workbench.store.database import Store
 
+# The forms' modules load once the first screen is up (see workbench.lazy).
 if TYPE_CHECKING:
+    import workbench.tui.currency as currency_view
+    import workbench.tui.duplicates as duplicates_view
+    import workbench.tui.follow_up_form as follow_up_form
+    import workbench.tui.imports as imports_view
+    import workbench.tui.log_form as log_form
+    import workbench.tui.record_form as record_form
+    import workbench.tui.sync as sync_view
     from workbench.tui.app import WorkbenchApp
+else:
+    currency_view = lazy("workbench.tui.currency")
+    duplicates_view = lazy("workbench.tui.duplicates")
+    follow_up_form = lazy("workbench.tui.follow_up_form")
+    imports_view = lazy("workbench.tui.imports")
+    log_form = lazy("workbench.tui.log_form")
+    record_form = lazy("workbench.tui.record_form")
+    sync_view = lazy("workbench.tui.sync")
 
 # "log with heng" searches for "heng": the verb picks the action, the rest the
 # name. The verbs as the hits show them, in the rep's language, work too.
@@ -83,21 +100,29 @@ class WorkbenchCommands(Provider):
                 app.action_open_stages,
                 tr("Labels, probabilities, rot days, order"),
             ),
-            (tr("New customer"), app.new_customer, tr("Checked for duplicates as you type")),
+            (
+                tr("New customer"),
+                partial(record_form.new_customer, app),
+                tr("Checked for duplicates as you type"),
+            ),
             (
                 tr("Duplicates: review and merge"),
                 app.action_open_duplicates,
                 tr("Customers that look like one"),
             ),
-            (tr("Undo the last merge"), app.action_undo_merge, tr("Until the next merge")),
+            (
+                tr("Undo the last merge"),
+                partial(duplicates_view.undo_merge, app),
+                tr("Until the next merge"),
+            ),
             (
                 tr("Sync with the team folder"),
-                app.action_sync,
+                partial(sync_view.sync, app),
                 tr("Swap bundles with your team (S)"),
             ),
             (
                 tr("Sync folder: choose"),
-                app.action_choose_sync_folder,
+                partial(sync_view.choose_folder, app),
                 tr("Where the team's bundles go"),
             ),
             (
@@ -105,15 +130,19 @@ class WorkbenchCommands(Provider):
                 app.action_open_conflicts,
                 tr("Values two devices wrote at once; keep either"),
             ),
-            (tr("Log a call, visit, meeting, email or note"), app.quick_log, tr("Quick log (l)")),
+            (
+                tr("Log a call, visit, meeting, email or note"),
+                partial(log_form.log, app),
+                tr("Quick log (l)"),
+            ),
             (
                 tr("Import a file (CSV or vCard)"),
-                app.action_import_file,
+                partial(imports_view.import_file, app),
                 tr("Customers, deals… from a spreadsheet; contacts from a phone"),
             ),
             (
                 tr("Home currency: choose"),
-                app.action_choose_currency,
+                partial(currency_view.choose_currency, app),
                 tr("The one revenue and targets count in"),
             ),
             (tr("Theme: dark"), partial(app.set_theme, "textual-dark"), tr("Saved for next time")),
@@ -142,8 +171,8 @@ class WorkbenchCommands(Provider):
             name = printable(customer.name)
             for verb, action in (
                 ("Open", app.open_customer),
-                ("Log with", app.quick_log_for),
-                ("New follow-up for", app.new_follow_up_for),
+                ("Log with", partial(log_form.log_for, app)),
+                ("New follow-up for", partial(follow_up_form.new_follow_up_for, app)),
             ):
                 text = f"{tr(verb)} {name}"
                 yield Hit(
@@ -159,6 +188,6 @@ class WorkbenchCommands(Provider):
             yield Hit(
                 max(matcher.match(text), 0.4),
                 highlighted(matcher, text),
-                partial(app.log_on_deal, deal.id),
+                partial(log_form.log_on_deal, app, deal.id, open_it=True),
                 help=escape(deal.stage),
             )

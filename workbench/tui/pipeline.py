@@ -32,7 +32,10 @@ from workbench.i18n import month_day, tr
 from workbench.store import queries
 from workbench.store.actions import find_customer, whose
 from workbench.store.database import Store
+from workbench.tui import deal_form
+from workbench.tui.filters import BoardFilterScreen
 from workbench.tui.footer import Footer
+from workbench.tui.form import name_finder, starting
 from workbench.tui.pane import Pane
 
 CLOSED_DAYS = 90  # how far back the Won and Lost columns look
@@ -330,7 +333,8 @@ class PipelineScreen(Pane):
         if target is None:
             self.notify(tr("No stage that way."))
             return
-        self.workbench.move_deal(card, next(s for s in self.board.stages if s.key == target))
+        stage = next(s for s in self.board.stages if s.key == target)
+        deal_form.move_deal(self.workbench, card, stage)
 
     async def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed
@@ -365,16 +369,24 @@ class PipelineScreen(Pane):
         column = (
             focused.id.removeprefix("cards-") if isinstance(focused, Cards) and focused.id else None
         )
-        self.workbench.new_deal(column)
+        deal_form.new_deal(self.workbench, column)
 
     def action_edit_deal(self) -> None:
         if self._until_shown(self.action_edit_deal):
             return
         if deal_id := self.focused_card():
-            self.workbench.edit_deal(deal_id)
+            deal_form.edit_deal(self.workbench, deal_id)
 
     def action_filter(self) -> None:
-        self.workbench.ask_board_filter(self.filter, self._filtered)
+        store = self.workbench.store
+        screen = BoardFilterScreen(
+            store.clock.today(),
+            self.filter,
+            store.settings().currency,
+            partial(_rep_names, store),
+            name_finder(store),
+        )
+        self.app.push_screen(screen, self._filtered)
 
     def _filtered(self, chosen: pipeline.BoardFilter | None) -> None:
         if chosen is not None:
@@ -387,3 +399,10 @@ class PipelineScreen(Pane):
         if isinstance(column, Vertical):
             # after the next layout: the columns just shown or hidden move the one to show
             self.call_after_refresh(column.scroll_visible, animate=False)
+
+
+def _rep_names(store: Store, start: str) -> list[str]:
+    """ "everyone" and the team's names, for the filter's who."""
+    with store.lock:
+        names = [tr("everyone"), *sorted(queries.rep_names(store).values())]
+    return starting(names, start)

@@ -1,4 +1,5 @@
-"""Forms that create or edit a customer or a contact, checked as you type.
+"""Forms that create or edit a customer or a contact, checked as you type,
+and the flows that put them up and save them.
 
 The model is the only judge of what is valid: every change validates the
 whole draft, and each field shows its own problem beneath it once the rep
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -24,8 +26,13 @@ from workbench.domain.display import printable
 from workbench.domain.errors import field_errors
 from workbench.domain.models import Contact, Customer, CustomerKind, Record, Tier, field_label
 from workbench.i18n import tr
+from workbench.store import duplicates
+from workbench.store.database import Store
 from workbench.tui.fields import Choice, KeyPicker
-from workbench.tui.forms import FormScreen
+from workbench.tui.form import FormScreen, Saved
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def _shown(value: Any, spec: FieldSpec) -> str:
     return "" if value is None else str(value)
 
 
-class RecordFormScreen(FormScreen):
+class RecordFormScreen(FormScreen[dict[str, Any]]):
     """Edit `fields` of a `model` record starting from `base` (an existing
     record's values, or what a new one is given, like its customer). Returns
     the typed values as a dict, or None when cancelled."""
@@ -206,3 +213,47 @@ def contact_form(customer: Customer, contact: Contact | None = None) -> RecordFo
         title = tr("Edit contact — {name}", name=printable(contact.name))
         base = contact.model_dump(mode="json")
     return RecordFormScreen(title, Contact, CONTACT_FIELDS, base)
+
+
+def new_customer(app: WorkbenchApp) -> None:
+    """A new customer, checked for look-alikes as it is typed; it opens once saved."""
+    form = customer_form(None, warn=partial(_look_alikes, app.store))
+    app.ask(form, partial(_add_customer, app))
+
+
+def _look_alikes(store: Store, values: dict[str, Any]) -> str | None:
+    with store.lock:
+        found = duplicates.look_alikes(store, values)
+    return duplicates.warning(found)
+
+
+def _add_customer(app: WorkbenchApp, values: dict[str, Any]) -> Saved:
+    customer = app.store.add(Customer(**values))
+    return Saved(tr("Added {name}", name=customer.name), partial(app.open_customer, customer.id))
+
+
+def edit_customer(app: WorkbenchApp, customer_id: str) -> None:
+    customer = app.store.require(Customer, customer_id)
+    app.ask(customer_form(customer), partial(_update, app.store, Customer, customer_id))
+
+
+def add_contact(app: WorkbenchApp, customer_id: str) -> None:
+    customer = app.store.require(Customer, customer_id)
+    app.ask(contact_form(customer), partial(_add_contact, app.store, customer_id))
+
+
+def _add_contact(store: Store, customer_id: str, values: dict[str, Any]) -> str:
+    contact = store.add(Contact(customer_id=customer_id, **values))
+    return tr("Added {name}", name=contact.name)
+
+
+def edit_contact(app: WorkbenchApp, contact_id: str) -> None:
+    contact = app.store.require(Contact, contact_id)
+    customer = app.store.require(Customer, contact.customer_id)
+    form = contact_form(customer, contact)
+    app.ask(form, partial(_update, app.store, Contact, contact_id))
+
+
+def _update(store: Store, model: type[Record], record_id: str, values: dict[str, Any]) -> str:
+    store.update(model, record_id, **values)
+    return tr("Saved {name}", name=values["name"])

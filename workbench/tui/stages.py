@@ -19,7 +19,7 @@ from workbench.i18n import tr, tr_n
 from workbench.store import pipeline
 from workbench.store.database import Store
 from workbench.tui.footer import Footer
-from workbench.tui.forms import FormScreen
+from workbench.tui.form import FormScreen
 from workbench.tui.pane import Pane
 
 
@@ -36,7 +36,7 @@ class StageRequest:
     rot_days: int | None
 
 
-class StageFormScreen(FormScreen):
+class StageFormScreen(FormScreen[StageRequest]):
     """A stage's key (new stages only), label, probability and rot days."""
 
     def __init__(self, stage: Stage | None) -> None:
@@ -93,7 +93,7 @@ class DeleteRequest:
     move_to: str | None
 
 
-class DeleteStageScreen(FormScreen):
+class DeleteStageScreen(FormScreen[DeleteRequest]):
     """Confirm deleting a stage, and if it holds deals, say where they go."""
 
     def __init__(self, stage: Stage, deals: int) -> None:

@@ -9,6 +9,8 @@ the one shown; keeping either writes a change that settles it everywhere.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -25,16 +27,16 @@ from workbench.domain.errors import describe
 from workbench.i18n import month_day, tr, tr_n
 from workbench.store.database import Store, open_store
 from workbench.store.incomplete import held_aside, list_held
-from workbench.sync.conflicts import Conflict, Side, count_conflicts, list_conflicts
+from workbench.sync.conflicts import Conflict, Side, count_conflicts, keep, list_conflicts
 from workbench.sync.folder import FolderSync, sync_folder
-from workbench.tui.forms import FormScreen
+from workbench.tui.form import FormScreen
 from workbench.tui.pane import TablePane
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 
-class FolderScreen(FormScreen):
+class FolderScreen(FormScreen[Path]):
     """Which folder the team syncs through."""
 
     def __init__(self, current: str | None) -> None:
@@ -72,7 +74,7 @@ class FolderScreen(FormScreen):
         self.dismiss(folder.resolve())
 
 
-class SyncScreen(FormScreen):
+class SyncScreen(FormScreen[None]):
     """A sync in progress, then what it did."""
 
     BINDINGS = [
@@ -152,6 +154,32 @@ class SyncScreen(FormScreen):
         return cast("WorkbenchApp", self.app)
 
 
+def sync(app: WorkbenchApp) -> None:
+    """S: sync with the team's folder, asking which folder the first time."""
+    folder = app.store.settings().sync_folder
+    if folder and Path(folder).is_dir():
+        _sync(app, Path(folder))
+    else:
+        choose_folder(app)
+
+
+def choose_folder(app: WorkbenchApp) -> None:
+    current = app.store.settings().sync_folder
+    app.push_screen(FolderScreen(current), partial(_folder_chosen, app))
+
+
+def _folder_chosen(app: WorkbenchApp, folder: Path | None) -> None:
+    if folder is not None:
+        chosen = replace(app.store.settings(), sync_folder=str(folder))
+        said = tr("Sync folder: {folder}", folder=folder)
+        app.write(partial(app.store.save_settings, chosen), said)
+        _sync(app, folder)
+
+
+def _sync(app: WorkbenchApp, folder: Path) -> None:
+    app.push_screen(SyncScreen(app.store, folder), lambda _: app.show_changes())
+
+
 FIELD_WIDTH = 14  # the Conflicts view's field column: 'Expected close'
 
 
@@ -222,7 +250,10 @@ class ConflictsScreen(TablePane):
             return
         conflict = self.conflicts[self.table.cursor_row]
         side: Side = conflict.shown if which == "shown" else conflict.other
-        self.workbench.keep_conflict(conflict, side)
+        self.workbench.write(
+            partial(keep, self.workbench.store, conflict, side),
+            tr("{what}: kept {value}", what=conflict.place, value=side.text),
+        )
 
     def action_keep_shown(self) -> None:
         self._keep("shown")

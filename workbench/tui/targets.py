@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -35,9 +36,12 @@ from workbench.report_output import (
     percent,
     who,
 )
+from workbench.store import actions
+from workbench.store.database import NotFound, Store
 from workbench.store.report import GroupBy, Report, build_report
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
+from workbench.tui.target_form import TargetFormScreen, TargetRequest
 
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 THIS = {
@@ -240,8 +244,21 @@ class TargetsScreen(Pane):
 
     def action_set_target(self) -> None:
         if self.report is not None:
-            self.workbench.ask_target(self.report.period)
+            store = self.workbench.store
+            form = TargetFormScreen(
+                store.clock.today(), self.report.period.key, store.settings().currency
+            )
+            self.workbench.ask(form, partial(_set_target, store))
 
     def on_resize(self) -> None:
         if self.report is not None:
             self.show(self.view, self.report)
+
+
+def _set_target(store: Store, request: TargetRequest) -> str:
+    if store.me is None:
+        raise NotFound(tr('no rep set yet: run `workbench me "Your Name"`'))
+    actions.set_target(store, store.me, request.metric, request.period, request.amount)
+    return tr(
+        "Target set: {metric} for {period}", metric=request.metric.label, period=request.period
+    )

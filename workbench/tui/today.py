@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -17,10 +18,19 @@ from workbench.domain import agenda
 from workbench.domain.display import printable
 from workbench.domain.money import format_money
 from workbench.i18n import tr
+from workbench.lazy import lazy
 from workbench.store import queries
 from workbench.tui.footer import Footer
 from workbench.tui.paged import PagedTable, Row
 from workbench.tui.pane import Pane
+
+# Today paints the first screen; its forms load after that (see workbench.lazy).
+if TYPE_CHECKING:
+    import workbench.tui.follow_up_form as follow_up_form
+    import workbench.tui.log_form as log_form
+else:
+    follow_up_form = lazy("workbench.tui.follow_up_form")
+    log_form = lazy("workbench.tui.log_form")
 
 SECTION = "section:"  # row keys of section titles, which the cursor skips
 
@@ -149,23 +159,22 @@ class TodayScreen(Pane):
 
     def action_done(self) -> None:
         if item := self._follow_up():
-            self.workbench.complete(item)
+            log_form.complete(self.workbench, item)
 
     def action_snooze(self) -> None:
         if item := self._follow_up():
-            self.workbench.snooze(item)
+            follow_up_form.snooze(self.workbench, item)
 
     def action_reschedule(self) -> None:
         if item := self._follow_up():
-            self.workbench.reschedule(item)
+            follow_up_form.reschedule(self.workbench, item)
 
     def action_log(self) -> None:
-        item = self.selected()
-        self.workbench.quick_log(item)
+        log_form.log(self.workbench, self.selected())
 
     def action_new_follow_up(self) -> None:
         if item := self.selected():
-            self.workbench.new_follow_up(item)
+            follow_up_form.new_follow_up(self.workbench, item)
 
 
 COLUMNS = (

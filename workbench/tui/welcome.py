@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from workbench.i18n import tr
+from workbench.store import actions
+from workbench.store.database import Store
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,12 @@ class WelcomeScreen(Screen[Welcome]):
             self.query_one("#name").focus()
             return
         self.dismiss(Welcome(name, demo))
+
+
+def set_up(store: Store, welcome: Welcome) -> None:
+    """Who the rep is, and the demo data if they asked for it."""
+    if welcome.demo:
+        from workbench.demo import generate  # only when asked: it is not small
+
+        generate(store)
+    actions.set_me(store, welcome.name)
