@@ -1,5 +1,6 @@
-"""`python -m benchmarks [--smoke] [--runs N] [--out FILE]`: measure, print
-each figure beside its budget, and write the figures as JSON."""
+"""`python -m benchmarks [--smoke] [--runs N] [--out FILE] [--report FILE]`:
+measure, print each figure beside its budget, write the figures as JSON, and
+put the table in the performance page of the docs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from benchmarks.now import clock
 from workbench.store.database import open_store
 
 RESULTS = Path(__file__).parent / "results.json"
+REPORT = Path(__file__).parent.parent / "docs" / "performance.md"
+# The lines of REPORT that `make bench` rewrites lie between these two; the
+# explanation around them is written by hand.
+TABLE_START = "<!-- make bench writes the lines from here -->"
+TABLE_END = "<!-- to here -->"
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
@@ -29,6 +35,12 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     parser.add_argument("--runs", type=int, help="runs per figure (default 20, 5 for slow ones)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where data sets are kept")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        help="the Markdown page whose table to rewrite (default: docs/performance.md; "
+        "none with --smoke)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     say = print
@@ -56,7 +68,27 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     _write(args.out, figures, args.smoke, time.perf_counter() - started)
     for line in table(figures):
         print(line)
+    report = args.report or (None if args.smoke else REPORT)
+    if report is not None:
+        write_report(report, figures)
+        say(f"The table is in {report}.")
     return figures
+
+
+def write_report(page: Path, figures: list[Figure]) -> None:
+    """Put the table of this run between the page's two markers, with when
+    and where it ran; the rest of the page stays as it is."""
+    text = page.read_text(encoding="utf-8")
+    if TABLE_START not in text or TABLE_END not in text:
+        raise SystemExit(f"{page} lacks the lines {TABLE_START!r} and {TABLE_END!r}")
+    before, rest = text.split(TABLE_START, 1)
+    after = rest.split(TABLE_END, 1)[1]
+    ran = (
+        f"Run of {time.strftime('%Y-%m-%d')} ({_cpus()} cores, Python "
+        f"{platform.python_version()}; `MISS` marks a figure over its budget):"
+    )
+    lines = [TABLE_START, "", ran, "", *table(figures), "", TABLE_END]
+    page.write_text(before + "\n".join(lines) + after, encoding="utf-8")
 
 
 def table(figures: list[Figure]) -> list[str]:
