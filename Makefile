@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,19 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # Not part of `make test`: minutes, and gigabytes of reference data (cached in
-# benchmarks/.cache). Prints each figure beside its budget; writes benchmarks/results.json.
+# benchmarks/.cache). Prints each figure beside its budget; writes
+# benchmarks/results.json and the table in docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The manual in docs/ as a site in site/ (mkdocs-material; strict: a broken link fails).
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache benchmarks/.cache
+	rm -rf $(VENV) build site *.egg-info .pytest_cache .mypy_cache .ruff_cache benchmarks/.cache

@@ -229,6 +229,12 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
             raise click.BadParameter(str(error)) from None
 
 
+# Every command that can answer in JSON takes it the same way.
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help=tr("Print JSON (keys in docs/command-line.md).")
+)
+
+
 def store_options(command: F) -> F:
     """--db, --demo and --lang, accepted after the subcommand as well as before it."""
 
@@ -465,7 +471,7 @@ def me(env: Env, name: str | None) -> None:
     show_default=True,
     help=tr("Rows shown per section (JSON has them all)."),
 )
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def today(env: Env, limit: int, as_json: bool) -> None:
@@ -825,7 +831,7 @@ def _find_deal(store: Store, customer_id: str, text: str) -> str:
 @cli.command()
 @click.option("--search", "-s", help=tr("Text in the name, phone, email, tags or a contact."))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
@@ -851,7 +857,7 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def duplicates(env: Env, as_json: bool) -> None:
@@ -885,7 +891,7 @@ def duplicates(env: Env, as_json: bool) -> None:
 @cli.command()
 @click.option("--stage", help=tr("Only this stage (key, e.g. proposal)."))
 @click.option("--all", "everyone", is_flag=True, help=tr("Everyone's deals, not just yours."))
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def deals(env: Env, stage: str | None, everyone: bool, as_json: bool) -> None:
@@ -1109,7 +1115,7 @@ def export_command(env: Env, path: Path, peer: str | None, full: bool) -> None:
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
@@ -1138,7 +1144,7 @@ def import_command(env: Env, paths: tuple[Path, ...], as_json: bool) -> None:
 
 @cli.command("sync")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def sync_command(env: Env, folder: Path | None, as_json: bool) -> None:
@@ -1282,7 +1288,7 @@ def team_leave(env: Env) -> None:
 
 
 @cli.group("conflicts", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_context
 def conflicts_command(ctx: click.Context, as_json: bool) -> None:
@@ -1359,7 +1365,7 @@ def _written(side: Any) -> str:
     metavar="ID",
     help=tr("Delete held record ID (a broken peer's stray, say); the delete syncs."),
 )
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def conflicts_incomplete(env: Env, discard_id: str | None, as_json: bool) -> None:
@@ -1527,7 +1533,7 @@ def _table_of(entity: str) -> str:
     "--map",
     "map_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=tr("A JSON file naming columns and translating values (see the README)."),
+    help=tr("A JSON file naming columns and translating values (see docs/files.md)."),
 )
 @click.option("--dry-run", is_flag=True, help=tr("Only say what would happen; write nothing."))
 @click.option(
@@ -1818,7 +1824,7 @@ def target_split(env: Env, how: str) -> None:
 
 
 @cli.group("reps", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_context
 def reps_command(ctx: click.Context, as_json: bool) -> None:
@@ -1925,7 +1931,7 @@ def currency_command(env: Env, code: str | None) -> None:
     type=click.Choice(("team", "manager")),
     help=tr("Group the leaderboard by team (or region) or by manager."),
 )
-@click.option("--json", "as_json", is_flag=True, help=tr("Print JSON (keys in the README)."))
+@json_option
 @store_options
 @click.pass_obj
 def report(env: Env, period: str, rep: str, by: str | None, as_json: bool) -> None:

@@ -1,7 +1,7 @@
 """A report as `workbench report` prints it: JSON with stable keys, or text.
 
 Figures the app shows as gauges are written out here; the formulas are in
-workbench.domain.kpis and the README.
+workbench.domain.kpis and docs/command-line.md.
 """
 
 from __future__ import annotations

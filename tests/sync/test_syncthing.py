@@ -1,5 +1,5 @@
 """Two reps, each with their own Workbench and their own Syncthing, sharing
-the team folder over loopback, as the README's "Syncing with Syncthing" sets
+the team folder over loopback, as docs/sync.md's "Syncing with Syncthing" sets
 it up: they log, sync, edit the same field, sync again and end up with the
 same data, while Syncthing delivers files late (a rate limit keeps one
 half-written under its temporary name while a rep syncs), and keeps both

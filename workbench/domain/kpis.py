@@ -1,7 +1,7 @@
 """Sales KPIs for a period, and the gauge's figures: how far along, the
 forecast, the gap, and the activity it takes to close it.
 
-The formulas (also in the README):
+The formulas (also in docs/command-line.md):
 - won revenue / won count: deals won (closed_on) in the period; revenue in the
   home currency (other currencies' revenue is shown apart, never converted),
   counts in every currency;

@@ -6,7 +6,7 @@ for recurrences, an RRULE) or raises `WhenError`, quoting what was typed and
 showing what works. The phrase is normalised (`when_text`, Chinese said in
 English words), then read by the grammar (`when_grammar`, `when_repeat`).
 
-Conventions, chosen to match what a rep means (the README lists them):
+Conventions, chosen to match what a rep means (docs/dates.md lists them):
 - a weekday name ("tue", "周二") is the coming one, 1 to 7 days ahead;
   "next tue" ("下周二") is the Tuesday of next week (weeks start on Monday);
   "tue of this week" ("本周二") is this week's, refused once gone by;

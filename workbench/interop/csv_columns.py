@@ -240,7 +240,7 @@ BUILT_IN_VALUES: dict[str, dict[str, str]] = {
 
 class Mapping(BaseModel):
     """The --map file: what to take from where, when the headers alone do
-    not say it. Example in the README."""
+    not say it. Example in docs/files.md."""
 
     model_config = ConfigDict(extra="forbid")
 

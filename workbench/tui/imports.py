@@ -36,7 +36,7 @@ ENTITIES = (
     Choice("t", "targets", tr("targets")),
 )
 PATH_HINT = tr("File: a CSV, or a .vcf of contacts (e.g. ~/Downloads/deals.csv)")
-MAP_HINT = tr("Column map (optional): a JSON file, see the README")
+MAP_HINT = tr("Column map (optional): a JSON file, see docs/files.md")
 CHECK_HINT = tr("enter reads the file and shows what it would do · esc cancel")
 
 
