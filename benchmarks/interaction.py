@@ -23,7 +23,7 @@ from benchmarks.budgets import BLOCK, CURSOR, FILL, KEYSTROKE, SAVE, Figure
 from benchmarks.timing import Sample
 from workbench.domain.models import ActivityKind
 from workbench.domain.when import parse_when
-from workbench.store import actions, queries
+from workbench.store import actions, lookup, queries
 from workbench.store.database import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.customers import CustomersScreen
@@ -219,7 +219,7 @@ def _quick_log(store: Store, runs: int) -> Figure:
         for _ in range(max(runs, 5)):
             when = parse_when("in 3 days", store.clock.now())
             started = time.perf_counter()
-            customer = actions.find_customer(store, mine)  # the form names it; so does this
+            customer = lookup.find_customer(store, mine)  # the form names it; so does this
             logged = actions.log_activity(
                 store,
                 ActivityKind.CALL,

@@ -740,7 +740,8 @@ def log(
 ) -> None:
     """Log a call, visit, meeting, email, note or complaint with CUSTOMER (id or name)."""
     from workbench.domain.models import ActivityKind
-    from workbench.store.actions import NoSuchCustomer, customer_named, log_activity
+    from workbench.store.actions import customer_named, log_activity
+    from workbench.store.lookup import NoSuchCustomer
 
     store = env.store()
     when = _when(store, next_when) if next_when is not None else None
@@ -847,7 +848,7 @@ def customers(env: Env, search: str | None, limit: int, as_json: bool) -> None:
     if not rows:
         echo(tr("No customers match.") if search else tr("No customers yet."))
         return
-    from workbench.store.actions import SHORT_ID
+    from workbench.store.lookup import SHORT_ID
 
     with _table(
         tr("Name"), tr("Tier"), tr("Industry"), tr("Phone"), tr("Email"), tr("Id"), whole=(1, 3, 5)
@@ -873,7 +874,7 @@ def duplicates(env: Env, as_json: bool) -> None:
     if not pairs:
         echo(tr("No likely duplicates."))
         return
-    from workbench.store.actions import SHORT_ID
+    from workbench.store.lookup import SHORT_ID
 
     with _table(
         tr("Customer"), tr("Id"), tr("Looks like"), tr("Id"), tr("Why"), whole=(1, 3)
@@ -1719,7 +1720,8 @@ def target_set(env: Env, metric: str, amount: str, period: str, rep: str) -> Non
     from workbench.domain.models import Metric
     from workbench.domain.money import parse_amount
     from workbench.domain.periods import period_named
-    from workbench.store.actions import find_rep, set_target
+    from workbench.store.actions import set_target
+    from workbench.store.lookup import find_rep
 
     store = env.store()
     chosen = Metric(metric.lower())
@@ -1761,7 +1763,7 @@ def target_list(env: Env, rep: str) -> None:
     """The targets set by hand (shorter periods not listed follow from them)."""
     from workbench.domain.models import Metric
     from workbench.domain.money import format_money
-    from workbench.store.actions import whose
+    from workbench.store.lookup import whose
     from workbench.store.queries import rep_names, targets_set
 
     store = env.store()
@@ -1857,7 +1859,8 @@ def reps_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_obj
 def reps_set(env: Env, name: str, team: str | None, manager: str | None) -> None:
     """Set a rep's team (or region) and manager: anyone on the team may."""
-    from workbench.store.actions import find_rep, place_rep
+    from workbench.store.actions import place_rep
+    from workbench.store.lookup import find_rep
     from workbench.store.queries import rep_names
 
     store = env.store()
@@ -1939,7 +1942,7 @@ def report(env: Env, period: str, rep: str, by: str | None, as_json: bool) -> No
     from workbench.domain.periods import PeriodKind, period_named
     from workbench.report_output import as_json as report_json
     from workbench.report_output import text_lines
-    from workbench.store.actions import whose
+    from workbench.store.lookup import whose
     from workbench.store.report import GroupBy, build_report
 
     store = env.store()

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 
 from workbench.domain.models import ActivityKind, Customer, Deal, FollowUp, Outcome, Rep
 from workbench.domain.when import When
-from workbench.store.actions import add_deal, add_follow_up, log_done, new_deal, whose
+from workbench.store.actions import add_deal, add_follow_up, log_done, new_deal
 from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.lookup import whose
 
 
 def test_done_with_a_log_lands_on_the_follow_ups_customer_and_deal(

@@ -14,8 +14,9 @@ from workbench.domain.models import (
     Rep,
 )
 from workbench.domain.when import parse_when
-from workbench.store.actions import Ambiguous, add_deal, find_customer, log_activity
+from workbench.store.actions import add_deal, log_activity
 from workbench.store.database import NotFound, Store, fetch_all
+from workbench.store.lookup import Ambiguous, find_customer
 from workbench.store.queries import (
     CustomerSort,
     customer_list,

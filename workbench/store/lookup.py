@@ -1,12 +1,22 @@
-"""Finding records the way a spreadsheet names them: by name or title (any
-case), within a customer where names repeat, and which ids exist already."""
+"""Finding records as a rep names them: a customer by id, name or the start
+of one, a rep by name or 'me', whose records 'everyone' means; and as a
+spreadsheet names them: by name or title (any case), within a customer where
+names repeat, and which ids exist already."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.store.database import Store, chunks, fetch_all
+from workbench.domain.models import Customer, Rep
+from workbench.i18n import tr
+from workbench.store.database import NotFound, Store, chunks, fetch_all
+from workbench.store.queries import (
+    CustomerRow,
+    customers_by_id_prefix,
+    customers_named,
+    rep_names,
+)
 from workbench.store.schema import ENTITIES, decode
 
 # What each kind of record is called by, and the customer it is named within.
@@ -125,3 +135,96 @@ def _starting(store: Store, text: str, sql: str) -> list[Started]:
     return [
         (row_id, what, name) for row_id, what, name in store.db.execute(sql, [len(prefix), prefix])
     ]
+
+
+def rep_named(store: Store, name: str) -> Rep | None:
+    """The rep with exactly this name (any case; the first by id if two have it)."""
+    wanted = name.strip().casefold()
+    found = [
+        rep_id for rep_id, known in rep_names(store).items() if known.strip().casefold() == wanted
+    ]
+    return store.get(Rep, min(found)) if found else None
+
+
+SHORT_ID = 8  # enough of an id to tell customers apart, and to type
+
+
+class NoSuchCustomer(NotFound):
+    """No customer goes by the name typed (`name`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(tr("no customer named {text!r}", text=name))
+        self.name = name
+
+
+class Ambiguous(LookupError):
+    def __init__(self, text: str, candidates: list[CustomerRow]) -> None:
+        names = ", ".join(f"{c.name} ({c.id[:SHORT_ID]})" for c in candidates[:8])
+        if len(candidates) > 8:
+            names = tr("{names} and {count} more", names=names, count=len(candidates) - 8)
+        super().__init__(
+            tr(
+                "{text!r} matches {count} customers: {names}; type more of the name, "
+                "or the id in brackets",
+                text=text,
+                count=len(candidates),
+                names=names,
+            )
+        )
+        self.candidates = candidates
+
+
+def find_customer(store: Store, text: str) -> Customer:
+    """A customer by id (or its first 8+ characters), exact name, or a name
+    prefix that only one customer has."""
+    text = text.strip()
+    if not text:
+        raise NotFound(tr("name a customer"))
+    by_id = customers_by_id_prefix(store, text) if len(text) >= SHORT_ID else []
+    if len(by_id) == 1:
+        return store.require(Customer, by_id[0].id)
+    candidates = customers_named(store, text, limit=50)
+    exact = [c for c in candidates if c.name.casefold() == text.casefold()]
+    if len(exact) == 1 or len(candidates) == 1:
+        return store.require(Customer, (exact or candidates)[0].id)
+    if not candidates:
+        raise NoSuchCustomer(text)
+    raise Ambiguous(text, candidates)
+
+
+def find_rep(store: Store, name: str) -> str:
+    """A rep's id from 'me' (or 'mine'), their name (any case), or the start
+    of a name only one rep's has."""
+    folded = name.strip().casefold()
+    if folded in ("me", "mine", tr("me").casefold()):
+        if store.me is None:
+            raise NotFound(tr("no rep yet: set your name with `workbench me NAME`"))
+        return store.me
+    reps = rep_names(store)
+    exact = [rep_id for rep_id, known in reps.items() if known.strip().casefold() == folded]
+    found = exact or [
+        rep_id for rep_id, known in reps.items() if folded and known.casefold().startswith(folded)
+    ]
+    if len(found) == 1 or exact:
+        return min(found)
+    if found:
+        names = ", ".join(sorted(reps[rep_id] for rep_id in found))
+        raise NotFound(
+            tr(
+                "{name!r} starts several reps' names ({known}); type more of it",
+                name=name,
+                known=names,
+            )
+        )
+    known = ", ".join(sorted(reps.values()))
+    raise NotFound(tr("no rep named {name!r} (reps: {known})", name=name, known=known))
+
+
+def whose(store: Store, text: str) -> str | None:
+    """Whose records a rep asks for, in one way everywhere: 'me' (or nothing)
+    is this rep, 'everyone' (or 'all', 'team') is None, anything else a rep
+    as `find_rep` finds them."""
+    folded = text.strip().casefold()
+    if folded in ("everyone", "all", "team", tr("everyone").casefold()):
+        return None
+    return find_rep(store, text.strip() or "me")

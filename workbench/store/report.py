@@ -30,8 +30,8 @@ from workbench.domain.targets import (
     remaining_working_days,
 )
 from workbench.i18n import Worded, later
-from workbench.store.actions import SHORT_ID
 from workbench.store.database import Store, fetch_all
+from workbench.store.lookup import SHORT_ID
 from workbench.store.queries import rep_names
 
 KINDS = ", ".join(f"'{kind.value}'" for kind in ActivityKind)

@@ -28,8 +28,8 @@ from workbench.domain.hlc import Stamp
 from workbench.domain.models import ActivityKind, Metric, Rep, field_label
 from workbench.domain.money import format_money
 from workbench.i18n import later, tr
-from workbench.store.actions import SHORT_ID  # of a record's id, told apart from one named alike
 from workbench.store.database import Store
+from workbench.store.lookup import SHORT_ID  # of a record's id, told apart from one named alike
 from workbench.store.schema import ENTITIES
 from workbench.sync.export import PEER_KEY
 

@@ -21,8 +21,8 @@ from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Customer, De
 from workbench.domain.when import When, WhenError, describe_rrule
 from workbench.i18n import day_text, tr
 from workbench.store import actions
-from workbench.store.actions import NoSuchCustomer
 from workbench.store.database import Store
+from workbench.store.lookup import NoSuchCustomer
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 from workbench.tui.form import CUSTOMER_HINT, FormScreen, NameSuggester, name_finder
 

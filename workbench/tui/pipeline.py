@@ -30,8 +30,8 @@ from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
 from workbench.i18n import month_day, tr
 from workbench.store import queries
-from workbench.store.actions import find_customer, whose
 from workbench.store.database import Store
+from workbench.store.lookup import find_customer, whose
 from workbench.tui import deal_form
 from workbench.tui.filters import BoardFilterScreen
 from workbench.tui.footer import Footer
