@@ -243,13 +243,15 @@ def test_editing_a_deal_names_its_customer_once_and_never_moves_it(
     from workbench.store.actions import DealTaken, add_deal, edit_deal
 
     deal = add_deal(store, Deal(title="Seed round", currency="USD", stage="lead"))
-    edit_deal(store, deal.id, "Acme", title="Seed round A", amount=5_000_00)
+    form = {"amount": 5_000_00, "expected_close": None, "probability": 40, "next_step": None}
+    edit_deal(store, deal.id, "Acme", title="Seed round A", **form)
     edited = store.require(Deal, deal.id)
     assert (edited.customer_id, edited.title, edited.amount) == (acme.id, "Seed round A", 5_000_00)
+    assert edited.probability == 40
     store.add(Customer(name="Globex"))
     with pytest.raises(DealTaken):
-        edit_deal(store, deal.id, "Globex", title="Moved?")
+        edit_deal(store, deal.id, "Globex", title="Moved?", **form)
     assert store.require(Deal, deal.id).title == "Seed round A"  # nothing of it saved
     store.delete(Customer, acme.id)
-    edit_deal(store, deal.id, acme.id, title="Seed round B")
+    edit_deal(store, deal.id, acme.id, title="Seed round B", **form)
     assert store.require(Deal, deal.id).customer_id == acme.id

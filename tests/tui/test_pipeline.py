@@ -407,6 +407,9 @@ async def test_a_deal_without_a_customer_says_so_and_is_given_one(
         told = [str(n.message) for n in app._notifications]
         assert len([m for m in told if "has no customer yet" in m]) == 2
         assert len(app.screen_stack) == 2, "l on the deal view opens no second one"
+        log_on_deal(app, deal.id, open_it=True)  # the palette's again, on the deal's view
+        await settle(pilot)
+        assert len(app.screen_stack) == 2, "the palette opens no second one either"
         await pilot.press("e", *"Acme", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)

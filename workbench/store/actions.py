@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from workbench.domain.models import (
     Activity,
@@ -185,15 +184,34 @@ def new_deal(
     return add_deal(store, deal)
 
 
-def edit_deal(store: Store, deal_id: str, customer: str | None = None, **fields: Any) -> Deal:
-    """Change a deal's fields (title, amount, expected close, probability,
-    next step); `customer` (an id or a name) names the customer of a deal
-    that has none (DealTaken if it names another than the deal's own)."""
+def edit_deal(
+    store: Store,
+    deal_id: str,
+    customer: str | None,
+    *,
+    title: str,
+    amount: int,
+    expected_close: date | None,
+    probability: int | None,
+    next_step: str | None,
+) -> Deal:
+    """What the deal form edits, saved together. `customer` (an id or a
+    name) names the customer of a deal that has none (DealTaken if it names
+    another than the deal's own). The stage moves only through `move_deal`,
+    which keeps its history."""
     with store.transaction():
         deal = store.require(Deal, deal_id)
         if customer and customer != deal.customer_id:  # (its own may be gone: kept as is)
             set_deal_customer(store, deal_id, customer)
-        return store.update(Deal, deal_id, **fields)
+        return store.update(
+            Deal,
+            deal_id,
+            title=title,
+            amount=amount,
+            expected_close=expected_close,
+            probability=probability,
+            next_step=next_step,
+        )
 
 
 def _follow_up_title(kind: ActivityKind, note: str | None) -> str:

@@ -322,7 +322,9 @@ class WorkbenchApp(App[None]):
         self.push_screen(customer_view.CustomerScreen(self.store, customer_id))
 
     def open_deal(self, deal_id: str) -> None:
-        self.push_screen(deal_view.DealScreen(self.store, deal_id))
+        """The deal's view, unless it is the one shown (no second copy to esc from)."""
+        if not (isinstance(self.screen, deal_view.DealScreen) and self.screen.deal_id == deal_id):
+            self.push_screen(deal_view.DealScreen(self.store, deal_id))
 
     def action_open_stages(self) -> None:
         self.push_screen(stages_view.StagesScreen())

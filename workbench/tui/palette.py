@@ -19,7 +19,8 @@ from workbench.lazy import lazy
 from workbench.store import queries
 from workbench.store.database import Store
 
-# The forms' modules load once the first screen is up (see workbench.lazy).
+# The forms' modules load once the first screen is up (see workbench.lazy):
+# a command looks its function up when chosen, not when the palette lists it.
 if TYPE_CHECKING:
     import workbench.tui.currency as currency_view
     import workbench.tui.duplicates as duplicates_view
@@ -102,7 +103,7 @@ class WorkbenchCommands(Provider):
             ),
             (
                 tr("New customer"),
-                partial(record_form.new_customer, app),
+                lambda: record_form.new_customer(app),
                 tr("Checked for duplicates as you type"),
             ),
             (
@@ -112,17 +113,17 @@ class WorkbenchCommands(Provider):
             ),
             (
                 tr("Undo the last merge"),
-                partial(duplicates_view.undo_merge, app),
+                lambda: duplicates_view.undo_merge(app),
                 tr("Until the next merge"),
             ),
             (
                 tr("Sync with the team folder"),
-                partial(sync_view.sync, app),
+                lambda: sync_view.sync(app),
                 tr("Swap bundles with your team (S)"),
             ),
             (
                 tr("Sync folder: choose"),
-                partial(sync_view.choose_folder, app),
+                lambda: sync_view.choose_folder(app),
                 tr("Where the team's bundles go"),
             ),
             (
@@ -132,17 +133,17 @@ class WorkbenchCommands(Provider):
             ),
             (
                 tr("Log a call, visit, meeting, email or note"),
-                partial(log_form.log, app),
+                lambda: log_form.log(app),
                 tr("Quick log (l)"),
             ),
             (
                 tr("Import a file (CSV or vCard)"),
-                partial(imports_view.import_file, app),
+                lambda: imports_view.import_file(app),
                 tr("Customers, deals… from a spreadsheet; contacts from a phone"),
             ),
             (
                 tr("Home currency: choose"),
-                partial(currency_view.choose_currency, app),
+                lambda: currency_view.choose_currency(app),
                 tr("The one revenue and targets count in"),
             ),
             (tr("Theme: dark"), partial(app.set_theme, "textual-dark"), tr("Saved for next time")),
@@ -171,8 +172,11 @@ class WorkbenchCommands(Provider):
             name = printable(customer.name)
             for verb, action in (
                 ("Open", app.open_customer),
-                ("Log with", partial(log_form.log_for, app)),
-                ("New follow-up for", partial(follow_up_form.new_follow_up_for, app)),
+                ("Log with", lambda customer_id: log_form.log_for(app, customer_id)),
+                (
+                    "New follow-up for",
+                    lambda customer_id: follow_up_form.new_follow_up_for(app, customer_id),
+                ),
             ):
                 text = f"{tr(verb)} {name}"
                 yield Hit(
@@ -188,6 +192,10 @@ class WorkbenchCommands(Provider):
             yield Hit(
                 max(matcher.match(text), 0.4),
                 highlighted(matcher, text),
-                partial(log_form.log_on_deal, app, deal.id, open_it=True),
+                partial(_log_on_deal, app, deal.id),
                 help=escape(deal.stage),
             )
+
+
+def _log_on_deal(app: WorkbenchApp, deal_id: str) -> None:
+    log_form.log_on_deal(app, deal_id, open_it=True)
