@@ -1,4 +1,5 @@
-"""How the Today pane looks, on demo data with the clock pinned."""
+"""How each pane looks, on a small book of business written for them
+(tests/tui/small_book.py) with the clock pinned."""
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -6,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.small_book import small_book
 from tests.tui.support import workers_done
-from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
@@ -33,15 +34,13 @@ def _on_pane(key: str) -> Callable[[Pilot[None]], Awaitable[None]]:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = small_book(tmp_path)
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_loaded)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 def test_pipeline(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = small_book(tmp_path)
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_on_pane("2"))
 
 
@@ -53,8 +52,7 @@ async def _customers(pilot: Pilot[None]) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 def test_customers(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = small_book(tmp_path)
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customers)
 
 
@@ -68,15 +66,13 @@ async def _customer_360(pilot: Pilot[None]) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 def test_customer_360(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = small_book(tmp_path)
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_customer_360)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 def test_targets(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=60))
+    store = small_book(tmp_path)
     assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_on_pane("4"))
 
 

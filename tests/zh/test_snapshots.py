@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tui.small_book import small_book
 from tests.tui.test_snapshots import (
     _conflicts,
     _customer_360,
@@ -16,41 +17,31 @@ from tests.tui.test_snapshots import (
     in_conflict,
     with_a_csv,
 )
-from workbench.demo import Shape, generate
-from workbench.domain.clock import FixedClock
-from workbench.store.database import Store, open_store
 from workbench.tui.app import WorkbenchApp
-
-
-def demo(tmp_path: Path, customers: int = 60) -> Store:
-    """The demo data of the English snapshots, on Monday 23 November 2026."""
-    store = open_store(tmp_path / "demo.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
-    generate(store, shape=Shape(customers=customers))
-    return store
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_today(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(WorkbenchApp(demo(tmp_path)), terminal_size=size, run_before=_loaded)
+    assert snap_compare(WorkbenchApp(small_book(tmp_path)), terminal_size=size, run_before=_loaded)
 
 
 def test_pipeline(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(demo(tmp_path))
+    app = WorkbenchApp(small_book(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_on_pane("2"))
 
 
 def test_customers(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(demo(tmp_path))
+    app = WorkbenchApp(small_book(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_customers)
 
 
 def test_customer_360(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(demo(tmp_path))
+    app = WorkbenchApp(small_book(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_customer_360)
 
 
 def test_targets(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = WorkbenchApp(demo(tmp_path))
+    app = WorkbenchApp(small_book(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_on_pane("4"))
 
 
