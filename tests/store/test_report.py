@@ -15,6 +15,7 @@ from workbench.domain.models import (
     Deal,
     Metric,
     Rep,
+    StageMove,
     Target,
 )
 from workbench.domain.periods import Period
@@ -235,3 +236,24 @@ def test_previous_periods() -> None:
     assert previous_period(Period.parse("2026-W01")) == Period.parse("2025-W52")
     assert previous_period(Period.parse("2026-Q1")) == Period.parse("2025-Q4")
     assert previous_period(Period.parse("2026")) == Period.parse("2025")
+
+
+def test_moves_made_in_one_tick_count_in_the_order_they_were_made(
+    store: Store, me: Rep, acme: Customer
+) -> None:
+    """A deal made and moved on within one tick of the clock (a script, a CSV
+    file): its moves share a moment, and their ids say nothing of their order.
+    Each is read from where the one before left the deal, so Lead and
+    Qualified both count as left, whatever the ids."""
+    won = store.add(
+        Deal(customer_id=acme.id, title="Fast", stage="won", currency="CNY", amount=YUAN)
+    )
+    moment = at("2026-11-10T02:00")
+    for row_id, was, now in (
+        ("f" * 32, None, "lead"),  # made first, sorted last by id
+        ("0" * 32, "lead", "qualified"),
+        ("8" * 32, "qualified", "won"),
+    ):
+        store.add(StageMove(id=row_id, deal_id=won.id, from_stage=was, to_stage=now, at=moment))
+    conversion = build_report(store, me.id, Period.parse("2026-11")).conversion
+    assert (conversion["Lead"], conversion["Qualified"]) == ((1, 1), (1, 1))

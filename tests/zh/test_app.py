@@ -5,15 +5,15 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.tui.small_book import small_book
 from tests.tui.support import settle
-from tests.zh.test_snapshots import demo
 from workbench.store.database import fetch_all
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.footer import Footer
 
 
 async def test_a_call_logged_in_chinese_with_its_next_follow_up(tmp_path: Path) -> None:
-    store = demo(tmp_path)
+    store = small_book(tmp_path)
     app = WorkbenchApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -33,7 +33,7 @@ async def test_a_call_logged_in_chinese_with_its_next_follow_up(tmp_path: Path) 
 
 
 async def test_a_bad_date_is_refused_in_chinese(tmp_path: Path) -> None:
-    app = WorkbenchApp(demo(tmp_path, customers=20))
+    app = WorkbenchApp(small_book(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("l", "c", "1")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import groupby
 from typing import Any
 
 from workbench.domain import kpis
@@ -166,16 +167,35 @@ def weighted_open(scope: Scope) -> int:
 def stage_moves(scope: Scope) -> list[kpis.Move]:
     """Every move of the deals that entered some stage in the period."""
     rows = scope.rows(f"""
-        SELECT h.deal_id, h.to_stage, h.at FROM stage_history h
+        SELECT h.deal_id, h.from_stage, h.to_stage, h.at FROM stage_history h
         WHERE h.deleted = 0 AND h.deal_id IN (
             SELECT e.deal_id FROM stage_history e JOIN deals d ON d.id = e.deal_id
             WHERE e.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
             {scope.mine("d.owner")})
-        ORDER BY h.at, h.id  -- moves at one moment: by id, alike everywhere
+        ORDER BY h.at, h.id
     """)
     return [
-        kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz)) for row in rows
+        kpis.Move(row["deal_id"], row["to_stage"], _local_day(row["at"], scope.tz))
+        for row in _as_made(rows)
     ]
+
+
+def _as_made(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Moves in time order, and those written within one tick of the clock (a
+    deal made and moved on at once, by a script or a CSV file) in the order
+    they were made: each from where the deal's move before it left it. By id
+    alone, "Lead → Won" could come before the deal's creation in Lead, and
+    Lead would count as a stage it never left."""
+    made: list[dict[str, Any]] = []
+    stage_of: dict[str, str | None] = {}  # deal -> where its last move so far left it
+    for _, moment in groupby(rows, key=lambda row: row["at"]):
+        tied = list(moment)
+        while tied:
+            row = next((r for r in tied if r["from_stage"] == stage_of.get(r["deal_id"])), tied[0])
+            tied.remove(row)
+            stage_of[row["deal_id"]] = row["to_stage"]
+            made.append(row)
+    return made
 
 
 def history(store: Store, rep_id: str | None, today: date) -> kpis.History:
