@@ -241,12 +241,13 @@ class PipelineScreen(Pane):
 
     async def show(self, board: Board) -> None:
         keep = self.focused_card()
-        self.board = board
-        self.cards = {card.id: card for card in board.cards}
         if list(self.columns) != [stage.key for stage in board.stages]:
+            self.board = None  # a key typed while the columns go in waits for them
             await self.holder.remove_children()
             self.columns = {stage.key: Column(stage) for stage in board.stages}
             await self.holder.mount_all(self.columns.values())
+        self.board = board
+        self.cards = {card.id: card for card in board.cards}
         stages = self.visible_stages()
         for key, column in self.columns.items():
             column.display = any(stage.key == key for stage in stages)
