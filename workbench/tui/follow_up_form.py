@@ -50,14 +50,8 @@ class WhenScreen(FormScreen[When]):
             yield Static(tr("enter or ctrl+s save · esc cancel"), classes="form-hint")
 
     def action_save(self) -> None:
-        field = self.query_one("#when", WhenField)
-        try:
-            when = field.when()
-        except WhenError as error:
-            field.show_error(str(error))
-            return
-        assert when is not None  # the field is not optional
-        self.submit(when)
+        if when := _required(self.query_one("#when", WhenField)):
+            self.submit(when)
 
 
 @dataclass(frozen=True)
@@ -90,14 +84,20 @@ class NewFollowUpScreen(FormScreen[FollowUpRequest]):
 
     def action_save(self) -> None:
         title = self.query_one("#title", Input).value.strip() or tr("Follow up")
-        field = self.query_one("#when", WhenField)
-        try:
-            when = field.when()
-        except WhenError as error:
-            field.show_error(str(error))
-            return
-        assert when is not None  # the field is not optional
-        self.submit(FollowUpRequest(title, when))
+        if when := _required(self.query_one("#when", WhenField)):
+            self.submit(FollowUpRequest(title, when))
+
+
+def _required(field: WhenField) -> When | None:
+    """The day a required field holds, or None once it has said why it
+    cannot be read."""
+    try:
+        when = field.when()
+    except WhenError as error:
+        field.show_error(str(error))
+        return None
+    assert when is not None  # (the field is not optional)
+    return when
 
 
 def snooze(app: WorkbenchApp, item: Item) -> None:
