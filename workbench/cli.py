@@ -966,6 +966,32 @@ def deal(env: Env, deal_id: str, customer: str | None) -> None:
     )
 
 
+@cli.command()
+@click.argument("deal_id", metavar="ID")
+@click.argument("stage")
+@click.option(
+    "--on",
+    "closed",
+    metavar="DAY",
+    help=tr("Won or lost: the day it closed (default today): 2026-11-20, yesterday, last fri."),
+)
+@click.option("--reason", help=tr("Won or lost: why."))
+@store_options
+@click.pass_obj
+def move(env: Env, deal_id: str, stage: str, closed: str | None, reason: str | None) -> None:
+    """Move a deal (ID as `deals` lists it) to STAGE, a key as `stages` lists
+    them: `won` and `lost` close it from any stage, an open stage reopens it."""
+    from workbench.domain.when import parse_when
+    from workbench.store.pipeline import move_deal
+
+    store = env.store()
+    row_id, title, _ = _deal(store, deal_id)
+    day = parse_when(closed, store.clock.now(), allow_past=True).day if closed else None
+    moved = move_deal(store, row_id, stage, closed_on=day, reason=reason)
+    label = next(known.label for known in store.stages() if known.key == moved.stage)
+    echo(tr("{deal} → {stage}", deal=title, stage=tr(label)))
+
+
 @cli.group(invoke_without_command=True)
 @store_options
 @click.pass_context

@@ -100,4 +100,6 @@ def test_neighbours() -> None:
     assert neighbour(STAGES, "proposal", 1) == "won"
     assert neighbour(STAGES, "lead", -1) is None
     assert neighbour(STAGES, "won", 1) is None
+    assert neighbour([*STAGES, S("lost", "Lost", StageKind.LOST, None)], "won", 1) is None
+    assert neighbour(STAGES, "won", -1) == "proposal"  # reopened in the last open stage
     assert neighbour(STAGES, "nope", 1) is None

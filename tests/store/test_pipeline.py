@@ -54,10 +54,21 @@ def test_move_through_every_stage_records_history(store: Store, deal: Deal, me: 
 
 
 def test_lost_then_reopened(store: Store, deal: Deal) -> None:
+    """Lost straight from an open stage weighs nothing (its own 60% gone);
+    reopened, it takes its new stage's probability, and the history holds
+    the two moves that happened, no Won between."""
+    store.update(Deal, deal.id, probability=60)
     lost = move_deal(store, deal.id, "lost", reason="Price too high")
-    assert (lost.closed_on, lost.reason) == (TODAY, "Price too high")
+    assert (lost.closed_on, lost.reason, lost.probability) == (TODAY, "Price too high", 0)
     reopened = move_deal(store, deal.id, "proposal")
     assert (reopened.stage, reopened.closed_on, reopened.reason) == ("proposal", None, None)
+    assert reopened.probability is None  # the stage's
+    assert [(was, now) for was, now, _ in history(store, deal.id)] == [
+        (None, "lead"),
+        ("lead", "lost"),
+        ("lost", "proposal"),
+    ]
+    assert move_deal(store, deal.id, "won").probability == 100
 
 
 def test_bad_moves_change_nothing(store: Store, deal: Deal) -> None:

@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.support import settle, typed_at_once, until
+from tests.tui.support import keys, settle, typed_at_once, until
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -101,7 +101,7 @@ async def test_lost_with_a_picked_reason(one_deal: tuple[Store, Deal]) -> None:
         await settle(pilot)
         await pilot.press("2", "w")
         await settle(pilot)
-        await pilot.press(">")  # won → lost
+        await pilot.press("L")  # won, then lost after all (> from Won goes nowhere)
         await settle(pilot)
         assert isinstance(app.screen, CloseDealScreen)
         await pilot.press("enter", "2", "ctrl+s")  # today; "Went with a competitor"
@@ -315,6 +315,42 @@ async def test_an_unchanged_edit_keeps_the_amount_exactly(
         await settle(pilot)
     assert store.require(Deal, deal.id).amount == amount
     assert fetch_all(store.db, "SELECT count(*) AS n FROM changes")[0]["n"] == logged, "no change"
+
+
+async def test_lost_and_won_from_any_open_stage(one_deal: tuple[Store, Deal]) -> None:
+    """L loses a deal from where it is, with no Won on the way, and it weighs
+    nothing; < reopens it; W on the deal's view wins it; > from Won goes nowhere."""
+    from workbench.tui.deal import DealScreen
+
+    store, deal = one_deal
+    store.update(Deal, deal.id, probability=60)
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        await keys(pilot, "L")
+        assert isinstance(app.screen, CloseDealScreen)
+        await keys(pilot, "enter", "2", "ctrl+s")  # today; the second reason listed
+        lost = store.require(Deal, deal.id)
+        assert (lost.stage, lost.probability, lost.closed_on) == ("lost", 0, date(2026, 11, 23))
+        assert lost.reason
+        await keys(pilot, "w", "shift+left")  # Won and Lost shown; back: reopened
+        assert store.require(Deal, deal.id).stage == "negotiation"
+        await keys(pilot, "enter")  # the deal's view
+        assert isinstance(app.screen, DealScreen)
+        await keys(pilot, "W", "ctrl+s")
+        assert store.require(Deal, deal.id).stage == "won"
+        await keys(pilot, "W")
+        assert "“Pumps” is Won already" in [str(n.message) for n in app._notifications]
+        await keys(pilot, "escape", "greater_than_sign")
+        assert store.require(Deal, deal.id).stage == "won", "> from Won goes nowhere"
+        told = "No stage that way: W marks a deal won, L lost."
+        assert told in [str(n.message) for n in app._notifications]
+    assert history(store, deal.id) == [
+        (None, "lead"),
+        ("lead", "lost"),
+        ("lost", "negotiation"),
+        ("negotiation", "won"),
+    ]
 
 
 async def test_keys_typed_as_the_board_opens_act_on_it(one_deal: tuple[Store, Deal]) -> None:

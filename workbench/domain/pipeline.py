@@ -115,12 +115,19 @@ def sorter(by: SortBy) -> Callable[[CardLike], tuple[object, ...]]:
 
 
 def neighbour(stages: Sequence[StageLike], key: str, step: int) -> str | None:
-    """The stage `step` places from `key` in pipeline order (None past the ends)."""
-    keys = [stage.key for stage in stages]
-    if key not in keys:
+    """Where `<` (-1) and `>` (+1) take a deal in stage `key`: along the open
+    stages and on to Won; from Won or Lost, back reopens it in the last open
+    stage. Never from one closed stage to the other (that is W or L, which
+    say so), and None past the ends."""
+    kinds = {stage.key: stage.kind for stage in stages}
+    opens = [stage.key for stage in stages if stage.kind == StageKind.OPEN]
+    if key not in kinds or not opens:
         return None
-    index = keys.index(key) + step
-    return keys[index] if 0 <= index < len(keys) else None
+    if kinds[key] != StageKind.OPEN:
+        return opens[-1] if step < 0 else None
+    path = opens + [stage.key for stage in stages if stage.kind == StageKind.WON][:1]
+    index = path.index(key) + step
+    return path[index] if 0 <= index < len(path) else None
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ def move_deal(
     reason: str | None = None,
 ) -> Deal:
     """Move a deal to `to_stage`, recording a stage-history row. Won and Lost
-    take a close date (default today, never in the future) and a reason;
-    moving back to an open stage reopens the deal."""
+    take a close date (default today, never in the future) and a reason, and
+    its probability becomes 100 or 0: a lost deal weighs nothing. Moving a
+    closed deal back to an open stage reopens it, at that stage's probability."""
     with store.transaction():
         deal = store.require(Deal, deal_id)
         kinds = store.stage_kinds()
@@ -40,12 +41,14 @@ def move_deal(
         if to_stage == deal.stage:
             return deal
         today = store.clock.today()
-        if kinds[to_stage] == StageKind.OPEN:
-            fields: dict[str, object] = {"stage": to_stage, "closed_on": None, "reason": None}
-        else:
+        fields: dict[str, object] = {"stage": to_stage, "closed_on": None, "reason": None}
+        if kinds[to_stage] != StageKind.OPEN:
             if closed_on is not None and closed_on > today:
                 raise StageError(tr("the close date {day} is in the future", day=closed_on))
-            fields = {"stage": to_stage, "closed_on": closed_on or today, "reason": reason}
+            fields.update(closed_on=closed_on or today, reason=reason)
+            fields["probability"] = 100 if kinds[to_stage] == StageKind.WON else 0
+        elif kinds.get(deal.stage, StageKind.OPEN) != StageKind.OPEN:
+            fields["probability"] = None  # reopened: the stage's, until the rep sets one
         moved = store.update(Deal, deal_id, **fields)
         store.add(
             StageMove(

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from workbench.domain.display import deal_customer, printable
 from workbench.domain.models import ActivityKind, Customer, Deal, Outcome
 from workbench.domain.money import format_money
+from workbench.domain.stages import StageKind
 from workbench.i18n import later, pad, tr
 from workbench.store import queries
 from workbench.store.database import Store
@@ -107,6 +108,8 @@ class DealScreen(Pane):
         Binding("escape", "app.pop_screen", tr("Back"), id="deal.back"),
         Binding("l", "log", tr("Log"), id="deal.log"),
         Binding("e", "edit", tr("Edit"), id="deal.edit"),
+        Binding("W", "close('won')", tr("Won"), id="deal.won"),
+        Binding("L", "close('lost')", tr("Lost"), id="deal.lost"),
     ]
 
     def __init__(self, store: Store, deal_id: str) -> None:
@@ -133,3 +136,6 @@ class DealScreen(Pane):
 
     def action_edit(self) -> None:
         deal_form.edit_deal(self.workbench, self.deal_id)
+
+    def action_close(self, kind: str) -> None:
+        deal_form.close_deal(self.workbench, self.deal_id, StageKind(kind))

@@ -22,7 +22,6 @@ from workbench.domain.when import WhenError
 from workbench.i18n import tr
 from workbench.store import actions, pipeline
 from workbench.store.database import Store
-from workbench.store.queries import DealCard
 from workbench.tui.fields import Choice, KeyPicker, WhenField
 from workbench.tui.form import CUSTOMER_HINT, FormScreen, NameSuggester, name_finder
 
@@ -281,14 +280,24 @@ def _edit(store: Store, deal_id: str, request: DealRequest) -> str:
     return tr("Saved {name}", name=request.title)
 
 
-def move_deal(app: WorkbenchApp, card: DealCard, stage: Stage) -> None:
+def move_deal(app: WorkbenchApp, deal_id: str, title: str, stage: Stage) -> None:
     """To an open stage at once; to Won or Lost through the close form."""
-    moved = tr("{deal} → {stage}", deal=card.title, stage=tr(stage.label))
+    moved = tr("{deal} → {stage}", deal=title, stage=tr(stage.label))
     if stage.kind == StageKind.OPEN:
-        app.write(partial(pipeline.move_deal, app.store, card.id, stage.key), moved)
+        app.write(partial(pipeline.move_deal, app.store, deal_id, stage.key), moved)
         return
-    screen = CloseDealScreen(app.store.clock.now(), card.title, stage.kind == StageKind.WON)
-    app.ask(screen, partial(_close, app.store, card.id, stage.key, moved))
+    screen = CloseDealScreen(app.store.clock.now(), title, stage.kind == StageKind.WON)
+    app.ask(screen, partial(_close, app.store, deal_id, stage.key, moved))
+
+
+def close_deal(app: WorkbenchApp, deal_id: str, kind: StageKind) -> None:
+    """W and L: Won or Lost from whatever stage the deal is in."""
+    deal = app.store.require(Deal, deal_id)
+    stage = next(stage for stage in app.store.stages() if stage.kind == kind)
+    if deal.stage == stage.key:
+        app.notify(tr("“{deal}” is {stage} already", deal=deal.title, stage=tr(stage.label)))
+    else:
+        move_deal(app, deal.id, deal.title, stage)
 
 
 def _close(store: Store, deal_id: str, stage: str, moved: str, request: CloseRequest) -> str:

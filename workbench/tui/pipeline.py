@@ -200,6 +200,8 @@ class PipelineScreen(Pane):
         Binding("l,right", "column(1)", tr("Next column"), show=False, id="pipeline.right"),
         Binding("less_than_sign,shift+left", "move(-1)", tr("Stage back"), id="pipeline.back"),
         Binding("greater_than_sign,shift+right", "move(1)", tr("Stage on"), id="pipeline.forward"),
+        Binding("W", "close('won')", tr("Won"), id="pipeline.won"),
+        Binding("L", "close('lost')", tr("Lost"), id="pipeline.lost"),
         Binding("w", "toggle_closed", tr("Won/Lost"), id="pipeline.closed"),
         Binding("o", "sort", tr("Sort"), id="pipeline.sort"),
         Binding("slash", "filter", tr("Filter"), id="pipeline.filter"),
@@ -325,17 +327,28 @@ class PipelineScreen(Pane):
     def action_move(self, step: int) -> None:
         if self._until_shown(partial(self.action_move, step)):
             return
-        deal_id = self.focused_card()
-        if deal_id is None or self.board is None:
-            self.notify(tr("Pick a deal first (arrows or h j k l)."))
+        if (card := self._picked()) is None or self.board is None:
             return
-        card = self.cards[deal_id]
         target = pipeline.neighbour(self.board.stages, card.stage, step)
         if target is None:
-            self.notify(tr("No stage that way."))
+            self.notify(tr("No stage that way: W marks a deal won, L lost."))
             return
         stage = next(s for s in self.board.stages if s.key == target)
-        deal_form.move_deal(self.workbench, card, stage)
+        deal_form.move_deal(self.workbench, card.id, card.title, stage)
+
+    def action_close(self, kind: str) -> None:
+        if self._until_shown(partial(self.action_close, kind)):
+            return
+        if card := self._picked():
+            deal_form.close_deal(self.workbench, card.id, StageKind(kind))
+
+    def _picked(self) -> queries.DealCard | None:
+        """The card the keys act on, or None once the rep is told to pick one."""
+        deal_id = self.focused_card()
+        if deal_id is None:
+            self.notify(tr("Pick a deal first (arrows or h j k l)."))
+            return None
+        return self.cards[deal_id]
 
     async def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed
