@@ -705,8 +705,16 @@ def reorder(case: Case, ctx: Context) -> str:
     elif how == "one moved":
         case.changes.insert(ctx.rng.randrange(len(case.changes)), case.changes.pop())
     else:
-        case.changes.sort(key=lambda c: (str(c.get("field")), str(c.get("row_id"))))
+        case.changes.sort(key=_field_and_row)
     return f"changes {how}"
+
+
+def _field_and_row(change: Any) -> tuple[str, str]:
+    """A change's sort key; one an earlier mutation made a string or a list
+    sorts by its text."""
+    if isinstance(change, dict):
+        return str(change.get("field")), str(change.get("row_id"))
+    return str(change), ""
 
 
 def truncate_text(case: Case, ctx: Context) -> str:
@@ -800,7 +808,8 @@ def _valid_value(ctx: Context, entity: Any, name: Any) -> Any:
 
 
 def forge(case: Case, ctx: Context) -> str:
-    """New changes, each valid field by field, to records old and new."""
+    """New changes, each valid field by field, to records old and new (a
+    stage's key, its id, now and then not written as one: the id check)."""
     objects = [case.changes[i] for i in _objects(case)]
     origin = ctx.rng.choice([case.header["origin"], "zz9"])
     seq = _top(case) if origin == case.header["origin"] else 0
@@ -815,7 +824,7 @@ def forge(case: Case, ctx: Context) -> str:
         row_id = (
             ctx.rng.choice([*ids, "fz1", "fz2"])
             if entity != "stages"
-            else ctx.rng.choice(["lead", "won", "lost", "trial", "pilot", "zz"])
+            else ctx.rng.choice(["lead", "won", "lost", "trial", "pilot", "zz", "Pilot", "x y"])
         )
         heads = [
             f"{c['origin']}:{c['seq']}"

@@ -150,6 +150,30 @@ async def test_quick_log_with_a_next_follow_up(driver: Driver, demo: Store) -> N
     assert len(rows) == 1 and rows[0]["title"] == "Follow up on visit: toured the plant"
 
 
+async def test_a_log_on_a_rows_follow_up_can_mark_it_done_too(driver: Driver, demo: Store) -> None:
+    """l on a follow-up's row offers it (ctrl+o), so the call and the done
+    are one write and no second follow-up is left open; without ctrl+o it
+    stays open, as the rep may have called about something else."""
+    item = await driver.select(lambda i: i.follow_up_id and not i.recurrence)
+    await driver.press("l", "c", "1", *"agreed the dates", "ctrl+o")
+    offer = str(driver.app.screen.query_one("#done-offer").render())
+    assert f"✓ “{item.what}” is done with this" in offer
+    await driver.press("ctrl+s")
+    (done,) = fetch_all(demo.db, "SELECT done_at FROM follow_ups WHERE id = ?", [item.follow_up_id])
+    assert done["done_at"] is not None
+    (logged,) = fetch_all(
+        demo.db,
+        "SELECT customer_id, deal_id FROM activities WHERE notes = 'agreed the dates'",
+    )
+    assert (logged["customer_id"], logged["deal_id"]) == (item.customer_id, item.deal_id)
+    other = await driver.select(lambda i: i.follow_up_id and not i.recurrence)
+    await driver.press("l", "c", "1", *"about something else", "ctrl+s")
+    (left,) = fetch_all(
+        demo.db, "SELECT done_at FROM follow_ups WHERE id = ?", [other.follow_up_id]
+    )
+    assert left["done_at"] is None
+
+
 async def test_bad_next_date_in_quick_log_does_not_save(driver: Driver, demo: Store) -> None:
     await driver.select(lambda i: i.follow_up_id)
     count = len(fetch_all(demo.db, "SELECT id FROM activities"))

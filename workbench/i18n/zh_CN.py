@@ -1095,6 +1095,9 @@ MESSAGES: dict[str, str] = {
     "Won or lost: the day it closed (default today): 2026-11-20, yesterday, last fri.": "赢单或输单：成交日期（默认今天）：2026-11-20、昨天、上周五。",
     "Won or lost: why.": "赢单或输单：原因。",
     "Move a deal (ID as `deals` lists it) to STAGE, a key as `stages` lists\nthem: `won` and `lost` close it from any stage, an open stage reopens it.": "把商机（ID 见 `deals` 列表）移到 STAGE 阶段（键名见 `stages` 列表）：\n`won` 和 `lost` 可从任何阶段结单，移回进行中的阶段即重新打开。",
+    "Done too": "同时完成",
+    "✓ “{what}” is done with this (ctrl+o: leave it open)": "✓ 同时完成“{what}”（ctrl+o：保留待办）",
+    "ctrl+o: “{what}” is done with this too": "ctrl+o：同时完成“{what}”",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

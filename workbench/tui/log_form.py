@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -61,11 +62,16 @@ class LogRequest:
     repeat: bool  # completing a recurring follow-up: continue its rhythm
     satisfaction: int | None = None  # 1-5, what the customer said of us
     new_customer: bool = False  # no one goes by the name typed: add them
+    done: bool = False  # the Today row's follow-up is done with it (ctrl+o)
 
 
 class QuickLogScreen(FormScreen[LogRequest]):
     """Log a call or visit: one key for the kind, one for the outcome, a note,
-    and the next follow-up in plain words. `l c 1 <note> ctrl+s` logs a call."""
+    and the next follow-up in plain words. `l c 1 <note> ctrl+s` logs a call.
+    Opened on a Today row's follow-up (`offer`: its title), ctrl+o marks that
+    done with it too, so no second follow-up is left open beside the next."""
+
+    BINDINGS = [Binding("ctrl+o", "toggle_done", tr("Done too"), id="log.done")]
 
     def __init__(
         self,
@@ -76,6 +82,7 @@ class QuickLogScreen(FormScreen[LogRequest]):
         heading: str | None = None,
         next_text: str = "",
         lookup: Callable[[str], list[str]] = lambda _: [],
+        offer: str | None = None,
     ) -> None:
         super().__init__()
         self.now = now
@@ -87,6 +94,8 @@ class QuickLogScreen(FormScreen[LogRequest]):
         self.kind: ActivityKind | None = None
         self.outcome: Outcome | None = None
         self.unknown: str | None = None  # a name no customer has, which ctrl+s again adds
+        self.offer = offer
+        self.done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -119,7 +128,20 @@ class QuickLogScreen(FormScreen[LogRequest]):
                 id="next",
                 placeholder=tr("e.g. next tue, 3d, every 2 weeks, 明天 (empty: none)"),
             )
+            if self.offer is not None:
+                yield Static(self._offer_text(), id="done-offer")
             yield Static(tr("ctrl+s save · esc cancel · enter next field"), classes="form-hint")
+
+    def _offer_text(self) -> Text:
+        what = printable(self.offer or "")
+        if self.done:
+            return Text(tr("✓ “{what}” is done with this (ctrl+o: leave it open)", what=what))
+        return Text(tr("ctrl+o: “{what}” is done with this too", what=what), style="dim")
+
+    def action_toggle_done(self) -> None:
+        if self.offer is not None:
+            self.done = not self.done
+            self.query_one("#done-offer", Static).update(self._offer_text())
 
     # Satisfaction is optional and off this path: tab from the note reaches it.
     ENTER_ORDER = ("customer", "kind", "outcome", "note", "next")
@@ -184,6 +206,7 @@ class QuickLogScreen(FormScreen[LogRequest]):
                 repeat,
                 int(score) if score else None,
                 new_customer=customer == self.unknown,
+                done=self.done,
             )
         )
 
@@ -203,13 +226,23 @@ class QuickLogScreen(FormScreen[LogRequest]):
 
 
 def log(app: WorkbenchApp, item: Item | None = None) -> None:
-    """`l`: on a Today row, for its customer and deal; else for a customer typed."""
+    """`l`: on a Today row, for its customer and deal, offering to mark its
+    follow-up done (not a recurring one: `d` keeps its rhythm); else for a
+    customer typed."""
     if item is None:
         _ask(app, None, None, None)
     elif item.customer_id is None:
         needs_customer(app, item.deal)
-    else:
+    elif item.follow_up_id is None or item.recurrence:
         _ask(app, item.customer_id, item.customer, item.deal_id)
+    else:
+        screen = QuickLogScreen(
+            app.store.clock.now(),
+            customer_id=item.customer_id,
+            customer_name=item.customer,
+            offer=item.what,
+        )
+        app.ask(screen, partial(_save_or_done, app.store, item.follow_up_id, item.deal_id))
 
 
 def log_for(app: WorkbenchApp, customer_id: str, deal_id: str | None = None) -> None:
@@ -276,6 +309,12 @@ def _save(store: Store, request: LogRequest, deal_id: str | None) -> str:
             satisfaction=request.satisfaction,
         )
     return _logged(request)
+
+
+def _save_or_done(store: Store, follow_up_id: str, deal_id: str | None, request: LogRequest) -> str:
+    if request.done:
+        return _save_done(store, follow_up_id, request)
+    return _save(store, request, deal_id)
 
 
 def _save_done(store: Store, follow_up_id: str, request: LogRequest) -> str:
