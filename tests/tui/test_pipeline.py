@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.tui.support import keys, settle, typed_at_once, until
 from workbench.demo import Shape, generate
@@ -250,8 +250,10 @@ async def test_new_deal_and_edit(one_deal: tuple[Store, Deal]) -> None:
     app = WorkbenchApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(pilot)
+        await keys(pilot, "n")
+        empty = str(app.screen.query_one("#close .preview", Static).render())
+        assert empty == "no expected close", "an empty close date is not a follow-up"
         await pilot.press(
-            "n",
             *"acm",
             "right",
             "enter",

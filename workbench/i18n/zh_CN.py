@@ -1098,6 +1098,7 @@ MESSAGES: dict[str, str] = {
     "Done too": "同时完成",
     "✓ “{what}” is done with this (ctrl+o: leave it open)": "✓ 同时完成“{what}”（ctrl+o：保留待办）",
     "ctrl+o: “{what}” is done with this too": "ctrl+o：同时完成“{what}”",
+    "no expected close": "未定预计成交日",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -110,6 +110,7 @@ class DealFormScreen(FormScreen[DealRequest]):
                 value=close,
                 id="close",
                 allow_past=True,
+                empty=tr("no expected close"),
                 placeholder=tr("e.g. end of month, dec 15, 2027-02-01"),
             )
             if self.editing:

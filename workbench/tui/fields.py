@@ -88,11 +88,14 @@ class WhenField(Vertical):
         placeholder: str = "",
         optional: bool = True,
         allow_past: bool = False,
+        empty: str | None = None,
         id: str | None = None,
     ) -> None:
+        """`empty`: what an empty optional field means (default: no follow-up)."""
         super().__init__(id=id)
         self.now = now
         self.optional = optional
+        self.empty = empty
         self.allow_past = allow_past
         self._input = Input(value=value, compact=True, placeholder=placeholder)
         self._preview = Static("", classes="preview")
@@ -127,7 +130,7 @@ class WhenField(Vertical):
             self._preview.set_class(bool(text.strip()), "-error")
             return
         self._preview.remove_class("-error")
-        shown = f"→ {when.describe(self.now.date())}" if when else tr("no follow-up")
+        shown = f"→ {when.describe(self.now.date())}" if when else self.empty or tr("no follow-up")
         self._preview.update(Text(shown))
 
     def show_error(self, message: str) -> None:
