@@ -71,6 +71,26 @@ def test_lost_then_reopened(store: Store, deal: Deal) -> None:
     assert move_deal(store, deal.id, "won").probability == 100
 
 
+def test_a_deal_lost_before_weighs_nothing_and_a_won_one_counts_whole(
+    store: Store, deal: Deal, me: Rep
+) -> None:
+    """Deals closed before a close set the probability kept their own (50%
+    on a lost deal): read, a lost deal weighs 0 and a won one 100, wherever
+    the pipeline's figures come from."""
+    from workbench.store.queries import deals
+
+    won = add_deal(
+        store, Deal(customer_id=deal.customer_id, title="W", currency="CNY", stage="lead")
+    )
+    move_deal(store, deal.id, "lost")
+    move_deal(store, won.id, "won")
+    store.update(Deal, deal.id, probability=50)  # as a deal lost before this rule
+    store.update(Deal, won.id, probability=80)
+    cards = {c.title: c.probability for c in deal_cards(store, TODAY, me.id, closed_since=TODAY)}
+    assert cards == {"Pumps": 0, "W": 100}
+    assert {row.title: row.probability for row in deals(store, me.id)} == {"Pumps": 0, "W": 100}
+
+
 def test_bad_moves_change_nothing(store: Store, deal: Deal) -> None:
     with pytest.raises(StageError, match="in the future"):
         move_deal(store, deal.id, "won", closed_on=date(2026, 12, 1))

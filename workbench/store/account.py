@@ -10,6 +10,7 @@ from workbench.domain.models import Customer
 from workbench.domain.stages import StageKind
 from workbench.store.database import Store, fetch_all
 from workbench.store.queries import (
+    PROBABILITY,
     TimelineEntry,
     as_date,
     customer_timeline,
@@ -117,10 +118,10 @@ def _contacts(store: Store, customer_id: str) -> list[ContactLine]:
 def _deals(store: Store, customer_id: str) -> list[DealLine]:
     rows = fetch_all(
         store.db,
-        """
+        f"""
         SELECT d.id, d.title, d.stage, coalesce(s.label, d.stage) AS stage_label,
                coalesce(s.kind, 'open') AS kind, d.amount, d.currency,
-               coalesce(d.probability, s.probability, 0) AS probability,
+               coalesce({PROBABILITY}, 0) AS probability,
                d.expected_close, d.closed_on
         FROM deals d LEFT JOIN stages s ON s.id = d.stage
         WHERE d.customer_id = ? AND d.deleted = 0

@@ -84,6 +84,15 @@ class DueFollowUp:
         return max(self.due_date, self.snoozed_until or self.due_date)
 
 
+# A deal's probability as the pipeline weighs it: its own, else its stage's;
+# a lost deal weighs nothing and a won one counts whole, whatever it held
+# when it closed (deals lost before the close set it to 0 kept theirs).
+PROBABILITY = (
+    "CASE s.kind WHEN 'lost' THEN 0 WHEN 'won' THEN 100 "
+    "ELSE coalesce(d.probability, s.probability) END"
+)
+
+
 def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFollowUp]:
     """Open follow-ups that come up on or before `until`, earliest first."""
     rows = fetch_packed(
@@ -92,7 +101,7 @@ def follow_ups_due(store: Store, until: date, owner: str | None) -> list[DueFoll
         SELECT f.id, f.title, f.due_date, f.due_time, f.recurrence, f.snoozed_until,
                f.customer_id, c.name AS customer_name,
                f.deal_id, d.title AS deal_title, d.amount, d.currency, c.tier,
-               coalesce(d.probability, s.probability) AS probability
+               {PROBABILITY} AS probability
         FROM follow_ups f
         LEFT JOIN customers c ON c.id = f.customer_id
         LEFT JOIN deals d ON d.id = f.deal_id AND d.deleted = 0
@@ -131,9 +140,9 @@ class DealRow:
     owner: str | None
 
 
-_DEALS = """
+_DEALS = f"""
     SELECT d.id, d.title, d.customer_id, c.name AS customer_name, d.stage,
-           d.amount, d.currency, coalesce(d.probability, s.probability, 0) AS probability,
+           d.amount, d.currency, coalesce({PROBABILITY}, 0) AS probability,
            d.expected_close, d.owner
     FROM deals d
     LEFT JOIN customers c ON c.id = d.customer_id
@@ -463,7 +472,7 @@ def deal_cards(
         f"""
         SELECT d.id, d.title, d.customer_id, c.name AS customer_name, c.tier, d.owner,
                d.stage, s.label AS stage_label, s.rot_days, d.amount, d.currency,
-               coalesce(d.probability, s.probability, 0) AS probability,
+               coalesce({PROBABILITY}, 0) AS probability,
                d.expected_close, d.closed_on, d.next_step, d.reason,
                (SELECT max(h.at) FROM stage_history h
                  WHERE h.deal_id = d.id AND h.deleted = 0) AS entered_stage,
