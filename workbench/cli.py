@@ -981,15 +981,20 @@ def deal(env: Env, deal_id: str, customer: str | None) -> None:
 def move(env: Env, deal_id: str, stage: str, closed: str | None, reason: str | None) -> None:
     """Move a deal (ID as `deals` lists it) to STAGE, a key as `stages` lists
     them: `won` and `lost` close it from any stage, an open stage reopens it."""
+    from workbench.domain.models import Deal
     from workbench.domain.when import parse_when
     from workbench.store.pipeline import move_deal
 
     store = env.store()
     row_id, title, _ = _deal(store, deal_id)
     day = parse_when(closed, store.clock.now(), allow_past=True).day if closed else None
+    was = store.require(Deal, row_id).stage
     moved = move_deal(store, row_id, stage, closed_on=day, reason=reason)
-    label = next(known.label for known in store.stages() if known.key == moved.stage)
-    echo(tr("{deal} → {stage}", deal=title, stage=tr(label)))
+    label = tr(next(known.label for known in store.stages() if known.key == moved.stage))
+    if was == moved.stage:
+        echo(tr("“{deal}” is {stage} already", deal=title, stage=label))
+    else:
+        echo(tr("{deal} → {stage}", deal=title, stage=label))
 
 
 @cli.group(invoke_without_command=True)

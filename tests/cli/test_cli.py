@@ -157,6 +157,10 @@ def test_move_a_deal_closes_and_reopens_it_as_the_boards_keys_do(
     assert future.exit_code == 2 and "in the future" in future.output
     lost = demo_db("move", short, "lost", "--on", "yesterday", "--reason", "Went with a rival")
     assert lost.exit_code == 0 and lost.output == f"{deal['title']} → Lost\n"
+    again = demo_db("move", short, "lost")
+    assert again.output == f"“{deal['title']}” is Lost already\n"
+    why = demo_db("move", short, "qualified", "--reason", "Back in")
+    assert why.exit_code == 2 and "go with won or lost" in why.output
     assert demo_db("move", short, "qualified").output == f"{deal['title']} → Qualified\n"
     with sqlite3.connect(db_path) as db:
         moves = db.execute(

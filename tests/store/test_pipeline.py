@@ -96,9 +96,17 @@ def test_bad_moves_change_nothing(store: Store, deal: Deal) -> None:
         move_deal(store, deal.id, "won", closed_on=date(2026, 12, 1))
     with pytest.raises(NotFound, match="no stage 'dreaming'"):
         move_deal(store, deal.id, "dreaming")
+    with pytest.raises(StageError, match="go with won or lost, not 'proposal'"):
+        move_deal(store, deal.id, "proposal", reason="Cheaper")  # not silently dropped
+    with pytest.raises(StageError, match="go with won or lost"):
+        move_deal(store, deal.id, "proposal", closed_on=TODAY)
     assert store.require(Deal, deal.id).stage == "lead"
     assert len(history(store, deal.id)) == 1
     assert move_deal(store, deal.id, "lead") == store.require(Deal, deal.id)  # a no-op
+    move_deal(store, deal.id, "lost", reason="Price")
+    with pytest.raises(StageError, match="'Pumps' is in 'lost' already"):
+        move_deal(store, deal.id, "lost", reason="Timing")  # a new reason is not dropped
+    assert store.require(Deal, deal.id).reason == "Price"
 
 
 def test_cards_with_filters(

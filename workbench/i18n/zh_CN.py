@@ -1099,6 +1099,8 @@ MESSAGES: dict[str, str] = {
     "✓ “{what}” is done with this (ctrl+o: leave it open)": "✓ 同时完成“{what}”（ctrl+o：保留待办）",
     "ctrl+o: “{what}” is done with this too": "ctrl+o：同时完成“{what}”",
     "no expected close": "未定预计成交日",
+    "a close day and a reason go with won or lost, not {stage!r}": "成交日期和原因只用于赢单或输单，不用于 {stage!r}",
+    "{deal!r} is in {stage!r} already": "{deal!r} 已经在 {stage!r}",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

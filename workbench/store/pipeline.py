@@ -38,7 +38,15 @@ def move_deal(
             raise NotFound(
                 tr("no stage {stage!r} (stages: {known})", stage=to_stage, known=", ".join(kinds))
             )
+        if kinds[to_stage] == StageKind.OPEN and (closed_on or reason):
+            raise StageError(
+                tr("a close day and a reason go with won or lost, not {stage!r}", stage=to_stage)
+            )
         if to_stage == deal.stage:
+            if closed_on or reason:  # not silently dropped: the deal is there already
+                raise StageError(
+                    tr("{deal!r} is in {stage!r} already", deal=deal.title, stage=to_stage)
+                )
             return deal
         today = store.clock.today()
         fields: dict[str, object] = {"stage": to_stage, "closed_on": None, "reason": None}
