@@ -13,6 +13,7 @@ from workbench.store.pipeline import (
     delete_stage,
     move_deal,
     move_stage,
+    reopen_stage,
     set_stage,
 )
 from workbench.store.queries import deal_cards
@@ -53,22 +54,28 @@ def test_move_through_every_stage_records_history(store: Store, deal: Deal, me: 
     ]
 
 
-def test_lost_then_reopened(store: Store, deal: Deal) -> None:
-    """Lost straight from an open stage weighs nothing (its own 60% gone);
-    reopened, it takes its new stage's probability, and the history holds
-    the two moves that happened, no Won between."""
+def test_lost_then_reopened(store: Store, deal: Deal, me: Rep) -> None:
+    """Lost straight from an open stage: it weighs nothing, and the history
+    holds the moves that happened, no Won between. The rep's own 60% is
+    left on the deal (not overwritten with 0), so reopened it weighs 60% again;
+    `<` takes it back to the stage it was lost from."""
     store.update(Deal, deal.id, probability=60)
+    move_deal(store, deal.id, "qualified")
     lost = move_deal(store, deal.id, "lost", reason="Price too high")
-    assert (lost.closed_on, lost.reason, lost.probability) == (TODAY, "Price too high", 0)
-    reopened = move_deal(store, deal.id, "proposal")
-    assert (reopened.stage, reopened.closed_on, reopened.reason) == ("proposal", None, None)
-    assert reopened.probability is None  # the stage's
+    assert (lost.closed_on, lost.reason, lost.probability) == (TODAY, "Price too high", 60)
+    (card,) = deal_cards(store, TODAY, me.id, closed_since=TODAY)
+    assert card.probability == 0
+    assert reopen_stage(store, deal.id) == "qualified"
+    reopened = move_deal(store, deal.id, "qualified")
+    assert (reopened.stage, reopened.closed_on, reopened.reason) == ("qualified", None, None)
+    assert reopened.probability == 60
+    assert reopen_stage(store, deal.id) is None  # (open: nothing to reopen)
     assert [(was, now) for was, now, _ in history(store, deal.id)] == [
         (None, "lead"),
-        ("lead", "lost"),
-        ("lost", "proposal"),
+        ("lead", "qualified"),
+        ("qualified", "lost"),
+        ("lost", "qualified"),
     ]
-    assert move_deal(store, deal.id, "won").probability == 100
 
 
 def test_a_deal_lost_before_weighs_nothing_and_a_won_one_counts_whole(

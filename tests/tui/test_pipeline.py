@@ -320,8 +320,9 @@ async def test_an_unchanged_edit_keeps_the_amount_exactly(
 
 
 async def test_lost_and_won_from_any_open_stage(one_deal: tuple[Store, Deal]) -> None:
-    """L loses a deal from where it is, with no Won on the way, and it weighs
-    nothing; < reopens it; W on the deal's view wins it; > from Won goes nowhere."""
+    """L loses a deal from where it is, with no Won on the way; < reopens it
+    where it was, at its own probability; W on the deal's view wins it; >
+    from Won goes nowhere."""
     from workbench.tui.deal import DealScreen
 
     store, deal = one_deal
@@ -333,14 +334,16 @@ async def test_lost_and_won_from_any_open_stage(one_deal: tuple[Store, Deal]) ->
         assert isinstance(app.screen, CloseDealScreen)
         await keys(pilot, "enter", "2", "ctrl+s")  # today; the second reason listed
         lost = store.require(Deal, deal.id)
-        assert (lost.stage, lost.probability, lost.closed_on) == ("lost", 0, date(2026, 11, 23))
+        assert (lost.stage, lost.closed_on) == ("lost", date(2026, 11, 23))
         assert lost.reason
-        await keys(pilot, "w", "shift+left")  # Won and Lost shown; back: reopened
-        assert store.require(Deal, deal.id).stage == "negotiation"
+        await keys(pilot, "w", "shift+left")  # Won and Lost shown; back: where it was lost from
+        assert store.require(Deal, deal.id).stage == "lead"
         await keys(pilot, "enter")  # the deal's view
         assert isinstance(app.screen, DealScreen)
+        assert "Probability: 60%" in str(app.screen.query_one("#deal-card").render())
         await keys(pilot, "W", "ctrl+s")
         assert store.require(Deal, deal.id).stage == "won"
+        assert "Probability: 100%" in str(app.screen.query_one("#deal-card").render())
         await keys(pilot, "W")
         assert "“Pumps” is Won already" in [str(n.message) for n in app._notifications]
         await keys(pilot, "escape", "greater_than_sign")
@@ -350,8 +353,8 @@ async def test_lost_and_won_from_any_open_stage(one_deal: tuple[Store, Deal]) ->
     assert history(store, deal.id) == [
         (None, "lead"),
         ("lead", "lost"),
-        ("lost", "negotiation"),
-        ("negotiation", "won"),
+        ("lost", "lead"),
+        ("lead", "won"),
     ]
 
 

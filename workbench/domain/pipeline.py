@@ -116,9 +116,10 @@ def sorter(by: SortBy) -> Callable[[CardLike], tuple[object, ...]]:
 
 def neighbour(stages: Sequence[StageLike], key: str, step: int) -> str | None:
     """Where `<` (-1) and `>` (+1) take a deal in stage `key`: along the open
-    stages and on to Won; from Won or Lost, back reopens it in the last open
-    stage. Never from one closed stage to the other (that is W or L, which
-    say so), and None past the ends."""
+    stages and on to Won; from Won or Lost, back reopens it (in the last open
+    stage, unless the board knows the one it was closed from). Never from one
+    closed stage to the other (that is W or L, which say so), and None past
+    the ends."""
     kinds = {stage.key: stage.kind for stage in stages}
     opens = [stage.key for stage in stages if stage.kind == StageKind.OPEN]
     if key not in kinds or not opens:

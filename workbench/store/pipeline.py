@@ -28,9 +28,11 @@ def move_deal(
     reason: str | None = None,
 ) -> Deal:
     """Move a deal to `to_stage`, recording a stage-history row. Won and Lost
-    take a close date (default today, never in the future) and a reason, and
-    its probability becomes 100 or 0: a lost deal weighs nothing. Moving a
-    closed deal back to an open stage reopens it, at that stage's probability."""
+    take a close date (default today, never in the future) and a reason;
+    moving back to an open stage reopens the deal. A lost deal weighs nothing
+    and a won one counts whole where the pipeline reads them (queries.
+    PROBABILITY); its own probability is left as the rep set it: written
+    here, it would stick to the deal if a teammate moved it on meanwhile."""
     with store.transaction():
         deal = store.require(Deal, deal_id)
         kinds = store.stage_kinds()
@@ -54,9 +56,6 @@ def move_deal(
             if closed_on is not None and closed_on > today:
                 raise StageError(tr("the close date {day} is in the future", day=closed_on))
             fields.update(closed_on=closed_on or today, reason=reason)
-            fields["probability"] = 100 if kinds[to_stage] == StageKind.WON else 0
-        elif kinds.get(deal.stage, StageKind.OPEN) != StageKind.OPEN:
-            fields["probability"] = None  # reopened: the stage's, until the rep sets one
         moved = store.update(Deal, deal_id, **fields)
         store.add(
             StageMove(
@@ -64,6 +63,21 @@ def move_deal(
             )
         )
     return moved
+
+
+def reopen_stage(store: Store, deal_id: str) -> str | None:
+    """Where `<` takes a won or lost deal back to: the open stage it was
+    closed from, if that stage is still there (None for an open deal, or
+    when the caller must pick)."""
+    row = store.db.execute(
+        "SELECT h.from_stage FROM stage_history h JOIN deals d ON d.id = h.deal_id "
+        "JOIN stages s ON s.id = h.from_stage "
+        "WHERE h.deal_id = ? AND h.deleted = 0 AND h.to_stage = d.stage "
+        "AND d.stage IN (SELECT id FROM stages WHERE kind != 'open') "
+        "AND s.kind = 'open' AND s.deleted = 0 ORDER BY h.at DESC, h.id DESC LIMIT 1",
+        [deal_id],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def deal_counts(store: Store) -> dict[str, int]:

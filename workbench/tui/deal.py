@@ -33,6 +33,7 @@ class DealView:
     history: list[queries.StageStep]
     activities: list[queries.TimelineEntry]
     follow_ups: list[tuple[date, str]]
+    kind: str  # its stage's: open, won or lost
 
 
 def load_deal(store: Store, deal_id: str) -> DealView:
@@ -45,6 +46,7 @@ def load_deal(store: Store, deal_id: str) -> DealView:
             queries.deal_history(store, deal_id),
             queries.deal_activities(store, deal_id),
             queries.deal_follow_ups(store, deal_id),
+            store.stage_kinds().get(deal.stage, StageKind.OPEN),
         )
 
 
@@ -63,7 +65,10 @@ def render_deal(view: DealView, store: Store) -> Text:
             tr("\nPress e to name its customer: calls and follow-ups are a customer's."),
             style="italic",
         )
-    chance = f"{deal.probability}%" if deal.probability is not None else tr("stage default")
+    chance = {StageKind.WON: "100%", StageKind.LOST: "0%"}.get(
+        StageKind(view.kind),
+        f"{deal.probability}%" if deal.probability is not None else tr("stage default"),
+    )
     facts = [
         (tr("Probability"), chance),
         (tr("Expected close"), str(deal.expected_close or "—")),

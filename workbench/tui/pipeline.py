@@ -32,6 +32,7 @@ from workbench.i18n import month_day, tr
 from workbench.store import queries
 from workbench.store.database import Store
 from workbench.store.lookup import find_customer, whose
+from workbench.store.pipeline import reopen_stage
 from workbench.tui import deal_form
 from workbench.tui.filters import BoardFilterScreen
 from workbench.tui.footer import Footer
@@ -330,6 +331,9 @@ class PipelineScreen(Pane):
         if (card := self._picked()) is None or self.board is None:
             return
         target = pipeline.neighbour(self.board.stages, card.stage, step)
+        if target is not None and step < 0 and card.stage not in self.open_keys():
+            with self.workbench.store.lock:  # back where it was closed from, if it can
+                target = reopen_stage(self.workbench.store, card.id) or target
         if target is None:
             self.notify(tr("No stage that way: W marks a deal won, L lost."))
             return
@@ -341,6 +345,10 @@ class PipelineScreen(Pane):
             return
         if card := self._picked():
             deal_form.close_deal(self.workbench, card.id, StageKind(kind))
+
+    def open_keys(self) -> set[str]:
+        assert self.board is not None
+        return {stage.key for stage in self.board.stages if stage.kind == StageKind.OPEN}
 
     def _picked(self) -> queries.DealCard | None:
         """The card the keys act on, or None once the rep is told to pick one."""
