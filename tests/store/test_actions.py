@@ -76,3 +76,39 @@ def test_whose_records_is_read_one_way_everywhere(store: Store, me: Rep) -> None
         whose(store, "zhou")
     with pytest.raises(NotFound, match="no rep named 'Wang'"):
         whose(store, "Wang")
+
+
+def test_resolving_a_complaint_logs_what_was_done_and_closes_its_follow_up(
+    store: Store, acme: Customer, me: Rep
+) -> None:
+    """The note is the customer's history (on the complaint's deal too); the
+    follow-up logged with the complaint is done; any other stays open."""
+    from workbench.domain.models import Activity
+    from workbench.store.actions import log_activity, resolve_complaint
+
+    deal = new_deal(store, acme.id, "Pumps")
+    complaint = log_activity(
+        store,
+        ActivityKind.COMPLAINT,
+        acme,
+        note="Late delivery",
+        deal_id=deal.id,
+        next_when=When(date(2026, 11, 25)),
+    )
+    other = add_follow_up(store, acme.id, "Quarterly review", When(date(2026, 11, 30)))
+    assert complaint.follow_up is not None
+    resolve_complaint(store, complaint.activity.id, "  Sent the parts by courier ")
+    done = {
+        row["id"]: row["done_at"]
+        for row in fetch_all(store.db, "SELECT id, done_at FROM follow_ups")
+    }
+    assert done[complaint.follow_up.id] is not None and done[other.id] is None
+    (note,) = fetch_all(store.db, "SELECT * FROM activities WHERE kind = 'note'")
+    assert (note["notes"], note["customer_id"], note["deal_id"]) == (
+        "Sent the parts by courier",
+        acme.id,
+        deal.id,
+    )
+    assert store.require(Activity, complaint.activity.id).complaint_status == "resolved"
+    with pytest.raises(NotFound, match="is not a complaint"):
+        resolve_complaint(store, note["id"], "x")

@@ -17,6 +17,7 @@ from workbench.tui.customer import CustomerScreen
 from workbench.tui.deal import DealScreen
 from workbench.tui.deal_form import DealFormScreen
 from workbench.tui.follow_up_form import NewFollowUpScreen
+from workbench.tui.form import TextScreen
 from workbench.tui.log_form import QuickLogScreen
 from workbench.tui.record_form import RecordFormScreen
 
@@ -154,6 +155,8 @@ async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
         )
         await keys(pilot, "r")  # two open: pick which, oldest first
         await keys(pilot, "1")
+        assert isinstance(pilot.app.screen, TextScreen)  # what was done about it
+        await keys(pilot, *"Sent the parts by courier", "enter")
         rows = fetch_all(
             book.db,
             "SELECT notes, complaint_status FROM activities "
@@ -163,8 +166,11 @@ async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
             ("Late delivery", "resolved"),
             ("Wrong part", "open"),
         ]
-        await keys(pilot, "r")  # the only one left: resolved at once
+        assert "Sent the parts by courier" in shown(screen, "account-timeline")
+        await keys(pilot, "r", "enter")  # the only one left: asked at once, no note
         assert "complaint open" not in shown(screen, "account-feedback")
+        notes = fetch_all(book.db, "SELECT count(*) AS n FROM activities WHERE kind = 'note'")
+        assert notes[0]["n"] == 1, "an empty note logs nothing"
 
 
 async def test_edit_a_contact(book: Store) -> None:

@@ -1101,6 +1101,9 @@ MESSAGES: dict[str, str] = {
     "no expected close": "未定预计成交日",
     "a close day and a reason go with won or lost, not {stage!r}": "成交日期和原因只用于赢单或输单，不用于 {stage!r}",
     "{deal!r} is in {stage!r} already": "{deal!r} 已经在 {stage!r}",
+    "Resolve the complaint": "处理投诉",
+    "What was done about it (optional; logged as a note)": "做了什么处理（可选；记为一条备注）",
+    "{id!r} is not a complaint": "{id!r} 不是投诉",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

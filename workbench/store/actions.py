@@ -22,7 +22,7 @@ from workbench.domain.models import (
 from workbench.domain.recurrence import rest_of_series
 from workbench.domain.when import When
 from workbench.i18n import tr
-from workbench.store.database import Store
+from workbench.store.database import NotFound, Store
 from workbench.store.lookup import NoSuchCustomer, find_customer, rep_named
 
 
@@ -268,9 +268,44 @@ def complete_follow_up(
     return None
 
 
-def resolve_complaint(store: Store, activity_id: str) -> Activity:
-    """Mark a complaint resolved (it stays in the timeline and the feedback)."""
-    return store.update(Activity, activity_id, complaint_status=ComplaintStatus.RESOLVED)
+def resolve_complaint(store: Store, activity_id: str, note: str | None = None) -> Activity:
+    """Mark a complaint resolved (it stays in the timeline and the feedback).
+    `note`, what was done about it, is logged as a note on the same customer
+    and deal; the follow-up planned with the complaint, if still open, is
+    done with it. One transaction."""
+    with store.transaction():
+        complaint = store.require(Activity, activity_id)
+        if complaint.kind != ActivityKind.COMPLAINT:
+            raise NotFound(tr("{id!r} is not a complaint", id=activity_id))
+        resolved = store.update(Activity, activity_id, complaint_status=ComplaintStatus.RESOLVED)
+        if note and note.strip():
+            store.add(
+                Activity(
+                    kind=ActivityKind.NOTE,
+                    customer_id=complaint.customer_id,
+                    deal_id=complaint.deal_id,
+                    at=store.clock.now(),
+                    notes=note.strip(),
+                )
+            )
+        for follow_up_id in _planned_with(store, complaint):
+            complete_follow_up(store, follow_up_id, repeat=False)
+    return resolved
+
+
+def _planned_with(store: Store, complaint: Activity) -> list[str]:
+    """The open follow-ups logged with `complaint` (`log_activity` titles
+    them after it, on its customer and deal)."""
+    rows = store.db.execute(
+        "SELECT id FROM follow_ups WHERE deleted = 0 AND done_at IS NULL "
+        "AND customer_id = ? AND deal_id IS ? AND title = ? ORDER BY id",
+        [
+            complaint.customer_id,
+            complaint.deal_id,
+            _follow_up_title(ActivityKind.COMPLAINT, complaint.notes),
+        ],
+    )
+    return [row[0] for row in rows]
 
 
 def snooze(store: Store, follow_up_id: str, until: date) -> FollowUp:

@@ -31,7 +31,7 @@ from workbench.store.database import Store
 from workbench.tui import deal_form, follow_up_form, log_form, record_form
 from workbench.tui.fields import Choice
 from workbench.tui.footer import Footer
-from workbench.tui.form import PickScreen, if_answered
+from workbench.tui.form import PickScreen, TextScreen, if_answered
 from workbench.tui.pane import Pane
 
 PICK_KEYS = "123456789abcdefghijkmnopqrstuvwxyz"  # one key per item of a short list
@@ -372,6 +372,12 @@ class CustomerScreen(Pane):
         )
 
     def _resolve(self, activity_id: str) -> None:
-        store = self.workbench.store
-        change = partial(actions.resolve_complaint, store, activity_id)
-        self.workbench.write(change, tr("Complaint resolved"))
+        form = TextScreen(
+            tr("Resolve the complaint"), tr("What was done about it (optional; logged as a note)")
+        )
+        self.workbench.ask(form, partial(_resolved, self.workbench.store, activity_id))
+
+
+def _resolved(store: Store, activity_id: str, note: str) -> str:
+    actions.resolve_complaint(store, activity_id, note or None)
+    return tr("Complaint resolved")

@@ -231,6 +231,24 @@ class PickScreen(FormScreen[str]):
         pass  # nothing is chosen until a key is pressed
 
 
+class TextScreen(FormScreen[str]):
+    """One line of text, which may be left empty: what was done, why."""
+
+    def __init__(self, title: str, placeholder: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield Input(compact=True, placeholder=self.placeholder, id="text")
+            yield Static(tr("enter or ctrl+s save · esc cancel"), classes="form-hint")
+
+    def action_save(self) -> None:
+        self.submit(self.query_one("#text", Input).value.strip())
+
+
 def if_answered(then: Callable[[T], object]) -> Callable[[T | None], None]:
     """A callback for `push_screen` that passes an answer on and drops a cancel."""
 
