@@ -233,16 +233,9 @@ def log(app: WorkbenchApp, item: Item | None = None) -> None:
         _ask(app, None, None, None)
     elif item.customer_id is None:
         needs_customer(app, item.deal)
-    elif item.follow_up_id is None or item.recurrence:
-        _ask(app, item.customer_id, item.customer, item.deal_id)
     else:
-        screen = QuickLogScreen(
-            app.store.clock.now(),
-            customer_id=item.customer_id,
-            customer_name=item.customer,
-            offer=item.what,
-        )
-        app.ask(screen, partial(_save_or_done, app.store, item.follow_up_id, item.deal_id))
+        offered = item if item.follow_up_id and not item.recurrence else None
+        _ask(app, item.customer_id, item.customer, item.deal_id, offered)
 
 
 def log_for(app: WorkbenchApp, customer_id: str, deal_id: str | None = None) -> None:
@@ -285,17 +278,27 @@ def complete(app: WorkbenchApp, item: Item) -> None:
     app.ask(screen, partial(_save_done, app.store, item.follow_up_id))
 
 
-def _ask(app: WorkbenchApp, customer_id: str | None, name: str | None, deal_id: str | None) -> None:
+def _ask(
+    app: WorkbenchApp,
+    customer_id: str | None,
+    name: str | None,
+    deal_id: str | None,
+    offered: Item | None = None,  # a follow-up ctrl+o marks done with the log
+) -> None:
     screen = QuickLogScreen(
         app.store.clock.now(),
         customer_id=customer_id,
         customer_name=name,
         lookup=name_finder(app.store),
+        offer=offered.what if offered else None,
     )
-    app.ask(screen, partial(_save, app.store, deal_id=deal_id))
+    done_with = offered.follow_up_id if offered else None
+    app.ask(screen, partial(_save, app.store, deal_id=deal_id, done_with=done_with))
 
 
-def _save(store: Store, request: LogRequest, deal_id: str | None) -> str:
+def _save(store: Store, request: LogRequest, deal_id: str | None, done_with: str | None) -> str:
+    if request.done and done_with is not None:
+        return _save_done(store, done_with, request)
     with store.transaction():
         customer = actions.customer_named(store, request.customer, add=request.new_customer)
         actions.log_activity(
@@ -309,12 +312,6 @@ def _save(store: Store, request: LogRequest, deal_id: str | None) -> str:
             satisfaction=request.satisfaction,
         )
     return _logged(request)
-
-
-def _save_or_done(store: Store, follow_up_id: str, deal_id: str | None, request: LogRequest) -> str:
-    if request.done:
-        return _save_done(store, follow_up_id, request)
-    return _save(store, request, deal_id)
 
 
 def _save_done(store: Store, follow_up_id: str, request: LogRequest) -> str:
