@@ -1007,6 +1007,7 @@ def stages(ctx: click.Context) -> None:
 
 
 def _print_stages(env: Env | None) -> None:
+    from workbench.domain.stages import stage_cells
     from workbench.store.pipeline import deal_counts
 
     assert env is not None
@@ -1023,14 +1024,7 @@ def _print_stages(env: Env | None) -> None:
         right=(2, 3, 5),
     ) as add:
         for stage in store.stages():
-            add(
-                stage.key,
-                tr(stage.label),
-                f"{stage.probability}%",
-                stage.rot_days or "",
-                stage.kind.label,
-                counts.get(stage.key, 0),
-            )
+            add(*stage_cells(stage, counts.get(stage.key, 0)))
 
 
 @stages.command("set")

@@ -8,9 +8,12 @@ converge on one record when they sync.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from workbench.i18n import Worded, later
+from workbench.i18n import Worded, later, tr
+
+if TYPE_CHECKING:
+    from workbench.domain.models import Stage
 
 
 class StageKind(Worded):
@@ -42,3 +45,16 @@ LOST_REASONS = (
     later("No decision"),
     later("Timing"),
 )
+
+
+def stage_cells(stage: Stage, deals: int) -> tuple[str, ...]:
+    """A stage as the app's Stages view and `workbench stages` list it: key,
+    label, probability, rot days, kind and how many deals it holds."""
+    return (
+        stage.key,
+        tr(stage.label),
+        f"{stage.probability}%",
+        str(stage.rot_days or ""),
+        stage.kind.label,
+        str(deals),
+    )

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from workbench.domain.display import printable
 from workbench.domain.models import Stage
-from workbench.domain.stages import StageKind
+from workbench.domain.stages import StageKind, stage_cells
 from workbench.i18n import tr, tr_n
 from workbench.store import pipeline
 from workbench.store.database import Store
@@ -173,17 +173,7 @@ class StagesScreen(Pane):
         table.clear()
         for stage in stages:
             table.add_row(
-                *(
-                    Text(printable(cell))
-                    for cell in (
-                        stage.key,
-                        tr(stage.label),
-                        f"{stage.probability}%",
-                        stage.rot_days or "",
-                        stage.kind.label,
-                        counts.get(stage.key, 0),
-                    )
-                ),
+                *(Text(printable(cell)) for cell in stage_cells(stage, counts.get(stage.key, 0))),
                 key=stage.key,
             )
         table.move_cursor(row=min(row, len(stages) - 1))
