@@ -33,20 +33,21 @@ class DealView:
     history: list[queries.StageStep]
     activities: list[queries.TimelineEntry]
     follow_ups: list[tuple[date, str]]
-    kind: str  # its stage's: open, won or lost
+    kind: StageKind  # its stage's: open, won or lost
 
 
 def load_deal(store: Store, deal_id: str) -> DealView:
     with store.lock:
         deal = store.require(Deal, deal_id)
+        stages = {stage.key: stage for stage in store.stages()}
         return DealView(
             deal,
             store.get(Customer, deal.customer_id) if deal.customer_id else None,
-            {stage.key: stage.label for stage in store.stages()},
+            {key: stage.label for key, stage in stages.items()},
             queries.deal_history(store, deal_id),
             queries.deal_activities(store, deal_id),
             queries.deal_follow_ups(store, deal_id),
-            store.stage_kinds().get(deal.stage, StageKind.OPEN),
+            stages[deal.stage].kind if deal.stage in stages else StageKind.OPEN,
         )
 
 
@@ -66,7 +67,7 @@ def render_deal(view: DealView, store: Store) -> Text:
             style="italic",
         )
     chance = {StageKind.WON: "100%", StageKind.LOST: "0%"}.get(
-        StageKind(view.kind),
+        view.kind,
         f"{deal.probability}%" if deal.probability is not None else tr("stage default"),
     )
     facts = [
