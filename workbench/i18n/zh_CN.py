@@ -1104,6 +1104,11 @@ MESSAGES: dict[str, str] = {
     "Resolve the complaint": "处理投诉",
     "What was done about it (optional; logged as a note)": "做了什么处理（可选；记为一条备注）",
     "{id!r} is not a complaint": "{id!r} 不是投诉",
+    "no {kind} {id} to delete": "没有可删除的{kind} {id}",
+    "nothing in the Trash has the id {id!r} (see workbench trash)": "回收站里没有编号为{id!r}的记录（见 workbench trash）",
+    "{count} deletions have ids starting {id!r}: type more of it": "有{count}项删除的编号以{id!r}开头：请多输入几位",
+    "{name} is in the Trash: restore that customer ({id}) first": "{name}在回收站里：请先恢复这个客户（{id}）",
+    "the {field} of {kind} {id} changed since (a sync, or a teammate): undoing would overwrite that; change it by hand instead": "{kind} {id}的{field}此后已被更改（同步或同事）：撤销会覆盖它；请手动修改",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

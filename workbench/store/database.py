@@ -207,6 +207,9 @@ class Store:
         # Serialises use of the one connection across threads (app workers).
         self.lock = threading.RLock()
         self._batch: Batch | None = None
+        # The stamps of the transactions that logged changes of this device,
+        # oldest first: what an undo takes back (store.undo).
+        self.written: list[str] = []
 
     def close(self) -> None:
         self.db.close()
@@ -246,6 +249,8 @@ class Store:
                 else:  # nothing was stamped (an import with nothing new): the clock stays
                     self.hlc.last = last
                 conn.execute("COMMIT")
+                if batch.next_seq != started[1]:
+                    self.written.append(batch.stamp_text)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -341,6 +346,10 @@ class Store:
             field: sorted(c.id for c in heads(changes, owners if field in owned else NO_OWNERS))
             for field, changes in self._changes_of(entity, row_id).items()
         }
+
+    def field_changes(self, entity: str, row_id: str) -> dict[str, list[FieldChange]]:
+        """Per field, every change of a record, with its value."""
+        return self._changes_of(entity, row_id, values=True)
 
     def _changes_of(
         self, entity: str, row_id: str, *, values: bool = False

@@ -170,7 +170,7 @@ def stage_moves(scope: Scope) -> list[kpis.Move]:
         SELECT h.deal_id, h.from_stage, h.to_stage, h.at FROM stage_history h
         WHERE h.deleted = 0 AND h.deal_id IN (
             SELECT e.deal_id FROM stage_history e JOIN deals d ON d.id = e.deal_id
-            WHERE e.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
+            WHERE e.deleted = 0 AND d.deleted = 0 AND e.at >= :start_at AND e.at < :end_at
             {scope.mine("d.owner")})
         ORDER BY h.at, h.id
     """)

@@ -1,0 +1,112 @@
+"""Undo: taking back what this device wrote in some transactions, as new
+changes, so an undo reaches teammates like any edit.
+
+A transaction is found in the change log by its clock stamp. Each field it
+changed goes back to the value it held before (the change it superseded),
+and a record it created is deleted (a tombstone: it stays in the Trash).
+An undo never overwrites a newer value: if a field no longer holds what the
+transaction wrote (a teammate's change came in since, or a conflict), it
+refuses and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from workbench.domain.merge import FieldChange, resolve
+from workbench.i18n import tr
+from workbench.store.claims import NO_OWNERS, own_devices, owned_fields
+from workbench.store.database import Store
+from workbench.store.schema import ENTITIES, Entity
+
+
+class CannotUndo(Exception):
+    """A field changed since the write being undone: undoing would overwrite that."""
+
+
+def undo(store: Store, stamps: Sequence[str]) -> int:
+    """Take back this device's transactions stamped `stamps` (in the order
+    they were written), newest first, all or none. Returns how many records
+    changed."""
+    changed = 0
+    with store.transaction():
+        for stamp in reversed(stamps):
+            for (entity, row_id), ids in _written(store, stamp).items():
+                changed += _take_back(store, ENTITIES[entity], row_id, ids)
+    return changed
+
+
+def _written(store: Store, stamp: str) -> dict[tuple[str, str], set[str]]:
+    """{(entity, record id): ids of the changes} this device logged at `stamp`."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity, row_id, seq in store.db.execute(
+        "SELECT entity, row_id, seq FROM changes WHERE origin = ? AND hlc = ? ORDER BY seq",
+        [store.device, stamp],
+    ):
+        found[(entity, row_id)].add(f"{store.device}:{seq}")
+    return found
+
+
+def _take_back(store: Store, entity: Entity, row_id: str, ids: set[str]) -> int:
+    changes = store.field_changes(entity.name, row_id)
+    owners = own_devices(store.db, entity.name, [row_id]).get(row_id, NO_OWNERS)
+    before: dict[str, Any] = {}
+    for field, of_field in changes.items():
+        written = [change for change in of_field if change.id in ids]
+        if not written:
+            continue
+        rule = owners if field in owned_fields(entity.name) else NO_OWNERS
+        _still_as_written(entity, row_id, field, of_field, written[-1], rule)
+        before[field] = _value_before(entity, field, of_field, written, rule)
+    if any(change.id in ids for change in changes.get("created_at", ())):
+        before = {"deleted": True}  # it made the record: every record logs its creation
+    store.write_fields(entity, row_id, before)
+    return 1
+
+
+def _still_as_written(
+    entity: Entity,
+    row_id: str,
+    field: str,
+    changes: list[FieldChange],
+    last: FieldChange,
+    owners: frozenset[str],
+) -> None:
+    outcome = resolve(changes, field, owners)
+    if outcome.conflicts or outcome.winner.value != last.value:
+        raise CannotUndo(
+            tr(
+                "the {field} of {kind} {id} changed since (a sync, or a teammate): "
+                "undoing would overwrite that; change it by hand instead",
+                field=field,
+                kind=entity.model.__name__.lower(),
+                id=row_id[:8],
+            )
+        )
+
+
+def _value_before(
+    entity: Entity,
+    field: str,
+    changes: list[FieldChange],
+    written: list[FieldChange],
+    owners: frozenset[str],
+) -> Any:
+    """The field's value before `written`: the changes they superseded (by the
+    merge rule, if several), or no value if they were its first."""
+    ids = {change.id for change in written}
+    superseded = {old for change in written for old in change.prev} - ids
+    earlier = [change for change in changes if change.id in superseded]
+    if not earlier:
+        return _no_value(entity, field)
+    value = resolve(earlier, field, owners).winner.value
+    return json.loads(value) if value else None
+
+
+def _no_value(entity: Entity, field: str) -> Any:
+    """What a record without a change of `field` holds (see insert_from_changes_sql)."""
+    if field in entity.json_columns:
+        return []
+    return False if field == "deleted" else None
