@@ -997,6 +997,258 @@ def move(env: Env, deal_id: str, stage: str, closed: str | None, reason: str | N
         echo(tr("{deal} → {stage}", deal=title, stage=label))
 
 
+TRASH_KINDS = ("customer", "deal", "contact", "activity", "follow-up")
+
+
+def _live_record(store: Store, kind: str, text: str) -> Started:
+    """The record of `kind` (one of TRASH_KINDS) not deleted whose id starts with `text`."""
+    from workbench.domain.models import ActivityKind
+    from workbench.store.lookup import live_starting
+    from workbench.store.trash import KINDS as TABLES
+
+    found = live_starting(store, TABLES[kind].entity, text)
+    if kind == "activity":  # named by its kind: "call" as the language says it
+        found = [(i, ActivityKind(what).label, name) for i, what, name in found]
+    if not found:
+        raise UserError(tr("no {kind} has an id starting {text!r}", kind=kind, text=text))
+    return _one(found, text, "", later("{text!r} starts {count} ids ({names}); type more of it"))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(TRASH_KINDS, case_sensitive=False))
+@click.argument("record_id", metavar="ID")
+@store_options
+@click.pass_obj
+def delete(env: Env, kind: str, record_id: str) -> None:
+    """Delete a record into the Trash (`workbench restore ID` brings it back).
+    A customer goes with its contacts, deals, activities and follow-ups; a
+    deal with its open follow-ups. The delete syncs like any change."""
+    from workbench.store import trash
+
+    store = env.store()
+    found, what, _ = _live_record(store, kind.lower(), record_id)
+    echo(_deleted_text(trash.delete(store, kind.lower(), found), what))
+
+
+def _deleted_text(deletion: Any, what: str) -> str:
+    short = deletion.id[:LISTED_ID]
+    if deletion.others:
+        return tr_n(
+            "Deleted {what} and {count} record with it; `workbench restore {id}` brings all back.",
+            "Deleted {what} and {count} records with it; `workbench restore {id}` brings all back.",
+            deletion.others,
+            what=what,
+            id=short,
+        )
+    return tr("Deleted {what}; `workbench restore {id}` brings it back.", what=what, id=short)
+
+
+@cli.command("trash")
+@json_option
+@store_options
+@click.pass_obj
+def trash_command(env: Env, as_json: bool) -> None:
+    """List what was deleted, newest first: by whom and when, and how many
+    records went with it. `workbench restore ID` brings one back."""
+    from workbench.store.trash import trash
+
+    deletions = trash(env.store())
+    if as_json:
+        _echo_json([_deletion_json(d) for d in deletions])
+        return
+    if not deletions:
+        echo(tr("The Trash is empty."))
+        return
+    headers = (tr("Id"), tr("Kind"), tr("What"), tr("Customer"), tr("With it"), tr("Deleted"))
+    with _table(*headers, tr("By"), whole=(0, 5)) as add:
+        for d in deletions:
+            others = str(d.others) if d.others else ""
+            add(
+                d.id[:LISTED_ID],
+                d.kind,
+                _what(d),
+                d.customer or "",
+                others,
+                _local(d.at),
+                d.by or "?",
+            )
+
+
+def _what(deletion: Any) -> str:
+    """A deletion's name or title; an activity's kind, as the language says it."""
+    from workbench.domain.models import ActivityKind
+
+    return ActivityKind(deletion.label).label if deletion.kind == "activity" else deletion.label
+
+
+def _deletion_json(deletion: Any) -> dict[str, Any]:
+    return {
+        "id": deletion.id,
+        "kind": deletion.kind,
+        "label": deletion.label,
+        "customer": deletion.customer,
+        "deleted_at": deletion.at.isoformat(),
+        "by": deletion.by,
+        "records": [{"table": table, "id": row_id} for table, row_id in deletion.records],
+    }
+
+
+def _local(moment: Any) -> str:
+    from workbench.domain.clock import local_timezone
+
+    return f"{moment.astimezone(local_timezone()):%Y-%m-%d %H:%M}"
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@store_options
+@click.pass_obj
+def restore(env: Env, record_id: str) -> None:
+    """Bring back a deletion from the Trash (ID as `workbench trash` lists
+    it), with every record that went with it."""
+    from workbench.store.trash import restore as restore_deletion
+
+    deletion = restore_deletion(env.store(), record_id)
+    if deletion.others:
+        echo(
+            tr_n(
+                "Restored {what} and {count} record with it.",
+                "Restored {what} and {count} records with it.",
+                deletion.others,
+                what=_what(deletion),
+            )
+        )
+    else:
+        echo(tr("Restored {what}.", what=_what(deletion)))
+
+
+@cli.group()
+def activity() -> None:
+    """A logged call, visit, meeting, email, note or complaint: list, show, edit, delete."""
+
+
+@activity.command("list")
+@click.argument("customer")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@store_options
+@click.pass_obj
+def activity_list(env: Env, customer: str, limit: int) -> None:
+    """CUSTOMER's latest activities (a name or id), newest first, with their ids."""
+    from workbench.domain.models import ActivityKind
+    from workbench.store.lookup import find_customer
+    from workbench.store.queries import customer_timeline
+
+    store = env.store()
+    found = find_customer(store, customer)
+    rows = customer_timeline(store, found.id, limit)
+    if not rows:
+        echo(tr("Nothing logged with {name} yet.", name=found.name))
+        return
+    with _table(tr("Id"), tr("When"), tr("Kind"), tr("Note"), whole=(0, 1)) as add:
+        for row in rows:
+            first = (row.notes or "").strip().splitlines()
+            add(row.id[:LISTED_ID], _local(row.at), ActivityKind(row.kind).label, *first[:1])
+
+
+@activity.command("show")
+@click.argument("activity_id", metavar="ID")
+@json_option
+@store_options
+@click.pass_obj
+def activity_show(env: Env, activity_id: str, as_json: bool) -> None:
+    """An activity whole: when, with whom, the outcome and the full note."""
+    from workbench.domain.models import Activity
+
+    store = env.store()
+    found, _, customer = _live_record(store, "activity", activity_id)
+    record = store.require(Activity, found)
+    if as_json:
+        _echo_json(record.model_dump(mode="json") | {"customer": customer})
+        return
+    echo(f"{record.kind.label} · {customer or '?'} · {_local(record.at)}")
+    for label, value in (
+        (tr("Outcome"), record.outcome.label if record.outcome else None),
+        (tr("Satisfaction"), record.satisfaction),
+        (tr("Status"), record.complaint_status.label if record.complaint_status else None),
+        (tr("Id"), record.id),
+    ):
+        if value is not None:
+            echo(f"{label}: {value}")
+    if record.notes:
+        echo()
+        echo(record.notes)
+
+
+@activity.command("edit")
+@click.argument("activity_id", metavar="ID")
+@click.option("--kind", type=click.Choice(KINDS, case_sensitive=False))
+@click.option("--at", "at_text", metavar="WHEN", help=tr('When it happened: "yesterday 3pm".'))
+@click.option("--outcome", help=tr("e.g. connected, no_answer; '' for none."))
+@click.option("--satisfaction", type=click.IntRange(0, 5), help=tr("1-5; 0 for none."))
+@click.option("--note", help=tr("The whole note; '-' reads it from standard input."))
+@store_options
+@click.pass_obj
+def activity_edit(
+    env: Env,
+    activity_id: str,
+    kind: str | None,
+    at_text: str | None,
+    outcome: str | None,
+    satisfaction: int | None,
+    note: str | None,
+) -> None:
+    """Correct a logged activity: what is not given stays as it is."""
+    from workbench.domain.models import Activity, ActivityKind
+    from workbench.store.actions import edit_activity
+
+    store = env.store()
+    found, _, customer = _live_record(store, "activity", activity_id)
+    record = store.require(Activity, found)
+    chosen = ActivityKind(kind.lower()) if kind else record.kind
+    if outcome is not None:
+        record.outcome = _outcome(outcome, chosen) if outcome.strip() else None
+    if note is not None:
+        record.notes = sys.stdin.read() if note == "-" else note
+    edited = edit_activity(
+        store,
+        found,
+        kind=chosen,
+        at=_happened(store, at_text, record.at) if at_text else record.at,
+        outcome=record.outcome,
+        satisfaction=record.satisfaction if satisfaction is None else satisfaction or None,
+        notes=record.notes,
+    )
+    echo(tr("Saved the {kind} with {customer}.", kind=edited.kind.label, customer=customer or "?"))
+
+
+def _happened(store: Store, text: str, was: Any) -> Any:
+    """When something happened, typed in plain words (its time of day kept if none is typed)."""
+    from datetime import datetime
+
+    from workbench.domain.when import parse_when
+
+    now = store.clock.now()
+    when = parse_when(text, now, allow_past=True)
+    if when.rrule:
+        raise UserError(tr("an activity happened once: type a day, not a repeat"))
+    at = when.at or was.astimezone(now.tzinfo).time()
+    return datetime.combine(when.day, at, now.tzinfo)
+
+
+@activity.command("delete")
+@click.argument("activity_id", metavar="ID")
+@store_options
+@click.pass_obj
+def activity_delete(env: Env, activity_id: str) -> None:
+    """Delete an activity into the Trash (as `workbench delete activity ID`)."""
+    from workbench.store import trash
+
+    store = env.store()
+    found, what, customer = _live_record(store, "activity", activity_id)
+    deletion = trash.delete(store, "activity", found)
+    echo(_deleted_text(deletion, f"{what} · {customer}" if customer else what))
+
+
 @cli.group(invoke_without_command=True)
 @store_options
 @click.pass_context

@@ -4,7 +4,7 @@ call and its next follow-up are saved together or not at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from workbench.domain.models import (
     Activity,
@@ -20,7 +20,7 @@ from workbench.domain.models import (
     Target,
 )
 from workbench.domain.recurrence import rest_of_series
-from workbench.domain.when import When
+from workbench.domain.when import When, WhenError
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store
 from workbench.store.lookup import NoSuchCustomer, find_customer, rep_named
@@ -211,6 +211,43 @@ def edit_deal(
             expected_close=expected_close,
             probability=probability,
             next_step=next_step,
+        )
+
+
+def edit_activity(
+    store: Store,
+    activity_id: str,
+    *,
+    kind: ActivityKind,
+    at: datetime,
+    outcome: Outcome | None,
+    satisfaction: int | None,
+    notes: str | None,
+) -> Activity:
+    """What a rep corrects in a logged activity, saved together: its kind,
+    when it happened, the outcome (one of the kind's), satisfaction and the
+    note. Its customer and deal stay: logged with the wrong customer, it is
+    deleted and logged again. Only a complaint has a status (open at first)."""
+    now = store.clock.now()
+    if at > now:
+        raise WhenError(
+            tr(
+                "an activity is logged once it happened: {at} is still to come",
+                at=f"{at.astimezone(now.tzinfo):%Y-%m-%d %H:%M}",
+            )
+        )
+    with store.transaction():
+        activity = store.require(Activity, activity_id)
+        status = activity.complaint_status if kind == ActivityKind.COMPLAINT else None
+        return store.update(
+            Activity,
+            activity_id,
+            kind=kind,
+            at=at,
+            outcome=outcome,
+            satisfaction=satisfaction,
+            notes=notes,
+            complaint_status=status,
         )
 
 

@@ -128,6 +128,29 @@ def deals_starting(store: Store, text: str) -> list[Started]:
     )
 
 
+# What names a record of each kind a rep deletes, when listed by its id.
+_WHAT = {
+    "customers": "r.name",
+    "contacts": "r.name",
+    "deals": "r.title",
+    "activities": "r.kind",
+    "follow_ups": "r.title",
+}
+
+
+def live_starting(store: Store, table: str, text: str) -> list[Started]:
+    """The records of `table` (one of those a rep deletes) not deleted whose
+    id starts with `text`."""
+    if table == "customers":
+        sql = "SELECT r.id, r.name, NULL FROM customers r WHERE r.merged_into IS NULL AND"
+    else:
+        sql = (
+            f"SELECT r.id, {_WHAT[table]}, c.name FROM {table} r "
+            "LEFT JOIN customers c ON c.id = r.customer_id WHERE"
+        )
+    return _starting(store, text, f"{sql} r.deleted = 0 AND substr(r.id, 1, ?) = ? ORDER BY r.id")
+
+
 def _starting(store: Store, text: str, sql: str) -> list[Started]:
     prefix = text.strip().lower()
     if not prefix or not all(char in "0123456789abcdef-" for char in prefix):

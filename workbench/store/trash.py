@@ -57,7 +57,8 @@ class Deletion:
 
     kind: str  # a key of KINDS
     id: str
-    label: str  # its name or title; an activity's kind
+    label: str  # its name or title; an activity's kind (ActivityKind's value)
+    customer: str | None  # the customer's name, for a record of one
     at: datetime  # when (UTC)
     by: str | None  # the rep whose device deleted it, if known
     records: tuple[tuple[str, str], ...]  # (table, id) of each, this one first
@@ -97,28 +98,32 @@ def _live(store: Store, table: str, record_id: str) -> bool:
 def trash(store: Store) -> list[Deletion]:
     """Every delete whose records are still deleted, newest first. Merged
     customers are not here (the Duplicates view undoes a merge)."""
-    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[tuple[str, str, str, str | None]]] = defaultdict(list)
     for table, kind in _KIND_OF.items():
-        merged = "AND merged_into IS NULL" if table == "customers" else ""
-        rows = store.db.execute(
-            f"SELECT id, {_LABEL[table]} FROM {table} WHERE deleted = 1 {merged}"
-        ).fetchall()
-        for row_id, label in rows:
+        if table == "customers":
+            sql = "SELECT id, name, NULL FROM customers WHERE deleted = 1 AND merged_into IS NULL"
+        else:
+            sql = (
+                f"SELECT r.id, r.{_LABEL[table]}, c.name FROM {table} r "
+                "LEFT JOIN customers c ON c.id = r.customer_id WHERE r.deleted = 1"
+            )
+        for row_id, label, customer in store.db.execute(sql).fetchall():
             if (made := _deleted_by(store, table, row_id)) is not None:
-                groups[made].append((kind, row_id, label))
+                groups[made].append((kind, row_id, label, customer))
     rank = list(KINDS)
     deletions = []
     for (origin, stamp), found in groups.items():
         found.sort(key=lambda item: (rank.index(item[0]), item[1]))
-        kind, lead, label = found[0]
+        kind, lead, label, customer = found[0]
         deletions.append(
             Deletion(
                 kind,
                 lead,
                 label or "",
+                customer,
                 datetime.fromtimestamp(Stamp.parse(stamp).wall_ms / 1000, UTC),
                 _rep_of(store, origin),
-                tuple((KINDS[k].entity, row_id) for k, row_id, _ in found),
+                tuple((KINDS[k].entity, row_id) for k, row_id, _, _ in found),
                 stamp,
             )
         )
