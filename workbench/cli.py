@@ -1199,9 +1199,10 @@ def activity_edit(
 ) -> None:
     """Correct a logged activity: what is not given stays as it is."""
     from workbench.domain.models import Activity, ActivityKind
+    from workbench.domain.when import happened
     from workbench.store.actions import edit_activity
 
-    store = env.store()
+    store, now = env.store(), env.store().clock.now()
     found, _, customer = _live_record(store, "activity", activity_id)
     record = store.require(Activity, found)
     chosen = ActivityKind(kind.lower()) if kind else record.kind
@@ -1213,26 +1214,14 @@ def activity_edit(
         store,
         found,
         kind=chosen,
-        at=_happened(store, at_text, record.at) if at_text else record.at,
+        at=happened(at_text, now, record.at.astimezone(now.tzinfo).time())
+        if at_text
+        else record.at,
         outcome=record.outcome,
         satisfaction=record.satisfaction if satisfaction is None else satisfaction or None,
         notes=record.notes,
     )
     echo(tr("Saved the {kind} with {customer}.", kind=edited.kind.label, customer=customer or "?"))
-
-
-def _happened(store: Store, text: str, was: Any) -> Any:
-    """When something happened, typed in plain words (its time of day kept if none is typed)."""
-    from datetime import datetime
-
-    from workbench.domain.when import parse_when
-
-    now = store.clock.now()
-    when = parse_when(text, now, allow_past=True)
-    if when.rrule:
-        raise UserError(tr("an activity happened once: type a day, not a repeat"))
-    at = when.at or was.astimezone(now.tzinfo).time()
-    return datetime.combine(when.day, at, now.tzinfo)
 
 
 @activity.command("delete")

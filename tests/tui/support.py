@@ -67,3 +67,11 @@ def screen_text(app: App[None]) -> str:
         rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
     lines = ("".join(t for _, t in sorted(row)) for _, row in sorted(rows.items()))
     return "\n".join(line.replace("\xa0", " ") for line in lines)
+
+
+def listed(app: App[None], selector: str = "ActivityList") -> str:
+    """The lines an option list (a timeline) holds, one per line."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(selector, OptionList).options
+    return "\n".join(str(option.prompt) for option in options)

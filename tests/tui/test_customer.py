@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.support import keys, settle
+from tests.tui.support import keys, listed, settle
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Contact, Customer, Deal
 from workbench.store.actions import set_me
@@ -62,7 +62,7 @@ async def test_the_view_shows_the_story(book: Store) -> None:
         strip = " ".join(str(cell.render()) for cell in screen.query(".figure").results(Static))
         assert "¥5,000" in strip and "¥3,000 weighted" in strip  # 60% of the proposal
         assert "Pump retrofit" in str(screen.deals.get_row_at(0)[0])
-        assert "nothing logged yet" in shown(screen, "account-timeline")
+        assert "nothing logged yet" in listed(pilot.app)
 
 
 async def test_keys_of_the_view(book: Store) -> None:
@@ -71,7 +71,7 @@ async def test_keys_of_the_view(book: Store) -> None:
         await keys(pilot, "l")
         assert isinstance(pilot.app.screen, QuickLogScreen)
         await keys(pilot, "v", "1", *"Walked the plant", "ctrl+s")
-        assert "Walked the plant" in shown(screen, "account-timeline")
+        assert "Walked the plant" in listed(pilot.app)
         await keys(pilot, "n")
         assert isinstance(pilot.app.screen, NewFollowUpScreen)
         await keys(pilot, *"Send quote", "enter", *"fri", "enter")
@@ -166,7 +166,7 @@ async def test_scores_and_complaints_from_the_quick_log(book: Store) -> None:
             ("Late delivery", "resolved"),
             ("Wrong part", "open"),
         ]
-        assert "Sent the parts by courier" in shown(screen, "account-timeline")
+        assert "Sent the parts by courier" in listed(pilot.app)
         await keys(pilot, "r", "enter")  # the only one left: asked at once, no note
         assert "complaint open" not in shown(screen, "account-feedback")
         notes = fetch_all(book.db, "SELECT count(*) AS n FROM activities WHERE kind = 'note'")

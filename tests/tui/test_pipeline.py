@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.support import keys, settle, typed_at_once, until
+from tests.tui.support import keys, listed, settle, typed_at_once, until
 from workbench.demo import Shape, generate
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import Customer, Deal
@@ -238,7 +238,7 @@ async def test_deal_detail_and_logging_on_the_deal(one_deal: tuple[Store, Deal])
         assert "created → Lead  (Li Wei)" in shown and "Lead → Qualified  (Li Wei)" in shown
         await pilot.press("l", "m", "1", *"demo for the plant team", "ctrl+s")
         await settle(pilot)
-        assert "demo for the plant team" in str(app.screen.query_one("#deal-card").render())
+        assert "demo for the plant team" in listed(app)
         await pilot.press("escape")
         assert isinstance(app.screen, PipelineScreen)
     (row,) = fetch_all(store.db, "SELECT deal_id, kind FROM activities")

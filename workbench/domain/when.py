@@ -130,6 +130,16 @@ def one_day(text: str, now: datetime) -> date:
     return when.day
 
 
+def happened(text: str, now: datetime, time_of_day: time) -> datetime:
+    """When something happened, typed in plain words ("yesterday 3pm"): at
+    `time_of_day` (local) if no time is typed. A repeat is refused (one still
+    to come, by actions.edit_activity)."""
+    when = parse_when(text, now, allow_past=True)
+    if when.rrule:
+        raise WhenError(tr("an activity happened once: type a day, not a repeat"))
+    return datetime.combine(when.day, when.at or time_of_day, now.tzinfo)
+
+
 def _unread(quoted: str, left: str, *, chinese: bool) -> WhenError:
     """A refusal quoting what was typed and the words not understood (a
     Chinese phrase has been translated: only all of it can be quoted)."""

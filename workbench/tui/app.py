@@ -31,6 +31,7 @@ from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui import paste
 from workbench.tui.collector import QUIET, IdleCollector
+from workbench.tui.history import History, undo_last
 from workbench.tui.palette import WorkbenchCommands
 from workbench.tui.pane import Pane
 from workbench.tui.today import TodayScreen
@@ -105,6 +106,7 @@ class WorkbenchApp(App[None]):
         Binding("4", "switch_mode('targets')", tr("Targets"), id="pane.targets"),
         Binding("l", "quick_log", tr("Log"), id="app.log"),
         Binding("S", "sync", tr("Sync"), id="app.sync"),
+        Binding("ctrl+z", "undo", tr("Undo"), show=False, id="app.undo"),
         Binding("question_mark", "toggle_keys", tr("Keys"), id="app.keys"),
         # Textual's own keys, with their texts in the rep's language.
         Binding(
@@ -132,6 +134,7 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.store = store
         self.collector = IdleCollector()
+        self.history = History()  # what ctrl+z takes back
         self.first_run = False  # no rep yet: the welcome screen asks who
         self.early_agenda = agenda
         self._opening: Awaitable[object] | None = None  # a form being put up (see ask)
@@ -263,9 +266,9 @@ class WorkbenchApp(App[None]):
     # --- writes: in a worker, then refresh ------------------------------------
 
     @work(thread=True, group="db", exit_on_error=False)
-    def write(self, change: Callable[[], Any], done: str) -> None:
+    def write(self, change: Callable[[], Any], done: str, *, undoable: bool = True) -> None:
         with self.store.lock:
-            change()
+            self.history.record(self.store, change, lambda _: done) if undoable else change()
         self.call_from_thread(self.say_written, done)
 
     def ask(self, form: FormScreen[T], write: Write[T]) -> None:
@@ -276,7 +279,7 @@ class WorkbenchApp(App[None]):
 
     def _locked(self, write: Write[T], answer: T) -> str | Saved:
         with self.store.lock:
-            return write(answer)
+            return self.history.record(self.store, partial(write, answer), form.said)
 
     def _asked(self, saved: Saved | None) -> None:
         if saved is not None:  # else cancelled
@@ -341,7 +344,10 @@ class WorkbenchApp(App[None]):
     def action_sync(self) -> None:
         sync_view.sync(self)
 
+    def action_undo(self) -> None:
+        undo_last(self)
+
     def _welcomed(self, welcome: welcome_view.Welcome | None) -> None:
         if welcome is not None:
             said = tr("Welcome, {name}", name=welcome.name)
-            self.write(partial(welcome_view.set_up, self.store, welcome), said)
+            self.write(partial(welcome_view.set_up, self.store, welcome), said, undoable=False)

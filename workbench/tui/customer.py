@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, tzinfo
 from functools import partial
 
 from rich.text import Text
@@ -21,14 +21,16 @@ from textual.widgets import DataTable, Header, Static
 
 from workbench.domain.account import Figures
 from workbench.domain.display import printable
-from workbench.domain.models import ActivityKind, ComplaintStatus, Outcome
+from workbench.domain.models import ActivityKind, ComplaintStatus
 from workbench.domain.money import format_money
 from workbench.domain.stages import StageKind
-from workbench.i18n import day_text, month_text, pad, tr, tr_n, weekday
+from workbench.i18n import day_text, tr, tr_n
 from workbench.store import actions
 from workbench.store.account import Account, load_account
 from workbench.store.database import Store
 from workbench.tui import deal_form, follow_up_form, log_form, record_form
+from workbench.tui import trash as trash_view
+from workbench.tui.activity import ActivityList, stars
 from workbench.tui.fields import Choice
 from workbench.tui.footer import Footer
 from workbench.tui.form import PickScreen, TextScreen, if_answered
@@ -146,10 +148,6 @@ def contact_lines(account: Account) -> Text:
     return text
 
 
-def _stars(score: int) -> str:
-    return "★" * score + "☆" * (5 - score)
-
-
 def feedback_lines(account: Account, local: object) -> Text:
     text = Text(tr("Feedback"), style="bold")
     for entry in account.feedback:
@@ -161,44 +159,12 @@ def feedback_lines(account: Account, local: object) -> Text:
                 tr("complaint {status}", status=status), style="bold red" if still_open else "green"
             )
         else:
-            text.append(f"{_stars(entry.satisfaction or 0)} {ActivityKind(entry.kind).label}")
+            text.append(f"{stars(entry.satisfaction or 0)} {ActivityKind(entry.kind).label}")
         if entry.notes:
             text.append(f"  {printable(entry.notes.splitlines()[0])}", style="dim")
     if not account.feedback:
         text.append(tr("\n  no scores or complaints yet"), style="dim")
     return text
-
-
-def timeline_lines(account: Account, local: object) -> Text:
-    text = Text(tr("Timeline ({count})", count=account.activities), style="bold")
-    month = None
-    for entry in account.timeline:
-        moment: datetime = entry.at.astimezone(local)  # type: ignore[arg-type]
-        if (moment.year, moment.month) != month:
-            month = moment.year, moment.month
-            text.append(f"\n{month_text(moment.date())}", style="bold underline")
-        text.append(f"\n  {weekday(moment.weekday())} {moment:%d %H:%M}  ")
-        kind = ActivityKind(entry.kind).label
-        text.append(pad(kind, 9), style="bold red" if entry.kind == "complaint" else "")
-        text.append(f" {pad(_outcome(entry.complaint_status, entry.outcome), 12)}", style="dim")
-        if entry.satisfaction:
-            text.append(f" {_stars(entry.satisfaction)}")
-        if entry.notes:
-            text.append(f" {printable(entry.notes.splitlines()[0])}")
-        if entry.deal_title:
-            text.append(f"  [{printable(entry.deal_title)}]", style="dim")
-    hidden = account.activities - len(account.timeline)
-    if hidden > 0:
-        text.append(tr("\n  … and {count} older", count=hidden), style="dim")
-    if not account.timeline:
-        text.append(tr("\n  nothing logged yet (l logs a call or visit)"), style="dim")
-    return text
-
-
-def _outcome(complaint_status: str | None, outcome: str | None) -> str:
-    if complaint_status:
-        return ComplaintStatus(complaint_status).label
-    return Outcome(outcome).label if outcome in set(Outcome) else ""
 
 
 class CustomerScreen(Pane):
@@ -212,6 +178,7 @@ class CustomerScreen(Pane):
         Binding("e", "edit", tr("Edit"), id="customer.edit"),
         Binding("C", "edit_contact", tr("Edit contact"), id="customer.edit_contact"),
         Binding("r", "resolve", tr("Resolve complaint"), id="customer.resolve"),
+        Binding("x", "delete", tr("Delete…"), id="customer.delete"),
         Binding("pagedown", "scroll('page_down')", tr("Page down"), show=False, priority=True),
         Binding("pageup", "scroll('page_up')", tr("Page up"), show=False, priority=True),
     ]
@@ -235,7 +202,9 @@ class CustomerScreen(Pane):
                     yield Static(id="account-follow-ups")
                     yield Static(id="account-contacts")
                     yield Static(id="account-feedback")
-                yield Static(id="account-timeline")
+                with Vertical(id="account-timeline"):
+                    yield Static(id="timeline-heading")
+                    yield ActivityList(id="timeline")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -258,6 +227,10 @@ class CustomerScreen(Pane):
         self.app.call_from_thread(self.show, account, home)
 
     def show(self, account: Account, home: str) -> None:
+        if account.customer.deleted:  # (here, or by a teammate whose delete came in)
+            if self.is_current:
+                self.app.pop_screen()
+            return
         self.account = account
         today = self.store.clock.today()
         local = self.store.clock.now().tzinfo
@@ -275,7 +248,16 @@ class CustomerScreen(Pane):
         self.query_one("#account-follow-ups", Static).update(follow_up_lines(account, today))
         self.query_one("#account-contacts", Static).update(contact_lines(account))
         self.query_one("#account-feedback", Static).update(feedback_lines(account, local))
-        self.query_one("#account-timeline", Static).update(timeline_lines(account, local))
+        self._show_timeline(account, local)
+
+    def _show_timeline(self, account: Account, local: tzinfo | None) -> None:
+        heading = Text(tr("Timeline ({count})", count=account.activities), style="bold")
+        hidden = account.activities - len(account.timeline)
+        if hidden > 0:
+            heading.append(tr(" · the latest {count}", count=len(account.timeline)), style="dim")
+        self.query_one("#timeline-heading", Static).update(heading)
+        empty = tr("nothing logged yet (l logs a call or visit)")
+        self.query_one(ActivityList).show(account.timeline, local, empty=empty)
 
     def _show_deals(self, account: Account) -> None:
         keep = self._current_deal()
@@ -356,6 +338,21 @@ class CustomerScreen(Pane):
             partial(record_form.edit_contact, self.workbench),
         )
 
+    def action_delete(self) -> None:
+        """The customer, with what belongs to it, or one of its contacts."""
+        if not self.account:
+            return
+        customer = self.account.customer
+        names = {f"customer:{customer.id}": customer.name}
+        names |= {f"contact:{contact.id}": contact.name for contact in self.account.contacts}
+        whole = tr("{name}, with its deals, activities and follow-ups", name=customer.name)
+        self._one_of(
+            list((names | {f"customer:{customer.id}": whole}).items()),
+            tr("Delete what?"),
+            "",
+            lambda key: trash_view.delete(self.workbench, *_split(key), names[key]),
+        )
+
     def action_resolve(self) -> None:
         """Resolve an open complaint (oldest first when asking which)."""
         local = self.store.clock.now().tzinfo
@@ -376,6 +373,11 @@ class CustomerScreen(Pane):
             tr("Resolve the complaint"), tr("What was done about it (optional; logged as a note)")
         )
         self.workbench.ask(form, partial(_resolved, self.workbench.store, activity_id))
+
+
+def _split(key: str) -> tuple[str, str]:
+    kind, record_id = key.split(":", 1)
+    return kind, record_id
 
 
 def _resolved(store: Store, activity_id: str, note: str) -> str:

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import Tier
+from workbench.domain.models import Customer, Tier
 from workbench.domain.money import format_money
 from workbench.i18n import tr, tr_n
 from workbench.store import queries
 from workbench.store.database import Store
+from workbench.tui import trash as trash_view
 from workbench.tui.filters import CustomerFilter, CustomerFilterScreen
 from workbench.tui.footer import Footer
 from workbench.tui.paged import PagedTable
@@ -117,6 +118,7 @@ class CustomersScreen(Pane):
         Binding("t", "tier", tr("Tier"), id="customers.tier"),
         Binding("w", "whose", tr("Mine/all"), id="customers.whose"),
         Binding("f", "filter", tr("Filter"), id="customers.filter"),
+        Binding("x", "delete", tr("Delete"), show=False, id="customers.delete"),
         Binding("escape", "clear", tr("Clear search"), show=False, id="customers.clear"),
     ]
 
@@ -212,6 +214,11 @@ class CustomersScreen(Pane):
     @on(DataTable.RowSelected, "#customer-list")
     def _chosen(self) -> None:
         self.action_open()
+
+    def action_delete(self) -> None:
+        if customer_id := self._current():
+            name = self.workbench.store.require(Customer, customer_id).name
+            trash_view.delete(self.workbench, "customer", customer_id, name)
 
     def action_new(self) -> None:
         new_customer(self.workbench)

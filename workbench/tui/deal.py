@@ -14,13 +14,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from workbench.domain.display import deal_customer, printable
-from workbench.domain.models import ActivityKind, Customer, Deal, Outcome
+from workbench.domain.models import Customer, Deal
 from workbench.domain.money import format_money
 from workbench.domain.stages import StageKind
-from workbench.i18n import later, pad, tr
+from workbench.i18n import later, tr
 from workbench.store import queries
 from workbench.store.database import Store
 from workbench.tui import deal_form, log_form
+from workbench.tui import trash as trash_view
+from workbench.tui.activity import ActivityList
 from workbench.tui.footer import Footer
 from workbench.tui.pane import Pane
 
@@ -96,26 +98,18 @@ def render_deal(view: DealView, store: Store) -> Text:
     if not view.follow_ups:
         text.append(tr("\n  none planned"))
     text.append(tr("\n\nActivity"), style="bold")
-    for entry in view.activities:
-        note = (entry.notes or "").splitlines()[0] if entry.notes else ""
-        outcome = Outcome(entry.outcome).label if entry.outcome in set(Outcome) else ""
-        text.append(
-            f"\n  {entry.at.astimezone(local):%Y-%m-%d}  "
-            f"{pad(ActivityKind(entry.kind).label, 8)} {pad(outcome, 13)} "
-            f"{printable(note)}"
-        )
-    if not view.activities:
-        text.append(tr("\n  nothing logged on this deal yet"))
     return text
 
 
 class DealScreen(Pane):
+    AUTO_FOCUS = "ActivityList"  # enter opens an activity; the page keys scroll
     BINDINGS = [
         Binding("escape", "app.pop_screen", tr("Back"), id="deal.back"),
         Binding("l", "log", tr("Log"), id="deal.log"),
         Binding("e", "edit", tr("Edit"), id="deal.edit"),
         Binding("W", "close('won')", tr("Won"), id="deal.won"),
         Binding("L", "close('lost')", tr("Lost"), id="deal.lost"),
+        Binding("x", "delete", tr("Delete"), id="deal.delete"),
     ]
 
     def __init__(self, store: Store, deal_id: str) -> None:
@@ -127,6 +121,7 @@ class DealScreen(Pane):
         yield Header()
         with VerticalScroll():
             yield Static(tr("Loading…"), id="deal-card")
+            yield ActivityList(id="deal-activities")
         yield Footer()
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
@@ -135,13 +130,24 @@ class DealScreen(Pane):
         self.app.call_from_thread(self.show, view)
 
     def show(self, view: DealView) -> None:
+        if view.deal.deleted:  # (here, or by a teammate whose delete came in)
+            if self.is_current:
+                self.app.pop_screen()
+            return
         self.query_one("#deal-card", Static).update(render_deal(view, self.store))
+        empty = tr("nothing logged on this deal yet")
+        local = self.store.clock.now().tzinfo
+        self.query_one(ActivityList).show(view.activities, local, empty=empty, deal=False)
 
     def action_log(self) -> None:
         log_form.log_on_deal(self.workbench, self.deal_id)
 
     def action_edit(self) -> None:
         deal_form.edit_deal(self.workbench, self.deal_id)
+
+    def action_delete(self) -> None:
+        title = self.store.require(Deal, self.deal_id).title
+        trash_view.delete(self.workbench, "deal", self.deal_id, title)
 
     def action_close(self, kind: str) -> None:
         deal_form.close_deal(self.workbench, self.deal_id, StageKind(kind))

@@ -49,6 +49,11 @@ class Saved(NamedTuple):
     then: Callable[[], object] | None = None
 
 
+def said(done: str | Saved) -> str:
+    """What a write returned, as the text to tell the rep."""
+    return done.say if isinstance(done, Saved) else done
+
+
 # Writes a form's answer (in a thread, under the store's lock) and returns
 # what to tell the rep once it is done.
 Write = Callable[[T], "str | Saved"]

@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     import workbench.tui.log_form as log_form
     import workbench.tui.record_form as record_form
     import workbench.tui.sync as sync_view
+    import workbench.tui.trash as trash_view
     from workbench.tui.app import WorkbenchApp
 else:
     currency_view = lazy("workbench.tui.currency")
     duplicates_view = lazy("workbench.tui.duplicates")
+    trash_view = lazy("workbench.tui.trash")
     follow_up_form = lazy("workbench.tui.follow_up_form")
     imports_view = lazy("workbench.tui.imports")
     log_form = lazy("workbench.tui.log_form")
@@ -110,6 +112,16 @@ class WorkbenchCommands(Provider):
                 tr("Duplicates: review and merge"),
                 app.action_open_duplicates,
                 tr("Customers that look like one"),
+            ),
+            (
+                tr("Undo"),
+                app.action_undo,
+                tr("Take back your last change this session (ctrl+z)"),
+            ),
+            (
+                tr("Trash: deleted records"),
+                lambda: app.push_screen(trash_view.TrashScreen()),
+                tr("What was deleted, by whom; r restores it"),
             ),
             (
                 tr("Undo the last merge"),

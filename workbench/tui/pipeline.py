@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.domain import pipeline
 from workbench.domain.display import deal_customer, printable
-from workbench.domain.models import Stage
+from workbench.domain.models import Deal, Stage
 from workbench.domain.money import format_money
 from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
@@ -34,6 +34,7 @@ from workbench.store.database import Store
 from workbench.store.lookup import find_customer, whose
 from workbench.store.pipeline import reopen_stage
 from workbench.tui import deal_form
+from workbench.tui import trash as trash_view
 from workbench.tui.filters import BoardFilterScreen
 from workbench.tui.footer import Footer
 from workbench.tui.form import name_finder, starting
@@ -210,6 +211,7 @@ class PipelineScreen(Pane):
         Binding("n", "new_deal", tr("New deal"), id="pipeline.new"),
         Binding("e", "edit_deal", tr("Edit"), id="pipeline.edit"),
         Binding("S", "app.open_stages", tr("Stages"), id="pipeline.stages"),
+        Binding("x", "delete_deal", tr("Delete"), show=False, id="pipeline.delete"),
     ]
 
     def __init__(self) -> None:
@@ -398,6 +400,13 @@ class PipelineScreen(Pane):
             return
         if deal_id := self.focused_card():
             deal_form.edit_deal(self.workbench, deal_id)
+
+    def action_delete_deal(self) -> None:
+        if self._until_shown(self.action_delete_deal):
+            return
+        if deal_id := self.focused_card():
+            title = self.workbench.store.require(Deal, deal_id).title
+            trash_view.delete(self.workbench, "deal", deal_id, title)
 
     def action_filter(self) -> None:
         store = self.workbench.store

@@ -28,9 +28,11 @@ from workbench.tui.pane import Pane
 if TYPE_CHECKING:
     import workbench.tui.follow_up_form as follow_up_form
     import workbench.tui.log_form as log_form
+    import workbench.tui.trash as trash_view
 else:
     follow_up_form = lazy("workbench.tui.follow_up_form")
     log_form = lazy("workbench.tui.log_form")
+    trash_view = lazy("workbench.tui.trash")
 
 SECTION = "section:"  # row keys of section titles, which the cursor skips
 
@@ -73,6 +75,7 @@ class TodayScreen(Pane):
         Binding("r", "reschedule", tr("Reschedule"), id="today.reschedule"),
         Binding("l", "log", tr("Log"), id="today.log"),
         Binding("n", "new_follow_up", tr("New follow-up"), id="today.new"),
+        Binding("x", "delete", tr("Delete"), show=False, id="today.delete"),
     ]
 
     def __init__(self) -> None:
@@ -171,6 +174,10 @@ class TodayScreen(Pane):
 
     def action_log(self) -> None:
         log_form.log(self.workbench, self.selected())
+
+    def action_delete(self) -> None:
+        if (item := self._follow_up()) and item.follow_up_id:
+            trash_view.delete(self.workbench, "follow-up", item.follow_up_id, item.what)
 
     def action_new_follow_up(self) -> None:
         if item := self.selected():
