@@ -224,6 +224,8 @@ class ActivityFormScreen(FormScreen[ActivityEdit]):
         self.query_one("#outcome", KeyPicker).chosen = outcome
         score = str(activity.satisfaction) if activity.satisfaction else None
         self.query_one("#satisfaction", KeyPicker).chosen = score
+        note = self.query_one("#note", TextArea)
+        note.move_cursor(note.document.end)  # a rep adds to a note more often than not
         self._show_satisfaction()
 
     def _show_satisfaction(self) -> None:

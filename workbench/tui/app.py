@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.domain import agenda
 from workbench.domain.display import printable
-from workbench.i18n import day_text, later, tr
+from workbench.i18n import day_text, tr
 from workbench.lazy import lazy, load_all
 from workbench.store import queries
 from workbench.store.database import Store
@@ -69,23 +69,6 @@ else:
 T = TypeVar("T")
 
 FALLBACK_THEME = "textual-dark"
-# What Textual's own commands say (textual.app.App.get_system_commands), so
-# the catalogue has them; a Textual that words one otherwise shows it in English.
-TEXTUAL_COMMANDS = (
-    later("Theme"),
-    later("Change the current theme"),
-    later("Quit"),
-    later("Quit the application as soon as possible"),
-    later("Keys"),
-    later("Hide the keys and widget help panel"),
-    later("Show help for the focused widget and a summary of available keys"),
-    later("Minimize"),
-    later("Minimize the widget and restore to normal size"),
-    later("Maximize"),
-    later("Maximize the focused widget"),
-    later("Screenshot"),
-    later("Save an SVG 'screenshot' of the current screen"),
-)
 
 
 class WorkbenchApp(App[None]):

@@ -74,6 +74,25 @@ def find(store: Store, text: str) -> tuple[list[queries.CustomerRow], list[queri
         return queries.customers(store, text, limit=8), queries.deals_titled(store, text, limit=8)
 
 
+# What Textual's own commands say (textual.app.App.get_system_commands), so
+# the catalogue has them; a Textual that words one otherwise shows it in English.
+TEXTUAL_COMMANDS = (
+    later("Theme"),
+    later("Change the current theme"),
+    later("Quit"),
+    later("Quit the application as soon as possible"),
+    later("Keys"),
+    later("Hide the keys and widget help panel"),
+    later("Show help for the focused widget and a summary of available keys"),
+    later("Minimize"),
+    later("Minimize the widget and restore to normal size"),
+    later("Maximize"),
+    later("Maximize the focused widget"),
+    later("Screenshot"),
+    later("Save an SVG 'screenshot' of the current screen"),
+)
+
+
 class WorkbenchCommands(Provider):
     @property
     def workbench(self) -> WorkbenchApp:
