@@ -51,7 +51,6 @@ from workbench.domain.clock import FixedClock
 from workbench.domain.hlc import Stamp
 from workbench.domain.merge import FieldChange, resolve
 from workbench.domain.models import (
-    MODELS,
     ActivityKind,
     Contact,
     Customer,
@@ -61,10 +60,11 @@ from workbench.domain.models import (
 )
 from workbench.domain.stages import StageKind
 from workbench.domain.when import When
-from workbench.store import actions, duplicates, pipeline
+from workbench.store import actions, duplicates, pipeline, trash
 from workbench.store.database import NotFound, Store, open_store
 from workbench.store.location import DeviceRegistry
 from workbench.store.schema import ENTITIES
+from workbench.store.undo import CannotUndo, undo
 from workbench.sync import conflicts
 from workbench.sync.export import export_bundle
 from workbench.sync.folder import sync_folder
@@ -98,7 +98,8 @@ FIGURES: Counter[str] = Counter()
 FORGER = "forger"  # the device a modified program writes under, claimed by nobody
 # Anything a replica refuses is a refusal, not a failure: the model checks
 # only that a refused write changes nothing.
-REFUSED = (ValueError, NotFound, LookupError)
+REFUSED = (ValueError, NotFound, LookupError, CannotUndo)
+KIND_OF = {model.entity: kind for kind, model in trash.KINDS.items()}
 
 
 class Team(RuleBasedStateMachine):
@@ -243,8 +244,28 @@ class Team(RuleBasedStateMachine):
         entity=st.sampled_from(["customers", "contacts", "deals", "follow_ups", "activities"]),
     )
     def delete(self, i: int, n: int, entity: str) -> None:
+        """Into the Trash: a customer with its records, a deal with its open follow-ups."""
         if (record := self._live(i, entity, n)) is not None:
-            self._write(i, "delete", lambda s: s.delete(MODELS[entity], record))
+            self._write(i, "delete", lambda s: trash.delete(s, KIND_OF[entity], record))
+
+    @precondition(lambda self: FIGURES["write: delete"] > 0)  # (often enough to matter)
+    @rule(i=who, n=pick)
+    def restore(self, i: int, n: int) -> None:
+        """Out of the Trash, with what went with it (refused for a record
+        whose customer was deleted apart from it)."""
+        deletions = trash.trash(self.stores[i])
+        if deletions:
+            chosen = deletions[n % len(deletions)].id
+            self._write(i, "restore", lambda s: trash.restore(s, chosen))
+
+    @rule(i=who, back=st.integers(1, 3))
+    def take_back(self, i: int, back: int) -> None:
+        """ctrl+z: one of this replica's last writes taken back (refused when a
+        field changed since), an undo's own included."""
+        written = self.stores[i].written
+        if len(written) >= back:
+            stamp = written[-back]
+            self._write(i, "undo", lambda s: undo(s, [stamp]))
 
     @rule(i=who, n=pick, m=pick, undo=st.booleans())
     def merge_customers(self, i: int, n: int, m: int, undo: bool) -> None:

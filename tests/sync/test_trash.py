@@ -1,0 +1,67 @@
+"""A delete, a restore and an undo are changes like any other: they reach a
+teammate, and what a teammate wrote meanwhile is never lost."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from tests.sync.bundles import content, send
+from workbench.domain.clock import FixedClock
+from workbench.domain.models import ActivityKind, Customer, Deal
+from workbench.store import trash
+from workbench.store.account import load_account
+from workbench.store.actions import add_deal, log_activity, set_me
+from workbench.store.database import Store
+from workbench.store.pipeline import move_deal
+from workbench.store.undo import undo
+
+
+def _acme(li: Store, sam: Store, folder: Path) -> Customer:
+    set_me(li, "Li Wei")
+    acme = li.add(Customer(name="Acme"))
+    add_deal(li, Deal(customer_id=acme.id, title="Pumps", currency="CNY", stage="lead"))
+    send(li, sam, folder)
+    set_me(sam, "Sam Patel")
+    return acme
+
+
+def test_a_delete_and_a_restore_reach_a_teammate(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    li, sam = pair
+    acme = _acme(li, sam, tmp_path)
+    trash.delete(li, "customer", acme.id)
+    send(li, sam, tmp_path)
+    (seen,) = trash.trash(sam)
+    assert (seen.id, seen.by, seen.others) == (acme.id, "Li Wei", 1)
+    trash.restore(sam, acme.id)  # Sam brings it back: Li gets that too
+    send(sam, li, tmp_path)
+    assert trash.trash(li) == [] and len(load_account(li, acme.id).deals) == 1
+    assert content(li) == content(sam)
+
+
+def test_an_undo_reaches_a_teammate(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    li, sam = pair
+    acme = _acme(li, sam, tmp_path)
+    (deal,) = load_account(li, acme.id).deals
+    mark = len(li.written)
+    move_deal(li, deal.id, "won")
+    send(li, sam, tmp_path)
+    assert sam.require(Deal, deal.id).stage == "won"
+    undo(li, li.written[mark:])
+    send(li, sam, tmp_path)
+    assert sam.require(Deal, deal.id).stage == "lead"
+    won = "SELECT count(*) FROM stage_history WHERE deleted = 0 AND to_stage = 'won'"
+    assert sam.db.execute(won).fetchone() == (0,), "history keeps no move that was undone"
+
+
+def test_a_call_logged_while_its_customer_was_deleted_is_kept(
+    pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], tmp_path: Path
+) -> None:
+    li, sam = pair
+    acme = _acme(li, sam, tmp_path)
+    trash.delete(li, "customer", acme.id)
+    clocks[1].advance(timedelta(minutes=1))
+    log_activity(sam, ActivityKind.CALL, sam.require(Customer, acme.id), note="Called")
+    send(li, sam, tmp_path)
+    send(sam, li, tmp_path)
+    assert content(li) == content(sam)
+    trash.restore(li, acme.id)  # the customer comes back with Sam's call on its timeline
+    assert [entry.notes for entry in load_account(li, acme.id).timeline] == ["Called"]
