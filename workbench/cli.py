@@ -436,31 +436,55 @@ def _check_free(host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("name", required=False)
+@click.option(
+    "--claim",
+    metavar="ID|NAME",
+    help=tr("You are this rep of the team already (on another computer): be them here too."),
+)
 @store_options
 @click.pass_obj
-def me(env: Env, name: str | None) -> None:
-    """Show who you are in this database, or set your name."""
+def me(env: Env, name: str | None, claim: str | None) -> None:
+    """Show who you are in this database, set your name, or claim the rep you
+    are on another computer (`--claim`, by id or name)."""
     from workbench.domain.models import Rep
-    from workbench.store.actions import set_me
+    from workbench.store.actions import claim_rep, set_me
     from workbench.store.queries import rep_names
 
     store = env.store()
+    if claim is not None:
+        echo(tr("You are {name} on this computer too.", name=claim_rep(store, claim).name))
+        return
     if name is not None:
         rep = set_me(store, name)
         echo(tr("You are {name}.", name=rep.name))
         return
     current = store.get(Rep, store.me) if store.me else None
-    if current is None and (team := sorted(rep_names(store).values())):
+    team = rep_names(store)
+    listed = ", ".join(f"{name} ({rep_id[:8]})" for rep_id, name in sorted(team.items()))
+    if current is None and team:
         raise UserError(
             tr(
                 "this database holds the work of {names} but not who uses it here: "
-                'run `workbench me "Your Name"` (that name, if you are one of them)',
-                names=", ".join(team),
+                "`workbench me --claim ID` if you are one of them, "
+                'else `workbench me "Your Name"`',
+                names=listed,
             )
         )
     if current is None:
         raise UserError(tr('no rep set yet: run `workbench me "Your Name"`'))
     echo(current.name)
+    twins = [
+        i for i, n in team.items() if i != current.id and n.casefold() == current.name.casefold()
+    ]
+    if twins:
+        echo(
+            tr(
+                "Another rep is called {name} too ({ids}): if that is you on another "
+                "computer, `workbench me --claim ID` makes this computer theirs.",
+                name=current.name,
+                ids=", ".join(rep_id[:8] for rep_id in twins),
+            )
+        )
 
 
 @cli.command()

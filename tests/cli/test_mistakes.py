@@ -92,3 +92,24 @@ def test_delete_trash_and_restore(run: Run) -> None:
 def test_what_is_not_there_is_said(run: Run, args: tuple[str, ...], said: str) -> None:
     result = run(*args)
     assert result.exit_code != 0 and said in result.output
+
+
+def test_a_second_laptop_claims_its_rep(tmp_path: Path) -> None:
+    office, laptop = (str(tmp_path / f"{name}.db") for name in ("office", "laptop"))
+    bundle = str(tmp_path / "office.json")
+
+    def run(db: str, *args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+    assert run(office, "me", "Li Wei").exit_code == 0
+    assert run(laptop, "me", "Li Wei").exit_code == 0  # typed before the first sync
+    assert run(office, "export", "-o", bundle).exit_code == 0
+    assert run(laptop, "import", bundle).exit_code == 0
+    told = run(laptop, "me")
+    assert "Another rep is called Li Wei too" in told.output
+    ambiguous = run(laptop, "me", "--claim", "Li Wei")
+    assert ambiguous.exit_code == 2 and "2 reps are called 'Li Wei'" in ambiguous.output
+    other = told.output.split("(")[1].split(")")[0]
+    claimed = run(laptop, "me", "--claim", other)
+    assert claimed.output == "You are Li Wei on this computer too.\n"
+    assert run(laptop, "me").output == "Li Wei\n", "one Li Wei now"

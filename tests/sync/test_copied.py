@@ -59,7 +59,8 @@ def test_the_cli_asks_whose_a_copy_is(tmp_path: Path, clock: FixedClock) -> None
     copy.close()
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "copy.db"), "me"])
     assert result.exit_code != 0
-    assert "holds the work of Li Wei but not who uses it here" in result.output
+    assert "holds the work of Li Wei (" in result.output
+    assert "but not who uses it here: `workbench me --claim ID`" in result.output
 
 
 async def test_the_app_asks_whose_a_copy_is(tmp_path: Path, clock: FixedClock) -> None:

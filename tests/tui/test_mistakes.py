@@ -165,3 +165,24 @@ async def test_an_undo_that_would_overwrite_a_newer_change_says_so(book: Store) 
         await keys(pilot, "ctrl+z")
         assert "changed since" in told(app)[-1]
         assert book.require(FollowUp, follow_up["id"]).title == "Changed meanwhile"
+
+
+async def test_the_first_screen_claims_a_rep_of_the_team_by_id(tmp_path: Path) -> None:
+    from workbench.domain.models import Rep
+    from workbench.tui.welcome import WelcomeScreen
+
+    store = open_store(tmp_path / "synced.db", clock=FixedClock.at(NOW))
+    first, second = (store.add(Rep(name="Li Wei")) for _ in range(2))  # synced in: two of them
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        shown = " ".join(str(text.render()) for text in app.screen.query(Static))
+        assert first.id[:8] in shown and second.id[:8] in shown
+        await keys(pilot, *"li wei", "enter")
+        assert isinstance(app.screen, WelcomeScreen), "which of the two is not guessed"
+        error = str(app.screen.query_one("#welcome-error", Static).render())
+        assert "Two reps are called li wei" in error
+        await keys(pilot, *["backspace"] * 6, *second.id[:8], "enter")
+    assert store.me == second.id
+    assert store.db.execute("SELECT count(*) FROM reps WHERE deleted = 0").fetchone() == (2,)

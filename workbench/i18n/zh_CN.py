@@ -740,7 +740,6 @@ MESSAGES: dict[str, str] = {
     "{field}: {value} (from {name})": "{field}：{value}（来自 {name}）",
     "Session ended.": "会话已结束。",
     "Start again": "重新开始",
-    "Show who you are in this database, or set your name.": "显示你在这个数据库中的身份，或设定你的名字。",
     "Overdue follow-ups, today's, and the next 7 days'.": "逾期的跟进、今天的，以及未来 7 天的。",
     "Log a call, visit, meeting, email, note or complaint with CUSTOMER (id or name).": "记录与 CUSTOMER（编号或名称）的电话、拜访、会议、邮件、备注或投诉。",
     "List customers, or find them.": "列出或查找客户。",
@@ -936,8 +935,6 @@ MESSAGES: dict[str, str] = {
     "Snoozed until": "推迟到",
     "has changes from device {device} dated after the year 9999: their clock stamps are damaged or forged": "包含设备 {device} 在 9999 年之后的变更：其时钟时间戳已损坏或是伪造的",
     "{moment} is not between the years {first} and {last}": "{moment} 不在 {first} 年到 {last} 年之间",
-    "This database already holds the work of {names}. Who uses it here? If you are one of them, type that name.": "这个数据库里已有 {names} 的工作。这里由谁使用？如果您是其中一位，请输入那个名字。",
-    'this database holds the work of {names} but not who uses it here: run `workbench me "Your Name"` (that name, if you are one of them)': '这个数据库里有 {names} 的工作，但不知道这里由谁使用：请运行 `workbench me "您的名字"`（如果您是其中一位，就用那个名字）',
     "has a change (number {number}) to a record of {entity} with a bad id: {problem}": "有一条变更（第 {number} 条）指向编号不对的 {entity} 记录：{problem}",
     "{key!r} is not written as a stage key is": "{key!r} 不是阶段键的写法",
     "{count} incomplete, held aside until the rest of them arrives": "{count} 条不完整，先放在一边，等其余部分到达",
@@ -1166,6 +1163,15 @@ MESSAGES: dict[str, str] = {
     "{count} deletions": "{count}项删除",
     "Restored {what}": "已恢复{what}",
     " · r restores one, with what went with it": " · 按 r 恢复一项，连同随之删除的记录",
+    "You are this rep of the team already (on another computer): be them here too.": "你已是团队中的这位销售（在另一台电脑上）：在这里也使用这个身份。",
+    "You are {name} on this computer too.": "这台电脑上你也是{name}。",
+    'this database holds the work of {names} but not who uses it here: `workbench me --claim ID` if you are one of them, else `workbench me "Your Name"`': '这个数据库有{names}的工作，但不知道这里是谁在用：如果你是其中之一，运行 `workbench me --claim ID`，否则运行 `workbench me "你的名字"`',
+    "Another rep is called {name} too ({ids}): if that is you on another computer, `workbench me --claim ID` makes this computer theirs.": "另一位销售也叫{name}（{ids}）：如果那是你在另一台电脑上的身份，`workbench me --claim ID` 会让这台电脑也归其所有。",
+    "Show who you are in this database, set your name, or claim the rep you\nare on another computer (`--claim`, by id or name).": "显示你在这个数据库中的身份、设置你的名字，或认领你在另一台电脑上的\n销售身份（`--claim`，按编号或名字）。",
+    "{count} reps are called {name!r} ({ids}): name yours by its id, `workbench me --claim ID`": "有{count}位销售叫{name!r}（{ids}）：请用编号指明你是哪位，`workbench me --claim ID`",
+    "no rep is {text!r} (reps: {known})": "没有销售是{text!r}（销售：{known}）",
+    "Two reps are called {name} ({ids}): type the id of yours.": "有两位销售叫{name}（{ids}）：请输入你的编号。",
+    "This database already holds the work of {names}. Who uses it here? If you are one of them, type that name (or its id): this computer becomes theirs too.": "这个数据库已有{names}的工作。这里是谁在用？如果你是其中之一，请输入那个名字（或编号）：这台电脑也将归其所有。",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -23,7 +23,8 @@ from workbench.domain.recurrence import rest_of_series
 from workbench.domain.when import When, WhenError
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store
-from workbench.store.lookup import NoSuchCustomer, find_customer, rep_named
+from workbench.store.lookup import NoSuchCustomer, find_customer, rep_named, rep_to_claim
+from workbench.store.schema import ENTITIES
 
 
 def set_me(store: Store, name: str) -> Rep:
@@ -43,6 +44,39 @@ def set_me(store: Store, name: str) -> Rep:
         store.save_settings(settings)
         store.register_device()
     return rep
+
+
+OWNED = ("customers", "contacts", "deals", "activities", "follow_ups")  # records a rep owns
+
+
+def claim_rep(store: Store, text: str) -> Rep:
+    """Say this computer is an existing rep's (by id or name): the same person
+    on a second laptop, who synced before or after typing their name. A rep
+    this computer was until now hands its records to them and, claimed by
+    no other computer, leaves the team (a tombstone: it syncs)."""
+    with store.transaction():
+        rep = rep_to_claim(store, text)
+        settings = store.settings()
+        was = settings.me
+        if was == rep.id:
+            return rep
+        settings.me = rep.id
+        store.save_settings(settings)
+        store.register_device()  # this computer's claim now names them
+        if was is not None and store.get(Rep, was) is not None:
+            _hand_over(store, was, rep.id)
+    return rep
+
+
+def _hand_over(store: Store, was: str, rep_id: str) -> None:
+    for table in OWNED:
+        rows = store.db.execute(f"SELECT id FROM {table} WHERE owner = ?", [was]).fetchall()
+        for (row_id,) in rows:
+            store.write_fields(ENTITIES[table], row_id, {"owner": rep_id})
+    if not store.db.execute(
+        "SELECT 1 FROM device_claims WHERE rep_id = ? AND deleted = 0", [was]
+    ).fetchone():
+        store.write_fields(ENTITIES["reps"], was, {"deleted": True})
 
 
 class DealTaken(ValueError):

@@ -161,12 +161,52 @@ def _starting(store: Store, text: str, sql: str) -> list[Started]:
 
 
 def rep_named(store: Store, name: str) -> Rep | None:
-    """The rep with exactly this name (any case; the first by id if two have it)."""
+    """The rep with exactly this name (any case). Two with it are two people
+    (or one on two computers, who claims one: `rep_to_claim`): which is
+    meant cannot be guessed."""
+    found = _reps_called(store, name)
+    if len(found) > 1:
+        raise NotFound(
+            tr(
+                "{count} reps are called {name!r} ({ids}): name yours by its id, "
+                "`workbench me --claim ID`",
+                count=len(found),
+                name=name,
+                ids=", ".join(rep_id[:SHORT_ID] for rep_id in found),
+            )
+        )
+    return store.get(Rep, found[0]) if found else None
+
+
+def _reps_called(store: Store, name: str) -> list[str]:
     wanted = name.strip().casefold()
-    found = [
-        rep_id for rep_id, known in rep_names(store).items() if known.strip().casefold() == wanted
-    ]
-    return store.get(Rep, min(found)) if found else None
+    reps = rep_names(store).items()
+    return sorted(rep_id for rep_id, known in reps if known.strip().casefold() == wanted)
+
+
+def is_rep_id(store: Store, text: str) -> bool:
+    """`text` is the start of one rep's id (as listed beside their name)."""
+    return len(_reps_starting(store, text)) == 1
+
+
+def _reps_starting(store: Store, text: str) -> list[str]:
+    prefix = text.strip().lower()
+    return [rep_id for rep_id in rep_names(store) if len(prefix) >= 4 and rep_id.startswith(prefix)]
+
+
+def rep_to_claim(store: Store, text: str) -> Rep:
+    """The rep a rep says they are on this computer: by the start of their id
+    (as `workbench me` lists them), else by their exact name."""
+    by_id = _reps_starting(store, text)
+    if len(by_id) == 1:
+        return store.require(Rep, by_id[0])
+    rep = rep_named(store, text)
+    if rep is None:
+        known = ", ".join(
+            f"{name} ({rep_id[:SHORT_ID]})" for rep_id, name in rep_names(store).items()
+        )
+        raise NotFound(tr("no rep is {text!r} (reps: {known})", text=text, known=known or "—"))
+    return rep
 
 
 SHORT_ID = 8  # enough of an id to tell customers apart, and to type

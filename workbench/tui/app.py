@@ -179,7 +179,7 @@ class WorkbenchApp(App[None]):
         self.set_interval(QUIET / 2, self.collector.tick)
         self._refresh_at_midnight()
         if self.first_run:
-            team = sorted(queries.rep_names(self.store).values())
+            team = queries.rep_names(self.store)
             self.push_screen(welcome_view.WelcomeScreen(team), self._welcomed)
 
     def on_unmount(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from workbench.i18n import tr
-from workbench.store import actions
+from workbench.store import actions, lookup
 from workbench.store.database import Store
+from workbench.store.lookup import SHORT_ID
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,9 @@ class Welcome:
 class WelcomeScreen(Screen[Welcome]):
     BINDINGS = [Binding("ctrl+t", "start(True)", tr("Try it with demo data"), id="welcome.demo")]
 
-    def __init__(self, team: list[str] | None = None) -> None:
+    def __init__(self, team: dict[str, str] | None = None) -> None:
         super().__init__()
-        self.team = team or []  # the reps a copied or synced database already holds
+        self.team = team or {}  # {id: name}: the reps a copied or synced database holds
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form welcome"):
@@ -42,8 +44,12 @@ class WelcomeScreen(Screen[Welcome]):
                 yield Static(
                     tr(
                         "This database already holds the work of {names}. Who uses it "
-                        "here? If you are one of them, type that name.",
-                        names=", ".join(self.team),
+                        "here? If you are one of them, type that name (or its id): "
+                        "this computer becomes theirs too.",
+                        names=", ".join(
+                            f"{name} ({rep_id[:SHORT_ID]})"
+                            for rep_id, name in sorted(self.team.items(), key=lambda i: i[1])
+                        ),
                     ),
                     markup=False,
                 )
@@ -66,11 +72,20 @@ class WelcomeScreen(Screen[Welcome]):
 
     def action_start(self, demo: bool) -> None:
         name = self.query_one("#name", Input).value.strip()
-        if not name:
-            self.query_one("#welcome-error", Static).update(tr("Type your name first."))
+        problem = tr("Type your name first.") if not name else self._twins(name)
+        if problem:
+            self.query_one("#welcome-error", Static).update(Text(problem))
             self.query_one("#name").focus()
             return
         self.dismiss(Welcome(name, demo))
+
+    def _twins(self, name: str) -> str | None:
+        """Two reps of the team have the name typed: which one cannot be guessed."""
+        ids = [i for i, known in self.team.items() if known.casefold() == name.casefold()]
+        if len(ids) < 2:
+            return None
+        shown = ", ".join(rep_id[:SHORT_ID] for rep_id in ids)
+        return tr("Two reps are called {name} ({ids}): type the id of yours.", name=name, ids=shown)
 
 
 def set_up(store: Store, welcome: Welcome) -> None:
@@ -79,4 +94,7 @@ def set_up(store: Store, welcome: Welcome) -> None:
         from workbench.demo import generate  # only when asked: it is not small
 
         generate(store)
-    actions.set_me(store, welcome.name)
+    if lookup.is_rep_id(store, welcome.name):
+        actions.claim_rep(store, welcome.name)
+    else:
+        actions.set_me(store, welcome.name)
