@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -199,6 +199,7 @@ class ActivityFormScreen(FormScreen[ActivityEdit]):
         self.activity = activity
         self.now = now
         self.kind = activity.kind
+        self.note_reached = False
 
     def compose(self) -> ComposeResult:
         local = self.now.tzinfo
@@ -224,9 +225,16 @@ class ActivityFormScreen(FormScreen[ActivityEdit]):
         self.query_one("#outcome", KeyPicker).chosen = outcome
         score = str(activity.satisfaction) if activity.satisfaction else None
         self.query_one("#satisfaction", KeyPicker).chosen = score
-        note = self.query_one("#note", TextArea)
-        note.move_cursor(note.document.end)  # a rep adds to a note more often than not
         self._show_satisfaction()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Reaching the note the first time, the cursor is at its end: a rep
+        adds to a note more often than not (set before, it would scroll the
+        form down to the note as it opens)."""
+        note = self.query_one("#note", TextArea)
+        if event.widget is note and not self.note_reached:
+            self.note_reached = True
+            note.move_cursor(note.document.end)
 
     def _show_satisfaction(self) -> None:
         for widget in self.query("#satisfaction, #satisfaction-label"):
