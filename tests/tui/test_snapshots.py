@@ -156,3 +156,33 @@ def test_import_report(  # type: ignore[no-untyped-def]
 ) -> None:
     app = WorkbenchApp(with_a_csv(tmp_path, monkeypatch))
     assert snap_compare(app, terminal_size=size, run_before=_import_report)
+
+
+async def _activity_form(pilot: Pilot[None]) -> None:
+    await _customer_360(pilot)
+    await pilot.press("tab", "down", "enter")  # the newest activity, whole
+    await _loaded(pilot)
+    await pilot.press("e")  # and the form that corrects it
+    await _loaded(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_activity_form(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = small_book(tmp_path)
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_activity_form)
+
+
+async def _trash(pilot: Pilot[None]) -> None:
+    await _customers(pilot)
+    await pilot.press("escape", "x", "enter")  # the first customer, with its records
+    await _loaded(pilot)
+    await pilot.press("ctrl+p", *"Trash", "enter")
+    await _loaded(pilot)
+    pilot.app.clear_notifications()  # (a toast leaves on a timer: not in the picture)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_trash(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    store = small_book(tmp_path)
+    assert snap_compare(WorkbenchApp(store), terminal_size=size, run_before=_trash)
