@@ -62,3 +62,30 @@ def test_claiming_no_one_is_said(pair: tuple[Store, Store]) -> None:
     set_me(office, "Li Wei")
     with pytest.raises(NotFound, match="no rep is 'Sam'"):
         claim_rep(office, "Sam")
+
+
+def test_claiming_a_teammate_then_oneself_takes_nothing_from_them(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    office, laptop = pair
+    li = set_me(office, "Li Wei")
+    customer_named(office, "Acme", add=True)  # Li's
+    send(office, laptop, tmp_path)
+    sam = set_me(laptop, "Sam Patel")
+    customer_named(laptop, "Bolt", add=True)  # Sam's
+    claim_rep(laptop, "Li Wei")  # a mistake, or a shared computer: now Li here...
+    claim_rep(laptop, "Sam Patel")  # ...and back: no one is a twin of anyone
+    assert rep_names(laptop) == {li.id: "Li Wei", sam.id: "Sam Patel"}
+    owners = dict(laptop.db.execute("SELECT name, owner FROM customers").fetchall())
+    assert owners == {"Acme": li.id, "Bolt": sam.id}
+
+
+def test_a_rename_to_a_teammates_name_is_refused(pair: tuple[Store, Store], tmp_path: Path) -> None:
+    office, laptop = pair
+    set_me(office, "Sam Patel")
+    send(office, laptop, tmp_path)
+    li = set_me(laptop, "Li Wei")
+    with pytest.raises(NotFound, match="Sam Patel is another rep of the team"):
+        set_me(laptop, "sam patel")
+    assert laptop.require(Rep, li.id).name == "Li Wei"
+    assert set_me(laptop, "li wei").name == "li wei", "one's own name, as typed"

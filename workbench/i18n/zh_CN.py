@@ -1172,6 +1172,7 @@ MESSAGES: dict[str, str] = {
     "no rep is {text!r} (reps: {known})": "没有销售是{text!r}（销售：{known}）",
     "Two reps are called {name} ({ids}): type the id of yours.": "有两位销售叫{name}（{ids}）：请输入你的编号。",
     "This database already holds the work of {names}. Who uses it here? If you are one of them, type that name (or its id): this computer becomes theirs too.": "这个数据库已有{names}的工作。这里是谁在用？如果你是其中之一，请输入那个名字（或编号）：这台电脑也将归其所有。",
+    "{name} is another rep of the team: two reps of one name cannot be told apart. If you are them on this computer too: `workbench me --claim {id}`": "{name}是团队里的另一位销售：同名的两位销售无法区分。如果你在这台电脑上也是这位：`workbench me --claim {id}`",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

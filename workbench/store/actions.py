@@ -34,6 +34,17 @@ def set_me(store: Store, name: str) -> Rep:
     with store.transaction():
         settings = store.settings()
         if settings.me and store.get(Rep, settings.me):
+            other = rep_named(store, name)
+            if other is not None and other.id != settings.me:
+                raise NotFound(
+                    tr(
+                        "{name} is another rep of the team: two reps of one name cannot be "
+                        "told apart. If you are them on this computer too: "
+                        "`workbench me --claim {id}`",
+                        name=other.name,
+                        id=other.id[:8],
+                    )
+                )
             store.register_device()  # (claimed first: only a rep's own devices rename them)
             return store.update(Rep, settings.me, name=name)
         rep = rep_named(store, name)
@@ -51,21 +62,39 @@ OWNED = ("customers", "contacts", "deals", "activities", "follow_ups")  # record
 
 def claim_rep(store: Store, text: str) -> Rep:
     """Say this computer is an existing rep's (by id or name): the same person
-    on a second laptop, who synced before or after typing their name. A rep
-    this computer was until now hands its records to them and, claimed by
-    no other computer, leaves the team (a tombstone: it syncs)."""
+    on a second laptop, who synced before or after typing their name. Their
+    twin (the rep of the same name this computer made before the first sync,
+    claimed by no other computer) hands its records to them and leaves the
+    team (a tombstone: it syncs). Any other rep this computer was keeps
+    everything: it is someone else."""
     with store.transaction():
         rep = rep_to_claim(store, text)
         settings = store.settings()
-        was = settings.me
-        if was == rep.id:
+        was = store.get(Rep, settings.me) if settings.me else None
+        if was is not None and was.id == rep.id:
             return rep
         settings.me = rep.id
         store.save_settings(settings)
         store.register_device()  # this computer's claim now names them
-        if was is not None and store.get(Rep, was) is not None:
-            _hand_over(store, was, rep.id)
+        if was is not None and _twin(store, was, rep):
+            _hand_over(store, was.id, rep.id)
     return rep
+
+
+def _twin(store: Store, was: Rep, rep: Rep) -> bool:
+    """`was` is `rep` made again on this computer: the same name, created
+    here, and no other computer says it is theirs."""
+    made_here = store.db.execute(
+        "SELECT 1 FROM changes WHERE entity = 'reps' AND row_id = ? AND field = 'created_at' "
+        "AND origin = ?",
+        [was.id, store.device],
+    ).fetchone()
+    claimed_elsewhere = store.db.execute(
+        "SELECT 1 FROM device_claims WHERE rep_id = ? AND id != ? AND deleted = 0",
+        [was.id, store.device],
+    ).fetchone()
+    same = was.name.strip().casefold() == rep.name.strip().casefold()
+    return same and made_here is not None and claimed_elsewhere is None
 
 
 def _hand_over(store: Store, was: str, rep_id: str) -> None:
@@ -73,10 +102,7 @@ def _hand_over(store: Store, was: str, rep_id: str) -> None:
         rows = store.db.execute(f"SELECT id FROM {table} WHERE owner = ?", [was]).fetchall()
         for (row_id,) in rows:
             store.write_fields(ENTITIES[table], row_id, {"owner": rep_id})
-    if not store.db.execute(
-        "SELECT 1 FROM device_claims WHERE rep_id = ? AND deleted = 0", [was]
-    ).fetchone():
-        store.write_fields(ENTITIES["reps"], was, {"deleted": True})
+    store.write_fields(ENTITIES["reps"], was, {"deleted": True})
 
 
 class DealTaken(ValueError):
