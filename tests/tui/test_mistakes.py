@@ -179,6 +179,10 @@ async def test_the_first_screen_claims_a_rep_of_the_team_by_id(tmp_path: Path) -
         assert isinstance(app.screen, WelcomeScreen)
         shown = " ".join(str(text.render()) for text in app.screen.query(Static))
         assert first.id[:8] in shown and second.id[:8] in shown
+        assert not app.screen.query("#demo"), "no demo mixed into a team's database"
+        await keys(pilot, *"Li Wei", "ctrl+t")
+        assert isinstance(app.screen, WelcomeScreen) and store.me is None
+        await keys(pilot, *["backspace"] * 6)
         await keys(pilot, *"li wei", "enter")
         assert isinstance(app.screen, WelcomeScreen), "which of the two is not guessed"
         error = str(app.screen.query_one("#welcome-error", Static).render())

@@ -180,7 +180,8 @@ class WorkbenchApp(App[None]):
         self._refresh_at_midnight()
         if self.first_run:
             team = queries.rep_names(self.store)
-            self.push_screen(welcome_view.WelcomeScreen(team), self._welcomed)
+            empty = not team and not queries.counts(self.store)["customers"]
+            self.push_screen(welcome_view.WelcomeScreen(team, demo=empty), self._welcomed)
 
     def on_unmount(self) -> None:
         self.collector.stop()

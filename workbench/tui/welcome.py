@@ -27,9 +27,10 @@ class Welcome:
 class WelcomeScreen(Screen[Welcome]):
     BINDINGS = [Binding("ctrl+t", "start(True)", tr("Try it with demo data"), id="welcome.demo")]
 
-    def __init__(self, team: dict[str, str] | None = None) -> None:
+    def __init__(self, team: dict[str, str] | None = None, *, demo: bool = True) -> None:
         super().__init__()
         self.team = team or {}  # {id: name}: the reps a copied or synced database holds
+        self.demo = demo  # offered on an empty database only: never mixed into real work
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form welcome"):
@@ -56,7 +57,8 @@ class WelcomeScreen(Screen[Welcome]):
             yield Input(placeholder=tr("Your name"), id="name")
             with Horizontal(classes="buttons"):
                 yield Button(tr("Start"), variant="primary", id="start")
-                yield Button(tr("Try it with demo data (ctrl+t)"), id="demo")
+                if self.demo:
+                    yield Button(tr("Try it with demo data (ctrl+t)"), id="demo")
             yield Static("", id="welcome-error", classes="error")
 
     def on_mount(self) -> None:
@@ -70,7 +72,11 @@ class WelcomeScreen(Screen[Welcome]):
     def _pressed(self, event: Button.Pressed) -> None:
         self.action_start(event.button.id == "demo")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.demo or action != "start" or parameters != (True,)
+
     def action_start(self, demo: bool) -> None:
+        demo = demo and self.demo
         name = self.query_one("#name", Input).value.strip()
         problem = tr("Type your name first.") if not name else self._twins(name)
         if problem:
