@@ -58,7 +58,7 @@ async def test_an_activity_opens_whole_and_is_corrected(book: Store) -> None:
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await open_acme(pilot)
         assert "Asked for a quote. …" in listed(app), "a note of more lines says so"
-        await keys(pilot, "tab", "down", "enter")
+        await keys(pilot, "tab", "enter")
         assert isinstance(app.screen, ActivityScreen)
         assert NOTE in card(app), "every line, as typed"
         await keys(pilot, "e")
@@ -81,7 +81,7 @@ async def test_a_moment_still_to_come_is_refused_in_the_form(book: Store) -> Non
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_acme(pilot)
-        await keys(pilot, "tab", "down", "enter", "e", "tab", "tab")
+        await keys(pilot, "tab", "enter", "e", "tab", "tab")
         await keys(pilot, "ctrl+a", "ctrl+k", *"next fri", "ctrl+s")
         assert isinstance(app.screen, ActivityFormScreen), "the form stays, as typed"
         problem = str(app.screen.query_one("#form-problem", Static).render())
@@ -93,7 +93,7 @@ async def test_an_activity_is_deleted_and_comes_back(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await open_acme(pilot)
-        await keys(pilot, "tab", "down", "enter", "x")
+        await keys(pilot, "tab", "enter", "x")
         assert isinstance(app.screen, CustomerScreen), "its view closes"
         assert "nothing logged yet" in listed(app)
         assert any(t.startswith("Deleted call · Acme Pumps") for t in told(app))
@@ -122,6 +122,16 @@ async def test_a_customer_is_deleted_with_its_records_and_restored(book: Store) 
         assert row[1:] == ["customer", "Acme Pumps", "", "3", "Li Wei"]
         await keys(pilot, "r")
         assert trash.trash(book) == [] and "Restored Acme Pumps" in told(app)
+
+
+async def test_the_deal_view_opens_its_activities(book: Store) -> None:
+    app = WorkbenchApp(book)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "2", "enter")
+        assert isinstance(app.screen, DealScreen)
+        await keys(pilot, "enter")  # its newest activity: the list has the focus
+        assert isinstance(app.screen, ActivityScreen) and NOTE in card(app)
 
 
 async def test_a_deal_is_deleted_from_the_board_and_from_its_view(book: Store) -> None:

@@ -93,8 +93,10 @@ class ActivityList(OptionList):
         self.clear_options()
         self.add_options(options)
         ids = [option.id for option in options]
-        if kept in ids:
+        if kept is not None and kept in ids:
             self.highlighted = ids.index(kept)
+        elif entries:  # the newest, so tab then enter opens it
+            self.highlighted = next(i for i, option in enumerate(options) if option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -102,7 +102,6 @@ def render_deal(view: DealView, store: Store) -> Text:
 
 
 class DealScreen(Pane):
-    AUTO_FOCUS = "ActivityList"  # enter opens an activity; the page keys scroll
     BINDINGS = [
         Binding("escape", "app.pop_screen", tr("Back"), id="deal.back"),
         Binding("l", "log", tr("Log"), id="deal.log"),
@@ -128,6 +127,9 @@ class DealScreen(Pane):
     def reload(self) -> None:
         view = load_deal(self.store, self.deal_id)
         self.app.call_from_thread(self.show, view)
+
+    def on_mount(self) -> None:
+        self.query_one(ActivityList).focus()  # enter opens an activity
 
     def show(self, view: DealView) -> None:
         if view.deal.deleted:  # (here, or by a teammate whose delete came in)
