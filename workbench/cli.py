@@ -1222,7 +1222,7 @@ def activity_edit(
     note: str | None,
 ) -> None:
     """Correct a logged activity: what is not given stays as it is."""
-    from workbench.domain.models import Activity, ActivityKind
+    from workbench.domain.models import OUTCOMES_BY_KIND, Activity, ActivityKind
     from workbench.domain.when import happened
     from workbench.store.actions import edit_activity
 
@@ -1230,20 +1230,33 @@ def activity_edit(
     found, _, customer = _live_record(store, "activity", activity_id)
     record = store.require(Activity, found)
     chosen = ActivityKind(kind.lower()) if kind else record.kind
+    result = record.outcome
     if outcome is not None:
-        record.outcome = _outcome(outcome, chosen) if outcome.strip() else None
+        result = _outcome(outcome, chosen) if outcome.strip() else None
+    elif result is not None and result not in OUTCOMES_BY_KIND[chosen]:
+        names = ", ".join(o.value for o in OUTCOMES_BY_KIND[chosen]) or "''"
+        raise UserError(
+            tr(
+                "it was {outcome}, not an outcome of a {kind}: add --outcome ({names}, or '')",
+                outcome=result.value,
+                kind=chosen.label,
+                names=names,
+            )
+        )
+    notes = record.notes
     if note is not None:
-        record.notes = sys.stdin.read() if note == "-" else note
+        notes = sys.stdin.read() if note == "-" else note
+    at = record.at
+    if at_text:
+        at = happened(at_text, now, record.at.astimezone(now.tzinfo).time())
     edited = edit_activity(
         store,
         found,
         kind=chosen,
-        at=happened(at_text, now, record.at.astimezone(now.tzinfo).time())
-        if at_text
-        else record.at,
-        outcome=record.outcome,
+        at=at,
+        outcome=result,
         satisfaction=record.satisfaction if satisfaction is None else satisfaction or None,
-        notes=record.notes,
+        notes=notes,
     )
     echo(tr("Saved the {kind} with {customer}.", kind=edited.kind.label, customer=customer or "?"))
 

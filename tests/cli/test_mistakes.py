@@ -39,8 +39,14 @@ def test_an_activity_is_shown_whole_and_edited(run: Run) -> None:
     data = json.loads(run("activity", "show", short, "--json").output)
     assert (data["notes"], data["outcome"]) == ("A\nB", "no_answer")
     moved = run("activity", "edit", short, "--at", "yesterday 3pm", "--kind", "visit")
-    assert moved.exit_code == 2 and "not an outcome of a visit" in moved.output
+    assert moved.exit_code == 2
+    assert (
+        "it was no_answer, not an outcome of a visit: add --outcome (meeting_held" in moved.output
+    )
     assert json.loads(run("activity", "show", short, "--json").output)["kind"] == "call"
+    email = run("activity", "edit", short, "--kind", "email", "--outcome", "sent")
+    assert email.exit_code == 0, email.output
+    assert run("activity", "edit", short, "--kind", "call", "--outcome", "no answer").exit_code == 0
     moved = run("activity", "edit", short, "--at", "yesterday 3pm", "--outcome", "")
     assert moved.exit_code == 0, moved.output
     data = json.loads(run("activity", "show", short, "--json").output)

@@ -68,6 +68,12 @@ def test_notes_keep_newlines() -> None:
     assert Customer(name="A", notes="line 1\nline 2").notes == "line 1\nline 2"
 
 
+def test_windows_and_old_mac_line_ends_are_lines() -> None:
+    assert Customer(name="A", notes="one\r\ntwo\rthree").notes == "one\ntwo\nthree"
+    with pytest.raises(ValidationError, match="control"):
+        Customer(name="A", notes="bell\x07")
+
+
 def test_phone_forms() -> None:
     for phone in ("+86 21 5555 0100", "(021) 5555-0100", "13800138000", "+1 555 010 0199 ext 12"):
         assert Contact(customer_id="c1", name="N", phone=phone).phone == phone

@@ -84,7 +84,7 @@ def test_an_undo_never_overwrites_a_teammates_newer_change(
     sam.update(Customer, acme.id, name="Acme Pumps Ltd")
     send(sam, li, tmp_path)
     changes = fetch_all(li.db, "SELECT count(*) AS n FROM changes")
-    with pytest.raises(CannotUndo, match="changed since"):
+    with pytest.raises(CannotUndo, match=r"Not undone: the Name of 'Acme Pumps Ltd' changed since"):
         undo(li, mine)
     assert li.require(Customer, acme.id).name == "Acme Pumps Ltd"
     assert fetch_all(li.db, "SELECT count(*) AS n FROM changes") == changes

@@ -47,7 +47,8 @@ def _single_line(text: str) -> str:
 
 
 def _multi_line(text: str) -> str:
-    return _no_control(text, _CONTROL_BUT_LINES)
+    # Lines as Windows and old Macs end them (a pasted note, a CSV file) are lines.
+    return _no_control(text.replace("\r\n", "\n").replace("\r", "\n"), _CONTROL_BUT_LINES)
 
 
 def _blank_to_none(value: object) -> object:

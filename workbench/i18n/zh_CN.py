@@ -1102,7 +1102,6 @@ MESSAGES: dict[str, str] = {
     "nothing in the Trash has the id {id!r} (see workbench trash)": "回收站里没有编号为{id!r}的记录（见 workbench trash）",
     "{count} deletions have ids starting {id!r}: type more of it": "有{count}项删除的编号以{id!r}开头：请多输入几位",
     "{name} is in the Trash: restore that customer ({id}) first": "{name}在回收站里：请先恢复这个客户（{id}）",
-    "the {field} of {kind} {id} changed since (a sync, or a teammate): undoing would overwrite that; change it by hand instead": "{kind} {id}的{field}此后已被更改（同步或同事）：撤销会覆盖它；请手动修改",
     "Deleted {what}; `workbench restore {id}` brings it back.": "已删除{what}；`workbench restore {id}` 可以恢复。",
     "{text!r} starts {count} ids ({names}); type more of it": "有{count}个编号以{text!r}开头（{names}）；请多输入几位",
     "Deleted {what} and {count} record with it; `workbench restore {id}` brings all back.": "已删除{what}及随之的{count}条记录；`workbench restore {id}` 可以全部恢复。",
@@ -1173,6 +1172,10 @@ MESSAGES: dict[str, str] = {
     "Two reps are called {name} ({ids}): type the id of yours.": "有两位销售叫{name}（{ids}）：请输入你的编号。",
     "This database already holds the work of {names}. Who uses it here? If you are one of them, type that name (or its id): this computer becomes theirs too.": "这个数据库已有{names}的工作。这里是谁在用？如果你是其中之一，请输入那个名字（或编号）：这台电脑也将归其所有。",
     "{name} is another rep of the team: two reps of one name cannot be told apart. If you are them on this computer too: `workbench me --claim {id}`": "{name}是团队里的另一位销售：同名的两位销售无法区分。如果你在这台电脑上也是这位：`workbench me --claim {id}`",
+    "it was {outcome}, not an outcome of a {kind}: add --outcome ({names}, or '')": "原结果是{outcome}，不是{kind}的结果：请加上 --outcome（{names}，或 ''）",
+    "Not undone: {changed} (here or on a teammate's computer); undoing would overwrite that, so change it by hand": "未撤销：{changed}（在这台电脑或同事的电脑上）；撤销会覆盖那次更改，请手动修改",
+    "{what} was deleted or restored since": "{what}此后被删除或恢复过",
+    "the {field} of {what} changed since": "{what}的{field}此后已被更改",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

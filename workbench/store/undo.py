@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.domain.merge import FieldChange, resolve
+from workbench.domain.models import entity_label, field_label
 from workbench.i18n import tr
 from workbench.store.claims import NO_OWNERS, own_devices, owned_fields
 from workbench.store.database import Store
@@ -58,7 +59,8 @@ def _take_back(store: Store, entity: Entity, row_id: str, ids: set[str]) -> int:
         if not written:
             continue
         rule = owners if field in owned_fields(entity.name) else NO_OWNERS
-        _still_as_written(entity, row_id, field, of_field, written[-1], rule)
+        if not _still_as_written(field, of_field, written[-1], rule):
+            raise CannotUndo(_changed_since(store, entity, row_id, field))
         before[field] = _value_before(entity, field, of_field, written, rule)
     if any(change.id in ids for change in changes.get("created_at", ())):
         before = {"deleted": True}  # it made the record: every record logs its creation
@@ -67,24 +69,36 @@ def _take_back(store: Store, entity: Entity, row_id: str, ids: set[str]) -> int:
 
 
 def _still_as_written(
-    entity: Entity,
-    row_id: str,
-    field: str,
-    changes: list[FieldChange],
-    last: FieldChange,
-    owners: frozenset[str],
-) -> None:
+    field: str, changes: list[FieldChange], last: FieldChange, owners: frozenset[str]
+) -> bool:
+    """The field holds what `last` wrote, in no conflict."""
     outcome = resolve(changes, field, owners)
-    if outcome.conflicts or outcome.winner.value != last.value:
-        raise CannotUndo(
-            tr(
-                "the {field} of {kind} {id} changed since (a sync, or a teammate): "
-                "undoing would overwrite that; change it by hand instead",
-                field=field,
-                kind=entity.model.__name__.lower(),
-                id=row_id[:8],
-            )
+    return not outcome.conflicts and outcome.winner.value == last.value
+
+
+def _changed_since(store: Store, entity: Entity, row_id: str, field: str) -> str:
+    what = _named(store, entity, row_id)
+    if field == "deleted":
+        changed = tr("{what} was deleted or restored since", what=what)
+    else:
+        changed = tr(
+            "the {field} of {what} changed since", field=field_label(entity.name, field), what=what
         )
+    return tr(
+        "Not undone: {changed} (here or on a teammate's computer); undoing would "
+        "overwrite that, so change it by hand",
+        changed=changed,
+    )
+
+
+def _named(store: Store, entity: Entity, row_id: str) -> str:
+    """A record as a rep knows it: its name or title, else its kind and id."""
+    column = next((c for c in ("name", "title") if c in entity.columns), None)
+    if column:
+        found = store.db.execute(f"SELECT {column} FROM {entity.name} WHERE id = ?", [row_id])
+        if (row := found.fetchone()) and row[0]:
+            return repr(row[0])
+    return f"{entity_label(entity.name)} {row_id[:8]}"
 
 
 def _value_before(
