@@ -104,6 +104,35 @@ async def test_done_on_a_recurring_follow_up_schedules_the_next(
     assert any(row["due_date"] > done.due_date.isoformat() for row in following)
 
 
+async def test_done_shows_the_day_the_series_goes_on_to(tmp_path: Path) -> None:
+    """Every 2 weeks, due Friday: done on Monday, the next is due the Friday
+    two weeks on (its rhythm), not two weeks from today, as the words alone
+    would say. The form shows the day that is saved."""
+    from workbench.domain.when import When
+    from workbench.store.actions import add_follow_up, set_me
+
+    store = open_store(tmp_path / "r.db", clock=FixedClock.at("2026-11-23T09:30:00+08:00"))
+    set_me(store, "Li Wei")
+    acme = store.add(Customer(name="Acme"))
+    rule = "FREQ=WEEKLY;INTERVAL=2"
+    series = add_follow_up(store, acme.id, "Check in", When(date(2026, 11, 20), rrule=rule))
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("d")
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, QuickLogScreen)
+        preview = str(app.screen.query_one(".preview").render())
+        assert preview.startswith("→ Fri 4 Dec"), preview
+        await pilot.press("c", "1", "ctrl+s")
+        await workers_done(app)
+    (following,) = fetch_all(store.db, "SELECT due_date FROM follow_ups WHERE done_at IS NULL")
+    assert following["due_date"] == "2026-12-04"
+    assert store.require(FollowUp, series.id).done_at is not None
+
+
 async def test_snooze_defaults_to_tomorrow(driver: Driver, demo: Store) -> None:
     item = await driver.select(lambda i: i.follow_up_id)
     await driver.press("s")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from workbench.domain.recurrence import rule_dates
+from workbench.domain.recurrence import rest_of_series, rule_dates
 from workbench.i18n import (
     CHINESE,
     day_text,
@@ -55,9 +55,11 @@ __all__ = [
     "describe_due",
     "describe_rrule",
     "examples",
+    "happened",
     "next_occurrence",
     "one_day",
     "parse_when",
+    "series_goes_on",
 ]
 
 MAX_DAYS_AHEAD = 366 * 10
@@ -128,6 +130,17 @@ def one_day(text: str, now: datetime) -> date:
     if when.rrule or when.at is not None:
         raise WhenError(tr("{text}: give one day, e.g. dec 25 or 2026-12-25", text=repr(text)))
     return when.day
+
+
+def series_goes_on(rule: str, due: date, at: time | None, today: date) -> When | None:
+    """The next of a recurring follow-up done `today`: its rhythm continues
+    from its due date (a weekly call due Friday and done Monday is next due
+    the Friday after), or None when it was the series' last."""
+    rest = rest_of_series(rule, due, max(today, due))
+    if rest is None:
+        return None
+    rule = rest.rule if rest.last is None else f"{rest.rule};UNTIL={rest.last:%Y%m%d}"
+    return When(rest.first, at, rule)
 
 
 def happened(text: str, now: datetime, time_of_day: time) -> datetime:

@@ -19,8 +19,7 @@ from workbench.domain.models import (
     StageMove,
     Target,
 )
-from workbench.domain.recurrence import rest_of_series
-from workbench.domain.when import When, WhenError
+from workbench.domain.when import When, WhenError, series_goes_on
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store
 from workbench.store.lookup import NoSuchCustomer, find_customer, rep_named, rep_to_claim
@@ -351,17 +350,11 @@ def complete_follow_up(
         if next_when is not None:
             return add_follow_up(store, done.customer_id, done.title, next_when, done.deal_id)
         if done.recurrence and repeat:
-            after = max(store.clock.today(), done.due_date)
-            if (rest := rest_of_series(done.recurrence, done.due_date, after)) is None:
+            today = store.clock.today()
+            goes_on = series_goes_on(done.recurrence, done.due_date, done.due_time, today)
+            if goes_on is None:
                 return None  # the series' last one: done, and nothing after it
-            rule = rest.rule if rest.last is None else f"{rest.rule};UNTIL={rest.last:%Y%m%d}"
-            return add_follow_up(
-                store,
-                done.customer_id,
-                done.title,
-                When(rest.first, done.due_time, rule),
-                done.deal_id,
-            )
+            return add_follow_up(store, done.customer_id, done.title, goes_on, done.deal_id)
     return None
 
 

@@ -89,13 +89,17 @@ class WhenField(Vertical):
         optional: bool = True,
         allow_past: bool = False,
         empty: str | None = None,
+        means: When | None = None,
         id: str | None = None,
     ) -> None:
-        """`empty`: what an empty optional field means (default: no follow-up)."""
+        """`empty`: what an empty optional field means (default: no follow-up);
+        `means`: what `value`, left as it is, stands for (a series' rhythm
+        goes on from its due date, not from today as the words alone would)."""
         super().__init__(id=id)
         self.now = now
         self.optional = optional
         self.empty = empty
+        self.means = (value, means) if means is not None else None
         self.allow_past = allow_past
         self._input = Input(value=value, compact=True, placeholder=placeholder)
         self._preview = Static("", classes="preview")
@@ -130,6 +134,8 @@ class WhenField(Vertical):
             self._preview.set_class(bool(text.strip()), "-error")
             return
         self._preview.remove_class("-error")
+        if self.means and text.strip() == self.means[0].strip():
+            when = self.means[1]
         shown = f"→ {when.describe(self.now.date())}" if when else self.empty or tr("no follow-up")
         self._preview.update(Text(shown))
 

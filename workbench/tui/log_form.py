@@ -18,8 +18,15 @@ from textual.widgets import Input, Label, Static
 
 from workbench.domain.agenda import Item
 from workbench.domain.display import printable
-from workbench.domain.models import OUTCOMES_BY_KIND, ActivityKind, Customer, Deal, Outcome
-from workbench.domain.when import When, WhenError, describe_rrule
+from workbench.domain.models import (
+    OUTCOMES_BY_KIND,
+    ActivityKind,
+    Customer,
+    Deal,
+    FollowUp,
+    Outcome,
+)
+from workbench.domain.when import When, WhenError, describe_rrule, series_goes_on
 from workbench.i18n import day_text, tr
 from workbench.store import actions
 from workbench.store.database import Store
@@ -81,11 +88,13 @@ class QuickLogScreen(FormScreen[LogRequest]):
         customer_name: str | None = None,
         heading: str | None = None,
         next_text: str = "",
+        next_means: When | None = None,
         lookup: Callable[[str], list[str]] = lambda _: [],
         offer: str | None = None,
     ) -> None:
         super().__init__()
         self.now = now
+        self.next_means = next_means  # the series' next, which next_text left as is keeps
         self.customer_id = customer_id
         self.customer_name = customer_name
         self.heading = heading
@@ -125,6 +134,7 @@ class QuickLogScreen(FormScreen[LogRequest]):
             yield WhenField(
                 self.now,
                 value=self.next_text,
+                means=self.next_means,
                 id="next",
                 placeholder=tr("e.g. next tue, 3d, every 2 weeks, 明天 (empty: none)"),
             )
@@ -268,12 +278,19 @@ def needs_customer(app: WorkbenchApp, deal: str | None) -> None:
 def complete(app: WorkbenchApp, item: Item) -> None:
     """`d` on a follow-up: what happened, and the next one (a rhythm continues)."""
     assert item.follow_up_id  # (Today offers d on follow-ups only)
+    done = app.store.require(FollowUp, item.follow_up_id)
+    goes_on = None
+    if done.recurrence:
+        today = app.store.clock.today()
+        goes_on = series_goes_on(done.recurrence, done.due_date, done.due_time, today)
     screen = QuickLogScreen(
         app.store.clock.now(),
         customer_id=item.customer_id,
         customer_name=item.customer,
         heading=tr("Done: {what}", what=item.what),
-        next_text=describe_rrule(item.recurrence) if item.recurrence else "",
+        # The rhythm, when the series goes on (its last one: nothing after it).
+        next_text=describe_rrule(done.recurrence) if goes_on else "",
+        next_means=goes_on,
     )
     app.ask(screen, partial(_save_done, app.store, item.follow_up_id))
 
