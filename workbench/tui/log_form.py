@@ -289,7 +289,7 @@ def complete(app: WorkbenchApp, item: Item) -> None:
         customer_name=item.customer,
         heading=tr("Done: {what}", what=item.what),
         # The rhythm, when the series goes on (its last one: nothing after it).
-        next_text=describe_rrule(done.recurrence) if goes_on else "",
+        next_text=describe_rrule(done.recurrence) if done.recurrence and goes_on else "",
         next_means=goes_on,
     )
     app.ask(screen, partial(_save_done, app.store, item.follow_up_id))
