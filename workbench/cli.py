@@ -997,7 +997,7 @@ def deal(env: Env, deal_id: str, customer: str | None) -> None:
     "--on",
     "closed",
     metavar="DAY",
-    help=tr("Won or lost: the day it closed (default today): 2026-11-20, yesterday, last fri."),
+    help=tr("Won or lost: the day it closed (default today): 2026-11-20, yesterday."),
 )
 @click.option("--reason", help=tr("Won or lost: why."))
 @store_options

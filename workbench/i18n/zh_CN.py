@@ -1086,7 +1086,7 @@ MESSAGES: dict[str, str] = {
     "--note, --outcome and --satisfaction go with --log KIND (what happened: a call…)": "--note、--outcome 和 --satisfaction 需要配合 --log 类型（发生了什么：电话…）",
     "How satisfied the customer is, 1-5 (with --log).": "客户满意度，1-5（配合 --log）。",
     "{name!r} starts several reps' names ({known}); type more of it": "{name!r} 是多位销售姓名的开头（{known}）；请多输入几个字",
-    "Won or lost: the day it closed (default today): 2026-11-20, yesterday, last fri.": "赢单或输单：成交日期（默认今天）：2026-11-20、昨天、上周五。",
+    "Won or lost: the day it closed (default today): 2026-11-20, yesterday.": "赢单或输单：成交日期（默认今天）：2026-11-20、yesterday。",
     "Won or lost: why.": "赢单或输单：原因。",
     "Move a deal (ID as `deals` lists it) to STAGE, a key as `stages` lists\nthem: `won` and `lost` close it from any stage, an open stage reopens it.": "把商机（ID 见 `deals` 列表）移到 STAGE 阶段（键名见 `stages` 列表）：\n`won` 和 `lost` 可从任何阶段结单，移回进行中的阶段即重新打开。",
     "Done too": "同时完成",
