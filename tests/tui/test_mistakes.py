@@ -157,10 +157,10 @@ async def test_today_deletes_a_follow_up_and_undo_brings_it_back(book: Store) ->
         (follow_up,) = fetch_all(book.db, "SELECT id FROM follow_ups")
         await keys(pilot, "x")
         assert book.require(FollowUp, follow_up["id"]).deleted
-        assert "Deleted Send the quote · ctrl+z undoes" in told(app)
+        assert "Deleted Send the quote · Acme Pumps · ctrl+z undoes" in told(app)
         await keys(pilot, "ctrl+z")
         assert not book.require(FollowUp, follow_up["id"]).deleted
-        assert "Undone: Deleted Send the quote" in told(app)
+        assert "Undone: Deleted Send the quote · Acme Pumps" in told(app)
         await keys(pilot, "ctrl+z")
         assert told(app)[-1] == "Nothing to undo"
 

@@ -1152,7 +1152,6 @@ MESSAGES: dict[str, str] = {
     "Trash: deleted records": "回收站：已删除的记录",
     "What was deleted, by whom; r restores it": "删除了什么、由谁删除；按 r 恢复",
     "Delete {what}?": "删除{what}？",
-    "It goes to the Trash (palette: Trash) with what belongs to it; r there, or ctrl+z now, brings it all back.": "它和所属的记录一起进入回收站（命令面板：回收站）；在那里按 r，或现在按 ctrl+z，可全部恢复。",
     "Deleted {what} and {count} record with it": "已删除{what}及随之的{count}条记录",
     "Deleted {what} and {count} records with it": "已删除{what}及随之的{count}条记录",
     "Deleted {what}": "已删除{what}",
@@ -1176,6 +1175,8 @@ MESSAGES: dict[str, str] = {
     "Not undone: {changed} (here or on a teammate's computer); undoing would overwrite that, so change it by hand": "未撤销：{changed}（在这台电脑或同事的电脑上）；撤销会覆盖那次更改，请手动修改",
     "{what} was deleted or restored since": "{what}此后被删除或恢复过",
     "the {field} of {what} changed since": "{what}的{field}此后已被更改",
+    "It goes to the Trash with {count} record that belongs to it; r there (palette: Trash), or ctrl+z now, brings it all back.": "它和所属的{count}条记录一起进入回收站；在那里按 r（命令面板：回收站），或现在按 ctrl+z，可全部恢复。",
+    "It goes to the Trash with the {count} records that belong to it; r there (palette: Trash), or ctrl+z now, brings it all back.": "它和所属的{count}条记录一起进入回收站；在那里按 r（命令面板：回收站），或现在按 ctrl+z，可全部恢复。",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

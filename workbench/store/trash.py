@@ -75,18 +75,21 @@ def delete(store: Store, kind: str, record_id: str) -> Deletion:
     with store.transaction():
         if not _live(store, model.entity, record_id):
             raise NotFound(tr("no {kind} {id} to delete", kind=kind, id=record_id))
-        taken = [(model.entity, record_id)]
-        for table, column, more in _TAKES.get(kind, ()):
-            taken += [
-                (table, found)
-                for (found,) in store.db.execute(
-                    f"SELECT id FROM {table} WHERE {column} = ? AND deleted = 0 {more} ORDER BY id",
-                    [record_id],
-                )
-            ]
-        for table, taken_id in taken:
+        for table, taken_id in [(model.entity, record_id), *taken_with(store, kind, record_id)]:
             store.write_fields(ENTITIES[table], taken_id, {"deleted": True})
     return next(d for d in trash(store) if d.id == record_id)
+
+
+def taken_with(store: Store, kind: str, record_id: str) -> list[tuple[str, str]]:
+    """(table, id) of the live records a delete of this one takes with it."""
+    return [
+        (table, found)
+        for table, column, more in _TAKES.get(kind, ())
+        for (found,) in store.db.execute(
+            f"SELECT id FROM {table} WHERE {column} = ? AND deleted = 0 {more} ORDER BY id",
+            [record_id],
+        )
+    ]
 
 
 def _live(store: Store, table: str, record_id: str) -> bool:

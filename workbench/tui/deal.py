@@ -148,8 +148,7 @@ class DealScreen(Pane):
         deal_form.edit_deal(self.workbench, self.deal_id)
 
     def action_delete(self) -> None:
-        title = self.store.require(Deal, self.deal_id).title
-        trash_view.delete(self.workbench, "deal", self.deal_id, title)
+        trash_view.delete_deal(self.workbench, self.deal_id)
 
     def action_close(self, kind: str) -> None:
         deal_form.close_deal(self.workbench, self.deal_id, StageKind(kind))

@@ -139,7 +139,7 @@ class WorkbenchCommands(Provider):
             ),
             (
                 tr("Trash: deleted records"),
-                lambda: app.push_screen(trash_view.TrashScreen()),
+                lambda: trash_view.open_trash(app),
                 tr("What was deleted, by whom; r restores it"),
             ),
             (

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from workbench.domain import pipeline
 from workbench.domain.display import deal_customer, printable
-from workbench.domain.models import Deal, Stage
+from workbench.domain.models import Stage
 from workbench.domain.money import format_money
 from workbench.domain.periods import period_named
 from workbench.domain.stages import StageKind
@@ -405,8 +405,7 @@ class PipelineScreen(Pane):
         if self._until_shown(self.action_delete_deal):
             return
         if deal_id := self.focused_card():
-            title = self.workbench.store.require(Deal, deal_id).title
-            trash_view.delete(self.workbench, "deal", deal_id, title)
+            trash_view.delete_deal(self.workbench, deal_id)
 
     def action_filter(self) -> None:
         store = self.workbench.store

@@ -177,7 +177,8 @@ class TodayScreen(Pane):
 
     def action_delete(self) -> None:
         if (item := self._follow_up()) and item.follow_up_id:
-            trash_view.delete(self.workbench, "follow-up", item.follow_up_id, item.what)
+            what = f"{item.what} · {item.customer}"  # titles repeat: "回访客户"
+            trash_view.delete(self.workbench, "follow-up", item.follow_up_id, what)
 
     def action_new_follow_up(self) -> None:
         if item := self.selected():

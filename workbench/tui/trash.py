@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import ActivityKind
+from workbench.domain.models import ActivityKind, Customer, Deal
 from workbench.i18n import tr, tr_n
 from workbench.store import trash
 from workbench.store.database import Store
@@ -103,6 +103,12 @@ class TrashScreen(TablePane):
             self.workbench.write(change, tr("Restored {what}", what=what(deletion)))
 
 
+def open_trash(app: WorkbenchApp) -> None:
+    """The Trash, unless it is the screen shown (no second copy to esc from)."""
+    if not isinstance(app.screen, TrashScreen):
+        app.push_screen(TrashScreen())
+
+
 class ConfirmScreen(FormScreen[bool]):
     """Yes or no to a delete that takes more than one record."""
 
@@ -132,13 +138,28 @@ def delete(app: WorkbenchApp, kind: str, record_id: str, name: str) -> None:
     if kind not in ("customer", "deal"):
         app.write(partial(_delete, store, kind, record_id), _deleted(kind, name, 0))
         return
+    with store.lock:
+        others = len(trash.taken_with(store, kind, record_id))
     question = tr("Delete {what}?", what=printable(name))
-    detail = tr(
-        "It goes to the Trash (palette: Trash) with what belongs to it; "
-        "r there, or ctrl+z now, brings it all back."
+    detail = tr_n(
+        "It goes to the Trash with {count} record that belongs to it; r there "
+        "(palette: Trash), or ctrl+z now, brings it all back.",
+        "It goes to the Trash with the {count} records that belong to it; r there "
+        "(palette: Trash), or ctrl+z now, brings it all back.",
+        others,
     )
     screen = ConfirmScreen(question, detail)
     app.ask(screen, lambda _: _deleted(kind, name, _delete(store, kind, record_id)))
+
+
+def delete_deal(app: WorkbenchApp, deal_id: str) -> None:
+    """A deal, named with its customer: two customers' deals may share a title."""
+    store = app.store
+    with store.lock:
+        deal = store.require(Deal, deal_id)
+        customer = store.get(Customer, deal.customer_id) if deal.customer_id else None
+    name = f"{deal.title} · {customer.name}" if customer else deal.title
+    delete(app, "deal", deal_id, name)
 
 
 def _delete(store: Store, kind: str, record_id: str) -> int:
