@@ -1,8 +1,11 @@
 """A delete, a restore and an undo are changes like any other: they reach a
 teammate, and what a teammate wrote meanwhile is never lost."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.sync.bundles import content, send
 from workbench.domain.clock import FixedClock
@@ -12,7 +15,8 @@ from workbench.store.account import load_account
 from workbench.store.actions import add_deal, log_activity, set_me
 from workbench.store.database import Store
 from workbench.store.pipeline import move_deal
-from workbench.store.undo import undo
+from workbench.store.undo import CannotUndo, undo
+from workbench.sync.conflicts import keep, list_conflicts
 
 
 def _acme(li: Store, sam: Store, folder: Path) -> Customer:
@@ -65,3 +69,66 @@ def test_a_call_logged_while_its_customer_was_deleted_is_kept(
     assert content(li) == content(sam)
     trash.restore(li, acme.id)  # the customer comes back with Sam's call on its timeline
     assert [entry.notes for entry in load_account(li, acme.id).timeline] == ["Called"]
+
+
+def _conflict(
+    pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], folder: Path
+) -> tuple[Store, Customer]:
+    li, sam = pair
+    acme = li.add(Customer(name="Acme"))
+    send(li, sam, folder)
+    li.update(Customer, acme.id, name="Acme Li")
+    clocks[1].advance(timedelta(minutes=1))
+    sam.update(Customer, acme.id, name="Acme Sam")
+    send(sam, li, folder)
+    return li, acme
+
+
+def _stamps(store: Store, write: Callable[[], object]) -> list[str]:
+    mark = len(store.written)
+    write()
+    return store.written[mark:]
+
+
+@pytest.mark.parametrize("settle", ["keep", "edit"])
+def test_an_undo_never_throws_away_a_conflict_that_was_settled(
+    pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], tmp_path: Path, settle: str
+) -> None:
+    li, acme = _conflict(pair, clocks, tmp_path)
+    (crossed,) = list_conflicts(li)
+    if settle == "keep":
+        stamps = _stamps(li, lambda: keep(li, crossed, crossed.other))
+    else:
+        stamps = _stamps(li, lambda: li.update(Customer, acme.id, name="Acme X"))
+    before = content(li)
+    with pytest.raises(CannotUndo, match="settled a conflict"):
+        undo(li, stamps)
+    assert content(li) == before
+
+
+def test_an_undo_never_overwrites_a_teammate_who_wrote_the_same(
+    pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], tmp_path: Path
+) -> None:
+    li, sam = pair
+    acme = li.add(Customer(name="Acme"))
+    send(li, sam, tmp_path)
+    mine = _stamps(li, lambda: li.update(Customer, acme.id, name="Acme Ltd"))
+    clocks[1].advance(timedelta(minutes=1))
+    sam.update(Customer, acme.id, name="Acme Ltd")  # Sam, on his own, the same name, later
+    send(sam, li, tmp_path)
+    with pytest.raises(CannotUndo, match="changed since"):
+        undo(li, mine)
+
+
+def test_an_undone_customer_never_leaves_a_teammates_deal_over_it(
+    pair: tuple[Store, Store], tmp_path: Path
+) -> None:
+    li, sam = pair
+    made = _stamps(li, lambda: li.add(Customer(name="Acme")))
+    (acme,) = [row[0] for row in li.db.execute("SELECT id FROM customers")]
+    send(li, sam, tmp_path)
+    add_deal(sam, Deal(customer_id=acme, title="Pumps", currency="CNY", stage="lead"))
+    send(sam, li, tmp_path)
+    with pytest.raises(CannotUndo, match="has records of its own since"):
+        undo(li, made)
+    assert not li.require(Customer, acme).deleted

@@ -1177,6 +1177,8 @@ MESSAGES: dict[str, str] = {
     "the {field} of {what} changed since": "{what}的{field}此后已被更改",
     "It goes to the Trash with {count} record that belongs to it; r there (palette: Trash), or ctrl+z now, brings it all back.": "它和所属的{count}条记录一起进入回收站；在那里按 r（命令面板：回收站），或现在按 ctrl+z，可全部恢复。",
     "It goes to the Trash with the {count} records that belong to it; r there (palette: Trash), or ctrl+z now, brings it all back.": "它和所属的{count}条记录一起进入回收站；在那里按 r（命令面板：回收站），或现在按 ctrl+z，可全部恢复。",
+    "Not undone: that settled a conflict on the {field} of {what}; the values it chose between are not kept apart again. Change it by hand instead": "未撤销：那次操作解决了{what}的{field}上的冲突；它所选择的几个值不会再分开保留。请手动修改",
+    "Not undone: {what} has records of its own since; delete it (x), which takes them along, or keep it": "未撤销：{what}此后有了自己的记录；请删除它（x，会连同这些记录一起删除），或保留它",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -34,8 +34,10 @@ def undo(store: Store, stamps: Sequence[str]) -> int:
     changed = 0
     with store.transaction():
         for stamp in reversed(stamps):
-            for (entity, row_id), ids in _written(store, stamp).items():
-                changed += _take_back(store, ENTITIES[entity], row_id, ids)
+            written = _written(store, stamp)
+            rows = {row_id for _, row_id in written}
+            for (entity, row_id), ids in written.items():
+                changed += _take_back(store, ENTITIES[entity], row_id, ids, rows)
     return changed
 
 
@@ -50,30 +52,85 @@ def _written(store: Store, stamp: str) -> dict[tuple[str, str], set[str]]:
     return found
 
 
-def _take_back(store: Store, entity: Entity, row_id: str, ids: set[str]) -> int:
+def _take_back(store: Store, entity: Entity, row_id: str, ids: set[str], rows: set[str]) -> int:
+    """Write back what the changes `ids` replaced in one record (`rows`: the
+    records the same write touched, which go back with it)."""
     changes = store.field_changes(entity.name, row_id)
     owners = own_devices(store.db, entity.name, [row_id]).get(row_id, NO_OWNERS)
     before: dict[str, Any] = {}
     for field, of_field in changes.items():
-        written = [change for change in of_field if change.id in ids]
+        written = sorted((c for c in of_field if c.id in ids), key=lambda c: c.seq)
         if not written:
             continue
         rule = owners if field in owned_fields(entity.name) else NO_OWNERS
-        if not _still_as_written(field, of_field, written[-1], rule):
+        if not _still_as_written(store.device, field, of_field, written[-1], rule):
             raise CannotUndo(_changed_since(store, entity, row_id, field))
+        if len(_superseded(written)) > 1:
+            raise CannotUndo(_settled(store, entity, row_id, field))
         before[field] = _value_before(entity, field, of_field, written, rule)
     if any(change.id in ids for change in changes.get("created_at", ())):
         before = {"deleted": True}  # it made the record: every record logs its creation
+    if before.get("deleted") is True:  # (a creation or a restore taken back)
+        _refuse_if_taken_since(store, entity, row_id, rows)
     store.write_fields(entity, row_id, before)
     return 1
 
 
 def _still_as_written(
-    field: str, changes: list[FieldChange], last: FieldChange, owners: frozenset[str]
+    device: str, field: str, changes: list[FieldChange], last: FieldChange, owners: frozenset[str]
 ) -> bool:
-    """The field holds what `last` wrote, in no conflict."""
+    """The field holds what `last` wrote, in no conflict, and no other
+    computer wrote it without having seen `last` (a teammate who set the
+    same value meanwhile set it too: an undo would overwrite them). Later
+    changes of this computer's (an undo of a later write) may be there."""
     outcome = resolve(changes, field, owners)
-    return not outcome.conflicts and outcome.winner.value == last.value
+    if outcome.conflicts or outcome.winner.value != last.value:
+        return False
+    seen = _ancestors(changes, last)
+    return all(c.origin == device or c.id in seen or c is last for c in changes)
+
+
+def _ancestors(changes: list[FieldChange], last: FieldChange) -> set[str]:
+    """The ids of the changes `last` saw: those it superseded, and theirs."""
+    by_id = {change.id: change for change in changes}
+    seen: set[str] = set()
+    todo = list(last.prev)
+    while todo:
+        if (change_id := todo.pop()) not in seen:
+            seen.add(change_id)
+            todo.extend(by_id[change_id].prev if change_id in by_id else ())
+    return seen
+
+
+def _superseded(written: list[FieldChange]) -> set[str]:
+    ids = {change.id for change in written}
+    return {old for change in written for old in change.prev} - ids
+
+
+def _settled(store: Store, entity: Entity, row_id: str, field: str) -> str:
+    return tr(
+        "Not undone: that settled a conflict on the {field} of {what}; the values "
+        "it chose between are not kept apart again. Change it by hand instead",
+        field=field_label(entity.name, field),
+        what=_named(store, entity, row_id),
+    )
+
+
+def _refuse_if_taken_since(store: Store, entity: Entity, row_id: str, rows: set[str]) -> None:
+    """A customer or deal made by the write being undone that has records of
+    its own since (a teammate's deal, a contact) is deleted with them, not
+    left over them."""
+    from workbench.store.trash import KINDS, taken_with
+
+    kind = next((k for k, model in KINDS.items() if model.entity == entity.name), None)
+    if kind is not None and any(r not in rows for _, r in taken_with(store, kind, row_id)):
+        raise CannotUndo(
+            tr(
+                "Not undone: {what} has records of its own since; delete it (x), "
+                "which takes them along, or keep it",
+                what=_named(store, entity, row_id),
+            )
+        )
 
 
 def _changed_since(store: Store, entity: Entity, row_id: str, field: str) -> str:
@@ -110,8 +167,7 @@ def _value_before(
 ) -> Any:
     """The field's value before `written`: the changes they superseded (by the
     merge rule, if several), or no value if they were its first."""
-    ids = {change.id for change in written}
-    superseded = {old for change in written for old in change.prev} - ids
+    superseded = _superseded(written)
     earlier = [change for change in changes if change.id in superseded]
     if not earlier:
         return _no_value(entity, field)
