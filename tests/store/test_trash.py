@@ -68,7 +68,7 @@ def test_what_was_deleted_apart_comes_back_apart(store: Store, acme: Customer) -
     trash.delete(store, "contact", ids["contact"])
     trash.delete(store, "customer", acme.id)
     assert [d.kind for d in trash.trash(store)] == ["customer", "contact"]
-    with pytest.raises(NotFound, match="restore that customer"):
+    with pytest.raises(NotFound, match="is in the Trash: restore it"):
         trash.restore(store, ids["contact"])
     trash.restore(store, acme.id)
     assert store.require(Contact, ids["contact"]).deleted, "it was deleted on its own"
@@ -108,3 +108,14 @@ def test_nothing_to_delete_or_restore_is_said(store: Store, acme: Customer) -> N
         trash.restore(store, "zzzz")
     with pytest.raises(NotFound, match="nothing in the Trash"):
         trash.restore(store, "")
+
+
+def test_a_follow_up_comes_back_only_with_its_deal(store: Store, acme: Customer) -> None:
+    ids = _book(store, acme)
+    trash.delete(store, "follow-up", ids["open"])
+    trash.delete(store, "deal", ids["deal"])
+    with pytest.raises(NotFound, match="'Pumps' is in the Trash: restore it"):
+        trash.restore(store, ids["open"].upper()[:8])  # ids are read whatever their case
+    trash.restore(store, ids["deal"])
+    trash.restore(store, ids["open"])
+    assert not store.require(FollowUp, ids["open"]).deleted

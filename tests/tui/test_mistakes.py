@@ -77,6 +77,24 @@ async def test_an_activity_opens_whole_and_is_corrected(book: Store) -> None:
         assert "meeting held" not in card(app)
 
 
+async def test_a_note_corrected_moves_no_time(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db", clock=FixedClock.at("2026-11-23T09:30:17+08:00"))
+    set_me(store, "Li Wei")
+    acme = store.add(Customer(name="Acme Pumps"))
+    call = log_activity(store, ActivityKind.CALL, acme, note="Hi").activity  # at 09:30:17
+    app = WorkbenchApp(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_acme(pilot)
+        await keys(pilot, "tab", "enter", "e", "tab", "tab", "tab", "tab", *" there", "ctrl+s")
+    edited = store.require(Activity, call.id)
+    assert (edited.notes, edited.at) == ("Hi there", call.at)
+    fields = store.db.execute(
+        "SELECT DISTINCT field FROM changes WHERE row_id = ? AND hlc != ?",
+        [call.id, call.updated_at],
+    ).fetchall()
+    assert fields == [("notes",)], "only the note changed"
+
+
 async def test_a_moment_still_to_come_is_refused_in_the_form(book: Store) -> None:
     app = WorkbenchApp(book)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -1101,7 +1101,6 @@ MESSAGES: dict[str, str] = {
     "no {kind} {id} to delete": "没有可删除的{kind} {id}",
     "nothing in the Trash has the id {id!r} (see workbench trash)": "回收站里没有编号为{id!r}的记录（见 workbench trash）",
     "{count} deletions have ids starting {id!r}: type more of it": "有{count}项删除的编号以{id!r}开头：请多输入几位",
-    "{name} is in the Trash: restore that customer ({id}) first": "{name}在回收站里：请先恢复这个客户（{id}）",
     "Deleted {what}; `workbench restore {id}` brings it back.": "已删除{what}；`workbench restore {id}` 可以恢复。",
     "{text!r} starts {count} ids ({names}); type more of it": "有{count}个编号以{text!r}开头（{names}）；请多输入几位",
     "Deleted {what} and {count} record with it; `workbench restore {id}` brings all back.": "已删除{what}及随之的{count}条记录；`workbench restore {id}` 可以全部恢复。",
@@ -1179,6 +1178,7 @@ MESSAGES: dict[str, str] = {
     "It goes to the Trash with the {count} records that belong to it; r there (palette: Trash), or ctrl+z now, brings it all back.": "它和所属的{count}条记录一起进入回收站；在那里按 r（命令面板：回收站），或现在按 ctrl+z，可全部恢复。",
     "Not undone: that settled a conflict on the {field} of {what}; the values it chose between are not kept apart again. Change it by hand instead": "未撤销：那次操作解决了{what}的{field}上的冲突；它所选择的几个值不会再分开保留。请手动修改",
     "Not undone: {what} has records of its own since; delete it (x), which takes them along, or keep it": "未撤销：{what}此后有了自己的记录；请删除它（x，会连同这些记录一起删除），或保留它",
+    "{name} is in the Trash: restore it ({id}) first": "{name}在回收站里：请先恢复它（{id}）",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

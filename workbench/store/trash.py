@@ -153,7 +153,7 @@ def _rep_of(store: Store, device: str) -> str | None:
 
 def find(store: Store, text: str) -> Deletion:
     """The deletion that took the record whose id is or starts with `text`."""
-    text = text.strip()
+    text = text.strip().lower()
     found = (
         [d for d in trash(store) if any(i.startswith(text) for _, i in d.records)] if text else []
     )
@@ -184,18 +184,20 @@ def _refuse_orphans(store: Store, deletion: Deletion) -> None:
     customer must come back first)."""
     coming = {row_id for _, row_id in deletion.records}
     for table, row_id in deletion.records:
-        if table == "customers":
-            continue
-        found = store.db.execute(
-            f"SELECT c.id, c.name FROM {table} r JOIN customers c ON c.id = r.customer_id "
-            "WHERE r.id = ? AND c.deleted = 1 AND c.merged_into IS NULL",
-            [row_id],
-        ).fetchone()
-        if found and found[0] not in coming:
-            raise NotFound(
-                tr(
-                    "{name} is in the Trash: restore that customer ({id}) first",
-                    name=repr(found[1]),
-                    id=found[0][:8],
+        for parent, column in (("customers", "customer_id"), ("deals", "deal_id")):
+            if column not in ENTITIES[table].columns:
+                continue
+            merged = "AND p.merged_into IS NULL" if parent == "customers" else ""
+            found = store.db.execute(
+                f"SELECT p.id, p.{_LABEL[parent]} FROM {table} r JOIN {parent} p "
+                f"ON p.id = r.{column} WHERE r.id = ? AND p.deleted = 1 {merged}",
+                [row_id],
+            ).fetchone()
+            if found and found[0] not in coming:
+                raise NotFound(
+                    tr(
+                        "{name} is in the Trash: restore it ({id}) first",
+                        name=repr(found[1]),
+                        id=found[0][:8],
+                    )
                 )
-            )

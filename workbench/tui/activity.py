@@ -251,9 +251,11 @@ class ActivityFormScreen(FormScreen[ActivityEdit]):
 
     def action_save(self) -> None:
         field = self.query_one("#at", Input)
-        time_of_day = self.activity.at.astimezone(self.now.tzinfo).time()
-        try:
-            at = happened(field.value, self.now, time_of_day)
+        local = self.activity.at.astimezone(self.now.tzinfo)
+        try:  # left as shown, it keeps its seconds: a note's edit moves no time
+            at = self.activity.at
+            if field.value.strip() != f"{local:{MOMENT}}":
+                at = happened(field.value, self.now, local.time())
         except WhenError as error:
             self.problem(str(error))
             field.focus()

@@ -32,6 +32,7 @@ class Entry:
 class History:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
+        self.undoing = False  # an undo is being written
 
     def record(self, store: Store, write: Callable[[], R], said: Callable[[R], str]) -> R:
         """Run `write` (under the store's lock) and note what it committed."""
@@ -44,12 +45,31 @@ class History:
 
 
 def undo_last(app: WorkbenchApp) -> None:
-    """ctrl+z: take back the session's last write."""
-    if not app.history.entries:
+    """ctrl+z: take back the session's last write, one at a time (a ctrl+z
+    typed while one runs waits for the next press)."""
+    history = app.history
+    if history.undoing:
+        return
+    if not history.entries:
         app.notify(tr("Nothing to undo"), timeout=3)
         return
-    from workbench.store.undo import undo  # (with the record models: not at start)
+    history.undoing = True
+    app.run_worker(partial(_undo, app, history.entries[-1]), thread=True, exit_on_error=False)
 
-    entry = app.history.entries.pop()
-    change = partial(undo, app.store, entry.stamps)
-    app.write(change, tr("Undone: {what}", what=entry.said), undoable=False)
+
+def _undo(app: WorkbenchApp, entry: Entry) -> None:
+    """Leaves the list once undone, or once it never can be; a busy database
+    keeps it for the next ctrl+z."""
+    from workbench.store.undo import CannotUndo, undo  # (with the record models: not at start)
+
+    try:
+        with app.store.lock:
+            undo(app.store, entry.stamps)
+    except CannotUndo:
+        app.history.entries.remove(entry)
+        raise
+    else:
+        app.history.entries.remove(entry)
+        app.call_from_thread(app.say_written, tr("Undone: {what}", what=entry.said))
+    finally:
+        app.history.undoing = False
