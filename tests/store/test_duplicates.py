@@ -249,3 +249,30 @@ def test_a_merge_that_cannot_be(store: Store, twins: tuple[Customer, Customer]) 
     duplicates.merge(store, acme.id, twin.id, {})
     with pytest.raises(NotFound, match="merged already"):
         duplicates.merge(store, acme.id, twin.id, {})
+
+
+def test_a_merge_moves_a_deal_in_the_trash_whose_stage_went(store: Store, me: Rep) -> None:
+    from workbench.store import trash
+    from workbench.store.actions import add_deal
+    from workbench.store.pipeline import delete_stage
+
+    first, second = store.add(Customer(name="Acme")), store.add(Customer(name="Acme Pumps"))
+    merged = max(first.id, second.id)  # the merge keeps the smaller id: the other's go over
+    deal = add_deal(store, Deal(customer_id=merged, title="Pumps", currency="CNY", stage="lead"))
+    trash.delete(store, "deal", deal.id)
+    delete_stage(store, "lead", move_to="qualified")
+    duplicates.merge(store, first.id, second.id, {})
+    assert store.require(Deal, deal.id).customer_id == min(first.id, second.id)
+
+
+def test_a_merge_taken_back_by_ctrl_z_is_not_offered_again(store: Store, me: Rep) -> None:
+    from workbench.store.undo import undo
+
+    first = store.add(Customer(name="Acme", phone="+86 21 5555 0100"))
+    second = store.add(Customer(name="Acme Pumps", phone="+86 21 5555 0199"))
+    mark = len(store.written)
+    duplicates.merge(store, first.id, second.id, {})
+    undo(store, store.written[mark:])
+    assert duplicates.last_merge(store) is None, "u would take back newer edits"
+    with pytest.raises(NotFound, match="no merge to undo"):
+        duplicates.undo_last_merge(store)

@@ -27,6 +27,7 @@ from workbench.domain.models import (
 )
 from workbench.i18n import tr
 from workbench.store.database import NotFound, Store, chunks, fetch_all
+from workbench.store.schema import ENTITIES
 
 # A key shared by more customers than this says little (a group's shared
 # switchboard, a common person's name) and would make too many pairs to review.
@@ -274,8 +275,8 @@ def merge(store: Store, first_id: str, second_id: str, chosen: dict[str, Any]) -
                     f"SELECT id FROM {model.entity} WHERE customer_id = ?", [merged_id]
                 )
             ]
-            for record_id in ids:
-                store.update(model, record_id, customer_id=survivor_id)
+            for record_id in ids:  # (deleted ones too, which need not be valid: in the Trash)
+                store.write_fields(ENTITIES[model.entity], record_id, {"customer_id": survivor_id})
             record.moved[model.entity] = ids
         store.update(Customer, merged_id, deleted=True, merged_into=survivor_id)
         result = store.update(Customer, survivor_id, **values)
@@ -289,8 +290,13 @@ def _rep_name(store: Store, rep_id: str) -> str:
 
 
 def last_merge(store: Store) -> MergeRecord | None:
+    """The last merge, while it stands (ctrl+z may have taken it back since)."""
     saved = store.local(UNDO_KEY)
-    return MergeRecord(**json.loads(saved)) if saved else None
+    record = MergeRecord(**json.loads(saved)) if saved else None
+    if record is None:
+        return None
+    merged = store.get(Customer, record.merged)
+    return record if merged and merged.merged_into == record.survivor else None
 
 
 def undo_last_merge(store: Store) -> Customer:
@@ -300,12 +306,11 @@ def undo_last_merge(store: Store) -> Customer:
     record = last_merge(store)
     if record is None:
         raise NotFound(tr("no merge to undo (only the last merge can be undone)"))
-    models = {model.entity: model for model in BELONGINGS}
     with store.transaction():
         restored = store.update(Customer, record.merged, deleted=False, merged_into=None)
         for entity, ids in record.moved.items():
             for record_id in ids:
-                store.update(models[entity], record_id, customer_id=record.merged)
+                store.write_fields(ENTITIES[entity], record_id, {"customer_id": record.merged})
         store.update(Customer, record.survivor, **record.survivor_before)
         store.set_local(UNDO_KEY, None)
     return restored
