@@ -1029,12 +1029,15 @@ def _live_record(store: Store, kind: str, text: str) -> Started:
     from workbench.domain.models import ActivityKind
     from workbench.store.lookup import live_starting
     from workbench.store.trash import KINDS as TABLES
+    from workbench.store.trash import kind_label
 
     found = live_starting(store, TABLES[kind].entity, text)
     if kind == "activity":  # named by its kind: "call" as the language says it
         found = [(i, ActivityKind(what).label, name) for i, what, name in found]
     if not found:
-        raise UserError(tr("no {kind} has an id starting {text!r}", kind=kind, text=text))
+        raise UserError(
+            tr("no {kind} has an id starting {text!r}", kind=kind_label(kind), text=text)
+        )
     return _one(found, text, "", later("{text!r} starts {count} ids ({names}); type more of it"))
 
 
@@ -1074,7 +1077,7 @@ def _deleted_text(deletion: Any, what: str) -> str:
 def trash_command(env: Env, as_json: bool) -> None:
     """List what was deleted, newest first: by whom and when, and how many
     records went with it. `workbench restore ID` brings one back."""
-    from workbench.store.trash import trash
+    from workbench.store.trash import kind_label, trash
 
     deletions = trash(env.store())
     if as_json:
@@ -1089,7 +1092,7 @@ def trash_command(env: Env, as_json: bool) -> None:
             others = str(d.others) if d.others else ""
             add(
                 d.id[:LISTED_ID],
-                d.kind,
+                kind_label(d.kind),
                 _what(d),
                 d.customer or "",
                 others,

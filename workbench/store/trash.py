@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from workbench.domain.hlc import Stamp
 from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
-from workbench.i18n import tr
+from workbench.i18n import later, tr
 from workbench.store.database import NotFound, Store
 from workbench.store.schema import ENTITIES
 
@@ -31,6 +31,20 @@ KINDS: dict[str, type[Record]] = {
     "follow-up": FollowUp,
 }
 _KIND_OF = {model.entity: kind for kind, model in KINDS.items()}
+_KIND_WORDS = {
+    "customer": later("customer"),
+    "deal": later("deal"),
+    "contact": later("contact"),
+    "activity": later("activity"),
+    "follow-up": later("follow-up"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """A kind of record (a key of KINDS) as the rep's language says it."""
+    return tr(_KIND_WORDS[kind])
+
+
 # What goes with a record of each kind: (table, the column naming it, more SQL).
 _TAKES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "customer": (
@@ -74,7 +88,7 @@ def delete(store: Store, kind: str, record_id: str) -> Deletion:
     model = KINDS[kind]
     with store.transaction():
         if not _live(store, model.entity, record_id):
-            raise NotFound(tr("no {kind} {id} to delete", kind=kind, id=record_id))
+            raise NotFound(tr("no {kind} {id} to delete", kind=kind_label(kind), id=record_id))
         for table, taken_id in [(model.entity, record_id), *taken_with(store, kind, record_id)]:
             store.write_fields(ENTITIES[table], taken_id, {"deleted": True})
     return next(d for d in trash(store) if d.id == record_id)

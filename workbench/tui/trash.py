@@ -33,15 +33,6 @@ def what(deletion: trash.Deletion) -> str:
     return deletion.label
 
 
-KIND_LABELS = {
-    "customer": tr("customer"),
-    "deal": tr("deal"),
-    "contact": tr("contact"),
-    "activity": tr("activity"),
-    "follow-up": tr("follow-up"),
-}
-
-
 class TrashScreen(TablePane):
     BINDINGS = [
         Binding("escape", "app.pop_screen", tr("Back"), id="trash.back"),
@@ -79,7 +70,7 @@ class TrashScreen(TablePane):
         for deletion in deletions:
             self.table.add_row(
                 Text(f"{deletion.at.astimezone(local):%Y-%m-%d %H:%M}"),
-                Text(KIND_LABELS[deletion.kind]),
+                Text(trash.kind_label(deletion.kind)),
                 Text(printable(what(deletion)), no_wrap=True, overflow="ellipsis"),
                 Text(printable(deletion.customer or ""), no_wrap=True, overflow="ellipsis"),
                 Text(str(deletion.others) if deletion.others else "", justify="right"),
