@@ -11,6 +11,7 @@ same on every replica.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,12 +87,25 @@ class Deletion:
 def delete(store: Store, kind: str, record_id: str) -> Deletion:
     """Delete a live record of `kind` and what goes with it."""
     model = KINDS[kind]
-    with store.transaction():
+    with store.transaction() as batch:
         if not _live(store, model.entity, record_id):
             raise NotFound(tr("no {kind} {id} to delete", kind=kind_label(kind), id=record_id))
-        for table, taken_id in [(model.entity, record_id), *taken_with(store, kind, record_id)]:
+        records = [(model.entity, record_id), *taken_with(store, kind, record_id)]
+        for table, taken_id in records:
             store.write_fields(ENTITIES[table], taken_id, {"deleted": True})
-    return next(d for d in trash(store) if d.id == record_id)
+        label, customer = _labels(store, model.entity, record_id)
+        at = datetime.fromtimestamp(batch.stamp.wall_ms / 1000, UTC)
+        by = _rep_of(store, store.device)
+        return Deletion(kind, record_id, label, customer, at, by, tuple(records), batch.stamp_text)
+
+
+def _labels(store: Store, table: str, record_id: str) -> tuple[str, str | None]:
+    """A record's name (or title, or kind) and its customer's name."""
+    customer = "NULL" if table == "customers" else "c.name"
+    join = "" if table == "customers" else "LEFT JOIN customers c ON c.id = r.customer_id"
+    sql = f"SELECT r.{_LABEL[table]}, {customer} FROM {table} r {join} WHERE r.id = ?"
+    label, name = store.db.execute(sql, [record_id]).fetchone()
+    return label or "", name
 
 
 def taken_with(store: Store, kind: str, record_id: str) -> list[tuple[str, str]]:
@@ -118,15 +132,27 @@ def trash(store: Store) -> list[Deletion]:
     groups: dict[tuple[str, str], list[tuple[str, str, str, str | None]]] = defaultdict(list)
     for table, kind in _KIND_OF.items():
         if table == "customers":
-            sql = "SELECT id, name, NULL FROM customers WHERE deleted = 1 AND merged_into IS NULL"
+            rows = "SELECT r.id, r.name, NULL FROM customers r WHERE r.merged_into IS NULL AND"
         else:
-            sql = (
+            rows = (
                 f"SELECT r.id, r.{_LABEL[table]}, c.name FROM {table} r "
-                "LEFT JOIN customers c ON c.id = r.customer_id WHERE r.deleted = 1"
+                "LEFT JOIN customers c ON c.id = r.customer_id WHERE"
             )
-        for row_id, label, customer in store.db.execute(sql).fetchall():
-            if (made := _deleted_by(store, table, row_id)) is not None:
-                groups[made].append((kind, row_id, label, customer))
+        # Each with the change that deleted it: the latest of its `deleted`
+        # field (a change that supersedes another is always later), in one
+        # query: a Trash of thousands is read at once.
+        sql = f"""
+            SELECT r.*, (
+                SELECT json_array(origin, hlc) FROM changes WHERE entity = '{table}'
+                AND row_id = r.id AND field = 'deleted' ORDER BY hlc DESC, origin DESC, seq DESC
+                LIMIT 1
+            ) FROM ({rows} r.deleted = 1) AS r
+        """
+        for row_id, label, customer, made in store.db.execute(sql):
+            if made is None:
+                continue  # deleted by no change here (held aside, or a broken peer's row)
+            origin, stamp = json.loads(made)
+            groups[(origin, stamp)].append((kind, row_id, label, customer))
     rank = list(KINDS)
     deletions = []
     for (origin, stamp), found in groups.items():
@@ -145,16 +171,6 @@ def trash(store: Store) -> list[Deletion]:
             )
         )
     return sorted(deletions, key=lambda d: d.stamp, reverse=True)
-
-
-def _deleted_by(store: Store, table: str, row_id: str) -> tuple[str, str] | None:
-    """(device, stamp) of the change that deleted a record: the latest of its
-    `deleted` field (a change that supersedes another is always later)."""
-    return store.db.execute(
-        "SELECT origin, hlc FROM changes WHERE entity = ? AND row_id = ? AND field = 'deleted' "
-        "ORDER BY hlc DESC, origin DESC, seq DESC LIMIT 1",
-        [table, row_id],
-    ).fetchone()
 
 
 def _rep_of(store: Store, device: str) -> str | None:
