@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from workbench.domain.models import ActivityKind, Contact, Customer, Deal, FollowUp, Rep
+from workbench.domain.models import Activity, ActivityKind, Contact, Customer, Deal, FollowUp, Rep
 from workbench.domain.periods import Period
 from workbench.domain.when import When
 from workbench.store import trash
@@ -119,3 +119,16 @@ def test_a_follow_up_comes_back_only_with_its_deal(store: Store, acme: Customer)
     trash.restore(store, ids["deal"])
     trash.restore(store, ids["open"])
     assert not store.require(FollowUp, ids["open"]).deleted
+
+
+def test_an_activity_in_the_trash_is_not_edited(store: Store, acme: Customer) -> None:
+    from workbench.store.actions import edit_activity
+
+    ids = _book(store, acme)
+    trash.delete(store, "activity", ids["call"])
+    call = store.require(Activity, ids["call"])
+    with pytest.raises(NotFound, match="deleted meanwhile"):
+        edit_activity(
+            store, call.id, kind=call.kind, at=call.at, outcome=None, satisfaction=None, notes="x"
+        )
+    assert store.require(Activity, ids["call"]).notes == "Asked"

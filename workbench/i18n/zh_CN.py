@@ -1179,6 +1179,7 @@ MESSAGES: dict[str, str] = {
     "Not undone: that settled a conflict on the {field} of {what}; the values it chose between are not kept apart again. Change it by hand instead": "未撤销：那次操作解决了{what}的{field}上的冲突；它所选择的几个值不会再分开保留。请手动修改",
     "Not undone: {what} has records of its own since; delete it (x), which takes them along, or keep it": "未撤销：{what}此后有了自己的记录；请删除它（x，会连同这些记录一起删除），或保留它",
     "{name} is in the Trash: restore it ({id}) first": "{name}在回收站里：请先恢复它（{id}）",
+    "this activity was deleted meanwhile: it is in the Trash": "这条活动已在此期间被删除：它在回收站里",
 }
 
 # Click's own texts (the command line's headings and its errors), exactly as

@@ -297,6 +297,8 @@ def edit_activity(
         )
     with store.transaction():
         activity = store.require(Activity, activity_id)
+        if activity.deleted:  # (a teammate's delete came in while the form was up)
+            raise NotFound(tr("this activity was deleted meanwhile: it is in the Trash"))
         status = activity.complaint_status if kind == ActivityKind.COMPLAINT else None
         return store.update(
             Activity,

@@ -185,8 +185,9 @@ def _reps_called(store: Store, name: str) -> list[str]:
 
 
 def is_rep_id(store: Store, text: str) -> bool:
-    """`text` is the start of one rep's id (as listed beside their name)."""
-    return len(_reps_starting(store, text)) == 1
+    """`text` is the start of one rep's id as listed beside their name (all
+    SHORT_ID characters of it: a name such as "Bead" is a name)."""
+    return len(text.strip()) >= SHORT_ID and len(_reps_starting(store, text)) == 1
 
 
 def _reps_starting(store: Store, text: str) -> list[str]:
