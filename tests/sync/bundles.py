@@ -2,6 +2,7 @@
 and writing bundles by hand (to test what the importer refuses)."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,13 @@ def send(source: Store, target: Store, folder: Path, *, full: bool = True) -> Su
     path = folder / f"{source.device}-{target.device}.json"
     export_bundle(source, path, peers=[] if full else [target.device])
     return import_bundle(target, path)
+
+
+def stamps_of(store: Store, write: Callable[[], object]) -> list[str]:
+    """Run `write`; the clock stamps of the transactions it committed (what undo takes)."""
+    mark = len(store.written)
+    write()
+    return store.written[mark:]
 
 
 def content(store: Store) -> dict[str, list[tuple[Any, ...]]]:

@@ -1,13 +1,12 @@
 """A delete, a restore and an undo are changes like any other: they reach a
 teammate, and what a teammate wrote meanwhile is never lost."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.sync.bundles import content, send
+from tests.sync.bundles import content, send, stamps_of
 from workbench.domain.clock import FixedClock
 from workbench.domain.models import ActivityKind, Customer, Deal
 from workbench.store import trash
@@ -45,15 +44,14 @@ def test_an_undo_reaches_a_teammate(pair: tuple[Store, Store], tmp_path: Path) -
     li, sam = pair
     acme = _acme(li, sam, tmp_path)
     (deal,) = load_account(li, acme.id).deals
-    mark = len(li.written)
-    move_deal(li, deal.id, "won")
+    won = stamps_of(li, lambda: move_deal(li, deal.id, "won"))
     send(li, sam, tmp_path)
     assert sam.require(Deal, deal.id).stage == "won"
-    undo(li, li.written[mark:])
+    undo(li, won)
     send(li, sam, tmp_path)
     assert sam.require(Deal, deal.id).stage == "lead"
-    won = "SELECT count(*) FROM stage_history WHERE deleted = 0 AND to_stage = 'won'"
-    assert sam.db.execute(won).fetchone() == (0,), "history keeps no move that was undone"
+    moves = "SELECT count(*) FROM stage_history WHERE deleted = 0 AND to_stage = 'won'"
+    assert sam.db.execute(moves).fetchone() == (0,), "history keeps no move that was undone"
 
 
 def test_a_call_logged_while_its_customer_was_deleted_is_kept(
@@ -84,12 +82,6 @@ def _conflict(
     return li, acme
 
 
-def _stamps(store: Store, write: Callable[[], object]) -> list[str]:
-    mark = len(store.written)
-    write()
-    return store.written[mark:]
-
-
 @pytest.mark.parametrize("settle", ["keep", "edit"])
 def test_an_undo_never_throws_away_a_conflict_that_was_settled(
     pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], tmp_path: Path, settle: str
@@ -97,34 +89,47 @@ def test_an_undo_never_throws_away_a_conflict_that_was_settled(
     li, acme = _conflict(pair, clocks, tmp_path)
     (crossed,) = list_conflicts(li)
     if settle == "keep":
-        stamps = _stamps(li, lambda: keep(li, crossed, crossed.other))
+        stamps = stamps_of(li, lambda: keep(li, crossed, crossed.other))
     else:
-        stamps = _stamps(li, lambda: li.update(Customer, acme.id, name="Acme X"))
+        stamps = stamps_of(li, lambda: li.update(Customer, acme.id, name="Acme X"))
     before = content(li)
     with pytest.raises(CannotUndo, match="settled a conflict"):
         undo(li, stamps)
     assert content(li) == before
 
 
-def test_an_undo_never_overwrites_a_teammate_who_wrote_the_same(
-    pair: tuple[Store, Store], clocks: tuple[FixedClock, FixedClock], tmp_path: Path
+@pytest.mark.parametrize(
+    ("seen", "theirs"),
+    [(True, "Acme Pumps Ltd"), (False, "Acme Pumps")],
+    ids=["a-later-edit", "the-same-value-meanwhile"],
+)
+def test_an_undo_never_overwrites_a_teammate(
+    pair: tuple[Store, Store],
+    clocks: tuple[FixedClock, FixedClock],
+    tmp_path: Path,
+    seen: bool,
+    theirs: str,
 ) -> None:
     li, sam = pair
     acme = li.add(Customer(name="Acme"))
     send(li, sam, tmp_path)
-    mine = _stamps(li, lambda: li.update(Customer, acme.id, name="Acme Ltd"))
+    mine = stamps_of(li, lambda: li.update(Customer, acme.id, name="Acme Pumps"))
+    if seen:
+        send(li, sam, tmp_path)
     clocks[1].advance(timedelta(minutes=1))
-    sam.update(Customer, acme.id, name="Acme Ltd")  # Sam, on his own, the same name, later
+    sam.update(Customer, acme.id, name=theirs)  # later: a new name, or on his own the same
     send(sam, li, tmp_path)
-    with pytest.raises(CannotUndo, match="changed since"):
+    before = content(li)
+    with pytest.raises(CannotUndo, match=r"Not undone: the Name of 'Acme Pumps.*' changed since"):
         undo(li, mine)
+    assert content(li) == before
 
 
 def test_an_undone_customer_never_leaves_a_teammates_deal_over_it(
     pair: tuple[Store, Store], tmp_path: Path
 ) -> None:
     li, sam = pair
-    made = _stamps(li, lambda: li.add(Customer(name="Acme")))
+    made = stamps_of(li, lambda: li.add(Customer(name="Acme")))
     (acme,) = [row[0] for row in li.db.execute("SELECT id FROM customers")]
     send(li, sam, tmp_path)
     add_deal(sam, Deal(customer_id=acme, title="Pumps", currency="CNY", stage="lead"))
