@@ -1139,7 +1139,7 @@ MESSAGES: dict[str, str] = {
     "ctrl+s save · esc cancel": "ctrl+s 保存 · esc 取消",
     "Undo": "撤销",
     "nothing logged yet (l logs a call or visit)": "还没有记录（按 l 记录电话或拜访）",
-    "{name}, with its deals, activities and follow-ups": "{name}，连同其商机、活动和跟进",
+    "{name}, with its contacts, deals, activities and follow-ups": "{name}，连同其联系人、商机、活动和跟进",
     "Delete…": "删除…",
     "Delete what?": "删除哪一项？",
     " · the latest {count}": " · 最近 {count} 条",

@@ -345,7 +345,9 @@ class CustomerScreen(Pane):
         customer = self.account.customer
         names = {f"customer:{customer.id}": customer.name}
         names |= {f"contact:{contact.id}": contact.name for contact in self.account.contacts}
-        whole = tr("{name}, with its deals, activities and follow-ups", name=customer.name)
+        whole = tr(
+            "{name}, with its contacts, deals, activities and follow-ups", name=customer.name
+        )
         self._one_of(
             list((names | {f"customer:{customer.id}": whole}).items()),
             tr("Delete what?"),
