@@ -1093,19 +1093,12 @@ def trash_command(env: Env, as_json: bool) -> None:
             add(
                 d.id[:LISTED_ID],
                 kind_label(d.kind),
-                _what(d),
+                d.what,
                 d.customer or "",
                 others,
                 _local(d.at),
                 d.by or "?",
             )
-
-
-def _what(deletion: Any) -> str:
-    """A deletion's name or title; an activity's kind, as the language says it."""
-    from workbench.domain.models import ActivityKind
-
-    return ActivityKind(deletion.label).label if deletion.kind == "activity" else deletion.label
 
 
 def _deletion_json(deletion: Any) -> dict[str, Any]:
@@ -1142,11 +1135,11 @@ def restore(env: Env, record_id: str) -> None:
                 "Restored {what} and {count} record with it.",
                 "Restored {what} and {count} records with it.",
                 deletion.others,
-                what=_what(deletion),
+                what=deletion.what,
             )
         )
     else:
-        echo(tr("Restored {what}.", what=_what(deletion)))
+        echo(tr("Restored {what}.", what=deletion.what))
 
 
 @cli.group()

@@ -129,26 +129,32 @@ def deals_starting(store: Store, text: str) -> list[Started]:
 
 
 # What names a record of each kind a rep deletes, when listed by its id.
-_WHAT = {
-    "customers": "r.name",
-    "contacts": "r.name",
-    "deals": "r.title",
-    "activities": "r.kind",
-    "follow_ups": "r.title",
+# What names a record of each kind a rep deletes, when listed by its id.
+NAMED_BY = {
+    "customers": "name",
+    "contacts": "name",
+    "deals": "title",
+    "activities": "kind",
+    "follow_ups": "title",
 }
+
+
+def named_rows(table: str) -> str:
+    """SELECT of id, name (or title, or kind) and customer's name of `table`'s
+    records (as `r`; merged customers left out), ending in an open WHERE … AND."""
+    if table == "customers":
+        return "SELECT r.id, r.name, NULL FROM customers r WHERE r.merged_into IS NULL AND"
+    return (
+        f"SELECT r.id, r.{NAMED_BY[table]}, c.name FROM {table} r "
+        "LEFT JOIN customers c ON c.id = r.customer_id WHERE"
+    )
 
 
 def live_starting(store: Store, table: str, text: str) -> list[Started]:
     """The records of `table` (one of those a rep deletes) not deleted whose
     id starts with `text`."""
-    if table == "customers":
-        sql = "SELECT r.id, r.name, NULL FROM customers r WHERE r.merged_into IS NULL AND"
-    else:
-        sql = (
-            f"SELECT r.id, {_WHAT[table]}, c.name FROM {table} r "
-            "LEFT JOIN customers c ON c.id = r.customer_id WHERE"
-        )
-    return _starting(store, text, f"{sql} r.deleted = 0 AND substr(r.id, 1, ?) = ? ORDER BY r.id")
+    sql = f"{named_rows(table)} r.deleted = 0 AND substr(r.id, 1, ?) = ? ORDER BY r.id"
+    return _starting(store, text, sql)
 
 
 def _starting(store: Store, text: str, sql: str) -> list[Started]:

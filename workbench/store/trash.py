@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from workbench.domain.hlc import Stamp
-from workbench.domain.models import Activity, Contact, Customer, Deal, FollowUp, Record
+from workbench.domain.models import (
+    Activity,
+    ActivityKind,
+    Contact,
+    Customer,
+    Deal,
+    FollowUp,
+    Record,
+)
 from workbench.i18n import later, tr
 from workbench.store.database import NotFound, Store
+from workbench.store.lookup import NAMED_BY, named_rows
 from workbench.store.schema import ENTITIES
 
 # The kinds of record a rep deletes, by the name the CLI takes, leading first:
@@ -56,13 +65,6 @@ _TAKES: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "deal": (("follow_ups", "deal_id", "AND done_at IS NULL"),),
 }
-_LABEL = {
-    "customers": "name",
-    "deals": "title",
-    "contacts": "name",
-    "activities": "kind",
-    "follow_ups": "title",
-}
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class Deletion:
     def others(self) -> int:
         return len(self.records) - 1
 
+    @property
+    def what(self) -> str:
+        """Its name or title; an activity's kind, as the rep's language says it."""
+        return ActivityKind(self.label).label if self.kind == "activity" else self.label
+
 
 def delete(store: Store, kind: str, record_id: str) -> Deletion:
     """Delete a live record of `kind` and what goes with it."""
@@ -101,10 +108,8 @@ def delete(store: Store, kind: str, record_id: str) -> Deletion:
 
 def _labels(store: Store, table: str, record_id: str) -> tuple[str, str | None]:
     """A record's name (or title, or kind) and its customer's name."""
-    customer = "NULL" if table == "customers" else "c.name"
-    join = "" if table == "customers" else "LEFT JOIN customers c ON c.id = r.customer_id"
-    sql = f"SELECT r.{_LABEL[table]}, {customer} FROM {table} r {join} WHERE r.id = ?"
-    label, name = store.db.execute(sql, [record_id]).fetchone()
+    sql = f"{named_rows(table)} r.id = ?"
+    _, label, name = store.db.execute(sql, [record_id]).fetchone()
     return label or "", name
 
 
@@ -131,13 +136,7 @@ def trash(store: Store) -> list[Deletion]:
     customers are not here (the Duplicates view undoes a merge)."""
     groups: dict[tuple[str, str], list[tuple[str, str, str, str | None]]] = defaultdict(list)
     for table, kind in _KIND_OF.items():
-        if table == "customers":
-            rows = "SELECT r.id, r.name, NULL FROM customers r WHERE r.merged_into IS NULL AND"
-        else:
-            rows = (
-                f"SELECT r.id, r.{_LABEL[table]}, c.name FROM {table} r "
-                "LEFT JOIN customers c ON c.id = r.customer_id WHERE"
-            )
+        rows = named_rows(table)
         # Each with the change that deleted it: the latest of its `deleted`
         # field (a change that supersedes another is always later), in one
         # query: a Trash of thousands is read at once.
@@ -219,7 +218,7 @@ def _refuse_orphans(store: Store, deletion: Deletion) -> None:
                 continue
             merged = "AND p.merged_into IS NULL" if parent == "customers" else ""
             found = store.db.execute(
-                f"SELECT p.id, p.{_LABEL[parent]} FROM {table} r JOIN {parent} p "
+                f"SELECT p.id, p.{NAMED_BY[parent]} FROM {table} r JOIN {parent} p "
                 f"ON p.id = r.{column} WHERE r.id = ? AND p.deleted = 1 {merged}",
                 [row_id],
             ).fetchone()

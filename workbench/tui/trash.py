@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from workbench.domain.display import printable
-from workbench.domain.models import ActivityKind, Customer, Deal
+from workbench.domain.models import Customer, Deal
 from workbench.i18n import tr, tr_n
 from workbench.store import trash
 from workbench.store.database import Store
@@ -24,13 +24,6 @@ from workbench.tui.pane import TablePane
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
-
-
-def what(deletion: trash.Deletion) -> str:
-    """Its name or title; an activity's kind, as the language says it."""
-    if deletion.kind == "activity":
-        return ActivityKind(deletion.label).label
-    return deletion.label
 
 
 class TrashScreen(TablePane):
@@ -71,7 +64,7 @@ class TrashScreen(TablePane):
             self.table.add_row(
                 Text(f"{deletion.at.astimezone(local):%Y-%m-%d %H:%M}"),
                 Text(trash.kind_label(deletion.kind)),
-                Text(printable(what(deletion)), no_wrap=True, overflow="ellipsis"),
+                Text(printable(deletion.what), no_wrap=True, overflow="ellipsis"),
                 Text(printable(deletion.customer or ""), no_wrap=True, overflow="ellipsis"),
                 Text(str(deletion.others) if deletion.others else "", justify="right"),
                 Text(printable(deletion.by or "?"), style="dim"),
@@ -91,7 +84,7 @@ class TrashScreen(TablePane):
         if self.deletions:
             deletion = self.deletions[self.table.cursor_row]
             change = partial(trash.restore, self.workbench.store, deletion.id)
-            self.workbench.write(change, tr("Restored {what}", what=what(deletion)))
+            self.workbench.write(change, tr("Restored {what}", what=deletion.what))
 
 
 def open_trash(app: WorkbenchApp) -> None:
